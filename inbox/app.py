@@ -1,0 +1,11 @@
+"""Starting the desktop app (the only place outside inbox/ui that imports Qt)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def run_gui(db_path: str | Path | None = None, smoke_test: bool = False) -> int:
+    from inbox.ui.application import run
+
+    return run(db_path=Path(db_path) if db_path else None, smoke_test=smoke_test)

@@ -1,0 +1,46 @@
+"""The command line: `inbox` opens the window; subcommands run headless on the same services."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from inbox import __version__
+
+# Each module defines `register(group)`; a module that is not there yet is skipped.
+COMMAND_MODULES = ["demo", "stats", "search", "sources", "sync", "export", "author", "outbox", "backup"]
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), envvar="INBOX_DB",
+              help="Database file (default: the platform data directory; env INBOX_DB).")
+@click.option("--smoke-test", is_flag=True, help="Open the window, paint the first rows, exit 0.")
+@click.version_option(__version__, "--version", prog_name="Feedback Inbox")
+@click.pass_context
+def main(ctx: click.Context, db_path: str | None, smoke_test: bool) -> None:
+    """Feedback Inbox: reviews and mentions from every place your customers talk.
+
+    With no command, opens the desktop app.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["db_path"] = db_path
+    if ctx.invoked_subcommand is None:
+        from inbox.app import run_gui  # Qt is imported only when the window is wanted
+
+        sys.exit(run_gui(db_path=db_path, smoke_test=smoke_test))
+
+
+def _load_commands() -> None:
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"inbox.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"inbox.cli.{name}":
+                continue
+            raise
+        module.register(main)
+
+
+_load_commands()

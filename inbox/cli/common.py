@@ -1,0 +1,42 @@
+"""Helpers the commands share: opening the store, printing errors the same way."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from inbox.paths import default_db_path
+from inbox.store import Store, StoreError
+
+db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False), envvar="INBOX_DB",
+                         help="Database file (env INBOX_DB).")
+
+
+def resolve_db(ctx: click.Context, db_path: str | None) -> Path:
+    root = ctx.find_root()
+    chosen = db_path or (root.obj or {}).get("db_path")
+    return Path(chosen) if chosen else default_db_path()
+
+
+def open_store(ctx: click.Context, db_path: str | None) -> Store:
+    path = resolve_db(ctx, db_path)
+    try:
+        return Store(path)
+    except (StoreError, RuntimeError, OSError) as exc:
+        fail(f"cannot open {path}: {exc}")
+    except Exception as exc:  # sqlite3.DatabaseError: not a database, disk full, ...
+        fail(f"cannot open {path}: {exc}")
+    raise AssertionError
+
+
+def fail(message: str, code: int = 2) -> None:
+    click.echo(f"inbox: {message}", err=True)
+    sys.exit(code)
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))

@@ -1,0 +1,32 @@
+"""Where things live on this machine (platformdirs); `INBOX_DB` overrides the database."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+from inbox import APP_ID
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_ID, appauthor=False))
+
+
+def log_dir() -> Path:
+    return Path(platformdirs.user_log_dir(APP_ID, appauthor=False))
+
+
+def default_db_path() -> Path:
+    env = os.environ.get("INBOX_DB")
+    return Path(env) if env else data_dir() / "inbox.db"
+
+
+def resources_dir() -> Path:
+    """`resources/` next to the package (a checkout) or inside a frozen bundle."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "resources", here / "resources"):
+        if candidate.is_dir():
+            return candidate
+    return here.parent / "resources"

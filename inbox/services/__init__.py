@@ -1,0 +1,1 @@
+"""Services: the operations the UI and the command line share (no Qt)."""

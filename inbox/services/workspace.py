@@ -1,0 +1,34 @@
+"""Which database the app opens: the user's, or the demo workspace when none is set up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from inbox.paths import data_dir, default_db_path
+from inbox.store import Store
+
+
+@dataclass(slots=True)
+class Workspace:
+    path: Path
+    is_demo: bool
+
+
+def choose_workspace(db_path: Path | None = None) -> Workspace:
+    """An explicit path is used as it is. Otherwise the default database, unless it has no
+    sources yet: then the demo workspace (built on first use) so the app is never empty."""
+    if db_path is not None:
+        return Workspace(Path(db_path), is_demo=False)
+    path = default_db_path()
+    if path.exists():
+        with Store(path) as store:
+            if store.list_sources():
+                return Workspace(path, is_demo=False)
+    demo = data_dir() / "demo.db"
+    with Store(demo) as store:
+        if not store.list_sources():
+            from inbox.services.demo import build_demo
+
+            build_demo(store)
+    return Workspace(demo, is_demo=True)

@@ -1,0 +1,87 @@
+"""The store: one SQLite file (WAL, FTS5, migrations). One writer connection per process;
+readers open their own read-only connections (`Store.open_reader`)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from inbox.store.connection import connect, write_transaction
+from inbox.store.errors import BadQuery, NotFound, StoreError
+from inbox.store.ingest import INGEST_HOOKS, IngestMixin, IngestResult
+from inbox.store.migrations import SCHEMA_VERSION
+from inbox.store.queries import QueryMixin
+from inbox.store.sources import SourcesMixin
+from inbox.store.triage import TriageMixin
+
+__all__ = [
+    "INGEST_HOOKS",
+    "SCHEMA_VERSION",
+    "BadQuery",
+    "IngestResult",
+    "NotFound",
+    "Store",
+    "StoreError",
+    "write_transaction",
+]
+
+
+class Store(SourcesMixin, IngestMixin, QueryMixin, TriageMixin):
+    """The database of one workspace."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        self.readonly = readonly
+        self.conn: sqlite3.Connection = connect(self.path, readonly=readonly)
+        self.db = sqlite_utils.Database(self.conn)
+
+    @classmethod
+    def open_reader(cls, path: str | Path) -> Store:
+        """A read-only connection for a worker thread; never blocks the writer (WAL)."""
+        return cls(path, readonly=True)
+
+    def transaction(self):
+        """One atomic write spanning several store calls."""
+        return write_transaction(self.conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        with write_transaction(self.conn):
+            self.conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
+                              "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+
+    def stats(self) -> dict[str, Any]:
+        """Totals for `inbox stats`."""
+        def count(table: str) -> int:
+            return self.db[table].count
+        per_source = self.conn.execute(
+            "SELECT s.name, s.kind, s.whose, count(i.id) FROM sources s "
+            "LEFT JOIN items i ON i.source_id = s.id GROUP BY s.id ORDER BY s.name").fetchall()
+        return {
+            "schema_version": self.schema_version,
+            "items": count("items"),
+            "threads": count("threads"),
+            "authors": count("authors"),
+            "tags": count("tags"),
+            "drafts": count("drafts"),
+            "sources": [{"name": n, "kind": k, "whose": w, "items": c} for n, k, w, c in per_source],
+        }

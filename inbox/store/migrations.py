@@ -1,0 +1,228 @@
+"""Schema migrations: registered functions, each run in its own transaction on open.
+
+`PRAGMA user_version` records how many have run. Append new migrations at the end of
+MIGRATIONS; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+# A migration is SQL text (run as one script inside the transaction) or a function that
+# uses conn.execute only: executescript() would commit the surrounding transaction.
+Migration = str | Callable[[sqlite3.Connection], None]
+
+
+# Sources, authors, threads, items, tags, triage, drafts, sync runs, settings.
+M001_CORE = """
+        CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            whose TEXT NOT NULL DEFAULT 'own' CHECK (whose IN ('own', 'competitor')),
+            settings TEXT NOT NULL DEFAULT '{}',
+            cursor TEXT NOT NULL DEFAULT '{}',
+            stats TEXT NOT NULL DEFAULT '{}',
+            enabled INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            last_synced_at TEXT,
+            last_error TEXT
+        );
+        CREATE TABLE authors (
+            id INTEGER PRIMARY KEY,
+            platform TEXT NOT NULL,
+            external_id TEXT NOT NULL,
+            handle TEXT NOT NULL DEFAULT '',
+            display_name TEXT NOT NULL DEFAULT '',
+            profile_url TEXT NOT NULL DEFAULT '',
+            person_id INTEGER,
+            UNIQUE (platform, external_id)
+        );
+        CREATE TABLE threads (
+            id INTEGER PRIMARY KEY,
+            source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+            root_external_id TEXT NOT NULL,
+            root_item_id INTEGER,
+            last_activity_at TEXT,
+            UNIQUE (source_id, root_external_id)
+        );
+        CREATE TABLE items (
+            id INTEGER PRIMARY KEY,
+            source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+            external_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            url TEXT NOT NULL DEFAULT '',
+            author_id INTEGER REFERENCES authors(id) ON DELETE SET NULL,
+            rating INTEGER CHECK (rating IS NULL OR rating BETWEEN 1 AND 5),
+            title TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL DEFAULT '',
+            html TEXT,
+            language TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT,
+            is_owner_reply INTEGER NOT NULL DEFAULT 0,
+            parent_external_id TEXT,
+            root_external_id TEXT,
+            thread_id INTEGER REFERENCES threads(id) ON DELETE SET NULL,
+            status TEXT NOT NULL DEFAULT 'unread' CHECK (status IN ('unread', 'read', 'done')),
+            snoozed_until TEXT,
+            deleted_at TEXT,
+            fetched_at TEXT NOT NULL,
+            raw TEXT,
+            UNIQUE (source_id, external_id)
+        );
+        CREATE INDEX items_by_time ON items (created_at, id);
+        CREATE INDEX items_by_source_time ON items (source_id, created_at, id);
+        CREATE INDEX items_by_thread ON items (thread_id, created_at);
+        CREATE INDEX items_by_author ON items (author_id, created_at);
+        CREATE INDEX items_by_parent ON items (source_id, parent_external_id);
+        CREATE INDEX items_snoozed ON items (snoozed_until) WHERE snoozed_until IS NOT NULL;
+
+        CREATE TABLE tags (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            colour TEXT NOT NULL DEFAULT '#888888'
+        );
+        CREATE TABLE item_tags (
+            item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+            tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+            PRIMARY KEY (item_id, tag_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX item_tags_by_tag ON item_tags (tag_id, item_id);
+
+        CREATE TABLE drafts (
+            item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE sync_runs (
+            id INTEGER PRIMARY KEY,
+            source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            fetched INTEGER NOT NULL DEFAULT 0,
+            new INTEGER NOT NULL DEFAULT 0,
+            updated INTEGER NOT NULL DEFAULT 0,
+            skipped INTEGER NOT NULL DEFAULT 0,
+            error TEXT
+        );
+        CREATE INDEX sync_runs_by_source ON sync_runs (source_id, started_at);
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT
+        );
+        """
+
+
+# Full-text index over title, text and author name, kept in step by triggers.
+M002_SEARCH = """
+        CREATE VIRTUAL TABLE items_fts USING fts5(
+            title, text, author, tokenize = 'unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER items_fts_insert AFTER INSERT ON items BEGIN
+            INSERT INTO items_fts (rowid, title, text, author) VALUES (
+                new.id, new.title, new.text,
+                (SELECT display_name || ' ' || handle FROM authors WHERE id = new.author_id));
+        END;
+        CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN
+            DELETE FROM items_fts WHERE rowid = old.id;
+        END;
+        CREATE TRIGGER items_fts_update AFTER UPDATE OF title, text, author_id ON items BEGIN
+            DELETE FROM items_fts WHERE rowid = old.id;
+            INSERT INTO items_fts (rowid, title, text, author) VALUES (
+                new.id, new.title, new.text,
+                (SELECT display_name || ' ' || handle FROM authors WHERE id = new.author_id));
+        END;
+        CREATE TRIGGER authors_fts_update AFTER UPDATE OF display_name, handle ON authors BEGIN
+            UPDATE items_fts SET author = new.display_name || ' ' || new.handle
+            WHERE rowid IN (SELECT id FROM items WHERE author_id = new.id);
+        END;
+        """
+
+
+# Tables the later features fill: saved views, rules, saved replies, outbox, erasure
+# tombstones, sentiment; created now so that features land without schema races.
+M003_WORKFLOW = """
+        CREATE TABLE saved_views (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            filter TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE rules (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            enabled INTEGER NOT NULL DEFAULT 1,
+            conditions TEXT NOT NULL DEFAULT '{}',
+            actions TEXT NOT NULL DEFAULT '{}',
+            position INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE saved_replies (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            body TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+            source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'queued'
+                CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'cancelled')),
+            idempotency_key TEXT NOT NULL UNIQUE,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            not_before TEXT,
+            mark_done INTEGER NOT NULL DEFAULT 0,
+            remote_id TEXT,
+            created_at TEXT NOT NULL,
+            sent_at TEXT
+        );
+        CREATE INDEX outbox_by_state ON outbox (state, not_before);
+        CREATE TABLE tombstones (
+            platform TEXT NOT NULL,
+            author_external_id TEXT NOT NULL,
+            erased_at TEXT NOT NULL,
+            PRIMARY KEY (platform, author_external_id)
+        ) WITHOUT ROWID;
+        ALTER TABLE items ADD COLUMN sentiment REAL;
+        ALTER TABLE items ADD COLUMN sentiment_label TEXT;
+        ALTER TABLE items ADD COLUMN sentiment_override TEXT;
+        """
+
+
+MIGRATIONS: list[Migration] = [M001_CORE, M002_SEARCH, M003_WORKFLOW]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection, target: int | None = None) -> int:
+    """Run every migration above the file's `user_version` (up to `target`), each in its
+    own IMMEDIATE transaction; return the version reached."""
+    target = SCHEMA_VERSION if target is None else target
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"this database was written by a newer Feedback Inbox (schema {version}, "
+            f"this version knows {SCHEMA_VERSION}); update the app to open it")
+    while version < target:
+        migration = MIGRATIONS[version]
+        try:
+            if isinstance(migration, str):
+                conn.executescript(
+                    f"BEGIN IMMEDIATE;\n{migration}\nPRAGMA user_version = {version + 1};\nCOMMIT;")
+            else:
+                conn.execute("BEGIN IMMEDIATE")
+                migration(conn)
+                conn.execute(f"PRAGMA user_version = {version + 1}")
+                conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        version += 1
+    return version

@@ -1,0 +1,255 @@
+"""Read queries for the UI, exports and the CLI: keyset-paged lists, threads, counts.
+
+Lists are ordered newest first by (created_at, id) and paged by keyset, never OFFSET,
+so page 5,000 costs what page 1 costs.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from typing import Any
+
+from inbox.domain import InboxFilter, ItemRow, PageCursor, Thread, View, format_time, utcnow
+from inbox.store.errors import BadQuery, NotFound
+
+ROW_SELECT = """
+SELECT i.id, i.source_id, s.name AS source_name, s.kind AS source_kind, s.whose,
+       i.kind, i.external_id, i.author_id,
+       coalesce(nullif(a.display_name, ''), nullif(a.handle, ''), 'Anonymous') AS author_name,
+       coalesce(a.handle, '') AS author_handle,
+       i.rating, i.title, i.text, i.html, i.url, i.language, i.created_at, i.updated_at,
+       i.status, i.snoozed_until, i.thread_id, i.is_owner_reply, i.deleted_at IS NOT NULL AS deleted
+FROM items i
+JOIN sources s ON s.id = i.source_id
+LEFT JOIN authors a ON a.id = i.author_id
+"""
+
+_FTS_SYNTAX = re.compile(r'["()*:^]|\b(AND|OR|NOT|NEAR)\b')
+
+
+def fts_query(text: str) -> str:
+    """The FTS5 expression for what the user typed.
+
+    Plain words are matched as they are; punctuation inside plain words (drive-thru,
+    e-mail, 5*) would be a syntax error, so such words become quoted phrases. Text that
+    uses FTS syntax on purpose (quotes, AND/OR/NOT, prefix *, parentheses) is passed on.
+    """
+    text = text.strip()
+    if not text:
+        return ""
+    if _FTS_SYNTAX.search(text):
+        return text
+    parts = []
+    for word in text.split():
+        if re.fullmatch(r"\w+", word):
+            parts.append(word)
+        else:
+            cleaned = word.replace('"', "")
+            if re.search(r"\w", cleaned):
+                parts.append(f'"{cleaned}"')
+    return " ".join(parts)
+
+
+def explain_fts_error(query: str, error: sqlite3.Error) -> str:
+    detail = str(error).removeprefix("fts5: ")
+    if "unterminated string" in detail or query.count('"') % 2:
+        hint = "a quote is not closed"
+    elif "no such column" in detail:
+        hint = "a word before ':' must be title, text or author"
+    elif re.fullmatch(r"\s*(NOT|AND|OR|NEAR)\s*", query):
+        hint = f"'{query.strip()}' needs words on both sides"
+    else:
+        hint = detail
+    return f"Can't search for {query!r}: {hint}. Put a phrase in double quotes, or use plain words."
+
+
+def check_query(conn: sqlite3.Connection, query: str) -> str:
+    """Return the FTS expression for `query`, or raise BadQuery with a clear message."""
+    expr = fts_query(query)
+    if not expr:
+        return ""
+    if re.fullmatch(r"[\s*]+", expr):
+        raise BadQuery(f"Can't search for {query!r}: '*' must follow the start of a word, as in crois*.")
+    try:
+        conn.execute("SELECT rowid FROM items_fts WHERE items_fts MATCH ? LIMIT 1", (expr,)).fetchall()
+    except sqlite3.OperationalError as exc:
+        raise BadQuery(explain_fts_error(query, exc)) from None
+    return expr
+
+
+def row_to_item(row: sqlite3.Row) -> ItemRow:
+    data = dict(row)
+    data["is_owner_reply"] = bool(data["is_owner_reply"])
+    data["deleted"] = bool(data["deleted"])
+    return ItemRow(**data)
+
+
+class QueryMixin:
+    conn: sqlite3.Connection
+
+    # -- the inbox list ------------------------------------------------------------------
+
+    def filter_sql(self, flt: InboxFilter, now: str | None = None) -> tuple[str, list[Any]]:
+        """WHERE clause (without the keyword) and parameters for a filter."""
+        now = now or format_time(utcnow())
+        where: list[str] = ["i.deleted_at IS NULL"]
+        args: list[Any] = []
+        if not flt.include_owner_replies:
+            where.append("i.is_owner_reply = 0")
+        if flt.view == View.INBOX:
+            where.append("i.status != 'done' AND (i.snoozed_until IS NULL OR i.snoozed_until <= ?)")
+            args.append(now)
+        elif flt.view == View.UNREAD:
+            where.append("i.status = 'unread' AND (i.snoozed_until IS NULL OR i.snoozed_until <= ?)")
+            args.append(now)
+        elif flt.view == View.SNOOZED:
+            where.append("i.snoozed_until > ?")
+            args.append(now)
+        elif flt.view == View.DONE:
+            where.append("i.status = 'done'")
+        if flt.source_ids:
+            where.append(f"i.source_id IN ({','.join('?' * len(flt.source_ids))})")
+            args += list(flt.source_ids)
+        if flt.whose:
+            where.append("i.source_id IN (SELECT id FROM sources WHERE whose = ?)")
+            args.append(flt.whose)
+        for tag in flt.tags:
+            where.append("EXISTS (SELECT 1 FROM item_tags it JOIN tags t ON t.id = it.tag_id "
+                         "WHERE it.item_id = i.id AND t.name = ?)")
+            args.append(tag)
+        if flt.rating_min is not None:
+            where.append("i.rating >= ?")
+            args.append(flt.rating_min)
+        if flt.rating_max is not None:
+            where.append("i.rating <= ?")
+            args.append(flt.rating_max)
+        if flt.since:
+            where.append("i.created_at >= ?")
+            args.append(flt.since[:10] + "T00:00:00Z")
+        if flt.until:
+            where.append("i.created_at <= ?")
+            args.append(flt.until[:10] + "T23:59:59Z")
+        if flt.author_id is not None:
+            where.append("i.author_id = ?")
+            args.append(flt.author_id)
+        if flt.item_ids is not None:
+            where.append("i.id IN (SELECT value FROM json_each(?))")
+            args.append("[" + ",".join(str(int(x)) for x in flt.item_ids) + "]")
+        if flt.query.strip():
+            expr = check_query(self.conn, flt.query)
+            if expr:
+                where.append("i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
+                args.append(expr)
+        return " AND ".join(where), args
+
+    def list_items(self, flt: InboxFilter | None = None, *, after: PageCursor | None = None,
+                   limit: int = 100, now: str | None = None) -> tuple[list[ItemRow], PageCursor | None]:
+        """One page of the list, newest first, and the cursor of the next page (or None)."""
+        flt = flt or InboxFilter()
+        where, args = self.filter_sql(flt, now)
+        if after is not None:
+            where += " AND (i.created_at, i.id) < (?, ?)"
+            args += [after.created_at, after.id]
+        rows = self.conn.execute(
+            f"{ROW_SELECT} WHERE {where} ORDER BY i.created_at DESC, i.id DESC LIMIT ?",
+            (*args, limit + 1)).fetchall()
+        items = [row_to_item(r) for r in rows[:limit]]
+        self.attach_tags(items)
+        nxt = PageCursor(items[-1].created_at, items[-1].id) if len(rows) > limit and items else None
+        return items, nxt
+
+    def iter_items(self, flt: InboxFilter | None = None, *, page: int = 1000, now: str | None = None):
+        """Every row of a filter, page by page (exports and bulk work)."""
+        cursor: PageCursor | None = None
+        while True:
+            rows, cursor = self.list_items(flt, after=cursor, limit=page, now=now)
+            yield from rows
+            if cursor is None:
+                return
+
+    def count_items(self, flt: InboxFilter | None = None, now: str | None = None) -> int:
+        where, args = self.filter_sql(flt or InboxFilter(), now)
+        return self.conn.execute(f"SELECT count(*) FROM items i WHERE {where}", args).fetchone()[0]
+
+    def search(self, query: str, *, limit: int = 50, flt: InboxFilter | None = None) -> list[ItemRow]:
+        """Items matching a full-text query, newest first."""
+        flt = flt or InboxFilter()
+        flt.query = query
+        return self.list_items(flt, limit=limit)[0]
+
+    def attach_tags(self, items: list[ItemRow]) -> None:
+        if not items:
+            return
+        by_id = {it.id: it for it in items}
+        for item_id, name, colour in self.conn.execute(
+                "SELECT it.item_id, t.name, t.colour FROM item_tags it JOIN tags t ON t.id = it.tag_id "
+                "WHERE it.item_id IN (SELECT value FROM json_each(?)) ORDER BY t.name",
+                ("[" + ",".join(map(str, by_id)) + "]",)):
+            by_id[item_id].tags.append((name, colour))
+
+    # -- one item, a thread, an author ---------------------------------------------------
+
+    def get_item(self, item_id: int) -> ItemRow:
+        row = self.conn.execute(f"{ROW_SELECT} WHERE i.id = ?", (item_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no item {item_id}")
+        item = row_to_item(row)
+        self.attach_tags([item])
+        return item
+
+    def get_thread(self, thread_id: int) -> Thread:
+        """A conversation in reading order: the root first, then replies by time."""
+        t = self.conn.execute("SELECT * FROM threads WHERE id = ?", (thread_id,)).fetchone()
+        if t is None:
+            raise NotFound(f"no thread {thread_id}")
+        rows = self.conn.execute(
+            f"{ROW_SELECT} WHERE i.thread_id = ? ORDER BY i.id = ? DESC, i.created_at, i.id",
+            (thread_id, t["root_item_id"] or -1)).fetchall()
+        items = [row_to_item(r) for r in rows]
+        self.attach_tags(items)
+        return Thread(id=t["id"], source_id=t["source_id"], root_item_id=t["root_item_id"],
+                      last_activity_at=t["last_activity_at"], items=items)
+
+    def author_items(self, author_id: int, limit: int = 500) -> list[ItemRow]:
+        """Everything an author wrote, newest first."""
+        rows = self.conn.execute(
+            f"{ROW_SELECT} WHERE i.author_id = ? ORDER BY i.created_at DESC, i.id DESC LIMIT ?",
+            (author_id, limit)).fetchall()
+        items = [row_to_item(r) for r in rows]
+        self.attach_tags(items)
+        return items
+
+    def get_author(self, author_id: int) -> dict[str, Any]:
+        row = self.conn.execute("SELECT * FROM authors WHERE id = ?", (author_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no author {author_id}")
+        return dict(row)
+
+    # -- counts for the sidebar ----------------------------------------------------------
+
+    def counts(self, now: str | None = None) -> dict[str, dict[Any, int]]:
+        """Item counts per view, per source, per own/competitor and per tag (one scan)."""
+        now = now or format_time(utcnow())
+        views = dict.fromkeys(View.ALL_VIEWS, 0)
+        sources: dict[int, int] = {}
+        whose: dict[str, int] = {"own": 0, "competitor": 0}
+        for source_id, status, snoozed, n in self.conn.execute(
+                "SELECT source_id, status, coalesce(snoozed_until > ?, 0), count(*) FROM items "
+                "WHERE deleted_at IS NULL AND is_owner_reply = 0 GROUP BY 1, 2, 3", (now,)):
+            views[View.ALL] += n
+            sources[source_id] = sources.get(source_id, 0) + n
+            if snoozed:
+                views[View.SNOOZED] += n
+            if status == "done":
+                views[View.DONE] += n
+            elif not snoozed:
+                views[View.INBOX] += n
+                if status == "unread":
+                    views[View.UNREAD] += n
+        for sid, w in self.conn.execute("SELECT id, whose FROM sources"):
+            whose[w] = whose.get(w, 0) + sources.get(sid, 0)
+        tags = dict(self.conn.execute(
+            "SELECT t.id, count(it.item_id) FROM tags t LEFT JOIN item_tags it ON it.tag_id = t.id "
+            "GROUP BY t.id").fetchall())
+        return {"views": views, "sources": sources, "whose": whose, "tags": tags}

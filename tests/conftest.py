@@ -1,0 +1,31 @@
+"""Shared fixtures: a fresh store per test, and an environment that never touches the
+user's real data (INBOX_DB and the platform dirs point into tmp_path)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep every test out of the real home: data, config, cache and logs go to tmp."""
+    home = tmp_path / "home"
+    for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"),
+                     ("XDG_CACHE_HOME", "cache"), ("XDG_STATE_HOME", "state")):
+        (home / sub).mkdir(parents=True, exist_ok=True)
+        monkeypatch.setenv(var, str(home / sub))
+    monkeypatch.delenv("INBOX_DB", raising=False)
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    from inbox.store import Store
+
+    s = Store(tmp_path / "inbox.db")
+    yield s
+    s.close()
