@@ -29,3 +29,12 @@ def store(tmp_path: Path):
     s = Store(tmp_path / "inbox.db")
     yield s
     s.close()
+
+
+@pytest.fixture
+def replay():
+    """A started ReplayServer on 127.0.0.1; see tests/replay/server.py."""
+    from tests.replay import ReplayServer
+
+    with ReplayServer() as server:
+        yield server

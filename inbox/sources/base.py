@@ -12,6 +12,7 @@ Error tree (messages are for the user; none ever contains a secret):
 
 from __future__ import annotations
 
+import importlib
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -124,12 +125,31 @@ class Connector(ABC):
             return f"OK: fetched {len(page.items)} items"
         return "OK: no items yet"
 
+    # The reply half lives in inbox/sources/replies/<kind>.py (functions
+    # `post_reply(connector, item, text, key)` and `find_owner_reply(connector, item)`),
+    # so that fetching and replying can grow independently behind this one interface.
+
+    def _reply_module(self) -> Any:
+        try:
+            return importlib.import_module(f"inbox.sources.replies.{self.kind}")
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.startswith("inbox.sources.replies"):
+                return None
+            raise
+
     async def post_reply(self, item: ItemRow, text: str, idempotency_key: str) -> Item:
         """Post `text` as the business's reply to `item`; return the reply as an Item
         (is_owner_reply=True, parent_external_id=item.external_id)."""
-        raise ReplyNotSupported(f"{self.title or self.kind} has no reply API: copy the reply and open the page")
+        module = self._reply_module() if self.can_reply else None
+        if module is None:
+            raise ReplyNotSupported(
+                f"{self.title or self.kind} has no reply API: copy the reply and open the page")
+        return await module.post_reply(self, item, text, idempotency_key)
 
     async def find_owner_reply(self, item: ItemRow) -> Item | None:
         """The business's existing reply to `item` on the source, if any (checked before a
         retry so that a reply is never posted twice)."""
-        return None
+        module = self._reply_module() if self.can_reply else None
+        if module is None or not hasattr(module, "find_owner_reply"):
+            return None
+        return await module.find_owner_reply(self, item)
