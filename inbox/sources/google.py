@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any, ClassVar
 
-from inbox.domain import Author, Item, ItemKind, normalise_rating, parse_time
+from inbox.domain import Author, Item, ItemKind, parse_time
+from inbox.domain.models import normalise_rating
 from inbox.sources.base import BadPayload, Connector, CredentialsRejected, Page, Setting, SourceError
 from inbox.sources.payload import parse_json
 from inbox.sources.watermark import Watermark
