@@ -160,3 +160,18 @@ async def test_wrong_key(store, replay):
     async with http_client() as http:
         with pytest.raises(CredentialsRejected):
             await ingest(store, src.id, {"api_key": "nope"}, http)
+
+
+async def test_business_token_for_replies_from_key_and_secret(store, replay):
+    fake.install_token(replay)
+    src = source(store, replay)
+    async with http_client() as http:
+        conn = connector(store, src.id, {**SECRETS, "api_secret": fake.API_SECRET}, http)
+        assert await conn.access_token() == fake.BUSINESS_TOKEN
+        assert await conn.access_token() == fake.BUSINESS_TOKEN  # kept, not fetched again
+        assert replay.count("POST", r"/v1/oauth/.*") == 1
+        with pytest.raises(CredentialsRejected, match="api_secret"):
+            await connector(store, src.id, SECRETS, http).access_token()
+        with pytest.raises(CredentialsRejected) as caught:
+            await connector(store, src.id, {**SECRETS, "api_secret": "wrong-secret"}, http).access_token()
+    assert "wrong-secret" not in str(caught.value)

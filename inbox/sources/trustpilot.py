@@ -7,6 +7,8 @@ times are read as UTC (`parse_time`'s default), which is what Trustpilot means b
 
 from __future__ import annotations
 
+import base64
+import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any, ClassVar
@@ -83,10 +85,40 @@ class TrustpilotConnector(Connector):
     settings: ClassVar[list[Setting]] = [
         Setting("business_unit_id", "Your Trustpilot business unit id (24 hex characters; "
                 "GET /v1/business-units/find?name=yourdomain.com shows it)", required=True),
+        Setting("business_user_id", "Only to post replies: your Trustpilot Business user id "
+                "(on your profile page in Trustpilot Business)"),
         Setting("base_url", "API address (for testing)", default=default_base_url),
     ]
+    # Replies also need the application's API secret, saved as the optional secret
+    # `api_secret`: with the key it buys a business token (client-credentials grant).
     secrets: ClassVar[list[str]] = ["api_key"]
     can_reply = True
+
+    _token: str | None = None
+    _token_expires: float = 0.0
+
+    async def access_token(self) -> str:
+        """A private-API bearer token for the reply half (client-credentials grant; these
+        tokens cannot be refreshed, so a new one is requested when it runs out)."""
+        if self._token and time.time() < self._token_expires - 60:
+            return self._token
+        key, secret = self.secret_values.get("api_key"), self.secret_values.get("api_secret")
+        if not key or not secret:
+            raise CredentialsRejected("replying on Trustpilot needs the API key and the API secret "
+                                      "saved for this source (secret names api_key, api_secret)")
+        basic = base64.b64encode(f"{key}:{secret}".encode()).decode()
+        response = await self.http.request(
+            "POST", f"{self.base_url}/oauth/oauth-business-users-for-applications/accesstoken",
+            headers={"Authorization": f"Basic {basic}"}, data={"grant_type": "client_credentials"},
+            ok_statuses=(400,))
+        payload = json_body(response, "Trustpilot")
+        token = dig(payload, "access_token")
+        if response.status_code >= 400 or not isinstance(token, str) or not token:
+            raise CredentialsRejected("Trustpilot refused the API key and secret")
+        expires = str(dig(payload, "expires_in") or "")  # documented as a string
+        self._token = token
+        self._token_expires = time.time() + (float(expires) if expires.isdigit() else 3600)
+        return token
 
     async def _page(self, number: int) -> dict[str, Any]:
         unit = self.setting("business_unit_id")

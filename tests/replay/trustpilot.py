@@ -75,3 +75,22 @@ def install(server: ReplayServer, reviews: list[dict[str, Any]]) -> None:
         return Reply(json={"links": links, "reviews": chunk})
 
     server.add("GET", PATH, handler)
+
+
+API_SECRET = "tp-test-secret"
+BUSINESS_TOKEN = "AccessTokenExample"
+
+
+def install_token(server: ReplayServer) -> None:
+    """The client-credentials token endpoint (Basic base64(key:secret))."""
+    import base64
+
+    def token(req: Request) -> Reply:
+        expected = base64.b64encode(f"{API_KEY}:{API_SECRET}".encode()).decode()
+        if req.headers.get("authorization") != f"Basic {expected}" or \
+                req.form().get("grant_type") != ["client_credentials"]:
+            return Reply(status=401, json={"fault": {"faultstring": "Invalid client credentials"}})
+        return Reply(json={"access_token": BUSINESS_TOKEN, "expires_in": "359999",
+                           "token_type": "BearerToken"})
+
+    server.add("POST", r"/v1/oauth/oauth-business-users-for-applications/accesstoken", token)
