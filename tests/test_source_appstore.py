@@ -131,7 +131,7 @@ async def test_non_latin_and_emoji(store, replay):
 @pytest.mark.parametrize(("reply", "error"), [
     (Reply(body=b'{"feed": {"entry": [', content_type="application/json"), BadPayload),
     (Reply(status=429, body="", headers={"Retry-After": "0"}), RateLimited),
-    (Reply(status=403, body="<html>Forbidden</html>", content_type="text/html"), SourceError),
+    (Reply(status=403, body="<html>Forbidden</html>", content_type="text/html"), RateLimited),
     (Reply(status=200, body="<html>Service unavailable</html>", content_type="text/html"), BadPayload),
 ])
 async def test_faults(store, replay, reply, error):

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from inbox.domain import Author, Item, ItemKind, parse_time
 from inbox.domain.models import normalise_rating
-from inbox.sources.base import BadPayload, Connector, Page, Setting, SourceError
+from inbox.sources.base import BadPayload, Connector, Page, RateLimited, Setting, SourceError
 from inbox.sources.payloads import NewestFirst, as_list, dig, json_body, text
 
 MAX_PAGE = 10
@@ -84,7 +84,10 @@ class AppStoreConnector(Connector):
         if not app or not app.isdigit():
             raise SourceError("the App Store source needs a numeric app_id")
         url = f"{self.base_url}/{country}/rss/customerreviews/page={number}/id={app}/sortby=mostrecent/json"
-        response = await self.http.request("GET", url, ok_statuses=(400, 404))
+        response = await self.http.request("GET", url, ok_statuses=(400, 403, 404))
+        if response.status_code == 403:  # no credentials here: Apple's answer when busy
+            raise RateLimited(None, "the App Store refused the feed (403), usually after too "
+                                    "many requests; it will be tried again later")
         if response.status_code in (400, 404):
             if number > 1:
                 return {"feed": {}}  # past the last page Apple may answer 400

@@ -70,7 +70,7 @@ def parse_reviews(payload: dict[str, Any], zone: ZoneInfo) -> tuple[list[Item], 
 def _error(payload: Any, status: int) -> SourceError:
     code = text(dig(payload, "error", "code"))
     desc = text(dig(payload, "error", "description"))
-    if code in ("TOKEN_MISSING", "TOKEN_INVALID", "UNAUTHORIZED_ACCESS_TOKEN") or status == 401:
+    if code in ("TOKEN_MISSING", "TOKEN_INVALID", "UNAUTHORIZED_ACCESS_TOKEN") or status in (401, 403):
         return CredentialsRejected("Yelp refused the API key")
     if code in ("TOO_MANY_REQUESTS_PER_SECOND", "ACCESS_LIMIT_REACHED") or status == 429:
         return RateLimited(None, f"Yelp rate limit: {code or status}")
