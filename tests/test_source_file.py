@@ -198,3 +198,16 @@ async def test_missing_file(store, tmp_path):
     src = source(store, tmp_path / "gone.csv")
     with pytest.raises(SourceError, match="file not found"):
         await run(store, src)
+
+
+async def test_rows_without_a_date_keep_their_first_import_time(store, tmp_path):
+    path = write(tmp_path, "undated.csv", "id,text\nu1,first\nu2,second\n")
+    src = source(store, path, mapping=None)
+    store.set_cursor(src.id, {"undated_at": "2026-01-01T00:00:00Z"})  # as if first imported then
+    await run(store, src)
+    path.write_text("id,text\nu1,first\nu2,second - edited\n", encoding="utf-8")
+    again = await run(store, src)
+    rows = stored(store, src.id)
+    assert (again.updated, again.unchanged) == (1, 1)
+    assert rows["u1"].created_at == rows["u2"].created_at == "2026-01-01T00:00:00Z"
+    assert store.get_source(src.id).cursor["undated_at"] == "2026-01-01T00:00:00Z"
