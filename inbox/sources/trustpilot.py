@@ -89,9 +89,9 @@ class TrustpilotConnector(Connector):
                 "(on your profile page in Trustpilot Business)"),
         Setting("base_url", "API address (for testing)", default=default_base_url),
     ]
-    # Replies also need the application's API secret, saved as the optional secret
-    # `api_secret`: with the key it buys a business token (client-credentials grant).
-    secrets: ClassVar[list[str]] = ["api_key"]
+    # `api_secret` is only needed to reply: with the key it buys a business token
+    # (client-credentials grant). Reading reviews needs the key alone.
+    secrets: ClassVar[list[str]] = ["api_key", "api_secret"]
     can_reply = True
 
     _token: str | None = None

@@ -87,8 +87,8 @@ class YelpConnector(Connector):
         Setting("business_id", "The business's Yelp id or alias, e.g. harbour-street-cafe-brighton "
                 "(the last part of its yelp.com/biz/ address)", required=True),
         Setting("locale", "Review language as a Yelp locale, e.g. en_US or fr_FR (default: Yelp's)"),
-        Setting("timezone", "IANA zone Yelp's review times are in "
-                f"(default {DEFAULT_ZONE}, the zone Yelp documents)", default=DEFAULT_ZONE),
+        Setting("timezone", "IANA zone of Yelp's review times, which carry none (Yelp documents "
+                "Pacific time)", default=DEFAULT_ZONE),
         Setting("base_url", "API address (for testing)", default=default_base_url),
     ]
     secrets: ClassVar[list[str]] = ["api_key"]
