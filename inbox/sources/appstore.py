@@ -15,7 +15,9 @@ from typing import Any, ClassVar
 from inbox.domain import Author, Item, ItemKind, parse_time
 from inbox.domain.models import normalise_rating
 from inbox.sources.base import BadPayload, Connector, Page, RateLimited, Setting, SourceError
-from inbox.sources.payloads import NewestFirst, as_list, dig, json_body, text
+from inbox.sources.payload import parse_json
+from inbox.sources.tolerant import as_list, dig, text
+from inbox.sources.watermark import NewestFirst
 
 MAX_PAGE = 10
 OVERLAP = timedelta(days=2)
@@ -92,7 +94,7 @@ class AppStoreConnector(Connector):
             if number > 1:
                 return {"feed": {}}  # past the last page Apple may answer 400
             raise SourceError(f"the App Store has no reviews feed for app {app} in storefront {country!r}")
-        return json_body(response, "The App Store")
+        return parse_json(response)
 
     async def pages(self, cursor: dict[str, Any]) -> AsyncIterator[Page]:
         state = {cc: dict(mark) for cc, mark in (cursor.get("countries") or {}).items()

@@ -26,7 +26,9 @@ from inbox.sources.base import (
     Setting,
     SourceError,
 )
-from inbox.sources.payloads import NewestFirst, dig, json_body, stable_id, text
+from inbox.sources.payload import parse_json
+from inbox.sources.tolerant import dig, listed, require_dict, stable_id, text
+from inbox.sources.watermark import NewestFirst
 
 RATE_LIMIT_CODES = {4, 17, 32, 613, 80001, 80004}
 TOKEN_CODES = {190, 102}
@@ -88,12 +90,13 @@ def _author(obj: Any) -> Author | None:
                   profile_url=f"https://www.facebook.com/{uid}" if uid else "")
 
 
-def parse_ratings(payload: dict[str, Any]) -> tuple[list[Item], int]:
+def parse_ratings(payload: Any) -> tuple[list[Item], int]:
     """A `/{page}/ratings` body → (items, skipped). Recommendations carry no id of their own:
     the id of the story behind them is used, else a hash of what they say."""
+    payload = require_dict(payload, "Facebook")
     items: list[Item] = []
     skipped = 0
-    for entry in payload.get("data") or []:
+    for entry in listed(payload.get("data")):
         if not isinstance(entry, dict):
             skipped += 1
             continue
@@ -114,12 +117,13 @@ def parse_ratings(payload: dict[str, Any]) -> tuple[list[Item], int]:
     return items, skipped
 
 
-def parse_comments(payload: dict[str, Any], page_id: str) -> tuple[list[Item], int]:
+def parse_comments(payload: Any, page_id: str) -> tuple[list[Item], int]:
     """A `/{object}/comments?filter=stream` body → (items, skipped). Comments by the Page
     itself are owner replies; `parent.id` threads a reply under the comment it answers."""
+    payload = require_dict(payload, "Facebook")
     items: list[Item] = []
     skipped = 0
-    for entry in payload.get("data") or []:
+    for entry in listed(payload.get("data")):
         if not isinstance(entry, dict):
             skipped += 1
             continue
@@ -137,11 +141,12 @@ def parse_comments(payload: dict[str, Any], page_id: str) -> tuple[list[Item], i
     return items, skipped
 
 
-def parse_tagged(payload: dict[str, Any]) -> tuple[list[Item], int]:
+def parse_tagged(payload: Any) -> tuple[list[Item], int]:
     """A `/{page}/tagged` body → (mentions, skipped). Posts without text (photos) are skipped."""
+    payload = require_dict(payload, "Facebook")
     items: list[Item] = []
     skipped = 0
-    for entry in payload.get("data") or []:
+    for entry in listed(payload.get("data")):
         pid = text(dig(entry, "id"))
         body = text(dig(entry, "message"))
         if not pid or not body:
@@ -188,7 +193,7 @@ class FacebookConnector(Connector):
         response = await self.http.request(
             "GET", f"{self.base_url}/{path}", params=params,
             headers={"Authorization": f"Bearer {token}"}, ok_statuses=(400, 401, 403, 404))
-        payload = json_body(response, "Facebook")
+        payload = parse_json(response)
         if response.status_code >= 400 or (isinstance(payload, dict) and "error" in payload):
             raise graph_error(payload, response.headers)
         if not isinstance(payload, dict):
@@ -221,7 +226,7 @@ class FacebookConnector(Connector):
             if after:
                 params["after"] = after
             payload = await self.graph(f"{self.page_id}/feed", params)
-            found = [text(p.get("id")) for p in payload.get("data") or [] if isinstance(p, dict)]
+            found = [text(p.get("id")) for p in listed(payload.get("data")) if isinstance(p, dict)]
             posts += [p for p in found if p]
             after = next_after(payload)
             if not after or not found:

@@ -18,7 +18,9 @@ import jwt
 from inbox.domain import Author, Item, ItemKind, parse_time
 from inbox.domain.models import normalise_rating
 from inbox.sources.base import Connector, CredentialsRejected, Page, Setting, SourceError
-from inbox.sources.payloads import NewestFirst, dig, json_body, require_dict, text
+from inbox.sources.payload import parse_json
+from inbox.sources.tolerant import dig, listed, require_dict, text
+from inbox.sources.watermark import NewestFirst
 
 SCOPE = "https://www.googleapis.com/auth/androidpublisher"
 DEFAULT_TOKEN_URI = "https://oauth2.googleapis.com/token"
@@ -39,13 +41,14 @@ def split_text(value: str) -> tuple[str, str]:
     return "", value.strip()
 
 
-def parse_reviews(payload: dict[str, Any], package: str) -> tuple[list[Item], int]:
+def parse_reviews(payload: Any, package: str) -> tuple[list[Item], int]:
     """A `reviews.list` body → (items, skipped): each review, then the developer's reply."""
+    payload = require_dict(payload, "Google Play")
     items: list[Item] = []
     skipped = 0
-    for review in payload.get("reviews") or []:
+    for review in listed(payload.get("reviews")):
         rid = text(dig(review, "reviewId"))
-        comments = [c for c in (dig(review, "comments") or []) if isinstance(c, dict)]
+        comments = [c for c in listed(dig(review, "comments")) if isinstance(c, dict)]
         user = next((c["userComment"] for c in comments if isinstance(c.get("userComment"), dict)), None)
         if not rid or user is None:
             skipped += 1
@@ -132,7 +135,7 @@ class GooglePlayConnector(Connector):
             "POST", key.get("token_uri") or DEFAULT_TOKEN_URI,
             data={"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
                   "assertion": signed_assertion(key)}, ok_statuses=(400, 401, 403))
-        payload = json_body(response, "Google's token service")
+        payload = parse_json(response)
         token = dig(payload, "access_token")
         if response.status_code >= 400 or not isinstance(token, str):
             reason = text(dig(payload, "error")) or f"HTTP {response.status_code}"
@@ -152,7 +155,7 @@ class GooglePlayConnector(Connector):
             if response.status_code == 401 and attempt == 1:
                 self._token = None
                 continue
-            payload = json_body(response, "Google Play")
+            payload = parse_json(response)
             if response.status_code in (401, 403):
                 raise CredentialsRejected("the service account has no access to this app: in Play "
                                           "Console → Users and permissions, invite its e-mail with "

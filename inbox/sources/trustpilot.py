@@ -16,7 +16,9 @@ from typing import Any, ClassVar
 from inbox.domain import Author, Item, ItemKind, parse_time
 from inbox.domain.models import normalise_rating
 from inbox.sources.base import Connector, CredentialsRejected, Page, Setting, SourceError
-from inbox.sources.payloads import NewestFirst, dig, json_body, require_dict, text
+from inbox.sources.payload import parse_json
+from inbox.sources.tolerant import dig, listed, require_dict, text
+from inbox.sources.watermark import NewestFirst
 
 PER_PAGE = 100
 MAX_PAGES = 200          # 20,000 reviews on a first sync; a later run resumes from the top
@@ -32,12 +34,13 @@ def review_url(review_id: str) -> str:
     return f"https://www.trustpilot.com/reviews/{review_id}"
 
 
-def parse_reviews(payload: dict[str, Any]) -> tuple[list[Item], int]:
+def parse_reviews(payload: Any) -> tuple[list[Item], int]:
     """A `/business-units/{id}/reviews` body → (items, skipped): each review, then the
     company's reply to it as an owner-reply item threaded under it."""
+    payload = require_dict(payload, "Trustpilot")
     items: list[Item] = []
     skipped = 0
-    for review in payload.get("reviews") or []:
+    for review in listed(payload.get("reviews")):
         if not isinstance(review, dict):
             skipped += 1
             continue
@@ -75,7 +78,7 @@ def parse_reviews(payload: dict[str, Any]) -> tuple[list[Item], int]:
 
 def has_next_page(payload: dict[str, Any]) -> bool:
     return any(isinstance(link, dict) and link.get("rel") == "next-page"
-               for link in payload.get("links") or [])
+               for link in listed(payload.get("links")))
 
 
 class TrustpilotConnector(Connector):
@@ -111,7 +114,7 @@ class TrustpilotConnector(Connector):
             "POST", f"{self.base_url}/oauth/oauth-business-users-for-applications/accesstoken",
             headers={"Authorization": f"Basic {basic}"}, data={"grant_type": "client_credentials"},
             ok_statuses=(400,))
-        payload = json_body(response, "Trustpilot")
+        payload = parse_json(response)
         token = dig(payload, "access_token")
         if response.status_code >= 400 or not isinstance(token, str) or not token:
             raise CredentialsRejected("Trustpilot refused the API key and secret")
@@ -131,7 +134,7 @@ class TrustpilotConnector(Connector):
             "GET", f"{self.base_url}/business-units/{unit}/reviews",
             params={"page": number, "perPage": PER_PAGE, "orderBy": "createdat.desc"},
             headers={"apikey": key}, ok_statuses=(400, 404))
-        payload = json_body(response, "Trustpilot")
+        payload = parse_json(response)
         if response.status_code == 404:
             raise SourceError("Trustpilot does not know this business_unit_id")
         if response.status_code >= 400:
