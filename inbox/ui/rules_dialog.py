@@ -423,3 +423,26 @@ class RulesDialog(QDialog):
             self.tag.addItem(t.name)
         self.tag.setEditText(text)
         self.tag.blockSignals(False)
+
+
+def install(window: Any) -> None:
+    """Tools → Rules…; and rules run on arrival from now on."""
+    from inbox.services import ingest_hooks
+
+    ingest_hooks.install()
+
+    def open_dialog() -> RulesDialog:
+        dialog: RulesDialog | None = getattr(window, "rules_dialog", None)
+        if dialog is None:
+            dialog = RulesDialog(window.store, window, run_in_worker=window.run_in_worker,
+                                 confirm=window.confirm)
+            dialog.items_changed.connect(window.data_changed)
+            window.rules_dialog = dialog
+        else:
+            dialog.reload(select_id=dialog.rule.id if dialog.rule else None)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    window.register_command("rules.manage", "Rules…", open_dialog, menu="Tools")

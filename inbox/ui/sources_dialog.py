@@ -81,10 +81,10 @@ def _pretty(name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-async def keyring_call(fn: Callable[..., Any], *args: Any) -> Any:
+async def keyring_call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """A keyring call on a worker thread, with a timeout, so the window stays live."""
     try:
-        return await asyncio.wait_for(asyncio.to_thread(fn, *args), KEYRING_TIMEOUT_S)
+        return await asyncio.wait_for(asyncio.to_thread(fn, *args, **kwargs), KEYRING_TIMEOUT_S)
     except TimeoutError:
         raise secrets.SecretsError("the system keyring did not answer (is it locked?)") from None
 
@@ -434,6 +434,9 @@ class SourcesDialog(QDialog):
         except StoreError as exc:
             self.show_verdict(f"Not saved: {exc}.", ok=False)
             return False
+        except Exception as exc:  # never leave the dialog silent (and never echo values)
+            self.show_verdict(f"Not saved: unexpected {type(exc).__name__}.", ok=False)
+            raise
         finally:
             self._set_busy(False)
         self.reload(select_id=saved.id)
@@ -455,7 +458,7 @@ class SourcesDialog(QDialog):
         renamed = v.name != old.name and bool(connector_secrets(old.kind))
         if renamed:  # secrets are filed under the source's name: move them
             saved = await keyring_call(secrets.get_secrets, old.name)
-            await keyring_call(secrets.set_secrets, v.name, {**saved, **v.secrets}, False)
+            await keyring_call(secrets.set_secrets, v.name, {**saved, **v.secrets}, merge=False)
         elif v.secrets:
             await keyring_call(secrets.set_secrets, v.name, v.secrets)
         source = self.store.update_source(old.id, name=v.name, whose=v.whose, settings=v.settings)
@@ -558,3 +561,30 @@ def default_http() -> Any:
     from inbox.sync.http import HttpClient
 
     return HttpClient()
+
+
+def install(window: Any) -> None:
+    """File → Sources…: one dialog per window, non-modal."""
+
+    def open_dialog() -> SourcesDialog:
+        dialog: SourcesDialog | None = getattr(window, "sources_dialog", None)
+        if dialog is None:
+            dialog = SourcesDialog(window.store, window, run_task=lambda coro: window.run_task(coro),
+                                   confirm=window.confirm)
+            dialog.sources_changed.connect(window.data_changed)
+            dialog.interval_changed.connect(lambda minutes: _set_interval(window, minutes))
+            window.sources_dialog = dialog
+        else:
+            dialog.reload(select_id=dialog.form.source.id if dialog.form.source else None)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    window.register_command("sources.manage", "Sources…", open_dialog, menu="File")
+
+
+def _set_interval(window: Any, minutes: int) -> None:
+    controller = getattr(window, "sync_controller", None)
+    if controller is not None:
+        controller.set_interval(minutes)
