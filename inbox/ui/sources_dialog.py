@@ -317,8 +317,8 @@ class SourcesDialog(QDialog):
         self.list.currentItemChanged.connect(lambda cur, _prev: self._select(cur))
         self.add_button.clicked.connect(self.new_source)
         self.remove_button.clicked.connect(self.remove_selected)
-        self.save_button.clicked.connect(lambda: self.run_task(self.save()))
-        self.test_button.clicked.connect(lambda: self.run_task(self.test_connection()))
+        self.save_button.clicked.connect(lambda: self._launch(self._save, "Saving…"))
+        self.test_button.clicked.connect(lambda: self._launch(self._test, "Testing…"))
         self.interval.valueChanged.connect(self._interval_edited)
         self.busy = False
         self.reload()
@@ -408,14 +408,37 @@ class SourcesDialog(QDialog):
 
     # -- save -----------------------------------------------------------------------------
 
+    def _launch(self, coro_fn: Callable[[], Coroutine[Any, Any, Any]], text: str) -> None:
+        """Start a coroutine from a button: busy at once, so a second click does nothing."""
+        if self.busy:
+            return
+        self._set_busy(True, text)
+        self.run_task(coro_fn())
+
     async def save(self) -> bool:
         """Add or update the source in the form. Returns True when it was saved."""
         if self.busy:
             return False
+        self._set_busy(True, "Saving…")
+        return await self._save()
+
+    async def _save(self) -> bool:
+        try:
+            saved = await self._save_form()
+        finally:
+            self._set_busy(False)
+        if saved is None:
+            return False
+        self.reload(select_id=saved.id)
+        self.show_verdict(f"Saved “{saved.name}”.", ok=True)
+        self.sources_changed.emit()
+        return True
+
+    async def _save_form(self) -> Source | None:
         problem = self.form.problem()
         if problem:
             self.show_verdict(f"Not saved: {problem}.", ok=False)
-            return False
+            return None
         v = self.form.values()
         old = self.form.source
         try:
@@ -424,25 +447,15 @@ class SourcesDialog(QDialog):
             clash = None
         if clash is not None and (old is None or clash.id != old.id):
             self.show_verdict(f"Not saved: a source named “{v.name}” already exists.", ok=False)
-            return False
-        self._set_busy(True, "Saving…")
+            return None
         try:
-            saved = await (self._add(v) if old is None else self._update(old, v))
-        except secrets.SecretsError as exc:
+            return await (self._add(v) if old is None else self._update(old, v))
+        except (secrets.SecretsError, StoreError) as exc:
             self.show_verdict(f"Not saved: {exc}.", ok=False)
-            return False
-        except StoreError as exc:
-            self.show_verdict(f"Not saved: {exc}.", ok=False)
-            return False
         except Exception as exc:  # never leave the dialog silent (and never echo values)
             self.show_verdict(f"Not saved: unexpected {type(exc).__name__}.", ok=False)
             raise
-        finally:
-            self._set_busy(False)
-        self.reload(select_id=saved.id)
-        self.show_verdict(f"Saved “{saved.name}”.", ok=True)
-        self.sources_changed.emit()
-        return True
+        return None
 
     async def _add(self, v: FormValues) -> Source:
         if v.secrets:  # first the keyring: without one, nothing is created
@@ -477,10 +490,9 @@ class SourcesDialog(QDialog):
                             f"Remove “{source.name}” and the {n} items synced from it? "
                             "Its saved credentials are deleted from the keyring. This cannot be undone."):
             return
-        self.run_task(self._remove(source))
+        self._launch(lambda: self._remove(source), "Removing…")
 
     async def _remove(self, source: Source) -> None:
-        self._set_busy(True, "Removing…")
         note = ""
         try:
             if connector_secrets(source.kind):
@@ -503,13 +515,15 @@ class SourcesDialog(QDialog):
         """Run the connector's test() with the form's values; show and return the verdict."""
         if self.busy:
             return ""
+        self._set_busy(True, "Testing…")
+        return await self._test()
+
+    async def _test(self) -> str:
         cls = self.form.connector
         v = self.form.values()
-        if cls is None:
-            self.show_verdict("This kind of source is not available in this version.", ok=False)
-            return ""
-        self._set_busy(True, "Testing…")
         try:
+            if cls is None:
+                raise SourceError("this kind of source is not available in this version")
             values = dict(v.secrets)
             old = self.form.source
             if old is not None and cls.secrets and set(cls.secrets) - set(values):
@@ -520,6 +534,8 @@ class SourcesDialog(QDialog):
             source = Source(id=old.id if old else 0, kind=v.kind, name=v.name or "test",
                             whose=v.whose, settings=v.settings)
             async with self.http_factory() as http:
+                if hasattr(http, "add_secrets"):
+                    http.add_secrets(values)  # scrubbed from every message it raises
                 connector = cls(source, values, http)
                 verdict = await asyncio.wait_for(connector.test(), TEST_TIMEOUT_S)
         except TimeoutError:
