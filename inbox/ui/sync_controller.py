@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -34,18 +35,22 @@ def sidebar_key(source_id: int) -> str:
     return f"source:{source_id}"
 
 
+# The HTTP client's NetworkError messages ("could not reach …", "… timed out (…) after N
+# tries"); used only when the engine's summary doesn't carry the error's kind.
+_NETWORK_MESSAGE = re.compile(r"^(could not reach |.* timed out \()")
+
+
 def is_network_failure(summary: Any) -> bool:
     """Did this source fail because the network was unreachable?"""
-    exc = getattr(summary, "exception", None)
-    if isinstance(exc, NetworkError):
-        return True
-    kind = getattr(summary, "error_kind", None) or getattr(summary, "error_type", None)
-    return kind in ("network", "NetworkError")
+    kind = getattr(summary, "error_kind", None)
+    if kind is not None:
+        return kind in ("network", NetworkError.__name__)
+    return bool(summary.error) and bool(_NETWORK_MESSAGE.match(summary.error))
 
 
 def went_offline(summaries: Sequence[Any]) -> bool:
     """True when sources were tried and every one failed for network reasons."""
-    tried = [s for s in summaries if getattr(s, "error", None) != "cancelled"]
+    tried = [s for s in summaries if s.error != "cancelled"]
     return bool(tried) and all(not s.ok and is_network_failure(s) for s in tried)
 
 
@@ -152,7 +157,7 @@ class SyncController(QObject):
         self.progress_label.setText(f"Syncing {len(chosen)} source{'s' if len(chosen) != 1 else ''}…")
         ingest_hooks.install()  # rules and sentiment run on arrival
         try:
-            summaries = await sync(store, sources=chosen, on_progress=self._on_progress,
+            summaries = await sync(store, sources=[s.name for s in chosen], on_progress=self._on_progress,
                                    cancel=self.cancel_event)
         except asyncio.CancelledError:
             self._finish_sidebar(chosen, [])
