@@ -17,7 +17,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QSettings,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -274,7 +284,7 @@ class MainWindow(QMainWindow):
 
     # == the extension API ===============================================================
 
-    def register_command(self, id: str, title: str, callback: Callable[[], object], *,  # noqa: A002
+    def register_command(self, id: str, title: str, callback: Callable[[], object], *,
                          shortcut: str | None = None, menu: str = "Tools",
                          context: str = "window") -> QAction:
         """Add a command to a menu, the palette and the shortcut table (see UI_CONTRACT)."""

@@ -38,7 +38,7 @@ class SafeBrowser(QTextBrowser):
         self.anchorClicked.connect(self._clicked)
         self.loaded_resources: list[QUrl] = []  # what was asked for (tests check it stays unused)
 
-    def loadResource(self, type: int, name: QUrl) -> object:  # noqa: A002 - Qt's name
+    def loadResource(self, type: int, name: QUrl) -> object:
         self.loaded_resources.append(QUrl(name))
         return None
 
