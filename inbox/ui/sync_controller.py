@@ -94,6 +94,7 @@ class SyncController(QObject):
         self.offline = False
         self.progress: dict[int, Any] = {}
         self.last_notice: str | None = None
+        self.http_options: dict[str, Any] | None = None  # passed to the engine's HttpClient
         self.progress_label = QLabel()
         self.progress_label.setObjectName("syncProgress")
         self.banner = QLabel(OFFLINE_TEXT)
@@ -158,7 +159,7 @@ class SyncController(QObject):
         ingest_hooks.install()  # rules and sentiment run on arrival
         try:
             summaries = await sync(store, sources=[s.name for s in chosen], on_progress=self._on_progress,
-                                   cancel=self.cancel_event)
+                                   cancel=self.cancel_event, http_options=self.http_options)
         except asyncio.CancelledError:
             self._finish_sidebar(chosen, [])
             self.progress_label.setText("")
