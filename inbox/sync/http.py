@@ -42,6 +42,8 @@ from inbox.sources.base import (
     RateLimited,
     SourceError,
 )
+from inbox.sources.payload import parse_json
+from inbox.sources.payload import where as _where
 
 log = logging.getLogger("inbox.sync.http")
 
@@ -112,11 +114,6 @@ def _exhausted(headers: httpx.Headers) -> bool:
             except ValueError:
                 return False
     return False
-
-
-def _looks_like_html(body: bytes, content_type: str) -> bool:
-    head = body[:512].lstrip().lower()
-    return "html" in content_type.lower() or head.startswith((b"<!doctype", b"<html", b"<head", b"<body"))
 
 
 class HttpClient:
@@ -256,27 +253,10 @@ class HttpClient:
         return self.parse_json(response)
 
     def parse_json(self, response: httpx.Response) -> Any:
-        """The body as JSON, or BadPayload saying why not (HTML page, bad UTF-8, truncated)."""
-        body = response.content
-        where = _where(str(response.request.url)) if response.request else "the source"
-        if _looks_like_html(body, response.headers.get("content-type", "")):
-            raise BadPayload(self.scrub(f"{where} sent an HTML page instead of data "
-                                        f"(status {response.status_code})"))
         try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError:
-            raise BadPayload(self.scrub(f"{where} sent text that is not valid UTF-8")) from None
-        try:
-            return jsonlib.loads(text)
-        except ValueError:
-            raise BadPayload(self.scrub(f"{where} sent invalid or truncated JSON "
-                                        f"({len(body)} bytes)")) from None
-
-
-def _where(url: str) -> str:
-    """Host and path only: query strings may hold tokens."""
-    parts = urlsplit(url)
-    return f"{parts.netloc}{parts.path}"
+            return parse_json(response)
+        except BadPayload as exc:
+            raise BadPayload(self.scrub(str(exc))) from None
 
 
 def _describe(exc: Exception) -> str:
