@@ -127,12 +127,22 @@ class SyncController(QObject):
 
     def sync_now(self, *, background: bool = False,
                  sources: Sequence[Source] | None = None) -> asyncio.Task[Any] | None:
+        """Start a sync (unless one is running); the sidebar shows it at once."""
         if self.running:
             if not background:
                 self.window.status_message("A sync is already running.")
             return self.task
+        store = self.window.store
+        chosen = [s for s in (sources if sources is not None else store.list_sources()) if s.enabled]
+        if not chosen:
+            if not background:
+                self.window.status_message("No sources to sync: add one with File → Sources…")
+            return None
+        for s in chosen:
+            self.window.update_sidebar_entry(sidebar_key(s.id), state="syncing", tooltip="Waiting to sync…")
+        self.progress_label.setText(f"Syncing {len(chosen)} source{'s' if len(chosen) != 1 else ''}…")
         self.cancel_event = asyncio.Event()
-        self.task = self.window.run_task(self.run(background=background, sources=sources), name="sync")
+        self.task = self.window.run_task(self.run(chosen, background=background), name="sync")
         return self.task
 
     def cancel(self) -> None:
@@ -142,20 +152,13 @@ class SyncController(QObject):
 
     # -- the run --------------------------------------------------------------------------
 
-    async def run(self, *, background: bool = False, sources: Sequence[Source] | None = None) -> list[Any]:
+    async def run(self, chosen: Sequence[Source], *, background: bool = False) -> list[Any]:
         from inbox.services import ingest_hooks
         from inbox.sync.engine import sync
 
         store = self.window.store
-        chosen = [s for s in (sources if sources is not None else store.list_sources()) if s.enabled]
-        if not chosen:
-            self.window.status_message("No sources to sync: add one with File → Sources…")
-            return []
         first_time = {s.id for s in chosen if not s.last_synced_at}
         self.progress = {}
-        for s in chosen:
-            self.window.update_sidebar_entry(sidebar_key(s.id), state="syncing", tooltip="Waiting to sync…")
-        self.progress_label.setText(f"Syncing {len(chosen)} source{'s' if len(chosen) != 1 else ''}…")
         ingest_hooks.install()  # rules and sentiment run on arrival
         try:
             summaries = await sync(store, sources=[s.name for s in chosen], on_progress=self._on_progress,
