@@ -190,7 +190,7 @@ class SourceForm(QWidget):
             edit.setObjectName(f"secret_{name}")
             edit.setEchoMode(QLineEdit.EchoMode.Password)
             if self.source is not None:
-                edit.setPlaceholderText("saved in the keyring; type to replace")
+                edit.setPlaceholderText("leave empty to keep the saved value")
             self.secret_edits[name] = edit
             self.form.addRow(_pretty(name), edit)
 
