@@ -14,28 +14,36 @@ import qasync
 
 @pytest.fixture
 def aloop(qapp):
-    loop = qasync.QEventLoop(qapp)
+    """A qasync loop marked as running, so that coroutines advance whenever Qt processes
+    events — as in the app, where the loop runs for the whole session."""
+    loop = qasync.QEventLoop(qapp, already_running=True)
     asyncio.set_event_loop(loop)
     yield loop
     pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
     for task in pending:
         task.cancel()
     if pending:
-        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        run_until(loop, lambda: all(t.done() for t in pending), 5, "cancelled tasks to end")
+    qapp.processEvents()
+    asyncio.events._set_running_loop(None)
+    loop._QEventLoop__is_running = False
     loop.close()
     asyncio.set_event_loop(None)
 
 
 def run_until(loop: asyncio.AbstractEventLoop, cond: Callable[[], object], timeout: float = 15.0,
               what: str = "condition") -> None:
-    """Spin the qasync loop (Qt events included) until `cond()` is true."""
-    async def wait() -> None:
-        end = time.monotonic() + timeout
-        while not cond():
-            if time.monotonic() > end:
-                raise AssertionError(f"timed out waiting for {what}")
-            await asyncio.sleep(0.02)
-    loop.run_until_complete(wait())
+    """Process Qt events (and so the loop's callbacks) until `cond()` is true."""
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    end = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out waiting for {what}")
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        time.sleep(0.002)
 
 
 @pytest.fixture

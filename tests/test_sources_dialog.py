@@ -5,13 +5,16 @@ the replay server."""
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from pathlib import Path
 
 import keyring
+import keyring.backend
 import keyring.backends.fail
 import pytest
-from PySide6.QtCore import Qt
+from jaraco.classes import properties
+from PySide6.QtCore import Qt, QTimer
 
 from inbox import secrets
 from inbox.ui import sources_dialog
@@ -137,6 +140,45 @@ def test_without_a_keyring_nothing_is_created(qtbot, window, aloop, store, no_ke
     assert dialog.form.name.text() == "Yelp without keyring"  # the form keeps what was typed
 
 
+class SlowKeyring(keyring.backend.KeyringBackend):
+    """A keyring that hangs (a D-Bus unlock prompt nobody answers). Never auto-selected."""
+
+    @properties.classproperty
+    def priority(cls) -> float:
+        raise RuntimeError("only for the test that sets it")
+
+    def get_password(self, service, username):
+        time.sleep(1.0)
+
+    def set_password(self, service, username, password):
+        time.sleep(1.0)
+
+    def delete_password(self, service, username):
+        time.sleep(1.0)
+
+
+def test_a_hanging_keyring_times_out_without_freezing(qtbot, window, aloop, store, monkeypatch):  # noqa: F811
+    previous = keyring.get_keyring()
+    keyring.set_keyring(SlowKeyring())
+    monkeypatch.setattr(sources_dialog, "KEYRING_TIMEOUT_S", 0.2)
+    try:
+        dialog = open_dialog(window)
+        fill_yelp(qtbot, dialog, "Slow keyring", api_key="k")
+        ticks = []
+        timer = QTimer()
+        timer.timeout.connect(lambda: ticks.append(1))
+        timer.start(20)
+        dialog.save_button.click()
+        run_until(aloop, lambda: not dialog.busy, what="timeout")
+        timer.stop()
+        assert dialog.verdict.text() == "Not saved: the system keyring did not answer (is it locked?)."
+        assert store.list_sources() == []
+        assert len(ticks) >= 3  # the event loop kept running while the keyring hung
+        time.sleep(1.0)  # let the hung call end before the backend is restored
+    finally:
+        keyring.set_keyring(previous)
+
+
 def test_sources_without_secrets_need_no_keyring(qtbot, window, aloop, store, no_keyring):  # noqa: F811
     dialog = open_dialog(window)
     dialog.add_button.click()
@@ -155,7 +197,7 @@ def test_missing_required_setting_and_duplicate_name(qtbot, window, aloop, store
     dialog.form.kind.setCurrentIndex(dialog.form.kind.findData("yelp"))
     dialog.form.name.setText("New one")
     dialog.save_button.click()
-    run_until(aloop, lambda: dialog.verdict.text(), what="verdict")
+    run_until(aloop, lambda: not dialog.busy, what="verdict")
     assert dialog.verdict.text() == "Not saved: fill in: Business ID."
     dialog.form.name.setText("taken")
     dialog.form.setting_edits["business_id"].setText("x")

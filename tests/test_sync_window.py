@@ -204,3 +204,23 @@ def test_interval_timer_follows_the_setting(qtbot, window, aloop, store):  # noq
     assert controller.timer.isActive() and controller.timer.interval() == 45 * 60_000
     controller.set_interval(0)
     assert not controller.timer.isActive()
+
+
+def test_a_new_source_is_synced_when_added(qtbot, window, aloop, store, replay, hooks):  # noqa: F811
+    from inbox.ui import sources_dialog
+
+    AppStore(replay)
+    controller = install(window)
+    sources_dialog.install(window)
+    dialog = window.run_command("sources.manage")
+    dialog.add_button.click()
+    dialog.form.kind.setCurrentIndex(dialog.form.kind.findData("appstore"))
+    dialog.form.name.setText("Our app")
+    dialog.form.setting_edits["app_id"].setText("1611223344")
+    dialog.form.setting_edits["country"].setText("gb")
+    dialog.form.setting_edits["base_url"].setText(replay.base_url)
+    dialog.save_button.click()
+    run_until(aloop, lambda: controller.task is not None, what="sync to start")
+    wait_sync(aloop, controller)
+    assert store.count_items() == 2
+    assert controller.last_notice is None  # a first sync is not announced

@@ -248,6 +248,7 @@ class SourcesDialog(QDialog):
     """Sources: the list on the left, the selected source's form on the right."""
 
     sources_changed = Signal()        # a source was added, edited or removed
+    source_added = Signal(object)     # the new Source (the window syncs it at once)
     interval_changed = Signal(int)    # minutes between automatic syncs (0 = off)
 
     def __init__(self, store: Store, parent: QWidget | None = None, *,
@@ -429,9 +430,12 @@ class SourcesDialog(QDialog):
             self._set_busy(False)
         if saved is None:
             return False
+        added = self.form.source is None
         self.reload(select_id=saved.id)
         self.show_verdict(f"Saved “{saved.name}”.", ok=True)
         self.sources_changed.emit()
+        if added:
+            self.source_added.emit(saved)
         return True
 
     async def _save_form(self) -> Source | None:
@@ -589,6 +593,7 @@ def install(window: Any) -> None:
                                    confirm=window.confirm)
             dialog.sources_changed.connect(window.data_changed)
             dialog.interval_changed.connect(lambda minutes: _set_interval(window, minutes))
+            dialog.source_added.connect(lambda source: _sync_new(window, source))
             window.sources_dialog = dialog
         else:
             dialog.reload(select_id=dialog.form.source.id if dialog.form.source else None)
@@ -598,6 +603,13 @@ def install(window: Any) -> None:
         return dialog
 
     window.register_command("sources.manage", "Sources…", open_dialog, menu="File")
+
+
+def _sync_new(window: Any, source: Source) -> None:
+    """A source just added: fetch its items now rather than at the next interval."""
+    controller = getattr(window, "sync_controller", None)
+    if controller is not None and not controller.running:
+        controller.sync_now(sources=[source])
 
 
 def _set_interval(window: Any, minutes: int) -> None:
