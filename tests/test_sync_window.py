@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 
 import pytest
+from PySide6.QtCore import Qt
 
 from inbox.domain import InboxFilter, View
 from inbox.services import rules
@@ -82,8 +83,14 @@ def test_sync_now_fills_the_list_and_updates_sidebar_and_status(qtbot, window, a
     controller = install(window)
     action = window.actions_by_id["sync.now"]
     assert {s.toString() for s in action.shortcuts()} == {"F5", "Ctrl+R"}
+    assert window.commands.conflicts() == {}  # no other action shares F5 (Qt would fire neither)
+    assert all(a.shortcut().toString() not in ("F5", "Ctrl+R")
+               for cid, a in window.actions_by_id.items() if cid != "sync.now")
 
-    action.trigger()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert controller.running
     assert window.sidebar.entries[key].state == "syncing"
     wait_sync(aloop, controller)
 

@@ -260,12 +260,29 @@ class SyncController(QObject):
         self.window.activateWindow()
 
 
+SYNC_KEYS = ("F5", "Ctrl+R")
+
+
+def _claim_keys(window: MainWindow, command_id: str, keys: Sequence[str]) -> None:
+    """Give `keys` to one command: two actions sharing a key make Qt fire neither
+    ("ambiguous shortcut"), so any other command bound to them loses the binding."""
+    wanted = {k.lower() for k in keys}
+    table = getattr(window, "commands", None)
+    for other, key in list(getattr(table, "bindings", {}).items()):
+        if other != command_id and key and key.lower() in wanted:
+            table.bindings[other] = ""
+            action = window.actions_by_id.get(other) if hasattr(window, "actions_by_id") else None
+            if action is not None:
+                action.setShortcut(QKeySequence())
+
+
 def install(window: MainWindow) -> SyncController:
     """Sync now (F5 / Ctrl+R), Stop sync, and the automatic interval."""
     controller = SyncController(window)
     window.sync_controller = controller  # type: ignore[attr-defined]
+    _claim_keys(window, "sync.now", SYNC_KEYS)
     action = window.register_command("sync.now", "Sync now", controller.sync_now,
-                                     shortcut="F5", menu="File")
-    action.setShortcuts([QKeySequence("F5"), QKeySequence("Ctrl+R")])
+                                     shortcut=SYNC_KEYS[0], menu="File")
+    action.setShortcuts([QKeySequence(k) for k in SYNC_KEYS])
     window.register_command("sync.stop", "Stop sync", controller.cancel, menu="File")
     return controller
