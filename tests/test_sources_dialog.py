@@ -185,9 +185,15 @@ def test_sources_without_secrets_need_no_keyring(qtbot, window, aloop, store, no
     dialog.form.kind.setCurrentIndex(dialog.form.kind.findData("appstore"))
     dialog.form.name.setText("Our app")
     dialog.form.setting_edits["app_id"].setText("1234567890")
+    dialog.form.enabled.setChecked(False)
     dialog.save_button.click()
     run_until(aloop, lambda: dialog.verdict.text().startswith("Saved"), what="save")
-    assert store.get_source("Our app").settings["app_id"] == "1234567890"
+    saved = store.get_source("Our app")
+    assert saved.settings["app_id"] == "1234567890" and saved.enabled is False
+    dialog.form.enabled.setChecked(True)
+    dialog.save_button.click()
+    run_until(aloop, lambda: not dialog.busy, what="save")
+    assert store.get_source("Our app").enabled is True
 
 
 def test_missing_required_setting_and_duplicate_name(qtbot, window, aloop, store):  # noqa: F811

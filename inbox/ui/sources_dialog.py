@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -96,6 +97,7 @@ class FormValues:
     whose: str
     settings: dict[str, str]
     secrets: dict[str, str]   # only the fields the user typed into
+    enabled: bool = True
 
 
 def _default_run_task(owner: QWidget) -> RunTask:
@@ -135,6 +137,9 @@ class SourceForm(QWidget):
         self.form.addRow("Kind", self.kind)
         self.form.addRow("Name", self.name)
         self.form.addRow("Whose", whose)
+        self.enabled = QCheckBox("Include in Sync now and automatic syncs")
+        self.enabled.setChecked(True)
+        self.form.addRow("Sync", self.enabled)
         self._fixed_rows = self.form.rowCount()
         self.setting_edits: dict[str, QLineEdit] = {}
         self.secret_edits: dict[str, QLineEdit] = {}
@@ -219,6 +224,7 @@ class SourceForm(QWidget):
         self._build_fields()
         self.name.setText(source.name if source else "")
         (self.competitor if source and source.whose == Whose.COMPETITOR else self.own).setChecked(True)
+        self.enabled.setChecked(source.enabled if source else True)
         for name, edit in self.setting_edits.items():
             edit.setText(str(source.settings.get(name) or "") if source else "")
 
@@ -227,6 +233,7 @@ class SourceForm(QWidget):
             kind=self.kind.currentData() or "",
             name=" ".join(self.name.text().split()),
             whose=Whose.COMPETITOR.value if self.competitor.isChecked() else Whose.OWN.value,
+            enabled=self.enabled.isChecked(),
             settings={k: e.text().strip() for k, e in self.setting_edits.items() if e.text().strip()},
             secrets={k: e.text() for k, e in self.secret_edits.items() if e.text()},
         )
@@ -465,7 +472,9 @@ class SourcesDialog(QDialog):
         if v.secrets:  # first the keyring: without one, nothing is created
             await keyring_call(secrets.set_secrets, v.name, v.secrets)
         try:
-            return self.store.add_source(v.kind, v.name, whose=v.whose, settings=v.settings)
+            with self.store.transaction():
+                source = self.store.add_source(v.kind, v.name, whose=v.whose, settings=v.settings)
+                return source if v.enabled else self.store.update_source(source.id, enabled=False)
         except Exception:
             if v.secrets:
                 await _forget(v.name)
@@ -478,7 +487,8 @@ class SourcesDialog(QDialog):
             await keyring_call(secrets.set_secrets, v.name, {**saved, **v.secrets}, merge=False)
         elif v.secrets:
             await keyring_call(secrets.set_secrets, v.name, v.secrets)
-        source = self.store.update_source(old.id, name=v.name, whose=v.whose, settings=v.settings)
+        source = self.store.update_source(old.id, name=v.name, whose=v.whose, settings=v.settings,
+                                          enabled=v.enabled)
         if renamed:
             await _forget(old.name)
         return source
