@@ -17,7 +17,8 @@ def fill(store) -> dict[str, int]:
       the owner answered every 3rd review. Review 1 is by Jane (`jane`), who also
       wrote review 2 and has an item on Reddit.
     - Café Reddit: a post by Jane with a comment by someone else and an owner reply to it.
-    - Rival Google (competitor): 5 reviews, one with hostile formula-like texts.
+    - Rival Google (competitor): 7 five-star reviews whose texts, titles and author names
+      look like formulas; x0's URL is javascript:, the others' are over Excel's URL limit.
     """
     cafe = store.add_source("google", "Café Google")
     reddit = store.add_source("reddit", "Café Reddit")
@@ -46,7 +47,7 @@ def fill(store) -> dict[str, int]:
     rival_items = [Item(f"x{n}", kind="review", text=HOSTILE[n % len(HOSTILE)], title=HOSTILE[n],
                         author=Author(f"h{n}", display_name=HOSTILE[(n + 1) % len(HOSTILE)]),
                         rating=5, url=f"javascript:alert({n})" if n == 0 else "https://rival.example/" + "x" * 3000,
-                        created_at=T0 + timedelta(days=50 + n)) for n in range(5)]
+                        created_at=T0 + timedelta(days=50 + n)) for n in range(len(HOSTILE))]
     store.save_page(rival.id, rival_items)
     return {"cafe": cafe.id, "reddit": reddit.id, "rival": rival.id}
 
