@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -219,3 +220,48 @@ def test_bad_target_folders_get_a_clear_error(store, ids, tmp_path):
         export_view(store, InboxFilter(), "csv", "/proc/x.csv")
     with pytest.raises(ExportError, match="Unknown export format"):
         export_view(store, InboxFilter(), "pdf", tmp_path / "x.pdf")
+
+
+def test_the_demo_workspace_exports_whole_and_sums_up(store, tmp_path):
+    from inbox.services.demo import build_demo
+
+    build_demo(store, seed=7)
+    total = store.count_items(InboxFilter())
+    result = export_view(store, InboxFilter(), "xlsx", tmp_path / "demo.xlsx")
+    assert result.rows == total > 300
+    wb = openpyxl.load_workbook(tmp_path / "demo.xlsx", read_only=True)
+    assert sum(1 for _ in wb["Feedback"].iter_rows(min_row=2)) == total
+    summary = {(r[0], r[1]): r[2] for r in wb["Summary"].iter_rows(min_row=2, values_only=True)}
+    per_source = store.counts()["sources"]
+    assert {name: n for (kind, name), n in summary.items() if kind == "source"} == {
+        s.name: per_source.get(s.id, 0) for s in store.list_sources() if per_source.get(s.id)}
+    assert {name: n for (kind, name), n in summary.items() if kind == "tag"} == {
+        t.name: store.count_items(InboxFilter(tags=[t.name])) for t in store.list_tags()
+        if store.count_items(InboxFilter(tags=[t.name]))}
+    wb.close()
+    export_view(store, InboxFilter(), "csv", tmp_path / "demo.csv")
+    assert len(read_csv(tmp_path / "demo.csv")) == total
+
+
+def test_row_select_columns_are_item_row_fields_in_order(store, ids):
+    """row_to_item builds ItemRow positionally (export speed): the order must agree."""
+    import dataclasses
+
+    from inbox.domain import ItemRow
+    from inbox.store.queries import ROW_SELECT
+
+    row = store.conn.execute(f"{ROW_SELECT} LIMIT 1").fetchone()
+    assert list(row.keys()) == [f.name for f in dataclasses.fields(ItemRow) if f.name != "tags"]
+
+
+def test_the_file_gets_ordinary_permissions(store, ids, tmp_path):
+    """The temporary file is private (0600) while written; the export is not."""
+    old = os.umask(0o022)
+    try:
+        export_view(store, InboxFilter(), "csv", tmp_path / "mode.csv")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "mode.csv").stat().st_mode & 0o777 == 0o644
+    (tmp_path / "mode.csv").chmod(0o600)
+    export_view(store, InboxFilter(), "xlsx", tmp_path / "mode.csv")
+    assert (tmp_path / "mode.csv").stat().st_mode & 0o777 == 0o600   # a replaced file keeps its mode

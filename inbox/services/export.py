@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -24,7 +25,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from inbox.domain import InboxFilter, ItemRow, format_time, utcnow
-from inbox.domain.times import from_db
 
 FORMATS = ("csv", "xlsx")
 COLUMNS = ("date", "source", "whose", "kind", "author", "rating", "title", "text", "tags",
@@ -35,6 +35,9 @@ XLSX_MAX_STRING = 32767           # Excel's limit on characters in a cell
 XLSX_MAX_URL = 2079               # Excel's limit on a hyperlink's length
 XLSX_MAX_LINKS = 65530            # Excel's limit on hyperlinks per worksheet
 XLSX_WIDTHS = (17, 16, 11, 9, 20, 7, 30, 60, 20, 9, 40, 9, 8, 50)
+NUMBER_COLUMNS = (COLUMNS.index("rating"), COLUMNS.index("thread id"))
+URL_COLUMN = COLUMNS.index("URL")
+TEXT_COLUMNS = tuple(i for i in range(1, len(COLUMNS)) if i not in (*NUMBER_COLUMNS, URL_COLUMN))
 
 Progress = Callable[[int, int], None]      # (rows written, rows in the view)
 ShouldCancel = Callable[[], bool]
@@ -102,61 +105,52 @@ def owner_replies(store: Any, thread_ids: Iterable[int | None]) -> dict[int, str
     return replies
 
 
-def record(row: ItemRow, reply: str | None, now: str) -> dict[str, Any]:
-    """One exported row, typed (rating int, date datetime); the writers format it."""
-    return {
-        "date": from_db(row.created_at),
-        "source": row.source_name,
-        "whose": row.whose,
-        "kind": row.kind,
-        "author": row.author_name,
-        "rating": row.rating,
-        "title": row.title,
-        "text": row.text,
-        "tags": ", ".join(name for name, _colour in row.tags),
-        "status": display_status(row, now),
-        "URL": row.url,
-        "thread id": row.thread_id,
-        "replied": "yes" if reply is not None else "no",
-        "reply text": reply or "",
-    }
+Record = tuple  # COLUMNS in order (the date as the store's UTC text), then the tag names
+
+
+def record(row: ItemRow, reply: str | None, now: str) -> Record:
+    """One exported row, typed (rating and thread id int); the writers format dates."""
+    tags = [name for name, _colour in row.tags]
+    return (row.created_at, row.source_name, row.whose, row.kind, row.author_name, row.rating,
+            row.title, row.text, ", ".join(tags), display_status(row, now),
+            row.url, row.thread_id, "no" if reply is None else "yes", reply or "", tags)
 
 
 def records(store: Any, rows: Iterable[ItemRow], now: str,
-            on_batch: Callable[[list[ItemRow]], None] | None = None) -> Iterator[dict[str, Any]]:
+            on_batch: Callable[[list[ItemRow]], None] | None = None) -> Iterator[Record]:
     """Rows with their owner's replies, looked up one batch at a time."""
     it = iter(rows)
     while batch := list(islice(it, BATCH)):
         replies = owner_replies(store, (r.thread_id for r in batch))
         for row in batch:
-            yield record(row, replies.get(row.thread_id) if row.thread_id else None, now)
+            yield record(row, replies.get(row.thread_id), now)
         if on_batch:
             on_batch(batch)
 
 
 # -- writers -------------------------------------------------------------------------------
 
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    return neutralise(str(value))
-
-
-def write_csv(out: IO[str], recs: Iterable[dict[str, Any]]) -> int:
+def write_csv(out: IO[str], recs: Iterable[Record]) -> int:
     writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     n = 0
+    starts = frozenset(FORMULA_STARTS)
     for rec in recs:
-        writer.writerow([_csv_cell(rec[c]) for c in COLUMNS])
+        cells = ["" if v is None else ("'" + v if v and v[0] in starts else v) if isinstance(v, str) else str(v)
+                 for v in rec[:-1]]
+        when = rec[0]
+        cells[0] = f"{when[:10]} {when[11:19]}"   # 2026-03-04T12:00:00Z -> 2026-03-04 12:00:00
+        writer.writerow(cells)
         n += 1
     return n
 
 
+_LINKABLE = re.compile(r"https?://[^\s\x00-\x1f\x7f]+\Z", re.IGNORECASE)
+
+
 def _is_linkable(url: str) -> bool:
-    return url.lower().startswith(("http://", "https://")) and len(url) <= XLSX_MAX_URL \
-        and not any(ch.isspace() or ord(ch) < 32 for ch in url)
+    """Only web links become hyperlinks, and only ones Excel accepts."""
+    return len(url) <= XLSX_MAX_URL and _LINKABLE.match(url) is not None
 
 
 def _xlsx_text(text: str) -> str:
@@ -184,22 +178,23 @@ def write_xlsx(path: Path, recs: Iterable[dict[str, Any]]) -> int:
         links = 0
         n = 0
         for n, rec in enumerate(recs, start=1):
-            for col, name in enumerate(COLUMNS):
-                value = rec[name]
-                if value is None or value == "":
-                    continue
-                if name == "date":
-                    ws.write_datetime(n, col, value.replace(tzinfo=None), date_fmt)
-                elif name in ("rating", "thread id"):
-                    ws.write_number(n, col, value)
-                elif name == "URL" and links < XLSX_MAX_LINKS and _is_linkable(value):
+            ws.write_datetime(n, 0, datetime.fromisoformat(rec[0][:19]), date_fmt)
+            for col in TEXT_COLUMNS:
+                if rec[col]:
+                    ws.write_string(n, col, _xlsx_text(rec[col]))
+            for col in NUMBER_COLUMNS:
+                if rec[col] is not None:
+                    ws.write_number(n, col, rec[col])
+            url = rec[URL_COLUMN]
+            if url:
+                if links < XLSX_MAX_LINKS and _is_linkable(url):
                     links += 1
-                    ws.write_url(n, col, value, link, string=_xlsx_text(value))
+                    ws.write_url(n, URL_COLUMN, url, link, string=url)
                 else:
-                    ws.write_string(n, col, _xlsx_text(str(value)))
-            summary.add("source", rec["source"], rec["rating"])
-            for tag in filter(None, rec["tags"].split(", ")):
-                summary.add("tag", tag, rec["rating"])
+                    ws.write_string(n, URL_COLUMN, _xlsx_text(url))
+            summary.add("source", rec[1], rec[5])
+            for tag in rec[-1]:
+                summary.add("tag", tag, rec[5])
         ws.autofilter(0, 0, max(n, 1), len(COLUMNS) - 1)
         _write_summary(wb, summary, bold)
     except BaseException:
@@ -242,6 +237,22 @@ def check_target(target: str | Path) -> Path:
     return path
 
 
+def _mode_for(target: Path) -> int:
+    """The replaced file's mode, or what a new file gets under the process's umask."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        pass
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o644
+
+
 @contextmanager
 def atomic_target(target: Path) -> Iterator[Path]:
     """A temporary file beside `target`, renamed onto it only if the block succeeds."""
@@ -253,6 +264,7 @@ def atomic_target(target: Path) -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
+        os.chmod(tmp, _mode_for(target))   # mkstemp makes 0600; an export is an ordinary file
         os.replace(tmp, target)
     except BaseException:
         with suppress(OSError):
