@@ -121,6 +121,11 @@ class IngestMixin:
         if not erased:
             return batch
         kept = {k: v for k, v in batch.items() if not (v.author and v.author.external_id in erased)}
+        # The owner's replies to an erased author's items in this page go too (erasure
+        # removed them; they name the person and answer nothing that is left).
+        dropped = set(batch) - set(kept)
+        kept = {k: v for k, v in kept.items()
+                if not (v.is_owner_reply and str(v.parent_external_id) in dropped)}
         result.skipped += len(batch) - len(kept)
         return kept
 

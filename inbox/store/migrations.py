@@ -210,7 +210,39 @@ M003_WORKFLOW = """
         """
 
 
-MIGRATIONS: list[Migration] = [M001_CORE, M002_SEARCH, M003_WORKFLOW]
+# The `feedback` view: one readable row per item for other SQLite tools (docs/database.md).
+# `replied`/`reply_text` use the export's rule: the owner's latest reply in the item's thread.
+M004_FEEDBACK_VIEW = """
+        CREATE VIEW IF NOT EXISTS feedback AS
+        SELECT i.id,
+               s.name AS source,
+               s.whose,
+               i.kind,
+               coalesce(nullif(a.display_name, ''), nullif(a.handle, ''), 'Anonymous') AS author,
+               i.rating,
+               i.title,
+               i.text,
+               i.created_at,
+               i.status,
+               i.snoozed_until,
+               (SELECT group_concat(name, ', ') FROM (
+                    SELECT t.name FROM item_tags it JOIN tags t ON t.id = it.tag_id
+                    WHERE it.item_id = i.id ORDER BY t.name COLLATE NOCASE)) AS tags,
+               i.url,
+               i.thread_id,
+               EXISTS (SELECT 1 FROM items r WHERE r.thread_id = i.thread_id
+                       AND r.is_owner_reply = 1 AND r.deleted_at IS NULL) AS replied,
+               (SELECT r.text FROM items r WHERE r.thread_id = i.thread_id
+                AND r.is_owner_reply = 1 AND r.deleted_at IS NULL
+                ORDER BY r.created_at DESC, r.id DESC LIMIT 1) AS reply_text
+        FROM items i
+        JOIN sources s ON s.id = i.source_id
+        LEFT JOIN authors a ON a.id = i.author_id
+        WHERE i.deleted_at IS NULL AND i.is_owner_reply = 0;
+        """
+
+
+MIGRATIONS: list[Migration] = [M001_CORE, M002_SEARCH, M003_WORKFLOW, M004_FEEDBACK_VIEW]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
