@@ -196,7 +196,14 @@ M003_WORKFLOW = """
         """
 
 
-MIGRATIONS: list[Migration] = [M001_CORE, M002_SEARCH, M003_WORKFLOW]
+def m004_insights(conn: sqlite3.Connection) -> None:
+    """Phrase table and dashboard indexes; scores existing items (see inbox.services.sentiment)."""
+    from inbox.services.sentiment import migrate_existing  # scoring logic lives with the service
+
+    migrate_existing(conn)
+
+
+MIGRATIONS: list[Migration] = [M001_CORE, M002_SEARCH, M003_WORKFLOW, m004_insights]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

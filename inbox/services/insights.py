@@ -1,0 +1,217 @@
+"""The dashboard's figures: rating and volume over time, sentiment mix, response rate and
+time to reply, themes, and the own business against each competitor. No Qt.
+
+Everything is computed from a reader connection in a few indexed queries
+(`items_insights` covers every column read), so the dashboard stays under a second for a
+million items; see benchmarks/insights.py.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from inbox.domain import InboxFilter
+from inbox.services.sentiment import EFFECTIVE_SQL, LABELS
+from inbox.services.text_signals import fold, words
+from inbox.services.themes import SAMPLE, Period, Theme, distinctive, themes
+
+OWN = "own"
+
+
+@dataclass(slots=True)
+class Business:
+    """The own business (all 'own' sources) or one competitor (its sources grouped by the
+    source setting 'business', else the name before ' · ', e.g. 'Bean & Gone · Google')."""
+
+    key: str
+    label: str
+    whose: str
+    source_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class BusinessFigures:
+    business: Business
+    volume: int = 0
+    rated: int = 0
+    rating_sum: int = 0
+    sentiment: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LABELS, 0))
+    rating_by_bucket: dict[str, tuple[float, int]] = field(default_factory=dict)  # bucket -> (avg, n)
+    volume_by_bucket: dict[str, int] = field(default_factory=dict)
+    threads: int = 0          # items that start a conversation
+    answered: int = 0         # ... with an owner reply in their thread
+    reply_seconds: list[int] = field(default_factory=list)
+    response_by_bucket: dict[str, tuple[int, int]] = field(default_factory=dict)  # bucket -> (answered, threads)
+    praise: list[Theme] = field(default_factory=list)
+    complaints: list[Theme] = field(default_factory=list)
+    praised_not_own: list[Theme] = field(default_factory=list)   # competitors only
+    own_not_praised: list[Theme] = field(default_factory=list)   # competitors only
+
+    @property
+    def rating(self) -> float | None:
+        return self.rating_sum / self.rated if self.rated else None
+
+    @property
+    def response_rate(self) -> float | None:
+        return self.answered / self.threads if self.threads else None
+
+    @property
+    def median_reply_hours(self) -> float | None:
+        return statistics.median(self.reply_seconds) / 3600 if self.reply_seconds else None
+
+    def share(self, label: str) -> float:
+        return self.sentiment[label] / self.volume if self.volume else 0.0
+
+
+@dataclass(slots=True)
+class Figures:
+    period: Period
+    bucket: str                       # "week" | "month"
+    buckets: list[str]                # keys in order: 'YYYY-MM' or 'YYYY-MM-DD' (week start)
+    businesses: list[BusinessFigures]
+    volume_by_source: list[tuple[int, str, str, int]]  # (source id, name, whose, items)
+
+    @property
+    def own(self) -> BusinessFigures | None:
+        return next((b for b in self.businesses if b.business.key == OWN), None)
+
+    def bucket_period(self, key: str) -> Period:
+        """The days a chart point stands for, clipped to the period."""
+        start = date.fromisoformat(key + "-01" if self.bucket == "month" else key)
+        if self.bucket == "month":
+            nxt = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+        else:
+            nxt = start + timedelta(days=7)
+        end = nxt - timedelta(days=1)
+        return Period(max(start.isoformat(), self.period.since), min(end.isoformat(), self.period.until))
+
+
+def business_name(conn: sqlite3.Connection) -> str:
+    row = conn.execute("SELECT value FROM settings WHERE key = 'business_name'").fetchone()
+    return row[0] if row and row[0] else "Your business"
+
+
+def businesses(conn: sqlite3.Connection, source_ids: Sequence[int] | None = None) -> list[Business]:
+    """Own business first, then competitors by name; limited to `source_ids` when given."""
+    own = Business(OWN, business_name(conn), "own")
+    others: dict[str, Business] = {}
+    for sid, name, whose, settings in conn.execute("SELECT id, name, whose, settings FROM sources ORDER BY name"):
+        if source_ids and sid not in source_ids:
+            continue
+        if whose == "own":
+            own.source_ids.append(sid)
+            continue
+        label = (json.loads(settings or "{}").get("business") or name.split(" · ")[0]).strip()
+        others.setdefault(label.casefold(), Business("c:" + label.casefold(), label, "competitor")
+                          ).source_ids.append(sid)
+    found = [own] if own.source_ids else []
+    return found + sorted(others.values(), key=lambda b: b.label.casefold())
+
+
+def bucket_of(day: str, bucket: str) -> str:
+    if bucket == "month":
+        return day[:7]
+    d = date.fromisoformat(day)
+    return (d - timedelta(days=d.weekday())).isoformat()
+
+
+def bucket_keys(period: Period, bucket: str) -> list[str]:
+    keys: list[str] = []
+    d = date.fromisoformat(period.since)
+    end = date.fromisoformat(period.until)
+    while d <= end:
+        key = bucket_of(d.isoformat(), bucket)
+        if not keys or keys[-1] != key:
+            keys.append(key)
+        d += timedelta(days=1)
+    return keys
+
+
+def compute(conn: sqlite3.Connection, period: Period, source_ids: Sequence[int] | None = None, *,
+            with_themes: bool = True, sample: int = SAMPLE) -> Figures:
+    """All the dashboard's figures for a period (and optionally a subset of sources)."""
+    bucket = "week" if period.days <= 92 else "month"
+    groups = businesses(conn, source_ids)
+    by_source: dict[int, BusinessFigures] = {}
+    figures = [BusinessFigures(b) for b in groups]
+    for f in figures:
+        for sid in f.business.source_ids:
+            by_source[sid] = f
+    wanted = json.dumps(sorted(by_source))
+    per_source: dict[int, int] = {}
+    rating_acc: dict[tuple[str, str], list[int]] = {}
+    for sid, day, rating, label, n in conn.execute(
+            f"SELECT i.source_id, substr(i.created_at, 1, 10), i.rating, {EFFECTIVE_SQL}, count(*) "
+            f"FROM items i WHERE i.is_owner_reply = 0 AND i.deleted_at IS NULL "
+            f"AND i.created_at >= ? AND i.created_at <= ? AND i.source_id IN (SELECT value FROM json_each(?)) "
+            f"GROUP BY 1, 2, 3, 4", (period.start, period.end, wanted)):
+        f = by_source[sid]
+        key = bucket_of(day, bucket)
+        f.volume += n
+        f.sentiment[label if label in f.sentiment else "unknown"] += n
+        f.volume_by_bucket[key] = f.volume_by_bucket.get(key, 0) + n
+        per_source[sid] = per_source.get(sid, 0) + n
+        if rating:
+            f.rated += n
+            f.rating_sum += rating * n
+            acc = rating_acc.setdefault((f.business.key, key), [0, 0])
+            acc[0] += rating * n
+            acc[1] += n
+    for f in figures:
+        for (bkey, key), (total, n) in rating_acc.items():
+            if bkey == f.business.key:
+                f.rating_by_bucket[key] = (total / n, n)
+    _responses(conn, period, wanted, by_source, bucket)
+    if with_themes:
+        _themes(conn, period, figures, sample)
+    names = {sid: (name, whose) for sid, name, whose in conn.execute("SELECT id, name, whose FROM sources")}
+    volume = sorted(((sid, *names[sid], n) for sid, n in per_source.items()), key=lambda r: (-r[3], r[1]))
+    return Figures(period, bucket, bucket_keys(period, bucket), figures, volume)
+
+
+def _responses(conn: sqlite3.Connection, period: Period, wanted: str,
+               by_source: dict[int, BusinessFigures], bucket: str) -> None:
+    """Response rate and time to reply over the items that start a conversation: answered
+    when an owner reply follows in the same thread; time = first such reply − the item."""
+    for sid, created, replied in conn.execute(
+            "SELECT i.source_id, i.created_at, round((julianday((SELECT min(r.created_at) FROM items r "
+            "  WHERE r.thread_id = i.thread_id AND r.is_owner_reply = 1 AND r.created_at >= i.created_at)) "
+            "  - julianday(i.created_at)) * 86400) "
+            "FROM items i WHERE i.is_owner_reply = 0 AND i.deleted_at IS NULL AND i.parent_external_id IS NULL "
+            "AND i.created_at >= ? AND i.created_at <= ? AND i.source_id IN (SELECT value FROM json_each(?))",
+            (period.start, period.end, wanted)):
+        f = by_source[sid]
+        key = bucket_of(created[:10], bucket)
+        answered, total = f.response_by_bucket.get(key, (0, 0))
+        f.threads += 1
+        if replied is not None:
+            f.answered += 1
+            f.reply_seconds.append(int(replied))
+        f.response_by_bucket[key] = (answered + (replied is not None), total + 1)
+
+
+def _themes(conn: sqlite3.Connection, period: Period, figures: list[BusinessFigures], sample: int) -> None:
+    names = frozenset(fold(w) for f in figures for w in words(f.business.label)) | {
+        w for f in figures for w in words(f.business.label)}
+    for f in figures:
+        f.praise = themes(conn, f.business.source_ids, "positive", period, sample=sample, exclude=names)
+        f.complaints = themes(conn, f.business.source_ids, "negative", period, sample=sample, exclude=names)
+    own = next((f for f in figures if f.business.key == OWN), None)
+    if own is None:
+        return
+    for f in figures:
+        if f is not own:
+            f.praised_not_own = distinctive(f.praise, own.praise)
+            f.own_not_praised = distinctive(own.praise, f.praise)
+
+
+def items_filter(business: Business, period: Period, **narrow: object) -> InboxFilter:
+    """The list filter behind a chart point: a business's items in a period, narrowed by
+    rating, sentiment or query."""
+    return InboxFilter(source_ids=list(business.source_ids), since=period.since, until=period.until,
+                       **narrow)  # type: ignore[arg-type]
