@@ -83,9 +83,10 @@ def is_english(text: str, language: str = "", vocabulary: frozenset[str] | set[s
     other = max(sum(1 for t in tokens if t in stops and t not in EN_STOP) for stops in OTHER_STOP.values())
     if other > english:
         return False
-    if len(tokens) <= 4:
-        return known >= 1 and other == 0
-    return english / len(tokens) >= 0.2
+    if english / len(tokens) >= 0.2:
+        return True
+    # Short notes ("Great flat white, friendly staff") have few function words.
+    return other == 0 and (known >= 1 if len(tokens) <= 8 else known / len(tokens) >= 0.3)
 
 
 def fold(word: str) -> str:

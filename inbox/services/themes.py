@@ -94,7 +94,7 @@ def phrase_counts(conn: sqlite3.Connection, source_ids: Sequence[int], label: st
     total = conn.execute(f"SELECT count(*) FROM ({inner})", args).fetchone()[0]
     counts = dict(conn.execute(
         f"SELECT p.phrase, count(*) FROM ({inner}) s JOIN item_phrases p ON p.item_id = s.id "
-        f"GROUP BY p.phrase HAVING count(*) >= ?", (*args, MIN_COUNT)).fetchall())
+        f"GROUP BY p.phrase", args).fetchall())
     return counts, total
 
 
@@ -125,12 +125,12 @@ def themes(conn: sqlite3.Connection, source_ids: Sequence[int], label: str, peri
     counts, total = phrase_counts(conn, source_ids, label, period, sample)
     before, total_before = phrase_counts(conn, source_ids, label, period.previous(), sample)
     counts, before = _informative(counts, exclude), _informative(before, exclude)
-    all_themes = [
-        Theme(p, label, n, n / total, before.get(p, 0), before.get(p, 0) / total_before if total_before else 0.0)
-        for p, n in counts.items()]
-    all_themes += [Theme(p, label, 0, 0.0, n, n / total_before) for p, n in before.items() if p not in counts]
+    recurring = {p for p, n in counts.items() if n >= MIN_COUNT} | {p for p, n in before.items() if n >= MIN_COUNT}
+    all_themes = [Theme(p, label, counts.get(p, 0), counts.get(p, 0) / total if total else 0.0,
+                        before.get(p, 0), before.get(p, 0) / total_before if total_before else 0.0)
+                  for p in recurring]
     all_themes.sort(key=lambda t: (-t.count, -len(t.phrase.split()), t.phrase))
-    shown = [t for t in all_themes if t.count][:top]
+    shown = [t for t in all_themes if t.count >= MIN_COUNT][:top]
     if total_before:
         rising = sorted((t for t in all_themes if t.change > 0 and t.count >= MIN_COUNT), key=lambda t: -t.change)
         falling = sorted((t for t in all_themes if t.change < 0 and t.previous_count >= MIN_COUNT),
