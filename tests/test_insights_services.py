@@ -247,3 +247,28 @@ def test_linking_merges_groups_and_unlinking_keeps_the_rest(store: Store) -> Non
     people.unlink(store, a)
     assert people.group_of(store.conn, b) == [b, c] and people.group_of(store.conn, a) == [a]
     assert len(people.profile(store, c).items) == 2
+
+
+def test_the_daily_aggregate_follows_every_kind_of_write(cafe: Store) -> None:
+    """insight_days (kept by triggers) always equals a recount from the items."""
+    def recount() -> set[tuple]:
+        return {tuple(r) for r in cafe.conn.execute(
+            "SELECT source_id, substr(created_at, 1, 10), coalesce(rating, 0), "
+            "coalesce(sentiment_override, sentiment_label, 'unknown'), parent_external_id IS NULL, "
+            "count(*), count(reply_seconds) FROM items WHERE is_owner_reply = 0 AND deleted_at IS NULL "
+            "GROUP BY 1, 2, 3, 4, 5")}
+
+    def kept() -> set[tuple]:
+        return {tuple(r) for r in cafe.conn.execute("SELECT * FROM insight_days WHERE n > 0")}
+
+    assert kept() == recount()
+    j2 = cafe.conn.execute("SELECT id FROM items WHERE external_id = 'j2'").fetchone()[0]
+    sentiment.set_override(cafe, [j2], "negative")
+    cafe.save_page(1, [review("j2", "2025-01-21", "Slow service, long wait, cold food", 1),
+                       reply("j2r", "j2", at("2025-01-21", 20))])
+    cafe.mark_deleted(1, ["f1"])
+    cafe.conn.execute("DELETE FROM items WHERE external_id = 'y1'")
+    cafe.remove_source(4)
+    assert kept() == recount()
+    own = insights.compute(cafe.conn, Period("2025-01-01", "2025-12-31")).own
+    assert own is not None and own.answered == 2 and own.threads == 2 and own.median_reply_hours == 5.0

@@ -2,8 +2,9 @@
 time to reply, themes, and the own business against each competitor. No Qt.
 
 Everything is computed from a reader connection in a few indexed queries
-(`items_insights` covers every column read), so the dashboard stays under a second for a
-million items; see benchmarks/insights.py.
+: counts come from `insight_days` (a per-day aggregate kept by triggers), reply times
+and themes from the newest items of each source (index walks that stop early), so the
+dashboard stays under a second for a million items; see benchmarks/insights.py.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from inbox.domain import InboxFilter
-from inbox.services.sentiment import EFFECTIVE_SQL, LABELS
+from inbox.services.sentiment import LABELS
 from inbox.services.text_signals import fold, words
-from inbox.services.themes import SAMPLE, Period, Theme, distinctive, themes
+from inbox.services.themes import SAMPLE, Period, Theme, distinctive, newest_per_source, themes
 
 OWN = "own"
 
@@ -45,7 +46,7 @@ class BusinessFigures:
     volume_by_bucket: dict[str, int] = field(default_factory=dict)
     threads: int = 0          # items that start a conversation
     answered: int = 0         # ... with an owner reply in their thread
-    reply_seconds: list[int] = field(default_factory=list)
+    reply_seconds: list[int] = field(default_factory=list)  # newest answered conversations
     response_by_bucket: dict[str, tuple[int, int]] = field(default_factory=dict)  # bucket -> (answered, threads)
     praise: list[Theme] = field(default_factory=list)
     complaints: list[Theme] = field(default_factory=list)
@@ -145,11 +146,10 @@ def compute(conn: sqlite3.Connection, period: Period, source_ids: Sequence[int] 
     wanted = json.dumps(sorted(by_source))
     per_source: dict[int, int] = {}
     rating_acc: dict[tuple[str, str], list[int]] = {}
-    for sid, day, rating, label, n in conn.execute(
-            f"SELECT i.source_id, substr(i.created_at, 1, 10), i.rating, {EFFECTIVE_SQL}, count(*) "
-            f"FROM items i WHERE i.is_owner_reply = 0 AND i.deleted_at IS NULL "
-            f"AND i.created_at >= ? AND i.created_at <= ? AND i.source_id IN (SELECT value FROM json_each(?)) "
-            f"GROUP BY 1, 2, 3, 4", (period.start, period.end, wanted)):
+    for sid, day, rating, label, root, n, answered in conn.execute(
+            "SELECT source_id, day, rating, label, root, n, answered FROM insight_days "
+            "WHERE source_id IN (SELECT value FROM json_each(?)) AND day >= ? AND day <= ? AND n > 0",
+            (wanted, period.since, period.until)):
         f = by_source[sid]
         key = bucket_of(day, bucket)
         f.volume += n
@@ -162,11 +162,17 @@ def compute(conn: sqlite3.Connection, period: Period, source_ids: Sequence[int] 
             acc = rating_acc.setdefault((f.business.key, key), [0, 0])
             acc[0] += rating * n
             acc[1] += n
+        if root:
+            f.threads += n
+            f.answered += answered
+            done, total = f.response_by_bucket.get(key, (0, 0))
+            f.response_by_bucket[key] = (done + answered, total + n)
     for f in figures:
         for (bkey, key), (total, n) in rating_acc.items():
             if bkey == f.business.key:
                 f.rating_by_bucket[key] = (total / n, n)
-    _responses(conn, period, wanted, by_source, bucket)
+    for f in figures:
+        f.reply_seconds = reply_times(conn, f.business.source_ids, period, sample)
     if with_themes:
         _themes(conn, period, figures, sample)
     names = {sid: (name, whose) for sid, name, whose in conn.execute("SELECT id, name, whose FROM sources")}
@@ -174,25 +180,12 @@ def compute(conn: sqlite3.Connection, period: Period, source_ids: Sequence[int] 
     return Figures(period, bucket, bucket_keys(period, bucket), figures, volume)
 
 
-def _responses(conn: sqlite3.Connection, period: Period, wanted: str,
-               by_source: dict[int, BusinessFigures], bucket: str) -> None:
-    """Response rate and time to reply over the items that start a conversation: answered
-    when an owner reply follows in the same thread; time = first such reply − the item."""
-    for sid, created, replied in conn.execute(
-            "SELECT i.source_id, i.created_at, round((julianday((SELECT min(r.created_at) FROM items r "
-            "  WHERE r.thread_id = i.thread_id AND r.is_owner_reply = 1 AND r.created_at >= i.created_at)) "
-            "  - julianday(i.created_at)) * 86400) "
-            "FROM items i WHERE i.is_owner_reply = 0 AND i.deleted_at IS NULL AND i.parent_external_id IS NULL "
-            "AND i.created_at >= ? AND i.created_at <= ? AND i.source_id IN (SELECT value FROM json_each(?))",
-            (period.start, period.end, wanted)):
-        f = by_source[sid]
-        key = bucket_of(created[:10], bucket)
-        answered, total = f.response_by_bucket.get(key, (0, 0))
-        f.threads += 1
-        if replied is not None:
-            f.answered += 1
-            f.reply_seconds.append(int(replied))
-        f.response_by_bucket[key] = (answered + (replied is not None), total + 1)
+def reply_times(conn: sqlite3.Connection, source_ids: Sequence[int], period: Period,
+                sample: int = SAMPLE) -> list[int]:
+    """Seconds to the first owner reply of the newest `sample` answered conversations."""
+    rows = newest_per_source(conn, source_ids, period, "i.parent_external_id IS NULL AND i.reply_seconds IS NOT NULL",
+                             (), sample, "i.reply_seconds")
+    return [r[1] for r in rows]
 
 
 def _themes(conn: sqlite3.Connection, period: Period, figures: list[BusinessFigures], sample: int) -> None:

@@ -144,23 +144,6 @@ def item_sentiment(store: Store, item_id: int) -> tuple[str, str | None, float |
     return (row[0], row[1], row[2]) if row else ("unknown", None, None)
 
 
-def migrate_existing(conn: sqlite3.Connection) -> None:
-    """Migration: the phrase table and the dashboard's indexes, then score existing items
-    (newest MIGRATION_LIMIT; `backfill` does the rest batch-wise)."""
-    conn.execute("""
-        CREATE TABLE IF NOT EXISTS item_phrases (
-            item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
-            phrase TEXT NOT NULL,
-            PRIMARY KEY (item_id, phrase)
-        ) WITHOUT ROWID""")
-    # Covering index for every dashboard figure over customers' items in a period.
-    conn.execute("""
-        CREATE INDEX IF NOT EXISTS items_insights ON items (
-            created_at, source_id, rating, sentiment_override, sentiment_label, thread_id, id)
-        WHERE is_owner_reply = 0 AND deleted_at IS NULL""")
-    conn.execute("""
-        CREATE INDEX IF NOT EXISTS items_owner_replies ON items (thread_id, created_at)
-        WHERE is_owner_reply = 1""")
-    conn.execute("CREATE INDEX IF NOT EXISTS authors_by_person ON authors (person_id) "
-                 "WHERE person_id IS NOT NULL")
+def score_existing(conn: sqlite3.Connection) -> None:
+    """Migration 4: score the newest MIGRATION_LIMIT items (`backfill` does the rest)."""
     score_items(conn, unscored(conn, MIGRATION_LIMIT))

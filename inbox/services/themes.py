@@ -4,7 +4,7 @@ over a period, and which of them rose or fell against the previous period.
 Phrases are extracted once, when an item is scored (`item_phrases`); a period's themes are
 counted over the newest `SAMPLE` items of each business and sentiment, so that a
 workspace of a million items still answers in milliseconds. A small business never
-reaches the cap, and for a big one the newest few thousand items rank themes the same way.
+reaches the cap, and for a big one the newest two thousand items rank themes the same way.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from inbox.domain import InboxFilter
 from inbox.services.sentiment import EFFECTIVE_SQL
 from inbox.services.text_signals import plural_forms
 
-SAMPLE = 5000
+SAMPLE = 2000
 MIN_COUNT = 2        # a theme recurs: at least two items mention it
 
 
@@ -82,20 +82,31 @@ def theme_filter(theme: Theme, source_ids: Sequence[int], period: Period) -> Inb
                        since=period.since, until=period.until)
 
 
+def newest_per_source(conn: sqlite3.Connection, source_ids: Sequence[int], period: Period, condition: str,
+                      args: tuple, sample: int, column: str = "i.id") -> list[tuple[str, object]]:
+    """(created_at, column) of the newest `sample` customers' items of these sources in the
+    period matching `condition`: one backwards index walk per source that stops early,
+    merged — cheaper than sorting every matching item of a big period."""
+    rows: list[tuple[str, object]] = []
+    for sid in source_ids:
+        rows += conn.execute(
+            f"SELECT i.created_at, {column} FROM items i WHERE i.source_id = ? AND i.is_owner_reply = 0 "
+            f"AND i.deleted_at IS NULL AND i.created_at >= ? AND i.created_at <= ? AND {condition} "
+            f"ORDER BY i.created_at DESC LIMIT ?", (sid, period.start, period.end, *args, sample)).fetchall()
+    if len(rows) > sample:
+        rows.sort(reverse=True)
+        del rows[sample:]
+    return rows
+
+
 def phrase_counts(conn: sqlite3.Connection, source_ids: Sequence[int], label: str, period: Period,
                   sample: int = SAMPLE) -> tuple[dict[str, int], int]:
     """({phrase: items}, items considered) for one business, sentiment and period."""
-    ids = json.dumps([int(s) for s in source_ids])
-    inner = (f"SELECT i.id FROM items i WHERE i.is_owner_reply = 0 AND i.deleted_at IS NULL "
-             f"AND i.created_at >= ? AND i.created_at <= ? "
-             f"AND i.source_id IN (SELECT value FROM json_each(?)) AND {EFFECTIVE_SQL} = ? "
-             f"ORDER BY i.created_at DESC LIMIT ?")
-    args = (period.start, period.end, ids, label, sample)
-    total = conn.execute(f"SELECT count(*) FROM ({inner})", args).fetchone()[0]
+    ids = [r[1] for r in newest_per_source(conn, source_ids, period, f"{EFFECTIVE_SQL} = ?", (label,), sample)]
     counts = dict(conn.execute(
-        f"SELECT p.phrase, count(*) FROM ({inner}) s JOIN item_phrases p ON p.item_id = s.id "
-        f"GROUP BY p.phrase", args).fetchall())
-    return counts, total
+        "SELECT phrase, count(*) FROM item_phrases WHERE item_id IN (SELECT value FROM json_each(?)) "
+        "GROUP BY phrase", (json.dumps(ids),)).fetchall())
+    return counts, len(ids)
 
 
 def _informative(counts: dict[str, int], exclude: frozenset[str] | set[str]) -> dict[str, int]:

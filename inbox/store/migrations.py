@@ -197,10 +197,12 @@ M003_WORKFLOW = """
 
 
 def m004_insights(conn: sqlite3.Connection) -> None:
-    """Phrase table and dashboard indexes; scores existing items (see inbox.services.sentiment)."""
-    from inbox.services.sentiment import migrate_existing  # scoring logic lives with the service
+    """Insights: phrases, reply times, the per-day aggregate; scores existing items."""
+    from inbox.services.sentiment import score_existing  # the scoring lives with the service
+    from inbox.store import insights_schema
 
-    migrate_existing(conn)
+    insights_schema.create(conn)
+    score_existing(conn)
 
 
 MIGRATIONS: list[Migration] = [M001_CORE, M002_SEARCH, M003_WORKFLOW, m004_insights]
