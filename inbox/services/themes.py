@@ -89,10 +89,10 @@ def newest_per_source(conn: sqlite3.Connection, source_ids: Sequence[int], perio
     merged — cheaper than sorting every matching item of a big period."""
     rows: list[tuple[str, object]] = []
     for sid in source_ids:
-        rows += conn.execute(
+        rows += map(tuple, conn.execute(
             f"SELECT i.created_at, {column} FROM items i WHERE i.source_id = ? AND i.is_owner_reply = 0 "
             f"AND i.deleted_at IS NULL AND i.created_at >= ? AND i.created_at <= ? AND {condition} "
-            f"ORDER BY i.created_at DESC LIMIT ?", (sid, period.start, period.end, *args, sample)).fetchall()
+            f"ORDER BY i.created_at DESC LIMIT ?", (sid, period.start, period.end, *args, sample)))
     if len(rows) > sample:
         rows.sort(reverse=True)
         del rows[sample:]
