@@ -121,6 +121,9 @@ M002_SEARCH = """
         CREATE VIRTUAL TABLE items_fts USING fts5(
             title, text, author, tokenize = 'unicode61 remove_diacritics 2'
         );
+        INSERT INTO items_fts (rowid, title, text, author)
+            SELECT i.id, i.title, i.text, (SELECT display_name || ' ' || handle FROM authors WHERE id = i.author_id)
+            FROM items i;
         CREATE TRIGGER items_fts_insert AFTER INSERT ON items BEGIN
             INSERT INTO items_fts (rowid, title, text, author) VALUES (
                 new.id, new.title, new.text,
