@@ -46,8 +46,9 @@ def label_of(store: Store, ext: str) -> tuple[str, float | None]:
 def test_english_is_scored_by_text_and_other_languages_by_rating_or_unknown(store: Store) -> None:
     src = store.add_source("google", "Cafe · Google")
     store.save_page(src.id, [
-        review("pos", "2025-03-01", "The staff were friendly and the flat white was lovely.", 2),
-        review("neg", "2025-03-02", "The wait was terrible and the coffee was cold.", 5),
+        review("pos", "2025-03-01", "The staff were friendly and the flat white was lovely.", 3),
+        review("neg", "2025-03-02", "The wait was terrible and the coffee was cold."),
+        review("clash", "2025-03-02", "Croissant was stale. Hope someone reads this.", 1),
         review("fr-rated", "2025-03-03", "Le café était très bon et le personnel est adorable.", 5),
         review("fr-bare", "2025-03-04", "Le café était froid et le service est lent."),
         review("ja-col", "2025-03-05", "Great coffee", 1, language="ja"),
@@ -56,6 +57,8 @@ def test_english_is_scored_by_text_and_other_languages_by_rating_or_unknown(stor
     # English text wins over the stars: the text is what the customer said.
     assert label_of(store, "pos")[0] == "positive" and label_of(store, "pos")[1] > 0.05
     assert label_of(store, "neg")[0] == "negative" and label_of(store, "neg")[1] < -0.05
+    # VADER reads this one-star review as positive; the customer's stars win the label.
+    assert label_of(store, "clash")[0] == "negative" and label_of(store, "clash")[1] > 0.05
     # Not English: the star rating, or unknown — never a guess from an English lexicon.
     assert label_of(store, "fr-rated") == ("positive", 1.0)
     assert label_of(store, "fr-bare") == ("unknown", None)

@@ -1,7 +1,8 @@
 """Sentiment of customers' items, scored on ingest, and the owner's corrections.
 
-English text is scored with VADER (its lexicon ships in the package). Other languages get
-the star rating when there is one, else "unknown" — never a guess. The owner's correction
+English text is scored with VADER (its lexicon ships in the package); when the customer's
+own stars flatly contradict VADER (one star read as positive), the stars set the label.
+Other languages get the star rating when there is one, else "unknown" — never a guess. The owner's correction
 (`sentiment_override`) wins everywhere: `EFFECTIVE_SQL` is the one expression filters,
 exports and charts use. Scoring also records the item's recurring phrases
 (`item_phrases`, for themes), because both need the same "is this English" decision.
@@ -66,35 +67,57 @@ def analyse(row: sqlite3.Row | tuple) -> tuple[float | None, str, list[str]]:
     body = f"{title}. {text}" if title and text else (title or text)
     if body.strip() and is_english(body, language, sentiment_words()):
         compound = analyzer().polarity_scores(body)["compound"]
-        return compound, label_for_score(compound), phrases(body, sentiment_words=sentiment_words())
+        label = label_for_score(compound)
+        if rating in (1, 2, 4, 5) and {label, label_for_rating(rating)} == {"positive", "negative"}:
+            # The customer's own stars beat a lexicon misreading ("stale croissant, hope
+            # someone reads this" at one star is not praise).
+            label = label_for_rating(rating)
+        return compound, label, phrases(body, sentiment_words=sentiment_words())
     if rating in (1, 2, 3, 4, 5):
         return (rating - 3) / 2, label_for_rating(rating), []
     return None, "unknown", []
 
 
-def score_items(conn: sqlite3.Connection, ids: Sequence[int]) -> int:
-    """Score items (customers' items; owner replies are skipped) and record their phrases.
-    Uses conn.execute only, so it runs inside a migration or an ingest transaction."""
-    done = 0
+Scored = tuple[list[list], list[list]]  # ([id, score, label]...), ([id, phrase]...)
+
+
+def analyse_items(conn: sqlite3.Connection, ids: Sequence[int]) -> Scored:
+    """Scores and phrases for items (customers' items; owner replies are skipped). Reads
+    only, so a worker thread can do the slow part on a reader connection."""
+    scored: list[list] = []
+    found: list[list] = []
     for start in range(0, len(ids), BATCH):
         chunk = json.dumps([int(i) for i in ids[start:start + BATCH]])
-        rows = conn.execute(
-            "SELECT id, title, text, rating, language FROM items WHERE id IN "
-            "(SELECT value FROM json_each(?)) AND is_owner_reply = 0", (chunk,)).fetchall()
-        scored, found = [], []
-        for row in rows:
+        for row in conn.execute(
+                "SELECT id, title, text, rating, language FROM items WHERE id IN "
+                "(SELECT value FROM json_each(?)) AND is_owner_reply = 0", (chunk,)):
             value, label, item_phrases = analyse(row)
             scored.append([row[0], value, label])
             found += [[row[0], p] for p in item_phrases]
-        conn.execute("DELETE FROM item_phrases WHERE item_id IN (SELECT value FROM json_each(?))", (chunk,))
-        conn.execute(
-            "UPDATE items SET sentiment = s.value ->> 1, sentiment_label = s.value ->> 2 "
-            "FROM json_each(?) AS s WHERE items.id = s.value ->> 0", (json.dumps(scored),))
-        conn.execute(
-            "INSERT OR IGNORE INTO item_phrases (item_id, phrase) "
-            "SELECT value ->> 0, value ->> 1 FROM json_each(?)", (json.dumps(found),))
-        done += len(rows)
-    return done
+    return scored, found
+
+
+def write_scores(conn: sqlite3.Connection, scored: list[list], found: list[list]) -> None:
+    """Store scores and phrases (three statements, whatever the number of items)."""
+    if not scored:
+        return
+    ids = json.dumps([s[0] for s in scored])
+    conn.execute("DELETE FROM item_phrases WHERE item_id IN (SELECT value FROM json_each(?))", (ids,))
+    conn.execute(
+        "UPDATE items SET sentiment = s.value ->> 1, sentiment_label = s.value ->> 2 "
+        "FROM json_each(?) AS s WHERE items.id = s.value ->> 0", (json.dumps(scored),))
+    conn.execute(
+        "INSERT OR IGNORE INTO item_phrases (item_id, phrase) "
+        "SELECT value ->> 0, value ->> 1 FROM json_each(?) WHERE value ->> 0 IN (SELECT id FROM items)",
+        (json.dumps(found),))
+
+
+def score_items(conn: sqlite3.Connection, ids: Sequence[int]) -> int:
+    """Score items and record their phrases. Uses conn.execute only, so it runs inside a
+    migration or an ingest transaction."""
+    scored, found = analyse_items(conn, ids)
+    write_scores(conn, scored, found)
+    return len(scored)
 
 
 def on_ingest(store: Store, source_id: int, result: IngestResult) -> None:
@@ -115,6 +138,18 @@ def backfill(store: Store, batch: int = BATCH) -> int:
     repeatedly until it returns 0; each batch is its own short transaction."""
     with write_transaction(store.conn):
         return score_items(store.conn, unscored(store.conn, batch))
+
+
+def prepare_backfill(reader: Store, batch: int = BATCH) -> Scored:
+    """The slow half of a backfill batch, for a worker thread; `write_scores` the result
+    on the writer (the UI does this so that scoring never blocks the window)."""
+    return analyse_items(reader.conn, unscored(reader.conn, batch))
+
+
+def finish_backfill(store: Store, prepared: Scored) -> int:
+    with write_transaction(store.conn):
+        write_scores(store.conn, *prepared)
+    return len(prepared[0])
 
 
 def set_override(store: Store, ids: Sequence[int], label: str | None) -> list[tuple[int, str | None]]:
