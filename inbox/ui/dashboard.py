@@ -22,7 +22,7 @@ from PySide6.QtCharts import (
     QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDate, QPointF, Qt
+from PySide6.QtCore import QDate, QEvent, QPointF, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -92,6 +92,7 @@ class Dashboard(QWidget):
         self.source_box.setMinimumWidth(220)
         self.status = QLabel("")
         self.status.setObjectName("dashboardStatus")
+        self.scoring = QLabel("")
         refresh = QPushButton("Refresh")
         refresh.clicked.connect(self.refresh)
         bar = QHBoxLayout()
@@ -107,6 +108,7 @@ class Dashboard(QWidget):
         bar.addWidget(self.source_box)
         bar.addWidget(refresh)
         bar.addStretch(1)
+        bar.addWidget(self.scoring)
         bar.addWidget(self.status)
 
         self.body = QWidget()
@@ -123,6 +125,12 @@ class Dashboard(QWidget):
         self._fill_sources()
         self.period_box.currentIndexChanged.connect(self._period_changed)
         self.source_box.currentIndexChanged.connect(lambda _: self.refresh())
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Redraw in the new colours when the palette changes (light/dark mode)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.figures is not None:
+            self.show_figures(self.figures)
 
     # -- choosing what to show ---------------------------------------------------------
 
@@ -204,16 +212,24 @@ class Dashboard(QWidget):
             return
         self.backfilling = True
 
+        scored = 0
+
         def write(prepared: sentiment.Scored) -> None:
+            nonlocal scored
             n = sentiment.finish_backfill(self.host.store, prepared) if prepared[0] else 0
+            scored += n
             if n:
-                self.status.setText(f"Scoring older items… {n:,} more done")
+                self.scoring.setText(f"Scoring older items… {scored:,} done")
                 self.host.run_in_worker(sentiment.prepare_backfill, write, stop)
-            else:
-                self.backfilling = False
+                return
+            self.backfilling = False
+            self.scoring.setText("")
+            if scored:
+                self.refresh()  # the figures counted those items as unknown
 
         def stop(_exc: Exception) -> None:
             self.backfilling = False
+            self.scoring.setText("")
 
         self.host.run_in_worker(sentiment.prepare_backfill, write, stop)
 
@@ -224,6 +240,8 @@ class Dashboard(QWidget):
         while self.grid.count():
             w = self.grid.takeAt(0).widget()
             if w is not None:
+                w.hide()
+                w.setParent(None)  # gone at once, not at the next event loop turn
                 w.deleteLater()
         p = figures.period
         items = sum(b.volume for b in figures.businesses)

@@ -101,8 +101,13 @@ class ProfilePane(QWidget):
     def _clear(self) -> None:
         while self.layout_.count():
             item = self.layout_.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget()
+            if widget is None and item.layout() is not None:
+                _clear_layout(item.layout())
+            if widget is not None:
+                widget.hide()
+                widget.setParent(None)  # gone at once, not at the next event loop turn
+                widget.deleteLater()
 
     def show_profile(self, profile: people.Profile, suggested: list[dict],
                      labels: dict[int, str] | None = None) -> None:
@@ -260,6 +265,17 @@ class ProfilePane(QWidget):
         if author_id == self.author_id and self.profile is not None:
             pass  # the profile now shows this account alone
         self.reload()
+
+
+def _clear_layout(layout) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        if item.widget() is not None:
+            item.widget().hide()
+            item.widget().setParent(None)
+            item.widget().deleteLater()
+        elif item.layout() is not None:
+            _clear_layout(item.layout())
 
 
 class ProfileWindow(QWidget):
