@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from inbox.domain import InboxFilter
 from inbox.services.sentiment import LABELS
 from inbox.services.text_signals import fold, words
-from inbox.services.themes import SAMPLE, Period, Theme, distinctive, newest_per_source, themes
+from inbox.services.themes import SAMPLE, Period, Theme, distinctive, newest_sql, themes
 
 OWN = "own"
 
@@ -146,12 +146,12 @@ def compute(conn: sqlite3.Connection, period: Period, source_ids: Sequence[int] 
     wanted = json.dumps(sorted(by_source))
     per_source: dict[int, int] = {}
     rating_acc: dict[tuple[str, str], list[int]] = {}
-    for sid, day, rating, label, root, n, answered in conn.execute(
-            "SELECT source_id, day, rating, label, root, n, answered FROM insight_days "
-            "WHERE source_id IN (SELECT value FROM json_each(?)) AND day >= ? AND day <= ? AND n > 0",
-            (wanted, period.since, period.until)):
+    bucket_sql = "substr(day, 1, 7)" if bucket == "month" else "date(day, '-6 days', 'weekday 1')"
+    for sid, key, rating, label, root, n, answered in conn.execute(
+            f"SELECT source_id, {bucket_sql}, rating, label, root, sum(n), sum(answered) FROM insight_days "
+            f"WHERE source_id IN (SELECT value FROM json_each(?)) AND day >= ? AND day <= ? AND n > 0 "
+            f"GROUP BY 1, 2, 3, 4, 5", (wanted, period.since, period.until)):
         f = by_source[sid]
-        key = bucket_of(day, bucket)
         f.volume += n
         f.sentiment[label if label in f.sentiment else "unknown"] += n
         f.volume_by_bucket[key] = f.volume_by_bucket.get(key, 0) + n
@@ -183,17 +183,22 @@ def compute(conn: sqlite3.Connection, period: Period, source_ids: Sequence[int] 
 def reply_times(conn: sqlite3.Connection, source_ids: Sequence[int], period: Period,
                 sample: int = SAMPLE) -> list[int]:
     """Seconds to the first owner reply of the newest `sample` answered conversations."""
-    rows = newest_per_source(conn, source_ids, period, "i.parent_external_id IS NULL AND i.reply_seconds IS NOT NULL",
-                             (), sample, "i.reply_seconds")
-    return [r[1] for r in rows]
+    # The unary + keeps the planner off items_by_parent, which has no time range.
+    sql, args = newest_sql(source_ids, period, "+i.parent_external_id IS NULL AND i.reply_seconds IS NOT NULL",
+                           (), sample, "i.reply_seconds")
+    return [r[0] for r in conn.execute(f"SELECT v FROM ({sql})", args)]
 
 
 def _themes(conn: sqlite3.Connection, period: Period, figures: list[BusinessFigures], sample: int) -> None:
     names = frozenset(fold(w) for f in figures for w in words(f.business.label)) | {
         w for f in figures for w in words(f.business.label)}
     for f in figures:
-        f.praise = themes(conn, f.business.source_ids, "positive", period, sample=sample, exclude=names)
-        f.complaints = themes(conn, f.business.source_ids, "negative", period, sample=sample, exclude=names)
+        # Rises and falls are shown for the own business; competitors' praise is compared
+        # with yours, their complaints are not shown (the dashboard stays fast).
+        own = f.business.key == OWN
+        f.praise = themes(conn, f.business.source_ids, "positive", period, sample=sample, exclude=names, compare=own)
+        if own:
+            f.complaints = themes(conn, f.business.source_ids, "negative", period, sample=sample, exclude=names)
     own = next((f for f in figures if f.business.key == OWN), None)
     if own is None:
         return

@@ -9,7 +9,6 @@ reaches the cap, and for a big one the newest two thousand items rank themes the
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -82,31 +81,35 @@ def theme_filter(theme: Theme, source_ids: Sequence[int], period: Period) -> Inb
                        since=period.since, until=period.until)
 
 
-def newest_per_source(conn: sqlite3.Connection, source_ids: Sequence[int], period: Period, condition: str,
-                      args: tuple, sample: int, column: str = "i.id") -> list[tuple[str, object]]:
-    """(created_at, column) of the newest `sample` customers' items of these sources in the
-    period matching `condition`: one backwards index walk per source that stops early,
-    merged — cheaper than sorting every matching item of a big period."""
-    rows: list[tuple[str, object]] = []
+def newest_sql(source_ids: Sequence[int], period: Period, condition: str, args: tuple, sample: int,
+               column: str = "i.id") -> tuple[str, list]:
+    """SQL for (created_at, value) of the newest `sample` customers' items of these sources
+    in the period matching `condition`: one backwards index walk per source that stops
+    early, merged by SQLite — far cheaper than sorting every match of a big period."""
+    arms, params = [], []
     for sid in source_ids:
-        rows += map(tuple, conn.execute(
-            f"SELECT i.created_at, {column} FROM items i WHERE i.source_id = ? AND i.is_owner_reply = 0 "
-            f"AND i.deleted_at IS NULL AND i.created_at >= ? AND i.created_at <= ? AND {condition} "
-            f"ORDER BY i.created_at DESC LIMIT ?", (sid, period.start, period.end, *args, sample)))
-    if len(rows) > sample:
-        rows.sort(reverse=True)
-        del rows[sample:]
-    return rows
+        arms.append(f"SELECT * FROM (SELECT i.created_at AS t, {column} AS v FROM items i "
+                    f"WHERE i.source_id = ? AND i.is_owner_reply = 0 AND i.deleted_at IS NULL "
+                    f"AND i.created_at >= ? AND i.created_at <= ? AND {condition} "
+                    f"ORDER BY i.created_at DESC LIMIT ?)")
+        params += [sid, period.start, period.end, *args, sample]
+    if not arms:
+        return "SELECT NULL AS t, NULL AS v WHERE 0", []
+    return f"SELECT t, v FROM ({' UNION ALL '.join(arms)}) ORDER BY t DESC LIMIT ?", [*params, sample]
 
 
 def phrase_counts(conn: sqlite3.Connection, source_ids: Sequence[int], label: str, period: Period,
                   sample: int = SAMPLE) -> tuple[dict[str, int], int]:
     """({phrase: items}, items considered) for one business, sentiment and period."""
-    ids = [r[1] for r in newest_per_source(conn, source_ids, period, f"{EFFECTIVE_SQL} = ?", (label,), sample)]
+    sql, args = newest_sql(source_ids, period, f"{EFFECTIVE_SQL} = ?", (label,), sample)
+    conn.execute("DROP TABLE IF EXISTS temp.theme_sample")
+    conn.execute(f"CREATE TEMP TABLE theme_sample AS SELECT v AS id FROM ({sql})", args)
+    total = conn.execute("SELECT count(*) FROM temp.theme_sample").fetchone()[0]
     counts = dict(conn.execute(
-        "SELECT phrase, count(*) FROM item_phrases WHERE item_id IN (SELECT value FROM json_each(?)) "
-        "GROUP BY phrase", (json.dumps(ids),)).fetchall())
-    return counts, len(ids)
+        "SELECT p.phrase, count(*) FROM temp.theme_sample s JOIN item_phrases p ON p.item_id = s.id "
+        "GROUP BY p.phrase").fetchall())
+    conn.execute("DROP TABLE temp.theme_sample")
+    return counts, total
 
 
 def _informative(counts: dict[str, int], exclude: frozenset[str] | set[str]) -> dict[str, int]:
@@ -129,12 +132,12 @@ def _informative(counts: dict[str, int], exclude: frozenset[str] | set[str]) -> 
 
 def themes(conn: sqlite3.Connection, source_ids: Sequence[int], label: str, period: Period, *,
            top: int = 12, movers: int = 3, sample: int = SAMPLE,
-           exclude: frozenset[str] | set[str] = frozenset()) -> list[Theme]:
+           exclude: frozenset[str] | set[str] = frozenset(), compare: bool = True) -> list[Theme]:
     """The most mentioned phrases, with the previous period's figures; the `movers` biggest
-    rises and falls (by share of items) are marked up/down. Words in `exclude` (the
-    businesses' names) make no theme."""
+    rises and falls (by share of items) are marked up/down (`compare=False` skips the
+    previous period). Words in `exclude` (the businesses' names) make no theme."""
     counts, total = phrase_counts(conn, source_ids, label, period, sample)
-    before, total_before = phrase_counts(conn, source_ids, label, period.previous(), sample)
+    before, total_before = phrase_counts(conn, source_ids, label, period.previous(), sample) if compare else ({}, 0)
     counts, before = _informative(counts, exclude), _informative(before, exclude)
     recurring = {p for p, n in counts.items() if n >= MIN_COUNT} | {p for p, n in before.items() if n >= MIN_COUNT}
     all_themes = [Theme(p, label, counts.get(p, 0), counts.get(p, 0) / total if total else 0.0,
