@@ -189,6 +189,7 @@ def test_themes_rise_and_fall_and_open_their_items(store: Store) -> None:
     store.save_page(src.id, before + now)
     period = Period("2025-06-01", "2025-06-30")
     assert period.previous() == Period("2025-05-02", "2025-05-31")
+    assert Period.months(12, "2026-01-15") == Period("2025-02-01", "2026-01-15")
     found = {t.phrase: t for t in themes(store.conn, [src.id], "negative", period)}
     assert found["long wait"].count == 3 and found["long wait"].trend == "up"
     assert found["cold"].previous_count == 3 and found["cold"].count == 1 and found["cold"].trend == "down"

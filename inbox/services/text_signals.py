@@ -41,7 +41,8 @@ well yes oh ok okay thanks thank please review star stars experience overall def
 bit quite rather pretty little will would could should can may might must week weeks
 month months year years today yesterday tomorrow morning afternoon evening night
 keep kept last find found couple next ask asked along seemed seem bring nearby usual first
-everything nothing something anything sure else via etc
+everything nothing something anything sure else via etc someone anyone everyone hope
+seen see saw imo
 """)
 
 OTHER_STOP: dict[str, frozenset[str]] = {

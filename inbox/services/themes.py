@@ -49,6 +49,15 @@ class Period:
         return Period((start - timedelta(days=self.days)).isoformat(), (start - timedelta(days=1)).isoformat())
 
     @classmethod
+    def months(cls, count: int, today: str) -> Period:
+        """`count` calendar months ending with today's (so month charts show whole months)."""
+        from datetime import date
+
+        end = date.fromisoformat(today[:10])
+        index = end.year * 12 + end.month - 1 - (count - 1)
+        return cls(date(index // 12, index % 12 + 1, 1).isoformat(), end.isoformat())
+
+    @classmethod
     def last(cls, days: int, today: str) -> Period:
         from datetime import date, timedelta
 

@@ -140,6 +140,8 @@ class Dashboard(QWidget):
 
     def period(self) -> Period:
         days = self.period_box.currentData()
+        if days == 365:  # twelve whole calendar months, this one included
+            return Period.months(12, self.today())
         if days:
             return Period.last(days, self.today())
         since = self.since_edit.date().toString("yyyy-MM-dd")
@@ -400,7 +402,7 @@ class Dashboard(QWidget):
             bars.clicked.connect(lambda index, lab=label: self.open_sentiment(len(businesses) - 1 - index, lab))
             series.append(bars)
         series.setLabelsVisible(True)
-        series.setLabelsFormat("@value")
+        series.setLabelsFormat("@value%")
         chart.addSeries(series)
         y = QBarCategoryAxis()
         y.append([b.business.label for b in businesses])

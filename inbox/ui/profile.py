@@ -235,6 +235,7 @@ class ProfilePane(QWidget):
         widget.setObjectName(name)
         widget.setWordWrap(True)
         widget.setAlternatingRowColors(True)
+        widget.setSpacing(3)
         for item in items:
             parts = [_day(item.created_at), item.source_name]
             if item.rating:
