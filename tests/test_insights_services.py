@@ -49,6 +49,7 @@ def test_english_is_scored_by_text_and_other_languages_by_rating_or_unknown(stor
         review("pos", "2025-03-01", "The staff were friendly and the flat white was lovely.", 3),
         review("neg", "2025-03-02", "The wait was terrible and the coffee was cold."),
         review("clash", "2025-03-02", "Croissant was stale. Hope someone reads this.", 1),
+        review("flat", "2025-03-02", "Cold coffee and a long wait.", 2),
         review("fr-rated", "2025-03-03", "Le café était très bon et le personnel est adorable.", 5),
         review("fr-bare", "2025-03-04", "Le café était froid et le service est lent."),
         review("ja-col", "2025-03-05", "Great coffee", 1, language="ja"),
@@ -59,6 +60,7 @@ def test_english_is_scored_by_text_and_other_languages_by_rating_or_unknown(stor
     assert label_of(store, "neg")[0] == "negative" and label_of(store, "neg")[1] < -0.05
     # VADER reads this one-star review as positive; the customer's stars win the label.
     assert label_of(store, "clash")[0] == "negative" and label_of(store, "clash")[1] > 0.05
+    assert label_of(store, "flat")[0] == "negative" and label_of(store, "flat")[1] == 0.0
     # Not English: the star rating, or unknown — never a guess from an English lexicon.
     assert label_of(store, "fr-rated") == ("positive", 1.0)
     assert label_of(store, "fr-bare") == ("unknown", None)

@@ -1,7 +1,7 @@
 """Sentiment of customers' items, scored on ingest, and the owner's corrections.
 
-English text is scored with VADER (its lexicon ships in the package); when the customer's
-own stars flatly contradict VADER (one star read as positive), the stars set the label.
+English text is scored with VADER (its lexicon ships in the package); when the customer
+also gave decisive stars (1-2 or 4-5) that VADER disagrees with, the stars set the label.
 Other languages get the star rating when there is one, else "unknown" — never a guess. The owner's correction
 (`sentiment_override`) wins everywhere: `EFFECTIVE_SQL` is the one expression filters,
 exports and charts use. Scoring also records the item's recurring phrases
@@ -68,9 +68,10 @@ def analyse(row: sqlite3.Row | tuple) -> tuple[float | None, str, list[str]]:
     if body.strip() and is_english(body, language, sentiment_words()):
         compound = analyzer().polarity_scores(body)["compound"]
         label = label_for_score(compound)
-        if rating in (1, 2, 4, 5) and {label, label_for_rating(rating)} == {"positive", "negative"}:
-            # The customer's own stars beat a lexicon misreading ("stale croissant, hope
-            # someone reads this" at one star is not praise).
+        if rating in (1, 2, 4, 5) and label != label_for_rating(rating):
+            # Decisive stars beat a lexicon that found nothing ("cold coffee and a long
+            # wait" is neutral to VADER) or misread the text ("stale croissant, hope
+            # someone reads this" at one star is not praise). The score stays VADER's.
             label = label_for_rating(rating)
         return compound, label, phrases(body, sentiment_words=sentiment_words())
     if rating in (1, 2, 3, 4, 5):
