@@ -242,7 +242,16 @@ M004_FEEDBACK_VIEW = """
         """
 
 
-MIGRATIONS: list[Migration] = [M001_CORE, M002_SEARCH, M003_WORKFLOW, M004_FEEDBACK_VIEW]
+def m005_insights(conn: sqlite3.Connection) -> None:
+    """Insights: phrases, reply times, the per-day aggregate; scores existing items."""
+    from inbox.services.sentiment import score_existing  # the scoring lives with the service
+    from inbox.store import insights_schema
+
+    insights_schema.create(conn)
+    score_existing(conn)
+
+
+MIGRATIONS: list[Migration] = [M001_CORE, M002_SEARCH, M003_WORKFLOW, M004_FEEDBACK_VIEW, m005_insights]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -148,6 +148,9 @@ class QueryMixin:
         if flt.item_ids is not None:
             where.append("i.id IN (SELECT value FROM json_each(?))")
             args.append("[" + ",".join(str(int(x)) for x in flt.item_ids) + "]")
+        if flt.sentiment:
+            where.append("coalesce(i.sentiment_override, i.sentiment_label, 'unknown') = ?")
+            args.append(flt.sentiment)
         if with_query and flt.query.strip():
             expr = check_query(self.conn, flt.query)
             if expr:
