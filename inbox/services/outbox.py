@@ -14,9 +14,10 @@ retry won't fix (credentials, a deleted post, no reply API) mark the entry faile
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -44,7 +45,9 @@ MAX_ATTEMPTS = 8
 REPLY_KINDS = frozenset({"google", "trustpilot", "facebook", "mastodon", "bluesky", "reddit", "googleplay"})
 PERMANENT = (CredentialsRejected, ReplyNotSupported, ReplyRejected)
 
-ConnectorFactory = Callable[[Source], Connector]
+# Builds a source's connector; may be a coroutine function (secrets come from the keyring,
+# which can block, so the GUI reads them on a worker thread).
+ConnectorFactory = Callable[[Source], Connector | Awaitable[Connector]]
 
 
 @dataclass(slots=True)
@@ -104,8 +107,9 @@ def default_connector_factory(http: Http) -> ConnectorFactory:
     from inbox.secrets import get_secrets
     from inbox.sources.registry import connector_class
 
-    def make(source: Source) -> Connector:
-        return connector_class(source.kind)(source, get_secrets(source.name), http)
+    async def make(source: Source) -> Connector:
+        secrets = await asyncio.to_thread(get_secrets, source.name)
+        return connector_class(source.kind)(source, secrets, http)
     return make
 
 
@@ -240,6 +244,8 @@ class Outbox:
                 raise SourceError("no connection to send replies with")
             item = self.store.get_item(entry.item_id)
             connector = self.make_connector(self.store.get_source(entry.source_id))
+            if inspect.isawaitable(connector):
+                connector = await connector
             if attempts > 1:  # an earlier attempt may have reached the site: look before posting
                 existing = await connector.find_owner_reply(item)
                 if existing is not None and _same_text(entry.text, existing.text):
