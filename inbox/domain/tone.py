@@ -44,7 +44,7 @@ STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _APOLOGY = re.compile(r"\b(sorry|apologi[sz]e\w*|apologies|regret|my bad|our fault|we messed up)\b", re.I)
 _OFFER = re.compile(
     r"\b(refund\w*|replace\w*|redo|remake|on us|on the house|free|voucher|credit|discount|"
-    r"make (it|this|that|things) (right|up)|put (it|this|that|things) right|fix\w*|sort (it|this|that) out|"
+    r"make (it|this|that|things) (right|up)|on me|put (it|this|that|things) right|fix\w*|sort (it|this|that) out|"
     r"call (me|us)|email (me|us)|e-mail (me|us)|message (me|us)|ring (me|us)|write to (me|us)|"
     r"get in touch|contact (me|us)|drop (me|us)|come (back|in|by)|pop (in|by|back)|"
     r"next time|we'?ll|we will|i'?ll|i will|let me|let us|happy to|send (you|it)|"
