@@ -162,10 +162,15 @@ def check_tone(reply: str, ctx: ReplyContext, phrases: Sequence[Phrase] = ()) ->
     if not reply.strip():
         return flags
 
-    for phrase in phrases:
-        for m in _phrase_pattern(phrase.text).finditer(reply):
-            flags.append(ToneFlag("jargon", f"“{m.group()}” sounds like a form letter.",
-                                  phrase.suggestion, m.start(), m.end()))
+    taken: list[tuple[int, int]] = []  # a longer phrase wins over one inside it
+    found = [(m, p) for p in phrases for m in _phrase_pattern(p.text).finditer(reply)]
+    for m, phrase in sorted(found, key=lambda mp: (-(mp[0].end() - mp[0].start()), mp[0].start())):
+        if any(m.start() < e and s < m.end() for s, e in taken):
+            continue
+        taken.append((m.start(), m.end()))
+        flags.append(ToneFlag("jargon", f"“{m.group()}” sounds like a form letter.",
+                              phrase.suggestion, m.start(), m.end()))
+    flags.sort(key=lambda f: f.start)
 
     name = first_name(ctx.author_name)
     if name and name.casefold() not in reply[:_GREETING_WINDOW].casefold():

@@ -121,6 +121,10 @@ class RepliesController(QObject):
         draft = self.store.get_draft(item.id)
         self.editor.show_item(item, draft.text if draft else "", self.context_for(item),
                               self.outbox.pending_for(item.id))
+        replied = item.thread_id is not None and self.store.conn.execute(
+            "SELECT 1 FROM items WHERE thread_id = ? AND is_owner_reply = 1 LIMIT 1", (item.thread_id,)).fetchone()
+        if replied and self.editor.title.text():
+            self.editor.title.setText(self.editor.title.text() + " · you have replied in this thread before")
 
     def context_for(self, item: ItemRow) -> ReplyContext:
         from inbox.domain.templates import author_display_name

@@ -40,8 +40,6 @@ from inbox.services.outbox import OutboxEntry, can_post
 
 SAVE_DELAY_MS = 400
 TONE_DELAY_MS = 150
-FLAG_ICONS = {"too_long": "⛔", "jargon": "💬", "no_greeting": "👋", "off_topic": "🎯", "no_apology": "🙏",
-              "no_offer": "🤝", "long_sentence": "✂", "all_caps": "🔠", "exclamations": "❗"}
 
 
 class ReplyHighlighter(QSyntaxHighlighter):
@@ -133,7 +131,7 @@ class ReplyEditor(QWidget):
         self.editor.setPlaceholderText("Write a reply in your own words… (R: saved replies, Ctrl+Enter: send)")
         self.editor.setTabChangesFocus(True)
         self.editor.setMinimumHeight(90)
-        self.editor.setMaximumHeight(180)
+        self.editor.setMaximumHeight(120)
         self.highlighter = ReplyHighlighter(self.editor.document())
 
         self.tone = QListWidget()
@@ -141,7 +139,7 @@ class ReplyEditor(QWidget):
         self.tone.setAccessibleName("Tone check")
         self.tone.setWordWrap(True)
         self.tone.setFrameShape(QFrame.Shape.NoFrame)
-        self.tone.setMaximumHeight(120)
+        self.tone.setMaximumHeight(190)
         self.tone.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.tone.setStyleSheet("QListWidget { background: transparent; }")
         self.tone.hide()
@@ -270,8 +268,10 @@ class ReplyEditor(QWidget):
         self.flags = check_tone(text, self.context, self.phrases) if self.item else []
         self.tone.clear()
         for flag in self.flags:
-            entry = QListWidgetItem(f"{FLAG_ICONS.get(flag.code, '•')}  {flag.message}  {flag.suggestion}")
+            entry = QListWidgetItem(f"⚠ {flag.message}\n    {flag.suggestion}")
             entry.setData(Qt.ItemDataRole.UserRole, flag.code)
+            if flag.code == "too_long":
+                entry.setForeground(QColor("#d93025"))
             entry.setToolTip(flag.suggestion)
             self.tone.addItem(entry)
         self.tone.setVisible(bool(self.flags))

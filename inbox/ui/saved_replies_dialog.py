@@ -59,6 +59,7 @@ class SavedReplyPicker(QDialog):
         self.list = QListWidget()
         self.list.setAccessibleName("Saved replies")
         self.list.setWordWrap(True)
+        self.list.setSpacing(3)
         self.preview = QLabel()
         self.preview.setTextFormat(Qt.TextFormat.PlainText)
         self.preview.setWordWrap(True)
@@ -90,12 +91,13 @@ class SavedReplyPicker(QDialog):
     def _refilter(self, text: str) -> None:
         words = text.casefold().split()
         self.list.clear()
-        for reply in self.replies:
-            hay = (reply.name + " " + reply.body).casefold()
-            if all(w in hay for w in words):
-                item = QListWidgetItem(f"{reply.name}\n{_one_line(reply.body)}")
-                item.setData(IdRole, reply.id)
-                self.list.addItem(item)
+        matches = [r for r in self.replies if all(w in (r.name + " " + r.body).casefold() for w in words)]
+        # Replies whose name matches come first: people filter by the name they gave it.
+        matches.sort(key=lambda r: not all(w in r.name.casefold() for w in words))
+        for reply in matches:
+            item = QListWidgetItem(f"{reply.name}\n{_one_line(reply.body)}")
+            item.setData(IdRole, reply.id)
+            self.list.addItem(item)
         if self.list.count():
             self.list.setCurrentRow(0)
         else:

@@ -130,3 +130,9 @@ def test_google_business_limit_is_bytes() -> None:
 ])
 def test_first_name(name: str, first: str) -> None:
     assert first_name(name) == first
+
+
+def test_overlapping_phrases_flag_once() -> None:
+    flags = check_tone("Hi Jane, sorry for any inconvenience caused by the cold soup; lunch is on us.", SOUP, PHRASES)
+    assert [(f.code, f.message) for f in flags] == [
+        ("jargon", "“sorry for any inconvenience caused” sounds like a form letter.")]

@@ -182,3 +182,14 @@ def test_the_window_close_saves_the_draft(window, replies, qtbot) -> None:
     assert window.store.get_draft(g0).text == "Hi Guest"
 
 
+
+
+def test_picker_ranks_name_matches_first(window, replies, qtbot) -> None:
+    _open(window, qtbot, "g0")
+    picker = replies.show_picker()
+    qtbot.keyClicks(picker.filter, "sorry")
+    names = picker.visible_names()
+    assert set(names[:2]) == {"Sorry about the wait", "Sorry, let's put it right"} and len(names) >= 3
+    qtbot.keyClick(picker.filter, Qt.Key.Key_Down)
+    qtbot.keyClick(picker.filter, Qt.Key.Key_Return)
+    assert replies.editor.text().startswith(("Hi Guest, I'm really sorry", "Hi Guest, sorry you had to wait"))
