@@ -16,7 +16,7 @@ def make_http() -> Any:
         from inbox.sync.http import HttpClient
     except ImportError:
         fail("sending replies needs the sync engine (inbox.sync.http), which this build lacks")
-    return HttpClient()
+    return HttpClient(retries=0)  # the outbox retries itself, after checking the site
 
 
 async def _flush(store: Any) -> list[Any]:

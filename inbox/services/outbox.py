@@ -109,6 +109,8 @@ def default_connector_factory(http: Http) -> ConnectorFactory:
 
     async def make(source: Source) -> Connector:
         secrets = await asyncio.to_thread(get_secrets, source.name)
+        if hasattr(http, "add_secrets"):  # never shown in a message
+            http.add_secrets(secrets)
         return connector_class(source.kind)(source, secrets, http)
     return make
 

@@ -308,7 +308,9 @@ class RepliesController(QObject):
                 from inbox.sync.http import HttpClient  # the sync engine's client
             except ImportError:
                 return None
-            self.make_connector = default_connector_factory(HttpClient())
+            # No retries inside the client: a retried POST could post twice; the outbox
+            # retries itself, after asking the site whether the reply arrived.
+            self.make_connector = default_connector_factory(HttpClient(retries=0))
         return self.make_connector
 
     def tick(self) -> None:

@@ -39,7 +39,7 @@ async def test_google_business_profile_put_reply(store, replay, http) -> None:
     assert req.method == "PUT" and req.headers["authorization"] == "Bearer ya29.token"
     assert req.json() == {"comment": TEXT}
     assert [(o.text, o.created_at) for o in owner] == [(TEXT, "2026-03-03T09:14:02Z")]
-    assert entry.remote_id == f"{name}:reply"
+    assert entry.remote_id == f"{name}#reply"  # the id the Google connector gives its reply
     assert store.get_item(item.id).status == "done"
 
 

@@ -7,6 +7,7 @@ token is read from the source's secrets under the names each module lists.
 
 from __future__ import annotations
 
+import importlib
 import json
 from typing import Any
 
@@ -26,9 +27,10 @@ async def bearer_headers(connector: Connector, *secret_names: str) -> dict[str, 
     hook = getattr(connector, "auth_headers", None)
     if callable(hook):
         return dict(await hook())
-    hook = getattr(connector, "access_token", None)
-    if callable(hook):
-        return {"Authorization": f"Bearer {await hook()}"}
+    for name in ("access_token", "token"):  # the connector's own (refreshing) token
+        hook = getattr(connector, name, None)
+        if callable(hook):
+            return {"Authorization": f"Bearer {await hook()}"}
     for name in secret_names:
         token = connector.secret_values.get(name)
         if token:
@@ -85,9 +87,9 @@ def embedded_reply_id(kind: str, review_id: str) -> str:
     """The id the connector gives a reply embedded in a review (Google, Trustpilot, Play), so
     that the next sync updates the reply we posted instead of adding a second one."""
     try:
-        import importlib
-
         module = importlib.import_module(f"inbox.sources.{kind}")
-        return module.owner_reply_id(review_id)
-    except (ImportError, AttributeError):
+    except ImportError:
         return f"{review_id}:reply"
+    if hasattr(module, "owner_reply_id"):
+        return module.owner_reply_id(review_id)
+    return review_id + getattr(module, "REPLY_SUFFIX", ":reply")

@@ -15,9 +15,12 @@ SITE = "Bluesky"
 async def session(connector: Connector) -> dict[str, Any]:
     """{accessJwt, did, handle}: the connector's own session when it keeps one (it should —
     createSession is limited to 30 per 5 minutes), else a fresh login with the app password."""
-    hook = getattr(connector, "session", None)
-    if callable(hook):
-        return dict(await hook())
+    current = getattr(connector, "session", None)
+    if isinstance(current, dict) and current.get("accessJwt"):
+        return current
+    login = getattr(connector, "login", None)
+    if callable(login):
+        return dict(await login())
     identifier = connector.setting("handle") or connector.secret_values.get("identifier")
     password = connector.secret_values.get("app_password") or connector.secret_values.get("password")
     if not (identifier and password):

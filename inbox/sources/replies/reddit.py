@@ -49,7 +49,7 @@ async def find_owner_reply(connector: Connector, item: ItemRow) -> Item | None:
     """Our newest comments, looking for one whose parent is the item (Reddit has no
     "children of X by me" query)."""
     headers = await _headers(connector)
-    me = connector.setting("username") or (check(await connector.http.request(
+    me = connector.setting("username") or connector.secret_values.get("username") or (check(await connector.http.request(
         "GET", f"{connector.base_url}/api/v1/me", headers=headers, ok_statuses=READ_STATUSES), SITE)
         or {}).get("name")
     listing = check(await connector.http.request(
