@@ -193,3 +193,14 @@ def test_picker_ranks_name_matches_first(window, replies, qtbot) -> None:
     qtbot.keyClick(picker.filter, Qt.Key.Key_Down)
     qtbot.keyClick(picker.filter, Qt.Key.Key_Return)
     assert replies.editor.text().startswith(("Hi Guest, I'm really sorry", "Hi Guest, sorry you had to wait"))
+
+
+def test_keyboard_r_types_in_the_editor_and_ctrl_enter_sends(window, replies, qtbot) -> None:
+    g0 = _open(window, qtbot, "g0")
+    window.activateWindow()
+    replies.editor.editor.setFocus()
+    qtbot.keyClicks(replies.editor.editor, "Hi Guest, rr")
+    assert replies.editor.text() == "Hi Guest, rr" and replies.dialog is None  # R typed, no picker
+    qtbot.keyClick(replies.editor.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    entry = replies.outbox.pending_for(g0)
+    assert entry is not None and entry.text == "Hi Guest, rr" and entry.state == "queued"
