@@ -204,3 +204,28 @@ def test_keyboard_r_types_in_the_editor_and_ctrl_enter_sends(window, replies, qt
     qtbot.keyClick(replies.editor.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     entry = replies.outbox.pending_for(g0)
     assert entry is not None and entry.text == "Hi Guest, rr" and entry.state == "queued"
+
+
+def test_a_refused_reply_shows_in_the_outbox_and_banner(window, replies, qtbot, replay, clock) -> None:
+    g2 = _open(window, qtbot, "g2")
+    window.store.update_source(window.store.get_item(g2).source_id,
+                               settings={"base_url": replay.base_url + "/v4", "account_id": "1", "location_id": "2"})
+    replay.add("PUT", r"/v4/accounts/1/locations/2/reviews/g2/reply",
+               Reply(status=404, json={"error": {"code": 404, "message": "Review not found", "status": "NOT_FOUND"}}))
+    http = PlainHttp()
+    replies.make_connector = factory(http, {"access_token": "tok"})
+    replies.editor.editor.setPlainText("Hi Guest, sorry about the queue at lunch; next coffee is on me.")
+    replies.send(False)
+    clock.advance(seconds=6)
+    replies.tick()
+    qtbot.waitUntil(lambda: bool(replay.requests) and not replies.flushing, timeout=5000)
+    entry = window.sidebar.entries["replies:outbox"]
+    assert entry.count == 1 and entry.state == "error" and "Review not found" in entry.tooltip
+    editor = replies.editor
+    assert editor.banner.text() == "Not sent: Google rejected the reply: Review not found"
+    assert editor.retry_button.text() == "Try again" and editor.editor.isReadOnly()
+    editor.take_back_button.click()  # take it back to edit
+    assert editor.text().startswith("Hi Guest, sorry") and not editor.editor.isReadOnly()
+    assert window.sidebar.entries["replies:outbox"].count == 0
+    closing = window.run_task(http.aclose())
+    qtbot.waitUntil(closing.done, timeout=2000)
