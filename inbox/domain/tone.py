@@ -6,6 +6,7 @@ the owner knows their customers better than a list of rules does.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -145,9 +146,21 @@ def meaningful_words(text: str) -> set[str]:
     return {_stem(w.replace("'", "")) for w in words if len(w) >= 3 and w.replace("'", "") not in STOPWORDS}
 
 
-def _phrase_pattern(phrase: str) -> re.Pattern[str]:
-    parts = [re.escape(w).replace("'", "['’]?") for w in phrase.split()]
-    return re.compile(r"(?<!\w)" + r"\s+".join(parts) + r"(?!\w)", re.I)
+def _phrase_key(text: str) -> str:
+    return " ".join(text.casefold().replace("’", "").replace("'", "").split())
+
+
+@functools.lru_cache(maxsize=8)
+def _phrase_index(phrases: tuple[Phrase, ...]) -> tuple[re.Pattern[str] | None, dict[str, Phrase]]:
+    """All phrases as one alternation (longest first), and each phrase by its normal form."""
+    by_key = {_phrase_key(p.text): p for p in phrases}
+    if not by_key:
+        return None, {}
+    alternatives = []
+    for key in sorted(by_key, key=len, reverse=True):
+        # an apostrophe may be typed straight, curly or not at all ("dont", "don't", "don’t")
+        alternatives.append(r"\s+".join("['’]?".join(re.escape(c) for c in w) for w in key.split()))
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.I), by_key
 
 
 def _sentences(text: str) -> Iterable[tuple[int, int, str]]:
@@ -162,15 +175,13 @@ def check_tone(reply: str, ctx: ReplyContext, phrases: Sequence[Phrase] = ()) ->
     if not reply.strip():
         return flags
 
-    taken: list[tuple[int, int]] = []  # a longer phrase wins over one inside it
-    found = [(m, p) for p in phrases for m in _phrase_pattern(p.text).finditer(reply)]
-    for m, phrase in sorted(found, key=lambda mp: (-(mp[0].end() - mp[0].start()), mp[0].start())):
-        if any(m.start() < e and s < m.end() for s, e in taken):
-            continue
-        taken.append((m.start(), m.end()))
-        flags.append(ToneFlag("jargon", f"“{m.group()}” sounds like a form letter.",
-                              phrase.suggestion, m.start(), m.end()))
-    flags.sort(key=lambda f: f.start)
+    pattern, by_key = _phrase_index(tuple(phrases))
+    if pattern is not None:
+        for m in pattern.finditer(reply):  # one pass; the longest phrase wins at a position
+            phrase = by_key.get(_phrase_key(m.group()))
+            if phrase is not None:
+                flags.append(ToneFlag("jargon", f"“{m.group()}” sounds like a form letter.",
+                                      phrase.suggestion, m.start(), m.end()))
 
     name = first_name(ctx.author_name)
     if name and name.casefold() not in reply[:_GREETING_WINDOW].casefold():

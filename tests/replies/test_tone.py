@@ -136,3 +136,10 @@ def test_overlapping_phrases_flag_once() -> None:
     flags = check_tone("Hi Jane, sorry for any inconvenience caused by the cold soup; lunch is on us.", SOUP, PHRASES)
     assert [(f.code, f.message) for f in flags] == [
         ("jargon", "“sorry for any inconvenience caused” sounds like a form letter.")]
+
+
+def test_phrases_with_punctuation_match_literally() -> None:
+    phrases = parse_phrases("best-in-class | Describe it plainly.\nas per | Plainer: as.")
+    assert [f.code for f in check_tone("Our best-in-class coffee", ReplyContext(), phrases)] == ["jargon"]
+    assert check_tone("Our best in class coffee", ReplyContext(), phrases) == []
+    assert check_tone("as perhaps", ReplyContext(), phrases) == []
