@@ -83,6 +83,7 @@ class ReplyContext:
     sentiment: float | None = None  # -1 .. 1 (VADER compound), when known
     source_kind: str = ""
     limits: tuple[tuple[int, str], ...] | None = None  # overrides REPLY_LIMITS[source_kind]
+    prefix: str = ""  # what the site will put before the reply (Mastodon's "@acct "), counted too
 
 
 def parse_phrases(text: str) -> list[Phrase]:
@@ -120,6 +121,17 @@ def count_length(text: str, unit: str) -> int:
     if unit == "graphemes":
         return count_graphemes(text)
     return len(text)
+
+
+def as_posted(reply: str, ctx: ReplyContext) -> str:
+    """The text the site will count: with the prefix, unless the reply already has it."""
+    prefix = ctx.prefix.strip()
+    return reply if not prefix or prefix.casefold() in reply.casefold() else ctx.prefix + reply
+
+
+def reply_length(text: str, source_kind: str, unit: str) -> int:
+    """Length as the site counts it."""
+    return mastodon_length(text) if source_kind == "mastodon" and unit == "chars" else count_length(text, unit)
 
 
 def count_graphemes(text: str) -> int:
@@ -222,7 +234,7 @@ def check_tone(reply: str, ctx: ReplyContext, phrases: Sequence[Phrase] = ()) ->
 
     limits = ctx.limits if ctx.limits is not None else REPLY_LIMITS.get(ctx.source_kind, ())
     for limit, unit in limits:
-        used = mastodon_length(reply) if ctx.source_kind == "mastodon" and unit == "chars" else count_length(reply, unit)
+        used = reply_length(as_posted(reply, ctx), ctx.source_kind, unit)
         if used > limit:
             flags.append(ToneFlag("too_long", f"{used} of {limit} {_UNIT_WORDS[unit]}: too long for this site.",
                                   f"Cut {used - limit} {_UNIT_WORDS[unit]}; the site will reject a longer reply."))

@@ -151,6 +151,9 @@ class Outbox:
         if not text.strip():
             raise ValueError("the reply is empty")
         item = self.store.get_item(item_id)
+        if self.store.conn.execute("SELECT 1 FROM outbox WHERE item_id = ? AND state IN ('queued', 'sending')",
+                                   (item_id,)).fetchone():
+            raise ValueError("a reply to this item is already waiting in the Outbox")
         if not can_post(item):
             raise ReplyNotSupported("this site has no reply API: copy the reply and open the page")
         now = self.clock()

@@ -34,6 +34,7 @@ from inbox.services.outbox import (
 )
 from inbox.services.saved_replies import list_saved_replies
 from inbox.sources.base import ReplyNotSupported
+from inbox.sources.replies.mastodon import with_mention
 from inbox.store import StoreError
 from inbox.ui.reply_editor import ReplyEditor
 from inbox.ui.saved_replies_dialog import SavedRepliesDialog, SavedReplyPicker
@@ -86,6 +87,7 @@ class RepliesController(QObject):
         r("view.drafts", "Go to Drafts", self.show_drafts, menu="View")
         r("view.outbox", "Go to Outbox", self.show_outbox, menu="View")
 
+        window.data_changed_signal.connect(self.refresh_sidebar)
         window.installEventFilter(self)
         app = QApplication.instance()
         if app is not None:
@@ -137,9 +139,10 @@ class RepliesController(QObject):
             except (StoreError, ValueError, TypeError):
                 chars = 0
             limits = ((chars, "chars"),) if chars > 0 else None
+        prefix = with_mention("", item.author_handle) if item.source_kind == "mastodon" else ""
         return ReplyContext(author_name=author_display_name(item), customer_text=item.text or item.title,
                             rating=item.rating, sentiment=row[0] if row else None,
-                            source_kind=item.source_kind, limits=limits)
+                            source_kind=item.source_kind, limits=limits, prefix=prefix)
 
     def focus_editor(self) -> None:
         if self.editor.isVisible() and self.editor.editor.isVisible():

@@ -32,9 +32,9 @@ from inbox.domain.tone import (
     Phrase,
     ReplyContext,
     ToneFlag,
+    as_posted,
     check_tone,
-    count_length,
-    mastodon_length,
+    reply_length,
 )
 from inbox.services.outbox import OutboxEntry, can_post
 
@@ -286,7 +286,7 @@ class ReplyEditor(QWidget):
             self.counter.setText(f"{len(text)} characters" if text else "")
             return
         limit, unit = limits[0]
-        used = mastodon_length(text) if self.context.source_kind == "mastodon" else count_length(text, unit)
+        used = reply_length(as_posted(text, self.context), self.context.source_kind, unit)
         self.counter.setText(f"{used} / {limit}")
         self.counter.setEnabled(used > limit)
         self.counter.setStyleSheet("color: #d93025" if used > limit else "")

@@ -174,3 +174,11 @@ async def test_no_duplicate_after_a_crash_between_request_and_commit(tmp_path, h
             assert outbox.get(entry.id).remote_id == "1150"
             assert [i.text for i in store.get_thread(item.thread_id).items if i.is_owner_reply] == ["@jon " + TEXT]
     assert len(site.posted) == 1
+
+
+def test_one_reply_at_a_time_per_item(store) -> None:
+    item = add_item(store, "reddit", "http://127.0.0.1:9", "t3_x")
+    outbox = Outbox(store)
+    outbox.queue(item.id, TEXT)
+    with pytest.raises(ValueError, match="already waiting"):
+        outbox.queue(item.id, TEXT)

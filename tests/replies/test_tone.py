@@ -143,3 +143,10 @@ def test_phrases_with_punctuation_match_literally() -> None:
     assert [f.code for f in check_tone("Our best-in-class coffee", ReplyContext(), phrases)] == ["jargon"]
     assert check_tone("Our best in class coffee", ReplyContext(), phrases) == []
     assert check_tone("as perhaps", ReplyContext(), phrases) == []
+
+
+def test_mastodon_counts_the_mention_the_app_adds() -> None:
+    ctx = ReplyContext(source_kind="mastodon", prefix="@jon@mastodon.social ")
+    assert check_tone("x" * 479, ctx) == []  # 21 + 479 = 500
+    assert [f.code for f in check_tone("x" * 480, ctx)] == ["too_long"]
+    assert check_tone("@jon@mastodon.social " + "x" * 479, ctx) == []  # already mentioned: not twice
