@@ -121,7 +121,13 @@ M002_SEARCH = """
         CREATE VIRTUAL TABLE items_fts USING fts5(
             title, text, author, tokenize = 'unicode61 remove_diacritics 2'
         );
-        CREATE TRIGGER items_fts_insert AFTER INSERT ON items BEGIN
+        INSERT INTO items_fts (rowid, title, text, author)
+            SELECT i.id, i.title, i.text, (SELECT display_name || ' ' || handle FROM authors WHERE id = i.author_id)
+            FROM items i;
+        -- Ingest indexes a whole page at once (much faster than row by row): it sets the
+        -- flag row below inside its transaction, and the trigger stands aside meanwhile.
+        CREATE TRIGGER items_fts_insert AFTER INSERT ON items
+        WHEN NOT EXISTS (SELECT 1 FROM settings WHERE key = 'ingest.bulk_fts') BEGIN
             INSERT INTO items_fts (rowid, title, text, author) VALUES (
                 new.id, new.title, new.text,
                 (SELECT display_name || ' ' || handle FROM authors WHERE id = new.author_id));

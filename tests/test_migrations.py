@@ -1,0 +1,52 @@
+"""A database written by any earlier version opens, upgrades, and keeps its data."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from inbox.store import SCHEMA_VERSION, Store
+from inbox.store.migrations import migrate
+
+
+@pytest.mark.parametrize("version", range(2, SCHEMA_VERSION))
+def test_database_from_every_earlier_version_upgrades(tmp_path, version):
+    path = tmp_path / f"v{version}.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    assert migrate(conn, target=version) == version
+    conn.execute("INSERT INTO sources (kind, name, created_at) VALUES ('rss', 'Feed', '2026-01-01T00:00:00Z')")
+    conn.execute("INSERT INTO items (source_id, external_id, kind, text, created_at, fetched_at) "
+                 "VALUES (1, 'e1', 'mention', 'old croissant item', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')")
+    conn.close()
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert [r.text for r in store.search("croissant")] == ["old croissant item"]
+
+
+def test_version_one_database_gets_a_search_index_of_its_old_items(tmp_path):
+    path = tmp_path / "v1.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, target=1)
+    conn.execute("INSERT INTO sources (kind, name, created_at) VALUES ('rss', 'Feed', '2026-01-01T00:00:00Z')")
+    conn.execute("INSERT INTO items (source_id, external_id, kind, text, created_at, fetched_at) "
+                 "VALUES (1, 'e1', 'mention', 'harbour view', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')")
+    conn.close()
+    with Store(path) as store:
+        assert [r.text for r in store.search("harbour")] == ["harbour view"]
+
+
+def test_a_database_from_a_newer_version_is_refused_clearly(tmp_path):
+    path = tmp_path / "future.db"
+    Store(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    conn.close()
+    with pytest.raises(RuntimeError, match="newer Feedback Inbox"):
+        Store(path)
+
+
+def test_wal_foreign_keys_and_integrity(store):
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

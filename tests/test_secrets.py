@@ -1,0 +1,69 @@
+"""Credentials live only in the OS keyring; with no keyring the user is told, never downgraded."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import keyring
+import keyring.backends.fail
+import pytest
+
+from inbox import secrets
+
+
+@pytest.fixture
+def real_keyring():
+    if not secrets.keyring_available():
+        if os.environ.get("CI"):
+            pytest.fail("CI must provide the Secret Service (see .ci/run)")
+        pytest.skip("no Secret Service here; run under dbus-run-session with gnome-keyring")
+    name = f"test-{uuid.uuid4().hex[:8]}"
+    yield name
+    secrets.delete_secrets(name)
+
+
+@pytest.fixture
+def no_keyring():
+    previous = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+def test_secrets_round_trip_through_the_secret_service(real_keyring):
+    assert "SecretService" in type(keyring.get_keyring()).__module__ + type(keyring.get_keyring()).__name__
+    secrets.set_secrets(real_keyring, {"client_id": "abc", "password": "hunter2 ✓"})
+    secrets.set_secrets(real_keyring, {"username": "cafe"})
+    assert secrets.get_secrets(real_keyring) == {"client_id": "abc", "password": "hunter2 ✓", "username": "cafe"}
+    assert keyring.get_password(secrets.SERVICE, f"source:{real_keyring}") is not None
+    secrets.delete_secrets(real_keyring)
+    assert secrets.get_secrets(real_keyring) == {}
+
+
+def test_no_keyring_is_a_clear_catchable_error(no_keyring):
+    assert not secrets.keyring_available()
+    with pytest.raises(secrets.NoKeyring) as err:
+        secrets.set_secrets("Café", {"api_key": "sk-live-SECRET"})
+    assert str(err.value).startswith("credentials not saved: no system keyring")
+    assert "SECRET" not in str(err.value) and err.value.__cause__ is None
+    with pytest.raises(secrets.NoKeyring):
+        secrets.get_secrets("Café")
+
+
+def test_plaintext_backends_are_refused(no_keyring):
+    class PlaintextKeyring(keyring.backend.KeyringBackend):
+        priority = 1
+
+        def get_password(self, service, username):
+            return None
+
+        def set_password(self, service, username, password):
+            raise AssertionError("a secret reached a plaintext backend")
+
+        def delete_password(self, service, username):
+            pass
+
+    keyring.set_keyring(PlaintextKeyring())
+    with pytest.raises(secrets.NoKeyring):
+        secrets.set_secrets("Café", {"api_key": "x"})

@@ -1,0 +1,128 @@
+"""Ingest: what the owner would notice if upserts, threading or edits went wrong."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from inbox.domain import Author, Item, parse_time
+from inbox.store import Store
+
+T0 = parse_time("2026-03-02T08:41:17.512340Z")
+
+
+def review(ext: str, text: str = "Lovely flat white", rating: int | None = 4, **kw) -> Item:
+    kw.setdefault("created_at", T0)
+    return Item(ext, "review", text=text, rating=rating, author=Author(f"a-{ext}", f"Person {ext}"), **kw)
+
+
+@pytest.fixture
+def src(store: Store):
+    return store.add_source("google", "Café · Google")
+
+
+def test_same_page_twice_changes_nothing(store, src):
+    page = [review("r1"), review("r2", "Queue too long", 2)]
+    first = store.save_page(src.id, page, {"watermark": "x"})
+    before = store.conn.execute("SELECT * FROM items ORDER BY id").fetchall()
+    second = store.save_page(src.id, page, {"watermark": "x"})
+    after = store.conn.execute("SELECT * FROM items ORDER BY id").fetchall()
+    assert (first.new, second.new, second.updated, second.unchanged) == (2, 0, 0, 2)
+    assert [tuple(r) for r in before] == [tuple(r) for r in after]
+    assert store.stats()["items"] == 2 and store.stats()["threads"] == 2
+
+
+def test_edited_review_updates_in_place_and_keeps_triage_tags_and_draft(store, src):
+    store.save_page(src.id, [review("r1", "Coffee was cold", 2)])
+    item_id = store.list_items()[0][0].id
+    store.set_status([item_id], "done")
+    store.tag_items([item_id], "complaint")
+    store.save_draft(item_id, "Sorry about the coffee")
+    edited = review("r1", "Coffee was cold but they replaced it", 4, updated_at=T0 + timedelta(days=1))
+    result = store.save_page(src.id, [edited])
+    assert result.updated_ids == [item_id] and result.new == 0
+    item = store.get_item(item_id)
+    assert (item.text, item.rating, item.status) == ("Coffee was cold but they replaced it", 4, "done")
+    assert item.tags == [("complaint", item.tags[0][1])]
+    assert store.get_draft(item_id).text == "Sorry about the coffee"
+    assert [r.id for r in store.search("replaced")] == [item_id]
+    assert store.search("cold replaced")[0].id == item_id
+
+
+def test_reply_chain_arriving_backwards_is_threaded_when_parents_arrive(store):
+    src = store.add_source("mastodon", "Masto")
+    store.save_page(src.id, [Item("c", "reply", text="third", parent_external_id="b")])
+    store.save_page(src.id, [Item("b", "reply", text="second", parent_external_id="a")])
+    assert store.stats()["threads"] == 1  # c joined b's conversation, which waits for a
+    store.save_page(src.id, [Item("a", "mention", text="first", created_at=T0)])
+    threads = store.conn.execute("SELECT DISTINCT thread_id FROM items").fetchall()
+    assert len(threads) == 1
+    thread = store.get_thread(threads[0][0])
+    assert thread.items[0].text == "first"
+    assert {i.text for i in thread.items} == {"first", "second", "third"}
+    assert store.stats()["threads"] == 1
+
+
+def test_owner_reply_joins_the_review_thread_and_stays_out_of_the_list(store, src):
+    store.save_page(src.id, [review("r1"),
+                             Item("r1#reply", "reply", text="Thanks!", is_owner_reply=True,
+                                  parent_external_id="r1", created_at=T0 + timedelta(hours=2))])
+    rows, _ = store.list_items()
+    assert [r.external_id for r in rows] == ["r1"]
+    thread = store.get_thread(rows[0].thread_id)
+    assert [i.external_id for i in thread.items] == ["r1", "r1#reply"]
+    assert thread.last_activity_at == "2026-03-02T10:41:17Z"
+
+
+def test_deleted_remote_item_is_marked_not_dropped(store, src):
+    store.save_page(src.id, [review("r1"), review("r2")])
+    r1 = store.conn.execute("SELECT id FROM items WHERE external_id = 'r1'").fetchone()[0]
+    store.tag_items([r1], "keep")
+    assert store.mark_deleted(src.id, ["r1"]) == 1
+    assert [r.external_id for r in store.list_items()[0]] == ["r2"]
+    kept = store.get_item(r1)
+    assert kept.deleted and [t[0] for t in kept.tags] == ["keep"]
+    assert store.stats()["items"] == 2
+
+
+def test_items_without_id_or_content_are_skipped_and_counted(store, src):
+    result = store.save_page(src.id, [Item("", text="no id"), Item("x", text="", rating=None), review("ok")])
+    assert (result.new, result.skipped) == (1, 2)
+
+
+def test_cursor_and_items_commit_together_or_not_at_all(store, src):
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom), store.transaction():
+        store.save_page(src.id, [review("r1")], {"page": 2})
+        raise Boom
+    assert store.stats()["items"] == 0
+    assert store.get_source(src.id).cursor == {}
+
+
+def test_erased_author_is_not_brought_back(store, src):
+    store.conn.execute("INSERT INTO tombstones VALUES ('google', 'a-r1', '2026-01-01T00:00:00Z')")
+    result = store.save_page(src.id, [review("r1"), review("r2")])
+    assert (result.new, result.skipped) == (1, 1)
+
+
+def test_author_rename_reaches_search(store, src):
+    store.save_page(src.id, [review("r1")])
+    store.save_page(src.id, [Item("r1", "review", text="Lovely flat white", rating=4, created_at=T0,
+                                  author=Author("a-r1", "Priya Natarajan"))])
+    assert [r.author_name for r in store.search("author:natarajan")] == ["Priya Natarajan"]
+    assert store.stats()["authors"] == 1
+
+
+def test_rows_written_outside_ingest_are_still_searchable(store, src):
+    store.save_page(src.id, [review("r1", "flat white")])
+    assert store.conn.execute("SELECT count(*) FROM settings WHERE key = 'ingest.bulk_fts'").fetchone()[0] == 0
+    store.conn.execute("INSERT INTO items (source_id, external_id, kind, text, created_at, fetched_at) "
+                       "VALUES (?, 'manual', 'review', 'typed in another SQLite tool', '2026-01-01T00:00:00Z', "
+                       "'2026-01-01T00:00:00Z')", (src.id,))
+    assert [r.external_id for r in store.search("another tool")] == ["manual"]
+    assert [r.external_id for r in store.search('"flat white"')] == ["r1"]
+    store.conn.execute("DELETE FROM items WHERE external_id = 'manual'")
+    assert store.search("another tool") == []
