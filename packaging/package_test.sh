@@ -39,6 +39,6 @@ echo "package-test: smoke test passed in $(( $(date +%s) - start )) s (first sta
 [ -f "$XDG_DATA_HOME/feedback-inbox/demo.db" ] || { echo "package-test: no demo workspace was created" >&2; exit 1; }
 if grep -q "Traceback" "$TMP/out.txt"; then cat "$TMP/out.txt" >&2; exit 1; fi
 
-desktop-file-validate packaging/linux/org.feedbackinbox.FeedbackInbox.desktop
+desktop-file-validate packaging/linux/feedback-inbox.desktop
 appstreamcli validate --no-net packaging/linux/org.feedbackinbox.FeedbackInbox.metainfo.xml
 echo "package-test: OK"
