@@ -31,10 +31,17 @@ if find "$BUNDLE" -name 'libQt6WebEngine*' -o -name 'libQt6Quick*' -o -name 'lib
     echo "package-test: unused Qt modules were bundled" >&2; exit 1
 fi
 
+# Nothing we dropped may be needed by what we kept.
+missing=$(find "$BUNDLE" -name '*.so*' -type f -exec ldd {} + 2>/dev/null | grep 'libQt6.*not found' | sort -u || true)
+[ -z "$missing" ] || { echo "package-test: a kept library needs a dropped one: $missing" >&2; exit 1; }
+
 start=$(date +%s)
 if ! timeout 180 xvfb-run -a -s "-screen 0 1280x800x24" "$APP" --smoke-test >"$TMP/out.txt" 2>&1; then
     echo "package-test: --smoke-test failed:" >&2; cat "$TMP/out.txt" >&2; exit 1
 fi
+cat "$TMP/out.txt"
+grep -Eq "smoke test: [1-9][0-9]* rows painted" "$TMP/out.txt" || { echo "package-test: no rows were painted" >&2; exit 1; }
+[ -s "$XDG_STATE_HOME/feedback-inbox/log/inbox.log" ] || { echo "package-test: no log file was written" >&2; exit 1; }
 echo "package-test: smoke test passed in $(( $(date +%s) - start )) s (first start builds the demo workspace)"
 [ -f "$XDG_DATA_HOME/feedback-inbox/demo.db" ] || { echo "package-test: no demo workspace was created" >&2; exit 1; }
 if grep -q "Traceback" "$TMP/out.txt"; then cat "$TMP/out.txt" >&2; exit 1; fi
