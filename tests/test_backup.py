@@ -155,3 +155,27 @@ def test_cli_restore_of_a_text_file_says_why(db: Path, tmp_path: Path) -> None:
     assert res.returncode == 2
     assert "not a Feedback Inbox backup" in res.stderr and "nothing was changed" in res.stderr
     assert "Traceback" not in res.stderr
+
+
+def test_two_backups_at_once_both_succeed(db: Path, tmp_path: Path) -> None:
+    """"Back up now" clicked while the daily backup runs: neither spoils the other."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    folder = tmp_path / "backups"
+    with ThreadPoolExecutor(4) as pool:
+        made = list(pool.map(lambda _: backups.create_backup(db, folder), range(4)))
+    assert len(set(made)) == 4 and all(p.exists() for p in made)
+    for p in made:
+        backups.check_database(p)
+
+
+def test_a_partial_left_by_a_killed_backup_is_cleaned_up(db: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    stale = folder / "inbox-20260101-000000.partial"
+    stale.write_bytes(b"half")
+    os.utime(stale, (0, 0))
+    fresh = folder / "inbox-20260101-000001.partial"  # another process is writing it now
+    fresh.write_bytes(b"half")
+    backups.create_backup(db, folder)
+    assert not stale.exists() and fresh.exists()

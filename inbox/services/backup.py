@@ -13,6 +13,8 @@ import contextlib
 import logging
 import os
 import sqlite3
+import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,6 +27,8 @@ KEEP = 7
 MAX_AGE = timedelta(days=1)
 _STAMP = "%Y%m%d-%H%M%S"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+STALE_PARTIAL_S = 3600  # a .partial this old was left by a killed backup
+_lock = threading.Lock()  # "Back up now" while the daily backup runs: one after the other
 
 
 class BackupError(Exception):
@@ -102,10 +106,13 @@ def create_backup(db_path: Path, folder: Path | None = None, *, now: datetime | 
                   label: str = "", keep: int = KEEP) -> Path:
     """Copy the database into `folder` (default: the data dir's `backups/`), keep the newest
     `keep` copies of it, and return the new copy's path."""
-    db_path = Path(db_path)
+    with _lock:
+        return _create_backup(Path(db_path), folder or backups_dir(), now, label, keep)
+
+
+def _create_backup(db_path: Path, folder: Path, now: datetime | None, label: str, keep: int) -> Path:
     if not db_path.exists():
         raise BackupError(f"there is no database at {db_path} to back up")
-    folder = folder or backups_dir()
     folder.mkdir(parents=True, exist_ok=True)
     target = _target_name(folder, db_path.stem, now or datetime.now(UTC), label)
     partial = target.with_suffix(".partial")
@@ -135,14 +142,17 @@ def create_backup(db_path: Path, folder: Path | None = None, *, now: datetime | 
 
 
 def prune(db_path: Path, folder: Path | None = None, *, keep: int = KEEP) -> list[Path]:
-    """Delete all but the newest `keep` backups of this database (and stray `.partial` files)."""
+    """Delete all but the newest `keep` backups of this database (and `.partial` files left
+    by a backup that was killed; not one that another process is writing right now)."""
     folder = folder or backups_dir()
     removed = []
     for info in list_backups(db_path, folder)[keep:]:
         info.path.unlink(missing_ok=True)
         removed.append(info.path)
     for stray in folder.glob(f"{Path(db_path).stem}-*.partial"):
-        stray.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            if time.time() - stray.stat().st_mtime > STALE_PARTIAL_S:
+                stray.unlink()
     return removed
 
 

@@ -96,7 +96,7 @@ class AboutDialog(QDialog):
             field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                           | Qt.TextInteractionFlag.LinksAccessibleByMouse)
             field.setWordWrap(True)
-            field.setMinimumWidth(380)
+            field.setMinimumWidth(420)
             form.addRow(f"{label}:", field)
         layout.addLayout(form)
 

@@ -90,11 +90,11 @@ class FirstRunDialog(QDialog):
         head = QHBoxLayout()
         logo = QLabel()
         logo.setPixmap(app_icon().pixmap(64, 64))
-        logo.setAlignment(Qt.AlignmentFlag.AlignTop)
-        head.addWidget(logo)
+        head.addWidget(logo, 0, Qt.AlignmentFlag.AlignVCenter)
         title = QLabel(f"<div style='font-size:17pt; font-weight:600'>Welcome to {APP_NAME}</div>"
                        "<div>Every review and mention of your business, in one inbox.</div>")
         title.setWordWrap(True)
+        title.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         head.addWidget(title, 1)
         layout.addLayout(head)
 
@@ -116,7 +116,9 @@ class FirstRunDialog(QDialog):
         body.setObjectName("first_run_text")
         body.setWordWrap(True)
         body.setTextFormat(Qt.TextFormat.RichText)
+        body.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         layout.addWidget(body)
+        layout.addStretch(1)  # spare height below the text, not between its paragraphs
 
         buttons = QDialogButtonBox()
         guide = QPushButton("Open the set-up guide")
