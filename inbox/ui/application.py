@@ -124,4 +124,5 @@ def run(db_path: Path | None = None, smoke_test: bool = False) -> int:
         store.close()
         if guard is not None:
             guard.close()
+        crash.uninstall()
     return int(code or 0)
