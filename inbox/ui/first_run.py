@@ -77,7 +77,8 @@ class GuideBrowser(QDialog):
 
 
 class FirstRunDialog(QDialog):
-    def __init__(self, is_demo: bool, can_add_source: bool, parent: QWidget | None = None) -> None:
+    def __init__(self, is_demo: bool, can_add_source: bool, parent: QWidget | None = None,
+                 where_to_add: str = "File ▸ Sources…") -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Welcome to {APP_NAME}")
         self.setObjectName("first_run_dialog")
@@ -106,7 +107,7 @@ class FirstRunDialog(QDialog):
                 "<b>/</b> searches, and <b>Ctrl+K</b> lists every command.</p>")
         body = QLabel(
             demo
-            + "<p><b>To see your own feedback, add a source:</b> open <b>File ▸ Sources…</b> and "
+            + f"<p><b>To see your own feedback, add a source:</b> open <b>{where_to_add}</b> and "
               "choose where your customers talk — Google, Yelp, Trustpilot, Facebook, Mastodon, "
               "Bluesky, Reddit, a feed, an app store, or a file you exported. Each one needs a key "
               "or a login from that site; the set-up guide shows where to find it.</p>"
@@ -146,8 +147,9 @@ class FirstRunDialog(QDialog):
 
 def show_first_run(window: MainWindow) -> FirstRunDialog:
     """Open the welcome screen (non-blocking) and remember that it was seen."""
-    can_add = ADD_SOURCE_COMMAND in window.commands.commands
-    dialog = FirstRunDialog(window.is_demo, can_add, window)
+    command = window.commands.commands.get(ADD_SOURCE_COMMAND)
+    where = f"{command.menu} ▸ {command.title}" if command else "File ▸ Sources…"
+    dialog = FirstRunDialog(window.is_demo, command is not None, window, where)
 
     def done(_result: int) -> None:
         if dialog.wants_add_source:

@@ -71,8 +71,9 @@ def test_first_run_is_shown_once_and_explains_the_demo(make_window, workspace_st
 
 def test_first_run_add_source_runs_the_sources_command(window, qtbot) -> None:
     opened = []
-    window.register_command("sources.manage", "Sources…", lambda: opened.append(True), menu="File")
+    window.register_command("sources.manage", "Sources…", lambda: opened.append(True), menu="Tools")
     dialog = first_run.show_first_run(window)
+    assert "Tools ▸ Sources…" in dialog.findChild(object, "first_run_text").text()  # where it really is
     add = next(b for b in dialog.findChildren(first_run.QPushButton) if b.text() == "Add a source…")
     add.click()
     assert opened == [True]
