@@ -48,4 +48,14 @@ if grep -q "Traceback" "$TMP/out.txt"; then cat "$TMP/out.txt" >&2; exit 1; fi
 
 desktop-file-validate packaging/linux/feedback-inbox.desktop
 appstreamcli validate --no-net packaging/linux/org.feedbackinbox.FeedbackInbox.metainfo.xml
+
+# The per-user install: the installed menu entry is valid and starts the installed copy.
+packaging/linux/install-user.sh "$BUNDLE"
+installed="$XDG_DATA_HOME/applications/feedback-inbox.desktop"
+desktop-file-validate "$installed"
+exec_path=$(sed -n 's/^TryExec=//p' "$installed")
+"$exec_path" --version >/dev/null
+[ -f "$XDG_DATA_HOME/icons/hicolor/256x256/apps/feedback-inbox.png" ] || { echo "package-test: icon not installed" >&2; exit 1; }
+packaging/linux/install-user.sh --uninstall >/dev/null
+[ ! -e "$installed" ] && [ ! -e "$HOME/.local/lib/feedback-inbox" ] || { echo "package-test: uninstall left files" >&2; exit 1; }
 echo "package-test: OK"

@@ -251,3 +251,26 @@ def test_a_second_launch_raises_the_first_and_exits_0(tmp_path: Path) -> None:
     finally:
         first.terminate()
         first.wait(timeout=10)
+
+
+@pytest.mark.slow
+def test_the_app_starts_after_a_crash_left_its_socket_behind(tmp_path: Path) -> None:
+    """A killed instance leaves its socket file; the next launch must not think it is running."""
+    db = tmp_path / "mine.db"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    cmd = [sys.executable, "-m", "inbox", "--db", str(db)]
+    log_file = log_dir() / "inbox.log"
+    first = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _wait_for(log_file, "single instance: listening", first)
+    first.kill()  # no clean-up: the socket file stays
+    first.wait(timeout=10)
+    second = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while log_file.read_text(encoding="utf-8").count("single instance: listening") < 2:
+            assert second.poll() is None, "the launch after a crash exited instead of opening"
+            assert time.monotonic() < deadline, "the launch after a crash never opened"
+            time.sleep(0.1)
+    finally:
+        second.terminate()
+        second.wait(timeout=10)
