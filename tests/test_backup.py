@@ -179,3 +179,13 @@ def test_a_partial_left_by_a_killed_backup_is_cleaned_up(db: Path, tmp_path: Pat
     fresh.write_bytes(b"half")
     backups.create_backup(db, folder)
     assert not stale.exists() and fresh.exists()
+
+
+def test_restore_refuses_a_backup_from_a_newer_version(db: Path, tmp_path: Path) -> None:
+    newer = backups.create_backup(db, tmp_path / "b")
+    conn = sqlite3.connect(newer)
+    conn.execute("PRAGMA user_version = 999")
+    conn.close()
+    with pytest.raises(backups.BackupError, match="newer Feedback Inbox"):
+        backups.restore(newer, db, tmp_path / "b")
+    assert _count(db) == 3

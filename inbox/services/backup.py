@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from inbox.paths import data_dir
+from inbox.store.migrations import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,7 @@ def check_database(path: Path) -> None:
             result = conn.execute("PRAGMA integrity_check").fetchone()[0]
             has_items = conn.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'items'").fetchone()
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
@@ -100,6 +102,9 @@ def check_database(path: Path) -> None:
         raise BackupError(f"{path.name} is damaged and cannot be used (integrity check: {result})")
     if not has_items:
         raise BackupError(f"{path.name} is an SQLite database but not a Feedback Inbox one (no items table)")
+    if version > SCHEMA_VERSION:
+        raise BackupError(f"{path.name} was made by a newer Feedback Inbox (schema {version}); "
+                          "update the app to restore it")
 
 
 def create_backup(db_path: Path, folder: Path | None = None, *, now: datetime | None = None,

@@ -9,6 +9,7 @@ All three end in the log; the first two also open the crash dialog.
 
 from __future__ import annotations
 
+import html
 import logging
 import sys
 import traceback
@@ -17,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import QObject, QtMsgType, QUrl, qInstallMessageHandler
+from PySide6.QtCore import QObject, Qt, QtMsgType, QUrl, qInstallMessageHandler
 from PySide6.QtGui import QDesktopServices, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -59,15 +60,17 @@ class CrashDialog(QDialog):
         self.log_path = log_path
         self.resize(640, 420)
         layout = QVBoxLayout(self)
-        where = f" The details were written to the log file:<br><code>{log_path}</code>" if log_path else ""
+        where = (f" The details were written to the log file:<br><code>{html.escape(str(log_path))}</code>"
+                 if log_path else "")
         intro = QLabel(
             f"<b>{APP_NAME} hit an unexpected error.</b><br>"
             "What you have saved is safe: items, tags and drafts are in the database. "
             "You can keep working, or quit and start the app again." + where)
         intro.setWordWrap(True)
-        intro.setTextInteractionFlags(intro.textInteractionFlags() | intro.textInteractionFlags().TextSelectableByMouse)
+        intro.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(intro)
         summary_label = QLabel(summary)
+        summary_label.setTextFormat(Qt.TextFormat.PlainText)  # error text may quote untrusted input
         summary_label.setObjectName("crash_summary")
         summary_label.setWordWrap(True)
         summary_label.setStyleSheet("font-weight: 600;")

@@ -274,3 +274,16 @@ def test_the_app_starts_after_a_crash_left_its_socket_behind(tmp_path: Path) -> 
     finally:
         second.terminate()
         second.wait(timeout=10)
+
+
+def test_crash_summary_is_plain_text(qtbot, tmp_path: Path) -> None:
+    """An error quoting untrusted input cannot turn into markup (or load a local image)."""
+    handler = CrashHandler(tmp_path / "inbox.log")
+    try:
+        raise ValueError("<img src='/etc/passwd'><b>bold</b>")
+    except ValueError as exc:
+        handler.report(exc, exc.__traceback__)
+    label = handler.dialogs[0].findChild(object, "crash_summary")
+    assert label.textFormat() == label.textFormat().PlainText
+    assert "<b>bold</b>" in label.text()
+    handler.dialogs[0].close()
