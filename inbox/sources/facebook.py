@@ -28,14 +28,14 @@ from inbox.sources.base import (
 )
 from inbox.sources.payload import parse_json
 from inbox.sources.tolerant import dig, listed, require_dict, stable_id, text
-from inbox.sources.watermark import NewestFirst
+from inbox.sources.watermark import Watermark
 
 RATE_LIMIT_CODES = {4, 17, 32, 613, 80001, 80004}
 TOKEN_CODES = {190, 102}
 RATINGS_GONE_CODE = 12
 MAX_POSTS = 100                  # recent posts whose comments are read on each sync
 POST_WINDOW = timedelta(days=30)  # posts older than the last sync minus this are not re-read
-OVERLAP = timedelta(days=2)
+OVERLAP_S = 2 * 86400
 PERMISSION_CODES = {10, *range(200, 300)}
 RATING_FIELDS = ("created_time,recommendation_type,review_text,reviewer,open_graph_story,"
                  "has_rating,has_review,rating")
@@ -201,19 +201,17 @@ class FacebookConnector(Connector):
         return payload
 
     async def _edge(self, path: str, params: dict[str, Any], parse: Parser,
-                    mark: NewestFirst) -> AsyncIterator[tuple[list[Item], int]]:
+                    mark: Watermark) -> AsyncIterator[tuple[list[Item], int]]:
         """A newest-first edge, page by page (`after` cursors), until it reaches the
         re-read window or its end."""
         after: str | None = None
         while True:
             payload = await self.graph(path, {**params, "after": after} if after else params)
             items, skipped = parse(payload)
-            times = [i.created_at for i in items]
-            for when in times:
-                mark.see(when)
+            reached = [mark.reached(i.created_at) for i in items]
             yield items, skipped
             after = next_after(payload)
-            if not after or not items or mark.reached(times):
+            if not after or not items or any(reached):
                 return
 
     async def _posts(self, since: int | None) -> list[str]:
@@ -236,7 +234,7 @@ class FacebookConnector(Connector):
     async def pages(self, cursor: dict[str, Any]) -> AsyncIterator[Page]:
         """Ratings, then posts that tag the Page, then comments on its recent posts; each
         part keeps its own watermark, moved only once that part is read to the end."""
-        marks = {part: NewestFirst(cursor.get(part) or {}, overlap=OVERLAP)
+        marks = {part: Watermark(cursor.get(part) or {}, key="newest", overlap_s=OVERLAP_S)
                  for part in ("ratings", "tagged", "comments")}
         state = {part: dict(cursor.get(part) or {}) for part in marks}
         notes: list[str] = []
@@ -255,16 +253,17 @@ class FacebookConnector(Connector):
                 if exc.code not in soft_codes:
                     raise
                 notes.append(note)
-            state[part] = marks[part].cursor(final=True)
+            state[part] = marks[part].done()
         comments = marks["comments"]
-        since = int((comments.old - POST_WINDOW).timestamp()) if comments.old else None
+        old = parse_time(comments.old)
+        since = int((old - POST_WINDOW).timestamp()) if old else None
         params = {"filter": "stream", "order": "reverse_chronological", "limit": 100,
                   "fields": COMMENT_FIELDS}
         for post in await self._posts(since):
             async for items, skipped in self._edge(
                     f"{post}/comments", params, lambda p: parse_comments(p, page), comments):
                 yield Page(items=items, cursor=dict(state), skipped=skipped)
-        state["comments"] = comments.cursor(final=True)
+        state["comments"] = comments.done()
         final: dict[str, Any] = dict(state)
         if notes:
             final["note"] = "; ".join(notes)

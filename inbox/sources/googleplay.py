@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncIterator
-from datetime import timedelta
 from typing import Any, ClassVar
 
 import jwt
@@ -20,11 +19,11 @@ from inbox.domain.models import normalise_rating
 from inbox.sources.base import Connector, CredentialsRejected, Page, Setting, SourceError
 from inbox.sources.payload import parse_json
 from inbox.sources.tolerant import dig, listed, require_dict, text
-from inbox.sources.watermark import NewestFirst
+from inbox.sources.watermark import Watermark
 
 SCOPE = "https://www.googleapis.com/auth/androidpublisher"
 DEFAULT_TOKEN_URI = "https://oauth2.googleapis.com/token"
-OVERLAP = timedelta(days=1)
+OVERLAP_S = 86400
 MAX_PAGES = 50
 
 
@@ -169,7 +168,7 @@ class GooglePlayConnector(Connector):
         raise AssertionError("unreachable")
 
     async def pages(self, cursor: dict[str, Any]) -> AsyncIterator[Page]:
-        mark = NewestFirst(cursor, overlap=OVERLAP)
+        mark = Watermark(cursor, key="newest", overlap_s=OVERLAP_S)
         token: str | None = None
         for number in range(1, MAX_PAGES + 1):
             params: dict[str, Any] = {"maxResults": 100}
@@ -179,12 +178,10 @@ class GooglePlayConnector(Connector):
                 "GET", f"{self.base_url}/applications/{self.package}/reviews", params=params),
                 "Google Play")
             items, skipped = parse_reviews(payload, self.package)
-            times = [i.updated_at for i in items if not i.is_owner_reply]
-            for when in times:
-                mark.see(when)
+            reached = [mark.reached(i.updated_at) for i in items if not i.is_owner_reply]
             token = text(dig(payload, "tokenPagination", "nextPageToken")) or None
-            last = not token or not items or mark.reached(times) or number == MAX_PAGES
-            yield Page(items=items, cursor=mark.cursor(final=last), skipped=skipped)
+            last = not token or not items or any(reached) or number == MAX_PAGES
+            yield Page(items=items, cursor=mark.done() if last else mark.during(), skipped=skipped)
             if last:
                 return
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import time
 from collections.abc import AsyncIterator
-from datetime import timedelta
 from typing import Any, ClassVar
 
 from inbox.domain import Author, Item, ItemKind, parse_time
@@ -18,11 +17,11 @@ from inbox.domain.models import normalise_rating
 from inbox.sources.base import Connector, CredentialsRejected, Page, Setting, SourceError
 from inbox.sources.payload import parse_json
 from inbox.sources.tolerant import dig, listed, require_dict, text
-from inbox.sources.watermark import NewestFirst
+from inbox.sources.watermark import Watermark
 
 PER_PAGE = 100
 MAX_PAGES = 200          # 20,000 reviews on a first sync; a later run resumes from the top
-OVERLAP = timedelta(days=14)  # edits and late company replies within this window arrive
+OVERLAP_S = 14 * 86400  # edits and late company replies within this window arrive
 
 
 def owner_reply_id(review_id: str) -> str:
@@ -143,16 +142,13 @@ class TrustpilotConnector(Connector):
         return require_dict(payload, "Trustpilot")
 
     async def pages(self, cursor: dict[str, Any]) -> AsyncIterator[Page]:
-        mark = NewestFirst(cursor, overlap=OVERLAP)
+        mark = Watermark(cursor, key="newest", overlap_s=OVERLAP_S)
         for number in range(1, MAX_PAGES + 1):
             payload = await self._page(number)
             items, skipped = parse_reviews(payload)
-            times = [i.created_at for i in items if not i.is_owner_reply]
-            for when in times:
-                mark.see(when)
-            last = not items or not has_next_page(payload) or mark.reached(times) \
-                or number == MAX_PAGES
-            yield Page(items=items, cursor=mark.cursor(final=last), skipped=skipped)
+            reached = [mark.reached(i.created_at) for i in items if not i.is_owner_reply]
+            last = not items or not has_next_page(payload) or any(reached) or number == MAX_PAGES
+            yield Page(items=items, cursor=mark.done() if last else mark.during(), skipped=skipped)
             if last:
                 return
 

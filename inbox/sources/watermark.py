@@ -1,46 +1,47 @@
-"""Incremental reading of newest-first listings (Trustpilot, Facebook, App Store, Google Play)."""
+"""Incremental paging for APIs that list newest first (Google, Bluesky, Reddit).
+
+Why: such an API cannot resume "after" a point, only walk down from the top. So the
+watermark (the newest time fully synced) advances only when a walk reaches it or the end:
+pages in between save the old watermark, and a sync killed mid-walk simply walks again
+(the upsert makes re-delivered items harmless). A small overlap catches items indexed late.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from inbox.domain import format_time, parse_time
+from inbox.domain import format_time
 
 
-class NewestFirst:
-    """Walks a newest-first listing incrementally without ever losing an item.
-
-    The watermark (newest time seen) only moves forward on the run's *last* page: pages
-    before it are saved with the old watermark, so a sync killed half-way starts again from
-    the top next time instead of stopping early at items it saved but never got past.
-    `overlap` re-reads a recent window on every run so edits and late owner replies arrive.
-    """
-
-    def __init__(self, cursor: dict[str, Any], key: str = "newest",
-                 overlap: timedelta = timedelta(days=3)) -> None:
+class Watermark:
+    def __init__(self, cursor: dict[str, Any], key: str = "watermark", overlap_s: int = 300) -> None:
         self.key = key
-        self.base = {k: v for k, v in cursor.items() if k != key}
-        self.old: datetime | None = parse_time(cursor.get(key))
-        self.newest: datetime | None = self.old
-        self.stop_before = self.old - overlap if self.old else None
+        self.cursor = dict(cursor)
+        self.old: str | None = cursor.get(key)
+        self.newest: str | None = self.old
+        self.stop_below: str | None = None
+        if self.old:
+            old_dt = datetime.strptime(self.old, "%Y-%m-%dT%H:%M:%SZ")
+            self.stop_below = (old_dt - timedelta(seconds=overlap_s)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
-    def see(self, when: datetime | None) -> None:
-        if when is not None and (self.newest is None or when > self.newest):
-            self.newest = when
+    def reached(self, when: datetime | None) -> bool:
+        """Record `when`; True when it is at or below the watermark (minus the overlap),
+        i.e. the walk has reached what an earlier run already has."""
+        text = format_time(when)
+        if text is None:
+            return False
+        if self.newest is None or text > self.newest:
+            self.newest = text
+        return self.stop_below is not None and text < self.stop_below
 
-    def is_old(self, when: datetime | None) -> bool:
-        """True once the walk reaches items older than the re-read window."""
-        return when is not None and self.stop_before is not None and when < self.stop_before
+    def during(self, **extra: Any) -> dict[str, Any]:
+        """The cursor to save with a page in the middle of a walk (old watermark kept)."""
+        return {**self.cursor, **extra}
 
-    def reached(self, times: Iterable[datetime | None]) -> bool:
-        """True when a newest-first page got past the window: later pages are all older."""
-        return any(self.is_old(t) for t in times)
-
-    def cursor(self, *, final: bool, **extra: Any) -> dict[str, Any]:
-        mark = self.newest if final else self.old
-        out = {**self.base, **extra}
-        if mark is not None:
-            out[self.key] = format_time(mark)
+    def done(self, **extra: Any) -> dict[str, Any]:
+        """The cursor to save once the walk has reached the watermark or the end."""
+        out = {**self.cursor, **extra}
+        if self.newest:
+            out[self.key] = self.newest
         return out
