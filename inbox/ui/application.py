@@ -1,45 +1,132 @@
-"""QApplication set-up and the event loop (qasync). The UI issue grows the real window."""
+"""QApplication set-up and the one event loop (qasync on the Qt loop).
+
+`run()` opens the workspace, builds the main window, lets each feature `install(window)`,
+and runs until the window closes. `--smoke-test` waits for the first rows to be painted,
+prints what it saw, and exits 0.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import importlib
+import logging
 import sys
+import time
 from pathlib import Path
 
+import qasync
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QListWidget, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication
 
-from inbox import APP_NAME
-from inbox.domain import InboxFilter, View
+from inbox import APP_ID, APP_NAME, __version__
+from inbox.logging_setup import setup_logging
 from inbox.services.workspace import choose_workspace
 from inbox.store import Store
+from inbox.ui import single_instance
+from inbox.ui.about import app_icon
+from inbox.ui.crash import install_crash_handler
+from inbox.ui.first_run import maybe_show_first_run
+from inbox.ui.main_window import SETTINGS_APP, SETTINGS_ORG, MainWindow
+
+log = logging.getLogger(__name__)
+START = time.perf_counter()
+
+# Modules whose `install(window)` plugs a feature into the window (see UI_CONTRACT.md). A
+# module that isn't there yet is skipped. The order is the order of their menu entries.
+EXTENSIONS: list[str] = [
+    "inbox.ui.sources_dialog", "inbox.ui.sync_controller", "inbox.ui.rules_dialog",
+    "inbox.ui.replies", "inbox.ui.export_dialog", "inbox.ui.author_data", "inbox.ui.dashboard",
+    "inbox.ui.profile", "inbox.ui.backups", "inbox.ui.about", "inbox.ui.first_run",
+]
+SMOKE_TIMEOUT_MS = 20_000
 
 
-class MainWindow(QMainWindow):
-    def __init__(self, store: Store, is_demo: bool) -> None:
-        super().__init__()
-        self.store = store
-        self.setWindowTitle(APP_NAME + (" — demo workspace" if is_demo else ""))
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        if is_demo:
-            layout.addWidget(QLabel("This is a demo workspace. Add a source to see your own feedback."))
-        self.list = QListWidget()
-        layout.addWidget(self.list)
-        self.setCentralWidget(body)
-        rows, _ = store.list_items(InboxFilter(view=View.INBOX), limit=50)
-        for r in rows:
-            self.list.addItem(f"{r.source_name} · {r.author_name}: {r.first_line[:90]}")
-        self.resize(1000, 700)
+def install_extensions(window: MainWindow, names: list[str] | None = None) -> list[str]:
+    installed = []
+    for name in EXTENSIONS if names is None else names:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        module.install(window)
+        installed.append(name)
+    return installed
+
+
+def make_app() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setOrganizationName(SETTINGS_ORG)
+    app.setApplicationName(SETTINGS_APP)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setDesktopFileName(APP_ID)
+    return app
+
+
+def smoke_check(window: MainWindow, app: QApplication) -> None:
+    """Quit once the first page is in and painted (or on failure/timeout)."""
+    state = {"done": False}
+
+    def finish(code: int, message: str) -> None:
+        if state["done"]:
+            return
+        state["done"] = True
+        print(message, flush=True)
+        app.exit(code)
+
+    def painted() -> None:
+        window.list_view.viewport().repaint()
+        window.grab()
+        shown = len(window.model.rows)
+        elapsed = time.perf_counter() - START
+        finish(0, f"smoke test: {shown} rows painted in '{window.view_title}' "
+                  f"({'demo workspace' if window.is_demo else window.db_path}) after {elapsed:.3f}s")
+
+    def check() -> None:
+        if not window.model.loading:
+            painted()
+
+    window.model.page_loaded.connect(lambda _n: QTimer.singleShot(0, painted))
+    window.model.load_failed.connect(lambda exc: finish(1, f"smoke test: loading failed: {exc}"))
+    QTimer.singleShot(0, check)
+    QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: finish(1, "smoke test: no rows after 20 s"))
 
 
 def run(db_path: Path | None = None, smoke_test: bool = False) -> int:
-    app = QApplication.instance() or QApplication(sys.argv)
+    app = make_app()
+    app.setWindowIcon(app_icon())
+    log_path = setup_logging()
+    crash = install_crash_handler(log_path)
     workspace = choose_workspace(db_path)
+    log.info("Feedback Inbox %s starting on %s%s", __version__, workspace.path,
+             " (demo)" if workspace.is_demo else "")
+    guard = None
+    if not smoke_test:  # a smoke test must test this launch, not raise another one
+        guard = single_instance.acquire(workspace.path)
+        if guard is None:
+            print(f"{APP_NAME} is already running; its window was brought to the front.", flush=True)
+            return 0
     store = Store(workspace.path)
-    window = MainWindow(store, workspace.is_demo)
+    window = MainWindow(store, db_path=workspace.path, is_demo=workspace.is_demo)
+    if guard is not None:
+        guard.activate_requested.connect(lambda: single_instance.raise_window(window))
+    install_extensions(window)
     window.show()
     if smoke_test:
-        QTimer.singleShot(0, lambda: (window.grab(), app.quit()))
-    code = app.exec()
-    store.close()
-    return code
+        smoke_check(window, app)
+    else:
+        QTimer.singleShot(0, lambda: maybe_show_first_run(window))
+    loop = qasync.QEventLoop(app)
+    loop.set_exception_handler(crash.loop_exception)
+    asyncio.set_event_loop(loop)
+    try:
+        with loop:
+            code = loop.run_forever()
+    finally:
+        window.shutdown()
+        store.close()
+        if guard is not None:
+            guard.close()
+        crash.uninstall()
+    return int(code or 0)

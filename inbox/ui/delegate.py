@@ -1,0 +1,198 @@
+"""How one row of the inbox list is painted: source icon, author, stars, first line, tag
+chips and age — like a mail client's message list. Colours come from the palette so that
+light and dark themes both read well; only tag and source colours are fixed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from inbox.domain import ItemRow
+from inbox.domain.models import SOURCE_LABELS
+from inbox.domain.times import from_db, humanize_age
+from inbox.paths import resources_dir
+from inbox.ui.list_model import ItemRole
+
+SOURCE_COLOURS = {
+    "google": "#4285f4", "yelp": "#d32323", "trustpilot": "#00b67a", "facebook": "#1877f2",
+    "mastodon": "#6364ff", "bluesky": "#1185fe", "reddit": "#ff4500", "rss": "#f26522",
+    "appstore": "#0d96f6", "googleplay": "#01875f", "file": "#6b7280",
+}
+STAR_COLOUR = QColor("#e0a800")
+ROW_HEIGHT = 60
+ICON = 26
+
+_icon_cache: dict[tuple[str, int], QPixmap] = {}
+
+
+def source_pixmap(kind: str, size: int = ICON) -> QPixmap:
+    """The source's icon from resources/icons/sources/<kind>.svg, else a coloured letter
+    badge (the packaging engineer may add the SVGs later)."""
+    key = (kind, size)
+    if key in _icon_cache:
+        return _icon_cache[key]
+    ratio = QApplication.instance().devicePixelRatio() if QApplication.instance() else 1.0
+    path = resources_dir() / "icons" / "sources" / f"{kind}.svg"
+    pix = QPixmap()
+    if path.is_file():
+        pix = QIcon(str(path)).pixmap(QSize(size, size), ratio)
+    if pix.isNull():
+        pix = QPixmap(int(size * ratio), int(size * ratio))
+        pix.setDevicePixelRatio(ratio)
+        pix.fill(Qt.GlobalColor.transparent)
+        p = QPainter(pix)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setBrush(QColor(SOURCE_COLOURS.get(kind, "#6b7280")))
+        p.setPen(Qt.PenStyle.NoPen)
+        p.drawRoundedRect(QRectF(0, 0, size, size), size * 0.28, size * 0.28)
+        font = QFont()
+        font.setBold(True)
+        font.setPixelSize(int(size * 0.55))
+        p.setFont(font)
+        p.setPen(QColor("white"))
+        letter = (SOURCE_LABELS.get(kind) or kind or "?")[:1].upper()
+        p.drawText(QRectF(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, letter)
+        p.end()
+    _icon_cache[key] = pix
+    return pix
+
+
+def stars(rating: int | None) -> str:
+    return "" if not rating else "★" * rating + "☆" * (5 - rating)
+
+
+def chip_text_colour(background: QColor) -> QColor:
+    """Black or white, whichever reads better on a tag's colour."""
+    r, g, b = background.redF(), background.greenF(), background.blueF()
+    return QColor("#111111") if 0.299 * r + 0.587 * g + 0.114 * b > 0.6 else QColor("white")
+
+
+def muted(palette: QPalette, role: QPalette.ColorRole = QPalette.ColorRole.Text) -> QColor:
+    c = QColor(palette.color(role))
+    c.setAlphaF(0.62)
+    return c
+
+
+class ItemDelegate(QStyledItemDelegate):
+    """Paints an `ItemRow` in two lines; unread rows bold with a dot."""
+
+    def __init__(self, now=None, parent=None) -> None:
+        super().__init__(parent)
+        self.now = now  # callable returning an aware datetime, for ages
+
+    def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
+        return QSize(320, ROW_HEIGHT)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        item: ItemRow | None = index.data(ItemRole)
+        if item is None:
+            return super().paint(painter, option, index)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        style = option.widget.style() if option.widget else QApplication.style()
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, option.widget)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        pal = option.palette
+        text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        text_colour = pal.color(text_role)
+        soft = muted(pal, text_role)
+        rect: QRect = option.rect
+        unread = item.status == "unread"
+
+        # separator line
+        sep = QColor(pal.color(QPalette.ColorRole.Text))
+        sep.setAlphaF(0.08)
+        painter.setPen(sep)
+        painter.drawLine(rect.left() + 44, rect.bottom(), rect.right(), rect.bottom())
+
+        if unread:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(pal.color(QPalette.ColorRole.HighlightedText if selected
+                                       else QPalette.ColorRole.Highlight))
+            painter.drawEllipse(QRectF(rect.left() + 4, rect.top() + 19, 6, 6))
+        painter.drawPixmap(rect.left() + 13, rect.top() + 9, source_pixmap(item.source_kind))
+
+        left = rect.left() + 48
+        right = rect.right() - 10
+        base = QFont(option.font)
+        top_font = QFont(base)
+        top_font.setBold(unread)
+        fm_top = QFontMetrics(top_font)
+        line1 = QRect(left, rect.top() + 8, right - left, fm_top.height())
+        line2 = QRect(left, line1.bottom() + 5, right - left, QFontMetrics(base).height())
+
+        # age, right
+        small = QFont(base)
+        small.setPointSizeF(max(7.0, base.pointSizeF() * 0.9))
+        painter.setFont(small)
+        age = self._age(item)
+        age_w = QFontMetrics(small).horizontalAdvance(age)
+        painter.setPen(text_colour if unread else soft)
+        painter.drawText(QRect(right - age_w, line1.top(), age_w, line1.height()),
+                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, age)
+        avail = right - age_w - 12 - left
+
+        # author (bold if unread), then stars, then the source name
+        painter.setFont(top_font)
+        painter.setPen(text_colour)
+        author = fm_top.elidedText(item.author_name, Qt.TextElideMode.ElideRight, min(avail, 260))
+        painter.drawText(line1, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, author)
+        x = left + fm_top.horizontalAdvance(author) + 8
+        if item.rating:
+            painter.setFont(base)
+            painter.setPen(text_colour if selected else STAR_COLOUR)
+            s = stars(item.rating)
+            sw = QFontMetrics(base).horizontalAdvance(s)
+            if x + sw < left + avail:
+                painter.drawText(QRect(x, line1.top(), sw, line1.height()),
+                                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, s)
+                x += sw + 8
+        painter.setFont(small)
+        painter.setPen(soft)
+        where = item.source_name + (" · competitor" if item.whose == "competitor" else "")
+        where = QFontMetrics(small).elidedText(where, Qt.TextElideMode.ElideRight, max(0, left + avail - x))
+        painter.drawText(QRect(x, line1.top(), max(0, left + avail - x), line1.height()),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, where)
+
+        # tag chips, right of line 2
+        chip_font = QFont(base)
+        chip_font.setPointSizeF(max(7.0, base.pointSizeF() * 0.82))
+        cfm = QFontMetrics(chip_font)
+        chip_x = right
+        painter.setFont(chip_font)
+        for name, colour in reversed(item.tags[:3]):
+            w = cfm.horizontalAdvance(name) + 12
+            if chip_x - w < left + 120:
+                break
+            chip_x -= w
+            chip = QRectF(chip_x, line2.top() + 1, w, line2.height() - 2)
+            bg = QColor(colour)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(bg)
+            painter.drawRoundedRect(chip, chip.height() / 2, chip.height() / 2)
+            painter.setPen(chip_text_colour(bg))
+            painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, name)
+            chip_x -= 4
+
+        # first line of text
+        painter.setFont(base)
+        painter.setPen(text_colour if unread else soft)
+        text_w = chip_x - left - 6
+        body = QFontMetrics(base).elidedText(item.first_line or "(no text)", Qt.TextElideMode.ElideRight, text_w)
+        painter.drawText(QRect(left, line2.top(), text_w, line2.height()),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, body)
+        painter.restore()
+
+    def _age(self, item: ItemRow) -> str:
+        then = from_db(item.created_at)
+        if then is None:
+            return ""
+        now: datetime | None = self.now() if self.now else None
+        return humanize_age(then, now)

@@ -1,0 +1,215 @@
+"""Small non-blocking dialogs: snooze, tag picker, command palette.
+
+Each is shown with `open()` and reports through a callback, never `exec()`: a nested event
+loop inside a qasync coroutine raises "Cannot enter into task", and tests can drive an open
+dialog directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QDateTime, Qt, QTime
+from PySide6.QtGui import QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QColorDialog,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inbox.domain import Tag
+from inbox.domain.snooze import snooze_presets
+from inbox.store.triage import DEFAULT_TAG_COLOURS
+from inbox.ui.commands import Command, CommandTable
+from inbox.ui.sidebar import dot_icon
+
+
+class SnoozeDialog(QDialog):
+    """Presets (later today, tomorrow, next week) and a date-time picker."""
+
+    def __init__(self, now: datetime, on_chosen: Callable[[datetime], None], parent: QWidget | None = None,
+                 count: int = 1) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Snooze")
+        self.on_chosen = on_chosen
+        layout = QVBoxLayout(self)
+        what = "this item" if count == 1 else f"{count} items"
+        layout.addWidget(QLabel(f"Snooze {what} until:"))
+        self.buttons: dict[str, QPushButton] = {}
+        for key, label, when in snooze_presets(now):
+            b = QPushButton(label)
+            b.setAccessibleName(f"Snooze until {label}")
+            b.clicked.connect(lambda _=False, w=when: self.choose(w))
+            layout.addWidget(b)
+            self.buttons[key] = b
+        row = QHBoxLayout()
+        self.picker = QDateTimeEdit(QDateTime(now.astimezone()).addDays(2))
+        self.picker.setTime(QTime(8, 0))
+        self.picker.setCalendarPopup(True)
+        self.picker.setMinimumDateTime(QDateTime(now.astimezone()))
+        self.picker.setDisplayFormat("ddd d MMM yyyy, HH:mm")
+        self.picker.setAccessibleName("Snooze until date and time")
+        row.addWidget(self.picker, 1)
+        pick = QPushButton("Snooze")
+        pick.setDefault(True)
+        pick.clicked.connect(lambda: self.choose(self.picked()))
+        row.addWidget(pick)
+        layout.addLayout(row)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        box.rejected.connect(self.reject)
+        layout.addWidget(box)
+
+    def picked(self) -> datetime:
+        return self.picker.dateTime().toPython().astimezone().astimezone(UTC)
+
+    def choose(self, when: datetime) -> None:
+        self.accept()
+        self.on_chosen(when.astimezone(UTC))
+
+
+class TagPicker(QDialog):
+    """A filterable list of tags; typing a new name offers to create it with a colour."""
+
+    def __init__(self, tags: list[Tag], on_chosen: Callable[[str, str | None], None],
+                 parent: QWidget | None = None, applied: set[str] | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Tag")
+        self.on_chosen = on_chosen
+        self.tags = tags
+        self.applied = applied or set()
+        self.new_colour = DEFAULT_TAG_COLOURS[len(tags) % len(DEFAULT_TAG_COLOURS)]
+        layout = QVBoxLayout(self)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter or type a new tag…")
+        self.filter.setAccessibleName("Tag name")
+        self.filter.textChanged.connect(self.refilter)
+        self.filter.returnPressed.connect(self.accept_current)
+        layout.addWidget(self.filter)
+        self.list = QListWidget()
+        self.list.setAccessibleName("Tags")
+        self.list.itemActivated.connect(lambda _: self.accept_current())
+        layout.addWidget(self.list)
+        row = QHBoxLayout()
+        self.colour_button = QPushButton("Colour…")
+        self.colour_button.setAccessibleName("Colour of the new tag")
+        self.colour_button.clicked.connect(self.pick_colour)
+        row.addWidget(self.colour_button)
+        row.addStretch(1)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        box.accepted.connect(self.accept_current)
+        box.rejected.connect(self.reject)
+        row.addWidget(box)
+        layout.addLayout(row)
+        self.refilter("")
+        self.filter.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # arrows in the field move through the list
+        from PySide6.QtCore import QEvent
+        if obj is self.filter and event.type() == QEvent.Type.KeyPress and event.key() in (
+                Qt.Key.Key_Down, Qt.Key.Key_Up):
+            row = self.list.currentRow() + (1 if event.key() == Qt.Key.Key_Down else -1)
+            self.list.setCurrentRow(max(0, min(self.list.count() - 1, row)))
+            return True
+        return super().eventFilter(obj, event)
+
+    def refilter(self, text: str) -> None:
+        self.list.clear()
+        text = " ".join(text.split())
+        exact = False
+        for tag in self.tags:
+            if text.lower() in tag.name.lower():
+                mark = "  ✓" if tag.name in self.applied else ""
+                it = QListWidgetItem(dot_icon(tag.colour), f"{tag.name}{mark}")
+                it.setData(Qt.ItemDataRole.UserRole, (tag.name, None))
+                self.list.addItem(it)
+                exact = exact or tag.name.lower() == text.lower()
+        if text and not exact:
+            it = QListWidgetItem(dot_icon(self.new_colour), f"Create tag “{text}”")
+            it.setData(Qt.ItemDataRole.UserRole, (text, "new"))
+            self.list.insertItem(0 if not self.list.count() else self.list.count(), it)
+        self.colour_button.setEnabled(bool(text) and not exact)
+        if self.list.count():
+            self.list.setCurrentRow(0)
+
+    def pick_colour(self) -> None:
+        dialog = QColorDialog(QColor(self.new_colour), self)
+        dialog.colorSelected.connect(self.set_new_colour)
+        dialog.open()
+
+    def set_new_colour(self, colour: QColor) -> None:
+        self.new_colour = colour.name()
+        self.refilter(self.filter.text())
+
+    def accept_current(self) -> None:
+        it = self.list.currentItem()
+        if it is None or not self.isVisible():  # Return reaches the field and the OK button
+            return
+        name, new = it.data(Qt.ItemDataRole.UserRole)
+        self.accept()
+        self.on_chosen(name, self.new_colour if new else None)
+
+
+class CommandPalette(QDialog):
+    """Ctrl+K: every command with its key, filtered as you type, Enter runs it."""
+
+    def __init__(self, table: CommandTable, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Commands")
+        self.table = table
+        self.resize(520, 420)
+        layout = QVBoxLayout(self)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Type a command…")
+        self.filter.setAccessibleName("Command")
+        self.filter.textChanged.connect(self.refilter)
+        self.filter.returnPressed.connect(self.run_current)
+        layout.addWidget(self.filter)
+        self.list = QListWidget()
+        self.list.setAccessibleName("Commands")
+        self.list.itemActivated.connect(lambda _: self.run_current())
+        layout.addWidget(self.list)
+        self.filter.installEventFilter(self)
+        self.refilter("")
+
+    def eventFilter(self, obj, event) -> bool:
+        from PySide6.QtCore import QEvent
+        if obj is self.filter and event.type() == QEvent.Type.KeyPress and event.key() in (
+                Qt.Key.Key_Down, Qt.Key.Key_Up):
+            row = self.list.currentRow() + (1 if event.key() == Qt.Key.Key_Down else -1)
+            self.list.setCurrentRow(max(0, min(self.list.count() - 1, row)))
+            return True
+        return super().eventFilter(obj, event)
+
+    def refilter(self, text: str) -> None:
+        self.list.clear()
+        for cmd in self.table.matching(text):
+            if cmd.id == "app.palette":
+                continue
+            key = QKeySequence(self.table.key_for(cmd.id)).toString(QKeySequence.SequenceFormat.NativeText)
+            it = QListWidgetItem(f"{cmd.title}\t{key}" if key else cmd.title)
+            it.setData(Qt.ItemDataRole.UserRole, cmd.id)
+            it.setToolTip(f"{cmd.menu} › {cmd.title}" + (f" ({key})" if key else ""))
+            self.list.addItem(it)
+        if self.list.count():
+            self.list.setCurrentRow(0)
+
+    def shown_ids(self) -> list[str]:
+        return [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())]
+
+    def run_current(self) -> None:
+        it = self.list.currentItem()
+        if it is None or not self.isVisible():
+            return
+        cmd: Command = self.table.commands[it.data(Qt.ItemDataRole.UserRole)]
+        self.accept()
+        cmd.callback()

@@ -1,0 +1,174 @@
+"""The reading pane: a thread as a conversation, in a browser that loads nothing.
+
+`SafeBrowser` never follows links itself (`setOpenLinks(False)`), loads no resource at all
+(no remote images, no local files: `loadResource` returns nothing), and hands link clicks
+to the window, which opens only http/https/mailto after the user confirms. Internal links
+(`inbox:author/<id>`) can't come from item HTML: the sanitiser drops every other scheme.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QFrame, QLabel, QTextBrowser, QVBoxLayout, QWidget
+
+from inbox.domain import ItemRow, Thread
+from inbox.domain.models import SOURCE_LABELS
+from inbox.domain.times import from_db, humanize_age
+from inbox.ui.delegate import stars
+from inbox.ui.sanitize import body_html, escape, is_openable
+
+INTERNAL_SCHEME = "inbox"
+
+
+class SafeBrowser(QTextBrowser):
+    """A QTextBrowser that opens nothing and loads nothing on its own."""
+
+    link_requested = Signal(QUrl)      # an external link the user clicked
+    internal_link = Signal(str)        # e.g. "author/12"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setReadOnly(True)
+        self.anchorClicked.connect(self._clicked)
+        self.loaded_resources: list[QUrl] = []  # what was asked for (tests check it stays unused)
+
+    def loadResource(self, type: int, name: QUrl) -> object:
+        self.loaded_resources.append(QUrl(name))
+        return None
+
+    def _clicked(self, url: QUrl) -> None:
+        if url.scheme() == INTERNAL_SCHEME:
+            self.internal_link.emit(url.path())
+        else:
+            self.link_requested.emit(url)
+
+
+def _when(created_at: str, now: datetime | None) -> str:
+    then = from_db(created_at)
+    if then is None:
+        return ""
+    return f"{then.strftime('%d %b %Y, %H:%M')} UTC ({humanize_age(then, now)} ago)"
+
+
+def message_html(item: ItemRow, muted: str, accent: str, now: datetime | None,
+                 other_items: int = 0, indent: bool = False) -> str:
+    """One message of the conversation: a header line and the sanitised body."""
+    source = SOURCE_LABELS.get(item.source_kind, item.source_kind)
+    who = escape(item.author_name)
+    if item.author_id is not None and not item.is_owner_reply:
+        who = f'<a style="text-decoration:none" href="{INTERNAL_SCHEME}:author/{item.author_id}"><b>{who}</b></a>'
+    else:
+        who = f"<b>{who}</b>"
+    if item.is_owner_reply:
+        who += f' <span style="color:{muted}">(your reply)</span>'
+    handle = f' <span style="color:{muted}">{escape(item.author_handle)}</span>' \
+        if item.author_handle and item.author_handle != item.author_name else ""
+    rating = f' <span style="color:#e0a800">{stars(item.rating)}</span>' if item.rating else ""
+    where = item.source_name if source.lower() in item.source_name.lower() else f"{source} · {item.source_name}"
+    meta = [escape(where), escape(_when(item.created_at, now))]
+    if item.url and is_openable(item.url):
+        meta.append(f'<a href="{escape(item.url)}">View original</a>')
+    if other_items:
+        meta.append(f'<a href="{INTERNAL_SCHEME}:author/{item.author_id}">'
+                    f'{other_items} other item{"s" if other_items != 1 else ""} by this author</a>')
+    tags = "".join(
+        f'<span style="background-color:{escape(colour)}; color:{_chip_fg(colour)}">&nbsp;{escape(name)}&nbsp;</span> '
+        for name, colour in item.tags)
+    title = f"<p><b>{escape(item.title)}</b></p>" if item.title and item.title not in item.text else ""
+    body = body_html(item.text, item.html)
+    deleted = f'<p style="color:{muted}"><i>Deleted at the source.</i></p>' if item.deleted else ""
+    message = (f"<p style=\"margin-bottom:0\">{who}{handle}{rating}</p>"
+               f'<p style="color:{muted}; margin-top:2px">{" · ".join(meta)}</p>'
+               f"{'<p>' + tags + '</p>' if tags else ''}{title}{body}{deleted}")
+    if not indent:
+        return f'<div style="margin-bottom:16px">{message}</div>'
+    # QTextDocument draws no CSS borders: a thin coloured table cell marks a reply instead
+    return (f'<table cellspacing="0" cellpadding="0" style="margin-left:24px; margin-top:6px; margin-bottom:10px">'
+            f'<tr><td width="3" bgcolor="{accent}"></td>'
+            f'<td style="padding-left:12px">{message}</td></tr></table>')
+
+
+def muted_colour(palette: QPalette) -> str:
+    """Secondary text: the text colour moved 45% towards the background (any theme)."""
+    text = palette.color(QPalette.ColorRole.Text)
+    base = palette.color(QPalette.ColorRole.Base)
+    mix = [round(a * 0.55 + b * 0.45) for a, b in zip(text.getRgb()[:3], base.getRgb()[:3], strict=True)]
+    return "#{:02x}{:02x}{:02x}".format(*mix)
+
+
+def _chip_fg(colour: str) -> str:
+    from PySide6.QtGui import QColor
+
+    from inbox.ui.delegate import chip_text_colour
+    return chip_text_colour(QColor(colour)).name()
+
+
+def thread_html(thread: Thread, focus_id: int, palette: QPalette, now: datetime | None,
+                other_counts: dict[int, int]) -> str:
+    """The whole conversation: the root first, then every reply under it in time order."""
+    muted = muted_colour(palette)
+    accent = palette.color(QPalette.ColorRole.Highlight).name()
+    parts = []
+    for n, item in enumerate(thread.items):
+        parts.append(message_html(item, muted, accent, now,
+                                  other_items=other_counts.get(item.author_id or -1, 0),
+                                  indent=n > 0))
+    if not parts:
+        return f'<p style="color:{muted}">This conversation is empty.</p>'
+    return "".join(parts)
+
+
+class ReadingPane(QWidget):
+    """The thread, a header, and room for other features' widgets underneath (replies)."""
+
+    def __init__(self, now: Callable[[], datetime], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.now = now
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.header = QLabel()
+        self.header.setObjectName("readingHeader")
+        self.header.setWordWrap(True)
+        self.header.setContentsMargins(16, 12, 16, 8)
+        font = self.header.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.header.setFont(font)
+        self.header.setAccessibleName("Conversation title")
+        layout.addWidget(self.header)
+        self.browser = SafeBrowser(self)
+        self.browser.setFrameShape(QFrame.Shape.NoFrame)
+        self.browser.setAccessibleName("Conversation")
+        self.browser.document().setDocumentMargin(16)
+        layout.addWidget(self.browser, 1)
+        self.extras = QVBoxLayout()
+        self.extras.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.extras)
+        self.item: ItemRow | None = None
+        self.thread: Thread | None = None
+        self.show_empty()
+
+    def show_empty(self, text: str = "Select an item to read it.") -> None:
+        self.item = None
+        self.thread = None
+        self.header.setText("")
+        self.header.hide()
+        muted = muted_colour(self.palette())
+        self.browser.setHtml(f'<p align="center" style="color:{muted}"><br><br>{escape(text)}</p>')
+
+    def show_thread(self, item: ItemRow, thread: Thread, other_counts: dict[int, int]) -> None:
+        self.item = item
+        self.thread = thread
+        root = thread.items[0] if thread.items else item
+        kind = "Review" if root.kind == "review" else root.kind.capitalize()
+        self.header.setText(f"{kind} by {root.author_name}")
+        self.header.show()
+        html = thread_html(thread, item.id, self.palette(), self.now(), other_counts)
+        self.browser.setHtml(html)

@@ -1,0 +1,119 @@
+"""Background work for the window: coroutines on the qasync loop, and queries on worker
+threads with their own read-only connections (the GUI thread keeps the one writer).
+
+Running tasks are held by strong references (qasync keeps none), and a new task with the
+same name cancels the previous one, as FeelUOwn's task manager does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, Qt, Signal
+
+from inbox.store import Store
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+
+class TaskManager:
+    """Strong references to running tasks; one task per name."""
+
+    def __init__(self) -> None:
+        self.tasks: set[asyncio.Task] = set()
+        self.named: dict[str, asyncio.Task] = {}
+
+    def run(self, coro: Coroutine, name: str | None = None) -> asyncio.Task:
+        if name and (old := self.named.get(name)) is not None and not old.done():
+            old.cancel()
+        task = asyncio.ensure_future(coro)
+        self.tasks.add(task)
+        if name:
+            self.named[name] = task
+        task.add_done_callback(self._finished)
+        return task
+
+    def _finished(self, task: asyncio.Task) -> None:
+        self.tasks.discard(task)
+        for name, t in list(self.named.items()):
+            if t is task:
+                del self.named[name]
+        if not task.cancelled() and task.exception() is not None:
+            log.error("task failed", exc_info=task.exception())
+
+    def cancel_all(self) -> None:
+        for task in list(self.tasks):
+            task.cancel()
+
+
+class _Bridge(QObject):
+    """Carries a worker's result back to the GUI thread (queued connection)."""
+
+    finished = Signal(object)
+
+
+class Workers:
+    """A small pool of threads, each with its own read-only Store on `db_path`."""
+
+    def __init__(self, db_path: Path, threads: int = 2) -> None:
+        self.db_path = Path(db_path)
+        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="inbox-reader")
+        self.local = threading.local()
+        self.readers: list[Store] = []
+        self.lock = threading.Lock()
+        self.bridge = _Bridge()
+        self.bridge.finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self.pending = 0
+        self.closed = False
+
+    def _reader(self) -> Store:
+        reader = getattr(self.local, "store", None)
+        if reader is None:
+            reader = Store.open_reader(self.db_path)
+            self.local.store = reader
+            with self.lock:
+                self.readers.append(reader)
+        return reader
+
+    def submit(self, fn: Callable[[Store], T], on_done: Callable[[T], None],
+               on_error: Callable[[Exception], None] | None = None) -> None:
+        if self.closed:
+            return
+        self.pending += 1
+
+        def work() -> None:
+            try:
+                result: Any = fn(self._reader())
+                outcome = (on_done, result, None)
+            except Exception as exc:  # handed to on_error on the GUI thread
+                outcome = (on_error, None, exc)
+            self.bridge.finished.emit(outcome)
+
+        self.pool.submit(work)
+
+    def _deliver(self, outcome: tuple) -> None:
+        self.pending -= 1
+        callback, result, error = outcome
+        if self.closed:
+            return
+        if error is None:
+            callback(result)
+        elif callback is not None:
+            callback(error)
+        else:
+            log.error("background query failed", exc_info=error)
+
+    def close(self) -> None:
+        self.closed = True
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        with self.lock:
+            for reader in self.readers:
+                reader.close()
+            self.readers.clear()
