@@ -61,3 +61,16 @@ def test_bad_token_is_credentials_rejected(store, replay):
     assert not s.ok and "credentials rejected" in s.error and "wrong-token" not in s.error
     assert store.get_source(src.id).last_error == s.error
     assert runs(store, src.id)[-1]["error"] == s.error
+
+
+def test_saved_search_query_collects_matching_posts_once(store, replay):
+    fake = FakeMastodon(n=10, token="tok-search-1").install(replay)
+    src = add_source(store, "mastodon", "m", {"base_url": replay.base_url, "query": "кофе"},
+                     {"token": "tok-search-1"})
+    [s] = run_sync(store)
+    assert s.ok and s.new == 10  # the matching posts are mentions too: stored once, not twice
+    assert replay.count("GET", r"/api/v2/search") == 2  # one page, then nothing newer
+    assert replay.requests[-1].arg("min_id") == fake.status(7)["id"]
+    fake.mention("Кофе снова отличный")  # not a mention of us in real life, found by search
+    [again] = run_sync(store)
+    assert again.ok and again.new == 1 and item_count(store, src.id) == 11
