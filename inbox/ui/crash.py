@@ -163,11 +163,11 @@ class CrashHandler(QObject):
         summary = scrub(f"{type(exc).__name__}: {exc}") if str(exc) else type(exc).__name__
         log.critical("unhandled error%s\n%s", f" in {where}" if where else "", details.rstrip())
         self.reports.append(details)
+        print(details, file=sys.stderr, flush=True)  # for whoever started it from a terminal
         self._show(summary, details)
 
     def _show(self, summary: str, details: str) -> None:
         if QApplication.instance() is None:
-            print(details, file=sys.stderr)
             return
         self.dialogs = [d for d in self.dialogs if d.isVisible()]
         if len(self.dialogs) >= MAX_DIALOGS:
