@@ -287,7 +287,26 @@ def export_view(store: Any, flt: InboxFilter, fmt: str, target: str | Path, *, b
     if fmt not in FORMATS:
         raise ExportError(f"Unknown export format {fmt!r}; use csv or xlsx.")
     path = check_target(target)
-    now = now or format_time(utcnow())
+    with _snapshot(store.conn):
+        return _export(store, flt, fmt, path, bom, progress, should_cancel, now or format_time(utcnow()))
+
+
+@contextmanager
+def _snapshot(conn: Any) -> Iterator[None]:
+    """One read transaction: the count and every page see the same data, even while the
+    app or a sync writes (WAL readers never block the writer)."""
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.execute("COMMIT")
+
+
+def _export(store: Any, flt: InboxFilter, fmt: str, path: Path, bom: bool, progress: Progress | None,
+            should_cancel: ShouldCancel | None, now: str) -> ExportResult:
     total = store.count_items(flt, now=now)
     done = 0
     if progress:
