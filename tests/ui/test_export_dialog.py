@@ -124,6 +124,11 @@ def test_the_window_command_exports_the_current_view(window, qtbot, tmp_path):
     assert window.statusBar().currentMessage() == f"Exported 5 items to {target}"
     rows = list(openpyxl.load_workbook(target)["Feedback"].iter_rows(min_row=2, values_only=True))
     assert {r[1] for r in rows} == {"Rival · Google"} and len(rows) == 5
+    dialog.close()
+    window.actions_by_id["file.export"].trigger()          # the next export remembers the choices
+    again = window._export_dialog
+    assert again is not dialog and again.fmt == "xlsx"
+    assert Path(again.target_edit.text()).parent == tmp_path and again.target_edit.text().endswith(".xlsx")
 
 
 def test_author_commands_export_and_erase_the_open_items_author(window, qtbot, tmp_path, answers):
