@@ -308,7 +308,10 @@ class MainWindow(QMainWindow):
                          context: str = "window") -> QAction:
         """Add a command to a menu, the palette and the shortcut table (see UI_CONTRACT)."""
         menu = menu if menu in self.menus else "Tools"
-        key = self.commands.register(Command(id, title, callback, menu, context), shortcut)
+        key, unbound = self.commands.register(Command(id, title, callback, menu, context), shortcut)
+        for other in unbound:
+            if other in self.actions_by_id:
+                self.actions_by_id[other].setShortcut(QKeySequence())
         old = self.actions_by_id.pop(id, None)
         if old is not None:
             for m in self.menus.values():
