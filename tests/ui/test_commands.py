@@ -149,3 +149,12 @@ def test_demo_banner(make_window, workspace_store):
 
 def test_no_banner_on_a_real_workspace(window):
     assert not window.banner.isVisible()
+
+
+def test_user_docs_list_every_default_key():
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "ui.md").read_text(encoding="utf-8")
+    for command_id, key in DEFAULT_BINDINGS.items():
+        if key and command_id not in ("help.shortcuts",):
+            assert f"`{key}`" in docs, f"{command_id} ({key}) is missing from docs/ui.md"
