@@ -285,7 +285,8 @@ class FileConnector(Connector):
 
     async def pages(self, cursor: dict[str, Any]) -> AsyncIterator[Page]:
         current, data = fingerprint(self.path)
-        if cursor.get("file", {}).get("sha256") == current["sha256"]:
+        seen = cursor.get("file")
+        if isinstance(seen, dict) and seen.get("sha256") == current["sha256"]:
             return  # unchanged content: nothing to do
         undated = parse_time(cursor.get("undated_at")) or utcnow()
         batches = list(self.read(data, undated))
@@ -294,13 +295,13 @@ class FileConnector(Connector):
         for n, (items, skipped, problems) in enumerate(batches, start=1):
             for problem in problems[:max(0, MAX_NOTES - len(notes))]:
                 log.warning("%s: skipped %s", self.path.name, problem)
-            notes += problems
+                notes.append(problem)
             total_skipped += skipped
-            last = n == len(batches)
-            page_cursor = dict(cursor)
-            if last:  # only a finished import marks the file as read
+            # only a finished import marks the file as read; a killed one starts over
+            page_cursor = {**cursor, "undated_at": format_time(undated)}
+            if n == len(batches):
                 page_cursor = {"file": current, "undated_at": format_time(undated),
-                               "skipped": total_skipped, "notes": notes[:MAX_NOTES]}
+                               "skipped": total_skipped, "notes": notes}
             yield Page(items=items, cursor=page_cursor, skipped=skipped)
 
     async def test(self) -> str:
