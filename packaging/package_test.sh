@@ -46,6 +46,17 @@ echo "package-test: smoke test passed in $(( $(date +%s) - start )) s (first sta
 [ -f "$XDG_DATA_HOME/feedback-inbox/demo.db" ] || { echo "package-test: no demo workspace was created" >&2; exit 1; }
 if grep -q "Traceback" "$TMP/out.txt"; then cat "$TMP/out.txt" >&2; exit 1; fi
 
+# Credentials: the bundle must find the Secret Service like the unpackaged app does (keyring
+# discovers its backends through package metadata, which a bundle can silently lose).
+if command -v gnome-keyring-daemon >/dev/null && command -v dbus-run-session >/dev/null; then
+    keyring=$(dbus-run-session -- sh -c 'printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null;
+              "$0" about' "$APP" 2>/dev/null | grep '^Keyring:' || true)
+    echo "package-test: $keyring"
+    [[ "$keyring" == *"SecretService"*"(usable)"* ]] || { echo "package-test: the bundle cannot use the keyring" >&2; exit 1; }
+else
+    echo "package-test: no gnome-keyring here; keyring check skipped"
+fi
+
 desktop-file-validate packaging/linux/feedback-inbox.desktop
 appstreamcli validate --no-net packaging/linux/org.feedbackinbox.FeedbackInbox.metainfo.xml
 

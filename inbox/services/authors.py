@@ -89,11 +89,14 @@ _THEIR_ITEMS = "SELECT id FROM items WHERE author_id = :a"
 # The owner's replies to them: answering one of their items directly, or in a thread that
 # one of their items started.
 _OWNER_REPLIES = """
-    SELECT r.id FROM items r WHERE r.is_owner_reply = 1 AND (r.author_id IS NOT :a) AND (
-        EXISTS (SELECT 1 FROM items p WHERE p.author_id = :a AND p.source_id = r.source_id
-                AND p.external_id = r.parent_external_id)
-        OR r.thread_id IN (SELECT t.id FROM threads t JOIN items p ON p.id = t.root_item_id
-                           WHERE p.author_id = :a))
+    SELECT r.id FROM items p
+    JOIN items r ON r.source_id = p.source_id AND r.parent_external_id = p.external_id
+    WHERE p.author_id = :a AND r.is_owner_reply = 1 AND r.author_id IS NOT :a
+    UNION
+    SELECT r.id FROM items p
+    JOIN threads t ON t.id = p.thread_id AND t.root_item_id = p.id
+    JOIN items r ON r.thread_id = t.id
+    WHERE p.author_id = :a AND r.is_owner_reply = 1 AND r.author_id IS NOT :a
 """
 
 

@@ -3,9 +3,6 @@ into a support e-mail or a bug report."""
 
 from __future__ import annotations
 
-import platform
-import sqlite3
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from inbox import APP_NAME, __version__
 from inbox.paths import data_dir, log_dir, resources_dir
+from inbox.services import diagnostics
 from inbox.services.backup import backups_dir
 
 if TYPE_CHECKING:
@@ -41,23 +39,14 @@ def app_icon() -> QIcon:
 
 
 def details(db_path: Path | None, is_demo: bool = False) -> list[tuple[str, str]]:
-    """What a helper needs to know, as (label, value) rows; no secrets, no item data."""
-    frozen = " (packaged)" if getattr(sys, "frozen", False) else ""
-    db = str(db_path) if db_path else "—"
-    return [
-        ("Version", f"{__version__}{frozen}"),
-        ("Database", db + (" (demo workspace)" if is_demo else "")),
-        ("Data folder", str(data_dir())),
-        ("Backups", str(backups_dir())),
-        ("Log folder", str(log_dir())),
-        ("Qt", f"{qVersion()} (PySide6 {PySide6.__version__})"),
-        ("Python", f"{platform.python_version()} · SQLite {sqlite3.sqlite_version}"),
-        ("System", f"{platform.system()} {platform.release()} ({platform.machine()})"),
-    ]
+    """The shared diagnostics plus Qt's own version (only the UI may ask Qt)."""
+    rows = diagnostics.details(db_path, is_demo)
+    rows.insert(5, ("Qt", f"{qVersion()} (PySide6 {PySide6.__version__})"))
+    return [(k, v) for k, v in rows if k != "PySide6"]
 
 
 def details_text(db_path: Path | None, is_demo: bool = False) -> str:
-    return f"{APP_NAME}\n" + "\n".join(f"{k}: {v}" for k, v in details(db_path, is_demo))
+    return diagnostics.details_text(details(db_path, is_demo))
 
 
 class AboutDialog(QDialog):
@@ -98,6 +87,10 @@ class AboutDialog(QDialog):
             field.setWordWrap(True)
             field.setMinimumWidth(420)
             form.addRow(f"{label}:", field)
+        self.keyring_label = QLabel("checking…")  # asking the keyring may block: set later
+        self.keyring_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.keyring_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow("Keyring:", self.keyring_label)
         layout.addLayout(form)
 
         privacy = QLabel("Your data stays on this computer. The app only connects to the sources "
@@ -113,6 +106,10 @@ class AboutDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
+    def set_keyring(self, status: str) -> None:
+        self.keyring_label.setText(status)
+        self.text += f"\nKeyring: {status}"
+
     def copy_details(self) -> None:
         QGuiApplication.clipboard().setText(self.text)
         self.copy_button.setText("Copied")
@@ -124,6 +121,8 @@ def _esc(text: str) -> str:
 
 def show_about(window: MainWindow) -> AboutDialog:
     dialog = AboutDialog(window.db_path, window.is_demo, window)
+    window.run_in_worker(lambda _store: diagnostics.keyring_status(), dialog.set_keyring,
+                         lambda exc: dialog.set_keyring(f"unavailable ({type(exc).__name__})"))
     dialog.open()
     return dialog
 

@@ -11,7 +11,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from inbox.services.authors import erase_author, erase_plan, export_author
 from inbox.store import StoreError
@@ -75,7 +76,11 @@ def erase_author_data(window: MainWindow) -> bool:
                           "authors so the next sync does not bring them back. There is no undo: "
                           "use “Export author data…” first if they asked for a copy."):
         return False
-    done = erase_author(window.store, author_id)
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a write: the one writer, briefly
+    try:
+        done = erase_author(window.store, author_id)
+    finally:
+        QApplication.restoreOverrideCursor()
     window.data_changed()
     window.status_message(f"Erased {done.describe()}.", 10_000)
     return True

@@ -45,6 +45,8 @@ def test_about_shows_version_and_where_things_live(window, qtbot) -> None:
     assert str(window.db_path) in dialog.text
     assert str(log_dir()) in dialog.text and "Data folder" in dialog.text
     assert "Qt: 6." in dialog.text and "Python: 3." in dialog.text
+    qtbot.waitUntil(lambda: "Keyring:" in dialog.text)  # filled in from a worker thread
+    assert dialog.keyring_label.text() != "checking…"
     dialog.copy_button.click()
     assert QGuiApplication.clipboard().text() == dialog.text
     _shot(dialog, "about")
