@@ -239,7 +239,7 @@ def row_items(row: dict[str, Any], mapping: dict[str, str], undated: datetime | 
     url = values["url"] if values["url"].startswith(("http://", "https://")) else ""
     review = Item(external_id=rid, kind=ItemKind.REVIEW, text=values["text"], title=values["title"],
                   rating=rating, url=url, author=Author(external_id=name, display_name=name) if name else None,
-                  created_at=created)
+                  created_at=created, raw=row)  # the file's other columns stay readable
     if not values["reply"]:
         return [review]
     return [review, Item(external_id=f"{rid}:reply", kind=ItemKind.REPLY, text=values["reply"], url=url,
