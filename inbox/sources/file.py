@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 from inbox.domain import Author, Item, ItemKind, format_time, parse_time, utcnow
 from inbox.domain.models import normalise_rating
 from inbox.sources.base import BadPayload, Connector, Page, Setting, SourceError
-from inbox.sources.tolerant import stable_id
+from inbox.sources.tolerant import counted, stable_id
 
 log = logging.getLogger("inbox.sources.file")
 
@@ -331,9 +331,9 @@ class FileConnector(Connector):
             good += sum(1 for i in items if not i.is_owner_reply)
             bad += skipped
             first += problems
-        verdict = f"OK: {good} rows to import"
+        verdict = f"OK: {counted(good, 'row')} to import"
         if bad:
-            verdict += f", {bad} bad rows skipped ({'; '.join(first[:3])})"
+            verdict += f", {counted(bad, 'bad row')} skipped ({'; '.join(first[:3])})"
         return verdict
 
 

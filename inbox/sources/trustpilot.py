@@ -16,7 +16,7 @@ from inbox.domain import Author, Item, ItemKind, parse_time
 from inbox.domain.models import normalise_rating
 from inbox.sources.base import Connector, CredentialsRejected, Page, Setting, SourceError
 from inbox.sources.payload import parse_json
-from inbox.sources.tolerant import dig, listed, require_dict, text
+from inbox.sources.tolerant import counted, dig, listed, require_dict, text
 from inbox.sources.watermark import Watermark
 
 PER_PAGE = 100
@@ -156,7 +156,7 @@ class TrustpilotConnector(Connector):
         payload = await self._page(1)
         items, _ = parse_reviews(payload)
         reviews = sum(1 for i in items if not i.is_owner_reply)
-        return f"OK: {reviews} reviews on the first page" + (" (more pages)" if has_next_page(payload) else "")
+        return f"OK: {counted(reviews, 'review')} on the first page" + (" (more pages)" if has_next_page(payload) else "")
 
 
 CONNECTOR = TrustpilotConnector
