@@ -248,3 +248,29 @@ async def test_play_console_report_in_utf16_with_developer_replies(store, tmp_pa
     assert (german.title, german.text) == ("Super", "Schnell und einfach 👍")
     verdict = await connector(store, src.id, {}, None).test()  # type: ignore[arg-type]
     assert verdict == "OK: 2 rows to import"
+
+
+async def test_a_big_file_is_read_off_the_event_loop(store, tmp_path):
+    """The UI runs sync on its event loop: parsing must leave it free to tick."""
+    import asyncio
+    import time
+
+    lines = ["id,text,rating"] + [f"{i},review number {i} about coffee,{1 + i % 5}" for i in range(60000)]
+    path = write(tmp_path, "big.csv", "\n".join(lines))
+    src = source(store, path, mapping=None)
+    conn = connector(store, src.id, {}, None)  # type: ignore[arg-type]
+    gaps: list[float] = []
+
+    async def ticker():
+        last = time.perf_counter()
+        while True:
+            await asyncio.sleep(0.01)
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+
+    tick = asyncio.create_task(ticker())
+    pages = [p async for p in conn.pages({})]
+    tick.cancel()
+    assert sum(len(p.items) for p in pages) == 60000
+    assert len(gaps) > 5 and max(gaps) < 0.5  # the loop kept ticking while the file was parsed

@@ -10,6 +10,7 @@ Cells are stored as plain text: a `=cmd|...` or `<script>` cell is just text.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import hashlib
 import io
@@ -303,12 +304,13 @@ class FileConnector(Connector):
         yield items, skipped, problems
 
     async def pages(self, cursor: dict[str, Any]) -> AsyncIterator[Page]:
-        current, data = fingerprint(self.path)
+        # Reading and parsing a big file takes a while: off the event loop (the UI's).
+        current, data = await asyncio.to_thread(fingerprint, self.path)
         seen = cursor.get("file")
         if isinstance(seen, dict) and seen.get("sha256") == current["sha256"]:
             return  # unchanged content: nothing to do
         undated = parse_time(cursor.get("undated_at")) or utcnow()
-        batches = list(self.read(data, undated))
+        batches = await asyncio.to_thread(lambda: list(self.read(data, undated)))
         notes: list[str] = []
         total_skipped = 0
         for n, (items, skipped, problems) in enumerate(batches, start=1):
@@ -324,10 +326,10 @@ class FileConnector(Connector):
             yield Page(items=items, cursor=page_cursor, skipped=skipped)
 
     async def test(self) -> str:
-        _, data = fingerprint(self.path)
+        _, data = await asyncio.to_thread(fingerprint, self.path)
         good = bad = 0
         first: list[str] = []
-        for items, skipped, problems in self.read(data):
+        for items, skipped, problems in await asyncio.to_thread(lambda: list(self.read(data))):
             good += sum(1 for i in items if not i.is_owner_reply)
             bad += skipped
             first += problems
