@@ -273,4 +273,4 @@ async def test_a_big_file_is_read_off_the_event_loop(store, tmp_path):
     pages = [p async for p in conn.pages({})]
     tick.cancel()
     assert sum(len(p.items) for p in pages) == 60000
-    assert len(gaps) > 5 and max(gaps) < 0.5  # the loop kept ticking while the file was parsed
+    assert len(gaps) > 5 and max(gaps) < 1.0  # the loop kept ticking while the file was parsed
