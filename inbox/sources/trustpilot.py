@@ -133,9 +133,9 @@ class TrustpilotConnector(Connector):
             "GET", f"{self.base_url}/business-units/{unit}/reviews",
             params={"page": number, "perPage": PER_PAGE, "orderBy": "createdat.desc"},
             headers={"apikey": key}, ok_statuses=(400, 404))
-        payload = parse_json(response)
         if response.status_code == 404:
             raise SourceError("Trustpilot does not know this business_unit_id")
+        payload = parse_json(response)
         if response.status_code >= 400:
             raise SourceError(f"Trustpilot refused the request (HTTP {response.status_code}): "
                               f"{text(dig(payload, 'message'))[:200]}")
