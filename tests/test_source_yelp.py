@@ -12,6 +12,7 @@ from inbox.sources.base import BadPayload, CredentialsRejected, RateLimited, Sou
 from inbox.sources.yelp import clean_url, parse_reviews
 from tests.replay import yelp as fake
 from tests.replay.harness import add_source, connector, http_client, ingest, stored
+from tests.replay.server import Reply
 
 SECRETS = {"api_key": fake.API_KEY}
 
@@ -150,3 +151,11 @@ async def test_daily_budget_is_kept_and_a_spent_one_costs_no_call(store, replay)
         assert len(replay.requests) == calls and 4 * 3600 < caught.value.retry_after <= 5 * 3600
         store.set_cursor(src.id, {"budget": {"remaining": 0, "limit": 300, "reset": "2026-03-15T00:00:00Z"}})
         assert (await ingest(store, src.id, SECRETS, http)).unchanged == 2  # reset has passed
+
+
+async def test_unknown_business_with_an_html_404(store, replay):
+    replay.add("GET", fake.PATH, Reply(status=404, body="<html>Not found</html>", content_type="text/html"))
+    src = source(store, replay)
+    async with http_client() as http:
+        with pytest.raises(SourceError, match="does not know this business_id"):
+            await ingest(store, src.id, SECRETS, http)

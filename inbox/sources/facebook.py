@@ -28,7 +28,7 @@ from inbox.sources.base import (
     SourceError,
 )
 from inbox.sources.payload import parse_json
-from inbox.sources.tolerant import dig, listed, require_dict, stable_id, text
+from inbox.sources.tolerant import dig, error_body, listed, require_dict, stable_id, text
 from inbox.sources.watermark import Watermark
 
 RATE_LIMIT_CODES = {4, 17, 32, 613, 80001, 80004}
@@ -194,7 +194,7 @@ class FacebookConnector(Connector):
         response = await self.http.request(
             "GET", f"{self.base_url}/{path}", params=params,
             headers={"Authorization": f"Bearer {token}"}, ok_statuses=(400, 401, 403, 404))
-        payload = parse_json(response)
+        payload = parse_json(response) if response.status_code < 400 else error_body(response)
         if response.status_code >= 400 or (isinstance(payload, dict) and "error" in payload):
             raise graph_error(payload, response.headers, response.status_code)
         if not isinstance(payload, dict):

@@ -17,7 +17,7 @@ from inbox.domain import Author, Item, ItemKind, format_time, parse_time, utcnow
 from inbox.domain.models import normalise_rating
 from inbox.sources.base import Connector, CredentialsRejected, Page, RateLimited, Setting, SourceError
 from inbox.sources.payload import parse_json
-from inbox.sources.tolerant import counted, dig, listed, require_dict, text
+from inbox.sources.tolerant import counted, dig, error_body, listed, require_dict, text
 
 DEFAULT_ZONE = "America/Los_Angeles"
 
@@ -134,9 +134,9 @@ class YelpConnector(Connector):
         response = await self.http.request(
             "GET", f"{self.base_url}/businesses/{business}/reviews", params=params,
             headers={"Authorization": f"Bearer {key}"}, ok_statuses=(400, 401, 403, 404))
-        payload = parse_json(response)
         if response.status_code >= 400:
-            raise _error(payload, response.status_code)
+            raise _error(error_body(response), response.status_code)
+        payload = parse_json(response)
         return require_dict(payload, "Yelp"), daily_budget(response.headers)
 
     async def pages(self, cursor: dict[str, Any]) -> AsyncIterator[Page]:
