@@ -74,3 +74,16 @@ def test_saved_search_query_collects_matching_posts_once(store, replay):
     fake.mention("Кофе снова отличный")  # not a mention of us in real life, found by search
     [again] = run_sync(store)
     assert again.ok and again.new == 1 and item_count(store, src.id) == 11
+
+
+def test_entries_without_id_or_text_are_skipped_and_counted(store, replay):
+    fake = FakeMastodon(n=5, token="tok-skip-1").install(replay)
+    fake.notes[1]["status"] = None                    # a mention whose post is gone
+    fake.notes[2]["status"]["content"] = "<p> </p>"   # nothing to read
+    fake.notes[3]["status"]["id"] = None              # no id
+    fake.notes[4]["status"]["surprise_field"] = {"x": [1, 2]}  # unknown fields are ignored
+    src = add_source(store, "mastodon", "m", {"base_url": replay.base_url}, {"token": "tok-skip-1"})
+    [s] = run_sync(store)
+    assert s.ok and (s.new, s.skipped) == (2, 3)
+    assert item_count(store, src.id) == 2
+    assert runs(store, src.id)[-1]["skipped"] == 3
