@@ -175,11 +175,13 @@ def _ensure_functions(conn: sqlite3.Connection) -> None:
     conn.create_function("inbox_casefold", 1, _casefold, deterministic=True)
 
 
-def match_sql(conn: sqlite3.Connection, c: Conditions) -> tuple[str, list[Any]]:
+def match_sql(conn: sqlite3.Connection, c: Conditions,
+              id_range: tuple[int, int] | None = None) -> tuple[str, list[Any]]:
     """WHERE clause over `items i` (without the keyword) and its parameters.
 
     Owner replies and items deleted at the source never match: rules are about what
-    customers say."""
+    customers say. `id_range` bounds the full-text lookup to a page's new rows, so that
+    matching a page costs what the page costs, not what the whole index costs."""
     _ensure_functions(conn)
     where = ["i.deleted_at IS NULL", "i.is_owner_reply = 0"]
     args: list[Any] = []
@@ -201,7 +203,11 @@ def match_sql(conn: sqlite3.Connection, c: Conditions) -> tuple[str, list[Any]]:
             expr = check_query(conn, keyword)
         except BadQuery as exc:
             raise RuleError(str(exc)) from None
-        if expr:
+        if expr and id_range:
+            where.append("i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ? "
+                         "AND rowid BETWEEN ? AND ?)")
+            args += [expr, *id_range]
+        elif expr:
             where.append("i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
             args.append(expr)
     elif keyword:
@@ -221,7 +227,7 @@ def _ids_json(ids: Sequence[int]) -> str:
 
 def matching_ids(store: Store, c: Conditions, among: Sequence[int] | None = None) -> list[int]:
     """Ids of items matching `c`, newest first (only among `among` when given)."""
-    where, args = match_sql(store.conn, c)
+    where, args = match_sql(store.conn, c, (min(among), max(among)) if among else None)
     if among is not None:
         where += " AND i.id IN (SELECT value FROM json_each(?))"
         args.append(_ids_json(among))
