@@ -114,3 +114,15 @@ def test_author_rename_reaches_search(store, src):
                                   author=Author("a-r1", "Priya Natarajan"))])
     assert [r.author_name for r in store.search("author:natarajan")] == ["Priya Natarajan"]
     assert store.stats()["authors"] == 1
+
+
+def test_rows_written_outside_ingest_are_still_searchable(store, src):
+    store.save_page(src.id, [review("r1", "flat white")])
+    assert store.conn.execute("SELECT count(*) FROM settings WHERE key = 'ingest.bulk_fts'").fetchone()[0] == 0
+    store.conn.execute("INSERT INTO items (source_id, external_id, kind, text, created_at, fetched_at) "
+                       "VALUES (?, 'manual', 'review', 'typed in another SQLite tool', '2026-01-01T00:00:00Z', "
+                       "'2026-01-01T00:00:00Z')", (src.id,))
+    assert [r.external_id for r in store.search("another tool")] == ["manual"]
+    assert [r.external_id for r in store.search('"flat white"')] == ["r1"]
+    store.conn.execute("DELETE FROM items WHERE external_id = 'manual'")
+    assert store.search("another tool") == []

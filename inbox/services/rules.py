@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from inbox.domain import ItemRow, format_time, utcnow
 from inbox.store import BadQuery, NotFound, write_transaction
-from inbox.store.queries import ROW_SELECT, check_query, row_to_item
+from inbox.store.migrations import time_key_sql
+from inbox.store.queries import MATCHING_IDS, ROW_SELECT, check_query, row_to_item
 
 if TYPE_CHECKING:
     from inbox.store import IngestResult, Store
@@ -175,13 +176,13 @@ def _ensure_functions(conn: sqlite3.Connection) -> None:
     conn.create_function("inbox_casefold", 1, _casefold, deterministic=True)
 
 
-def match_sql(conn: sqlite3.Connection, c: Conditions,
-              id_range: tuple[int, int] | None = None) -> tuple[str, list[Any]]:
+def match_sql(conn: sqlite3.Connection, c: Conditions, *,
+              per_item: bool = False) -> tuple[str, list[Any]]:
     """WHERE clause over `items i` (without the keyword) and its parameters.
 
     Owner replies and items deleted at the source never match: rules are about what
-    customers say. `id_range` bounds the full-text lookup to a page's new rows, so that
-    matching a page costs what the page costs, not what the whole index costs."""
+    customers say. `per_item` looks each item up in the full-text index (for a page of
+    new items), so matching a page costs what the page costs, not what the index costs."""
     _ensure_functions(conn)
     where = ["i.deleted_at IS NULL", "i.is_owner_reply = 0"]
     args: list[Any] = []
@@ -203,12 +204,13 @@ def match_sql(conn: sqlite3.Connection, c: Conditions,
             expr = check_query(conn, keyword)
         except BadQuery as exc:
             raise RuleError(str(exc)) from None
-        if expr and id_range:
-            where.append("i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ? "
-                         "AND rowid BETWEEN ? AND ?)")
-            args += [expr, *id_range]
+        if expr and per_item:
+            # One rowid seek per item instead of reading every match in the index.
+            where.append(f"EXISTS (SELECT 1 FROM items_fts WHERE items_fts MATCH ? "
+                         f"AND rowid = {time_key_sql('i')})")
         elif expr:
-            where.append("i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
+            where.append(f"i.id IN ({MATCHING_IDS})")
+        if expr:
             args.append(expr)
     elif keyword:
         where.append("instr(inbox_casefold(i.title || ' ' || i.text), ?) > 0")
@@ -227,7 +229,7 @@ def _ids_json(ids: Sequence[int]) -> str:
 
 def matching_ids(store: Store, c: Conditions, among: Sequence[int] | None = None) -> list[int]:
     """Ids of items matching `c`, newest first (only among `among` when given)."""
-    where, args = match_sql(store.conn, c, (min(among), max(among)) if among else None)
+    where, args = match_sql(store.conn, c, per_item=among is not None)
     if among is not None:
         where += " AND i.id IN (SELECT value FROM json_each(?))"
         args.append(_ids_json(among))

@@ -20,10 +20,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from inbox.domain import Author, Item, ItemKind, parse_time
+from inbox.domain import Author, Item, ItemKind, format_time, parse_time, utcnow
 from inbox.domain.models import normalise_rating
 from inbox.sources.base import BadPayload, Connector, Page, Setting, SourceError
-from inbox.sources.payloads import stable_id
+from inbox.sources.tolerant import stable_id
 
 FIELDS = ("id", "text", "rating", "author", "created_at", "url", "title")
 PAGE_SIZE = 500
@@ -200,15 +200,16 @@ def parse_date(value: str) -> datetime | None:
     return None
 
 
-def row_item(row: dict[str, Any], mapping: dict[str, str]) -> Item:
-    """One row → Item, or ValueError saying what is wrong with it."""
+def row_item(row: dict[str, Any], mapping: dict[str, str], undated: datetime | None = None) -> Item:
+    """One row → Item, or ValueError saying what is wrong with it. Rows without a date get
+    `undated` (the source's first import), so re-imports don't move or rewrite them."""
     values = {f: cell(row, mapping.get(f)) for f in FIELDS}
     rating = None
     if values["rating"]:
         rating = normalise_rating(values["rating"].split("/")[0].strip())
         if rating is None:
             raise ValueError(f"rating {values['rating'][:20]!r} is not a number from 1 to 5")
-    created = None
+    created = undated
     if values["created_at"]:
         created = parse_date(values["created_at"])
         if created is None:
@@ -258,7 +259,8 @@ class FileConnector(Connector):
             raise SourceError("the file source needs a path")
         return Path(value).expanduser()
 
-    def read(self, data: bytes) -> Iterator[tuple[list[Item], int, list[str]]]:
+    def read(self, data: bytes, undated: datetime | None = None
+             ) -> Iterator[tuple[list[Item], int, list[str]]]:
         """Batches of (items, skipped, problems) from the file's bytes."""
         columns, rows, unit = read_rows(data, self.path.suffix.lower())
         mapping = resolve_mapping(parse_mapping(self.setting("mapping")), columns)
@@ -269,7 +271,7 @@ class FileConnector(Connector):
             try:
                 if not isinstance(row, dict):
                     raise ValueError("not an object")
-                items.append(row_item(row, mapping))
+                items.append(row_item(row, mapping, undated))
             except ValueError as exc:
                 skipped += 1
                 problems.append(f"{unit} {number}: {exc}")
@@ -282,7 +284,8 @@ class FileConnector(Connector):
         current, data = fingerprint(self.path)
         if cursor.get("file", {}).get("sha256") == current["sha256"]:
             return  # unchanged content: nothing to do
-        batches = list(self.read(data))
+        undated = parse_time(cursor.get("undated_at")) or utcnow()
+        batches = list(self.read(data, undated))
         notes: list[str] = []
         total_skipped = 0
         for n, (items, skipped, problems) in enumerate(batches, start=1):
@@ -291,7 +294,8 @@ class FileConnector(Connector):
             last = n == len(batches)
             page_cursor = dict(cursor)
             if last:  # only a finished import marks the file as read
-                page_cursor = {"file": current, "skipped": total_skipped, "notes": notes[:MAX_NOTES]}
+                page_cursor = {"file": current, "undated_at": format_time(undated),
+                               "skipped": total_skipped, "notes": notes[:MAX_NOTES]}
             yield Page(items=items, cursor=page_cursor, skipped=skipped)
 
     async def test(self) -> str:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from inbox.domain import Author, Item, format_time, utcnow
 from inbox.store.connection import write_transaction
+from inbox.store.migrations import time_key_sql
 
 if TYPE_CHECKING:
     from inbox.store import Store
@@ -88,6 +89,7 @@ class IngestMixin:
             if not batch:
                 return result
             now = format_time(utcnow())
+            self._upsert_authors(platform, [i.author for i in batch.values()])
             existing = self._existing(source_id, list(batch))
             new_rows: list[dict[str, Any]] = []
             for ext_id, item in batch.items():
@@ -119,6 +121,11 @@ class IngestMixin:
         if not erased:
             return batch
         kept = {k: v for k, v in batch.items() if not (v.author and v.author.external_id in erased)}
+        # The owner's replies to an erased author's items in this page go too (erasure
+        # removed them; they name the person and answer nothing that is left).
+        dropped = set(batch) - set(kept)
+        kept = {k: v for k, v in kept.items()
+                if not (v.is_owner_reply and str(v.parent_external_id) in dropped)}
         result.skipped += len(batch) - len(kept)
         return kept
 
@@ -133,31 +140,54 @@ class IngestMixin:
                 found[r["external_id"]] = r
         return found
 
-    def author_id(self, platform: str, author: Author | None) -> int | None:
-        """Upsert an author and return its id; cached, since pages repeat authors."""
+    @staticmethod
+    def _author_key(platform: str, author: Author | None) -> tuple[str, str] | None:
         if author is None or not (author.external_id or author.display_name):
             return None
-        ext = str(author.external_id or author.display_name)
-        platform = author.platform or platform
-        key = (platform, ext)
-        values = (author.handle or "", author.display_name or "", author.profile_url or "")
-        cache = self.__dict__.setdefault("_author_cache", {})
-        hit = cache.get(key)
-        if hit and hit[1] == values:
-            return hit[0]
-        row = self.conn.execute(
+        return (author.platform or platform, str(author.external_id or author.display_name))
+
+    def _upsert_authors(self, platform: str, authors: Sequence[Author | None]) -> None:
+        """Insert or refresh a page's authors in one statement, then cache their ids."""
+        cache: dict = self.__dict__.setdefault("_author_cache", {})
+        if len(cache) > 200_000:
+            cache.clear()
+        todo: dict[tuple[str, str], tuple[str, str, str]] = {}
+        for author in authors:
+            key = self._author_key(platform, author)
+            if key is None:
+                continue
+            values = (author.handle or "", author.display_name or "", author.profile_url or "")
+            hit = cache.get(key)
+            if hit is None or hit[1] != values:
+                todo[key] = values
+        if not todo:
+            return
+        self.conn.executemany(
             "INSERT INTO authors (platform, external_id, handle, display_name, profile_url) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, external_id) DO UPDATE SET "
             "handle = excluded.handle, display_name = excluded.display_name, "
             "profile_url = excluded.profile_url "
             "WHERE (handle, display_name, profile_url) IS NOT "
-            "(excluded.handle, excluded.display_name, excluded.profile_url) RETURNING id",
-            (platform, ext, *values)).fetchone()
-        if row is None:  # unchanged: the conditional update returned nothing
-            row = self.conn.execute("SELECT id FROM authors WHERE platform = ? AND external_id = ?",
-                                    key).fetchone()
-        cache[key] = (row[0], values)
-        return row[0]
+            "(excluded.handle, excluded.display_name, excluded.profile_url)",
+            [(*key, *values) for key, values in todo.items()])
+        by_platform: dict[str, list[str]] = {}
+        for plat, ext in todo:
+            by_platform.setdefault(plat, []).append(ext)
+        for plat, exts in by_platform.items():
+            for chunk in _chunks(exts):
+                q = ",".join("?" * len(chunk))
+                for ext, author_id in self.conn.execute(
+                        f"SELECT external_id, id FROM authors WHERE platform = ? AND external_id IN ({q})",
+                        (plat, *chunk)):
+                    cache[(plat, ext)] = (author_id, todo[(plat, ext)])
+
+    def author_id(self, platform: str, author: Author | None) -> int | None:
+        """The id of an author (upserted if new or changed)."""
+        key = self._author_key(platform, author)
+        if key is None:
+            return None
+        self._upsert_authors(platform, [author])
+        return self.__dict__["_author_cache"][key][0]
 
     def _row_for(self, platform: str, source_id: int, item: Item, now: str) -> dict[str, Any]:
         created = format_time(item.created_at) or format_time(item.updated_at) or now
@@ -224,18 +254,20 @@ class IngestMixin:
                 return "", stored_parent_thread[parent]
             return parent, None
 
+        keys: list[tuple[str, int | None]] = [root_key(row) for row in rows]
+        wanted = sorted({key for key, tid in keys if tid is None})
+        self.conn.executemany(
+            "INSERT INTO threads (source_id, root_external_id) VALUES (?, ?) "
+            "ON CONFLICT (source_id, root_external_id) DO NOTHING", [(source_id, k) for k in wanted])
         thread_ids: dict[str, int] = {}
+        for chunk in _chunks(wanted):
+            q = ",".join("?" * len(chunk))
+            thread_ids.update((k, tid) for tid, k in self.conn.execute(
+                f"SELECT id, root_external_id FROM threads WHERE source_id = ? AND root_external_id IN ({q})",
+                (source_id, *chunk)))
         activity: dict[int, str] = {}
-        for row in rows:
-            key, tid = root_key(row)
-            if tid is None:
-                tid = thread_ids.get(key)
-                if tid is None:
-                    tid = self.conn.execute(
-                        "INSERT INTO threads (source_id, root_external_id) VALUES (?, ?) "
-                        "ON CONFLICT (source_id, root_external_id) DO UPDATE SET id = id "
-                        "RETURNING id", (source_id, key)).fetchone()[0]
-                    thread_ids[key] = tid
+        for row, (key, tid) in zip(rows, keys, strict=True):
+            tid = thread_ids[key] if tid is None else tid
             row["thread_id"] = tid
             when = row["updated_at"] or row["created_at"]
             activity[tid] = max(activity.get(tid, ""), when)
@@ -243,13 +275,13 @@ class IngestMixin:
             "UPDATE threads SET last_activity_at = max(coalesce(last_activity_at, ''), ?) WHERE id = ?",
             [(when, tid) for tid, when in activity.items()])
 
+        self.conn.execute("INSERT INTO settings (key, value) VALUES ('ingest.bulk_fts', '1')")
         cols = ["source_id", "external_id", "kind", "url", "author_id", "rating", "title", "text",
                 "html", "language", "created_at", "updated_at", "is_owner_reply",
                 "parent_external_id", "root_external_id", "thread_id", "status", "deleted_at",
                 "fetched_at", "raw"]
         self.conn.executemany(
             f"INSERT INTO items ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})", rows)
-        ids: list[int] = []
         ext_ids = list(by_ext)
         id_of: dict[str, int] = {}
         for chunk in _chunks(ext_ids):
@@ -258,6 +290,12 @@ class IngestMixin:
                 f"SELECT external_id, id FROM items WHERE source_id = ? AND external_id IN ({q})",
                 (source_id, *chunk)).fetchall())
         ids = [id_of[e] for e in ext_ids]
+        self.conn.execute("DELETE FROM settings WHERE key = 'ingest.bulk_fts'")
+        self.conn.execute(
+            "INSERT INTO items_fts (rowid, title, text, author) "
+            f"SELECT {time_key_sql('i')}, i.title, i.text, a.display_name || ' ' || a.handle FROM items i "
+            "LEFT JOIN authors a ON a.id = i.author_id WHERE i.id IN (SELECT value FROM json_each(?))",
+            ("[" + ",".join(map(str, ids)) + "]",))
         # The root item of each thread, and threads of replies that waited for these items.
         self.conn.executemany(
             "UPDATE threads SET root_item_id = ? WHERE source_id = ? AND root_external_id = ?",

@@ -152,7 +152,7 @@ class TagPicker(QDialog):
 
     def accept_current(self) -> None:
         it = self.list.currentItem()
-        if it is None:
+        if it is None or not self.isVisible():  # Return reaches the field and the OK button
             return
         name, new = it.data(Qt.ItemDataRole.UserRole)
         self.accept()
@@ -208,7 +208,7 @@ class CommandPalette(QDialog):
 
     def run_current(self) -> None:
         it = self.list.currentItem()
-        if it is None:
+        if it is None or not self.isVisible():
             return
         cmd: Command = self.table.commands[it.data(Qt.ItemDataRole.UserRole)]
         self.accept()

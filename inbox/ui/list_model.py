@@ -118,7 +118,6 @@ class ItemListModel(QAbstractListModel):
         def on_page(page: Page) -> None:
             if generation != self.generation:
                 return
-            self._set_loading(False)
             rows, cursor = page
             if replace:
                 self.beginResetModel()
@@ -138,6 +137,9 @@ class ItemListModel(QAbstractListModel):
                 self.endInsertRows()
             else:
                 self.cursor, self.exhausted = cursor, cursor is None
+            # only now: a view (or qtmodeltester) asking canFetchMore while rows are being
+            # inserted must not start a nested load
+            self._set_loading(False)
             self.page_loaded.emit(len(rows))
 
         def on_error(exc: Exception) -> None:

@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         self.view_title = "Inbox"
         self.view_key: str | None = "view:inbox"
         self._open_id: int | None = None
+        self._quiet = False
         self._restore: tuple[int | None, list[int], int] | None = None
         self._saved_views: dict[int, Any] = {}
         self._sources_known: list = []
@@ -188,13 +189,14 @@ class MainWindow(QMainWindow):
         else:
             loader = sync_loader(self.store)
         self.model = ItemListModel(loader, self._now_text, self)
-        self.model.modelReset.connect(self._after_reset)
         self.model.page_loaded.connect(self._after_page)
         self.model.load_failed.connect(self._load_failed)
         self.list_view = QListView()
         self.list_view.setObjectName("itemList")
         self.list_view.setAccessibleName("Items")
         self.list_view.setModel(self.model)
+        # after the view's own reset handler (which clears the selection) has run
+        self.model.modelReset.connect(self._after_reset)
         self.list_view.setItemDelegate(ItemDelegate(self.clock, self.list_view))
         self.list_view.setUniformItemSizes(True)
         self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -222,7 +224,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 1)
-        self.splitter.setSizes([210, 520, 550])
+        self.splitter.setSizes([240, 500, 540])
         self.setCentralWidget(central)
         self.statusBar().setSizeGripEnabled(True)
         self._style_from_palette()
@@ -495,6 +497,8 @@ class MainWindow(QMainWindow):
         self.list_view.scrollTo(index)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._quiet:
+            return
         item = self.model.item_at(current.row()) if current.isValid() else None
         self._open(item)
 
@@ -538,7 +542,7 @@ class MainWindow(QMainWindow):
 
     # == the reading pane ================================================================
 
-    def _open(self, item: ItemRow | None) -> None:
+    def _open(self, item: ItemRow | None, mark_read: bool = True) -> None:
         if item is None:
             changed = self._open_id is not None
             self._open_id = None
@@ -546,7 +550,7 @@ class MainWindow(QMainWindow):
             if changed:
                 self.current_item_changed.emit(None)
             return
-        if self.mark_read_on_open and item.status == "unread" and not item.deleted:
+        if mark_read and self.mark_read_on_open and item.status == "unread" and not item.deleted:
             self.store.set_status([item.id], "read")
             item = dataclasses.replace(item, status="read")
             self.model.refresh_items(self.store, [item.id], drop_unmatched=False)
@@ -634,12 +638,19 @@ class MainWindow(QMainWindow):
         self.undo_stack.append(UndoStep(label, undo, ids))
         del self.undo_stack[:-50]
         current_id = self.reading.item.id if self.reading.item else None
-        self.model.refresh_items(self.store, ids)
+        self._quiet = True  # Qt moves the current row while rows leave: don't open those
+        try:
+            self.model.refresh_items(self.store, ids)
+        finally:
+            self._quiet = False
         if current_id is not None and current_id in self.model.row_of:
             if len(ids) == 1:
-                self._open(self.model.rows[self.model.row_of[current_id]])
+                self._open(self.model.rows[self.model.row_of[current_id]], mark_read=False)
         elif self.model.rows:
-            self._select_row(min(max(first, 0), len(self.model.rows) - 1))
+            target = min(max(first, 0), len(self.model.rows) - 1)
+            if self.list_view.currentIndex().row() == target:
+                self._open(self.model.rows[target])  # Qt already moved there, quietly
+            self._select_row(target)
             if self.model.canFetchMore() and len(self.model.rows) < 50:
                 self.model.fetchMore()
         else:
@@ -676,8 +687,7 @@ class MainWindow(QMainWindow):
             return None
         dialog = SnoozeDialog(self.clock(), lambda when: self.snooze(when, ids), self, count=len(ids))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        self.active_dialog = dialog
+        self._present(dialog)
         return dialog
 
     def tag(self, name: str, colour: str | None = None, ids: list[int] | None = None) -> None:
@@ -711,9 +721,17 @@ class MainWindow(QMainWindow):
         dialog = TagPicker(self.store.list_tags(), lambda name, colour: self.tag(name, colour, ids),
                            self, applied=self._applied_tags(ids))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        self.active_dialog = dialog
+        self._present(dialog)
         return dialog
+
+    def _present(self, dialog) -> None:
+        """Show a dialog without a nested event loop and give it the keyboard."""
+        dialog.open()
+        dialog.activateWindow()
+        focus = getattr(dialog, "filter", None)
+        if focus is not None:
+            focus.setFocus()
+        self.active_dialog = dialog
 
     def undo(self) -> None:
         if not self.undo_stack:
@@ -749,8 +767,7 @@ class MainWindow(QMainWindow):
     def show_palette(self) -> CommandPalette:
         palette = CommandPalette(self.commands, self)
         palette.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        palette.open()
-        self.active_dialog = palette
+        self._present(palette)
         return palette
 
     def save_current_search(self) -> None:

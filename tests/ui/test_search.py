@@ -1,0 +1,135 @@
+"""Search and filter chips, bad queries, saved searches in the sidebar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from inbox.domain import View
+from tests.ui.conftest import settle
+
+
+def chip_action(window, chip: str, label: str):
+    chip_widget = window.search_bar.chips[chip]
+    for action in chip_widget.menu_.actions():
+        if action.text() == label:
+            return action
+    raise AssertionError(f"no {label!r} in {[a.text() for a in chip_widget.menu_.actions()]}")
+
+
+def search(qtbot, window, text: str) -> None:
+    field = window.search_bar.field
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, text)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    settle(qtbot, window)
+
+
+def test_search_field_runs_fts_queries(window, qtbot):
+    search(qtbot, window, "croissants")
+    assert window.model.rows
+    assert all("croissants" in r.text for r in window.model.rows)
+    assert window.list_title.text() == "Search: croissants"
+    assert window.current_filter().query == "croissants"
+    qtbot.waitUntil(lambda: window.list_count.text() == f"{len(window.model.rows)} items")
+
+    search(qtbot, window, "nothing-like-this")
+    assert window.model.rows == []
+    assert window.list_stack.currentWidget() is window.empty_label
+    assert window.empty_label.text() == "Nothing matches this search."
+
+
+def test_bad_query_shows_its_message_and_keeps_the_list(window, qtbot):
+    before = [r.id for r in window.model.rows]
+    search(qtbot, window, '"unclosed')
+    assert window.search_bar.error.isVisible()
+    assert "quote is not closed" in window.search_bar.error.text()
+    assert [r.id for r in window.model.rows] == before
+    search(qtbot, window, "queue")
+    assert not window.search_bar.error.isVisible()
+
+
+def test_filter_chips_narrow_the_list(window, qtbot, workspace_store):
+    window.refresh_counts()
+    settle(qtbot, window)
+    chip_action(window, "rating", "★★★★★ only").trigger()
+    settle(qtbot, window)
+    assert window.model.rows and all(r.rating == 5 for r in window.model.rows)
+    assert window.search_bar.chips["rating"].text() == "Rating: ★★★★★ only"
+    assert window.search_bar.chips["rating"].isChecked()
+
+    chip_action(window, "rating", "Any rating").trigger()
+    chip_action(window, "source", "Mastodon mentions").trigger()
+    settle(qtbot, window)
+    assert {r.source_name for r in window.model.rows} == {"Mastodon mentions"}
+
+    chip_action(window, "source", "All sources").trigger()
+    chip_action(window, "whose", "Competitors").trigger()
+    settle(qtbot, window)
+    assert len(window.model.rows) == 5 and all(r.whose == "competitor" for r in window.model.rows)
+
+    chip_action(window, "whose", "Own and competitors").trigger()
+    chip_action(window, "date", "Today").trigger()
+    settle(qtbot, window)
+    assert window.model.rows and all(r.created_at.startswith("2026-03-02") for r in window.model.rows)
+
+    chip_action(window, "date", "Any time").trigger()
+    chip_action(window, "view", "Done").trigger()
+    settle(qtbot, window)
+    assert window.model.rows == []
+
+    workspace_store.tag_items([1, 2], "coffee")
+    window.refresh_counts()
+    settle(qtbot, window)
+    chip_action(window, "view", "All").trigger()
+    chip_action(window, "tag", "coffee").trigger()
+    settle(qtbot, window)
+    assert sorted(r.id for r in window.model.rows) == [1, 2]
+    window.clear_filters()
+    settle(qtbot, window)
+    assert window.current_filter().tags == [] and window.current_filter().view == View.ALL
+
+
+def test_save_and_delete_a_search(window, qtbot, answers):
+    search(qtbot, window, "queue")
+    chip_action(window, "rating", "2★ and below").trigger()
+    settle(qtbot, window)
+    expected = [r.id for r in window.model.rows]
+    assert expected
+    answers.texts.append("Slow lunches")
+    window.save_current_search()
+    entry = window.sidebar.entries[window.view_key]
+    assert entry.section == "Saved searches" and entry.label == "Slow lunches"
+
+    window.show_view(View.ALL)
+    settle(qtbot, window)
+    window.sidebar._activated(entry.item)
+    settle(qtbot, window)
+    assert [r.id for r in window.model.rows] == expected
+    assert window.current_filter().query == "queue"
+    assert window.search_bar.field.text() == "queue"
+
+    answers.confirm = False
+    window.delete_current_saved_search()
+    assert entry.key in window.sidebar.entries
+    answers.confirm = True
+    window.delete_current_saved_search()
+    assert entry.key not in window.sidebar.entries
+    assert window.sidebar.sections["Saved searches"].childCount() == 0
+
+
+def test_sidebar_counts_and_sources(window, qtbot, workspace_store):
+    settle(qtbot, window)
+    entries = window.sidebar.entries
+    assert entries["view:all"].count == 33
+    assert entries["whose:competitor"].count == 5
+    sources = {s.name: s.id for s in workspace_store.list_sources()}
+    assert entries[f"source:{sources['Mastodon mentions']}"].count == 3
+    workspace_store.update_source(sources["Rival · Google"], last_error="401: key rejected")
+    window.refresh_counts()
+    settle(qtbot, window)
+    rival = entries[f"source:{sources['Rival · Google']}"]
+    assert rival.state == "error" and "401: key rejected" in rival.tooltip
+    window.sidebar._activated(rival.item)
+    settle(qtbot, window)
+    assert {r.source_name for r in window.model.rows} == {"Rival · Google"}
