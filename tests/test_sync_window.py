@@ -231,3 +231,20 @@ def test_a_new_source_is_synced_when_added(qtbot, window, aloop, store, replay, 
     wait_sync(aloop, controller)
     assert store.count_items() == 2
     assert controller.last_notice is None  # a first sync is not announced
+
+
+def test_stop_sync_keeps_what_was_saved_and_is_not_an_error(qtbot, window, aloop, store, replay, hooks):  # noqa: F811
+    replay.add("GET", FEED, Reply(json={"feed": {}}, delay=3))
+    source = store.add_source("appstore", "Slow app",
+                              settings={"app_id": "1", "country": "gb", "base_url": replay.base_url})
+    window.data_changed()
+    run_until(aloop, lambda: f"source:{source.id}" in window.sidebar.entries, what="sidebar entry")
+    controller = install(window)
+    controller.sync_now()
+    run_until(aloop, lambda: replay.count("GET", FEED) == 1, what="the request to start")
+    window.run_command("sync.stop")
+    wait_sync(aloop, controller)
+    assert window.statusBar().currentMessage() == "Sync stopped: 0 new items kept."
+    assert window.sidebar.entries[f"source:{source.id}"].state == ""
+    assert not controller.offline
+    assert store.get_source(source.id).last_error is None

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from inbox.ui.main_window import MainWindow
 
 OFFLINE_TEXT = "Offline — showing what was synced"
+CANCELLED = "cancelled"  # the engine's error text for a source stopped by the user
 
 
 def sidebar_key(source_id: int) -> str:
@@ -50,7 +51,7 @@ def is_network_failure(summary: Any) -> bool:
 
 def went_offline(summaries: Sequence[Any]) -> bool:
     """True when sources were tried and every one failed for network reasons."""
-    tried = [s for s in summaries if s.error != "cancelled"]
+    tried = [s for s in summaries if s.error != CANCELLED]
     return bool(tried) and all(not s.ok and is_network_failure(s) for s in tried)
 
 
@@ -208,7 +209,10 @@ class SyncController(QObject):
                 fresh = self.window.store.get_source(s.id)
             except Exception:
                 continue  # removed while syncing
-            if summary is not None and not summary.ok:
+            if summary is not None and summary.error == CANCELLED:
+                self.window.update_sidebar_entry(sidebar_key(s.id), state="",
+                                                 tooltip=f"Sync stopped; last complete {_when(fresh.last_synced_at)}")
+            elif summary is not None and not summary.ok:
                 self.window.update_sidebar_entry(sidebar_key(s.id), state="error",
                                                  tooltip=f"Sync failed: {summary.error}")
             else:
@@ -220,8 +224,10 @@ class SyncController(QObject):
     @staticmethod
     def _summary_text(summaries: Sequence[Any]) -> str:
         new = sum(s.new for s in summaries)
-        failed = [s for s in summaries if not s.ok]
-        text = f"Sync finished: {new} new item{'s' if new != 1 else ''}"
+        failed = [s for s in summaries if not s.ok and s.error != CANCELLED]
+        stopped = any(s.error == CANCELLED for s in summaries)
+        text = (f"Sync stopped: {new} new item{'s' if new != 1 else ''} kept" if stopped
+                else f"Sync finished: {new} new item{'s' if new != 1 else ''}")
         if failed:
             names = ", ".join(s.source_name for s in failed[:3]) + ("…" if len(failed) > 3 else "")
             text += f"; {len(failed)} source{'s' if len(failed) != 1 else ''} failed ({names})"
