@@ -248,3 +248,27 @@ def test_stop_sync_keeps_what_was_saved_and_is_not_an_error(qtbot, window, aloop
     assert window.sidebar.entries[f"source:{source.id}"].state == ""
     assert not controller.offline
     assert store.get_source(source.id).last_error is None
+
+
+async def test_offline_detection_matches_the_http_clients_network_errors(replay):
+    """The engine's summary carries the error text only; pin the texts it is read from."""
+    from inbox.sources.base import NetworkError
+    from inbox.sync.engine import RunSummary
+    from inbox.sync.http import HttpClient
+
+    replay.add("GET", r"/slow", Reply(json={}, delay=1.5))
+    errors = []
+    async with HttpClient(retries=0, read_timeout=0.3, connect_timeout=1) as http:
+        for url in (f"http://127.0.0.1:{closed_port()}/x", replay.base_url + "/slow"):
+            with pytest.raises(NetworkError) as exc:
+                await http.request("GET", url)
+            errors.append(str(exc.value))
+
+    def summary(error):
+        return RunSummary(1, "s", "rss", "", "", 0, 0, 0, 0, error)
+
+    assert all(sync_controller.is_network_failure(summary(e)) for e in errors), errors
+    assert not sync_controller.is_network_failure(summary("credentials rejected: HTTP 401"))
+    assert sync_controller.went_offline([summary(errors[0]), summary(errors[1])])
+    assert not sync_controller.went_offline([summary(errors[0]), summary(None)])
+    assert not sync_controller.went_offline([summary("cancelled")])
