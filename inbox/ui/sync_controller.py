@@ -165,8 +165,11 @@ class SyncController(QObject):
             summaries = await sync(store, sources=[s.name for s in chosen], on_progress=self._on_progress,
                                    cancel=self.cancel_event, http_options=self.http_options)
         except asyncio.CancelledError:
-            self._finish_sidebar(chosen, [])
-            self.progress_label.setText("")
+            try:
+                self._finish_sidebar(chosen, [])
+                self.progress_label.setText("")
+            except RuntimeError:
+                pass  # the window is being destroyed (closing while a sync ran)
             raise
         except Exception as exc:  # the engine itself failed: say so, keep the window alive
             self._finish_sidebar(chosen, [])
