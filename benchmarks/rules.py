@@ -1,6 +1,6 @@
 """Cost of rules: ingest with and without rules, preview and apply on a big inbox.
 
-    python scripts/bench_rules.py [items]      (default 100,000)
+    python benchmarks/rules.py [items]      (default 100,000)
 """
 
 from __future__ import annotations
