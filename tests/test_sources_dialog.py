@@ -262,3 +262,18 @@ def test_screenshot(qtbot, window, aloop, store, tmp_path):  # noqa: F811
         out.parent.mkdir(exist_ok=True)
         assert dialog.grab().save(str(out))
     assert dialog.grab().save(str(tmp_path / "sources.png"))
+
+
+def test_an_error_quoting_html_is_shown_as_text(qtbot, window, aloop, store, replay):  # noqa: F811
+    evil = "<img src='file:///etc/hostname'><b>bold</b>"
+    replay.add("GET", r"/v3/businesses/[^/]+/reviews",
+               Reply(400, json={"error": {"code": "VALIDATION_ERROR", "description": evil}}))
+    dialog = open_dialog(window)
+    fill_yelp(qtbot, dialog, "Yelp html", api_key="k", base_url=replay.base_url + "/v3")
+    dialog.test_button.click()
+    run_until(aloop, lambda: not dialog.busy, what="test connection")
+    assert evil in dialog.verdict.text()
+    assert dialog.verdict.textFormat() == Qt.TextFormat.PlainText
+    assert sources_dialog.plain_tooltip(evil) == (
+        "<p style='white-space: pre-wrap'>&lt;img src=&#x27;file:///etc/hostname&#x27;&gt;"
+        "&lt;b&gt;bold&lt;/b&gt;</p>")

@@ -141,6 +141,7 @@ class RulesDialog(QDialog):
 
         self.preview_label = QLabel("…")
         self.preview_label.setObjectName("previewCount")
+        self.preview_label.setTextFormat(Qt.TextFormat.PlainText)
         self.preview_table = QTableWidget(0, 4)
         self.preview_table.setHorizontalHeaderLabels(["Date", "Source", "Rating", "Text"])
         self.preview_table.verticalHeader().hide()
@@ -155,6 +156,7 @@ class RulesDialog(QDialog):
 
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.save_button = QPushButton("Save rule")
         self.save_button.setDefault(True)
         self.apply_button = QPushButton("Apply to existing items…")

@@ -11,6 +11,7 @@ coroutine on the qasync loop; nothing here blocks the window.
 from __future__ import annotations
 
 import asyncio
+import html
 import textwrap
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -61,6 +62,12 @@ def sync_interval(store: Store) -> int:
         return max(0, int(store.get_setting(INTERVAL_KEY) or DEFAULT_INTERVAL_MIN))
     except ValueError:
         return DEFAULT_INTERVAL_MIN
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip showing `text` as it is: Qt renders tooltips that look like HTML as rich
+    text, and error messages can quote what a server sent."""
+    return "<p style='white-space: pre-wrap'>" + html.escape(text) + "</p>"
 
 
 def kind_label(kind: str) -> str:
@@ -287,6 +294,7 @@ class SourcesDialog(QDialog):
         self.save_button.setDefault(True)
         self.verdict = QLabel()
         self.verdict.setWordWrap(True)
+        self.verdict.setTextFormat(Qt.TextFormat.PlainText)  # errors may quote a server's text
         self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.verdict.setObjectName("verdict")
         actions = QHBoxLayout()
@@ -351,7 +359,7 @@ class SourcesDialog(QDialog):
             item = QListWidgetItem(f"{s.name}\n{kind_label(s.kind)}" + ("  ⚠" if s.last_error else ""))
             item.setData(Qt.ItemDataRole.UserRole, s.id)
             if s.last_error:
-                item.setToolTip(f"Last sync failed: {s.last_error}")
+                item.setToolTip(plain_tooltip(f"Last sync failed: {s.last_error}"))
             self.list.addItem(item)
             if s.id == select_id:
                 self.list.setCurrentItem(item)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QLabel, QStyle, QSystemTrayIcon
 
 from inbox.domain import Source, format_time, parse_time, utcnow
 from inbox.sources.base import NetworkError
-from inbox.ui.sources_dialog import sync_interval
+from inbox.ui.sources_dialog import plain_tooltip, sync_interval
 
 if TYPE_CHECKING:
     from inbox.store import Store
@@ -193,7 +193,7 @@ class SyncController(QObject):
             self.window.update_sidebar_entry(key, state="syncing",
                                              tooltip=f"Syncing… {p.fetched} fetched, {p.new} new")
         elif p.state == "error":
-            self.window.update_sidebar_entry(key, state="error", tooltip=f"Sync failed: {p.error}")
+            self.window.update_sidebar_entry(key, state="error", tooltip=plain_tooltip(f"Sync failed: {p.error}"))
         elif p.state in ("done", "cancelled"):
             self.window.update_sidebar_entry(key, state="", tooltip=f"{p.new} new, {p.updated} updated")
             if p.new:
@@ -217,11 +217,11 @@ class SyncController(QObject):
                                                  tooltip=f"Sync stopped; last complete {_when(fresh.last_synced_at)}")
             elif summary is not None and not summary.ok:
                 self.window.update_sidebar_entry(sidebar_key(s.id), state="error",
-                                                 tooltip=f"Sync failed: {summary.error}")
+                                                 tooltip=plain_tooltip(f"Sync failed: {summary.error}"))
             else:
                 self.window.update_sidebar_entry(
                     sidebar_key(s.id), state="error" if fresh.last_error else "",
-                    tooltip=(f"Sync failed: {fresh.last_error}" if fresh.last_error
+                    tooltip=(plain_tooltip(f"Sync failed: {fresh.last_error}") if fresh.last_error
                              else f"Last synced {_when(fresh.last_synced_at)}"))
 
     @staticmethod
