@@ -181,7 +181,10 @@ def test_background_sync_notifies_once_grouped_but_not_for_a_first_sync(qtbot, w
     controller.sync_now(background=True)
     wait_sync(aloop, controller)
     assert controller.last_notice == "2 new items from Order-ahead app"
-    assert window.statusBar().currentMessage() == "2 new items from Order-ahead app"  # no tray offscreen
+    assert window.statusBar().currentMessage().startswith("2 new items from Order-ahead app")  # no tray offscreen
+    window.run_command("sync.show_new")
+    run_until(aloop, lambda: {r.title for r in window.model.rows} == {"Great", "Crashes"}, what="new items")
+    assert window.list_title.text() == "New items"
 
 
 def test_notice_groups_sources_and_skips_muted(store):
@@ -200,8 +203,10 @@ def test_notice_groups_sources_and_skips_muted(store):
             self.source_id, self.new_item_ids = sid, ids
 
     summaries = [S(a.id, ra.new_ids), S(b.id, rb.new_ids), S(c.id, rc.new_ids)]
-    assert sync_controller.new_items_notice(store, summaries, skip_sources={c.id}) == "4 new items from 2 sources"
-    assert sync_controller.new_items_notice(store, summaries[1:], skip_sources={c.id}) == "1 new item from B"
+    notice = sync_controller.new_items_notice(store, summaries, skip_sources={c.id})
+    assert notice.text == "4 new items from 2 sources"
+    assert sorted(notice.item_ids) == sorted(ra.new_ids + rb.new_ids[:1])
+    assert sync_controller.new_items_notice(store, summaries[1:], skip_sources={c.id}).text == "1 new item from B"
     assert sync_controller.new_items_notice(store, summaries[2:], skip_sources={c.id}) is None
 
 

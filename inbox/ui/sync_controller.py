@@ -13,13 +13,14 @@ import asyncio
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QStyle, QSystemTrayIcon
 
-from inbox.domain import Source, format_time, parse_time, utcnow
+from inbox.domain import InboxFilter, Source, View, format_time, parse_time, utcnow
 from inbox.sources.base import NetworkError
 from inbox.ui.sources_dialog import plain_tooltip, sync_interval
 
@@ -55,7 +56,13 @@ def went_offline(summaries: Sequence[Any]) -> bool:
     return bool(tried) and all(not s.ok and is_network_failure(s) for s in tried)
 
 
-def new_items_notice(store: Store, summaries: Sequence[Any], skip_sources: set[int]) -> str | None:
+@dataclass(slots=True)
+class Notice:
+    text: str            # "12 new items from 3 sources"
+    item_ids: list[int]  # what a click on the notice shows
+
+
+def new_items_notice(store: Store, summaries: Sequence[Any], skip_sources: set[int]) -> Notice | None:
     """"12 new items from 3 sources" for a background sync, or None.
 
     Counted: new items from sources that were not syncing for the first time (a new
@@ -64,16 +71,15 @@ def new_items_notice(store: Store, summaries: Sequence[Any], skip_sources: set[i
     if not ids:
         return None
     rows = store.conn.execute(
-        "SELECT s.name, count(*) FROM items i JOIN sources s ON s.id = i.source_id "
+        "SELECT i.id, s.name FROM items i JOIN sources s ON s.id = i.source_id "
         "WHERE i.id IN (SELECT value FROM json_each(?)) AND i.is_owner_reply = 0 "
-        "AND i.status != 'done' AND i.deleted_at IS NULL GROUP BY s.id ORDER BY s.name",
-        (json.dumps(ids),)).fetchall()
-    total = sum(n for _name, n in rows)
-    if not total:
+        "AND i.status != 'done' AND i.deleted_at IS NULL", (json.dumps(ids),)).fetchall()
+    if not rows:
         return None
-    noun = "item" if total == 1 else "items"
-    where = f"from {rows[0][0]}" if len(rows) == 1 else f"from {len(rows)} sources"
-    return f"{total} new {noun} {where}"
+    names = sorted({name for _id, name in rows})
+    noun = "item" if len(rows) == 1 else "items"
+    where = f"from {names[0]}" if len(names) == 1 else f"from {len(names)} sources"
+    return Notice(f"{len(rows)} new {noun} {where}", [r[0] for r in rows])
 
 
 def _when(stamp: str | None) -> str:
@@ -95,6 +101,7 @@ class SyncController(QObject):
         self.offline = False
         self.progress: dict[int, Any] = {}
         self.last_notice: str | None = None
+        self.notice_ids: list[int] = []
         self.http_options: dict[str, Any] | None = None  # passed to the engine's HttpClient
         self.progress_label = QLabel()
         self.progress_label.setObjectName("syncProgress")
@@ -246,27 +253,33 @@ class SyncController(QObject):
 
     # -- notices --------------------------------------------------------------------------
 
-    def notify(self, text: str | None) -> None:
+    def notify(self, notice: Notice | None) -> None:
         """A desktop notification where a system tray exists, else the status bar."""
-        self.last_notice = text
-        if not text:
+        self.last_notice = notice.text if notice else None
+        if notice is None:
             return
+        self.notice_ids = notice.item_ids
         if QSystemTrayIcon.isSystemTrayAvailable() and QSystemTrayIcon.supportsMessages():
             if self.tray is None:
                 icon = self.window.windowIcon()
                 if icon.isNull():
                     icon = self.window.style().standardIcon(QStyle.StandardPixmap.SP_BrowserReload)
                 self.tray = QSystemTrayIcon(icon, self)
-                self.tray.messageClicked.connect(self._raise_window)
+                self.tray.messageClicked.connect(self.show_new_items)
                 self.tray.show()
-            self.tray.showMessage("Feedback Inbox", text, QSystemTrayIcon.MessageIcon.Information, 8000)
+            self.tray.showMessage("Feedback Inbox", notice.text, QSystemTrayIcon.MessageIcon.Information, 8000)
         else:
-            self.window.status_message(text, 15_000)
+            self.window.status_message(notice.text + " (Ctrl+K: “Show new items”)", 15_000)
 
-    def _raise_window(self) -> None:
+    def show_new_items(self) -> None:
+        """Bring the window up on the items the last notice announced."""
         self.window.showNormal()
         self.window.raise_()
         self.window.activateWindow()
+        if not self.notice_ids:
+            self.window.status_message("No new items since the last notice.")
+            return
+        self.window.show_items(InboxFilter(view=View.ALL, item_ids=list(self.notice_ids)), "New items")
 
 
 SYNC_KEYS = ("F5", "Ctrl+R")
@@ -294,4 +307,5 @@ def install(window: MainWindow) -> SyncController:
                                      shortcut=SYNC_KEYS[0], menu="File")
     action.setShortcuts([QKeySequence(k) for k in SYNC_KEYS])
     window.register_command("sync.stop", "Stop sync", controller.cancel, menu="File")
+    window.register_command("sync.show_new", "Show new items", controller.show_new_items, menu="View")
     return controller
