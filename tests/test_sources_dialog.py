@@ -95,7 +95,8 @@ def test_form_is_generated_from_the_connector(qtbot, window, aloop):  # noqa: F8
     assert "app_id" in dialog.form.setting_edits and dialog.form.secret_edits == {}
 
 
-def test_add_source_keeps_the_secret_in_the_keyring_only(qtbot, window, aloop, store, real_keyring):  # noqa: F811
+def test_add_source_keeps_the_secret_in_the_keyring_only(qtbot, window, aloop, store, real_keyring,  # noqa: F811
+                                                          replay):
     name = f"Harbour Yelp {uuid.uuid4().hex[:6]}"
     real_keyring.append(name)
     key = f"yelp-key-{uuid.uuid4().hex}"
@@ -121,6 +122,16 @@ def test_add_source_keeps_the_secret_in_the_keyring_only(qtbot, window, aloop, s
     run_until(aloop, lambda: dialog.verdict.text() == f"Saved “{new_name}”.", what="rename")
     assert secrets.get_secrets(new_name) == {"api_key": key}
     assert secrets.get_secrets(name) == {}
+
+    # Test connection on the saved source, password field left empty: the saved key is used
+    replay.add("GET", r"/v3/businesses/[^/]+/reviews",
+               lambda req: Reply(json=YELP_REVIEWS) if req.headers.get("authorization") == f"Bearer {key}"
+               else Reply(401, json={"error": {"code": "TOKEN_INVALID"}}))
+    dialog.form.setting_edits["base_url"].setText(replay.base_url + "/v3")
+    assert dialog.form.secret_edits["api_key"].text() == ""
+    dialog.test_button.click()
+    run_until(aloop, lambda: not dialog.busy, what="test with the saved key")
+    assert dialog.verdict.text().startswith("OK: 2 review excerpts")
 
     # remove: confirmation (answered yes), then the keyring entry goes too
     dialog.remove_selected()
@@ -190,10 +201,15 @@ def test_sources_without_secrets_need_no_keyring(qtbot, window, aloop, store, no
     run_until(aloop, lambda: dialog.verdict.text().startswith("Saved"), what="save")
     saved = store.get_source("Our app")
     assert saved.settings["app_id"] == "1234567890" and saved.enabled is False
+    store.update_source(saved.id, settings={**saved.settings, "extra": "kept"})  # e.g. set by the CLI
+    dialog.reload(select_id=saved.id)
     dialog.form.enabled.setChecked(True)
+    dialog.form.setting_edits["country"].setText("gb")
     dialog.save_button.click()
     run_until(aloop, lambda: not dialog.busy, what="save")
-    assert store.get_source("Our app").enabled is True
+    again = store.get_source("Our app")
+    assert again.enabled is True
+    assert again.settings == {"app_id": "1234567890", "country": "gb", "extra": "kept"}
 
 
 def test_missing_required_setting_and_duplicate_name(qtbot, window, aloop, store):  # noqa: F811

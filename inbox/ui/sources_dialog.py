@@ -495,8 +495,11 @@ class SourcesDialog(QDialog):
             await keyring_call(secrets.set_secrets, v.name, {**saved, **v.secrets}, merge=False)
         elif v.secrets:
             await keyring_call(secrets.set_secrets, v.name, v.secrets)
-        source = self.store.update_source(old.id, name=v.name, whose=v.whose, settings=v.settings,
-                                          enabled=v.enabled)
+        # Settings the form doesn't show (set from the command line, or by an older
+        # connector) are kept; the ones it shows are as the user left them.
+        kept = {k: val for k, val in old.settings.items() if k not in self.form.setting_edits}
+        source = self.store.update_source(old.id, name=v.name, whose=v.whose,
+                                          settings={**kept, **v.settings}, enabled=v.enabled)
         if renamed:
             await _forget(old.name)
         return source
