@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -153,7 +154,11 @@ class SourceForm(QWidget):
         self.required: set[str] = set()
         self.source: Source | None = None
         self.kind.currentIndexChanged.connect(lambda _i: self._build_fields())
+        self.kind.currentIndexChanged.connect(lambda _i: self._name_hint())
         self._build_fields()
+
+    def _name_hint(self) -> None:
+        self.name.setPlaceholderText(f"e.g. Harbour Street Café on {self.kind.currentText()}")
 
     @property
     def connector(self) -> type[Connector] | None:
@@ -173,7 +178,7 @@ class SourceForm(QWidget):
         if cls is None:
             return
         settings = list(cls.settings)
-        if not any(s.name == "base_url" for s in settings):
+        if cls.default_base_url and not any(s.name == "base_url" for s in settings):
             settings.append(_BASE_URL)
         for s in settings:
             edit = QLineEdit()
@@ -229,6 +234,7 @@ class SourceForm(QWidget):
         self.kind.blockSignals(False)
         self.kind.setEnabled(source is None)
         self._build_fields()
+        self._name_hint()
         self.name.setText(source.name if source else "")
         (self.competitor if source and source.whose == Whose.COMPETITOR else self.own).setChecked(True)
         self.enabled.setChecked(source.enabled if source else True)
@@ -281,8 +287,15 @@ class SourcesDialog(QDialog):
         self.list.setSpacing(2)
         self.add_button = QPushButton("Add source")
         self.remove_button = QPushButton("Remove…")
+        self.empty_hint = QLabel("No sources yet.\n\nChoose a kind on the right, fill in its "
+                                 "fields and Save. Your own business and competitors can both "
+                                 "be followed.")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.empty_hint.setStyleSheet("color: palette(placeholder-text); padding: 8px;")
         left = QVBoxLayout()
         left.addWidget(self.list, 1)
+        left.addWidget(self.empty_hint, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
@@ -303,10 +316,20 @@ class SourcesDialog(QDialog):
         actions.addWidget(self.save_button)
         right = QVBoxLayout()
         self.heading = QLabel()
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.heading.setStyleSheet("font-weight: bold; font-size: large;")
         right.addWidget(self.heading)
-        right.addWidget(self.form)
-        right.addStretch(1)
+        scroll = QScrollArea()  # Reddit and Google ask for many fields
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        holder = QWidget()
+        holder_layout = QVBoxLayout(holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        holder_layout.addWidget(self.form)
+        holder_layout.addStretch(1)
+        scroll.setWidget(holder)
+        right.addWidget(scroll, 1)
         right.addWidget(self.verdict)
         right.addLayout(actions)
 
@@ -323,8 +346,12 @@ class SourcesDialog(QDialog):
         bottom.addStretch(1)
         bottom.addWidget(close)
 
+        left_box = QWidget()
+        left_box.setLayout(left)
+        left.setContentsMargins(0, 0, 0, 0)
+        left_box.setFixedWidth(250)
         body = QHBoxLayout()
-        body.addLayout(left)
+        body.addWidget(left_box)
         body.addLayout(right, 1)
         outer = QVBoxLayout(self)
         outer.addLayout(body, 1)
@@ -364,6 +391,8 @@ class SourcesDialog(QDialog):
             if s.id == select_id:
                 self.list.setCurrentItem(item)
         self.list.blockSignals(False)
+        self.list.setVisible(self.list.count() > 0)
+        self.empty_hint.setVisible(self.list.count() == 0)
         if self.list.currentItem() is not None:
             self._select(self.list.currentItem())
         elif self.list.count() and select_id is None:
