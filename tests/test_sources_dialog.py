@@ -251,12 +251,18 @@ def test_test_connection_success_and_rejected_key(qtbot, window, aloop, store, r
 
 
 def test_interval_setting_reaches_the_store(qtbot, window, aloop, store):  # noqa: F811
+    from inbox.ui import sync_controller
+
+    controller = sync_controller.install(window)
+    assert controller.timer.interval() == 30 * 60_000
     dialog = open_dialog(window)
     assert dialog.interval.value() == 30
     dialog.interval.setValue(15)
     assert sources_dialog.sync_interval(store) == 15
+    assert controller.timer.isActive() and controller.timer.interval() == 15 * 60_000
     dialog.interval.setValue(0)
     assert dialog.interval.text() == "never"
+    assert not controller.timer.isActive()
 
 
 def test_screenshot(qtbot, window, aloop, store, tmp_path):  # noqa: F811
