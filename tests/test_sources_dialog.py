@@ -15,6 +15,7 @@ import keyring.backends.fail
 import pytest
 from jaraco.classes import properties
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QLabel
 
 from inbox import secrets
 from inbox.ui import sources_dialog
@@ -299,3 +300,26 @@ def test_an_error_quoting_html_is_shown_as_text(qtbot, window, aloop, store, rep
     assert sources_dialog.plain_tooltip(evil) == (
         "<p style='white-space: pre-wrap'>&lt;img src=&#x27;file:///etc/hostname&#x27;&gt;"
         "&lt;b&gt;bold&lt;/b&gt;</p>")
+
+
+def test_in_the_demo_a_new_source_goes_to_the_users_own_inbox(qtbot, window, aloop, store,  # noqa: F811
+                                                               monkeypatch):
+    from inbox.paths import default_db_path
+    from inbox.services.workspace import choose_workspace
+    from inbox.store import Store
+
+    monkeypatch.setattr(window, "is_demo", True)
+    dialog = open_dialog(window)
+    assert dialog.for_demo and dialog.findChild(QLabel, "demoNote").isVisibleTo(dialog)
+    dialog.add_button.click()
+    dialog.form.kind.setCurrentIndex(dialog.form.kind.findData("appstore"))
+    dialog.form.name.setText("My real app")
+    dialog.form.setting_edits["app_id"].setText("1234567890")
+    dialog.save_button.click()
+    run_until(aloop, lambda: not dialog.busy, what="save")
+    assert dialog.verdict.text() == "Saved “My real app” in your own inbox. Restart Feedback Inbox to open it."
+    assert store.list_sources() == []  # the demo file is untouched
+    with Store(default_db_path()) as own:
+        assert [s.name for s in own.list_sources()] == ["My real app"]
+    workspace = choose_workspace()
+    assert (workspace.path, workspace.is_demo) == (default_db_path(), False)  # next start opens it

@@ -277,3 +277,12 @@ async def test_offline_detection_matches_the_http_clients_network_errors(replay)
     assert sync_controller.went_offline([summary(errors[0]), summary(errors[1])])
     assert not sync_controller.went_offline([summary(errors[0]), summary(None)])
     assert not sync_controller.went_offline([summary("cancelled")])
+
+
+def test_the_demo_workspace_never_syncs(qtbot, window, aloop, store, monkeypatch):  # noqa: F811
+    store.add_source("appstore", "Made up", settings={"app_id": "1", "base_url": "http://127.0.0.1:9"})
+    monkeypatch.setattr(window, "is_demo", True)
+    controller = install(window)
+    assert not controller.timer.isActive()
+    assert controller.sync_now() is None
+    assert window.statusBar().currentMessage().startswith("This is the demo workspace")

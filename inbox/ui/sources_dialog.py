@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 from inbox import secrets
 from inbox.domain import Source, Whose
 from inbox.domain.models import SOURCE_LABELS
+from inbox.paths import default_db_path
 from inbox.sources.base import Connector, Setting, SourceError
 from inbox.sources.registry import available_kinds, connector_class
 from inbox.store import NotFound, Store, StoreError
@@ -273,9 +274,10 @@ class SourcesDialog(QDialog):
 
     def __init__(self, store: Store, parent: QWidget | None = None, *,
                  run_task: RunTask | None = None, confirm: Confirm | None = None,
-                 http_factory: Callable[[], Any] | None = None) -> None:
+                 http_factory: Callable[[], Any] | None = None, for_demo: bool = False) -> None:
         super().__init__(parent)
         self.store = store
+        self.for_demo = for_demo  # editing the user's own inbox from the demo window
         self.run_task = run_task or _default_run_task(self)
         self._confirm = confirm
         self.http_factory = http_factory or default_http
@@ -354,6 +356,13 @@ class SourcesDialog(QDialog):
         body.addWidget(left_box)
         body.addLayout(right, 1)
         outer = QVBoxLayout(self)
+        if for_demo:
+            note = QLabel(DEMO_NOTE)
+            note.setWordWrap(True)
+            note.setObjectName("demoNote")
+            note.setStyleSheet("QLabel { background: #fff3cd; color: #664d03; padding: 6px 8px;"
+                               " border-radius: 3px; }")
+            outer.addWidget(note)
         outer.addLayout(body, 1)
         outer.addLayout(bottom)
 
@@ -476,7 +485,8 @@ class SourcesDialog(QDialog):
             return False
         added = self.form.source is None
         self.reload(select_id=saved.id)
-        self.show_verdict(f"Saved “{saved.name}”.", ok=True)
+        self.show_verdict(f"Saved “{saved.name}” in your own inbox. Restart Feedback Inbox to open it."
+                          if self.for_demo else f"Saved “{saved.name}”.", ok=True)
         self.sources_changed.emit()
         if added:
             self.source_added.emit(saved)
@@ -633,17 +643,29 @@ def default_http() -> Any:
     return HttpClient()
 
 
+DEMO_NOTE = ("You are looking at the demo café. Sources you add here go into your own inbox "
+             "(not the demo), which opens the next time you start Feedback Inbox.")
+
+
 def install(window: Any) -> None:
-    """File → Sources…: one dialog per window, non-modal."""
+    """File → Sources…: one dialog per window, non-modal.
+
+    In the demo workspace the dialog edits the user's own database instead, so that a
+    source added while exploring the demo is not lost inside the demo file."""
 
     def open_dialog() -> SourcesDialog:
         dialog: SourcesDialog | None = getattr(window, "sources_dialog", None)
         if dialog is None:
-            dialog = SourcesDialog(window.store, window, run_task=lambda coro: window.run_task(coro),
-                                   confirm=window.confirm)
-            dialog.sources_changed.connect(window.data_changed)
+            demo = bool(getattr(window, "is_demo", False))
+            store = Store(default_db_path()) if demo else window.store
+            dialog = SourcesDialog(store, window, run_task=lambda coro: window.run_task(coro),
+                                   confirm=window.confirm, for_demo=demo)
+            if demo:
+                dialog.destroyed.connect(store.close)
+            else:
+                dialog.sources_changed.connect(window.data_changed)
+                dialog.source_added.connect(lambda source: _sync_new(window, source))
             dialog.interval_changed.connect(lambda minutes: _set_interval(window, minutes))
-            dialog.source_added.connect(lambda source: _sync_new(window, source))
             window.sources_dialog = dialog
         else:
             dialog.reload(select_id=dialog.form.source.id if dialog.form.source else None)

@@ -136,6 +136,10 @@ class SyncController(QObject):
     def sync_now(self, *, background: bool = False,
                  sources: Sequence[Source] | None = None) -> asyncio.Task[Any] | None:
         """Start a sync (unless one is running); the sidebar shows it at once."""
+        if getattr(self.window, "is_demo", False):
+            self.window.status_message("This is the demo workspace: its sources are made up, so there "
+                                       "is nothing to sync. Add your own with File → Sources…", 10_000)
+            return None
         if self.running:
             if not background:
                 self.window.status_message("A sync is already running.")
