@@ -157,7 +157,7 @@ class MainWindow(QMainWindow):
         outer.addWidget(self.splitter, 1)
 
         self.sidebar = Sidebar()
-        self.sidebar.setMinimumWidth(180)
+        self.sidebar.setMinimumWidth(200)
         self.sidebar.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.sidebar.customContextMenuRequested.connect(self._sidebar_menu)
         self.splitter.addWidget(self.sidebar)
@@ -241,7 +241,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 1)
-        self.splitter.setSizes([240, 500, 540])
+        self.splitter.setSizes([250, 470, 560])
         self.setCentralWidget(central)
         self.statusBar().setSizeGripEnabled(True)
         self._style_from_palette()
@@ -378,7 +378,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, timeout_ms)
 
     def add_reading_pane_widget(self, widget: QWidget) -> None:
-        self.reading.extras.addWidget(widget)
+        self.reading.add_widget(widget)
 
     def add_sidebar_entry(self, section: str, key: str, label: str,
                           on_activate: Callable[[], object], *, count: int | None = None,
@@ -946,13 +946,15 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(QByteArray(geometry))
         else:
             self.resize(1280, 800)
-        splitter = self.settings.value("window/splitter")
-        if isinstance(splitter, QByteArray | bytes) and splitter:
-            self.splitter.restoreState(QByteArray(splitter))
+        for key, splitter in (("window/splitter", self.splitter), ("window/reading_splitter", self.reading.split)):
+            state = self.settings.value(key)
+            if isinstance(state, QByteArray | bytes) and state:
+                splitter.restoreState(QByteArray(state))
 
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("window/reading_splitter", self.reading.split.saveState())
         self.settings.sync()
 
     def closeEvent(self, event) -> None:
