@@ -259,9 +259,7 @@ class MainWindow(QMainWindow):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
-            self._style_from_palette()
-            if self.reading.item is not None and self.reading.thread is not None:
-                self._render_thread(self.reading.item, self.reading.thread)
+            self._style_from_palette()  # the reading pane redraws itself
         super().changeEvent(event)
 
     def _build_menus(self) -> None:
