@@ -297,6 +297,13 @@ class RulesDialog(QDialog):
         self.show_message("")
         self.refresh_preview()
 
+    def prefill(self, conditions: Conditions) -> None:
+        """Start an unsaved rule from these conditions (name and actions left to the user)."""
+        self.load(Rule("", conditions))
+        self.rule = None  # not saved yet: Save adds it
+        self.delete_button.setEnabled(False)
+        self.name.setFocus()
+
     def current_rule(self) -> Rule:
         """The rule as the form shows it (not saved)."""
         checked = [self.sources.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.sources.count())
@@ -447,4 +454,16 @@ def install(window: Any) -> None:
         dialog.activateWindow()
         return dialog
 
+    def rule_from_item() -> RulesDialog | None:
+        item = window.current_item()
+        if item is None:
+            window.status_message("Open an item first: the new rule starts from its source and author.")
+            return None
+        dialog = open_dialog()
+        dialog.new_rule()
+        dialog.prefill(Conditions(source_ids=[item.source_id], author=item.author_name
+                                  if item.author_name != "Anonymous" else ""))
+        return dialog
+
     window.register_command("rules.manage", "Rules…", open_dialog, menu="Tools")
+    window.register_command("rules.from_item", "New rule from this item…", rule_from_item, menu="Item")
