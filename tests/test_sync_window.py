@@ -63,6 +63,7 @@ def closed_port() -> int:
 
 def install(win) -> SyncController:
     controller = sync_controller.install(win)
+    controller.startup_timer.stop()  # tests start their syncs themselves
     controller.http_options = {"retries": 1, "backoff_base": 0.01, "backoff_max": 0.02,
                                "connect_timeout": 2, "read_timeout": 5}
     return controller
@@ -286,3 +287,25 @@ def test_the_demo_workspace_never_syncs(qtbot, window, aloop, store, monkeypatch
     assert not controller.timer.isActive()
     assert controller.sync_now() is None
     assert window.statusBar().currentMessage().startswith("This is the demo workspace")
+
+
+def test_startup_catches_up_on_sources_not_synced_for_an_interval(qtbot, window, aloop, store, replay,  # noqa: F811
+                                                                   hooks):
+    from datetime import timedelta
+
+    from inbox.domain import format_time, utcnow
+
+    AppStore(replay)
+    settings = {"app_id": "1611223344", "country": "gb", "base_url": replay.base_url}
+    stale = store.add_source("appstore", "Stale", settings=settings)
+    fresh = store.add_source("appstore", "Fresh", settings={**settings, "app_id": "99"})
+    store.update_source(stale.id, last_synced_at=format_time(utcnow() - timedelta(hours=2)))
+    store.update_source(fresh.id, last_synced_at=format_time(utcnow() - timedelta(minutes=5)))
+    controller = sync_controller.install(window)
+    assert controller.startup_timer.isActive()  # 30 min interval by default
+    controller.startup_timer.setInterval(10)
+    controller.startup_timer.start()
+    run_until(aloop, lambda: controller.task is not None, what="startup sync")
+    wait_sync(aloop, controller)
+    assert [s.source_name for s in controller.task.result()] == ["Stale"]
+    assert controller.last_notice == "2 new items from Stale"  # not its first sync: announced

@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from inbox.ui.main_window import MainWindow
 
 OFFLINE_TEXT = "Offline — showing what was synced"
+STARTUP_DELAY_MS = 5000
 CANCELLED = "cancelled"  # the engine's error text for a source stopped by the user
 
 
@@ -119,6 +121,14 @@ class SyncController(QObject):
         self.timer.timeout.connect(lambda: self.sync_now(background=True))
         self.tray: QSystemTrayIcon | None = None
         self.set_interval(sync_interval(window.store))
+        # Soon after start, catch up on sources not synced for a whole interval: the app
+        # is often opened after days away.
+        self.startup_timer = QTimer(self)
+        self.startup_timer.setSingleShot(True)
+        self.startup_timer.setInterval(STARTUP_DELAY_MS)
+        self.startup_timer.timeout.connect(self.sync_if_due)
+        if self.timer.isActive():
+            self.startup_timer.start()
 
     # -- triggers -------------------------------------------------------------------------
 
@@ -128,6 +138,16 @@ class SyncController(QObject):
         self.timer.stop()
         if minutes > 0 and not getattr(self.window, "is_demo", False):
             self.timer.start(minutes * 60_000)
+
+    def sync_if_due(self) -> asyncio.Task[Any] | None:
+        """A background sync of the sources whose last sync is older than the interval."""
+        minutes = sync_interval(self.window.store)
+        if minutes <= 0:
+            return None
+        cutoff = utcnow() - timedelta(minutes=minutes)
+        due = [s for s in self.window.store.list_sources() if s.enabled
+               and (not s.last_synced_at or (parse_time(s.last_synced_at) or cutoff) <= cutoff)]
+        return self.sync_now(background=True, sources=due) if due else None
 
     @property
     def running(self) -> bool:
