@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -30,6 +30,7 @@ log = logging.getLogger("inbox.sync")
 QUEUED, SYNCING, DONE, ERROR, CANCELLED = "queued", "syncing", "done", "error", "cancelled"
 FLUSH_ITEMS = 100     # write when this many items wait ... (small: each write blocks the loop)
 FLUSH_SECONDS = 0.5   # ... or the oldest waiting page is this old
+WRITE_CHUNK = 50      # items per write transaction (bounds each write's time on the loop)
 
 
 @dataclass
@@ -214,7 +215,7 @@ class SourceRun:
                     self._buffered_since = now
                 if waiting >= FLUSH_ITEMS or now - self._buffered_since >= FLUSH_SECONDS:
                     await asyncio.sleep(0)  # parsing and writing in separate loop steps
-                    self._flush()
+                    await self._flush_async()
                     await asyncio.sleep(0)
                 else:
                     self.emit(replace(self.progress))
@@ -222,30 +223,54 @@ class SourceRun:
             self._flush()  # whole pages already received are kept, whatever ended the run
             await pages.aclose()
 
-    def _flush(self) -> None:
-        """Write the buffered pages and the last page's cursor in one transaction.
+    async def _flush_async(self) -> None:
+        """Write the buffered pages, yielding to the event loop between chunks."""
+        chunks = self._write_chunks()
+        try:
+            for _ in chunks:
+                await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            for _ in chunks:  # keep the whole pages already received
+                pass
+            raise
 
-        Pages arrive faster than small transactions commit; grouping a few (up to
-        FLUSH_ITEMS items or FLUSH_SECONDS) keeps ingest fast while each write stays short
-        enough not to stall the event loop. The cursor saved is the last page's, so the
-        transaction still means "everything up to here is stored"."""
+    def _flush(self) -> None:
+        """Write the buffered pages at once (when the run is ending)."""
+        for _ in self._write_chunks():
+            pass
+
+    def _write_chunks(self) -> Iterator[None]:
+        """Write the buffered pages in transactions of at most WRITE_CHUNK items; only the
+        last carries the newest cursor (and the deletions).
+
+        Why chunks: each write runs on the event loop together with the ingest hooks
+        (sentiment scoring costs about a millisecond an item), so its size bounds how long
+        the window can freeze. Why this is still safe: the cursor advances only with the
+        last chunk, so a sync killed in between re-reads those pages, and the upsert makes
+        the items written already harmless."""
         if not self._buffer:
             return
         pages, self._buffer = self._buffer, []
         items = [item for page in pages for item in page.items]
         deleted = [ext for page in pages for ext in page.deleted]
-        with self.store.transaction():
-            result = self.store.save_page(self.source.id, items, pages[-1].cursor)
-            if deleted:
-                self.store.mark_deleted(self.source.id, deleted)
-        s = self.summary
-        s.new += result.new
-        s.updated += result.updated
-        s.skipped += sum(p.skipped for p in pages) + result.skipped
-        s.new_item_ids += result.new_ids
-        p = self.progress
-        p.new, p.updated = s.new, s.updated
-        self.emit(replace(p))
+        s, p = self.summary, self.progress
+        s.skipped += sum(page.skipped for page in pages)
+        starts = list(range(0, len(items), WRITE_CHUNK)) or [0]
+        for n, start in enumerate(starts):
+            last = n == len(starts) - 1
+            with self.store.transaction():
+                result = self.store.save_page(self.source.id, items[start:start + WRITE_CHUNK],
+                                              pages[-1].cursor if last else None)
+                if last and deleted:
+                    self.store.mark_deleted(self.source.id, deleted)
+            s.new += result.new
+            s.updated += result.updated
+            s.skipped += result.skipped
+            s.new_item_ids += result.new_ids
+            p.new, p.updated = s.new, s.updated
+            self.emit(replace(p))
+            if not last:
+                yield
 
     def _finish(self, state: str, error: str | None) -> None:
         s = self.summary
