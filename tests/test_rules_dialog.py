@@ -130,3 +130,12 @@ def test_new_rule_from_the_open_item(qtbot, window, aloop, store, cafe):  # noqa
                if dialog.sources.item(i).checkState() == Qt.CheckState.Checked]
     assert checked == ["Café feed"]
     run_until(aloop, lambda: dialog.preview_label.text() == "1 existing item matches", what="preview")
+
+
+def test_reopening_lists_sources_added_meanwhile(qtbot, window, aloop, store, cafe):  # noqa: F811
+    dialog = open_dialog(window)
+    dialog.close()
+    store.add_source("appstore", "New app")
+    again = window.run_command("rules.manage")
+    assert again is dialog
+    assert "New app" in [dialog.sources.item(i).text() for i in range(dialog.sources.count())]

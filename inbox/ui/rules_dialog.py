@@ -447,7 +447,8 @@ def install(window: Any) -> None:
                                  confirm=window.confirm)
             dialog.items_changed.connect(window.data_changed)
             window.rules_dialog = dialog
-        else:
+        else:  # sources and tags may have changed since it was last open
+            dialog._fill_sources_and_tags()
             dialog.reload(select_id=dialog.rule.id if dialog.rule else None)
         dialog.show()
         dialog.raise_()
