@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QStyle, QSystemTrayIcon
 
@@ -129,6 +129,9 @@ class SyncController(QObject):
         self.startup_timer.timeout.connect(self.sync_if_due)
         if self.timer.isActive():
             self.startup_timer.start()
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.stop)
 
     # -- triggers -------------------------------------------------------------------------
 
@@ -176,6 +179,12 @@ class SyncController(QObject):
         self.cancel_event = asyncio.Event()
         self.task = self.window.run_task(self.run(chosen, background=background), name="sync")
         return self.task
+
+    def stop(self) -> None:
+        """No more automatic syncs, and stop the running one (the window is closing)."""
+        self.timer.stop()
+        self.startup_timer.stop()
+        self.cancel()
 
     def cancel(self) -> None:
         if self.cancel_event is not None and self.running:
