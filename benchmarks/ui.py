@@ -128,11 +128,13 @@ from PySide6.QtWidgets import QApplication
 sys.path.insert(0, sys.argv[2])
 from inbox.store import Store
 from inbox.ui.main_window import MainWindow
+from inbox.ui.application import EXTENSIONS, install_extensions
 
 app = QApplication([])
 store = Store(sys.argv[1])
 settings = QSettings(sys.argv[3], QSettings.Format.IniFormat)
 window = MainWindow(store, settings=settings)
+install_extensions(window, [n for n in EXTENSIONS if n != "inbox.ui.first_run"])  # the whole app's RSS
 window.resize(1280, 800)
 window.show()
 model = window.model

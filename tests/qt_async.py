@@ -59,8 +59,14 @@ def window(qtbot, aloop, store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     win.resize(1100, 700)
     win.show()
     yield win
+    controller = getattr(win, "sync_controller", None)
+    if controller is not None:
+        controller.stop()
     win.tasks.cancel_all()
     run_until(aloop, lambda: not [t for t in win.tasks.tasks if not t.done()], 5, "tasks to end")
     win.shutdown()
     win.close()
     win.deleteLater()
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # gone before the next test

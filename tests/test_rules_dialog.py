@@ -7,6 +7,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from PySide6.QtCore import Qt
 
 from inbox.domain import Author, InboxFilter, Item
 from inbox.services import rules
@@ -114,3 +115,27 @@ def test_delete_rule(qtbot, window, aloop, store, cafe):  # noqa: F811
     dialog.delete_button.click()  # the window's confirm answers yes in tests
     assert rules.list_rules(store) == []
     assert dialog.name.text() == ""
+
+
+def test_new_rule_from_the_open_item(qtbot, window, aloop, store, cafe):  # noqa: F811
+    own, _rival = cafe
+    rules_dialog.install(window)
+    item = store.list_items(InboxFilter(source_ids=[own.id], query="tea"))[0][0]
+    window.open_item(item.id)
+    run_until(aloop, lambda: window.current_item() is not None and window.current_item().id == item.id,
+              what="item open")
+    dialog = window.run_command("rules.from_item")
+    assert dialog.rule is None and dialog.author.text() == "Author 3"
+    checked = [dialog.sources.item(i).text() for i in range(dialog.sources.count())
+               if dialog.sources.item(i).checkState() == Qt.CheckState.Checked]
+    assert checked == ["Café feed"]
+    run_until(aloop, lambda: dialog.preview_label.text() == "1 existing item matches", what="preview")
+
+
+def test_reopening_lists_sources_added_meanwhile(qtbot, window, aloop, store, cafe):  # noqa: F811
+    dialog = open_dialog(window)
+    dialog.close()
+    store.add_source("appstore", "New app")
+    again = window.run_command("rules.manage")
+    assert again is dialog
+    assert "New app" in [dialog.sources.item(i).text() for i in range(dialog.sources.count())]

@@ -15,6 +15,7 @@ import keyring.backends.fail
 import pytest
 from jaraco.classes import properties
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QLabel
 
 from inbox import secrets
 from inbox.ui import sources_dialog
@@ -95,7 +96,8 @@ def test_form_is_generated_from_the_connector(qtbot, window, aloop):  # noqa: F8
     assert "app_id" in dialog.form.setting_edits and dialog.form.secret_edits == {}
 
 
-def test_add_source_keeps_the_secret_in_the_keyring_only(qtbot, window, aloop, store, real_keyring):  # noqa: F811
+def test_add_source_keeps_the_secret_in_the_keyring_only(qtbot, window, aloop, store, real_keyring,  # noqa: F811
+                                                          replay):
     name = f"Harbour Yelp {uuid.uuid4().hex[:6]}"
     real_keyring.append(name)
     key = f"yelp-key-{uuid.uuid4().hex}"
@@ -121,6 +123,16 @@ def test_add_source_keeps_the_secret_in_the_keyring_only(qtbot, window, aloop, s
     run_until(aloop, lambda: dialog.verdict.text() == f"Saved “{new_name}”.", what="rename")
     assert secrets.get_secrets(new_name) == {"api_key": key}
     assert secrets.get_secrets(name) == {}
+
+    # Test connection on the saved source, password field left empty: the saved key is used
+    replay.add("GET", r"/v3/businesses/[^/]+/reviews",
+               lambda req: Reply(json=YELP_REVIEWS) if req.headers.get("authorization") == f"Bearer {key}"
+               else Reply(401, json={"error": {"code": "TOKEN_INVALID"}}))
+    dialog.form.setting_edits["base_url"].setText(replay.base_url + "/v3")
+    assert dialog.form.secret_edits["api_key"].text() == ""
+    dialog.test_button.click()
+    run_until(aloop, lambda: not dialog.busy, what="test with the saved key")
+    assert dialog.verdict.text().startswith("OK: 2 review excerpts")
 
     # remove: confirmation (answered yes), then the keyring entry goes too
     dialog.remove_selected()
@@ -190,10 +202,15 @@ def test_sources_without_secrets_need_no_keyring(qtbot, window, aloop, store, no
     run_until(aloop, lambda: dialog.verdict.text().startswith("Saved"), what="save")
     saved = store.get_source("Our app")
     assert saved.settings["app_id"] == "1234567890" and saved.enabled is False
+    store.update_source(saved.id, settings={**saved.settings, "extra": "kept"})  # e.g. set by the CLI
+    dialog.reload(select_id=saved.id)
     dialog.form.enabled.setChecked(True)
+    dialog.form.setting_edits["country"].setText("gb")
     dialog.save_button.click()
     run_until(aloop, lambda: not dialog.busy, what="save")
-    assert store.get_source("Our app").enabled is True
+    again = store.get_source("Our app")
+    assert again.enabled is True
+    assert again.settings == {"app_id": "1234567890", "country": "gb", "extra": "kept"}
 
 
 def test_missing_required_setting_and_duplicate_name(qtbot, window, aloop, store):  # noqa: F811
@@ -235,12 +252,18 @@ def test_test_connection_success_and_rejected_key(qtbot, window, aloop, store, r
 
 
 def test_interval_setting_reaches_the_store(qtbot, window, aloop, store):  # noqa: F811
+    from inbox.ui import sync_controller
+
+    controller = sync_controller.install(window)
+    assert controller.timer.interval() == 30 * 60_000
     dialog = open_dialog(window)
     assert dialog.interval.value() == 30
     dialog.interval.setValue(15)
     assert sources_dialog.sync_interval(store) == 15
+    assert controller.timer.isActive() and controller.timer.interval() == 15 * 60_000
     dialog.interval.setValue(0)
     assert dialog.interval.text() == "never"
+    assert not controller.timer.isActive()
 
 
 def test_screenshot(qtbot, window, aloop, store, tmp_path):  # noqa: F811
@@ -262,3 +285,41 @@ def test_screenshot(qtbot, window, aloop, store, tmp_path):  # noqa: F811
         out.parent.mkdir(exist_ok=True)
         assert dialog.grab().save(str(out))
     assert dialog.grab().save(str(tmp_path / "sources.png"))
+
+
+def test_an_error_quoting_html_is_shown_as_text(qtbot, window, aloop, store, replay):  # noqa: F811
+    evil = "<img src='file:///etc/hostname'><b>bold</b>"
+    replay.add("GET", r"/v3/businesses/[^/]+/reviews",
+               Reply(400, json={"error": {"code": "VALIDATION_ERROR", "description": evil}}))
+    dialog = open_dialog(window)
+    fill_yelp(qtbot, dialog, "Yelp html", api_key="k", base_url=replay.base_url + "/v3")
+    dialog.test_button.click()
+    run_until(aloop, lambda: not dialog.busy, what="test connection")
+    assert evil in dialog.verdict.text()
+    assert dialog.verdict.textFormat() == Qt.TextFormat.PlainText
+    assert sources_dialog.plain_tooltip(evil) == (
+        "<p style='white-space: pre-wrap'>&lt;img src=&#x27;file:///etc/hostname&#x27;&gt;"
+        "&lt;b&gt;bold&lt;/b&gt;</p>")
+
+
+def test_in_the_demo_a_new_source_goes_to_the_users_own_inbox(qtbot, window, aloop, store,  # noqa: F811
+                                                               monkeypatch):
+    from inbox.paths import default_db_path
+    from inbox.services.workspace import choose_workspace
+    from inbox.store import Store
+
+    monkeypatch.setattr(window, "is_demo", True)
+    dialog = open_dialog(window)
+    assert dialog.for_demo and dialog.findChild(QLabel, "demoNote").isVisibleTo(dialog)
+    dialog.add_button.click()
+    dialog.form.kind.setCurrentIndex(dialog.form.kind.findData("appstore"))
+    dialog.form.name.setText("My real app")
+    dialog.form.setting_edits["app_id"].setText("1234567890")
+    dialog.save_button.click()
+    run_until(aloop, lambda: not dialog.busy, what="save")
+    assert dialog.verdict.text() == "Saved “My real app” in your own inbox. Restart Feedback Inbox to open it."
+    assert store.list_sources() == []  # the demo file is untouched
+    with Store(default_db_path()) as own:
+        assert [s.name for s in own.list_sources()] == ["My real app"]
+    workspace = choose_workspace()
+    assert (workspace.path, workspace.is_demo) == (default_db_path(), False)  # next start opens it

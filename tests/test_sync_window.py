@@ -63,6 +63,7 @@ def closed_port() -> int:
 
 def install(win) -> SyncController:
     controller = sync_controller.install(win)
+    controller.startup_timer.stop()  # tests start their syncs themselves
     controller.http_options = {"retries": 1, "backoff_base": 0.01, "backoff_max": 0.02,
                                "connect_timeout": 2, "read_timeout": 5}
     return controller
@@ -181,7 +182,10 @@ def test_background_sync_notifies_once_grouped_but_not_for_a_first_sync(qtbot, w
     controller.sync_now(background=True)
     wait_sync(aloop, controller)
     assert controller.last_notice == "2 new items from Order-ahead app"
-    assert window.statusBar().currentMessage() == "2 new items from Order-ahead app"  # no tray offscreen
+    assert window.statusBar().currentMessage().startswith("2 new items from Order-ahead app")  # no tray offscreen
+    window.run_command("sync.show_new")
+    run_until(aloop, lambda: {r.title for r in window.model.rows} == {"Great", "Crashes"}, what="new items")
+    assert window.list_title.text() == "New items"
 
 
 def test_notice_groups_sources_and_skips_muted(store):
@@ -200,8 +204,10 @@ def test_notice_groups_sources_and_skips_muted(store):
             self.source_id, self.new_item_ids = sid, ids
 
     summaries = [S(a.id, ra.new_ids), S(b.id, rb.new_ids), S(c.id, rc.new_ids)]
-    assert sync_controller.new_items_notice(store, summaries, skip_sources={c.id}) == "4 new items from 2 sources"
-    assert sync_controller.new_items_notice(store, summaries[1:], skip_sources={c.id}) == "1 new item from B"
+    notice = sync_controller.new_items_notice(store, summaries, skip_sources={c.id})
+    assert notice.text == "4 new items from 2 sources"
+    assert sorted(notice.item_ids) == sorted(ra.new_ids + rb.new_ids[:1])
+    assert sync_controller.new_items_notice(store, summaries[1:], skip_sources={c.id}).text == "1 new item from B"
     assert sync_controller.new_items_notice(store, summaries[2:], skip_sources={c.id}) is None
 
 
@@ -231,3 +237,75 @@ def test_a_new_source_is_synced_when_added(qtbot, window, aloop, store, replay, 
     wait_sync(aloop, controller)
     assert store.count_items() == 2
     assert controller.last_notice is None  # a first sync is not announced
+
+
+def test_stop_sync_keeps_what_was_saved_and_is_not_an_error(qtbot, window, aloop, store, replay, hooks):  # noqa: F811
+    replay.add("GET", FEED, Reply(json={"feed": {}}, delay=3))
+    source = store.add_source("appstore", "Slow app",
+                              settings={"app_id": "1", "country": "gb", "base_url": replay.base_url})
+    window.data_changed()
+    run_until(aloop, lambda: f"source:{source.id}" in window.sidebar.entries, what="sidebar entry")
+    controller = install(window)
+    controller.sync_now()
+    run_until(aloop, lambda: replay.count("GET", FEED) == 1, what="the request to start")
+    window.run_command("sync.stop")
+    wait_sync(aloop, controller)
+    assert window.statusBar().currentMessage() == "Sync stopped: 0 new items kept."
+    assert window.sidebar.entries[f"source:{source.id}"].state == ""
+    assert not controller.offline
+    assert store.get_source(source.id).last_error is None
+
+
+async def test_offline_detection_matches_the_http_clients_network_errors(replay):
+    """The engine's summary carries the error text only; pin the texts it is read from."""
+    from inbox.sources.base import NetworkError
+    from inbox.sync.engine import RunSummary
+    from inbox.sync.http import HttpClient
+
+    replay.add("GET", r"/slow", Reply(json={}, delay=1.5))
+    errors = []
+    async with HttpClient(retries=0, read_timeout=0.3, connect_timeout=1) as http:
+        for url in (f"http://127.0.0.1:{closed_port()}/x", replay.base_url + "/slow"):
+            with pytest.raises(NetworkError) as exc:
+                await http.request("GET", url)
+            errors.append(str(exc.value))
+
+    def summary(error):
+        return RunSummary(1, "s", "rss", "", "", 0, 0, 0, 0, error)
+
+    assert all(sync_controller.is_network_failure(summary(e)) for e in errors), errors
+    assert not sync_controller.is_network_failure(summary("credentials rejected: HTTP 401"))
+    assert sync_controller.went_offline([summary(errors[0]), summary(errors[1])])
+    assert not sync_controller.went_offline([summary(errors[0]), summary(None)])
+    assert not sync_controller.went_offline([summary("cancelled")])
+
+
+def test_the_demo_workspace_never_syncs(qtbot, window, aloop, store, monkeypatch):  # noqa: F811
+    store.add_source("appstore", "Made up", settings={"app_id": "1", "base_url": "http://127.0.0.1:9"})
+    monkeypatch.setattr(window, "is_demo", True)
+    controller = install(window)
+    assert not controller.timer.isActive()
+    assert controller.sync_now() is None
+    assert window.statusBar().currentMessage().startswith("This is the demo workspace")
+
+
+def test_startup_catches_up_on_sources_not_synced_for_an_interval(qtbot, window, aloop, store, replay,  # noqa: F811
+                                                                   hooks):
+    from datetime import timedelta
+
+    from inbox.domain import format_time, utcnow
+
+    AppStore(replay)
+    settings = {"app_id": "1611223344", "country": "gb", "base_url": replay.base_url}
+    stale = store.add_source("appstore", "Stale", settings=settings)
+    fresh = store.add_source("appstore", "Fresh", settings={**settings, "app_id": "99"})
+    store.update_source(stale.id, last_synced_at=format_time(utcnow() - timedelta(hours=2)))
+    store.update_source(fresh.id, last_synced_at=format_time(utcnow() - timedelta(minutes=5)))
+    controller = sync_controller.install(window)
+    assert controller.startup_timer.isActive()  # 30 min interval by default
+    controller.startup_timer.setInterval(10)
+    controller.startup_timer.start()
+    run_until(aloop, lambda: controller.task is not None, what="startup sync")
+    wait_sync(aloop, controller)
+    assert [s.source_name for s in controller.task.result()] == ["Stale"]
+    assert controller.last_notice == "2 new items from Stale"  # not its first sync: announced

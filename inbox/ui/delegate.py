@@ -191,8 +191,10 @@ class ItemDelegate(QStyledItemDelegate):
         painter.restore()
 
     def _age(self, item: ItemRow) -> str:
-        then = from_db(item.created_at)
-        if then is None:
-            return ""
+        """The item's age; for a snoozed item, when it comes back."""
         now: datetime | None = self.now() if self.now else None
-        return humanize_age(then, now)
+        until = from_db(item.snoozed_until)
+        if until is not None and until > (now or until):
+            return "⏰ " + until.astimezone().strftime("%a %d %b %H:%M")
+        then = from_db(item.created_at)
+        return humanize_age(then, now) if then is not None else ""

@@ -17,6 +17,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from inbox.domain import InboxFilter, ItemRow, PageCursor
 from inbox.store import Store
 
+RELOAD_KEEP = 1000
 PAGE_SIZE = 100  # ~12 rows fill a screen; 100 keep each page load well under 30 ms at 1M items
 ItemRole = Qt.ItemDataRole.UserRole + 1
 IdRole = Qt.ItemDataRole.UserRole + 2
@@ -109,7 +110,9 @@ class ItemListModel(QAbstractListModel):
         self._load(None, max(self.page_size, keep), replace=True)
 
     def reload(self) -> None:
-        self.set_filter(self.flt, keep=len(self.rows))
+        """Re-read the list after a write, keeping up to RELOAD_KEEP rows already scrolled
+        through (not all 100,000: a reload should cost what a few pages cost)."""
+        self.set_filter(self.flt, keep=min(len(self.rows), RELOAD_KEEP))
 
     def _load(self, after: PageCursor | None, limit: int, replace: bool) -> None:
         generation = self.generation

@@ -107,6 +107,8 @@ class MainWindow(QMainWindow):
         self._quiet = False
         self._count_after_load = False
         self._counts_after_load = False
+        self._count_gen = 0
+        self._counts_gen = 0
         self._restore: tuple[int | None, list[int], int] | None = None
         self._saved_views: dict[int, Any] = {}
         self._sources_known: list = []
@@ -187,8 +189,8 @@ class MainWindow(QMainWindow):
 
         if background_pages:
             def loader(flt, after, limit, now, on_page, on_error):
-                self.run_in_worker(lambda s: s.list_items(flt, after=after, limit=limit, now=now),
-                                   on_page, on_error)
+                self.workers.submit(lambda s: s.list_items(flt, after=after, limit=limit, now=now),
+                                    on_page, on_error, lane="pages")
         else:
             loader = sync_loader(self.store)
         self.model = ItemListModel(loader, self._now_text, self)
@@ -259,9 +261,7 @@ class MainWindow(QMainWindow):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
-            self._style_from_palette()
-            if self.reading.item is not None and self.reading.thread is not None:
-                self._render_thread(self.reading.item, self.reading.thread)
+            self._style_from_palette()  # the reading pane redraws itself
         super().changeEvent(event)
 
     def _build_menus(self) -> None:
@@ -452,13 +452,20 @@ class MainWindow(QMainWindow):
 
     def _count_current(self) -> None:
         flt, now = self.flt, self._now_text()
+        self._count_gen += 1
+        gen = self._count_gen
 
-        def done(n: int) -> None:
-            if flt is self.flt:
+        def count(s: Store) -> int | None:
+            # fast triage or clicking through views queues counts (seconds each at a
+            # million items): only the latest one runs
+            return s.count_items(flt, now) if gen == self._count_gen else None
+
+        def done(n: int | None) -> None:
+            if n is not None and flt is self.flt:
                 self.total_count = n
                 self.list_count.setText(f"{n:,} item{'s' if n != 1 else ''}")
                 self._update_empty()
-        self.run_in_worker(lambda s: s.count_items(flt, now), done, lambda exc: None)
+        self.run_in_worker(count, done, lambda exc: None)
 
     def _after_reset(self) -> None:
         if self._count_after_load:
@@ -853,14 +860,20 @@ class MainWindow(QMainWindow):
 
     def refresh_counts(self) -> None:
         now = self._now_text()
+        self._counts_gen += 1
+        gen = self._counts_gen
 
         def query(s: Store):
+            if gen != self._counts_gen:
+                return None  # a newer request is queued behind this one
             return s.counts(now), s.list_sources(), s.list_tags()
 
         self.run_in_worker(query, self._apply_counts,
                            lambda exc: log.warning("counts failed: %s", exc))
 
     def _apply_counts(self, result) -> None:
+        if result is None:
+            return
         counts, sources, tags = result
         for view, n in counts["views"].items():
             self.update_sidebar_entry(f"view:{view}", count=n)

@@ -165,6 +165,8 @@ class ReadingPane(QWidget):
         layout.addWidget(self.split, 1)
         self.item: ItemRow | None = None
         self.thread: Thread | None = None
+        self.other_counts: dict[int, int] = {}
+        self.empty_text = ""
         self.show_empty()
 
     def add_widget(self, widget: QWidget) -> None:
@@ -172,6 +174,7 @@ class ReadingPane(QWidget):
         self.extras_box.show()
 
     def show_empty(self, text: str = "Select an item to read it.") -> None:
+        self.empty_text = text
         self.item = None
         self.thread = None
         self.header.setText("")
@@ -179,9 +182,21 @@ class ReadingPane(QWidget):
         muted = muted_colour(self.palette())
         self.browser.setHtml(f'<p align="center" style="color:{muted}"><br><br>{escape(text)}</p>')
 
+    def changeEvent(self, event) -> None:
+        from PySide6.QtCore import QEvent
+
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            # light/dark switch: the HTML carries colours from the palette, so redraw it
+            if self.item is not None and self.thread is not None:
+                self.show_thread(self.item, self.thread, self.other_counts)
+            else:
+                self.show_empty(self.empty_text)
+
     def show_thread(self, item: ItemRow, thread: Thread, other_counts: dict[int, int]) -> None:
         self.item = item
         self.thread = thread
+        self.other_counts = other_counts
         root = thread.items[0] if thread.items else item
         kind = "Review" if root.kind == "review" else root.kind.capitalize()
         self.header.setText(f"{kind} by {root.author_name}")

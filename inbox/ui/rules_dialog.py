@@ -141,6 +141,7 @@ class RulesDialog(QDialog):
 
         self.preview_label = QLabel("…")
         self.preview_label.setObjectName("previewCount")
+        self.preview_label.setTextFormat(Qt.TextFormat.PlainText)
         self.preview_table = QTableWidget(0, 4)
         self.preview_table.setHorizontalHeaderLabels(["Date", "Source", "Rating", "Text"])
         self.preview_table.verticalHeader().hide()
@@ -155,6 +156,7 @@ class RulesDialog(QDialog):
 
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.save_button = QPushButton("Save rule")
         self.save_button.setDefault(True)
         self.apply_button = QPushButton("Apply to existing items…")
@@ -294,6 +296,13 @@ class RulesDialog(QDialog):
         self.delete_button.setEnabled(rule is not None)
         self.show_message("")
         self.refresh_preview()
+
+    def prefill(self, conditions: Conditions) -> None:
+        """Start an unsaved rule from these conditions (name and actions left to the user)."""
+        self.load(Rule("", conditions))
+        self.rule = None  # not saved yet: Save adds it
+        self.delete_button.setEnabled(False)
+        self.name.setFocus()
 
     def current_rule(self) -> Rule:
         """The rule as the form shows it (not saved)."""
@@ -438,11 +447,24 @@ def install(window: Any) -> None:
                                  confirm=window.confirm)
             dialog.items_changed.connect(window.data_changed)
             window.rules_dialog = dialog
-        else:
+        else:  # sources and tags may have changed since it was last open
+            dialog._fill_sources_and_tags()
             dialog.reload(select_id=dialog.rule.id if dialog.rule else None)
         dialog.show()
         dialog.raise_()
         dialog.activateWindow()
         return dialog
 
+    def rule_from_item() -> RulesDialog | None:
+        item = window.current_item()
+        if item is None:
+            window.status_message("Open an item first: the new rule starts from its source and author.")
+            return None
+        dialog = open_dialog()
+        dialog.new_rule()
+        dialog.prefill(Conditions(source_ids=[item.source_id], author=item.author_name
+                                  if item.author_name != "Anonymous" else ""))
+        return dialog
+
     window.register_command("rules.manage", "Rules…", open_dialog, menu="Tools")
+    window.register_command("rules.from_item", "New rule from this item…", rule_from_item, menu="Item")

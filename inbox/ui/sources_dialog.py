@@ -11,6 +11,7 @@ coroutine on the qasync loop; nothing here blocks the window.
 from __future__ import annotations
 
 import asyncio
+import html
 import textwrap
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -41,6 +43,7 @@ from PySide6.QtWidgets import (
 from inbox import secrets
 from inbox.domain import Source, Whose
 from inbox.domain.models import SOURCE_LABELS
+from inbox.paths import default_db_path
 from inbox.sources.base import Connector, Setting, SourceError
 from inbox.sources.registry import available_kinds, connector_class
 from inbox.store import NotFound, Store, StoreError
@@ -61,6 +64,12 @@ def sync_interval(store: Store) -> int:
         return max(0, int(store.get_setting(INTERVAL_KEY) or DEFAULT_INTERVAL_MIN))
     except ValueError:
         return DEFAULT_INTERVAL_MIN
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip showing `text` as it is: Qt renders tooltips that look like HTML as rich
+    text, and error messages can quote what a server sent."""
+    return "<p style='white-space: pre-wrap'>" + html.escape(text) + "</p>"
 
 
 def kind_label(kind: str) -> str:
@@ -146,7 +155,11 @@ class SourceForm(QWidget):
         self.required: set[str] = set()
         self.source: Source | None = None
         self.kind.currentIndexChanged.connect(lambda _i: self._build_fields())
+        self.kind.currentIndexChanged.connect(lambda _i: self._name_hint())
         self._build_fields()
+
+    def _name_hint(self) -> None:
+        self.name.setPlaceholderText(f"e.g. Harbour Street Café on {self.kind.currentText()}")
 
     @property
     def connector(self) -> type[Connector] | None:
@@ -166,7 +179,7 @@ class SourceForm(QWidget):
         if cls is None:
             return
         settings = list(cls.settings)
-        if not any(s.name == "base_url" for s in settings):
+        if cls.default_base_url and not any(s.name == "base_url" for s in settings):
             settings.append(_BASE_URL)
         for s in settings:
             edit = QLineEdit()
@@ -222,6 +235,7 @@ class SourceForm(QWidget):
         self.kind.blockSignals(False)
         self.kind.setEnabled(source is None)
         self._build_fields()
+        self._name_hint()
         self.name.setText(source.name if source else "")
         (self.competitor if source and source.whose == Whose.COMPETITOR else self.own).setChecked(True)
         self.enabled.setChecked(source.enabled if source else True)
@@ -260,9 +274,10 @@ class SourcesDialog(QDialog):
 
     def __init__(self, store: Store, parent: QWidget | None = None, *,
                  run_task: RunTask | None = None, confirm: Confirm | None = None,
-                 http_factory: Callable[[], Any] | None = None) -> None:
+                 http_factory: Callable[[], Any] | None = None, for_demo: bool = False) -> None:
         super().__init__(parent)
         self.store = store
+        self.for_demo = for_demo  # editing the user's own inbox from the demo window
         self.run_task = run_task or _default_run_task(self)
         self._confirm = confirm
         self.http_factory = http_factory or default_http
@@ -274,8 +289,15 @@ class SourcesDialog(QDialog):
         self.list.setSpacing(2)
         self.add_button = QPushButton("Add source")
         self.remove_button = QPushButton("Remove…")
+        self.empty_hint = QLabel("No sources yet.\n\nChoose a kind on the right, fill in its "
+                                 "fields and Save. Your own business and competitors can both "
+                                 "be followed.")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.empty_hint.setStyleSheet("color: palette(placeholder-text); padding: 8px;")
         left = QVBoxLayout()
         left.addWidget(self.list, 1)
+        left.addWidget(self.empty_hint, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
@@ -287,6 +309,7 @@ class SourcesDialog(QDialog):
         self.save_button.setDefault(True)
         self.verdict = QLabel()
         self.verdict.setWordWrap(True)
+        self.verdict.setTextFormat(Qt.TextFormat.PlainText)  # errors may quote a server's text
         self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.verdict.setObjectName("verdict")
         actions = QHBoxLayout()
@@ -295,10 +318,20 @@ class SourcesDialog(QDialog):
         actions.addWidget(self.save_button)
         right = QVBoxLayout()
         self.heading = QLabel()
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.heading.setStyleSheet("font-weight: bold; font-size: large;")
         right.addWidget(self.heading)
-        right.addWidget(self.form)
-        right.addStretch(1)
+        scroll = QScrollArea()  # Reddit and Google ask for many fields
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        holder = QWidget()
+        holder_layout = QVBoxLayout(holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        holder_layout.addWidget(self.form)
+        holder_layout.addStretch(1)
+        scroll.setWidget(holder)
+        right.addWidget(scroll, 1)
         right.addWidget(self.verdict)
         right.addLayout(actions)
 
@@ -315,10 +348,21 @@ class SourcesDialog(QDialog):
         bottom.addStretch(1)
         bottom.addWidget(close)
 
+        left_box = QWidget()
+        left_box.setLayout(left)
+        left.setContentsMargins(0, 0, 0, 0)
+        left_box.setFixedWidth(250)
         body = QHBoxLayout()
-        body.addLayout(left)
+        body.addWidget(left_box)
         body.addLayout(right, 1)
         outer = QVBoxLayout(self)
+        if for_demo:
+            note = QLabel(DEMO_NOTE)
+            note.setWordWrap(True)
+            note.setObjectName("demoNote")
+            note.setStyleSheet("QLabel { background: #fff3cd; color: #664d03; padding: 6px 8px;"
+                               " border-radius: 3px; }")
+            outer.addWidget(note)
         outer.addLayout(body, 1)
         outer.addLayout(bottom)
 
@@ -351,11 +395,13 @@ class SourcesDialog(QDialog):
             item = QListWidgetItem(f"{s.name}\n{kind_label(s.kind)}" + ("  ⚠" if s.last_error else ""))
             item.setData(Qt.ItemDataRole.UserRole, s.id)
             if s.last_error:
-                item.setToolTip(f"Last sync failed: {s.last_error}")
+                item.setToolTip(plain_tooltip(f"Last sync failed: {s.last_error}"))
             self.list.addItem(item)
             if s.id == select_id:
                 self.list.setCurrentItem(item)
         self.list.blockSignals(False)
+        self.list.setVisible(self.list.count() > 0)
+        self.empty_hint.setVisible(self.list.count() == 0)
         if self.list.currentItem() is not None:
             self._select(self.list.currentItem())
         elif self.list.count() and select_id is None:
@@ -439,7 +485,8 @@ class SourcesDialog(QDialog):
             return False
         added = self.form.source is None
         self.reload(select_id=saved.id)
-        self.show_verdict(f"Saved “{saved.name}”.", ok=True)
+        self.show_verdict(f"Saved “{saved.name}” in your own inbox. Restart Feedback Inbox to open it."
+                          if self.for_demo else f"Saved “{saved.name}”.", ok=True)
         self.sources_changed.emit()
         if added:
             self.source_added.emit(saved)
@@ -487,8 +534,11 @@ class SourcesDialog(QDialog):
             await keyring_call(secrets.set_secrets, v.name, {**saved, **v.secrets}, merge=False)
         elif v.secrets:
             await keyring_call(secrets.set_secrets, v.name, v.secrets)
-        source = self.store.update_source(old.id, name=v.name, whose=v.whose, settings=v.settings,
-                                          enabled=v.enabled)
+        # Settings the form doesn't show (set from the command line, or by an older
+        # connector) are kept; the ones it shows are as the user left them.
+        kept = {k: val for k, val in old.settings.items() if k not in self.form.setting_edits}
+        source = self.store.update_source(old.id, name=v.name, whose=v.whose,
+                                          settings={**kept, **v.settings}, enabled=v.enabled)
         if renamed:
             await _forget(old.name)
         return source
@@ -593,17 +643,29 @@ def default_http() -> Any:
     return HttpClient()
 
 
+DEMO_NOTE = ("You are looking at the demo café. Sources you add here go into your own inbox "
+             "(not the demo), which opens the next time you start Feedback Inbox.")
+
+
 def install(window: Any) -> None:
-    """File → Sources…: one dialog per window, non-modal."""
+    """File → Sources…: one dialog per window, non-modal.
+
+    In the demo workspace the dialog edits the user's own database instead, so that a
+    source added while exploring the demo is not lost inside the demo file."""
 
     def open_dialog() -> SourcesDialog:
         dialog: SourcesDialog | None = getattr(window, "sources_dialog", None)
         if dialog is None:
-            dialog = SourcesDialog(window.store, window, run_task=lambda coro: window.run_task(coro),
-                                   confirm=window.confirm)
-            dialog.sources_changed.connect(window.data_changed)
+            demo = bool(getattr(window, "is_demo", False))
+            store = Store(default_db_path()) if demo else window.store
+            dialog = SourcesDialog(store, window, run_task=lambda coro: window.run_task(coro),
+                                   confirm=window.confirm, for_demo=demo)
+            if demo:
+                dialog.destroyed.connect(store.close)
+            else:
+                dialog.sources_changed.connect(window.data_changed)
+                dialog.source_added.connect(lambda source: _sync_new(window, source))
             dialog.interval_changed.connect(lambda minutes: _set_interval(window, minutes))
-            dialog.source_added.connect(lambda source: _sync_new(window, source))
             window.sources_dialog = dialog
         else:
             dialog.reload(select_id=dialog.form.source.id if dialog.form.source else None)

@@ -13,21 +13,25 @@ import asyncio
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QStyle, QSystemTrayIcon
 
-from inbox.domain import Source, format_time, parse_time, utcnow
+from inbox.domain import InboxFilter, Source, View, format_time, parse_time, utcnow
 from inbox.sources.base import NetworkError
-from inbox.ui.sources_dialog import sync_interval
+from inbox.ui.sources_dialog import plain_tooltip, sync_interval
 
 if TYPE_CHECKING:
     from inbox.store import Store
     from inbox.ui.main_window import MainWindow
 
 OFFLINE_TEXT = "Offline — showing what was synced"
+STARTUP_DELAY_MS = 5000
+CANCELLED = "cancelled"  # the engine's error text for a source stopped by the user
 
 
 def sidebar_key(source_id: int) -> str:
@@ -50,11 +54,17 @@ def is_network_failure(summary: Any) -> bool:
 
 def went_offline(summaries: Sequence[Any]) -> bool:
     """True when sources were tried and every one failed for network reasons."""
-    tried = [s for s in summaries if s.error != "cancelled"]
+    tried = [s for s in summaries if s.error != CANCELLED]
     return bool(tried) and all(not s.ok and is_network_failure(s) for s in tried)
 
 
-def new_items_notice(store: Store, summaries: Sequence[Any], skip_sources: set[int]) -> str | None:
+@dataclass(slots=True)
+class Notice:
+    text: str            # "12 new items from 3 sources"
+    item_ids: list[int]  # what a click on the notice shows
+
+
+def new_items_notice(store: Store, summaries: Sequence[Any], skip_sources: set[int]) -> Notice | None:
     """"12 new items from 3 sources" for a background sync, or None.
 
     Counted: new items from sources that were not syncing for the first time (a new
@@ -63,16 +73,15 @@ def new_items_notice(store: Store, summaries: Sequence[Any], skip_sources: set[i
     if not ids:
         return None
     rows = store.conn.execute(
-        "SELECT s.name, count(*) FROM items i JOIN sources s ON s.id = i.source_id "
+        "SELECT i.id, s.name FROM items i JOIN sources s ON s.id = i.source_id "
         "WHERE i.id IN (SELECT value FROM json_each(?)) AND i.is_owner_reply = 0 "
-        "AND i.status != 'done' AND i.deleted_at IS NULL GROUP BY s.id ORDER BY s.name",
-        (json.dumps(ids),)).fetchall()
-    total = sum(n for _name, n in rows)
-    if not total:
+        "AND i.status != 'done' AND i.deleted_at IS NULL", (json.dumps(ids),)).fetchall()
+    if not rows:
         return None
-    noun = "item" if total == 1 else "items"
-    where = f"from {rows[0][0]}" if len(rows) == 1 else f"from {len(rows)} sources"
-    return f"{total} new {noun} {where}"
+    names = sorted({name for _id, name in rows})
+    noun = "item" if len(rows) == 1 else "items"
+    where = f"from {names[0]}" if len(names) == 1 else f"from {len(names)} sources"
+    return Notice(f"{len(rows)} new {noun} {where}", [r[0] for r in rows])
 
 
 def _when(stamp: str | None) -> str:
@@ -94,6 +103,7 @@ class SyncController(QObject):
         self.offline = False
         self.progress: dict[int, Any] = {}
         self.last_notice: str | None = None
+        self.notice_ids: list[int] = []
         self.http_options: dict[str, Any] | None = None  # passed to the engine's HttpClient
         self.progress_label = QLabel()
         self.progress_label.setObjectName("syncProgress")
@@ -111,6 +121,17 @@ class SyncController(QObject):
         self.timer.timeout.connect(lambda: self.sync_now(background=True))
         self.tray: QSystemTrayIcon | None = None
         self.set_interval(sync_interval(window.store))
+        # Soon after start, catch up on sources not synced for a whole interval: the app
+        # is often opened after days away.
+        self.startup_timer = QTimer(self)
+        self.startup_timer.setSingleShot(True)
+        self.startup_timer.setInterval(STARTUP_DELAY_MS)
+        self.startup_timer.timeout.connect(self.sync_if_due)
+        if self.timer.isActive():
+            self.startup_timer.start()
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.stop)
 
     # -- triggers -------------------------------------------------------------------------
 
@@ -121,6 +142,16 @@ class SyncController(QObject):
         if minutes > 0 and not getattr(self.window, "is_demo", False):
             self.timer.start(minutes * 60_000)
 
+    def sync_if_due(self) -> asyncio.Task[Any] | None:
+        """A background sync of the sources whose last sync is older than the interval."""
+        minutes = sync_interval(self.window.store)
+        if minutes <= 0:
+            return None
+        cutoff = utcnow() - timedelta(minutes=minutes)
+        due = [s for s in self.window.store.list_sources() if s.enabled
+               and (not s.last_synced_at or (parse_time(s.last_synced_at) or cutoff) <= cutoff)]
+        return self.sync_now(background=True, sources=due) if due else None
+
     @property
     def running(self) -> bool:
         return self.task is not None and not self.task.done()
@@ -128,6 +159,10 @@ class SyncController(QObject):
     def sync_now(self, *, background: bool = False,
                  sources: Sequence[Source] | None = None) -> asyncio.Task[Any] | None:
         """Start a sync (unless one is running); the sidebar shows it at once."""
+        if getattr(self.window, "is_demo", False):
+            self.window.status_message("This is the demo workspace: its sources are made up, so there "
+                                       "is nothing to sync. Add your own with File → Sources…", 10_000)
+            return None
         if self.running:
             if not background:
                 self.window.status_message("A sync is already running.")
@@ -144,6 +179,12 @@ class SyncController(QObject):
         self.cancel_event = asyncio.Event()
         self.task = self.window.run_task(self.run(chosen, background=background), name="sync")
         return self.task
+
+    def stop(self) -> None:
+        """No more automatic syncs, and stop the running one (the window is closing)."""
+        self.timer.stop()
+        self.startup_timer.stop()
+        self.cancel()
 
     def cancel(self) -> None:
         if self.cancel_event is not None and self.running:
@@ -164,8 +205,11 @@ class SyncController(QObject):
             summaries = await sync(store, sources=[s.name for s in chosen], on_progress=self._on_progress,
                                    cancel=self.cancel_event, http_options=self.http_options)
         except asyncio.CancelledError:
-            self._finish_sidebar(chosen, [])
-            self.progress_label.setText("")
+            try:
+                self._finish_sidebar(chosen, [])
+                self.progress_label.setText("")
+            except RuntimeError:
+                pass  # the window is being destroyed (closing while a sync ran)
             raise
         except Exception as exc:  # the engine itself failed: say so, keep the window alive
             self._finish_sidebar(chosen, [])
@@ -189,7 +233,7 @@ class SyncController(QObject):
             self.window.update_sidebar_entry(key, state="syncing",
                                              tooltip=f"Syncing… {p.fetched} fetched, {p.new} new")
         elif p.state == "error":
-            self.window.update_sidebar_entry(key, state="error", tooltip=f"Sync failed: {p.error}")
+            self.window.update_sidebar_entry(key, state="error", tooltip=plain_tooltip(f"Sync failed: {p.error}"))
         elif p.state in ("done", "cancelled"):
             self.window.update_sidebar_entry(key, state="", tooltip=f"{p.new} new, {p.updated} updated")
             if p.new:
@@ -208,20 +252,25 @@ class SyncController(QObject):
                 fresh = self.window.store.get_source(s.id)
             except Exception:
                 continue  # removed while syncing
-            if summary is not None and not summary.ok:
+            if summary is not None and summary.error == CANCELLED:
+                self.window.update_sidebar_entry(sidebar_key(s.id), state="",
+                                                 tooltip=f"Sync stopped; last complete {_when(fresh.last_synced_at)}")
+            elif summary is not None and not summary.ok:
                 self.window.update_sidebar_entry(sidebar_key(s.id), state="error",
-                                                 tooltip=f"Sync failed: {summary.error}")
+                                                 tooltip=plain_tooltip(f"Sync failed: {summary.error}"))
             else:
                 self.window.update_sidebar_entry(
                     sidebar_key(s.id), state="error" if fresh.last_error else "",
-                    tooltip=(f"Sync failed: {fresh.last_error}" if fresh.last_error
+                    tooltip=(plain_tooltip(f"Sync failed: {fresh.last_error}") if fresh.last_error
                              else f"Last synced {_when(fresh.last_synced_at)}"))
 
     @staticmethod
     def _summary_text(summaries: Sequence[Any]) -> str:
         new = sum(s.new for s in summaries)
-        failed = [s for s in summaries if not s.ok]
-        text = f"Sync finished: {new} new item{'s' if new != 1 else ''}"
+        failed = [s for s in summaries if not s.ok and s.error != CANCELLED]
+        stopped = any(s.error == CANCELLED for s in summaries)
+        text = (f"Sync stopped: {new} new item{'s' if new != 1 else ''} kept" if stopped
+                else f"Sync finished: {new} new item{'s' if new != 1 else ''}")
         if failed:
             names = ", ".join(s.source_name for s in failed[:3]) + ("…" if len(failed) > 3 else "")
             text += f"; {len(failed)} source{'s' if len(failed) != 1 else ''} failed ({names})"
@@ -237,27 +286,33 @@ class SyncController(QObject):
 
     # -- notices --------------------------------------------------------------------------
 
-    def notify(self, text: str | None) -> None:
+    def notify(self, notice: Notice | None) -> None:
         """A desktop notification where a system tray exists, else the status bar."""
-        self.last_notice = text
-        if not text:
+        self.last_notice = notice.text if notice else None
+        if notice is None:
             return
+        self.notice_ids = notice.item_ids
         if QSystemTrayIcon.isSystemTrayAvailable() and QSystemTrayIcon.supportsMessages():
             if self.tray is None:
                 icon = self.window.windowIcon()
                 if icon.isNull():
                     icon = self.window.style().standardIcon(QStyle.StandardPixmap.SP_BrowserReload)
                 self.tray = QSystemTrayIcon(icon, self)
-                self.tray.messageClicked.connect(self._raise_window)
+                self.tray.messageClicked.connect(self.show_new_items)
                 self.tray.show()
-            self.tray.showMessage("Feedback Inbox", text, QSystemTrayIcon.MessageIcon.Information, 8000)
+            self.tray.showMessage("Feedback Inbox", notice.text, QSystemTrayIcon.MessageIcon.Information, 8000)
         else:
-            self.window.status_message(text, 15_000)
+            self.window.status_message(notice.text + " (Ctrl+K: “Show new items”)", 15_000)
 
-    def _raise_window(self) -> None:
+    def show_new_items(self) -> None:
+        """Bring the window up on the items the last notice announced."""
         self.window.showNormal()
         self.window.raise_()
         self.window.activateWindow()
+        if not self.notice_ids:
+            self.window.status_message("No new items since the last notice.")
+            return
+        self.window.show_items(InboxFilter(view=View.ALL, item_ids=list(self.notice_ids)), "New items")
 
 
 SYNC_KEYS = ("F5", "Ctrl+R")
@@ -285,4 +340,5 @@ def install(window: MainWindow) -> SyncController:
                                      shortcut=SYNC_KEYS[0], menu="File")
     action.setShortcuts([QKeySequence(k) for k in SYNC_KEYS])
     window.register_command("sync.stop", "Stop sync", controller.cancel, menu="File")
+    window.register_command("sync.show_new", "Show new items", controller.show_new_items, menu="View")
     return controller

@@ -60,11 +60,16 @@ class _Bridge(QObject):
 
 
 class Workers:
-    """A small pool of threads, each with its own read-only Store on `db_path`."""
+    """Reader threads, each with its own read-only Store on `db_path`, in lanes: list pages
+    get a lane of their own, so a slow count (seconds at a million items) never queues in
+    front of the page the user is waiting for."""
 
     def __init__(self, db_path: Path, threads: int = 2) -> None:
         self.db_path = Path(db_path)
-        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="inbox-reader")
+        self.pools = {
+            "default": ThreadPoolExecutor(max_workers=threads, thread_name_prefix="inbox-reader"),
+            "pages": ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbox-pages"),
+        }
         self.local = threading.local()
         self.readers: list[Store] = []
         self.lock = threading.Lock()
@@ -83,7 +88,7 @@ class Workers:
         return reader
 
     def submit(self, fn: Callable[[Store], T], on_done: Callable[[T], None],
-               on_error: Callable[[Exception], None] | None = None) -> None:
+               on_error: Callable[[Exception], None] | None = None, lane: str = "default") -> None:
         if self.closed:
             return
         self.pending += 1
@@ -96,7 +101,7 @@ class Workers:
                 outcome = (on_error, None, exc)
             self.bridge.finished.emit(outcome)
 
-        self.pool.submit(work)
+        self.pools[lane].submit(work)
 
     def _deliver(self, outcome: tuple) -> None:
         self.pending -= 1
@@ -119,7 +124,8 @@ class Workers:
         with self.lock:
             for reader in self.readers:
                 reader.conn.interrupt()
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        for pool in self.pools.values():
+            pool.shutdown(wait=True, cancel_futures=True)
         with self.lock:
             for reader in self.readers:
                 reader.close()

@@ -160,3 +160,19 @@ def test_user_docs_list_every_default_key():
     for command_id, key in DEFAULT_BINDINGS.items():
         if key and command_id not in ("help.shortcuts",):
             assert f"`{key}`" in docs, f"{command_id} ({key}) is missing from docs/ui.md"
+
+
+def test_only_the_latest_of_queued_counts_runs(window, qtbot, workspace_store, monkeypatch):
+    calls = []
+    original = workspace_store.__class__.counts
+
+    def counting(self, *args, **kwargs):
+        calls.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(workspace_store.__class__, "counts", counting)
+    for _ in range(6):
+        window.refresh_counts()
+    settle(qtbot, window)
+    assert 1 <= len(calls) < 6
+    assert window.sidebar.entries["view:all"].count == 33

@@ -115,3 +115,21 @@ def test_plain_text_is_escaped(window, qtbot, workspace_store):
     assert '<b>not bold</b> <a href="file:///etc/passwd">x</a>' in text
     assert "<i>Zed</i>" in text
     assert 'href="file:' not in window.reading.browser.toHtml()  # shown as text, not a link
+
+
+def test_colours_follow_the_palette(window, qtbot, qapp):
+    from PySide6.QtGui import QColor, QPalette
+
+    from inbox.ui.reading_pane import muted_colour
+
+    light = muted_colour(window.reading.palette())
+    dark = QPalette(window.palette())
+    for role, colour in ((QPalette.ColorRole.Window, "#202124"), (QPalette.ColorRole.Base, "#1b1b1d"),
+                         (QPalette.ColorRole.Text, "#e8eaed"), (QPalette.ColorRole.WindowText, "#e8eaed")):
+        dark.setColor(role, QColor(colour))
+    window.setPalette(dark)
+    qapp.processEvents()
+    muted = muted_colour(window.reading.palette())
+    assert muted != light
+    assert QColor(muted).lightness() > 100  # readable on the dark background
+    assert muted in window.reading.browser.toHtml() or muted.upper() in window.reading.browser.toHtml().upper()

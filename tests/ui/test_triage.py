@@ -195,3 +195,43 @@ def test_wake_timer_runs_wake_due(window, qtbot, clock):
     clock.advance(minutes=10)
     window.wake_timer.setInterval(10)
     qtbot.waitUntil(lambda: target.id in window.model.row_of, timeout=3000)
+
+
+def test_snooze_to_a_picked_date_and_time(window, qtbot, workspace_store, clock):
+    from datetime import UTC, datetime
+
+    from PySide6.QtCore import QDateTime
+
+    from inbox.ui.delegate import ItemDelegate
+
+    target = window.model.rows[2]
+    window.open_item(target.id)
+    dialog = window.snooze_dialog()
+    when = datetime(2026, 3, 20, 14, 45, tzinfo=UTC)
+    dialog.picker.setDateTime(QDateTime(when.astimezone()))
+    qtbot.keyClick(dialog.picker, Qt.Key.Key_Return)
+    assert workspace_store.get_item(target.id).snoozed_until == "2026-03-20T14:45:00Z"
+    window.show_view(View.SNOOZED)
+    settle(qtbot, window)
+    row = window.model.rows[0]
+    assert ItemDelegate(clock)._age(row) == "⏰ " + when.astimezone().strftime("%a %d %b %H:%M")
+
+
+def test_new_tag_with_a_chosen_colour(window, qtbot, workspace_store):
+    from PySide6.QtGui import QColor
+
+    target = window.current_item()
+    picker = window.tag_dialog()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is picker)
+    qtbot.keyClicks(picker.filter, "regular")
+    picker.set_new_colour(QColor("#123456"))
+    qtbot.keyClick(picker.filter, Qt.Key.Key_Return)
+    assert ("regular", "#123456") in workspace_store.get_item(target.id).tags
+
+    # choosing a tag every selected item has takes it off again (undo puts it back)
+    picker = window.tag_dialog()
+    assert picker.list.item(0).text() == "regular  ✓"
+    picker.accept_current()
+    assert workspace_store.get_item(target.id).tags == []
+    window.undo()
+    assert ("regular", "#123456") in workspace_store.get_item(target.id).tags
