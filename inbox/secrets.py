@@ -9,8 +9,7 @@ system keyring" and nothing falls back to plain text.
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
+import threading
 
 import keyring
 import keyring.errors
@@ -46,22 +45,36 @@ def _backend_ok() -> None:
 
 
 def _call(fn, *args):
-    """Run a keyring call off the caller's thread, with a timeout, mapping errors."""
+    """Run a keyring call on a daemon thread with a timeout, mapping errors.
+
+    A daemon thread, not an executor: a hung D-Bus call must not keep the caller (or the
+    process, at exit) waiting beyond the timeout."""
     _backend_ok()
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        future = pool.submit(fn, *args)
+    box: dict[str, object] = {}
+    done = threading.Event()
+
+    def run() -> None:
         try:
-            return future.result(timeout=TIMEOUT_S)
-        except FutureTimeout:
-            raise SecretsError("the system keyring did not answer (is it locked?)") from None
-        except keyring.errors.NoKeyringError:
-            raise NoKeyring() from None
-        except keyring.errors.KeyringLocked:
-            raise SecretsError("the system keyring is locked") from None
-        except keyring.errors.KeyringError as exc:
-            raise SecretsError(f"the system keyring refused: {type(exc).__name__}") from None
-        except Exception as exc:  # D-Bus errors and the like: say what kind, not the value
-            raise SecretsError(f"the system keyring failed: {type(exc).__name__}") from None
+            box["value"] = fn(*args)
+        except BaseException as exc:
+            box["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="keyring", daemon=True).start()
+    if not done.wait(TIMEOUT_S):
+        raise SecretsError("the system keyring did not answer (is it locked?)")
+    error = box.get("error")
+    if error is None:
+        return box.get("value")
+    if isinstance(error, keyring.errors.NoKeyringError):
+        raise NoKeyring()
+    if isinstance(error, keyring.errors.KeyringLocked):
+        raise SecretsError("the system keyring is locked")
+    if isinstance(error, keyring.errors.KeyringError):
+        raise SecretsError(f"the system keyring refused: {type(error).__name__}")
+    # D-Bus errors and the like: say what kind, never the value
+    raise SecretsError(f"the system keyring failed: {type(error).__name__}")
 
 
 def _entry(source_name: str) -> str:

@@ -67,3 +67,30 @@ def test_plaintext_backends_are_refused(no_keyring):
     keyring.set_keyring(PlaintextKeyring())
     with pytest.raises(secrets.NoKeyring):
         secrets.set_secrets("Café", {"api_key": "x"})
+
+
+def test_a_hung_keyring_times_out_with_a_clear_message(no_keyring, monkeypatch):
+    import threading
+    import time
+
+    release = threading.Event()
+
+    class HangingKeyring(keyring.backend.KeyringBackend):
+        priority = 1
+
+        def get_password(self, service, username):
+            release.wait(30)  # a D-Bus prompt nobody answers
+
+        def set_password(self, service, username, password):
+            pass
+
+        def delete_password(self, service, username):
+            pass
+
+    keyring.set_keyring(HangingKeyring())
+    monkeypatch.setattr(secrets, "TIMEOUT_S", 0.3)
+    started = time.monotonic()
+    with pytest.raises(secrets.SecretsError, match="did not answer"):
+        secrets.get_secrets("Café")
+    assert time.monotonic() - started < 2
+    release.set()

@@ -94,6 +94,12 @@ def smoke_check(window: MainWindow, app: QApplication) -> None:
     QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: finish(1, "smoke test: no rows after 20 s"))
 
 
+def keyring_warm_up() -> None:
+    from inbox import secrets
+
+    secrets.keyring_available()
+
+
 def run(db_path: Path | None = None, smoke_test: bool = False) -> int:
     app = make_app()
     app.setWindowIcon(app_icon())
@@ -121,6 +127,9 @@ def run(db_path: Path | None = None, smoke_test: bool = False) -> int:
         guard.activate_requested.connect(lambda: single_instance.raise_window(window))
     install_extensions(window)
     window.show()
+    # keyring loads its backends on first use; importing them first from a worker thread
+    # crashed inside PySide's import hook, so do it here, on the GUI thread, after the paint.
+    QTimer.singleShot(0, keyring_warm_up)
     if smoke_test:
         smoke_check(window, app)
     else:
