@@ -37,7 +37,8 @@ from inbox.store import NotFound, Store, write_transaction
 log = logging.getLogger(__name__)
 
 UNDO_SECONDS = 5
-LEASE_SECONDS = 60        # a `sending` entry older than this belongs to a process that died
+LEASE_SECONDS = 300       # longer than the slowest request (timeouts + 429 waits): after that, the
+                          # `sending` entry belongs to a process that died
 BACKOFF_FIRST = 30        # seconds; doubles per attempt
 BACKOFF_MAX = 3600
 MAX_ATTEMPTS = 8

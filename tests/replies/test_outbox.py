@@ -169,7 +169,7 @@ async def test_no_duplicate_after_a_crash_between_request_and_commit(tmp_path, h
             [entry] = outbox.entries()
             assert entry.state == "sending"  # the crashed process had claimed it
             assert await outbox.flush() == []  # its lease has not run out yet
-            [result] = await outbox.flush(utcnow() + timedelta(minutes=2))
+            [result] = await outbox.flush(utcnow() + timedelta(minutes=6))
             assert result.state == "sent" and result.already_there
             assert outbox.get(entry.id).remote_id == "1150"
             assert [i.text for i in store.get_thread(item.thread_id).items if i.is_owner_reply] == ["@jon " + TEXT]
