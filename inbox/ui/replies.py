@@ -36,7 +36,7 @@ from inbox.services.saved_replies import list_saved_replies
 from inbox.sources.base import ReplyNotSupported
 from inbox.sources.replies.mastodon import with_mention
 from inbox.store import StoreError
-from inbox.ui.reply_editor import ReplyEditor
+from inbox.ui.reply_editor import ReplyEditor, plain_tooltip
 from inbox.ui.saved_replies_dialog import SavedRepliesDialog, SavedReplyPicker
 
 if TYPE_CHECKING:
@@ -365,7 +365,7 @@ class RepliesController(QObject):
         errors = [e for e in entries if e.last_error]
         tooltip = "\n".join(f"{e.author_name[:30]} on {e.source_name}: {e.state} — {e.last_error}"
                             for e in errors[:10]) or "Replies waiting to be sent"
-        self.window.update_sidebar_entry(OUTBOX_KEY, count=len(entries), tooltip=tooltip,
+        self.window.update_sidebar_entry(OUTBOX_KEY, count=len(entries), tooltip=plain_tooltip(tooltip),
                                          state="error" if any(e.state == "failed" for e in entries) else "")
 
     def show_drafts(self) -> None:

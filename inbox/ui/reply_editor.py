@@ -6,6 +6,7 @@ Everything shown from the review (the author's name, the phrases found) is plain
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
@@ -40,6 +41,12 @@ from inbox.services.outbox import OutboxEntry, can_post
 
 SAVE_DELAY_MS = 400
 TONE_DELAY_MS = 150
+
+
+def plain_tooltip(text: str) -> str:
+    """Qt guesses whether a tooltip is HTML; text from the internet must never be taken as
+    HTML, so say it is rich text and escape it."""
+    return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
 
 
 class ReplyHighlighter(QSyntaxHighlighter):
@@ -272,7 +279,7 @@ class ReplyEditor(QWidget):
             entry.setData(Qt.ItemDataRole.UserRole, flag.code)
             if flag.code == "too_long":
                 entry.setForeground(QColor("#d93025"))
-            entry.setToolTip(flag.suggestion)
+            entry.setToolTip(plain_tooltip(flag.suggestion))  # it may quote the author's name
             self.tone.addItem(entry)
         self.tone.setVisible(bool(self.flags))
         spans = [(s, e, "missing") for s, e, _ in unfilled(text)]

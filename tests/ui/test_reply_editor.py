@@ -153,6 +153,11 @@ def test_hostile_author_name_is_plain_text(window, replies, qtbot) -> None:
     assert title.textFormat() == Qt.TextFormat.PlainText
     assert title.text().startswith("Reply to <b>Bob</b>") and "\u202e" not in title.text()
     assert len(title.text()) < 80
+    entry = replies.outbox.queue(window.current_item().id, "Hi Bob, thanks.")
+    replies.outbox._record_failure(entry.id, "refused", None)
+    replies.refresh_sidebar()
+    tooltip = window.sidebar.entries["replies:outbox"].tooltip
+    assert tooltip.startswith("<qt>") and "&lt;b&gt;Bob&lt;/b&gt;" in tooltip and "<b>" not in tooltip
 
 
 def test_owner_replies_and_competitors_are_read_only(window, replies, qtbot) -> None:
