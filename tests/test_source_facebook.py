@@ -46,8 +46,11 @@ async def test_sync_reads_ratings_and_comments_and_threads_replies(store, replay
     async with http_client() as http:
         first = await ingest(store, src.id, SECRETS, http)
         second = await ingest(store, src.id, SECRETS, http)
-    assert first.new == 6 and second.new == 0 and second.updated == 0
+    assert first.new == 7 and first.skipped == 1  # 2 ratings, 1 mention, 4 comments; 1 photo post
+    assert second.new == 0 and second.updated == 0
     rows = stored(store, src.id)
+    mention = rows["5544332211009988_776655443322"]
+    assert mention.kind == "mention" and mention.text.endswith("🎂 thanks team!")
     assert thread_ids(store, rows[TOM]) == [TOM, OWNER_ANSWER]
     assert rows[OWNER_ANSWER].is_owner_reply
     # the token travels in a header, never in a URL
@@ -56,7 +59,9 @@ async def test_sync_reads_ratings_and_comments_and_threads_replies(store, replay
     comments = next(r for r in replay.requests if r.path.endswith("/comments"))
     assert comments.arg("filter") == "stream" and comments.arg("order") == "reverse_chronological"
     cursor = store.get_source(src.id).cursor
-    assert cursor["newest"] == "2026-03-14T10:02:11Z" and "note" not in cursor
+    assert cursor["comments"]["newest"] == "2026-03-14T10:02:11Z" and "note" not in cursor
+    assert cursor["ratings"]["newest"] == "2026-03-11T19:22:05Z"
+    assert cursor["tagged"]["newest"] == "2026-03-12T20:15:00Z"
     feed = [r for r in replay.requests if r.path.endswith("/feed")]
     assert feed[0].arg("since") is None and feed[-1].arg("since") is not None
 
@@ -70,7 +75,7 @@ async def test_paging_follows_after_cursors(store, replay):
     src = source(store, replay)
     async with http_client() as http:
         result = await ingest(store, src.id, SECRETS, http)
-    assert result.new == 232  # 230 comments + 2 ratings
+    assert result.new == 233  # 230 comments + 2 ratings + 1 mention
     pages = [r for r in replay.requests if r.path.endswith("/comments")]
     assert len(pages) == 3 and pages[1].arg("after") and pages[2].arg("after")
 
@@ -82,7 +87,7 @@ async def test_ratings_gone_in_v22_are_skipped_with_a_note(store, replay):
     async with http_client() as http:
         result = await ingest(store, src.id, SECRETS, http)
         verdict = await connector(store, src.id, SECRETS, http).test()
-    assert result.new == 4  # the comments still arrive
+    assert result.new == 5  # the comments and mentions still arrive
     assert store.get_source(src.id).cursor["note"] == RATINGS_NOTE
     assert "v22" in verdict and verdict.startswith("OK")
 
@@ -104,7 +109,7 @@ async def test_edited_comment_updates_in_place_keeping_triage(store, replay):
 
 
 async def test_page_without_posts_or_ratings(store, replay):
-    fake.install(replay, fake.Graph(ratings=[], posts=[], comments={}))
+    fake.install(replay, fake.Graph(ratings=[], posts=[], comments={}, tagged=[]))
     src = source(store, replay)
     async with http_client() as http:
         assert (await ingest(store, src.id, SECRETS, http)).new == 0
@@ -126,7 +131,7 @@ async def test_faults(store, replay, reply, error):
         with pytest.raises(error) as caught:
             await ingest(store, src.id, SECRETS, http)
     assert fake.TOKEN not in str(caught.value)
-    assert "newest" not in store.get_source(src.id).cursor  # nothing claimed as read
+    assert not store.get_source(src.id).cursor.get("comments")  # comments not claimed as read
 
 
 async def test_rate_limit_reads_time_to_regain_access(store, replay):
@@ -149,3 +154,29 @@ async def test_expired_token_from_the_server(store, replay):
     async with http_client() as http:
         with pytest.raises(CredentialsRejected, match="page token"):
             await ingest(store, src.id, {"page_token": "EAAold"}, http)
+
+
+async def test_mentions_without_permission_are_skipped_with_a_note(store, replay):
+    fake.install(replay, fake.Graph(ratings=None, tagged=None))
+    src = source(store, replay)
+    async with http_client() as http:
+        result = await ingest(store, src.id, SECRETS, http)
+    note = store.get_source(src.id).cursor["note"]
+    assert result.new == 4 and "v22" in note and "pages_read_user_content" in note
+
+
+async def test_a_fault_half_way_keeps_the_old_watermarks(store, replay):
+    graph = fake.Graph()
+    fake.install(replay, graph)
+    src = source(store, replay)
+    async with http_client() as http:
+        await ingest(store, src.id, SECRETS, http)
+        before = store.get_source(src.id).cursor
+        graph.comments[fake.POST].insert(0, fake.comment("998877665544332_9", "new one", "2026-03-20T10:00:00+0000"))
+        graph.ratings.insert(0, fake.rating("2026-03-21T10:00:00+0000", "positive", "Again great", "1023456789099999"))
+        replay.add("GET", rf"/{fake.VERSION}/{fake.PAGE}/feed", fake.PAGE_LIMIT)
+        with pytest.raises(RateLimited):
+            await ingest(store, src.id, SECRETS, http)
+    after = store.get_source(src.id).cursor
+    assert "rating:1023456789099999" in stored(store, src.id)  # saved before the fault
+    assert after["comments"] == before["comments"]  # comments not claimed as read

@@ -150,7 +150,7 @@ async def test_unusable_service_account_json_is_a_clear_error(store, replay, blo
 @pytest.mark.parametrize(("reply", "error", "match"), [
     (fake.QUOTA, RateLimited, None),
     (fake.NO_ACCESS, CredentialsRejected, "Play Console"),
-    (fake.TRUNCATED, BadPayload, "not complete JSON"),
+    (fake.TRUNCATED, BadPayload, "truncated JSON"),
 ])
 async def test_faults(store, replay, reply, error, match):
     fake.install(replay, fake.sample())

@@ -10,7 +10,7 @@ from inbox.sources.registry import connector_class
 
 CONTRACT = {
     "yelp": ({"base_url", "business_id"}, ["api_key"], False),
-    "trustpilot": ({"base_url", "business_unit_id"}, ["api_key"], True),
+    "trustpilot": ({"base_url", "business_unit_id"}, ["api_key", "api_secret"], True),
     "facebook": ({"base_url", "page_id"}, ["page_token"], True),
     "appstore": ({"base_url", "app_id", "country"}, [], False),
     "googleplay": ({"base_url", "package_name"}, ["service_account_json"], True),

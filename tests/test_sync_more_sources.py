@@ -41,7 +41,7 @@ def test_every_kind_syncs_through_the_engine_and_again_adds_nothing(store, repla
     summaries = {s.kind: s for s in run_sync(store)}
     assert all(s.ok for s in summaries.values()), {k: s.error for k, s in summaries.items()}
     assert {k: s.new for k, s in summaries.items()} == {
-        "yelp": 2, "trustpilot": 3, "facebook": 4, "appstore": 2, "googleplay": 3, "file": 1}
+        "yelp": 2, "trustpilot": 3, "facebook": 5, "appstore": 2, "googleplay": 3, "file": 1}
     assert summaries["file"].skipped == 1
     assert store.get_source(ids["file"]).cursor["notes"] == ["line 3: no text and no rating"]
     assert store.get_source(ids["facebook"]).cursor["note"].startswith("Facebook ratings are not available")

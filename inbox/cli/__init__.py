@@ -10,7 +10,8 @@ import click
 from inbox import __version__
 
 # Each module defines `register(group)`; a module that is not there yet is skipped.
-COMMAND_MODULES = ["demo", "stats", "search", "sources", "sync", "export", "author", "outbox", "backup"]
+COMMAND_MODULES = ["demo", "stats", "search", "sources", "sync", "export", "author", "outbox", "backup",
+                   "insights", "about"]
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})

@@ -33,6 +33,7 @@ class InboxFilter:
     author_id: int | None = None
     include_owner_replies: bool = False
     item_ids: list[int] | None = None   # an explicit selection
+    sentiment: str | None = None        # positive | neutral | negative | unknown (override wins)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from datetime import timedelta
 from typing import Any, ClassVar
 
 from inbox.domain import Author, Item, ItemKind, parse_time
 from inbox.domain.models import normalise_rating
 from inbox.sources.base import BadPayload, Connector, Page, RateLimited, Setting, SourceError
-from inbox.sources.payloads import NewestFirst, as_list, dig, json_body, text
+from inbox.sources.payload import parse_json
+from inbox.sources.tolerant import as_list, dig, text
+from inbox.sources.watermark import Watermark
 
 MAX_PAGE = 10
-OVERLAP = timedelta(days=2)
+OVERLAP_S = 2 * 86400
 
 
 def label(entry: Any, *path: str) -> str:
@@ -92,21 +93,19 @@ class AppStoreConnector(Connector):
             if number > 1:
                 return {"feed": {}}  # past the last page Apple may answer 400
             raise SourceError(f"the App Store has no reviews feed for app {app} in storefront {country!r}")
-        return json_body(response, "The App Store")
+        return parse_json(response)
 
     async def pages(self, cursor: dict[str, Any]) -> AsyncIterator[Page]:
         state = {cc: dict(mark) for cc, mark in (cursor.get("countries") or {}).items()
                  if isinstance(mark, dict)}
         for country in countries(self.setting("country")):
-            mark = NewestFirst(state.get(country, {}), overlap=OVERLAP)
+            mark = Watermark(state.get(country, {}), key="newest", overlap_s=OVERLAP_S)
             for number in range(1, MAX_PAGE + 1):
                 items, skipped = parse_feed(await self._page(country, number), country)
-                times = [i.created_at for i in items]
-                for when in times:
-                    mark.see(when)
-                last = not items or mark.reached(times) or number == MAX_PAGE
+                reached = [mark.reached(i.created_at) for i in items]
+                last = not items or any(reached) or number == MAX_PAGE
                 if last:
-                    state[country] = mark.cursor(final=True)
+                    state[country] = mark.done()
                 yield Page(items=items, cursor={"countries": {k: dict(v) for k, v in state.items()}},
                            skipped=skipped)
                 if last:

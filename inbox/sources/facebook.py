@@ -11,7 +11,7 @@ token travels in the Authorization header, never in a URL that could end up in a
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from typing import Any, ClassVar
 
@@ -26,16 +26,28 @@ from inbox.sources.base import (
     Setting,
     SourceError,
 )
-from inbox.sources.payloads import NewestFirst, dig, json_body, stable_id, text
+from inbox.sources.payload import parse_json
+from inbox.sources.tolerant import dig, listed, require_dict, stable_id, text
+from inbox.sources.watermark import Watermark
 
 RATE_LIMIT_CODES = {4, 17, 32, 613, 80001, 80004}
 TOKEN_CODES = {190, 102}
 RATINGS_GONE_CODE = 12
 MAX_POSTS = 100                  # recent posts whose comments are read on each sync
 POST_WINDOW = timedelta(days=30)  # posts older than the last sync minus this are not re-read
-OVERLAP = timedelta(days=2)
+OVERLAP_S = 2 * 86400
+PERMISSION_CODES = {10, *range(200, 300)}
+RATING_FIELDS = ("created_time,recommendation_type,review_text,reviewer,open_graph_story,"
+                 "has_rating,has_review,rating")
+TAGGED_FIELDS = "id,message,created_time,permalink_url,from"
+COMMENT_FIELDS = "id,from,message,created_time,permalink_url,parent{id},comment_count"
+TAGGED_NOTE = ("posts that tag the Page were skipped: reading them needs the "
+               "pages_read_user_content permission on the page token")
 RATINGS_NOTE = ("Facebook ratings are not available on this Graph API version (v22 and later "
                 "removed them); syncing comments only")
+
+
+Parser = Callable[[dict[str, Any]], tuple[list[Item], int]]
 
 
 class GraphError(SourceError):
@@ -78,12 +90,13 @@ def _author(obj: Any) -> Author | None:
                   profile_url=f"https://www.facebook.com/{uid}" if uid else "")
 
 
-def parse_ratings(payload: dict[str, Any]) -> tuple[list[Item], int]:
+def parse_ratings(payload: Any) -> tuple[list[Item], int]:
     """A `/{page}/ratings` body → (items, skipped). Recommendations carry no id of their own:
     the id of the story behind them is used, else a hash of what they say."""
+    payload = require_dict(payload, "Facebook")
     items: list[Item] = []
     skipped = 0
-    for entry in payload.get("data") or []:
+    for entry in listed(payload.get("data")):
         if not isinstance(entry, dict):
             skipped += 1
             continue
@@ -104,12 +117,13 @@ def parse_ratings(payload: dict[str, Any]) -> tuple[list[Item], int]:
     return items, skipped
 
 
-def parse_comments(payload: dict[str, Any], page_id: str) -> tuple[list[Item], int]:
+def parse_comments(payload: Any, page_id: str) -> tuple[list[Item], int]:
     """A `/{object}/comments?filter=stream` body → (items, skipped). Comments by the Page
     itself are owner replies; `parent.id` threads a reply under the comment it answers."""
+    payload = require_dict(payload, "Facebook")
     items: list[Item] = []
     skipped = 0
-    for entry in payload.get("data") or []:
+    for entry in listed(payload.get("data")):
         if not isinstance(entry, dict):
             skipped += 1
             continue
@@ -124,6 +138,24 @@ def parse_comments(payload: dict[str, Any], page_id: str) -> tuple[list[Item], i
             url=text(entry.get("permalink_url")), author=author, is_owner_reply=own,
             parent_external_id=text(dig(entry, "parent", "id")) or None,
             created_at=parse_time(entry.get("created_time")), raw=entry))
+    return items, skipped
+
+
+def parse_tagged(payload: Any) -> tuple[list[Item], int]:
+    """A `/{page}/tagged` body → (mentions, skipped). Posts without text (photos) are skipped."""
+    payload = require_dict(payload, "Facebook")
+    items: list[Item] = []
+    skipped = 0
+    for entry in listed(payload.get("data")):
+        pid = text(dig(entry, "id"))
+        body = text(dig(entry, "message"))
+        if not pid or not body:
+            skipped += 1
+            continue
+        items.append(Item(
+            external_id=pid, kind=ItemKind.MENTION, text=body, url=text(entry.get("permalink_url")),
+            author=_author(entry.get("from")), created_at=parse_time(entry.get("created_time")),
+            raw=entry))
     return items, skipped
 
 
@@ -161,28 +193,25 @@ class FacebookConnector(Connector):
         response = await self.http.request(
             "GET", f"{self.base_url}/{path}", params=params,
             headers={"Authorization": f"Bearer {token}"}, ok_statuses=(400, 401, 403, 404))
-        payload = json_body(response, "Facebook")
+        payload = parse_json(response)
         if response.status_code >= 400 or (isinstance(payload, dict) and "error" in payload):
             raise graph_error(payload, response.headers)
         if not isinstance(payload, dict):
             raise BadPayload("Facebook answered with JSON of an unexpected shape")
         return payload
 
-    async def _ratings(self, mark: NewestFirst) -> AsyncIterator[tuple[list[Item], int]]:
+    async def _edge(self, path: str, params: dict[str, Any], parse: Parser,
+                    mark: Watermark) -> AsyncIterator[tuple[list[Item], int]]:
+        """A newest-first edge, page by page (`after` cursors), until it reaches the
+        re-read window or its end."""
         after: str | None = None
         while True:
-            params = {"fields": "created_time,recommendation_type,review_text,reviewer,"
-                                "open_graph_story,has_rating,has_review,rating", "limit": 100}
-            if after:
-                params["after"] = after
-            payload = await self.graph(f"{self.page_id}/ratings", params)
-            items, skipped = parse_ratings(payload)
-            times = [i.created_at for i in items]
-            for when in times:
-                mark.see(when)
+            payload = await self.graph(path, {**params, "after": after} if after else params)
+            items, skipped = parse(payload)
+            reached = [mark.reached(i.created_at) for i in items]
             yield items, skipped
             after = next_after(payload)
-            if not after or not items or mark.reached(times):
+            if not after or not items or any(reached):
                 return
 
     async def _posts(self, since: int | None) -> list[str]:
@@ -195,54 +224,49 @@ class FacebookConnector(Connector):
             if after:
                 params["after"] = after
             payload = await self.graph(f"{self.page_id}/feed", params)
-            found = [text(p.get("id")) for p in payload.get("data") or [] if isinstance(p, dict)]
+            found = [text(p.get("id")) for p in listed(payload.get("data")) if isinstance(p, dict)]
             posts += [p for p in found if p]
             after = next_after(payload)
             if not after or not found:
                 break
         return posts[:MAX_POSTS]
 
-    async def _comments(self, post_id: str, mark: NewestFirst) -> AsyncIterator[tuple[list[Item], int]]:
-        after: str | None = None
-        while True:
-            params = {"filter": "stream", "order": "reverse_chronological", "limit": 100,
-                      "fields": "id,from,message,created_time,permalink_url,parent{id},comment_count"}
-            if after:
-                params["after"] = after
-            payload = await self.graph(f"{post_id}/comments", params)
-            items, skipped = parse_comments(payload, self.page_id)
-            times = [i.created_at for i in items]
-            for when in times:
-                mark.see(when)
-            yield items, skipped
-            after = next_after(payload)
-            if not after or not items or mark.reached(times):
-                return
-
     async def pages(self, cursor: dict[str, Any]) -> AsyncIterator[Page]:
-        ratings = NewestFirst(cursor.get("ratings") or {}, overlap=OVERLAP)
-        comments = NewestFirst({k: v for k, v in cursor.items() if k in ("newest",)}, overlap=OVERLAP)
-        state: dict[str, Any] = {"ratings": dict(cursor.get("ratings") or {})}
-        if "newest" in cursor:
-            state["newest"] = cursor["newest"]
-        note = None
-        try:
-            async for items, skipped in self._ratings(ratings):
-                yield Page(items=items, cursor=state, skipped=skipped)
-        except GraphError as exc:
-            if exc.code != RATINGS_GONE_CODE:
-                raise
-            note = RATINGS_NOTE
-        state = {**state, "ratings": ratings.cursor(final=True)}
-        since = None
-        if comments.old is not None:
-            since = int((comments.old - POST_WINDOW).timestamp())
+        """Ratings, then posts that tag the Page, then comments on its recent posts; each
+        part keeps its own watermark, moved only once that part is read to the end."""
+        marks = {part: Watermark(cursor.get(part) or {}, key="newest", overlap_s=OVERLAP_S)
+                 for part in ("ratings", "tagged", "comments")}
+        state = {part: dict(cursor.get(part) or {}) for part in marks}
+        notes: list[str] = []
+        page = self.page_id
+        optional = [
+            ("ratings", f"{page}/ratings", {"fields": RATING_FIELDS, "limit": 100}, parse_ratings,
+             {RATINGS_GONE_CODE}, RATINGS_NOTE),
+            ("tagged", f"{page}/tagged", {"fields": TAGGED_FIELDS, "limit": 50}, parse_tagged,
+             PERMISSION_CODES, TAGGED_NOTE),
+        ]
+        for part, path, params, parse, soft_codes, note in optional:
+            try:
+                async for items, skipped in self._edge(path, params, parse, marks[part]):
+                    yield Page(items=items, cursor=dict(state), skipped=skipped)
+            except GraphError as exc:
+                if exc.code not in soft_codes:
+                    raise
+                notes.append(note)
+            state[part] = marks[part].done()
+        comments = marks["comments"]
+        old = parse_time(comments.old)
+        since = int((old - POST_WINDOW).timestamp()) if old else None
+        params = {"filter": "stream", "order": "reverse_chronological", "limit": 100,
+                  "fields": COMMENT_FIELDS}
         for post in await self._posts(since):
-            async for items, skipped in self._comments(post, comments):
-                yield Page(items=items, cursor=state, skipped=skipped)
-        final = {**comments.cursor(final=True), "ratings": state["ratings"]}
-        if note:
-            final["note"] = note
+            async for items, skipped in self._edge(
+                    f"{post}/comments", params, lambda p: parse_comments(p, page), comments):
+                yield Page(items=items, cursor=dict(state), skipped=skipped)
+        state["comments"] = comments.done()
+        final: dict[str, Any] = dict(state)
+        if notes:
+            final["note"] = "; ".join(notes)
         yield Page(items=[], cursor=final)
 
     async def test(self) -> str:

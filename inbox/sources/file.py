@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 from inbox.domain import Author, Item, ItemKind, format_time, parse_time, utcnow
 from inbox.domain.models import normalise_rating
 from inbox.sources.base import BadPayload, Connector, Page, Setting, SourceError
-from inbox.sources.payloads import stable_id
+from inbox.sources.tolerant import stable_id
 
 FIELDS = ("id", "text", "rating", "author", "created_at", "url", "title")
 PAGE_SIZE = 500

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncIterator
-from datetime import timedelta
 from typing import Any, ClassVar
 
 import jwt
@@ -18,11 +17,13 @@ import jwt
 from inbox.domain import Author, Item, ItemKind, parse_time
 from inbox.domain.models import normalise_rating
 from inbox.sources.base import Connector, CredentialsRejected, Page, Setting, SourceError
-from inbox.sources.payloads import NewestFirst, dig, json_body, require_dict, text
+from inbox.sources.payload import parse_json
+from inbox.sources.tolerant import dig, listed, require_dict, text
+from inbox.sources.watermark import Watermark
 
 SCOPE = "https://www.googleapis.com/auth/androidpublisher"
 DEFAULT_TOKEN_URI = "https://oauth2.googleapis.com/token"
-OVERLAP = timedelta(days=1)
+OVERLAP_S = 86400
 MAX_PAGES = 50
 
 
@@ -39,13 +40,14 @@ def split_text(value: str) -> tuple[str, str]:
     return "", value.strip()
 
 
-def parse_reviews(payload: dict[str, Any], package: str) -> tuple[list[Item], int]:
+def parse_reviews(payload: Any, package: str) -> tuple[list[Item], int]:
     """A `reviews.list` body → (items, skipped): each review, then the developer's reply."""
+    payload = require_dict(payload, "Google Play")
     items: list[Item] = []
     skipped = 0
-    for review in payload.get("reviews") or []:
+    for review in listed(payload.get("reviews")):
         rid = text(dig(review, "reviewId"))
-        comments = [c for c in (dig(review, "comments") or []) if isinstance(c, dict)]
+        comments = [c for c in listed(dig(review, "comments")) if isinstance(c, dict)]
         user = next((c["userComment"] for c in comments if isinstance(c.get("userComment"), dict)), None)
         if not rid or user is None:
             skipped += 1
@@ -132,7 +134,7 @@ class GooglePlayConnector(Connector):
             "POST", key.get("token_uri") or DEFAULT_TOKEN_URI,
             data={"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
                   "assertion": signed_assertion(key)}, ok_statuses=(400, 401, 403))
-        payload = json_body(response, "Google's token service")
+        payload = parse_json(response)
         token = dig(payload, "access_token")
         if response.status_code >= 400 or not isinstance(token, str):
             reason = text(dig(payload, "error")) or f"HTTP {response.status_code}"
@@ -152,7 +154,7 @@ class GooglePlayConnector(Connector):
             if response.status_code == 401 and attempt == 1:
                 self._token = None
                 continue
-            payload = json_body(response, "Google Play")
+            payload = parse_json(response)
             if response.status_code in (401, 403):
                 raise CredentialsRejected("the service account has no access to this app: in Play "
                                           "Console → Users and permissions, invite its e-mail with "
@@ -166,7 +168,7 @@ class GooglePlayConnector(Connector):
         raise AssertionError("unreachable")
 
     async def pages(self, cursor: dict[str, Any]) -> AsyncIterator[Page]:
-        mark = NewestFirst(cursor, overlap=OVERLAP)
+        mark = Watermark(cursor, key="newest", overlap_s=OVERLAP_S)
         token: str | None = None
         for number in range(1, MAX_PAGES + 1):
             params: dict[str, Any] = {"maxResults": 100}
@@ -176,12 +178,10 @@ class GooglePlayConnector(Connector):
                 "GET", f"{self.base_url}/applications/{self.package}/reviews", params=params),
                 "Google Play")
             items, skipped = parse_reviews(payload, self.package)
-            times = [i.updated_at for i in items if not i.is_owner_reply]
-            for when in times:
-                mark.see(when)
+            reached = [mark.reached(i.updated_at) for i in items if not i.is_owner_reply]
             token = text(dig(payload, "tokenPagination", "nextPageToken")) or None
-            last = not token or not items or mark.reached(times) or number == MAX_PAGES
-            yield Page(items=items, cursor=mark.cursor(final=last), skipped=skipped)
+            last = not token or not items or any(reached) or number == MAX_PAGES
+            yield Page(items=items, cursor=mark.done() if last else mark.during(), skipped=skipped)
             if last:
                 return
 

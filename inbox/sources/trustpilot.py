@@ -10,17 +10,18 @@ from __future__ import annotations
 import base64
 import time
 from collections.abc import AsyncIterator
-from datetime import timedelta
 from typing import Any, ClassVar
 
 from inbox.domain import Author, Item, ItemKind, parse_time
 from inbox.domain.models import normalise_rating
 from inbox.sources.base import Connector, CredentialsRejected, Page, Setting, SourceError
-from inbox.sources.payloads import NewestFirst, dig, json_body, require_dict, text
+from inbox.sources.payload import parse_json
+from inbox.sources.tolerant import dig, listed, require_dict, text
+from inbox.sources.watermark import Watermark
 
 PER_PAGE = 100
 MAX_PAGES = 200          # 20,000 reviews on a first sync; a later run resumes from the top
-OVERLAP = timedelta(days=14)  # edits and late company replies within this window arrive
+OVERLAP_S = 14 * 86400  # edits and late company replies within this window arrive
 
 
 def owner_reply_id(review_id: str) -> str:
@@ -32,12 +33,13 @@ def review_url(review_id: str) -> str:
     return f"https://www.trustpilot.com/reviews/{review_id}"
 
 
-def parse_reviews(payload: dict[str, Any]) -> tuple[list[Item], int]:
+def parse_reviews(payload: Any) -> tuple[list[Item], int]:
     """A `/business-units/{id}/reviews` body → (items, skipped): each review, then the
     company's reply to it as an owner-reply item threaded under it."""
+    payload = require_dict(payload, "Trustpilot")
     items: list[Item] = []
     skipped = 0
-    for review in payload.get("reviews") or []:
+    for review in listed(payload.get("reviews")):
         if not isinstance(review, dict):
             skipped += 1
             continue
@@ -75,7 +77,7 @@ def parse_reviews(payload: dict[str, Any]) -> tuple[list[Item], int]:
 
 def has_next_page(payload: dict[str, Any]) -> bool:
     return any(isinstance(link, dict) and link.get("rel") == "next-page"
-               for link in payload.get("links") or [])
+               for link in listed(payload.get("links")))
 
 
 class TrustpilotConnector(Connector):
@@ -89,9 +91,9 @@ class TrustpilotConnector(Connector):
                 "(on your profile page in Trustpilot Business)"),
         Setting("base_url", "API address (for testing)", default=default_base_url),
     ]
-    # Replies also need the application's API secret, saved as the optional secret
-    # `api_secret`: with the key it buys a business token (client-credentials grant).
-    secrets: ClassVar[list[str]] = ["api_key"]
+    # `api_secret` is only needed to reply: with the key it buys a business token
+    # (client-credentials grant). Reading reviews needs the key alone.
+    secrets: ClassVar[list[str]] = ["api_key", "api_secret"]
     can_reply = True
 
     _token: str | None = None
@@ -111,7 +113,7 @@ class TrustpilotConnector(Connector):
             "POST", f"{self.base_url}/oauth/oauth-business-users-for-applications/accesstoken",
             headers={"Authorization": f"Basic {basic}"}, data={"grant_type": "client_credentials"},
             ok_statuses=(400,))
-        payload = json_body(response, "Trustpilot")
+        payload = parse_json(response)
         token = dig(payload, "access_token")
         if response.status_code >= 400 or not isinstance(token, str) or not token:
             raise CredentialsRejected("Trustpilot refused the API key and secret")
@@ -131,7 +133,7 @@ class TrustpilotConnector(Connector):
             "GET", f"{self.base_url}/business-units/{unit}/reviews",
             params={"page": number, "perPage": PER_PAGE, "orderBy": "createdat.desc"},
             headers={"apikey": key}, ok_statuses=(400, 404))
-        payload = json_body(response, "Trustpilot")
+        payload = parse_json(response)
         if response.status_code == 404:
             raise SourceError("Trustpilot does not know this business_unit_id")
         if response.status_code >= 400:
@@ -140,16 +142,13 @@ class TrustpilotConnector(Connector):
         return require_dict(payload, "Trustpilot")
 
     async def pages(self, cursor: dict[str, Any]) -> AsyncIterator[Page]:
-        mark = NewestFirst(cursor, overlap=OVERLAP)
+        mark = Watermark(cursor, key="newest", overlap_s=OVERLAP_S)
         for number in range(1, MAX_PAGES + 1):
             payload = await self._page(number)
             items, skipped = parse_reviews(payload)
-            times = [i.created_at for i in items if not i.is_owner_reply]
-            for when in times:
-                mark.see(when)
-            last = not items or not has_next_page(payload) or mark.reached(times) \
-                or number == MAX_PAGES
-            yield Page(items=items, cursor=mark.cursor(final=last), skipped=skipped)
+            reached = [mark.reached(i.created_at) for i in items if not i.is_owner_reply]
+            last = not items or not has_next_page(payload) or any(reached) or number == MAX_PAGES
+            yield Page(items=items, cursor=mark.done() if last else mark.during(), skipped=skipped)
             if last:
                 return
 

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from inbox.domain import Author, Item, ItemKind, parse_time
 from inbox.domain.models import normalise_rating
 from inbox.sources.base import Connector, CredentialsRejected, Page, RateLimited, Setting, SourceError
-from inbox.sources.payloads import dig, json_body, require_dict, text
+from inbox.sources.payload import parse_json
+from inbox.sources.tolerant import dig, listed, require_dict, text
 
 DEFAULT_ZONE = "America/Los_Angeles"
 
@@ -40,11 +41,12 @@ def local_time(value: Any, zone: ZoneInfo) -> datetime | None:
     return parse_time(naive.replace(tzinfo=zone))
 
 
-def parse_reviews(payload: dict[str, Any], zone: ZoneInfo) -> tuple[list[Item], int]:
+def parse_reviews(payload: Any, zone: ZoneInfo) -> tuple[list[Item], int]:
     """A `/businesses/{id}/reviews` body → (items, skipped)."""
+    payload = require_dict(payload, "Yelp")
     items: list[Item] = []
     skipped = 0
-    for review in payload.get("reviews") or []:
+    for review in listed(payload.get("reviews")):
         if not isinstance(review, dict):
             skipped += 1
             continue
@@ -87,8 +89,8 @@ class YelpConnector(Connector):
         Setting("business_id", "The business's Yelp id or alias, e.g. harbour-street-cafe-brighton "
                 "(the last part of its yelp.com/biz/ address)", required=True),
         Setting("locale", "Review language as a Yelp locale, e.g. en_US or fr_FR (default: Yelp's)"),
-        Setting("timezone", "IANA zone Yelp's review times are in "
-                f"(default {DEFAULT_ZONE}, the zone Yelp documents)", default=DEFAULT_ZONE),
+        Setting("timezone", "IANA zone of Yelp's review times, which carry none (Yelp documents "
+                "Pacific time)", default=DEFAULT_ZONE),
         Setting("base_url", "API address (for testing)", default=default_base_url),
     ]
     secrets: ClassVar[list[str]] = ["api_key"]
@@ -112,7 +114,7 @@ class YelpConnector(Connector):
         response = await self.http.request(
             "GET", f"{self.base_url}/businesses/{business}/reviews", params=params,
             headers={"Authorization": f"Bearer {key}"}, ok_statuses=(400, 401, 403, 404))
-        payload = json_body(response, "Yelp")
+        payload = parse_json(response)
         if response.status_code >= 400:
             raise _error(payload, response.status_code)
         return require_dict(payload, "Yelp")

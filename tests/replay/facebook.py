@@ -77,6 +77,18 @@ def sample_comments() -> list[dict[str, Any]]:
     ]
 
 
+def sample_tagged() -> list[dict[str, Any]]:
+    return [{"id": "5544332211009988_776655443322", "created_time": "2026-03-12T20:15:00+0000",
+             "message": "Birthday brunch at Harbour Street Café 🎂 thanks team!",
+             "permalink_url": "https://www.facebook.com/5544332211009988/posts/776655443322",
+             "from": {"name": "Priya N", "id": "5544332211009988"}},
+            {"id": "5544332211009988_776655440000", "created_time": "2026-03-10T10:00:00+0000",
+             "permalink_url": "https://www.facebook.com/5544332211009988/posts/776655440000"}]  # photo only
+
+
+NO_PERMISSION = error(10, "(#10) This endpoint requires the 'pages_read_user_content' permission", 403)
+
+
 @dataclass
 class Graph:
     """What the fake Graph API holds; tests change it between syncs."""
@@ -86,6 +98,7 @@ class Graph:
         {"id": POST, "created_time": "2026-03-12T08:00:00+0000",
          "permalink_url": f"https://www.facebook.com/{PAGE}/posts/998877665544332"}])
     comments: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {POST: sample_comments()})
+    tagged: list[dict[str, Any]] | None = field(default_factory=sample_tagged)  # None: no permission
 
 
 def _page_of(req: Request, data: list[dict[str, Any]], default_limit: int = 25) -> Reply:
@@ -123,10 +136,16 @@ def install(server: ReplayServer, graph: Graph) -> None:
         assert req.match is not None
         return _page_of(req, graph.comments.get(req.match["obj"], []), default_limit=25)
 
+    def tagged(req: Request) -> Reply:
+        if not authorised(req):
+            return TOKEN_EXPIRED
+        return NO_PERMISSION if graph.tagged is None else _page_of(req, graph.tagged)
+
     def page(req: Request) -> Reply:
         return Reply(json={"id": PAGE, "name": "Harbour Street Café"}) if authorised(req) else TOKEN_EXPIRED
 
     server.add("GET", rf"/{VERSION}/{PAGE}", page)
     server.add("GET", rf"/{VERSION}/{PAGE}/ratings", ratings)
     server.add("GET", rf"/{VERSION}/{PAGE}/feed", feed)
+    server.add("GET", rf"/{VERSION}/{PAGE}/tagged", tagged)
     server.add("GET", rf"/{VERSION}/(?P<obj>[0-9_]+)/comments", comments)
