@@ -83,7 +83,7 @@ async def test_json_object_wrapping_a_list_and_json_lines(store, tmp_path):
     assert store.get_source(b.id).cursor["notes"] == ["line 4: not an object"]
 
 
-async def test_bad_rows_are_skipped_counted_and_named_by_line(store, tmp_path):
+async def test_bad_rows_are_skipped_counted_and_named_by_line(store, tmp_path, caplog):
     path = write(tmp_path, "bad.csv", "id,text,rating,date\n"
                                       "1,fine,5,2026-03-01\n"
                                       "2,,,2026-03-01\n"
@@ -97,6 +97,7 @@ async def test_bad_rows_are_skipped_counted_and_named_by_line(store, tmp_path):
     assert notes == ["line 3: no text and no rating",
                      "line 4: rating 'eleven' is not a number from 1 to 5",
                      "line 5: date 'next tuesday' is not a date we can read"]
+    assert "bad.csv: skipped line 4: rating 'eleven'" in caplog.text
     verdict = await connector(store, src.id, {}, None).test()  # type: ignore[arg-type]
     assert verdict.startswith("OK: 2 rows to import, 3 bad rows skipped (line 3: no text")
 

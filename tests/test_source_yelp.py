@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from inbox.domain import format_time, utcnow
 from inbox.sources.base import BadPayload, CredentialsRejected, RateLimited, SourceError
 from inbox.sources.yelp import clean_url, parse_reviews
 from tests.replay import yelp as fake
@@ -131,3 +133,20 @@ async def test_unknown_zone_is_a_clear_error(store, replay):
     async with http_client() as http:
         with pytest.raises(SourceError, match="Mars/Olympus"):
             await ingest(store, src.id, SECRETS, http)
+
+
+async def test_daily_budget_is_kept_and_a_spent_one_costs_no_call(store, replay):
+    fake.install(replay)
+    src = source(store, replay)
+    async with http_client() as http:
+        await ingest(store, src.id, SECRETS, http)
+        assert store.get_source(src.id).cursor["budget"] == {
+            "remaining": 297, "limit": 300, "reset": "2026-03-15T00:00:00Z"}
+        tomorrow = format_time(utcnow() + timedelta(hours=5))
+        store.set_cursor(src.id, {"budget": {"remaining": 0, "limit": 300, "reset": tomorrow}})
+        calls = len(replay.requests)
+        with pytest.raises(RateLimited, match="budget is used up until") as caught:
+            await ingest(store, src.id, SECRETS, http)
+        assert len(replay.requests) == calls and 4 * 3600 < caught.value.retry_after <= 5 * 3600
+        store.set_cursor(src.id, {"budget": {"remaining": 0, "limit": 300, "reset": "2026-03-15T00:00:00Z"}})
+        assert (await ingest(store, src.id, SECRETS, http)).unchanged == 2  # reset has passed

@@ -14,6 +14,7 @@ import csv
 import hashlib
 import io
 import json
+import logging
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
@@ -24,6 +25,8 @@ from inbox.domain import Author, Item, ItemKind, format_time, parse_time, utcnow
 from inbox.domain.models import normalise_rating
 from inbox.sources.base import BadPayload, Connector, Page, Setting, SourceError
 from inbox.sources.tolerant import stable_id
+
+log = logging.getLogger("inbox.sources.file")
 
 FIELDS = ("id", "text", "rating", "author", "created_at", "url", "title")
 PAGE_SIZE = 500
@@ -289,6 +292,8 @@ class FileConnector(Connector):
         notes: list[str] = []
         total_skipped = 0
         for n, (items, skipped, problems) in enumerate(batches, start=1):
+            for problem in problems[:max(0, MAX_NOTES - len(notes))]:
+                log.warning("%s: skipped %s", self.path.name, problem)
             notes += problems
             total_skipped += skipped
             last = n == len(batches)
