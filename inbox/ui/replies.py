@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from inbox.domain import InboxFilter, ItemRow, View
-from inbox.domain.templates import render, unfilled, values_for
+from inbox.domain.templates import render, templatize, unfilled, values_for
 from inbox.domain.tone import ReplyContext
 from inbox.services import tone_phrases
 from inbox.services.outbox import (
@@ -32,7 +32,7 @@ from inbox.services.outbox import (
     default_connector_factory,
     openable_url,
 )
-from inbox.services.saved_replies import list_saved_replies
+from inbox.services.saved_replies import list_saved_replies, save_reply_template
 from inbox.sources.base import ReplyNotSupported
 from inbox.sources.replies.mastodon import with_mention
 from inbox.store import StoreError
@@ -68,6 +68,7 @@ class RepliesController(QObject):
         self.editor.picker_requested.connect(self.show_picker)
         self.editor.undo_send_requested.connect(self.take_back)
         self.editor.retry_requested.connect(self.retry)
+        self.editor.discard_requested.connect(self.discard_draft)
 
         window.add_sidebar_entry("Views", DRAFTS_KEY, "Drafts", self.show_drafts,
                                  tooltip="Replies you started and haven't sent")
@@ -80,6 +81,7 @@ class RepliesController(QObject):
           shortcut="Ctrl+Return", menu="Item")
         r("reply.copy_open", "Copy reply and open the page", self.copy_and_open, menu="Item")
         r("reply.discard_draft", "Discard draft", self.discard_draft, menu="Item")
+        r("reply.save_as_saved", "Save this reply as a saved reply…", self.save_as_saved_reply, menu="Item")
         r("reply.saved_replies", "Saved replies…", self.manage_saved_replies, menu="Tools")
         r("reply.tone_phrases", "Edit tone-check phrases…", self.edit_phrases, menu="Tools")
         r("reply.names", "Your name and business name (for saved replies)…", self.edit_names, menu="Tools")
@@ -204,6 +206,24 @@ class RepliesController(QObject):
         values = values_for(item, business_name=self.store.get_setting("business_name"),
                             owner_name=self.store.get_setting("owner_name"))
         self.editor.insert_text(render(body, values).text)
+
+    def save_as_saved_reply(self) -> None:
+        """Keep a reply that worked: the customer's first name and yours become variables."""
+        item, text = self.editor.item, self.editor.text()
+        if item is None or not text.strip():
+            self.window.status_message("Write a reply first.")
+            return
+        name = self.window.prompt_text("Save as a saved reply", "Name for this saved reply:")
+        if not name:
+            return
+        values = values_for(item, business_name=self.store.get_setting("business_name"),
+                            owner_name=self.store.get_setting("owner_name"))
+        try:
+            saved = save_reply_template(self.store, name, templatize(text, values))
+        except StoreError as exc:
+            self.window.status_message(str(exc))
+            return
+        self.window.status_message(f"Saved “{saved.name}”. Press R to use it.")
 
     def manage_saved_replies(self) -> SavedRepliesDialog:
         dialog = SavedRepliesDialog(self.store, self.window)

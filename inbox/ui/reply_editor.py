@@ -85,6 +85,7 @@ class ReplyEditor(QWidget):
     picker_requested = Signal()
     undo_send_requested = Signal(int)  # outbox entry id
     retry_requested = Signal(int)
+    discard_requested = Signal()
 
     def __init__(self, save_draft: Callable[[int, str], None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -156,6 +157,8 @@ class ReplyEditor(QWidget):
         self.counter.setEnabled(False)
         self.saved_button = QPushButton("Saved replies…")
         self.saved_button.setToolTip("Insert a saved reply (R)")
+        self.discard_button = QPushButton("Discard")
+        self.discard_button.setToolTip("Throw this draft away (Ctrl+Z brings it back)")
         self.done_box = QCheckBox("Mark done when sent")
         self.done_box.setChecked(True)
         self.send_button = QPushButton("Send")
@@ -165,6 +168,7 @@ class ReplyEditor(QWidget):
         bottom = QHBoxLayout()
         bottom.addWidget(self.counter)
         bottom.addStretch(1)
+        bottom.addWidget(self.discard_button)
         bottom.addWidget(self.saved_button)
         bottom.addWidget(self.done_box)
         bottom.addWidget(self.copy_button)
@@ -185,7 +189,7 @@ class ReplyEditor(QWidget):
         layout.addWidget(self.tone)
         layout.addLayout(bottom)
         layout.addWidget(self.closed_note)
-        self.controls = [self.editor, self.counter, self.saved_button, self.done_box, self.send_button,
+        self.controls = [self.editor, self.counter, self.discard_button, self.saved_button, self.done_box, self.send_button,
                          self.copy_button, self.saved_label]
 
         self.save_timer = QTimer(self)
@@ -200,6 +204,7 @@ class ReplyEditor(QWidget):
         self.send_button.clicked.connect(lambda: self.send_requested.emit(self.done_box.isChecked()))
         self.copy_button.clicked.connect(self.copy_open_requested.emit)
         self.saved_button.clicked.connect(self.picker_requested.emit)
+        self.discard_button.clicked.connect(self.discard_requested.emit)
         self.show_item(None, "", ReplyContext())
 
     # -- which item ------------------------------------------------------------------
@@ -232,6 +237,7 @@ class ReplyEditor(QWidget):
             self.done_box.setVisible(answerable and api)
             self.copy_button.setVisible(answerable and not api)
         self.saved_label.setText("Draft saved" if draft else "")
+        self.discard_button.setEnabled(bool(draft.strip()))
         self.show_pending(pending)
         self.run_tone_check()
 
@@ -251,6 +257,7 @@ class ReplyEditor(QWidget):
     # -- saving ----------------------------------------------------------------------
 
     def _text_changed(self) -> None:
+        self.discard_button.setEnabled(bool(self.text().strip()))
         if self._loading or self.item is None:
             return
         self._dirty = True

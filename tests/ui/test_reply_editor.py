@@ -234,3 +234,18 @@ def test_a_refused_reply_shows_in_the_outbox_and_banner(window, replies, qtbot, 
     assert window.sidebar.entries["replies:outbox"].count == 0
     closing = window.run_task(http.aclose())
     qtbot.waitUntil(closing.done, timeout=2000)
+
+
+def test_save_this_reply_as_a_saved_reply_and_discard_button(window, replies, qtbot, answers) -> None:
+    g0 = _open(window, qtbot, "g0")
+    qtbot.keyClicks(replies.editor.editor, "Hi Guest, glad the croissants were good.")
+    answers.texts.append("Croissant thanks")
+    window.run_command("reply.save_as_saved")
+    from inbox.services.saved_replies import list_saved_replies
+
+    saved = {s.name: s.body for s in list_saved_replies(window.store)}
+    assert saved["Croissant thanks"] == "Hi {author_first_name}, glad the croissants were good."
+    assert replies.editor.discard_button.isEnabled()
+    replies.editor.discard_button.click()
+    assert replies.editor.text() == "" and window.store.get_draft(g0) is None
+    assert not replies.editor.discard_button.isEnabled()
