@@ -48,6 +48,17 @@ DRAFTS_KEY = "replies:drafts"
 OUTBOX_KEY = "replies:outbox"
 
 
+UNDO_SETTING = "reply_undo_seconds"
+
+
+def undo_seconds_setting(value: str | None) -> float:
+    """The undo window from settings: 0–60 seconds, default 5."""
+    try:
+        return min(60.0, max(0.0, float(value))) if value not in (None, "") else float(UNDO_SECONDS)
+    except ValueError:
+        return float(UNDO_SECONDS)
+
+
 class RepliesController(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -55,7 +66,7 @@ class RepliesController(QObject):
         self.store = window.store
         self.outbox = Outbox(self.store, clock=window.clock)
         self.make_connector: ConnectorFactory | None = None  # tests set this; else the sync engine's
-        self.undo_seconds: float = UNDO_SECONDS
+        self.undo_seconds: float = undo_seconds_setting(self.store.get_setting(UNDO_SETTING))
         self.flushing = False
         self.dialog: Any = None
 
