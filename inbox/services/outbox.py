@@ -37,6 +37,7 @@ from inbox.store import NotFound, Store, write_transaction
 log = logging.getLogger(__name__)
 
 UNDO_SECONDS = 5
+UNDO_SETTING = "reply_undo_seconds"
 LEASE_SECONDS = 300       # longer than the slowest request (timeouts + 429 waits): after that, the
                           # `sending` entry belongs to a process that died
 BACKOFF_FIRST = 30        # seconds; doubles per attempt
@@ -92,6 +93,14 @@ def openable_url(url: str) -> str | None:
     """The item's page, if it is safe to hand to the system browser (http/https only)."""
     url = (url or "").strip()
     return url if url.lower().startswith(("https://", "http://")) and " " not in url else None
+
+
+def undo_seconds_setting(value: str | None) -> float:
+    """The undo window from the `reply_undo_seconds` setting: 0–60 seconds, default 5."""
+    try:
+        return min(60.0, max(0.0, float(value))) if value not in (None, "") else float(UNDO_SECONDS)
+    except ValueError:
+        return float(UNDO_SECONDS)
 
 
 def backoff_seconds(attempts: int) -> int:

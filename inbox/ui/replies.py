@@ -25,12 +25,13 @@ from inbox.domain.templates import render, templatize, unfilled, values_for
 from inbox.domain.tone import ReplyContext
 from inbox.services import tone_phrases
 from inbox.services.outbox import (
-    UNDO_SECONDS,
+    UNDO_SETTING,
     ConnectorFactory,
     Outbox,
     can_post,
     default_connector_factory,
     openable_url,
+    undo_seconds_setting,
 )
 from inbox.services.saved_replies import list_saved_replies, save_reply_template
 from inbox.sources.base import ReplyNotSupported
@@ -46,17 +47,6 @@ log = logging.getLogger(__name__)
 TICK_MS = 1000
 DRAFTS_KEY = "replies:drafts"
 OUTBOX_KEY = "replies:outbox"
-
-
-UNDO_SETTING = "reply_undo_seconds"
-
-
-def undo_seconds_setting(value: str | None) -> float:
-    """The undo window from settings: 0–60 seconds, default 5."""
-    try:
-        return min(60.0, max(0.0, float(value))) if value not in (None, "") else float(UNDO_SECONDS)
-    except ValueError:
-        return float(UNDO_SECONDS)
 
 
 class RepliesController(QObject):

@@ -185,6 +185,6 @@ def test_one_reply_at_a_time_per_item(store) -> None:
 
 
 def test_undo_window_setting() -> None:
-    from inbox.ui.replies import undo_seconds_setting
+    from inbox.services.outbox import undo_seconds_setting
 
     assert [undo_seconds_setting(v) for v in (None, "", "8", "-3", "999", "soon")] == [5, 5, 8, 0, 60, 5]
