@@ -121,7 +121,12 @@ def default_connector_factory(http: Http) -> ConnectorFactory:
         secrets = await asyncio.to_thread(get_secrets, source.name)
         if hasattr(http, "add_secrets"):  # never shown in a message
             http.add_secrets(secrets)
-        return connector_class(source.kind)(source, secrets, http)
+        cls = connector_class(source.kind)
+        missing = [name for name in cls.secrets if not secrets.get(name)]
+        if missing:
+            raise CredentialsRejected(f"{source.name} has no {', '.join(missing)} saved; add "
+                                      f"{'it' if len(missing) == 1 else 'them'} in Sources to post replies")
+        return cls(source, secrets, http)
     return make
 
 

@@ -188,3 +188,19 @@ def test_undo_window_setting() -> None:
     from inbox.services.outbox import undo_seconds_setting
 
     assert [undo_seconds_setting(v) for v in (None, "", "8", "-3", "999", "soon")] == [5, 5, 8, 0, 60, 5]
+
+
+async def test_missing_secrets_fail_clearly_before_any_request(store, replay, monkeypatch) -> None:
+    from inbox.services.outbox import default_connector_factory
+
+    monkeypatch.setattr("inbox.secrets.get_secrets", lambda name: {"client_id": "c"})
+    item = add_item(store, "google", replay.base_url, "accounts/1/locations/2/reviews/3")
+    http = PlainHttp()
+    outbox = Outbox(store, default_connector_factory(http))
+    entry = outbox.queue(item.id, TEXT, undo_seconds=0)
+    [result] = await outbox.flush()
+    await http.aclose()
+    assert result.state == "failed"
+    assert outbox.get(entry.id).last_error.endswith(
+        "google source has no client_secret, refresh_token saved; add them in Sources to post replies")
+    assert replay.requests == []
