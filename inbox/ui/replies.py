@@ -7,6 +7,7 @@ saved replies, and the outbox sent from the qasync loop.
 from __future__ import annotations
 
 import logging
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, QUrl
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from inbox.domain import InboxFilter, ItemRow, View
+from inbox.domain import Author, InboxFilter, Item, ItemKind, ItemRow, View, utcnow
 from inbox.domain.templates import render, templatize, unfilled, values_for
 from inbox.domain.tone import ReplyContext
 from inbox.services import tone_phrases
@@ -287,6 +288,9 @@ class RepliesController(QObject):
                 "Send with blanks?", "The reply still has " + ", ".join(f"{{{m}}}" for m in missing)
                 + " in it, highlighted in yellow. Send it anyway?"):
             return
+        if self.window.is_demo:
+            self.demo_reply(item, text, mark_done)
+            return
         try:
             entry = self.outbox.queue(item.id, text, mark_done=mark_done, undo_seconds=self.undo_seconds)
         except (ReplyNotSupported, StoreError, ValueError) as exc:
@@ -296,6 +300,21 @@ class RepliesController(QObject):
         self._push_undo("Send reply", lambda: self.take_back(entry.id), item.id)
         self.window.status_message(f"Reply queued: it leaves in {self.undo_seconds:g} s. Ctrl+Z to undo.")
         self.refresh_sidebar()
+
+    def demo_reply(self, item: ItemRow, text: str, mark_done: bool) -> None:
+        """The demo workspace's sources are made up: show the reply in the thread, post nothing."""
+        reply = Item(external_id=f"demo-reply:{uuid.uuid4()}", kind=ItemKind.REPLY, text=text,
+                     is_owner_reply=True, parent_external_id=item.external_id, created_at=utcnow(),
+                     author=Author(external_id="owner", display_name=item.source_name))
+        with self.store.transaction():
+            self.store.save_page(item.source_id, [reply])
+            self.store.delete_draft(item.id)
+            if mark_done:
+                self.store.set_status([item.id], "done")
+        self.editor.show_item(item, "", self.editor.context)
+        self.refresh_sidebar()
+        self.window.data_changed()
+        self.window.status_message("Demo workspace: the reply was added here only; nothing was posted.")
 
     def take_back(self, entry_id: int) -> None:
         entry = self.outbox.cancel(entry_id)

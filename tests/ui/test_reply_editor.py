@@ -249,3 +249,17 @@ def test_save_this_reply_as_a_saved_reply_and_discard_button(window, replies, qt
     replies.editor.discard_button.click()
     assert replies.editor.text() == "" and window.store.get_draft(g0) is None
     assert not replies.editor.discard_button.isEnabled()
+
+
+def test_demo_workspace_replies_stay_local(make_window, workspace_store, qtbot, replay) -> None:
+    from inbox.ui.replies import install
+
+    window = make_window(workspace_store, is_demo=True)
+    replies = install(window)
+    g2 = _open(window, qtbot, "g2")
+    replies.editor.editor.setPlainText("Hi Guest, sorry about the slow queue at lunch.")
+    replies.send(True)
+    thread = window.store.get_thread(window.store.get_item(g2).thread_id)
+    assert [i.text for i in thread.items if i.is_owner_reply] == ["Hi Guest, sorry about the slow queue at lunch."]
+    assert window.store.get_item(g2).status == "done" and replies.outbox.entries() == []
+    assert "nothing was posted" in window.statusBar().currentMessage()
