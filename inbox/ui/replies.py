@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from inbox.domain import Author, InboxFilter, Item, ItemKind, ItemRow, View, utcnow
-from inbox.domain.templates import render, templatize, unfilled, values_for
+from inbox.domain.templates import author_display_name, render, templatize, unfilled, values_for
 from inbox.domain.tone import ReplyContext
 from inbox.services import tone_phrases
 from inbox.services.outbox import (
@@ -38,11 +38,9 @@ from inbox.services.saved_replies import list_saved_replies, save_reply_template
 from inbox.sources.base import ReplyNotSupported
 from inbox.sources.replies.mastodon import with_mention
 from inbox.store import StoreError
+from inbox.ui.main_window import MainWindow, UndoStep
 from inbox.ui.reply_editor import ReplyEditor, plain_tooltip
 from inbox.ui.saved_replies_dialog import SavedRepliesDialog, SavedReplyPicker
-
-if TYPE_CHECKING:
-    from inbox.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 TICK_MS = 1000
@@ -133,8 +131,6 @@ class RepliesController(QObject):
             self.editor.title.setText(self.editor.title.text() + " · you have replied in this thread before")
 
     def context_for(self, item: ItemRow) -> ReplyContext:
-        from inbox.domain.templates import author_display_name
-
         row = self.store.conn.execute("SELECT sentiment FROM items WHERE id = ?", (item.id,)).fetchone()
         limits = None
         if item.source_kind == "mastodon":
@@ -172,8 +168,6 @@ class RepliesController(QObject):
         self.window.status_message("Draft discarded. Ctrl+Z to undo.")
 
     def _push_undo(self, label: str, undo: Any, item_id: int) -> None:
-        from inbox.ui.main_window import UndoStep
-
         self.window.undo_stack.append(UndoStep(label, undo, [item_id]))
 
     def reload_editor(self, item_id: int) -> None:
