@@ -10,7 +10,7 @@ import pytest
 from inbox.domain import utcnow
 from inbox.services.outbox import Outbox
 from tests.replay import Reply
-from tests.replies.support import PlainHttp, add_item, factory
+from tests.replies.support import add_item, factory, reply_http
 
 TEXT = "Hi Jane, sorry the soup was cold. Lunch is on us next time."
 URI = "at://did:plc:jane/app.bsky.feed.post/3abc"
@@ -60,7 +60,7 @@ async def test_lost_answer_is_not_posted_twice(store, replay, site) -> None:
     method, path, external_id, settings, secrets, remote_id = site(replay)
     replay.add(method, path, Reply(status=502, body="Bad Gateway"))
     item = add_item(store, site.__name__, replay.base_url, external_id, settings=settings)
-    http = PlainHttp()
+    http = reply_http()
     try:
         outbox = Outbox(store, factory(http, secrets))
         entry = outbox.queue(item.id, TEXT, undo_seconds=0)
@@ -81,7 +81,7 @@ async def test_a_different_earlier_reply_is_not_taken_for_ours(store, replay) ->
     replay.add("GET", r"/1_2/comments", Reply(json={"data": [{"id": "1_4", "from": {"id": "77"}, "message": "Old one"}]}))
     replay.add("POST", r"/1_2/comments", [Reply(status=502), Reply(json={"id": "1_5"})])
     item = add_item(store, "facebook", replay.base_url, "1_2", settings={"page_id": "77"})
-    http = PlainHttp()
+    http = reply_http()
     try:
         outbox = Outbox(store, factory(http, {"page_token": "t"}))
         entry = outbox.queue(item.id, TEXT, undo_seconds=0)

@@ -20,7 +20,7 @@ from inbox.services.outbox import BACKOFF_FIRST, Outbox, can_post, openable_url
 from inbox.sources.base import ReplyNotSupported
 from inbox.store import Store
 from tests.replay import ReplayServer, Reply
-from tests.replies.support import PlainHttp, add_item, factory
+from tests.replies.support import add_item, factory, reply_http
 
 TEXT = "Hi Jon, yes, the terrace is open this weekend and dogs are welcome."
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 async def http():
-    client = PlainHttp()
+    client = reply_http()
     yield client
     await client.aclose()
 
@@ -195,7 +195,7 @@ async def test_missing_secrets_fail_clearly_before_any_request(store, replay, mo
 
     monkeypatch.setattr("inbox.secrets.get_secrets", lambda name: {"client_id": "c"})
     item = add_item(store, "google", replay.base_url, "accounts/1/locations/2/reviews/3")
-    http = PlainHttp()
+    http = reply_http()
     outbox = Outbox(store, default_connector_factory(http))
     entry = outbox.queue(item.id, TEXT, undo_seconds=0)
     [result] = await outbox.flush()

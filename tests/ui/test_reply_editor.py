@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from tests.replay import Reply
-from tests.replies.support import PlainHttp, factory
+from tests.replies.support import factory, reply_http
 from tests.ui.conftest import settle
 
 
@@ -79,7 +79,7 @@ def test_send_with_undo_then_sent_into_the_thread(window, replies, qtbot, replay
     window.store.update_source(window.store.get_item(_open(window, qtbot, "g2")).source_id,
                                settings={"base_url": replay.base_url + "/v4", "account_id": "1", "location_id": "2"})
     replay.add("PUT", r"/v4/accounts/1/locations/2/reviews/g2/reply", Reply(json={"comment": "x"}))
-    http = PlainHttp()
+    http = reply_http()
     replies.make_connector = factory(http, {"access_token": "tok"})
     g2 = _open(window, qtbot, "g2")
     text = "Hi Guest, sorry about the slow queue at lunch — we've added a second till. Next coffee's on me."
@@ -217,7 +217,7 @@ def test_a_refused_reply_shows_in_the_outbox_and_banner(window, replies, qtbot, 
                                settings={"base_url": replay.base_url + "/v4", "account_id": "1", "location_id": "2"})
     replay.add("PUT", r"/v4/accounts/1/locations/2/reviews/g2/reply",
                Reply(status=404, json={"error": {"code": 404, "message": "Review not found", "status": "NOT_FOUND"}}))
-    http = PlainHttp()
+    http = reply_http()
     replies.make_connector = factory(http, {"access_token": "tok"})
     replies.editor.editor.setPlainText("Hi Guest, sorry about the queue at lunch; next coffee is on me.")
     replies.send(False)
