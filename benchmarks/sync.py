@@ -72,6 +72,15 @@ async def measured(store: Store) -> dict:
             "stall_cpu": worst["cpu"]}
 
 
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def cpu_share() -> float:
     """How much of one core a busy process gets right now (1.0 on an idle machine)."""
     wall, cpu = time.perf_counter(), time.process_time()
@@ -94,12 +103,14 @@ def main() -> int:
                               cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         info = json.loads(server.stdout.readline())
+        server_cpu0 = process_cpu(server.pid)
         with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.db") as store:
             add_sources(store, info["base_url"])
             share = cpu_share()
             m = asyncio.run(measured(store))
             summaries, elapsed, stall = m["summaries"], m["elapsed"], m["stall"]
             total = store.conn.execute("SELECT count(*) FROM items").fetchone()[0]
+        server_cpu = process_cpu(server.pid) - server_cpu0
     finally:
         server.stdin.close()
         server.wait(timeout=10)
@@ -114,7 +125,9 @@ def main() -> int:
              f"event-loop CPU inside the worst stall: {m['stall_cpu'] * 1000:.1f} ms",
              f"client CPU: {m['cpu']:.1f} s = {total / m['cpu']:,.0f} items per CPU-second; "
              f"a busy process got {share:.0%} of a core at the start (load {os.getloadavg()[0]:.1f} "
-             f"on {os.cpu_count()} cores)"]
+             f"on {os.cpu_count()} cores)",
+             f"fake API server CPU: {server_cpu:.1f} s; with one core each, the run would take about "
+             f"{max(m['cpu'], server_cpu):.1f} s = {total / max(m['cpu'], server_cpu, 1e-9):,.0f} items/s"]
     lines += [f"  {s.source_name}: fetched {s.fetched:,} new {s.new:,}" + (f" ERROR {s.error}" if s.error else "")
               for s in summaries]
     print("\n".join(lines))

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from inbox.domain import Source, format_time, utcnow
-from inbox.secrets import SecretsError, get_secrets
+from inbox.secrets import NoKeyring, SecretsError, get_secrets
 from inbox.sources.base import Page, SourceError
 from inbox.sources.registry import connector_class
 from inbox.store import Store
@@ -180,6 +180,8 @@ class SourceRun:
             return self.cancelled()
         except SourceError as exc:
             self._finish(ERROR, self.http.scrub(str(exc)) or type(exc).__name__)
+        except NoKeyring:
+            self._finish(ERROR, "cannot read the credentials: no system keyring")
         except SecretsError as exc:
             self._finish(ERROR, str(exc))
         except Exception as exc:  # a connector bug or a full disk: this source only
