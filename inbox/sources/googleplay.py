@@ -18,7 +18,7 @@ from inbox.domain import Author, Item, ItemKind, parse_time
 from inbox.domain.models import normalise_rating
 from inbox.sources.base import Connector, CredentialsRejected, Page, Setting, SourceError
 from inbox.sources.payload import parse_json
-from inbox.sources.tolerant import dig, listed, require_dict, text
+from inbox.sources.tolerant import counted, dig, listed, require_dict, text
 from inbox.sources.watermark import Watermark
 
 SCOPE = "https://www.googleapis.com/auth/androidpublisher"
@@ -190,7 +190,7 @@ class GooglePlayConnector(Connector):
             "GET", f"{self.base_url}/applications/{self.package}/reviews", params={"maxResults": 10})
         items, _ = parse_reviews(require_dict(payload, "Google Play"), self.package)
         reviews = sum(1 for i in items if not i.is_owner_reply)
-        return f"OK: {reviews} reviews from the last week on the first page"
+        return f"OK: {counted(reviews, 'review')} from the last week on the first page"
 
 
 CONNECTOR = GooglePlayConnector

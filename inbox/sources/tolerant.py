@@ -54,3 +54,8 @@ def require_dict(payload: Any, what: str) -> dict[str, Any]:
     if not isinstance(payload, dict):
         raise BadPayload(f"{what} answered with JSON of an unexpected shape ({type(payload).__name__})")
     return payload
+
+
+def counted(n: int, noun: str) -> str:
+    """'1 review', '3 reviews' (for verdicts users read)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

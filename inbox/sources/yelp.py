@@ -17,7 +17,7 @@ from inbox.domain import Author, Item, ItemKind, format_time, parse_time, utcnow
 from inbox.domain.models import normalise_rating
 from inbox.sources.base import Connector, CredentialsRejected, Page, RateLimited, Setting, SourceError
 from inbox.sources.payload import parse_json
-from inbox.sources.tolerant import dig, listed, require_dict, text
+from inbox.sources.tolerant import counted, dig, listed, require_dict, text
 
 DEFAULT_ZONE = "America/Los_Angeles"
 
@@ -159,7 +159,7 @@ class YelpConnector(Connector):
         payload, _ = await self._fetch()
         items, _ = parse_reviews(payload, self._zone())
         total = payload.get("total")
-        return f"OK: {len(items)} review excerpts" + (f" of {total} reviews" if isinstance(total, int) else "")
+        return f"OK: {counted(len(items), 'review excerpt')}" + (f" of {counted(total, 'review')}" if isinstance(total, int) else "")
 
 
 CONNECTOR = YelpConnector
