@@ -52,8 +52,9 @@ def main(out: Path) -> None:
     replies.editor.editor.setPlainText(
         f"Hi {first}, I'm really sorry the visit let you down. Next time your coffee is on me — ask for Maria.")
     replies.editor.run_tone_check()
-    app.processEvents()
-    replies.editor.grab().save(str(out / "screenshot-reply-good.png"))
+    for _ in range(20):
+        app.processEvents()
+    window.grab().save(str(out / "screenshot-reply-good.png"))
     dialog = replies.manage_saved_replies()
     dialog.list.setCurrentRow(1)
     for _ in range(10):

@@ -98,3 +98,12 @@ def render(body: str, values: dict[str, str]) -> Rendered:
 def unfilled(text: str) -> list[tuple[int, int, str]]:
     """Placeholders still in a draft (the editor highlights them before sending)."""
     return [(m.start(), m.end(), m.group(1)) for m in _VAR.finditer(text) if m.group(1) in VARIABLES]
+
+
+def templatize(text: str, values: dict[str, str]) -> str:
+    """A written reply as a template: the names it contains become their variables again."""
+    for name in ("author_first_name", "owner_name", "business_name"):
+        value = values.get(name, "").strip("\u2068\u2069")
+        if len(value) >= 2:
+            text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", "{" + name + "}", text)
+    return text

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -102,6 +103,8 @@ def parse_phrases(text: str) -> list[Phrase]:
 
 def first_name(author_name: str) -> str:
     """The name a person would greet: "Dr Jane Smith" → "Jane", "@jon@mastodon.social" → "jon"."""
+    # control and format characters (bidi overrides, zero-width) are never part of a name
+    author_name = "".join(c for c in author_name if unicodedata.category(c)[0] != "C" or c.isspace())
     words = [w.strip(".,;:!?()[]\"'") for w in author_name.split()]
     words = [w for w in words if w]
     while words and words[0].lower().rstrip(".") in _TITLES and len(words) > 1:

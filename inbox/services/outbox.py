@@ -37,7 +37,9 @@ from inbox.store import NotFound, Store, write_transaction
 log = logging.getLogger(__name__)
 
 UNDO_SECONDS = 5
-LEASE_SECONDS = 60        # a `sending` entry older than this belongs to a process that died
+UNDO_SETTING = "reply_undo_seconds"
+LEASE_SECONDS = 300       # longer than the slowest request (timeouts + 429 waits): after that, the
+                          # `sending` entry belongs to a process that died
 BACKOFF_FIRST = 30        # seconds; doubles per attempt
 BACKOFF_MAX = 3600
 MAX_ATTEMPTS = 8
@@ -93,6 +95,14 @@ def openable_url(url: str) -> str | None:
     return url if url.lower().startswith(("https://", "http://")) and " " not in url else None
 
 
+def undo_seconds_setting(value: str | None) -> float:
+    """The undo window from the `reply_undo_seconds` setting: 0–60 seconds, default 5."""
+    try:
+        return min(60.0, max(0.0, float(value))) if value not in (None, "") else float(UNDO_SECONDS)
+    except ValueError:
+        return float(UNDO_SECONDS)
+
+
 def backoff_seconds(attempts: int) -> int:
     return min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** max(0, attempts - 1))
 
@@ -111,7 +121,12 @@ def default_connector_factory(http: Http) -> ConnectorFactory:
         secrets = await asyncio.to_thread(get_secrets, source.name)
         if hasattr(http, "add_secrets"):  # never shown in a message
             http.add_secrets(secrets)
-        return connector_class(source.kind)(source, secrets, http)
+        cls = connector_class(source.kind)
+        missing = [name for name in cls.secrets if not secrets.get(name)]
+        if missing:
+            raise CredentialsRejected(f"{source.name} has no {', '.join(missing)} saved; add "
+                                      f"{'it' if len(missing) == 1 else 'them'} in Sources to post replies")
+        return cls(source, secrets, http)
     return make
 
 

@@ -7,7 +7,8 @@ saved replies, and the outbox sent from the qasync loop.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+import uuid
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
@@ -20,27 +21,26 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from inbox.domain import InboxFilter, ItemRow, View
-from inbox.domain.templates import render, unfilled, values_for
+from inbox.domain import Author, InboxFilter, Item, ItemKind, ItemRow, View, utcnow
+from inbox.domain.templates import author_display_name, render, templatize, unfilled, values_for
 from inbox.domain.tone import ReplyContext
 from inbox.services import tone_phrases
 from inbox.services.outbox import (
-    UNDO_SECONDS,
+    UNDO_SETTING,
     ConnectorFactory,
     Outbox,
     can_post,
     default_connector_factory,
     openable_url,
+    undo_seconds_setting,
 )
-from inbox.services.saved_replies import list_saved_replies
+from inbox.services.saved_replies import list_saved_replies, save_reply_template
 from inbox.sources.base import ReplyNotSupported
 from inbox.sources.replies.mastodon import with_mention
 from inbox.store import StoreError
-from inbox.ui.reply_editor import ReplyEditor
+from inbox.ui.main_window import MainWindow, UndoStep
+from inbox.ui.reply_editor import ReplyEditor, plain_tooltip
 from inbox.ui.saved_replies_dialog import SavedRepliesDialog, SavedReplyPicker
-
-if TYPE_CHECKING:
-    from inbox.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 TICK_MS = 1000
@@ -55,7 +55,7 @@ class RepliesController(QObject):
         self.store = window.store
         self.outbox = Outbox(self.store, clock=window.clock)
         self.make_connector: ConnectorFactory | None = None  # tests set this; else the sync engine's
-        self.undo_seconds: float = UNDO_SECONDS
+        self.undo_seconds: float = undo_seconds_setting(self.store.get_setting(UNDO_SETTING))
         self.flushing = False
         self.dialog: Any = None
 
@@ -68,6 +68,7 @@ class RepliesController(QObject):
         self.editor.picker_requested.connect(self.show_picker)
         self.editor.undo_send_requested.connect(self.take_back)
         self.editor.retry_requested.connect(self.retry)
+        self.editor.discard_requested.connect(self.discard_draft)
 
         window.add_sidebar_entry("Views", DRAFTS_KEY, "Drafts", self.show_drafts,
                                  tooltip="Replies you started and haven't sent")
@@ -80,6 +81,7 @@ class RepliesController(QObject):
           shortcut="Ctrl+Return", menu="Item")
         r("reply.copy_open", "Copy reply and open the page", self.copy_and_open, menu="Item")
         r("reply.discard_draft", "Discard draft", self.discard_draft, menu="Item")
+        r("reply.save_as_saved", "Save this reply as a saved reply…", self.save_as_saved_reply, menu="Item")
         r("reply.saved_replies", "Saved replies…", self.manage_saved_replies, menu="Tools")
         r("reply.tone_phrases", "Edit tone-check phrases…", self.edit_phrases, menu="Tools")
         r("reply.names", "Your name and business name (for saved replies)…", self.edit_names, menu="Tools")
@@ -129,8 +131,6 @@ class RepliesController(QObject):
             self.editor.title.setText(self.editor.title.text() + " · you have replied in this thread before")
 
     def context_for(self, item: ItemRow) -> ReplyContext:
-        from inbox.domain.templates import author_display_name
-
         row = self.store.conn.execute("SELECT sentiment FROM items WHERE id = ?", (item.id,)).fetchone()
         limits = None
         if item.source_kind == "mastodon":
@@ -168,8 +168,6 @@ class RepliesController(QObject):
         self.window.status_message("Draft discarded. Ctrl+Z to undo.")
 
     def _push_undo(self, label: str, undo: Any, item_id: int) -> None:
-        from inbox.ui.main_window import UndoStep
-
         self.window.undo_stack.append(UndoStep(label, undo, [item_id]))
 
     def reload_editor(self, item_id: int) -> None:
@@ -204,6 +202,24 @@ class RepliesController(QObject):
         values = values_for(item, business_name=self.store.get_setting("business_name"),
                             owner_name=self.store.get_setting("owner_name"))
         self.editor.insert_text(render(body, values).text)
+
+    def save_as_saved_reply(self) -> None:
+        """Keep a reply that worked: the customer's first name and yours become variables."""
+        item, text = self.editor.item, self.editor.text()
+        if item is None or not text.strip():
+            self.window.status_message("Write a reply first.")
+            return
+        name = self.window.prompt_text("Save as a saved reply", "Name for this saved reply:")
+        if not name:
+            return
+        values = values_for(item, business_name=self.store.get_setting("business_name"),
+                            owner_name=self.store.get_setting("owner_name"))
+        try:
+            saved = save_reply_template(self.store, name, templatize(text, values))
+        except StoreError as exc:
+            self.window.status_message(str(exc))
+            return
+        self.window.status_message(f"Saved “{saved.name}”. Press R to use it.")
 
     def manage_saved_replies(self) -> SavedRepliesDialog:
         dialog = SavedRepliesDialog(self.store, self.window)
@@ -266,6 +282,9 @@ class RepliesController(QObject):
                 "Send with blanks?", "The reply still has " + ", ".join(f"{{{m}}}" for m in missing)
                 + " in it, highlighted in yellow. Send it anyway?"):
             return
+        if self.window.is_demo:
+            self.demo_reply(item, text, mark_done)
+            return
         try:
             entry = self.outbox.queue(item.id, text, mark_done=mark_done, undo_seconds=self.undo_seconds)
         except (ReplyNotSupported, StoreError, ValueError) as exc:
@@ -275,6 +294,21 @@ class RepliesController(QObject):
         self._push_undo("Send reply", lambda: self.take_back(entry.id), item.id)
         self.window.status_message(f"Reply queued: it leaves in {self.undo_seconds:g} s. Ctrl+Z to undo.")
         self.refresh_sidebar()
+
+    def demo_reply(self, item: ItemRow, text: str, mark_done: bool) -> None:
+        """The demo workspace's sources are made up: show the reply in the thread, post nothing."""
+        reply = Item(external_id=f"demo-reply:{uuid.uuid4()}", kind=ItemKind.REPLY, text=text,
+                     is_owner_reply=True, parent_external_id=item.external_id, created_at=utcnow(),
+                     author=Author(external_id="owner", display_name=item.source_name))
+        with self.store.transaction():
+            self.store.save_page(item.source_id, [reply])
+            self.store.delete_draft(item.id)
+            if mark_done:
+                self.store.set_status([item.id], "done")
+        self.editor.show_item(item, "", self.editor.context)
+        self.refresh_sidebar()
+        self.window.data_changed()
+        self.window.status_message("Demo workspace: the reply was added here only; nothing was posted.")
 
     def take_back(self, entry_id: int) -> None:
         entry = self.outbox.cancel(entry_id)
@@ -365,7 +399,7 @@ class RepliesController(QObject):
         errors = [e for e in entries if e.last_error]
         tooltip = "\n".join(f"{e.author_name[:30]} on {e.source_name}: {e.state} — {e.last_error}"
                             for e in errors[:10]) or "Replies waiting to be sent"
-        self.window.update_sidebar_entry(OUTBOX_KEY, count=len(entries), tooltip=tooltip,
+        self.window.update_sidebar_entry(OUTBOX_KEY, count=len(entries), tooltip=plain_tooltip(tooltip),
                                          state="error" if any(e.state == "failed" for e in entries) else "")
 
     def show_drafts(self) -> None:

@@ -6,6 +6,7 @@ Everything shown from the review (the author's name, the phrases found) is plain
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
@@ -40,6 +41,12 @@ from inbox.services.outbox import OutboxEntry, can_post
 
 SAVE_DELAY_MS = 400
 TONE_DELAY_MS = 150
+
+
+def plain_tooltip(text: str) -> str:
+    """Qt guesses whether a tooltip is HTML; text from the internet must never be taken as
+    HTML, so say it is rich text and escape it."""
+    return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
 
 
 class ReplyHighlighter(QSyntaxHighlighter):
@@ -78,6 +85,7 @@ class ReplyEditor(QWidget):
     picker_requested = Signal()
     undo_send_requested = Signal(int)  # outbox entry id
     retry_requested = Signal(int)
+    discard_requested = Signal()
 
     def __init__(self, save_draft: Callable[[int, str], None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,7 +97,7 @@ class ReplyEditor(QWidget):
         self.flags: list[ToneFlag] = []
         self._loading = False
 
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)  # never stretched
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
         line.setFrameShadow(QFrame.Shadow.Sunken)
@@ -149,6 +157,8 @@ class ReplyEditor(QWidget):
         self.counter.setEnabled(False)
         self.saved_button = QPushButton("Saved replies…")
         self.saved_button.setToolTip("Insert a saved reply (R)")
+        self.discard_button = QPushButton("Discard")
+        self.discard_button.setToolTip("Throw this draft away (Ctrl+Z brings it back)")
         self.done_box = QCheckBox("Mark done when sent")
         self.done_box.setChecked(True)
         self.send_button = QPushButton("Send")
@@ -158,6 +168,7 @@ class ReplyEditor(QWidget):
         bottom = QHBoxLayout()
         bottom.addWidget(self.counter)
         bottom.addStretch(1)
+        bottom.addWidget(self.discard_button)
         bottom.addWidget(self.saved_button)
         bottom.addWidget(self.done_box)
         bottom.addWidget(self.copy_button)
@@ -178,7 +189,7 @@ class ReplyEditor(QWidget):
         layout.addWidget(self.tone)
         layout.addLayout(bottom)
         layout.addWidget(self.closed_note)
-        self.controls = [self.editor, self.counter, self.saved_button, self.done_box, self.send_button,
+        self.controls = [self.editor, self.counter, self.discard_button, self.saved_button, self.done_box, self.send_button,
                          self.copy_button, self.saved_label]
 
         self.save_timer = QTimer(self)
@@ -193,6 +204,7 @@ class ReplyEditor(QWidget):
         self.send_button.clicked.connect(lambda: self.send_requested.emit(self.done_box.isChecked()))
         self.copy_button.clicked.connect(self.copy_open_requested.emit)
         self.saved_button.clicked.connect(self.picker_requested.emit)
+        self.discard_button.clicked.connect(self.discard_requested.emit)
         self.show_item(None, "", ReplyContext())
 
     # -- which item ------------------------------------------------------------------
@@ -225,6 +237,7 @@ class ReplyEditor(QWidget):
             self.done_box.setVisible(answerable and api)
             self.copy_button.setVisible(answerable and not api)
         self.saved_label.setText("Draft saved" if draft else "")
+        self.discard_button.setEnabled(bool(draft.strip()))
         self.show_pending(pending)
         self.run_tone_check()
 
@@ -244,6 +257,7 @@ class ReplyEditor(QWidget):
     # -- saving ----------------------------------------------------------------------
 
     def _text_changed(self) -> None:
+        self.discard_button.setEnabled(bool(self.text().strip()))
         if self._loading or self.item is None:
             return
         self._dirty = True
@@ -272,7 +286,7 @@ class ReplyEditor(QWidget):
             entry.setData(Qt.ItemDataRole.UserRole, flag.code)
             if flag.code == "too_long":
                 entry.setForeground(QColor("#d93025"))
-            entry.setToolTip(flag.suggestion)
+            entry.setToolTip(plain_tooltip(flag.suggestion))  # it may quote the author's name
             self.tone.addItem(entry)
         self.tone.setVisible(bool(self.flags))
         spans = [(s, e, "missing") for s, e, _ in unfilled(text)]

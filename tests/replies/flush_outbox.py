@@ -11,11 +11,11 @@ import sys
 
 from inbox.services.outbox import Outbox
 from inbox.store import Store
-from tests.replies.support import PlainHttp, factory
+from tests.replies.support import factory, reply_http
 
 
 async def main(db: str, secrets: dict[str, str]) -> None:
-    http = PlainHttp(timeout=60)
+    http = reply_http(timeout=60)
     with Store(db) as store:
         results = await Outbox(store, factory(http, secrets)).flush()
     print(json.dumps([r.state for r in results]))

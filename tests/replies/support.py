@@ -1,52 +1,20 @@
-"""Test support for replies: a plain HTTP client with the engine's contract (raises
-SourceError subclasses, never returns a 5xx or 429) and connectors that only reply.
-
-The sync engine's HttpClient adds retries; replies must behave the same without them.
-"""
+"""Test support for replies: the engine's HTTP client as the outbox configures it, connectors
+that only reply (so each reply module is tested on its own), and items to reply to."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
-
 from inbox.domain import Author, Item, ItemRow, Source
-from inbox.sources.base import (
-    Connector,
-    CredentialsRejected,
-    NetworkError,
-    Page,
-    RateLimited,
-    SourceError,
-)
+from inbox.sources.base import Connector, Page
 from inbox.store import Store
+from inbox.sync.http import HttpClient
 
 
-class PlainHttp:
-    def __init__(self, timeout: float = 5.0) -> None:
-        self.client = httpx.AsyncClient(timeout=timeout)
-
-    async def request(self, method: str, url: str, *, params: Any = None, headers: dict[str, str] | None = None,
-                      json: Any = None, data: Any = None, ok_statuses: tuple[int, ...] = ()) -> httpx.Response:
-        try:
-            response = await self.client.request(method, url, params=params, headers=headers, json=json, data=data)
-        except httpx.HTTPError as exc:
-            raise NetworkError(f"could not reach {httpx.URL(url).host}: {type(exc).__name__}") from None
-        status = response.status_code
-        if status in ok_statuses or status < 400:
-            return response
-        if status == 429:
-            raise RateLimited(float(response.headers.get("Retry-After") or 0) or None)
-        if status in (401, 403):
-            raise CredentialsRejected(f"HTTP {status}")
-        raise SourceError(f"HTTP {status} from {httpx.URL(url).host}")
-
-    async def get_json(self, url: str, *, params: Any = None, headers: dict[str, str] | None = None) -> Any:
-        return (await self.request("GET", url, params=params, headers=headers)).json()
-
-    async def aclose(self) -> None:
-        await self.client.aclose()
+def reply_http(timeout: float = 5.0) -> HttpClient:
+    """The sync engine's HTTP client as the outbox uses it: no retries of its own."""
+    return HttpClient(retries=0, connect_timeout=timeout, read_timeout=timeout)
 
 
 def reply_connector(kind: str) -> type[Connector]:

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from inbox.cli import main
 from inbox.services.outbox import Outbox
 from tests.replay import Reply
-from tests.replies.support import PlainHttp, add_item
+from tests.replies.support import add_item
 
 TEXT = "Hi Jane, sorry the soup was cold — lunch is on us next time."
 
@@ -19,7 +19,6 @@ def test_outbox_list_flush_and_json(store, replay, monkeypatch) -> None:
     replay.add("GET", r"/v4/accounts/1/locations/2/reviews/3", Reply(json={"name": "accounts/1/locations/2/reviews/3"}))
     item = add_item(store, "google", replay.base_url + "/v4", "accounts/1/locations/2/reviews/3")
     Outbox(store).queue(item.id, TEXT, undo_seconds=0)
-    monkeypatch.setattr("inbox.cli.outbox.make_http", PlainHttp)
     monkeypatch.setattr("inbox.secrets.get_secrets", lambda name: {"access_token": "tok"})
     monkeypatch.setattr("inbox.sources.registry.connector_class",
                         lambda kind: __import__("tests.replies.support", fromlist=["x"]).reply_connector(kind))
@@ -31,7 +30,7 @@ def test_outbox_list_flush_and_json(store, replay, monkeypatch) -> None:
 
     flushed = runner.invoke(main, ["--db", db, "outbox", "flush"])
     assert flushed.exit_code == 0, flushed.output
-    assert "Sent 0 of 1 due." in flushed.output and "queued: HTTP 503" in flushed.output
+    assert "Sent 0 of 1 due." in flushed.output and "queued: server error:" in flushed.output and "answered 503" in flushed.output
 
     [entry] = json.loads(runner.invoke(main, ["--db", db, "outbox", "--json"]).output)
     assert entry["state"] == "queued" and entry["attempts"] == 1 and "503" in entry["last_error"]

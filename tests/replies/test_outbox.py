@@ -20,7 +20,7 @@ from inbox.services.outbox import BACKOFF_FIRST, Outbox, can_post, openable_url
 from inbox.sources.base import ReplyNotSupported
 from inbox.store import Store
 from tests.replay import ReplayServer, Reply
-from tests.replies.support import PlainHttp, add_item, factory
+from tests.replies.support import add_item, factory, reply_http
 
 TEXT = "Hi Jon, yes, the terrace is open this weekend and dogs are welcome."
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 async def http():
-    client = PlainHttp()
+    client = reply_http()
     yield client
     await client.aclose()
 
@@ -169,7 +169,7 @@ async def test_no_duplicate_after_a_crash_between_request_and_commit(tmp_path, h
             [entry] = outbox.entries()
             assert entry.state == "sending"  # the crashed process had claimed it
             assert await outbox.flush() == []  # its lease has not run out yet
-            [result] = await outbox.flush(utcnow() + timedelta(minutes=2))
+            [result] = await outbox.flush(utcnow() + timedelta(minutes=6))
             assert result.state == "sent" and result.already_there
             assert outbox.get(entry.id).remote_id == "1150"
             assert [i.text for i in store.get_thread(item.thread_id).items if i.is_owner_reply] == ["@jon " + TEXT]
@@ -182,3 +182,25 @@ def test_one_reply_at_a_time_per_item(store) -> None:
     outbox.queue(item.id, TEXT)
     with pytest.raises(ValueError, match="already waiting"):
         outbox.queue(item.id, TEXT)
+
+
+def test_undo_window_setting() -> None:
+    from inbox.services.outbox import undo_seconds_setting
+
+    assert [undo_seconds_setting(v) for v in (None, "", "8", "-3", "999", "soon")] == [5, 5, 8, 0, 60, 5]
+
+
+async def test_missing_secrets_fail_clearly_before_any_request(store, replay, monkeypatch) -> None:
+    from inbox.services.outbox import default_connector_factory
+
+    monkeypatch.setattr("inbox.secrets.get_secrets", lambda name: {"client_id": "c"})
+    item = add_item(store, "google", replay.base_url, "accounts/1/locations/2/reviews/3")
+    http = reply_http()
+    outbox = Outbox(store, default_connector_factory(http))
+    entry = outbox.queue(item.id, TEXT, undo_seconds=0)
+    [result] = await outbox.flush()
+    await http.aclose()
+    assert result.state == "failed"
+    assert outbox.get(entry.id).last_error.endswith(
+        "google source has no client_secret, refresh_token saved; add them in Sources to post replies")
+    assert replay.requests == []

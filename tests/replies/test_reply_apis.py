@@ -7,14 +7,14 @@ import pytest
 
 from inbox.services.outbox import Outbox
 from tests.replay import Reply
-from tests.replies.support import PlainHttp, add_item, factory
+from tests.replies.support import add_item, factory, reply_http
 
 TEXT = "Hi Jane, sorry the soup was cold. Next time lunch is on us. — Maria"
 
 
 @pytest.fixture
 async def http():
-    client = PlainHttp()
+    client = reply_http()
     yield client
     await client.aclose()
 

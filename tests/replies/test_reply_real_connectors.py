@@ -120,3 +120,23 @@ async def test_mastodon_and_facebook_with_the_connectors_secret_names(store, rep
     by_path = {r.path: r for r in replay.requests if r.method == "POST"}
     assert by_path["/api/v1/statuses"].headers["authorization"] == "Bearer mast-token"
     assert by_path["/v21.0/77_88/comments"].headers["authorization"] == "Bearer EAAG-page"
+
+
+async def test_trustpilot_with_the_connectors_business_token(store, replay, http) -> None:
+    import base64
+
+    def token(req):
+        expected = "Basic " + base64.b64encode(b"tp-key:tp-secret").decode()
+        if req.headers.get("authorization") != expected or req.form() != {"grant_type": ["client_credentials"]}:
+            return Reply(status=401, json={"message": "Unauthorized"})
+        return Reply(json={"access_token": "tp-business", "expires_in": "359999"})
+    replay.add("POST", r"/v1/oauth/oauth-business-users-for-applications/accesstoken", token)
+    replay.add("POST", r"/v1/private/reviews/6a0f/reply", Reply(status=201))
+    source = add_source(store, "trustpilot", {"business_unit_id": "b" * 24, "business_user_id": "5f3a",
+                                              "base_url": replay.base_url + "/v1"})
+    result = store.save_page(source.id, [Item("6a0f", text="Gift card refused", rating=1, author=Author("c", "Ade"))])
+    entry = await _flush(store, http, {"api_key": "tp-key", "api_secret": "tp-secret"}, result.new_ids[0])
+    post = next(r for r in replay.requests if r.path.endswith("/reply"))
+    assert post.headers["authorization"] == "Bearer tp-business"
+    assert post.json() == {"authorBusinessUserId": "5f3a", "message": TEXT}
+    assert entry.remote_id == "6a0f:reply"

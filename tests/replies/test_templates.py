@@ -77,3 +77,14 @@ def test_saved_reply_validation(store) -> None:
         save_reply_template(store, "Empty", "  ")
     save_reply_template(store, "Quick thanks", "Thanks, {author_first_name}.", saved.id)
     assert [s.body for s in list_saved_replies(store) if s.id == saved.id] == ["Thanks, {author_first_name}."]
+
+
+def test_a_written_reply_becomes_a_template(store) -> None:
+    from inbox.domain.templates import templatize
+
+    row = _item(store, "Jane Smith")
+    values = values_for(row, business_name="Harbour Café", owner_name="Maria")
+    text = "Hi Jane, sorry about the soup at Harbour Café. Janet in the kitchen is on it. — Maria"
+    assert templatize(text, values) == ("Hi {author_first_name}, sorry about the soup at {business_name}. "
+                                        "Janet in the kitchen is on it. — {owner_name}")
+    assert render(templatize(text, values), values).text == text

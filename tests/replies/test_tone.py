@@ -127,6 +127,7 @@ def test_google_business_limit_is_bytes() -> None:
 @pytest.mark.parametrize(("name", "first"), [
     ("Jane Smith", "Jane"), ("@jon@mastodon.social", "jon"), ("harbourfan.bsky.social", "harbourfan"),
     ("Mrs. Okafor", "Okafor"), ("", ""), ("   ", ""), ("<b>Bob</b>", "<b>Bob</b>"),
+    ("\u202eBob\u200b Smith", "Bob"),
 ])
 def test_first_name(name: str, first: str) -> None:
     assert first_name(name) == first

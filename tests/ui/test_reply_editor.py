@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from tests.replay import Reply
-from tests.replies.support import PlainHttp, factory
+from tests.replies.support import factory, reply_http
 from tests.ui.conftest import settle
 
 
@@ -79,7 +79,7 @@ def test_send_with_undo_then_sent_into_the_thread(window, replies, qtbot, replay
     window.store.update_source(window.store.get_item(_open(window, qtbot, "g2")).source_id,
                                settings={"base_url": replay.base_url + "/v4", "account_id": "1", "location_id": "2"})
     replay.add("PUT", r"/v4/accounts/1/locations/2/reviews/g2/reply", Reply(json={"comment": "x"}))
-    http = PlainHttp()
+    http = reply_http()
     replies.make_connector = factory(http, {"access_token": "tok"})
     g2 = _open(window, qtbot, "g2")
     text = "Hi Guest, sorry about the slow queue at lunch — we've added a second till. Next coffee's on me."
@@ -153,6 +153,11 @@ def test_hostile_author_name_is_plain_text(window, replies, qtbot) -> None:
     assert title.textFormat() == Qt.TextFormat.PlainText
     assert title.text().startswith("Reply to <b>Bob</b>") and "\u202e" not in title.text()
     assert len(title.text()) < 80
+    entry = replies.outbox.queue(window.current_item().id, "Hi Bob, thanks.")
+    replies.outbox._record_failure(entry.id, "refused", None)
+    replies.refresh_sidebar()
+    tooltip = window.sidebar.entries["replies:outbox"].tooltip
+    assert tooltip.startswith("<qt>") and "&lt;b&gt;Bob&lt;/b&gt;" in tooltip and "<b>" not in tooltip
 
 
 def test_owner_replies_and_competitors_are_read_only(window, replies, qtbot) -> None:
@@ -212,7 +217,7 @@ def test_a_refused_reply_shows_in_the_outbox_and_banner(window, replies, qtbot, 
                                settings={"base_url": replay.base_url + "/v4", "account_id": "1", "location_id": "2"})
     replay.add("PUT", r"/v4/accounts/1/locations/2/reviews/g2/reply",
                Reply(status=404, json={"error": {"code": 404, "message": "Review not found", "status": "NOT_FOUND"}}))
-    http = PlainHttp()
+    http = reply_http()
     replies.make_connector = factory(http, {"access_token": "tok"})
     replies.editor.editor.setPlainText("Hi Guest, sorry about the queue at lunch; next coffee is on me.")
     replies.send(False)
@@ -229,3 +234,32 @@ def test_a_refused_reply_shows_in_the_outbox_and_banner(window, replies, qtbot, 
     assert window.sidebar.entries["replies:outbox"].count == 0
     closing = window.run_task(http.aclose())
     qtbot.waitUntil(closing.done, timeout=2000)
+
+
+def test_save_this_reply_as_a_saved_reply_and_discard_button(window, replies, qtbot, answers) -> None:
+    g0 = _open(window, qtbot, "g0")
+    qtbot.keyClicks(replies.editor.editor, "Hi Guest, glad the croissants were good.")
+    answers.texts.append("Croissant thanks")
+    window.run_command("reply.save_as_saved")
+    from inbox.services.saved_replies import list_saved_replies
+
+    saved = {s.name: s.body for s in list_saved_replies(window.store)}
+    assert saved["Croissant thanks"] == "Hi {author_first_name}, glad the croissants were good."
+    assert replies.editor.discard_button.isEnabled()
+    replies.editor.discard_button.click()
+    assert replies.editor.text() == "" and window.store.get_draft(g0) is None
+    assert not replies.editor.discard_button.isEnabled()
+
+
+def test_demo_workspace_replies_stay_local(make_window, workspace_store, qtbot, replay) -> None:
+    from inbox.ui.replies import install
+
+    window = make_window(workspace_store, is_demo=True)
+    replies = install(window)
+    g2 = _open(window, qtbot, "g2")
+    replies.editor.editor.setPlainText("Hi Guest, sorry about the slow queue at lunch.")
+    replies.send(True)
+    thread = window.store.get_thread(window.store.get_item(g2).thread_id)
+    assert [i.text for i in thread.items if i.is_owner_reply] == ["Hi Guest, sorry about the slow queue at lunch."]
+    assert window.store.get_item(g2).status == "done" and replies.outbox.entries() == []
+    assert "nothing was posted" in window.statusBar().currentMessage()
