@@ -106,15 +106,45 @@ def _flush(conn, batch: list, phrases: list, threads: list) -> None:
     threads.clear()
 
 
+def migration(path: Path) -> None:
+    """Time migration 4 on a copy of the database put back to schema 3 (as a workspace from
+    before insights): aggregate, reply times, indexes, and scoring of the newest items."""
+    import shutil
+    import sqlite3
+
+    copy = path.with_name("insights-migrate.db")
+    shutil.copyfile(path, copy)
+    conn = sqlite3.connect(copy, isolation_level=None)
+    for (name, kind) in conn.execute("SELECT name, type FROM sqlite_master WHERE type IN ('trigger', 'index') "
+                                     "AND (name LIKE 'items_reply_time%' OR name LIKE 'insight_days%' "
+                                     "OR name IN ('items_insights', 'items_owner_replies', 'authors_by_person'))"
+                                     ).fetchall():
+        conn.execute(f"DROP {kind} {name}")
+    conn.execute("DROP TABLE insight_days")
+    conn.execute("DROP TABLE item_phrases")
+    conn.execute("ALTER TABLE items DROP COLUMN reply_seconds")
+    conn.execute("UPDATE items SET sentiment = NULL, sentiment_label = NULL")
+    conn.execute("PRAGMA user_version = 3")
+    conn.execute("VACUUM")
+    conn.close()
+    t0 = time.perf_counter()
+    Store(copy).close()
+    print(f"migration 4 on {path.name}: {time.perf_counter() - t0:.1f} s")
+    copy.unlink()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--migration", action="store_true", help="also time migration 4 on a copy")
     args = parser.parse_args()
     path = ROOT / "bench-data" / f"insights-{args.items}.db"
     if args.rebuild or not path.exists():
         build(path, args.items)
+    if args.migration:
+        migration(path)
     reader = Store.open_reader(path)
     total = reader.conn.execute("SELECT count(*) FROM items").fetchone()[0]
     import os

@@ -58,6 +58,7 @@ from inbox.ui.charts import (
     style_axis,
     years_title,
 )
+from inbox.ui.scoring import backfill_for
 
 if TYPE_CHECKING:
     from inbox.ui.main_window import MainWindow
@@ -75,7 +76,7 @@ class Dashboard(QWidget):
         self.host = host
         self.figures: Figures | None = None
         self.generation = 0
-        self.backfilling = False
+        self._listening = False
         self.setObjectName("insightsDashboard")
 
         self.period_box = QComboBox()
@@ -210,30 +211,24 @@ class Dashboard(QWidget):
 
     def _backfill(self) -> None:
         """Score items that predate sentiment (beyond what the migration scored)."""
-        if self.backfilling:
+        if self._listening:
             return
-        self.backfilling = True
+        self._listening = True
 
-        scored = 0
+        def progress(n: int) -> None:
+            self.scoring.setText(f"Scoring older items… {n:,} done")
 
-        def write(prepared: sentiment.Scored) -> None:
-            nonlocal scored
-            n = sentiment.finish_backfill(self.host.store, prepared) if prepared[0] else 0
-            scored += n
-            if n:
-                self.scoring.setText(f"Scoring older items… {scored:,} done")
-                self.host.run_in_worker(sentiment.prepare_backfill, write, stop)
-                return
-            self.backfilling = False
+        def done(n: int) -> None:
+            self._listening = False
             self.scoring.setText("")
-            if scored:
+            if n:
                 self.refresh()  # the figures counted those items as unknown
 
-        def stop(_exc: Exception) -> None:
-            self.backfilling = False
-            self.scoring.setText("")
+        backfill_for(self.host).start(progress, done)
 
-        self.host.run_in_worker(sentiment.prepare_backfill, write, stop)
+    @property
+    def backfilling(self) -> bool:
+        return backfill_for(self.host).running
 
     # -- drawing -----------------------------------------------------------------------
 
@@ -621,6 +616,7 @@ def install(window: MainWindow) -> None:
     window.register_command("insights.dashboard", "Insights dashboard", open_it, shortcut="G, N", menu="View")
     window.add_sidebar_entry("Views", "insights:dashboard", "Insights", open_it,
                              tooltip="Ratings, sentiment, themes and competitors as charts")
+    backfill_for(window).start()  # items older than sentiment get scored in the background
 
 
 __all__ = ["Dashboard", "DashboardWindow", "install", "open_dashboard"]

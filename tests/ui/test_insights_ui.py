@@ -205,3 +205,16 @@ def test_reading_pane_bar_corrects_sentiment(qtbot, make_window, cafe_store: Sto
     qtbot.addWidget(opened)
     qtbot.waitUntil(lambda: opened.pane.loaded, timeout=5000)
     assert opened.pane.profile.name == "Zoë Kowalski"
+
+
+def test_older_items_are_scored_in_the_background_at_start(qtbot, make_window, cafe_store: Store) -> None:
+    cafe_store.conn.execute("UPDATE items SET sentiment_label = NULL, sentiment = NULL")
+    window = make_window(cafe_store)
+    dashboard.install(window)  # what the application does at start-up; no dashboard opened
+
+    def unscored() -> int:
+        return cafe_store.conn.execute("SELECT count(*) FROM items WHERE sentiment_label IS NULL "
+                                       "AND is_owner_reply = 0").fetchone()[0]
+
+    qtbot.waitUntil(lambda: unscored() == 0, timeout=5000)
+    assert cafe_store.count_items(InboxFilter(sentiment="unknown")) == 1  # the French item without stars
