@@ -95,7 +95,7 @@ def test_owner_correction_wins_in_filters_and_figures(store: Store) -> None:
     period = Period("2025-03-01", "2025-03-31")
     before = sentiment.set_override(store, [a], "negative")  # sarcasm VADER can't see
     assert store.count_items(InboxFilter(sentiment="negative")) == 1
-    assert [r.id for r in store.list_items(InboxFilter(sentiment="negative"))[0]] == [a]
+    assert [(r.id, r.sentiment) for r in store.list_items(InboxFilter(sentiment="negative"))[0]] == [(a, "negative")]
     own = insights.compute(store.conn, period).own
     assert own is not None and own.sentiment["negative"] == 1 and own.sentiment["positive"] == 1
     assert sentiment.item_sentiment(store, a)[:2] == ("negative", "negative")

@@ -19,7 +19,8 @@ SELECT i.id, i.source_id, s.name AS source_name, s.kind AS source_kind, s.whose,
        coalesce(nullif(a.display_name, ''), nullif(a.handle, ''), 'Anonymous') AS author_name,
        coalesce(a.handle, '') AS author_handle,
        i.rating, i.title, i.text, i.html, i.url, i.language, i.created_at, i.updated_at,
-       i.status, i.snoozed_until, i.thread_id, i.is_owner_reply, i.deleted_at IS NOT NULL AS deleted
+       i.status, i.snoozed_until, i.thread_id, i.is_owner_reply, i.deleted_at IS NOT NULL AS deleted,
+       coalesce(i.sentiment_override, i.sentiment_label, 'unknown') AS sentiment
 FROM items i
 JOIN sources s ON s.id = i.source_id
 LEFT JOIN authors a ON a.id = i.author_id

@@ -22,7 +22,7 @@ from PySide6.QtCharts import (
     QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDate, QEvent, QPointF, Qt
+from PySide6.QtCore import QDate, QEvent, QPointF, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -600,7 +600,12 @@ def open_dashboard(window: MainWindow) -> DashboardWindow:
     if existing is None:
         existing = DashboardWindow(window)
         window._insights_dashboard = existing  # type: ignore[attr-defined]
-        window.data_changed_signal.connect(lambda: existing.isVisible() and existing.dashboard.refresh())
+        # Triage changes many times a minute: recompute at most once per pause.
+        timer = QTimer(existing)
+        timer.setSingleShot(True)
+        timer.setInterval(1500)
+        timer.timeout.connect(lambda: existing.isVisible() and existing.dashboard.refresh())
+        window.data_changed_signal.connect(timer.start)
     existing.dashboard._fill_sources()
     existing.show()
     existing.raise_()
