@@ -22,7 +22,8 @@ def _hooks() -> None:
 
 
 def at(day: str, hour: int = 12) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=UTC)
+    when = datetime.fromisoformat(day)
+    return (when if "T" in day else when.replace(hour=hour)).replace(tzinfo=UTC)
 
 
 def review(ext: str, day: str, text: str, rating: int | None = None, *, who: str = "",
@@ -278,3 +279,8 @@ def test_the_daily_aggregate_follows_every_kind_of_write(cafe: Store) -> None:
     assert kept() == recount()
     own = insights.compute(cafe.conn, Period("2025-01-01", "2025-12-31")).own
     assert own is not None and own.answered == 2 and own.threads == 2 and own.median_reply_hours == 5.0
+    cafe.conn.execute("DELETE FROM items WHERE external_id = 'j2r'")  # a reply removed for good
+    cafe.save_page(1, [review("j1", "2025-01-05T10:00:00", "Great flat white, friendly staff", 5)])  # moved 2 h
+    assert kept() == recount()
+    own = insights.compute(cafe.conn, Period("2025-01-01", "2025-12-31")).own
+    assert own is not None and own.answered == 1 and own.median_reply_hours == 4.0
