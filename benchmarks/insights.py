@@ -133,13 +133,46 @@ def migration(path: Path) -> None:
     copy.unlink()
 
 
+def ingest_cost(n: int = 20_000) -> None:
+    """Ingest throughput with and without the sentiment hook (VADER + phrases per item),
+    on the store benchmark's items, pages of 500."""
+    import tempfile
+
+    from benchmarks.store import PAGE, generate
+    from inbox.services import ingest_hooks
+    from inbox.store import INGEST_HOOKS
+
+    for hooked in (False, True):
+        INGEST_HOOKS.clear()
+        if hooked:
+            ingest_hooks.install()
+        with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "ingest.db") as store:
+            sources = [store.add_source("google", f"S{k}") for k in range(5)]
+            pages: list[list] = [[] for _ in sources]
+            t0 = time.perf_counter()
+            for k, item in generate(n):
+                pages[k].append(item)
+                if len(pages[k]) == PAGE:
+                    store.save_page(sources[k].id, pages[k])
+                    pages[k] = []
+            for k, page in enumerate(pages):
+                store.save_page(sources[k].id, page)
+            elapsed = time.perf_counter() - t0
+        print(f"ingest {n:,} items {'with' if hooked else 'without'} the sentiment hook: "
+              f"{n / elapsed:,.0f} items/s")
+    INGEST_HOOKS.clear()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--migration", action="store_true", help="also time migration 4 on a copy")
+    parser.add_argument("--ingest", action="store_true", help="also time ingest with and without sentiment")
     args = parser.parse_args()
+    if args.ingest:
+        ingest_cost()
     path = ROOT / "bench-data" / f"insights-{args.items}.db"
     if args.rebuild or not path.exists():
         build(path, args.items)
