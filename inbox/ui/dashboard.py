@@ -295,17 +295,25 @@ class Dashboard(QWidget):
         return row
 
     def _categories(self, figures: Figures) -> list[str]:
-        labels = [bucket_label(key, figures.bucket) for key in figures.buckets]
-        # Category names must be unique: 13 months name the first month twice.
-        return [f"{lab} ’{key[2:4]}" if labels.count(lab) > 1 else lab
-                for lab, key in zip(labels, figures.buckets, strict=True)]
+        keys = figures.buckets
+        labels = [bucket_label(key, figures.bucket, keys[i - 1] if i else None) for i, key in enumerate(keys)]
+        # Category names must be unique: 13 months name the first month twice, and a
+        # week may start on the same day of two months.
+        seen: set[str] = set()
+        unique = []
+        for label in labels:
+            while label in seen:
+                label += "\u200b"  # invisible, but a different category
+            seen.add(label)
+            unique.append(label)
+        return unique
 
     def _x_axis(self, figures: Figures) -> QBarCategoryAxis:
         axis = QBarCategoryAxis()
         labels = self._categories(figures)
-        # Keep labels readable: with many points show every other one (QtCharts needs
-        # unique category names, so the hidden ones become distinct blanks).
-        step = 1 if len(labels) <= 13 else 2
+        # Keep labels readable: beyond 16 points (a long custom period) only every other
+        # one (category names must be unique: hidden ones become distinct blanks).
+        step = 1 if len(labels) <= 16 else 2
         axis.append([lab if i % step == 0 else " " * (i + 1) for i, lab in enumerate(labels)])
         style_axis(axis, self, small=len(labels) > 8)
         axis.setTitleText(years_title(figures.buckets, figures.bucket))
