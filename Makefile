@@ -27,6 +27,20 @@ lint: $(VENV)/.installed-test
 demo: $(VENV)/.installed
 	$(VENV)/bin/inbox demo
 
+$(VENV)/.installed-package: $(VENV)/.installed pyproject.toml
+	$(PIP) install -q -e '.[package]'
+	touch $@
+
+# A one-folder app in dist/feedback-inbox (see packaging/README.md for macOS and Windows).
+package: $(VENV)/.installed-package
+	QT_QPA_PLATFORM=offscreen $(PY) packaging/render_icons.py --check
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN \
+		--distpath dist --workpath build/pyinstaller packaging/feedback-inbox.spec
+
+# Start the bundle under Xvfb in a fresh home with --smoke-test; validate desktop metadata.
+package-test: package
+	packaging/package_test.sh dist/feedback-inbox
+
 bench: $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/store.py
 

@@ -107,7 +107,7 @@ def _flush(conn, batch: list, phrases: list, threads: list) -> None:
 
 
 def migration(path: Path) -> None:
-    """Time migration 4 on a copy of the database put back to schema 3 (as a workspace from
+    """Time the insights migration on a copy of the database put back to the schema before it (as a workspace from
     before insights): aggregate, reply times, indexes, and scoring of the newest items."""
     import shutil
     import sqlite3
@@ -124,12 +124,14 @@ def migration(path: Path) -> None:
     conn.execute("DROP TABLE item_phrases")
     conn.execute("ALTER TABLE items DROP COLUMN reply_seconds")
     conn.execute("UPDATE items SET sentiment = NULL, sentiment_label = NULL")
-    conn.execute("PRAGMA user_version = 3")
+    from inbox.store.migrations import MIGRATIONS, m005_insights
+
+    conn.execute(f"PRAGMA user_version = {MIGRATIONS.index(m005_insights)}")
     conn.execute("VACUUM")
     conn.close()
     t0 = time.perf_counter()
     Store(copy).close()
-    print(f"migration 4 on {path.name}: {time.perf_counter() - t0:.1f} s")
+    print(f"insights migration on {path.name}: {time.perf_counter() - t0:.1f} s")
     copy.unlink()
 
 
@@ -168,7 +170,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--migration", action="store_true", help="also time migration 4 on a copy")
+    parser.add_argument("--migration", action="store_true", help="also time the insights migration on a copy")
     parser.add_argument("--ingest", action="store_true", help="also time ingest with and without sentiment")
     args = parser.parse_args()
     if args.ingest:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -26,7 +27,9 @@ def default_db_path() -> Path:
 def resources_dir() -> Path:
     """`resources/` next to the package (a checkout) or inside a frozen bundle."""
     here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "resources", here / "resources"):
+    bundle = getattr(sys, "_MEIPASS", None)  # PyInstaller unpacks data files here
+    frozen = [Path(bundle) / "resources"] if bundle else []
+    for candidate in (*frozen, here.parent / "resources", here / "resources"):
         if candidate.is_dir():
             return candidate
     return here.parent / "resources"

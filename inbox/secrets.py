@@ -15,6 +15,8 @@ from concurrent.futures import TimeoutError as FutureTimeout
 import keyring
 import keyring.errors
 
+from inbox.logging_setup import register_secret
+
 SERVICE = "feedback-inbox"
 TIMEOUT_S = 20.0  # a D-Bus unlock prompt may wait for the user
 _UNSAFE_BACKENDS = ("keyring.backends.fail", "keyring.backends.null", "plaintext", "keyrings.alt")
@@ -75,13 +77,16 @@ def get_secrets(source_name: str) -> dict[str, str]:
         data = json.loads(raw)
     except ValueError:
         raise SecretsError(f"the saved credentials of {source_name!r} are unreadable; enter them again") from None
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    found = {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    register_secret(*found.values())  # from now on the log scrubs these values
+    return found
 
 
 def set_secrets(source_name: str, secrets: dict[str, str], *, merge: bool = True) -> None:
     """Save secrets of a source (merged into what is already saved, by default)."""
     current = get_secrets(source_name) if merge else {}
     current.update({k: v for k, v in secrets.items() if v is not None})
+    register_secret(*current.values())
     _call(keyring.set_password, SERVICE, _entry(source_name), json.dumps(current))
 
 

@@ -13,7 +13,7 @@ from inbox.services import ingest_hooks, insights, people, sentiment
 from inbox.services.text_signals import is_english, phrases
 from inbox.services.themes import Period, theme_filter, themes
 from inbox.store import Store
-from inbox.store.migrations import migrate
+from inbox.store.migrations import MIGRATIONS, m005_insights, migrate
 
 
 @pytest.fixture(autouse=True)
@@ -109,7 +109,7 @@ def test_owner_correction_wins_in_filters_and_figures(store: Store) -> None:
 def test_migration_scores_existing_items_then_backfill_finishes(tmp_path, monkeypatch) -> None:
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path, isolation_level=None)
-    migrate(conn, target=3)  # a workspace from before insights existed
+    migrate(conn, target=MIGRATIONS.index(m005_insights))  # a workspace from before insights existed
     conn.execute("INSERT INTO sources (kind, name, created_at) VALUES ('google', 'Old', '2025-01-01T00:00:00Z')")
     for n, text in enumerate(["Wonderful scones and friendly staff", "Terrible coffee, rude staff",
                               "Amazing cake", "Awful wait"]):

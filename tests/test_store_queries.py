@@ -140,3 +140,30 @@ def test_counts_per_source_and_tag(filled):
 def test_cursor_type_round_trips(filled):
     page, cursor = filled.list_items(limit=10)
     assert isinstance(cursor, PageCursor) and cursor.id == page[-1].id
+
+
+def test_search_pages_through_every_match_newest_first(filled):
+    seen, cursor = [], None
+    while True:
+        page, cursor = filled.list_items(InboxFilter(query="croissant"), after=cursor, limit=4)
+        seen += [(r.created_at, r.id) for r in page]
+        if cursor is None:
+            break
+    expected = filled.count_items(InboxFilter(query="croissant"))
+    assert len(seen) == len(set(seen)) == expected > 4
+    assert seen == sorted(seen, reverse=True)
+
+
+def test_search_walks_the_index_in_time_order_without_sorting(filled):
+    plan = filled.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT i.id FROM items_fts f JOIN items i ON i.id = (f.rowid & 4294967295) "
+        "WHERE items_fts MATCH 'croissant' ORDER BY f.rowid DESC LIMIT 5").fetchall()
+    assert "TEMP B-TREE" not in " ".join(r[3] for r in plan)
+
+
+def test_edits_that_move_an_item_in_time_keep_search_in_step(filled):
+    item = filled.search("cardamom")[0]
+    filled.conn.execute("UPDATE items SET created_at = '2020-05-05T00:00:00Z', text = 'pistachio buns' "
+                        "WHERE id = ?", (item.id,))
+    assert item.id not in [r.id for r in filled.search("cardamom", limit=100)]
+    assert [r.id for r in filled.search("pistachio")] == [item.id]

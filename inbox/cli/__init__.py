@@ -11,7 +11,7 @@ from inbox import __version__
 
 # Each module defines `register(group)`; a module that is not there yet is skipped.
 COMMAND_MODULES = ["demo", "stats", "search", "sources", "sync", "export", "author", "outbox", "backup",
-                   "insights"]
+                   "insights", "about"]
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})

@@ -31,9 +31,9 @@ def parse_time(value: object, *, naive_is_utc: bool = True) -> datetime | None:
     elif isinstance(value, dict) and "seconds" in value:
         try:
             secs = int(value["seconds"]) + int(value.get("nanos") or 0) / 1e9
-        except (TypeError, ValueError):
+            return datetime.fromtimestamp(secs, UTC).replace(microsecond=0)
+        except (TypeError, ValueError, OverflowError, OSError):  # junk or out of range
             return None
-        return datetime.fromtimestamp(secs, UTC).replace(microsecond=0)
     elif isinstance(value, int | float) and not isinstance(value, bool):
         try:
             return datetime.fromtimestamp(float(value), UTC).replace(microsecond=0)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from inbox.domain import Author, Item, format_time, utcnow
 from inbox.store.connection import write_transaction
+from inbox.store.migrations import time_key_sql
 
 if TYPE_CHECKING:
     from inbox.store import Store
@@ -120,6 +121,11 @@ class IngestMixin:
         if not erased:
             return batch
         kept = {k: v for k, v in batch.items() if not (v.author and v.author.external_id in erased)}
+        # The owner's replies to an erased author's items in this page go too (erasure
+        # removed them; they name the person and answer nothing that is left).
+        dropped = set(batch) - set(kept)
+        kept = {k: v for k, v in kept.items()
+                if not (v.is_owner_reply and str(v.parent_external_id) in dropped)}
         result.skipped += len(batch) - len(kept)
         return kept
 
@@ -274,8 +280,9 @@ class IngestMixin:
                 "html", "language", "created_at", "updated_at", "is_owner_reply",
                 "parent_external_id", "root_external_id", "thread_id", "status", "deleted_at",
                 "fetched_at", "raw"]
+        # In key order: neighbouring inserts touch neighbouring B-tree pages.
         self.conn.executemany(
-            f"INSERT INTO items ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})", rows)
+            f"INSERT INTO items ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})", sorted(rows, key=lambda r: r["external_id"]))
         ext_ids = list(by_ext)
         id_of: dict[str, int] = {}
         for chunk in _chunks(ext_ids):
@@ -287,7 +294,7 @@ class IngestMixin:
         self.conn.execute("DELETE FROM settings WHERE key = 'ingest.bulk_fts'")
         self.conn.execute(
             "INSERT INTO items_fts (rowid, title, text, author) "
-            "SELECT i.id, i.title, i.text, a.display_name || ' ' || a.handle FROM items i "
+            f"SELECT {time_key_sql('i')}, i.title, i.text, a.display_name || ' ' || a.handle FROM items i "
             "LEFT JOIN authors a ON a.id = i.author_id WHERE i.id IN (SELECT value FROM json_each(?))",
             ("[" + ",".join(map(str, ids)) + "]",))
         # The root item of each thread, and threads of replies that waited for these items.

@@ -117,33 +117,41 @@ M001_CORE = """
 
 
 # Full-text index over title, text and author name, kept in step by triggers.
-M002_SEARCH = """
+def time_key_sql(row: str) -> str:
+    """SQL for the search index's rowid of an item: its time, then its id, in one integer
+    ((seconds since 2000) << 32 | id). Full-text matches then come out newest first
+    straight from the index, so a search for a common word stops after one page instead
+    of sorting every match. `search_key` in queries.py is the same formula."""
+    return f"(((unixepoch({row}.created_at) - 946684800) << 32) + {row}.id)"
+
+
+_AUTHOR = "(SELECT display_name || ' ' || handle FROM authors WHERE id = {row}.author_id)"
+
+# Full-text index over title, text and author name, kept in step by triggers.
+M002_SEARCH = f"""
         CREATE VIRTUAL TABLE items_fts USING fts5(
             title, text, author, tokenize = 'unicode61 remove_diacritics 2'
         );
         INSERT INTO items_fts (rowid, title, text, author)
-            SELECT i.id, i.title, i.text, (SELECT display_name || ' ' || handle FROM authors WHERE id = i.author_id)
-            FROM items i;
+            SELECT {time_key_sql("i")}, i.title, i.text, {_AUTHOR.format(row="i")} FROM items i;
         -- Ingest indexes a whole page at once (much faster than row by row): it sets the
         -- flag row below inside its transaction, and the trigger stands aside meanwhile.
         CREATE TRIGGER items_fts_insert AFTER INSERT ON items
         WHEN NOT EXISTS (SELECT 1 FROM settings WHERE key = 'ingest.bulk_fts') BEGIN
-            INSERT INTO items_fts (rowid, title, text, author) VALUES (
-                new.id, new.title, new.text,
-                (SELECT display_name || ' ' || handle FROM authors WHERE id = new.author_id));
+            INSERT INTO items_fts (rowid, title, text, author)
+            VALUES ({time_key_sql("new")}, new.title, new.text, {_AUTHOR.format(row="new")});
         END;
         CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN
-            DELETE FROM items_fts WHERE rowid = old.id;
+            DELETE FROM items_fts WHERE rowid = {time_key_sql("old")};
         END;
-        CREATE TRIGGER items_fts_update AFTER UPDATE OF title, text, author_id ON items BEGIN
-            DELETE FROM items_fts WHERE rowid = old.id;
-            INSERT INTO items_fts (rowid, title, text, author) VALUES (
-                new.id, new.title, new.text,
-                (SELECT display_name || ' ' || handle FROM authors WHERE id = new.author_id));
+        CREATE TRIGGER items_fts_update AFTER UPDATE OF title, text, author_id, created_at ON items BEGIN
+            DELETE FROM items_fts WHERE rowid = {time_key_sql("old")};
+            INSERT INTO items_fts (rowid, title, text, author)
+            VALUES ({time_key_sql("new")}, new.title, new.text, {_AUTHOR.format(row="new")});
         END;
         CREATE TRIGGER authors_fts_update AFTER UPDATE OF display_name, handle ON authors BEGIN
             UPDATE items_fts SET author = new.display_name || ' ' || new.handle
-            WHERE rowid IN (SELECT id FROM items WHERE author_id = new.id);
+            WHERE rowid IN (SELECT {time_key_sql("items")} FROM items WHERE author_id = new.id);
         END;
         """
 
@@ -202,7 +210,39 @@ M003_WORKFLOW = """
         """
 
 
-def m004_insights(conn: sqlite3.Connection) -> None:
+# The `feedback` view: one readable row per item for other SQLite tools (docs/database.md).
+# `replied`/`reply_text` use the export's rule: the owner's latest reply in the item's thread.
+M004_FEEDBACK_VIEW = """
+        CREATE VIEW IF NOT EXISTS feedback AS
+        SELECT i.id,
+               s.name AS source,
+               s.whose,
+               i.kind,
+               coalesce(nullif(a.display_name, ''), nullif(a.handle, ''), 'Anonymous') AS author,
+               i.rating,
+               i.title,
+               i.text,
+               i.created_at,
+               i.status,
+               i.snoozed_until,
+               (SELECT group_concat(name, ', ') FROM (
+                    SELECT t.name FROM item_tags it JOIN tags t ON t.id = it.tag_id
+                    WHERE it.item_id = i.id ORDER BY t.name COLLATE NOCASE)) AS tags,
+               i.url,
+               i.thread_id,
+               EXISTS (SELECT 1 FROM items r WHERE r.thread_id = i.thread_id
+                       AND r.is_owner_reply = 1 AND r.deleted_at IS NULL) AS replied,
+               (SELECT r.text FROM items r WHERE r.thread_id = i.thread_id
+                AND r.is_owner_reply = 1 AND r.deleted_at IS NULL
+                ORDER BY r.created_at DESC, r.id DESC LIMIT 1) AS reply_text
+        FROM items i
+        JOIN sources s ON s.id = i.source_id
+        LEFT JOIN authors a ON a.id = i.author_id
+        WHERE i.deleted_at IS NULL AND i.is_owner_reply = 0;
+        """
+
+
+def m005_insights(conn: sqlite3.Connection) -> None:
     """Insights: phrases, reply times, the per-day aggregate; scores existing items."""
     from inbox.services.sentiment import score_existing  # the scoring lives with the service
     from inbox.store import insights_schema
@@ -211,7 +251,7 @@ def m004_insights(conn: sqlite3.Connection) -> None:
     score_existing(conn)
 
 
-MIGRATIONS: list[Migration] = [M001_CORE, M002_SEARCH, M003_WORKFLOW, m004_insights]
+MIGRATIONS: list[Migration] = [M001_CORE, M002_SEARCH, M003_WORKFLOW, M004_FEEDBACK_VIEW, m005_insights]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

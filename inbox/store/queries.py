@@ -11,20 +11,32 @@ import sqlite3
 from typing import Any
 
 from inbox.domain import InboxFilter, ItemRow, PageCursor, Thread, View, format_time, utcnow
+from inbox.domain.times import from_db
 from inbox.store.errors import BadQuery, NotFound
 
-ROW_SELECT = """
-SELECT i.id, i.source_id, s.name AS source_name, s.kind AS source_kind, s.whose,
+ROW_COLUMNS = """
+i.id, i.source_id, s.name AS source_name, s.kind AS source_kind, s.whose,
        i.kind, i.external_id, i.author_id,
        coalesce(nullif(a.display_name, ''), nullif(a.handle, ''), 'Anonymous') AS author_name,
        coalesce(a.handle, '') AS author_handle,
        i.rating, i.title, i.text, i.html, i.url, i.language, i.created_at, i.updated_at,
        i.status, i.snoozed_until, i.thread_id, i.is_owner_reply, i.deleted_at IS NOT NULL AS deleted,
        coalesce(i.sentiment_override, i.sentiment_label, 'unknown') AS sentiment
-FROM items i
+"""
+ROW_JOINS = """
 JOIN sources s ON s.id = i.source_id
 LEFT JOIN authors a ON a.id = i.author_id
 """
+ROW_SELECT = f"SELECT {ROW_COLUMNS} FROM items i {ROW_JOINS}"
+# Search: matches come from the index newest first (see migrations.time_key_sql).
+SEARCH_SELECT = (f"SELECT {ROW_COLUMNS} FROM items_fts f JOIN items i ON i.id = (f.rowid & 4294967295) "
+                 f"{ROW_JOINS}")
+EPOCH_2000 = 946684800
+
+
+def search_key(created_at: str, item_id: int) -> int:
+    """The search index's rowid for an item (the SQL twin is migrations.time_key_sql)."""
+    return ((int(from_db(created_at).timestamp()) - EPOCH_2000) << 32) + item_id
 
 _FTS_SYNTAX = re.compile(r'["()*:^]|\b(AND|OR|NOT|NEAR)\b')
 
@@ -80,10 +92,9 @@ def check_query(conn: sqlite3.Connection, query: str) -> str:
 
 
 def row_to_item(row: sqlite3.Row) -> ItemRow:
-    data = dict(row)
-    data["is_owner_reply"] = bool(data["is_owner_reply"])
-    data["deleted"] = bool(data["deleted"])
-    return ItemRow(**data)
+    """ROW_SELECT's columns are ItemRow's fields in order (a test checks it): building
+    positionally is ~2.5x faster than via a dict, which matters to 100k-row exports."""
+    return ItemRow(*row[:21], bool(row[21]), bool(row[22]))
 
 
 class QueryMixin:
@@ -91,7 +102,8 @@ class QueryMixin:
 
     # -- the inbox list ------------------------------------------------------------------
 
-    def filter_sql(self, flt: InboxFilter, now: str | None = None) -> tuple[str, list[Any]]:
+    def filter_sql(self, flt: InboxFilter, now: str | None = None, *,
+                   with_query: bool = True) -> tuple[str, list[Any]]:
         """WHERE clause (without the keyword) and parameters for a filter."""
         now = now or format_time(utcnow())
         where: list[str] = ["i.deleted_at IS NULL"]
@@ -140,10 +152,10 @@ class QueryMixin:
         if flt.sentiment:
             where.append("coalesce(i.sentiment_override, i.sentiment_label, 'unknown') = ?")
             args.append(flt.sentiment)
-        if flt.query.strip():
+        if with_query and flt.query.strip():
             expr = check_query(self.conn, flt.query)
             if expr:
-                where.append("i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
+                where.append("i.id IN (SELECT rowid & 4294967295 FROM items_fts WHERE items_fts MATCH ?)")
                 args.append(expr)
         return " AND ".join(where), args
 
@@ -151,13 +163,21 @@ class QueryMixin:
                    limit: int = 100, now: str | None = None) -> tuple[list[ItemRow], PageCursor | None]:
         """One page of the list, newest first, and the cursor of the next page (or None)."""
         flt = flt or InboxFilter()
-        where, args = self.filter_sql(flt, now)
-        if after is not None:
-            where += " AND (i.created_at, i.id) < (?, ?)"
-            args += [after.created_at, after.id]
-        rows = self.conn.execute(
-            f"{ROW_SELECT} WHERE {where} ORDER BY i.created_at DESC, i.id DESC LIMIT ?",
-            (*args, limit + 1)).fetchall()
+        expr = check_query(self.conn, flt.query) if flt.query.strip() else ""
+        where, args = self.filter_sql(flt, now, with_query=False)
+        if expr:  # walk the index newest first and stop after a page
+            where = "items_fts MATCH ? AND " + where
+            args.insert(0, expr)
+            if after is not None:
+                where += " AND f.rowid < ?"
+                args.append(search_key(after.created_at, after.id))
+            sql = f"{SEARCH_SELECT} WHERE {where} ORDER BY f.rowid DESC LIMIT ?"
+        else:
+            if after is not None:
+                where += " AND (i.created_at, i.id) < (?, ?)"
+                args += [after.created_at, after.id]
+            sql = f"{ROW_SELECT} WHERE {where} ORDER BY i.created_at DESC, i.id DESC LIMIT ?"
+        rows = self.conn.execute(sql, (*args, limit + 1)).fetchall()
         items = [row_to_item(r) for r in rows[:limit]]
         self.attach_tags(items)
         nxt = PageCursor(items[-1].created_at, items[-1].id) if len(rows) > limit and items else None

@@ -18,17 +18,26 @@ import qasync
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from inbox import APP_ID, APP_NAME
+from inbox import APP_ID, APP_NAME, __version__
+from inbox.logging_setup import setup_logging
 from inbox.services.workspace import choose_workspace
 from inbox.store import Store
+from inbox.ui import single_instance
+from inbox.ui.about import app_icon
+from inbox.ui.crash import install_crash_handler
+from inbox.ui.first_run import maybe_show_first_run
 from inbox.ui.main_window import SETTINGS_APP, SETTINGS_ORG, MainWindow
 
 log = logging.getLogger(__name__)
 START = time.perf_counter()
 
 # Modules whose `install(window)` plugs a feature into the window (see UI_CONTRACT.md). A
-# module that isn't there yet is skipped; the lead adds names here at merge time.
-EXTENSIONS: list[str] = []
+# module that isn't there yet is skipped. The order is the order of their menu entries.
+EXTENSIONS: list[str] = [
+    "inbox.ui.sources_dialog", "inbox.ui.sync_controller", "inbox.ui.rules_dialog",
+    "inbox.ui.replies", "inbox.ui.export_dialog", "inbox.ui.author_data", "inbox.ui.dashboard",
+    "inbox.ui.profile", "inbox.ui.backups", "inbox.ui.about", "inbox.ui.first_run",
+]
 SMOKE_TIMEOUT_MS = 20_000
 
 
@@ -86,14 +95,30 @@ def smoke_check(window: MainWindow, app: QApplication) -> None:
 
 def run(db_path: Path | None = None, smoke_test: bool = False) -> int:
     app = make_app()
+    app.setWindowIcon(app_icon())
+    log_path = setup_logging()
+    crash = install_crash_handler(log_path)
     workspace = choose_workspace(db_path)
+    log.info("Feedback Inbox %s starting on %s%s", __version__, workspace.path,
+             " (demo)" if workspace.is_demo else "")
+    guard = None
+    if not smoke_test:  # a smoke test must test this launch, not raise another one
+        guard = single_instance.acquire(workspace.path)
+        if guard is None:
+            print(f"{APP_NAME} is already running; its window was brought to the front.", flush=True)
+            return 0
     store = Store(workspace.path)
     window = MainWindow(store, db_path=workspace.path, is_demo=workspace.is_demo)
+    if guard is not None:
+        guard.activate_requested.connect(lambda: single_instance.raise_window(window))
     install_extensions(window)
     window.show()
     if smoke_test:
         smoke_check(window, app)
+    else:
+        QTimer.singleShot(0, lambda: maybe_show_first_run(window))
     loop = qasync.QEventLoop(app)
+    loop.set_exception_handler(crash.loop_exception)
     asyncio.set_event_loop(loop)
     try:
         with loop:
@@ -101,4 +126,7 @@ def run(db_path: Path | None = None, smoke_test: bool = False) -> int:
     finally:
         window.shutdown()
         store.close()
+        if guard is not None:
+            guard.close()
+        crash.uninstall()
     return int(code or 0)

@@ -224,7 +224,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 1)
-        self.splitter.setSizes([210, 520, 550])
+        self.splitter.setSizes([240, 500, 540])
         self.setCentralWidget(central)
         self.statusBar().setSizeGripEnabled(True)
         self._style_from_palette()

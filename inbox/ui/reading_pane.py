@@ -62,7 +62,7 @@ def message_html(item: ItemRow, muted: str, accent: str, now: datetime | None,
     source = SOURCE_LABELS.get(item.source_kind, item.source_kind)
     who = escape(item.author_name)
     if item.author_id is not None and not item.is_owner_reply:
-        who = f'<a href="{INTERNAL_SCHEME}:author/{item.author_id}"><b>{who}</b></a>'
+        who = f'<a style="text-decoration:none" href="{INTERNAL_SCHEME}:author/{item.author_id}"><b>{who}</b></a>'
     else:
         who = f"<b>{who}</b>"
     if item.is_owner_reply:
@@ -70,7 +70,8 @@ def message_html(item: ItemRow, muted: str, accent: str, now: datetime | None,
     handle = f' <span style="color:{muted}">{escape(item.author_handle)}</span>' \
         if item.author_handle and item.author_handle != item.author_name else ""
     rating = f' <span style="color:#e0a800">{stars(item.rating)}</span>' if item.rating else ""
-    meta = [escape(f"{source} · {item.source_name}"), escape(_when(item.created_at, now))]
+    where = item.source_name if source.lower() in item.source_name.lower() else f"{source} · {item.source_name}"
+    meta = [escape(where), escape(_when(item.created_at, now))]
     if item.url and is_openable(item.url):
         meta.append(f'<a href="{escape(item.url)}">View original</a>')
     if other_items:
@@ -81,13 +82,24 @@ def message_html(item: ItemRow, muted: str, accent: str, now: datetime | None,
         for name, colour in item.tags)
     title = f"<p><b>{escape(item.title)}</b></p>" if item.title and item.title not in item.text else ""
     body = body_html(item.text, item.html)
-    margin = 28 if indent else 0
-    border = f"border-left: 3px solid {accent};" if indent else ""
     deleted = f'<p style="color:{muted}"><i>Deleted at the source.</i></p>' if item.deleted else ""
-    return (f'<div style="margin-left:{margin}px; {border} margin-bottom:14px">'
-            f"<p style=\"margin-bottom:2px\">{who}{handle}{rating}</p>"
-            f'<p style="color:{muted}; margin-top:0">{" · ".join(meta)}</p>'
-            f"{'<p>' + tags + '</p>' if tags else ''}{title}{body}{deleted}</div>")
+    message = (f"<p style=\"margin-bottom:0\">{who}{handle}{rating}</p>"
+               f'<p style="color:{muted}; margin-top:2px">{" · ".join(meta)}</p>'
+               f"{'<p>' + tags + '</p>' if tags else ''}{title}{body}{deleted}")
+    if not indent:
+        return f'<div style="margin-bottom:16px">{message}</div>'
+    # QTextDocument draws no CSS borders: a thin coloured table cell marks a reply instead
+    return (f'<table cellspacing="0" cellpadding="0" style="margin-left:24px; margin-top:6px; margin-bottom:10px">'
+            f'<tr><td width="3" bgcolor="{accent}"></td>'
+            f'<td style="padding-left:12px">{message}</td></tr></table>')
+
+
+def muted_colour(palette: QPalette) -> str:
+    """Secondary text: the text colour moved 45% towards the background (any theme)."""
+    text = palette.color(QPalette.ColorRole.Text)
+    base = palette.color(QPalette.ColorRole.Base)
+    mix = [round(a * 0.55 + b * 0.45) for a, b in zip(text.getRgb()[:3], base.getRgb()[:3], strict=True)]
+    return "#{:02x}{:02x}{:02x}".format(*mix)
 
 
 def _chip_fg(colour: str) -> str:
@@ -100,7 +112,7 @@ def _chip_fg(colour: str) -> str:
 def thread_html(thread: Thread, focus_id: int, palette: QPalette, now: datetime | None,
                 other_counts: dict[int, int]) -> str:
     """The whole conversation: the root first, then every reply under it in time order."""
-    muted = palette.color(QPalette.ColorRole.PlaceholderText).name()
+    muted = muted_colour(palette)
     accent = palette.color(QPalette.ColorRole.Highlight).name()
     parts = []
     for n, item in enumerate(thread.items):
@@ -148,7 +160,7 @@ class ReadingPane(QWidget):
         self.thread = None
         self.header.setText("")
         self.header.hide()
-        muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        muted = muted_colour(self.palette())
         self.browser.setHtml(f'<p align="center" style="color:{muted}"><br><br>{escape(text)}</p>')
 
     def show_thread(self, item: ItemRow, thread: Thread, other_counts: dict[int, int]) -> None:

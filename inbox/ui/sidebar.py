@@ -49,6 +49,7 @@ class Sidebar(QTreeWidget):
         self.setIndentation(8)
         self.setUniformRowHeights(True)
         self.setIconSize(QSize(16, 16))
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # "Harbour Str…Google" keeps the platform
         self.setFrameShape(QTreeWidget.Shape.NoFrame)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setAccessibleName("Views, sources and tags")

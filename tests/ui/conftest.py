@@ -118,11 +118,12 @@ def make_window(qtbot, qloop, tmp_path: Path, clock: FakeClock):
 
     windows = []
 
-    def make(store, **kwargs):
+    def make(store, resize: bool = True, **kwargs):
         settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
         window = MainWindow(store, clock=clock, settings=settings, **kwargs)
         qtbot.addWidget(window)
-        window.resize(1280, 800)
+        if resize:
+            window.resize(1280, 800)
         window.show()
         qtbot.waitUntil(lambda: not window.model.loading and window.workers.pending == 0, timeout=5000)
         windows.append(window)

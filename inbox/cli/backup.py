@@ -1,0 +1,76 @@
+"""`inbox backup`: make a copy now, list copies, or restore one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from inbox.cli.common import db_option, echo_json, fail, resolve_db
+from inbox.services import backup as backups
+
+
+def _human_size(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} B"
+
+
+def register(group: click.Group) -> None:
+    @group.group("backup", invoke_without_command=True)
+    @db_option
+    @click.option("--list", "list_only", is_flag=True, help="List the backups instead of making one.")
+    @click.option("--json", "as_json", is_flag=True, help="With --list: print JSON.")
+    @click.pass_context
+    def backup_cmd(ctx: click.Context, db_path: str | None, list_only: bool, as_json: bool) -> None:
+        """Back up the database now (the app also does it once a day; the last 7 are kept)."""
+        ctx.ensure_object(dict)
+        ctx.obj["backup_db"] = db_path
+        if ctx.invoked_subcommand is not None:
+            return
+        path = resolve_db(ctx, db_path)
+        if list_only:
+            found = backups.list_backups(path)
+            if as_json:
+                echo_json([{"path": str(b.path), "created": b.created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                            "size": b.size} for b in found])
+            elif not found:
+                click.echo(f"no backups of {path.name} yet in {backups.backups_dir()}")
+            else:
+                for b in found:
+                    click.echo(f"{b.created:%Y-%m-%d %H:%M} UTC  {_human_size(b.size):>9}  {b.path}")
+            return
+        try:
+            target = backups.create_backup(path)
+        except backups.BackupError as exc:
+            fail(str(exc))
+        click.echo(f"backed up {path} to {target}")
+
+    @backup_cmd.command("restore")
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--yes", is_flag=True, help="Really replace the current database.")
+    @click.pass_context
+    def restore_cmd(ctx: click.Context, file: Path, yes: bool) -> None:
+        """Replace the database with a backup FILE (the current one is backed up first).
+
+        Close the app first: a window left open keeps showing the old data until it reloads.
+        """
+        path = resolve_db(ctx, (ctx.parent.obj or {}).get("backup_db") if ctx.parent else None)
+        if not file.exists():
+            fail(f"no such file: {file}")
+        try:
+            backups.check_database(file)
+        except backups.BackupError as exc:
+            fail(f"{exc}; nothing was changed")
+        if not yes:
+            fail(f"this replaces {path} with {file.name}; run again with --yes to do it")
+        try:
+            safety = backups.restore(file, path)
+        except backups.BackupError as exc:
+            fail(str(exc))
+        click.echo(f"restored {path} from {file}")
+        if safety is not None:
+            click.echo(f"the previous database was saved as {safety}")

@@ -1,0 +1,125 @@
+"""The log file (platform log dir, rotated) and the filter that keeps secrets out of it.
+
+Secrets reach log lines by accident: an httpx debug line with `?access_token=...`, a
+traceback whose locals mention a header dict, a library that logs the request it sent.
+So every record is scrubbed on its way to the file — message, arguments, traceback and
+stack — against known shapes (bearer tokens, Authorization headers, `password=` and
+friends) and against the exact values the keyring handed us this session.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+from inbox.paths import log_dir
+
+LOG_FILE = "inbox.log"
+MAX_BYTES = 1_000_000
+BACKUP_COUNT = 5
+REDACTED = "[redacted]"
+FORMAT = "%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"
+
+_KEY_NAMES = (r"access_token|refresh_token|id_token|client_secret|app_password|password|passwd"
+              r"|api_key|apikey|secret|token")
+_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    # Authorization: Bearer abc / 'Authorization': 'Basic abc' / authorization=abc
+    (re.compile(r"""(?i)(["']?(?:proxy-)?authorization["']?\s*[:=]\s*["']?)[^"'\r\n,}]+"""),
+     r"\1" + REDACTED),
+    (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9\-._~+/]{4,}=*"), r"\1 " + REDACTED),
+    # key=value in URLs and forms: ?access_token=abc&x=1, password=hunter2
+    (re.compile(rf"(?i)\b((?:{_KEY_NAMES}))=([^&\s\"',;)]+)"), r"\1=" + REDACTED),
+    # "password": "abc" / 'app_password': 'abc' (JSON and Python reprs)
+    (re.compile(rf"""(?i)(["'](?:{_KEY_NAMES})["']\s*:\s*)(["'])(?:(?!\2).)*\2"""),
+     r"\1\2" + REDACTED + r"\2"),
+]
+
+_known: set[str] = set()
+_known_lock = threading.Lock()
+_known_re: re.Pattern[str] | None = None
+
+
+def register_secret(*values: str | None) -> None:
+    """Scrub these exact values from every later log line (call with each keyring value
+    read or written). Very short values are ignored: they would redact ordinary words."""
+    global _known_re
+    with _known_lock:
+        added = {v for v in values if isinstance(v, str) and len(v) >= 6} - _known
+        if not added:
+            return
+        _known.update(added)
+        ordered = sorted(_known, key=len, reverse=True)
+        _known_re = re.compile("|".join(re.escape(v) for v in ordered))
+
+
+def scrub(text: str) -> str:
+    """`text` with every secret it carries replaced by [redacted]."""
+    if not text:
+        return text
+    known = _known_re
+    if known is not None:
+        text = known.sub(REDACTED, text)
+    for pattern, repl in _PATTERNS:
+        text = pattern.sub(repl, text)
+    return text
+
+
+class SecretScrubber(logging.Filter):
+    """Renders a record's message, traceback and stack once, scrubbed, so that no handler
+    after it can format the raw secret back in."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string must not lose the line
+            message = f"{record.msg!r} % {record.args!r}"
+        record.msg, record.args = scrub(message), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = scrub(record.exc_text)
+            # the traceback objects (and their frames' locals) are not needed any more
+            record.exc_info = None
+        if record.stack_info:
+            record.stack_info = scrub(record.stack_info)
+        return True
+
+
+_handler: RotatingFileHandler | None = None
+
+
+def setup_logging(folder: Path | None = None, level: int = logging.INFO) -> Path:
+    """Send the app's log (and its libraries') to a rotated file in the platform log dir;
+    return the file's path. Safe to call twice (the second call reuses the handler)."""
+    global _handler
+    folder = folder or log_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / LOG_FILE
+    root = logging.getLogger()
+    if _handler is not None:
+        if Path(_handler.baseFilename) == path.resolve():
+            return path
+        root.removeHandler(_handler)
+        _handler.close()
+    handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT,
+                                  encoding="utf-8", delay=True)
+    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.addFilter(SecretScrubber())
+    root.addHandler(handler)
+    root.setLevel(level)
+    # httpx logs every request URL at INFO; keep that at WARNING unless debugging
+    logging.getLogger("httpx").setLevel(max(level, logging.WARNING))
+    logging.getLogger("httpcore").setLevel(max(level, logging.WARNING))
+    _handler = handler
+    return path
+
+
+def shutdown_logging() -> None:
+    global _handler
+    if _handler is not None:
+        logging.getLogger().removeHandler(_handler)
+        _handler.close()
+        _handler = None

@@ -1,0 +1,284 @@
+"""Facebook Page (Graph API): the Page's ratings where the API version still serves them,
+and comments on the Page's recent posts. Replies to comments are the reply half's job.
+
+Ratings were removed in Graph API v22 (error code 12): the source then syncs comments only
+and says so in its cursor's `note`, rather than failing. Errors are read from the error
+body's `code`, not the HTTP status (Facebook answers 400/403 for most of them). The page
+token travels in the Authorization header, never in a URL that could end up in a log, so
+`paging.next` (which embeds it) is never followed; the `after` cursor is used instead.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
+from typing import Any, ClassVar
+
+from inbox.domain import Author, Item, ItemKind, parse_time
+from inbox.domain.models import normalise_rating
+from inbox.sources.base import (
+    BadPayload,
+    Connector,
+    CredentialsRejected,
+    Page,
+    RateLimited,
+    Setting,
+    SourceError,
+)
+from inbox.sources.payload import parse_json
+from inbox.sources.tolerant import dig, listed, require_dict, stable_id, text
+from inbox.sources.watermark import Watermark
+
+RATE_LIMIT_CODES = {4, 17, 32, 613, 80001, 80004}
+TOKEN_CODES = {190, 102}
+RATINGS_GONE_CODE = 12
+MAX_POSTS = 100                  # recent posts whose comments are read on each sync
+POST_WINDOW = timedelta(days=30)  # posts older than the last sync minus this are not re-read
+OVERLAP_S = 2 * 86400
+PERMISSION_CODES = {10, *range(200, 300)}
+RATING_FIELDS = ("created_time,recommendation_type,review_text,reviewer,open_graph_story,"
+                 "has_rating,has_review,rating")
+TAGGED_FIELDS = "id,message,created_time,permalink_url,from"
+COMMENT_FIELDS = "id,from,message,created_time,permalink_url,parent{id},comment_count"
+TAGGED_NOTE = ("posts that tag the Page were skipped: reading them needs the "
+               "pages_read_user_content permission on the page token")
+RATINGS_NOTE = ("Facebook ratings are not available on this Graph API version (v22 and later "
+                "removed them); syncing comments only")
+
+
+Parser = Callable[[dict[str, Any]], tuple[list[Item], int]]
+
+
+class GraphError(SourceError):
+    def __init__(self, code: int | None, message: str) -> None:
+        super().__init__(f"Facebook error {code}: {message[:200]}")
+        self.code = code
+
+
+def graph_error(payload: Any, headers: Any = None) -> SourceError:
+    """The Graph API error envelope → the matching SourceError."""
+    error = payload.get("error") if isinstance(payload, dict) else None
+    code = error.get("code") if isinstance(error, dict) else None
+    code = code if isinstance(code, int) else None
+    message = text(dig(error, "message"))
+    if code in TOKEN_CODES:
+        return CredentialsRejected("Facebook refused the page token (expired or revoked): "
+                                   "create a new one and save it for this source")
+    if code in RATE_LIMIT_CODES:
+        return RateLimited(_regain_seconds(headers), f"Facebook rate limit (code {code})")
+    return GraphError(code, message or "unknown error")
+
+
+def _regain_seconds(headers: Any) -> float | None:
+    """`estimated_time_to_regain_access` (minutes) from X-Business-Use-Case-Usage."""
+    raw = headers.get("x-business-use-case-usage") if headers is not None else None
+    try:
+        usage = json.loads(raw) if raw else {}
+        minutes = max((entry.get("estimated_time_to_regain_access") or 0)
+                      for entries in usage.values() for entry in entries)
+    except (ValueError, TypeError, AttributeError):
+        return None
+    return float(minutes) * 60 if minutes else None
+
+
+def _author(obj: Any) -> Author | None:
+    if not isinstance(obj, dict) or not (obj.get("id") or obj.get("name")):
+        return None
+    uid = text(obj.get("id"))
+    return Author(external_id=uid or text(obj.get("name")), display_name=text(obj.get("name")),
+                  profile_url=f"https://www.facebook.com/{uid}" if uid else "")
+
+
+def parse_ratings(payload: Any) -> tuple[list[Item], int]:
+    """A `/{page}/ratings` body → (items, skipped). Recommendations carry no id of their own:
+    the id of the story behind them is used, else a hash of what they say."""
+    payload = require_dict(payload, "Facebook")
+    items: list[Item] = []
+    skipped = 0
+    for entry in listed(payload.get("data")):
+        if not isinstance(entry, dict):
+            skipped += 1
+            continue
+        body = text(entry.get("review_text"))
+        kind = text(entry.get("recommendation_type"))
+        title = {"positive": "Recommends", "negative": "Doesn't recommend"}.get(kind, "")
+        rating = normalise_rating(entry.get("rating"))
+        story = text(dig(entry, "open_graph_story", "id"))
+        rid = story or stable_id(entry.get("created_time"), dig(entry, "reviewer", "id"), body, kind)
+        if not (body or title or rating):
+            skipped += 1
+            continue
+        items.append(Item(
+            external_id=f"rating:{rid}", kind=ItemKind.REVIEW, title=title, text=body, rating=rating,
+            url=f"https://www.facebook.com/{story}" if story else "",
+            author=_author(entry.get("reviewer")),
+            created_at=parse_time(entry.get("created_time")), raw=entry))
+    return items, skipped
+
+
+def parse_comments(payload: Any, page_id: str) -> tuple[list[Item], int]:
+    """A `/{object}/comments?filter=stream` body → (items, skipped). Comments by the Page
+    itself are owner replies; `parent.id` threads a reply under the comment it answers."""
+    payload = require_dict(payload, "Facebook")
+    items: list[Item] = []
+    skipped = 0
+    for entry in listed(payload.get("data")):
+        if not isinstance(entry, dict):
+            skipped += 1
+            continue
+        cid, body = text(entry.get("id")), text(entry.get("message"))
+        if not cid or not body:  # sticker- or photo-only comments have no message
+            skipped += 1
+            continue
+        author = _author(entry.get("from"))
+        own = bool(author and page_id and author.external_id == page_id)
+        items.append(Item(
+            external_id=cid, kind=ItemKind.REPLY if own else ItemKind.COMMENT, text=body,
+            url=text(entry.get("permalink_url")), author=author, is_owner_reply=own,
+            parent_external_id=text(dig(entry, "parent", "id")) or None,
+            created_at=parse_time(entry.get("created_time")), raw=entry))
+    return items, skipped
+
+
+def parse_tagged(payload: Any) -> tuple[list[Item], int]:
+    """A `/{page}/tagged` body → (mentions, skipped). Posts without text (photos) are skipped."""
+    payload = require_dict(payload, "Facebook")
+    items: list[Item] = []
+    skipped = 0
+    for entry in listed(payload.get("data")):
+        pid = text(dig(entry, "id"))
+        body = text(dig(entry, "message"))
+        if not pid or not body:
+            skipped += 1
+            continue
+        items.append(Item(
+            external_id=pid, kind=ItemKind.MENTION, text=body, url=text(entry.get("permalink_url")),
+            author=_author(entry.get("from")), created_at=parse_time(entry.get("created_time")),
+            raw=entry))
+    return items, skipped
+
+
+def next_after(payload: dict[str, Any]) -> str | None:
+    """The `after` cursor, only when the API says there is a next page."""
+    if not dig(payload, "paging", "next"):
+        return None
+    return text(dig(payload, "paging", "cursors", "after")) or None
+
+
+class FacebookConnector(Connector):
+    kind = "facebook"
+    title = "Facebook Page"
+    default_base_url = "https://graph.facebook.com/v21.0"
+    settings: ClassVar[list[Setting]] = [
+        Setting("page_id", "The Page's numeric id (Page → About → Page transparency, or "
+                "GET /me/accounts)", required=True),
+        Setting("base_url", "Graph API address including the pinned version; ratings need a "
+                "version before v22.0", default=default_base_url),
+    ]
+    secrets: ClassVar[list[str]] = ["page_token"]
+    can_reply = True
+
+    @property
+    def page_id(self) -> str:
+        page = self.setting("page_id")
+        if not page:
+            raise SourceError("the Facebook source needs a page_id")
+        return page
+
+    async def graph(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
+        token = self.secret_values.get("page_token")
+        if not token:
+            raise CredentialsRejected("no Facebook page token saved for this source")
+        response = await self.http.request(
+            "GET", f"{self.base_url}/{path}", params=params,
+            headers={"Authorization": f"Bearer {token}"}, ok_statuses=(400, 401, 403, 404))
+        payload = parse_json(response)
+        if response.status_code >= 400 or (isinstance(payload, dict) and "error" in payload):
+            raise graph_error(payload, response.headers)
+        if not isinstance(payload, dict):
+            raise BadPayload("Facebook answered with JSON of an unexpected shape")
+        return payload
+
+    async def _edge(self, path: str, params: dict[str, Any], parse: Parser,
+                    mark: Watermark) -> AsyncIterator[tuple[list[Item], int]]:
+        """A newest-first edge, page by page (`after` cursors), until it reaches the
+        re-read window or its end."""
+        after: str | None = None
+        while True:
+            payload = await self.graph(path, {**params, "after": after} if after else params)
+            items, skipped = parse(payload)
+            reached = [mark.reached(i.created_at) for i in items]
+            yield items, skipped
+            after = next_after(payload)
+            if not after or not items or any(reached):
+                return
+
+    async def _posts(self, since: int | None) -> list[str]:
+        posts: list[str] = []
+        after: str | None = None
+        while len(posts) < MAX_POSTS:
+            params: dict[str, Any] = {"fields": "id,created_time,permalink_url", "limit": 25}
+            if since:
+                params["since"] = since
+            if after:
+                params["after"] = after
+            payload = await self.graph(f"{self.page_id}/feed", params)
+            found = [text(p.get("id")) for p in listed(payload.get("data")) if isinstance(p, dict)]
+            posts += [p for p in found if p]
+            after = next_after(payload)
+            if not after or not found:
+                break
+        return posts[:MAX_POSTS]
+
+    async def pages(self, cursor: dict[str, Any]) -> AsyncIterator[Page]:
+        """Ratings, then posts that tag the Page, then comments on its recent posts; each
+        part keeps its own watermark, moved only once that part is read to the end."""
+        marks = {part: Watermark(cursor.get(part) or {}, key="newest", overlap_s=OVERLAP_S)
+                 for part in ("ratings", "tagged", "comments")}
+        state = {part: dict(cursor.get(part) or {}) for part in marks}
+        notes: list[str] = []
+        page = self.page_id
+        optional = [
+            ("ratings", f"{page}/ratings", {"fields": RATING_FIELDS, "limit": 100}, parse_ratings,
+             {RATINGS_GONE_CODE}, RATINGS_NOTE),
+            ("tagged", f"{page}/tagged", {"fields": TAGGED_FIELDS, "limit": 50}, parse_tagged,
+             PERMISSION_CODES, TAGGED_NOTE),
+        ]
+        for part, path, params, parse, soft_codes, note in optional:
+            try:
+                async for items, skipped in self._edge(path, params, parse, marks[part]):
+                    yield Page(items=items, cursor=dict(state), skipped=skipped)
+            except GraphError as exc:
+                if exc.code not in soft_codes:
+                    raise
+                notes.append(note)
+            state[part] = marks[part].done()
+        comments = marks["comments"]
+        old = parse_time(comments.old)
+        since = int((old - POST_WINDOW).timestamp()) if old else None
+        params = {"filter": "stream", "order": "reverse_chronological", "limit": 100,
+                  "fields": COMMENT_FIELDS}
+        for post in await self._posts(since):
+            async for items, skipped in self._edge(
+                    f"{post}/comments", params, lambda p: parse_comments(p, page), comments):
+                yield Page(items=items, cursor=dict(state), skipped=skipped)
+        state["comments"] = comments.done()
+        final: dict[str, Any] = dict(state)
+        if notes:
+            final["note"] = "; ".join(notes)
+        yield Page(items=[], cursor=final)
+
+    async def test(self) -> str:
+        page = await self.graph(self.page_id, {"fields": "id,name"})
+        name = text(page.get("name")) or self.page_id
+        try:
+            await self.graph(f"{self.page_id}/ratings", {"fields": "created_time", "limit": 1})
+        except GraphError as exc:
+            if exc.code != RATINGS_GONE_CODE:
+                raise
+            return f"OK: Page {name}. {RATINGS_NOTE}"
+        return f"OK: Page {name}, ratings and comments"
+
+
+CONNECTOR = FacebookConnector

@@ -1,0 +1,315 @@
+"""File import: reviews from a CSV or JSON export of anywhere else.
+
+`mapping` names which column (CSV) or key (JSON; dots reach into nested objects) holds each
+of our fields, e.g. `id=Review ID,text=Comment,rating=Stars`; omitted fields are found by
+common column names. Rows without an id column get a stable hash of their content as id, so
+importing the same file again changes nothing; an unchanged file (same content hash) is not
+even read twice. Bad rows are skipped, counted, and named by line in the cursor's `notes`.
+Cells are stored as plain text: a `=cmd|...` or `<script>` cell is just text.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+from inbox.domain import Author, Item, ItemKind, format_time, parse_time, utcnow
+from inbox.domain.models import normalise_rating
+from inbox.sources.base import BadPayload, Connector, Page, Setting, SourceError
+from inbox.sources.tolerant import stable_id
+
+FIELDS = ("id", "text", "rating", "author", "created_at", "url", "title")
+PAGE_SIZE = 500
+MAX_NOTES = 20
+MAX_BYTES = 200 * 1024 * 1024
+
+# Column names (lower-case, letters and digits only) that mean each field when no mapping says.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "id": ("id", "reviewid", "externalid", "commentid", "responseid", "uuid", "guid", "key"),
+    "text": ("text", "review", "reviewtext", "comment", "comments", "body", "content", "message",
+             "feedback", "reviewbody", "description"),
+    "rating": ("rating", "stars", "starrating", "score", "reviewrating", "rate"),
+    "author": ("author", "authorname", "name", "reviewer", "reviewername", "user", "username",
+               "customer", "customername", "from"),
+    "created_at": ("createdat", "date", "created", "time", "timestamp", "reviewdate", "datetime",
+                   "published", "publishedat", "submittedat", "submitted", "postedat"),
+    "url": ("url", "link", "permalink", "reviewurl", "href"),
+    "title": ("title", "subject", "headline", "summary", "reviewtitle"),
+}
+_DATE_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y/%m/%d %H:%M:%S",
+                 "%Y/%m/%d", "%b %d, %Y", "%d %b %Y", "%B %d, %Y", "%d %B %Y")
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def parse_mapping(value: str | None) -> dict[str, str]:
+    """'id=Review ID,text=Comment' → {'id': 'Review ID', 'text': 'Comment'}."""
+    mapping: dict[str, str] = {}
+    for part in (value or "").split(","):
+        if not part.strip():
+            continue
+        field, sep, column = part.partition("=")
+        field, column = field.strip().lower(), column.strip()
+        if not sep or not column:
+            raise SourceError(f"mapping: {part.strip()!r} should look like field=Column")
+        if field not in FIELDS:
+            raise SourceError(f"mapping: unknown field {field!r}; the fields are {', '.join(FIELDS)}")
+        mapping[field] = column
+    return mapping
+
+
+def resolve_mapping(explicit: dict[str, str], columns: list[str]) -> dict[str, str]:
+    """Our field → the file's column name: the explicit mapping checked against the file,
+    then common names for the fields it leaves out."""
+    exact = set(columns)
+    by_lower = {c.strip().lower(): c for c in columns}
+    resolved: dict[str, str] = {}
+    for field, column in explicit.items():
+        if column in exact or "." in column:  # dotted paths reach into JSON objects
+            resolved[field] = column
+        elif column.strip().lower() in by_lower:
+            resolved[field] = by_lower[column.strip().lower()]
+        else:
+            shown = ", ".join(repr(c) for c in columns[:30]) or "none"
+            raise SourceError(f"mapping: the file has no column {column!r} (for {field}); "
+                              f"its columns are {shown}")
+    used = set(resolved.values())
+    by_key = {}
+    for column in columns:
+        by_key.setdefault(_key(column), column)
+    for field in FIELDS:
+        if field in resolved:
+            continue
+        for name in SYNONYMS[field]:
+            column = by_key.get(name)
+            if column and column not in used:
+                resolved[field] = column
+                used.add(column)
+                break
+    if "text" not in resolved and "rating" not in resolved and "title" not in resolved:
+        shown = ", ".join(repr(c) for c in columns[:30]) or "none"
+        raise SourceError("cannot tell which column holds the review text: add e.g. "
+                          f"mapping text=Comment (the file's columns are {shown})")
+    return resolved
+
+
+Rows = Iterator[tuple[int, Any]]
+
+
+def read_rows(data: bytes, suffix: str) -> tuple[list[str], Rows, str]:
+    """(column names, (number, row) pairs, "line" or "row" as what the numbers count)
+    from a CSV, JSON or JSON Lines file."""
+    try:
+        content = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise BadPayload(f"the file is not UTF-8 (line {line}): save or export it as UTF-8") from None
+    stripped = content.lstrip()
+    if suffix in (".jsonl", ".ndjson"):
+        return (*_json_lines(content), "line")
+    if suffix == ".json" or stripped.startswith(("[", "{")):
+        return (*_json(content), "row")
+    return (*_csv(content), "line")
+
+
+def _csv(content: str) -> tuple[list[str], Rows]:
+    sample = content[:8192]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(content, newline=""), dialect=dialect)
+    columns = [c for c in (reader.fieldnames or []) if c is not None]
+
+    def rows() -> Rows:
+        try:
+            for row in reader:
+                row.pop(None, None)  # cells beyond the header
+                yield reader.line_num, row
+        except csv.Error as exc:
+            raise BadPayload(f"CSV line {reader.line_num}: {exc}") from None
+    return columns, rows()
+
+
+def _json(content: str) -> tuple[list[str], Rows]:
+    try:
+        data = json.loads(content)
+    except ValueError as exc:
+        raise BadPayload(f"the JSON file cannot be read: {exc}") from None
+    if isinstance(data, dict):  # {"reviews": [...]}: take the first list of objects
+        data = next((v for v in data.values() if isinstance(v, list)), [data])
+    if not isinstance(data, list):
+        raise BadPayload("the JSON file should hold a list of objects")
+    columns: list[str] = []
+    for obj in data[:200]:
+        for k in obj if isinstance(obj, dict) else ():
+            if k not in columns:
+                columns.append(k)
+    return columns, ((n, obj) for n, obj in enumerate(data, start=1))
+
+
+def _json_lines(content: str) -> tuple[list[str], Rows]:
+    rows: list[tuple[int, Any]] = []
+    for n, line in enumerate(content.splitlines(), start=1):
+        if line.strip():
+            try:
+                rows.append((n, json.loads(line)))
+            except ValueError:
+                rows.append((n, None))
+    columns: list[str] = []
+    for _, obj in rows[:200]:
+        for k in obj if isinstance(obj, dict) else ():
+            if k not in columns:
+                columns.append(k)
+    return columns, iter(rows)
+
+
+def cell(row: dict[str, Any], column: str | None) -> str:
+    """The text of one cell; dotted names reach into nested JSON objects."""
+    if not column:
+        return ""
+    value: Any = row.get(column)
+    if value is None and "." in column:
+        value = row
+        for part in column.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+    if value is None or isinstance(value, dict | list):
+        return ""
+    return str(value).strip()
+
+
+def parse_date(value: str) -> datetime | None:
+    """ISO 8601 and epoch first, then common spreadsheet forms (day before month)."""
+    found = parse_time(value)
+    if found is not None:
+        return found
+    for fmt in _DATE_FORMATS:
+        try:
+            return parse_time(datetime.strptime(value, fmt))
+        except ValueError:
+            continue
+    return None
+
+
+def row_item(row: dict[str, Any], mapping: dict[str, str], undated: datetime | None = None) -> Item:
+    """One row → Item, or ValueError saying what is wrong with it. Rows without a date get
+    `undated` (the source's first import), so re-imports don't move or rewrite them."""
+    values = {f: cell(row, mapping.get(f)) for f in FIELDS}
+    rating = None
+    if values["rating"]:
+        rating = normalise_rating(values["rating"].split("/")[0].strip())
+        if rating is None:
+            raise ValueError(f"rating {values['rating'][:20]!r} is not a number from 1 to 5")
+    created = undated
+    if values["created_at"]:
+        created = parse_date(values["created_at"])
+        if created is None:
+            raise ValueError(f"date {values['created_at'][:40]!r} is not a date we can read")
+    if not (values["text"] or values["title"] or rating):
+        raise ValueError("no text and no rating")
+    rid = values["id"] or stable_id(*(values[f] for f in FIELDS if f != "id"))
+    name = values["author"]
+    return Item(external_id=rid, kind=ItemKind.REVIEW, text=values["text"], title=values["title"],
+                rating=rating, url=values["url"] if values["url"].startswith(("http://", "https://")) else "",
+                author=Author(external_id=name, display_name=name) if name else None,
+                created_at=created)
+
+
+def fingerprint(path: Path) -> tuple[dict[str, Any], bytes]:
+    try:
+        stat = path.stat()
+        if stat.st_size > MAX_BYTES:
+            raise BadPayload(f"{path.name} is over {MAX_BYTES // 2**20} MB; split it")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SourceError(f"file not found: {path}") from None
+    except IsADirectoryError:
+        raise SourceError(f"{path} is a folder, not a file") from None
+    except PermissionError:
+        raise SourceError(f"no permission to read {path}") from None
+    return {"mtime": int(stat.st_mtime), "size": stat.st_size,
+            "sha256": hashlib.sha256(data).hexdigest()}, data
+
+
+class FileConnector(Connector):
+    kind = "file"
+    title = "CSV / JSON file"
+    settings: ClassVar[list[Setting]] = [
+        Setting("path", "The CSV, JSON or JSON Lines file to import (UTF-8)", required=True),
+        Setting("mapping", "Which column holds each field, e.g. 'id=Review ID,text=Comment,"
+                "rating=Stars,author=Name,created_at=Date,url=Link,title=Title'; "
+                "omitted fields are found by common column names"),
+    ]
+    secrets: ClassVar[list[str]] = []
+    can_reply = False
+
+    @property
+    def path(self) -> Path:
+        value = self.setting("path")
+        if not value:
+            raise SourceError("the file source needs a path")
+        return Path(value).expanduser()
+
+    def read(self, data: bytes, undated: datetime | None = None
+             ) -> Iterator[tuple[list[Item], int, list[str]]]:
+        """Batches of (items, skipped, problems) from the file's bytes."""
+        columns, rows, unit = read_rows(data, self.path.suffix.lower())
+        mapping = resolve_mapping(parse_mapping(self.setting("mapping")), columns)
+        items: list[Item] = []
+        problems: list[str] = []
+        skipped = 0
+        for number, row in rows:
+            try:
+                if not isinstance(row, dict):
+                    raise ValueError("not an object")
+                items.append(row_item(row, mapping, undated))
+            except ValueError as exc:
+                skipped += 1
+                problems.append(f"{unit} {number}: {exc}")
+            if len(items) >= PAGE_SIZE:
+                yield items, skipped, problems
+                items, skipped, problems = [], 0, []
+        yield items, skipped, problems
+
+    async def pages(self, cursor: dict[str, Any]) -> AsyncIterator[Page]:
+        current, data = fingerprint(self.path)
+        if cursor.get("file", {}).get("sha256") == current["sha256"]:
+            return  # unchanged content: nothing to do
+        undated = parse_time(cursor.get("undated_at")) or utcnow()
+        batches = list(self.read(data, undated))
+        notes: list[str] = []
+        total_skipped = 0
+        for n, (items, skipped, problems) in enumerate(batches, start=1):
+            notes += problems
+            total_skipped += skipped
+            last = n == len(batches)
+            page_cursor = dict(cursor)
+            if last:  # only a finished import marks the file as read
+                page_cursor = {"file": current, "undated_at": format_time(undated),
+                               "skipped": total_skipped, "notes": notes[:MAX_NOTES]}
+            yield Page(items=items, cursor=page_cursor, skipped=skipped)
+
+    async def test(self) -> str:
+        _, data = fingerprint(self.path)
+        good = bad = 0
+        first: list[str] = []
+        for items, skipped, problems in self.read(data):
+            good += len(items)
+            bad += skipped
+            first += problems
+        verdict = f"OK: {good} rows to import"
+        if bad:
+            verdict += f", {bad} bad rows skipped ({'; '.join(first[:3])})"
+        return verdict
+
+
+CONNECTOR = FileConnector

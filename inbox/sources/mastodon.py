@@ -1,0 +1,148 @@
+"""Mastodon: mentions (notifications) and, optionally, a saved search.
+
+Mentions page forward with `min_id` (gap-free, oldest unseen first), so the cursor after
+each page is exactly "everything up to here is stored": a killed sync resumes there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from typing import Any, ClassVar
+from urllib.parse import parse_qs, urlsplit
+
+from inbox.domain import Author, Item, ItemKind, parse_time
+from inbox.sources.base import BadPayload, Connector, Page, Setting
+from inbox.sources.payload import parse_json
+from inbox.sources.sanitize import sanitize_html, to_text
+
+PAGE_LIMIT = 80
+MAX_SEARCH_PAGES = 10
+_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="?([a-z]+)"?')
+
+
+def _link_param(link_header: str, rel: str, name: str) -> str | None:
+    """A query parameter of the `rel` URL in an RFC 8288 Link header (we never follow the
+    URL itself, so a bearer token is only ever sent to the configured instance)."""
+    for url, found_rel in _LINK.findall(link_header or ""):
+        if found_rel == rel:
+            values = parse_qs(urlsplit(url).query).get(name)
+            return values[0] if values else None
+    return None
+
+
+def _id_key(value: str) -> tuple[int, str]:
+    """Vanilla Mastodon ids sort by length, then lexically."""
+    return (len(value), value)
+
+
+class MastodonConnector(Connector):
+    kind = "mastodon"
+    title = "Mastodon"
+    settings: ClassVar[list[Setting]] = [
+        Setting("base_url", "Your instance, e.g. https://mastodon.social", required=True,
+                default="https://mastodon.social"),
+        Setting("query", "Also collect posts matching this search (optional)"),
+    ]
+    secrets: ClassVar[list[str]] = ["token"]
+    can_reply = True
+    default_base_url = "https://mastodon.social"
+    reply_limit = (500, "chars")
+
+    def _headers(self) -> dict[str, str]:
+        token = self.secret_values.get("token", "")
+        return {"Authorization": f"Bearer {token}"} if token else {}
+
+    async def test(self) -> str:
+        me = await self.http.get_json(f"{self.base_url}/api/v1/accounts/verify_credentials",
+                                      headers=self._headers())
+        return f"OK: signed in as @{me.get('acct', '?')}" if isinstance(me, dict) else "OK"
+
+    async def pages(self, cursor: dict[str, Any]) -> AsyncIterator[Page]:
+        cursor = dict(cursor)
+        async for page in self._mentions(cursor):
+            yield page
+        if self.setting("query"):
+            async for page in self._search(cursor):
+                yield page
+
+    async def _mentions(self, cursor: dict[str, Any]) -> AsyncIterator[Page]:
+        min_id = str(cursor.get("min_id") or "0")
+        while True:
+            response = await self.http.request(
+                "GET", f"{self.base_url}/api/v1/notifications", headers=self._headers(),
+                params={"types[]": ["mention"], "limit": PAGE_LIMIT, "min_id": min_id})
+            data = parse_json(response)
+            if not isinstance(data, list):
+                raise BadPayload("Mastodon sent notifications in an unexpected shape")
+            if not data:
+                return
+            items, skipped = [], 0
+            for note in data:
+                item = self._item((note or {}).get("status")) if isinstance(note, dict) else None
+                if item is None:
+                    skipped += 1
+                else:
+                    items.append(item)
+            ids = [str(n["id"]) for n in data if isinstance(n, dict) and n.get("id")]
+            newest = _link_param(response.headers.get("link", ""), "prev", "min_id") or (
+                max(ids, key=_id_key) if ids else None)
+            if not newest or newest == min_id:
+                return
+            min_id = newest
+            cursor["min_id"] = min_id
+            yield Page(items, dict(cursor), skipped=skipped)
+
+    async def _search(self, cursor: dict[str, Any]) -> AsyncIterator[Page]:
+        for _ in range(MAX_SEARCH_PAGES):
+            params: dict[str, Any] = {"q": self.setting("query"), "type": "statuses", "limit": 40}
+            if cursor.get("search_min_id"):
+                params["min_id"] = cursor["search_min_id"]
+            data = await self.http.get_json(f"{self.base_url}/api/v2/search", params=params,
+                                            headers=self._headers())
+            statuses = data.get("statuses") if isinstance(data, dict) else None
+            if not isinstance(statuses, list):
+                raise BadPayload("Mastodon sent search results in an unexpected shape")
+            if not statuses:
+                return
+            items = [i for i in (self._item(s) for s in statuses) if i]
+            ids = [str(s["id"]) for s in statuses if isinstance(s, dict) and s.get("id")]
+            newest = max(ids, key=_id_key) if ids else None
+            old = cursor.get("search_min_id")
+            if newest is None or (old and _id_key(newest) <= _id_key(str(old))):
+                return
+            cursor["search_min_id"] = newest
+            yield Page(items, dict(cursor), skipped=len(statuses) - len(items))
+
+    def _item(self, status: Any) -> Item | None:
+        if not isinstance(status, dict) or not status.get("id"):
+            return None
+        if isinstance(status.get("reblog"), dict):
+            status = status["reblog"]
+        content = status.get("content") or ""
+        text = to_text(content)
+        if not text:
+            return None
+        account = status.get("account") or {}
+        author = None
+        if isinstance(account, dict) and account.get("id"):
+            acct = str(account.get("acct") or account.get("username") or "")
+            author = Author(external_id=str(account["id"]), display_name=str(account.get("display_name") or acct),
+                            handle=f"@{acct}" if acct else "", profile_url=str(account.get("url") or ""))
+        return Item(
+            external_id=str(status["id"]),
+            kind=ItemKind.MENTION,
+            text=text,
+            title=str(status.get("spoiler_text") or ""),
+            html=sanitize_html(content),
+            url=str(status.get("url") or status.get("uri") or ""),
+            author=author,
+            language=str(status.get("language") or ""),
+            created_at=parse_time(status.get("created_at")),
+            updated_at=parse_time(status.get("edited_at")),
+            parent_external_id=str(status["in_reply_to_id"]) if status.get("in_reply_to_id") else None,
+            raw={k: status.get(k) for k in ("id", "uri", "visibility", "in_reply_to_account_id")},
+        )
+
+
+CONNECTOR = MastodonConnector

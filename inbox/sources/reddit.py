@@ -1,0 +1,141 @@
+"""Reddit: search for the business's name (newest first) with a "script" app's OAuth2
+password grant. Posts are mentions; `*_html` is sanitised, the Markdown kept as text."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import AsyncIterator
+from typing import Any, ClassVar
+
+from inbox import __version__
+from inbox.domain import Author, Item, ItemKind, parse_time
+from inbox.sources.base import BadPayload, Connector, CredentialsRejected, Page, Setting, SourceError
+from inbox.sources.payload import parse_json
+from inbox.sources.sanitize import sanitize_html, to_text
+from inbox.sources.watermark import Watermark
+
+TOKEN_URL = "https://www.reddit.com/api/v1/access_token"
+MAX_PAGES = 10  # listings end near 1,000 items anyway
+
+
+class RedditConnector(Connector):
+    kind = "reddit"
+    title = "Reddit"
+    settings: ClassVar[list[Setting]] = [
+        Setting("query", "What to search for, e.g. \"Harbour Street Cafe\" (quotes for a phrase)",
+                required=True),
+        Setting("base_url", "API host", default="https://oauth.reddit.com"),
+        Setting("token_url", "Token endpoint", default=TOKEN_URL),
+    ]
+    secrets: ClassVar[list[str]] = ["client_id", "client_secret", "username", "password"]
+    can_reply = True
+    default_base_url = "https://oauth.reddit.com"
+    reply_limit = (10000, "chars")
+
+    _token: str | None = None
+
+    @property
+    def user_agent(self) -> str:
+        user = self.secret_values.get("username") or "unknown"
+        return f"desktop:feedback-inbox:v{__version__} (by /u/{user})"
+
+    async def token(self, *, fresh: bool = False) -> str:
+        """An access token from the password grant (script apps get no refresh token)."""
+        if self._token and not fresh:
+            return self._token
+        missing = [k for k in self.secrets if not self.secret_values.get(k)]
+        if missing:
+            raise CredentialsRejected(f"missing {', '.join(missing)}; add them with "
+                                      f"`inbox sources add reddit ... --secret {missing[0]}`")
+        pair = f"{self.secret_values['client_id']}:{self.secret_values['client_secret']}"
+        basic = base64.b64encode(pair.encode()).decode()
+        response = await self.http.request(
+            "POST", self.setting("token_url", TOKEN_URL) or TOKEN_URL,
+            data={"grant_type": "password", "username": self.secret_values["username"],
+                  "password": self.secret_values["password"]},
+            headers={"User-Agent": self.user_agent, "Authorization": f"Basic {basic}"})
+        data = parse_json(response)
+        if not isinstance(data, dict) or not data.get("access_token"):
+            code = data.get("error") if isinstance(data, dict) else None
+            raise CredentialsRejected(f"Reddit refused the login ({code or 'no token'})")
+        self._token = str(data["access_token"])
+        return self._token
+
+    async def api(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        """GET on the OAuth host; a 401 fetches a new token and retries once."""
+        for attempt in (0, 1):
+            token = await self.token(fresh=attempt == 1)
+            try:
+                return await self.http.get_json(
+                    f"{self.base_url}{path}", params={**(params or {}), "raw_json": 1},
+                    headers={"Authorization": f"bearer {token}", "User-Agent": self.user_agent})
+            except CredentialsRejected:
+                if attempt == 1:
+                    raise
+        raise AssertionError
+
+    async def test(self) -> str:
+        me = await self.api("/api/v1/me")
+        return f"OK: signed in as u/{me.get('name', '?')}" if isinstance(me, dict) else "OK"
+
+    async def pages(self, cursor: dict[str, Any]) -> AsyncIterator[Page]:
+        query = self.setting("query")
+        if not query:
+            raise SourceError("set query=... (what to search Reddit for)")
+        mark = Watermark(cursor)
+        after: str | None = None
+        for _ in range(MAX_PAGES):
+            params = {"q": query, "sort": "new", "t": "all", "type": "link", "limit": 100}
+            if after:
+                params["after"] = after
+            listing = await self.api("/search", params)
+            data = listing.get("data") if isinstance(listing, dict) else None
+            children = data.get("children") if isinstance(data, dict) else None
+            if not isinstance(children, list):
+                raise BadPayload("Reddit sent a search listing in an unexpected shape")
+            items, skipped, reached = [], 0, False
+            for child in children:
+                thing = child.get("data") if isinstance(child, dict) else None
+                item = self._item(thing) if isinstance(thing, dict) else None
+                if item is None:
+                    skipped += 1
+                    continue
+                items.append(item)
+                reached = mark.reached(item.created_at) or reached
+            after = data.get("after")
+            if reached or not after or not children:
+                yield Page(items, mark.done(), skipped=skipped)
+                return
+            yield Page(items, mark.during(), skipped=skipped)
+        yield Page([], mark.done())
+
+    def _item(self, d: dict[str, Any]) -> Item | None:
+        name = d.get("name")
+        if not name:
+            return None
+        is_comment = str(name).startswith("t1_")
+        body_html = d.get("body_html" if is_comment else "selftext_html") or ""
+        text = str(d.get("body" if is_comment else "selftext") or "") or to_text(body_html)
+        title = str(d.get("title") or "")
+        if not (text or title):
+            return None
+        author = None
+        if d.get("author") and d.get("author") != "[deleted]":
+            author = Author(external_id=str(d.get("author_fullname") or d["author"]),
+                            display_name=str(d["author"]), handle=f"u/{d['author']}",
+                            profile_url=f"https://www.reddit.com/user/{d['author']}")
+        permalink = str(d.get("permalink") or "")
+        edited = d.get("edited")
+        return Item(
+            external_id=str(name), kind=ItemKind.COMMENT if is_comment else ItemKind.MENTION,
+            title=title, text=text, html=sanitize_html(body_html) or None,
+            url=f"https://www.reddit.com{permalink}" if permalink.startswith("/") else str(d.get("url") or ""),
+            author=author, created_at=parse_time(d.get("created_utc")),
+            updated_at=parse_time(edited) if edited and edited is not True else None,
+            parent_external_id=str(d["parent_id"]) if is_comment and d.get("parent_id") else None,
+            raw={"subreddit": d.get("subreddit_name_prefixed"), "score": d.get("score"),
+                 "num_comments": d.get("num_comments")},
+        )
+
+
+CONNECTOR = RedditConnector

@@ -1,0 +1,139 @@
+"""Yelp Fusion (Places API): up to three review excerpts per business; no reply API.
+
+`time_created` carries no zone. Yelp's Fusion docs give it in Pacific time, so by default it
+is read as America/Los_Angeles; the `timezone` setting names another IANA zone (e.g. the
+business's own) when that fits better. Never read as UTC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any, ClassVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from inbox.domain import Author, Item, ItemKind, parse_time
+from inbox.domain.models import normalise_rating
+from inbox.sources.base import Connector, CredentialsRejected, Page, RateLimited, Setting, SourceError
+from inbox.sources.payload import parse_json
+from inbox.sources.tolerant import dig, listed, require_dict, text
+
+DEFAULT_ZONE = "America/Los_Angeles"
+
+
+def clean_url(url: str) -> str:
+    """The review link without Yelp's tracking parameters (utm_*, adjust_creative)."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not k.startswith("utm_") and k != "adjust_creative"]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def local_time(value: Any, zone: ZoneInfo) -> datetime | None:
+    """'YYYY-MM-DD HH:MM:SS' in `zone` → aware UTC (values with an offset keep theirs)."""
+    dt = parse_time(value, naive_is_utc=False)
+    if dt is not None:
+        return dt
+    naive = parse_time(value)  # parsed as if UTC; re-read the wall clock in the zone
+    if naive is None:
+        return None
+    return parse_time(naive.replace(tzinfo=zone))
+
+
+def parse_reviews(payload: Any, zone: ZoneInfo) -> tuple[list[Item], int]:
+    """A `/businesses/{id}/reviews` body → (items, skipped)."""
+    payload = require_dict(payload, "Yelp")
+    items: list[Item] = []
+    skipped = 0
+    for review in listed(payload.get("reviews")):
+        if not isinstance(review, dict):
+            skipped += 1
+            continue
+        rid = text(review.get("id"))
+        body = text(review.get("text"))
+        rating = normalise_rating(review.get("rating"))
+        if not rid or not (body or rating):
+            skipped += 1
+            continue
+        user = review.get("user") if isinstance(review.get("user"), dict) else {}
+        author = None
+        if user.get("id") or user.get("name"):
+            author = Author(external_id=text(user.get("id")) or text(user.get("name")),
+                            display_name=text(user.get("name")),
+                            profile_url=text(user.get("profile_url")))
+        items.append(Item(
+            external_id=rid, kind=ItemKind.REVIEW, text=body, rating=rating,
+            url=clean_url(text(review.get("url"))), author=author,
+            created_at=local_time(review.get("time_created"), zone), raw=review))
+    return items, skipped
+
+
+def _error(payload: Any, status: int) -> SourceError:
+    code = text(dig(payload, "error", "code"))
+    desc = text(dig(payload, "error", "description"))
+    if code in ("TOKEN_MISSING", "TOKEN_INVALID", "UNAUTHORIZED_ACCESS_TOKEN") or status in (401, 403):
+        return CredentialsRejected("Yelp refused the API key")
+    if code in ("TOO_MANY_REQUESTS_PER_SECOND", "ACCESS_LIMIT_REACHED") or status == 429:
+        return RateLimited(None, f"Yelp rate limit: {code or status}")
+    if code == "BUSINESS_NOT_FOUND" or status == 404:
+        return SourceError("Yelp does not know this business_id (or it has no reviews yet)")
+    return SourceError(f"Yelp error {code or status}: {desc[:200]}")
+
+
+class YelpConnector(Connector):
+    kind = "yelp"
+    title = "Yelp"
+    default_base_url = "https://api.yelp.com/v3"
+    settings: ClassVar[list[Setting]] = [
+        Setting("business_id", "The business's Yelp id or alias, e.g. harbour-street-cafe-brighton "
+                "(the last part of its yelp.com/biz/ address)", required=True),
+        Setting("locale", "Review language as a Yelp locale, e.g. en_US or fr_FR (default: Yelp's)"),
+        Setting("timezone", "IANA zone of Yelp's review times, which carry none (Yelp documents "
+                "Pacific time)", default=DEFAULT_ZONE),
+        Setting("base_url", "API address (for testing)", default=default_base_url),
+    ]
+    secrets: ClassVar[list[str]] = ["api_key"]
+    can_reply = False
+
+    def _zone(self) -> ZoneInfo:
+        name = self.setting("timezone", DEFAULT_ZONE) or DEFAULT_ZONE
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SourceError(f"unknown time zone {name!r} in the Yelp source's timezone setting") from None
+
+    async def _fetch(self) -> dict[str, Any]:
+        business = self.setting("business_id")
+        if not business:
+            raise SourceError("the Yelp source needs a business_id")
+        key = self.secret_values.get("api_key")
+        if not key:
+            raise CredentialsRejected("no Yelp API key saved for this source")
+        params = {"locale": self.setting("locale")} if self.setting("locale") else None
+        response = await self.http.request(
+            "GET", f"{self.base_url}/businesses/{business}/reviews", params=params,
+            headers={"Authorization": f"Bearer {key}"}, ok_statuses=(400, 401, 403, 404))
+        payload = parse_json(response)
+        if response.status_code >= 400:
+            raise _error(payload, response.status_code)
+        return require_dict(payload, "Yelp")
+
+    async def pages(self, cursor: dict[str, Any]) -> AsyncIterator[Page]:
+        zone = self._zone()
+        payload = await self._fetch()
+        items, skipped = parse_reviews(payload, zone)
+        total = payload.get("total")
+        new_cursor = dict(cursor)
+        if isinstance(total, int):
+            new_cursor["total"] = total
+        yield Page(items=items, cursor=new_cursor, skipped=skipped)
+
+    async def test(self) -> str:
+        payload = await self._fetch()
+        items, _ = parse_reviews(payload, self._zone())
+        total = payload.get("total")
+        return f"OK: {len(items)} review excerpts" + (f" of {total} reviews" if isinstance(total, int) else "")
+
+
+CONNECTOR = YelpConnector

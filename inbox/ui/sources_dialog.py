@@ -1,0 +1,628 @@
+"""The Sources dialog: add, edit, test and remove sources.
+
+The form for each kind is generated from its connector's declarations (`settings` as line
+edits, `secrets` as password fields), so a new connector needs no UI code. Secrets go to
+the OS keyring through `inbox.secrets`, on a worker thread with a timeout (a locked
+keyring may wait on a D-Bus prompt); the keyring is written *before* the source row, so
+"no system keyring" leaves nothing half-created. Network work (Test connection) runs as a
+coroutine on the qasync loop; nothing here blocks the window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import textwrap
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inbox import secrets
+from inbox.domain import Source, Whose
+from inbox.domain.models import SOURCE_LABELS
+from inbox.sources.base import Connector, Setting, SourceError
+from inbox.sources.registry import available_kinds, connector_class
+from inbox.store import NotFound, Store, StoreError
+
+KEYRING_TIMEOUT_S = secrets.TIMEOUT_S + 5
+TEST_TIMEOUT_S = 60.0
+INTERVAL_KEY = "sync.interval_minutes"
+DEFAULT_INTERVAL_MIN = 30
+_BASE_URL = Setting("base_url", "API address (leave empty for the service's own)")
+
+RunTask = Callable[[Coroutine[Any, Any, Any]], "asyncio.Task[Any]"]
+Confirm = Callable[[str, str], bool]
+
+
+def sync_interval(store: Store) -> int:
+    """Minutes between automatic syncs (0 = off)."""
+    try:
+        return max(0, int(store.get_setting(INTERVAL_KEY) or DEFAULT_INTERVAL_MIN))
+    except ValueError:
+        return DEFAULT_INTERVAL_MIN
+
+
+def kind_label(kind: str) -> str:
+    try:
+        return connector_class(kind).title or SOURCE_LABELS.get(kind, kind)
+    except SourceError:
+        return SOURCE_LABELS.get(kind, kind)
+
+
+_WORDS = {"api": "API", "id": "ID", "url": "URL", "oauth": "OAuth", "json": "JSON"}
+
+
+def _pretty(name: str) -> str:
+    """`business_unit_id` → "Business unit ID"."""
+    if name == "base_url":
+        return "API address"
+    words = [_WORDS.get(w, w) for w in name.split("_")]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+async def keyring_call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """A keyring call on a worker thread, with a timeout, so the window stays live."""
+    try:
+        return await asyncio.wait_for(asyncio.to_thread(fn, *args, **kwargs), KEYRING_TIMEOUT_S)
+    except TimeoutError:
+        raise secrets.SecretsError("the system keyring did not answer (is it locked?)") from None
+
+
+@dataclass(slots=True)
+class FormValues:
+    kind: str
+    name: str
+    whose: str
+    settings: dict[str, str]
+    secrets: dict[str, str]   # only the fields the user typed into
+    enabled: bool = True
+
+
+def _default_run_task(owner: QWidget) -> RunTask:
+    """Outside the main window (tests, tools): keep strong references to running tasks."""
+    tasks: set[asyncio.Task[Any]] = set()
+
+    def run(coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        task = asyncio.ensure_future(coro)
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+        return task
+    return run
+
+
+class SourceForm(QWidget):
+    """The fields of one source; rebuilt when the kind changes."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.form = QFormLayout(self)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.kind = QComboBox()
+        for k in available_kinds():
+            self.kind.addItem(kind_label(k), k)
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("e.g. Harbour Street Café on Yelp")
+        self.own = QRadioButton("My business")
+        self.competitor = QRadioButton("A competitor")
+        self.own.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.own)
+        group.addButton(self.competitor)
+        whose = QHBoxLayout()
+        whose.addWidget(self.own)
+        whose.addWidget(self.competitor)
+        whose.addStretch(1)
+        self.form.addRow("Kind", self.kind)
+        self.form.addRow("Name", self.name)
+        self.form.addRow("Whose", whose)
+        self.enabled = QCheckBox("Include in Sync now and automatic syncs")
+        self.enabled.setChecked(True)
+        self.form.addRow("Sync", self.enabled)
+        self._fixed_rows = self.form.rowCount()
+        self.setting_edits: dict[str, QLineEdit] = {}
+        self.secret_edits: dict[str, QLineEdit] = {}
+        self.required: set[str] = set()
+        self.source: Source | None = None
+        self.kind.currentIndexChanged.connect(lambda _i: self._build_fields())
+        self._build_fields()
+
+    @property
+    def connector(self) -> type[Connector] | None:
+        kind = self.kind.currentData()
+        try:
+            return connector_class(kind) if kind else None
+        except SourceError:
+            return None
+
+    def _build_fields(self) -> None:
+        while self.form.rowCount() > self._fixed_rows:
+            self.form.removeRow(self._fixed_rows)
+        self.setting_edits.clear()
+        self.secret_edits.clear()
+        self.required.clear()
+        cls = self.connector
+        if cls is None:
+            return
+        settings = list(cls.settings)
+        if not any(s.name == "base_url" for s in settings):
+            settings.append(_BASE_URL)
+        for s in settings:
+            edit = QLineEdit()
+            edit.setObjectName(f"setting_{s.name}")
+            default = s.default or (cls.default_base_url if s.name == "base_url" else None)
+            if default:
+                edit.setPlaceholderText(str(default))
+            edit.setToolTip(s.help)
+            if s.required:
+                self.required.add(s.name)
+            self.setting_edits[s.name] = edit
+            self.form.addRow(_pretty(s.name) + (" *" if s.required else ""), edit)
+            if s.help:
+                self.form.addRow("", self._help_label(s.help))
+        if cls.secrets:
+            line = QFrame()
+            line.setFrameShape(QFrame.Shape.HLine)
+            line.setFrameShadow(QFrame.Shadow.Sunken)
+            self.form.addRow(line)
+            note = QLabel("Credentials are kept in your system keyring, never in the inbox file.")
+            note.setWordWrap(True)
+            note.setStyleSheet("color: palette(placeholder-text);")
+            self.form.addRow(note)
+        for name in cls.secrets:
+            edit = QLineEdit()
+            edit.setObjectName(f"secret_{name}")
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+            if self.source is not None:
+                edit.setPlaceholderText("leave empty to keep the saved value")
+            self.secret_edits[name] = edit
+            self.form.addRow(_pretty(name), edit)
+
+    @staticmethod
+    def _help_label(text: str) -> QLabel:
+        # Wrapped by hand: a word-wrapped QLabel in a QFormLayout gets a wrong height.
+        label = QLabel(textwrap.fill(text, 78))
+        label.setStyleSheet("color: palette(placeholder-text);")
+        font = label.font()
+        font.setPointSizeF(font.pointSizeF() * 0.9)
+        label.setFont(font)
+        return label
+
+    def load(self, source: Source | None, kind: str | None = None) -> None:
+        """Show a saved source (kind fixed), or an empty form for a new one."""
+        self.source = source
+        kind = source.kind if source else (kind or self.kind.currentData())
+        index = self.kind.findData(kind)
+        if index < 0 and source is not None:  # connector missing in this build: still editable
+            self.kind.addItem(kind_label(kind), kind)
+            index = self.kind.count() - 1
+        self.kind.blockSignals(True)
+        self.kind.setCurrentIndex(max(index, 0))
+        self.kind.blockSignals(False)
+        self.kind.setEnabled(source is None)
+        self._build_fields()
+        self.name.setText(source.name if source else "")
+        (self.competitor if source and source.whose == Whose.COMPETITOR else self.own).setChecked(True)
+        self.enabled.setChecked(source.enabled if source else True)
+        for name, edit in self.setting_edits.items():
+            edit.setText(str(source.settings.get(name) or "") if source else "")
+
+    def values(self) -> FormValues:
+        return FormValues(
+            kind=self.kind.currentData() or "",
+            name=" ".join(self.name.text().split()),
+            whose=Whose.COMPETITOR.value if self.competitor.isChecked() else Whose.OWN.value,
+            enabled=self.enabled.isChecked(),
+            settings={k: e.text().strip() for k, e in self.setting_edits.items() if e.text().strip()},
+            secrets={k: e.text() for k, e in self.secret_edits.items() if e.text()},
+        )
+
+    def problem(self) -> str | None:
+        """What must be fixed before saving, or None."""
+        v = self.values()
+        if not v.kind:
+            return "choose a kind of source"
+        if not v.name:
+            return "give the source a name"
+        missing = [_pretty(n) for n in sorted(self.required) if n not in v.settings]
+        if missing:
+            return "fill in: " + ", ".join(missing)
+        return None
+
+
+class SourcesDialog(QDialog):
+    """Sources: the list on the left, the selected source's form on the right."""
+
+    sources_changed = Signal()        # a source was added, edited or removed
+    source_added = Signal(object)     # the new Source (the window syncs it at once)
+    interval_changed = Signal(int)    # minutes between automatic syncs (0 = off)
+
+    def __init__(self, store: Store, parent: QWidget | None = None, *,
+                 run_task: RunTask | None = None, confirm: Confirm | None = None,
+                 http_factory: Callable[[], Any] | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.run_task = run_task or _default_run_task(self)
+        self._confirm = confirm
+        self.http_factory = http_factory or default_http
+        self.setWindowTitle("Sources")
+        self.resize(820, 560)
+
+        self.list = QListWidget()
+        self.list.setMinimumWidth(240)
+        self.list.setSpacing(2)
+        self.add_button = QPushButton("Add source")
+        self.remove_button = QPushButton("Remove…")
+        left = QVBoxLayout()
+        left.addWidget(self.list, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        left.addLayout(buttons)
+
+        self.form = SourceForm()
+        self.test_button = QPushButton("Test connection")
+        self.save_button = QPushButton("Save")
+        self.save_button.setDefault(True)
+        self.verdict = QLabel()
+        self.verdict.setWordWrap(True)
+        self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.verdict.setObjectName("verdict")
+        actions = QHBoxLayout()
+        actions.addWidget(self.test_button)
+        actions.addStretch(1)
+        actions.addWidget(self.save_button)
+        right = QVBoxLayout()
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-weight: bold; font-size: large;")
+        right.addWidget(self.heading)
+        right.addWidget(self.form)
+        right.addStretch(1)
+        right.addWidget(self.verdict)
+        right.addLayout(actions)
+
+        self.interval = QSpinBox()
+        self.interval.setRange(0, 24 * 60)
+        self.interval.setSuffix(" min")
+        self.interval.setSpecialValueText("never")
+        self.interval.setValue(sync_interval(store))
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        bottom = QHBoxLayout()
+        bottom.addWidget(QLabel("Sync automatically every"))
+        bottom.addWidget(self.interval)
+        bottom.addStretch(1)
+        bottom.addWidget(close)
+
+        body = QHBoxLayout()
+        body.addLayout(left)
+        body.addLayout(right, 1)
+        outer = QVBoxLayout(self)
+        outer.addLayout(body, 1)
+        outer.addLayout(bottom)
+
+        self.list.currentItemChanged.connect(lambda cur, _prev: self._select(cur))
+        self.add_button.clicked.connect(self.new_source)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.save_button.clicked.connect(lambda: self._launch(self._save, "Saving…"))
+        self.test_button.clicked.connect(lambda: self._launch(self._test, "Testing…"))
+        self.interval.valueChanged.connect(self._interval_edited)
+        self.busy = False
+        self.reload()
+
+    # -- list -----------------------------------------------------------------------------
+
+    def reload(self, select_id: int | None = None) -> None:
+        self.list.blockSignals(True)
+        self.list.clear()
+        heading = None
+        for s in self.store.list_sources():
+            group = "Competitors" if s.whose == Whose.COMPETITOR else "My business"
+            if group != heading:
+                heading = group
+                head = QListWidgetItem(group.upper())
+                head.setFlags(Qt.ItemFlag.NoItemFlags)
+                font = head.font()
+                font.setBold(True)
+                font.setPointSizeF(font.pointSizeF() * 0.85)
+                head.setFont(font)
+                self.list.addItem(head)
+            item = QListWidgetItem(f"{s.name}\n{kind_label(s.kind)}" + ("  ⚠" if s.last_error else ""))
+            item.setData(Qt.ItemDataRole.UserRole, s.id)
+            if s.last_error:
+                item.setToolTip(f"Last sync failed: {s.last_error}")
+            self.list.addItem(item)
+            if s.id == select_id:
+                self.list.setCurrentItem(item)
+        self.list.blockSignals(False)
+        if self.list.currentItem() is not None:
+            self._select(self.list.currentItem())
+        elif self.list.count() and select_id is None:
+            self.list.setCurrentRow(1)
+        else:
+            self.new_source()
+
+    def selected_source(self) -> Source | None:
+        item = self.list.currentItem()
+        if item is None or item.data(Qt.ItemDataRole.UserRole) is None:
+            return None
+        try:
+            return self.store.get_source(int(item.data(Qt.ItemDataRole.UserRole)))
+        except NotFound:
+            return None
+
+    def _select(self, item: QListWidgetItem | None) -> None:
+        source = self.selected_source() if item is not None else None
+        if source is None:
+            return
+        self.form.load(source)
+        self.heading.setText(source.name)
+        self.remove_button.setEnabled(True)
+        self.show_verdict("")
+
+    def new_source(self, kind: str | None = None) -> None:
+        self.list.blockSignals(True)
+        self.list.setCurrentItem(None)
+        self.list.clearSelection()
+        self.list.blockSignals(False)
+        self.form.load(None, kind)
+        self.heading.setText("New source")
+        self.remove_button.setEnabled(False)
+        self.show_verdict("")
+        self.form.name.setFocus()
+
+    def show_verdict(self, text: str, *, ok: bool | None = None) -> None:
+        colour = {True: "#1a7f37", False: "#c62828", None: ""}[ok]
+        self.verdict.setStyleSheet(f"color: {colour};" if colour else "")
+        self.verdict.setText(text)
+
+    def _set_busy(self, busy: bool, text: str = "") -> None:
+        self.busy = busy
+        for w in (self.save_button, self.test_button, self.add_button, self.remove_button, self.list):
+            w.setEnabled(not busy)
+        if busy:
+            self.show_verdict(text)
+
+    def _interval_edited(self, minutes: int) -> None:
+        self.store.set_setting(INTERVAL_KEY, str(minutes))
+        self.interval_changed.emit(minutes)
+
+    def confirm(self, title: str, text: str) -> bool:
+        if self._confirm is not None:
+            return self._confirm(title, text)
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    # -- save -----------------------------------------------------------------------------
+
+    def _launch(self, coro_fn: Callable[[], Coroutine[Any, Any, Any]], text: str) -> None:
+        """Start a coroutine from a button: busy at once, so a second click does nothing."""
+        if self.busy:
+            return
+        self._set_busy(True, text)
+        self.run_task(coro_fn())
+
+    async def save(self) -> bool:
+        """Add or update the source in the form. Returns True when it was saved."""
+        if self.busy:
+            return False
+        self._set_busy(True, "Saving…")
+        return await self._save()
+
+    async def _save(self) -> bool:
+        try:
+            saved = await self._save_form()
+        finally:
+            self._set_busy(False)
+        if saved is None:
+            return False
+        added = self.form.source is None
+        self.reload(select_id=saved.id)
+        self.show_verdict(f"Saved “{saved.name}”.", ok=True)
+        self.sources_changed.emit()
+        if added:
+            self.source_added.emit(saved)
+        return True
+
+    async def _save_form(self) -> Source | None:
+        problem = self.form.problem()
+        if problem:
+            self.show_verdict(f"Not saved: {problem}.", ok=False)
+            return None
+        v = self.form.values()
+        old = self.form.source
+        try:
+            clash = self.store.get_source(v.name)
+        except NotFound:
+            clash = None
+        if clash is not None and (old is None or clash.id != old.id):
+            self.show_verdict(f"Not saved: a source named “{v.name}” already exists.", ok=False)
+            return None
+        try:
+            return await (self._add(v) if old is None else self._update(old, v))
+        except (secrets.SecretsError, StoreError) as exc:
+            self.show_verdict(f"Not saved: {exc}.", ok=False)
+        except Exception as exc:  # never leave the dialog silent (and never echo values)
+            self.show_verdict(f"Not saved: unexpected {type(exc).__name__}.", ok=False)
+            raise
+        return None
+
+    async def _add(self, v: FormValues) -> Source:
+        if v.secrets:  # first the keyring: without one, nothing is created
+            await keyring_call(secrets.set_secrets, v.name, v.secrets)
+        try:
+            with self.store.transaction():
+                source = self.store.add_source(v.kind, v.name, whose=v.whose, settings=v.settings)
+                return source if v.enabled else self.store.update_source(source.id, enabled=False)
+        except Exception:
+            if v.secrets:
+                await _forget(v.name)
+            raise
+
+    async def _update(self, old: Source, v: FormValues) -> Source:
+        renamed = v.name != old.name and bool(connector_secrets(old.kind))
+        if renamed:  # secrets are filed under the source's name: move them
+            saved = await keyring_call(secrets.get_secrets, old.name)
+            await keyring_call(secrets.set_secrets, v.name, {**saved, **v.secrets}, merge=False)
+        elif v.secrets:
+            await keyring_call(secrets.set_secrets, v.name, v.secrets)
+        source = self.store.update_source(old.id, name=v.name, whose=v.whose, settings=v.settings,
+                                          enabled=v.enabled)
+        if renamed:
+            await _forget(old.name)
+        return source
+
+    # -- remove ---------------------------------------------------------------------------
+
+    def remove_selected(self) -> None:
+        source = self.selected_source()
+        if source is None or self.busy:
+            return
+        n = self.store.count_items(_source_filter(source.id))
+        if not self.confirm("Remove source",
+                            f"Remove “{source.name}” and the {n} items synced from it? "
+                            "Its saved credentials are deleted from the keyring. This cannot be undone."):
+            return
+        self._launch(lambda: self._remove(source), "Removing…")
+
+    async def _remove(self, source: Source) -> None:
+        note = ""
+        try:
+            if connector_secrets(source.kind):
+                try:
+                    await keyring_call(secrets.delete_secrets, source.name)
+                except secrets.NoKeyring:
+                    pass  # nothing can have been saved without a keyring
+                except secrets.SecretsError as exc:
+                    note = f" Its credentials could not be deleted from the keyring ({exc})."
+            self.store.remove_source(source.id)
+        finally:
+            self._set_busy(False)
+        self.reload()
+        self.show_verdict(f"Removed “{source.name}”.{note}", ok=not note)
+        self.sources_changed.emit()
+
+    # -- test connection ------------------------------------------------------------------
+
+    async def test_connection(self) -> str:
+        """Run the connector's test() with the form's values; show and return the verdict."""
+        if self.busy:
+            return ""
+        self._set_busy(True, "Testing…")
+        return await self._test()
+
+    async def _test(self) -> str:
+        cls = self.form.connector
+        v = self.form.values()
+        try:
+            if cls is None:
+                raise SourceError("this kind of source is not available in this version")
+            values = dict(v.secrets)
+            old = self.form.source
+            if old is not None and cls.secrets and set(cls.secrets) - set(values):
+                try:
+                    values = {**await keyring_call(secrets.get_secrets, old.name), **values}
+                except secrets.SecretsError:
+                    pass  # test with what was typed; the source will say what is missing
+            source = Source(id=old.id if old else 0, kind=v.kind, name=v.name or "test",
+                            whose=v.whose, settings=v.settings)
+            async with self.http_factory() as http:
+                if hasattr(http, "add_secrets"):
+                    http.add_secrets(values)  # scrubbed from every message it raises
+                connector = cls(source, values, http)
+                verdict = await asyncio.wait_for(connector.test(), TEST_TIMEOUT_S)
+        except TimeoutError:
+            text, ok = f"No answer within {TEST_TIMEOUT_S:.0f} seconds.", False
+        except SourceError as exc:
+            text, ok = f"Failed: {exc}", False
+        except Exception as exc:  # a connector bug must not take the dialog down
+            text, ok = f"Failed: {type(exc).__name__}", False
+        else:
+            text, ok = verdict, True
+        finally:
+            self._set_busy(False)
+        self.show_verdict(text, ok=ok)
+        return text
+
+
+def connector_secrets(kind: str) -> list[str]:
+    try:
+        return list(connector_class(kind).secrets)
+    except SourceError:
+        return ["?"]  # unknown connector: assume there may be saved credentials
+
+
+async def _forget(name: str) -> None:
+    try:
+        await keyring_call(secrets.delete_secrets, name)
+    except secrets.SecretsError:
+        pass
+
+
+def _source_filter(source_id: int):
+    from inbox.domain import InboxFilter
+
+    return InboxFilter(source_ids=[source_id])
+
+
+def default_http() -> Any:
+    """The sync engine's HTTP client (timeouts, retries, size limit)."""
+    from inbox.sync.http import HttpClient
+
+    return HttpClient()
+
+
+def install(window: Any) -> None:
+    """File → Sources…: one dialog per window, non-modal."""
+
+    def open_dialog() -> SourcesDialog:
+        dialog: SourcesDialog | None = getattr(window, "sources_dialog", None)
+        if dialog is None:
+            dialog = SourcesDialog(window.store, window, run_task=lambda coro: window.run_task(coro),
+                                   confirm=window.confirm)
+            dialog.sources_changed.connect(window.data_changed)
+            dialog.interval_changed.connect(lambda minutes: _set_interval(window, minutes))
+            dialog.source_added.connect(lambda source: _sync_new(window, source))
+            window.sources_dialog = dialog
+        else:
+            dialog.reload(select_id=dialog.form.source.id if dialog.form.source else None)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    window.register_command("sources.manage", "Sources…", open_dialog, menu="File")
+
+
+def _sync_new(window: Any, source: Source) -> None:
+    """A source just added: fetch its items now rather than at the next interval."""
+    controller = getattr(window, "sync_controller", None)
+    if controller is not None and not controller.running:
+        controller.sync_now(sources=[source])
+
+
+def _set_interval(window: Any, minutes: int) -> None:
+    controller = getattr(window, "sync_controller", None)
+    if controller is not None:
+        controller.set_interval(minutes)

@@ -1,0 +1,117 @@
+"""A fake Mastodon instance for the replay server: mention notifications with `min_id` /
+`max_id` / `since_id` paging and `Link` headers, search, verify_credentials, bearer auth.
+
+    fake = FakeMastodon(n=250).install(replay)
+    fake.mention("new text")          # a newer mention appears
+    fake.edit(3, "edited text")       # status 3 edited (edited_at set)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from tests.replay.server import ReplayServer, Reply, Request
+
+NOTE_BASE = 3_400_000
+STATUS_BASE = 114_000_000_000_000_000
+TEXTS = ["Best cinnamon buns in town at @harbourcafe – go early!",
+         "@harbourcafe do you still do the oat-milk discount? The till said no 😬",
+         "Кофе отличный, спасибо @harbourcafe",
+         "@harbourcafe 美味しいコーヒーでした ☕",
+         "Queue was long but worth it @harbourcafe <3"]
+
+
+def account(i: int) -> dict[str, Any]:
+    return {"id": str(112_000_000 + i), "username": f"user{i}", "acct": f"user{i}@fosstodon.example",
+            "display_name": f"User {i}", "url": f"https://fosstodon.example/@user{i}",
+            "avatar": "https://files.example/a.png", "bot": False, "emojis": [], "fields": []}
+
+
+class FakeMastodon:
+    def __init__(self, n: int = 100, token: str = "mast-token-123", limit_cap: int = 80) -> None:
+        self.token = token
+        self.limit_cap = limit_cap
+        self.notes: list[dict[str, Any]] = []
+        self.server: ReplayServer | None = None
+        for i in range(n):
+            self.mention(TEXTS[i % len(TEXTS)] + f" #{i}")
+
+    def status(self, i: int) -> dict[str, Any]:
+        return self.notes[i]["status"]
+
+    def mention(self, text: str, *, in_reply_to: str | None = None, html: str | None = None,
+                status_id: str | None = None) -> dict[str, Any]:
+        i = len(self.notes)
+        acc = account(i % 37)
+        sid = status_id or str(STATUS_BASE + i)
+        status = {
+            "id": sid, "created_at": f"2026-03-{1 + i % 28:02d}T09:{i % 60:02d}:11.000Z",
+            "in_reply_to_id": in_reply_to, "in_reply_to_account_id": None, "sensitive": False,
+            "spoiler_text": "", "visibility": "public", "language": "en",
+            "uri": f"https://fosstodon.example/users/user{i}/statuses/{sid}",
+            "url": f"https://fosstodon.example/@user{i}/{sid}", "replies_count": 0,
+            "edited_at": None, "content": html if html is not None else f"<p>{text}</p>",
+            "reblog": None, "account": acc, "media_attachments": [], "mentions": [],
+            "tags": [], "emojis": [], "card": None, "poll": None,
+        }
+        note = {"id": str(NOTE_BASE + i), "type": "mention", "group_key": f"ungrouped-{NOTE_BASE + i}",
+                "created_at": status["created_at"], "account": acc, "status": status}
+        self.notes.append(note)
+        return status
+
+    def edit(self, i: int, text: str) -> None:
+        self.notes[i]["status"]["content"] = f"<p>{text}</p>"
+        self.notes[i]["status"]["edited_at"] = "2026-03-30T12:00:00.000Z"
+
+    # -- HTTP ---------------------------------------------------------------------------
+
+    def _authorised(self, req: Request) -> bool:
+        return req.headers.get("authorization") == f"Bearer {self.token}"
+
+    def notifications(self, req: Request) -> Reply:
+        if not self._authorised(req):
+            return Reply(status=401, json={"error": "The access token is invalid"})
+        limit = min(int(req.arg("limit", "40") or 40), self.limit_cap)
+        key = lambda n: int(n["id"])  # noqa: E731
+        notes = sorted(self.notes, key=key)
+        if req.arg("min_id"):
+            chosen = [n for n in notes if key(n) > int(req.arg("min_id") or 0)][:limit]
+        else:
+            if req.arg("max_id"):
+                notes = [n for n in notes if key(n) < int(req.arg("max_id") or 0)]
+            if req.arg("since_id"):
+                notes = [n for n in notes if key(n) > int(req.arg("since_id") or 0)]
+            chosen = notes[-limit:]
+        chosen = sorted(chosen, key=key, reverse=True)
+        headers = {"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "296",
+                   "X-RateLimit-Reset": "2026-03-14T10:00:00.000000Z"}
+        if chosen:
+            base = self.server.base_url if self.server else ""
+            def link(**kw: Any) -> str:
+                return f"{base}/api/v1/notifications?" + urlencode({"limit": limit, **kw, "types[]": "mention"})
+            headers["Link"] = (f'<{link(max_id=chosen[-1]["id"])}>; rel="next", '
+                               f'<{link(min_id=chosen[0]["id"])}>; rel="prev"')
+        return Reply(json=chosen, headers=headers)
+
+    def search(self, req: Request) -> Reply:
+        if not self._authorised(req):
+            return Reply(status=401, json={"error": "The access token is invalid"})
+        q = (req.arg("q") or "").lower()
+        found = [n["status"] for n in self.notes if q in n["status"]["content"].lower()]
+        if req.arg("min_id"):
+            found = [s for s in found if int(s["id"]) > int(req.arg("min_id") or 0)]
+        found = sorted(found, key=lambda s: int(s["id"]))[:40]
+        return Reply(json={"accounts": [], "hashtags": [], "statuses": found[::-1]})
+
+    def verify(self, req: Request) -> Reply:
+        if not self._authorised(req):
+            return Reply(status=401, json={"error": "The access token is invalid"})
+        return Reply(json={"id": "109998877665544332", "acct": "harbourcafe", "username": "harbourcafe"})
+
+    def install(self, server: ReplayServer, prefix: str = "") -> FakeMastodon:
+        self.server = server
+        server.add("GET", prefix + r"/api/v1/notifications", self.notifications)
+        server.add("GET", prefix + r"/api/v2/search", self.search)
+        server.add("GET", prefix + r"/api/v1/accounts/verify_credentials", self.verify)
+        return self

@@ -1,0 +1,264 @@
+"""The Sources dialog in the real window: secrets to the real keyring (never the SQLite
+file), the no-keyring path, validation, rename and remove, and Test connection against
+the replay server."""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from pathlib import Path
+
+import keyring
+import keyring.backend
+import keyring.backends.fail
+import pytest
+from jaraco.classes import properties
+from PySide6.QtCore import Qt, QTimer
+
+from inbox import secrets
+from inbox.ui import sources_dialog
+from inbox.ui.sources_dialog import SourcesDialog
+from tests.qt_async import aloop, run_until, window  # noqa: F401 (fixtures)
+from tests.replay import Reply
+
+YELP_REVIEWS = {
+    "reviews": [
+        {"id": "xQk3vR8tLmN2pZyW0aB4cD", "url": "https://www.yelp.com/biz/harbour?hrid=x&utm_source=y",
+         "text": "Came for the cinnamon buns, stayed for the view...", "rating": 5,
+         "time_created": "2026-03-09 14:22:31",
+         "user": {"id": "Zq8pLm2Nb5Vx7Ck1Rt4Wyg", "profile_url": "https://www.yelp.com/u", "image_url": None,
+                  "name": "Dana F."}},
+        {"id": "Tm5cY0gHs2Jd9Ke4Pq7RwA", "url": "https://www.yelp.com/biz/harbour?hrid=y",
+         "text": "Coffee was fine but we waited 25 minutes...", "rating": 2,
+         "time_created": "2026-02-26 09:05:17",
+         "user": {"id": "Hh3kLp9Qm1Ns6Bv2Xc8Zfw", "profile_url": "https://www.yelp.com/u2", "image_url": None,
+                  "name": "Marco T."}},
+    ],
+    "total": 148,
+    "possible_languages": ["en"],
+}
+
+
+@pytest.fixture
+def real_keyring():
+    if not secrets.keyring_available():
+        if os.environ.get("CI"):
+            pytest.fail("CI must provide the Secret Service")
+        pytest.skip("no system keyring (run under dbus-run-session with gnome-keyring-daemon)")
+    names: list[str] = []
+    yield names
+    for name in names:
+        secrets.delete_secrets(name)
+
+
+@pytest.fixture
+def no_keyring():
+    previous = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+def open_dialog(window) -> SourcesDialog:  # noqa: F811
+    sources_dialog.install(window)
+    return window.run_command("sources.manage")
+
+
+def fill_yelp(qtbot, dialog: SourcesDialog, name: str, api_key: str = "", base_url: str = "",
+              competitor: bool = False) -> None:
+    dialog.add_button.click()
+    form = dialog.form
+    form.kind.setCurrentIndex(form.kind.findData("yelp"))
+    qtbot.keyClicks(form.name, name)
+    qtbot.keyClicks(form.setting_edits["business_id"], "harbour-street-cafe-brighton")
+    if base_url:
+        form.setting_edits["base_url"].setText(base_url)
+    if api_key:
+        qtbot.keyClicks(form.secret_edits["api_key"], api_key)
+    if competitor:
+        form.competitor.setChecked(True)
+
+
+def db_bytes(path: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+
+
+def test_form_is_generated_from_the_connector(qtbot, window, aloop):  # noqa: F811
+    dialog = open_dialog(window)
+    dialog.add_button.click()
+    dialog.form.kind.setCurrentIndex(dialog.form.kind.findData("yelp"))
+    assert set(dialog.form.setting_edits) >= {"business_id", "locale", "timezone", "base_url"}
+    key = dialog.form.secret_edits["api_key"]
+    assert key.echoMode() == key.EchoMode.Password
+    dialog.form.kind.setCurrentIndex(dialog.form.kind.findData("appstore"))
+    assert "app_id" in dialog.form.setting_edits and dialog.form.secret_edits == {}
+
+
+def test_add_source_keeps_the_secret_in_the_keyring_only(qtbot, window, aloop, store, real_keyring):  # noqa: F811
+    name = f"Harbour Yelp {uuid.uuid4().hex[:6]}"
+    real_keyring.append(name)
+    key = f"yelp-key-{uuid.uuid4().hex}"
+    dialog = open_dialog(window)
+    fill_yelp(qtbot, dialog, name, api_key=key, competitor=True)
+    dialog.save_button.click()
+    run_until(aloop, lambda: dialog.verdict.text().startswith("Saved"), what="save")
+
+    source = store.get_source(name)
+    assert source.whose == "competitor"
+    assert source.settings == {"business_id": "harbour-street-cafe-brighton"}
+    assert secrets.get_secrets(name) == {"api_key": key}
+    store.conn.execute("PRAGMA wal_checkpoint(FULL)")
+    assert key.encode() not in db_bytes(store.path)
+    # the window's sidebar lists the new source
+    run_until(aloop, lambda: f"source:{source.id}" in window.sidebar.entries, what="sidebar entry")
+
+    # rename: the secret moves with the source's name
+    new_name = name + " (renamed)"
+    real_keyring.append(new_name)
+    dialog.form.name.setText(new_name)
+    dialog.save_button.click()
+    run_until(aloop, lambda: dialog.verdict.text() == f"Saved “{new_name}”.", what="rename")
+    assert secrets.get_secrets(new_name) == {"api_key": key}
+    assert secrets.get_secrets(name) == {}
+
+    # remove: confirmation (answered yes), then the keyring entry goes too
+    dialog.remove_selected()
+    run_until(aloop, lambda: dialog.verdict.text().startswith("Removed"), what="remove")
+    assert store.list_sources() == []
+    assert secrets.get_secrets(new_name) == {}
+
+
+def test_without_a_keyring_nothing_is_created(qtbot, window, aloop, store, no_keyring):  # noqa: F811
+    dialog = open_dialog(window)
+    fill_yelp(qtbot, dialog, "Yelp without keyring", api_key="sk-should-not-be-stored")
+    dialog.save_button.click()
+    run_until(aloop, lambda: not dialog.busy and dialog.verdict.text().startswith("Not saved"), what="refusal")
+    assert "credentials not saved: no system keyring" in dialog.verdict.text()
+    assert store.list_sources() == []
+    assert b"sk-should-not-be-stored" not in db_bytes(store.path)
+    assert dialog.form.name.text() == "Yelp without keyring"  # the form keeps what was typed
+
+
+class SlowKeyring(keyring.backend.KeyringBackend):
+    """A keyring that hangs (a D-Bus unlock prompt nobody answers). Never auto-selected."""
+
+    @properties.classproperty
+    def priority(cls) -> float:
+        raise RuntimeError("only for the test that sets it")
+
+    def get_password(self, service, username):
+        time.sleep(1.0)
+
+    def set_password(self, service, username, password):
+        time.sleep(1.0)
+
+    def delete_password(self, service, username):
+        time.sleep(1.0)
+
+
+def test_a_hanging_keyring_times_out_without_freezing(qtbot, window, aloop, store, monkeypatch):  # noqa: F811
+    previous = keyring.get_keyring()
+    keyring.set_keyring(SlowKeyring())
+    monkeypatch.setattr(sources_dialog, "KEYRING_TIMEOUT_S", 0.2)
+    try:
+        dialog = open_dialog(window)
+        fill_yelp(qtbot, dialog, "Slow keyring", api_key="k")
+        ticks = []
+        timer = QTimer()
+        timer.timeout.connect(lambda: ticks.append(1))
+        timer.start(20)
+        dialog.save_button.click()
+        run_until(aloop, lambda: not dialog.busy, what="timeout")
+        timer.stop()
+        assert dialog.verdict.text() == "Not saved: the system keyring did not answer (is it locked?)."
+        assert store.list_sources() == []
+        assert len(ticks) >= 3  # the event loop kept running while the keyring hung
+        time.sleep(1.0)  # let the hung call end before the backend is restored
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_sources_without_secrets_need_no_keyring(qtbot, window, aloop, store, no_keyring):  # noqa: F811
+    dialog = open_dialog(window)
+    dialog.add_button.click()
+    dialog.form.kind.setCurrentIndex(dialog.form.kind.findData("appstore"))
+    dialog.form.name.setText("Our app")
+    dialog.form.setting_edits["app_id"].setText("1234567890")
+    dialog.form.enabled.setChecked(False)
+    dialog.save_button.click()
+    run_until(aloop, lambda: dialog.verdict.text().startswith("Saved"), what="save")
+    saved = store.get_source("Our app")
+    assert saved.settings["app_id"] == "1234567890" and saved.enabled is False
+    dialog.form.enabled.setChecked(True)
+    dialog.save_button.click()
+    run_until(aloop, lambda: not dialog.busy, what="save")
+    assert store.get_source("Our app").enabled is True
+
+
+def test_missing_required_setting_and_duplicate_name(qtbot, window, aloop, store):  # noqa: F811
+    store.add_source("yelp", "Taken")
+    dialog = open_dialog(window)
+    dialog.add_button.click()
+    dialog.form.kind.setCurrentIndex(dialog.form.kind.findData("yelp"))
+    dialog.form.name.setText("New one")
+    dialog.save_button.click()
+    run_until(aloop, lambda: not dialog.busy, what="verdict")
+    assert dialog.verdict.text() == "Not saved: fill in: Business ID."
+    dialog.form.name.setText("taken")
+    dialog.form.setting_edits["business_id"].setText("x")
+    dialog.save_button.click()
+    run_until(aloop, lambda: "already exists" in dialog.verdict.text(), what="duplicate")
+    assert [s.name for s in store.list_sources()] == ["Taken"]
+
+
+def test_test_connection_success_and_rejected_key(qtbot, window, aloop, store, replay):  # noqa: F811
+    def reviews(req):
+        if req.headers.get("authorization") != "Bearer good-key":
+            return Reply(401, json={"error": {"code": "TOKEN_INVALID", "description": "Invalid access token"}})
+        return Reply(json=YELP_REVIEWS)
+    replay.add("GET", r"/v3/businesses/[^/]+/reviews", reviews)
+    dialog = open_dialog(window)
+    fill_yelp(qtbot, dialog, "Yelp test", api_key="good-key", base_url=replay.base_url + "/v3")
+    dialog.test_button.click()
+    assert not dialog.test_button.isEnabled()  # busy, and the window is not blocked
+    run_until(aloop, lambda: not dialog.busy, what="test connection")
+    assert dialog.verdict.text() == "OK: 2 review excerpts of 148 reviews"
+
+    dialog.form.secret_edits["api_key"].setText("bad-key")
+    dialog.test_button.click()
+    run_until(aloop, lambda: not dialog.busy, what="second test")
+    assert dialog.verdict.text().startswith("Failed: credentials rejected")
+    assert "bad-key" not in dialog.verdict.text()
+    assert store.list_sources() == []  # testing saves nothing
+    assert replay.count("GET", r"/v3/businesses/harbour-street-cafe-brighton/reviews") == 2
+
+
+def test_interval_setting_reaches_the_store(qtbot, window, aloop, store):  # noqa: F811
+    dialog = open_dialog(window)
+    assert dialog.interval.value() == 30
+    dialog.interval.setValue(15)
+    assert sources_dialog.sync_interval(store) == 15
+    dialog.interval.setValue(0)
+    assert dialog.interval.text() == "never"
+
+
+def test_screenshot(qtbot, window, aloop, store, tmp_path):  # noqa: F811
+    """The dialog as docs/screenshot-sources.png shows it (regenerated by this test)."""
+    store.add_source("yelp", "Harbour Street Café · Yelp", settings={"business_id": "harbour-street-cafe"})
+    store.add_source("appstore", "Order-ahead app", settings={"app_id": "1234567890", "country": "gb"})
+    store.add_source("yelp", "Bean & Gone · Yelp", whose="competitor", settings={"business_id": "bean-gone"})
+    dialog = open_dialog(window)
+    dialog.reload(select_id=store.get_source("Harbour Street Café · Yelp").id)
+    assert dialog.form.setting_edits["business_id"].text() == "harbour-street-cafe"
+    assert dialog.form.kind.isEnabled() is False
+    assert dialog.list.currentItem().data(Qt.ItemDataRole.UserRole) == store.get_source(
+        "Harbour Street Café · Yelp").id
+    run_until(aloop, lambda: dialog.form.setting_edits["base_url"].isVisible(), what="fields shown")
+    assert dialog.form.secret_edits["api_key"].placeholderText() == "leave empty to keep the saved value"
+    dialog.show_verdict("OK: 3 review excerpts of 148 reviews", ok=True)
+    out = Path(__file__).resolve().parent.parent / "docs" / "screenshot-sources.png"
+    if os.environ.get("UPDATE_SCREENSHOTS"):
+        out.parent.mkdir(exist_ok=True)
+        assert dialog.grab().save(str(out))
+    assert dialog.grab().save(str(tmp_path / "sources.png"))

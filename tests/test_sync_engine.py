@@ -1,0 +1,174 @@
+"""The engine: faults on the wire, isolation between sources, cancellation, keyring
+failure, and what the store and the run record hold afterwards."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from inbox.sync.engine import sync
+from tests.replay import Reply
+from tests.replay.feeds import FakeFeed
+from tests.replay.mastodon import FakeMastodon
+from tests.sync_helpers import FAST, add_source, item_count, run_sync, runs
+
+TOKEN = "mastodon-secret-token-42"
+
+
+def masto(store, replay, n=100, name="masto"):
+    fake = FakeMastodon(n=n, token=TOKEN).install(replay)
+    src = add_source(store, "mastodon", name, {"base_url": replay.base_url}, {"token": TOKEN})
+    return fake, src
+
+
+def faults_first(replay, fake, replies: list[Reply]) -> None:
+    """The next requests get these faults, then the fake answers normally."""
+    queue = list(replies)
+    replay.add("GET", r"/api/v1/notifications", lambda req: queue.pop(0) if queue else fake.notifications(req))
+
+
+@pytest.mark.parametrize("fault", [
+    Reply(status=429, json={"error": "Too many requests"}, headers={"Retry-After": "0"}),
+    Reply(status=500, json={"error": "boom"}),
+    Reply(status=503, body="<html>maintenance</html>", content_type="text/html"),
+    Reply(json=[], delay=1.5),  # a read timeout (timeout is 0.5 s here)
+], ids=["429-retry-after", "500", "503-html", "read-timeout"])
+def test_transient_faults_are_retried_and_nothing_is_lost(store, replay, fault):
+    fake, src = masto(store, replay)
+    faults_first(replay, fake, [fault])
+    [s] = run_sync(store, http={"read_timeout": 0.5})
+    assert s.ok, s.error
+    assert s.new == 100 and item_count(store, src.id) == 100
+    assert runs(store, src.id)[-1]["error"] is None
+
+
+@pytest.mark.parametrize(("fault", "message"), [
+    (Reply(body=b'[{"id": "1", "status": {', content_type="application/json"), "truncated JSON"),
+    (Reply(body=b"<!DOCTYPE html><html><body>We're down</body></html>", content_type="text/html"),
+     "HTML page instead of data"),
+    (Reply(body=b'[{"id": "\xff\xfe"}]', content_type="application/json"), "not valid UTF-8"),
+    (Reply(body=b"[" + b'"x",' * (10 * 1024 * 1024 // 4) + b'"x"]', content_type="application/json"),
+     "response too large"),
+], ids=["truncated-json", "html-200", "invalid-utf8", "10MB-body"])
+def test_bad_payload_fails_the_source_cleanly_and_resumes(store, replay, fault, message):
+    fake, src = masto(store, replay, n=200)
+    served = {"n": 0}
+
+    def second_page_broken(req):
+        served["n"] += 1
+        return fault if served["n"] == 2 else fake.notifications(req)
+    replay.add("GET", r"/api/v1/notifications", second_page_broken)
+    [s] = run_sync(store)
+    assert not s.ok and message in s.error
+    assert s.new == 80 and item_count(store, src.id) == 80  # the first page stayed saved
+    run = runs(store, src.id)[-1]
+    assert run["error"] == s.error and run["new"] == 80 and run["finished_at"]
+    assert store.get_source(src.id).last_error == s.error
+    [again] = run_sync(store)  # the fault has passed: resume from the saved cursor
+    assert again.ok and again.new == 120 and item_count(store, src.id) == 200
+    assert store.get_source(src.id).last_error is None
+
+
+def test_persistent_429_gives_up_as_rate_limited(store, replay):
+    _fake, _src = masto(store, replay)
+    replay.add("GET", r"/api/v1/notifications", Reply(status=429, json={"error": "Too many requests"},
+               headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "2099-01-01T00:00:00.000000Z"}))
+    [s] = run_sync(store, http={"rate_limit_tries": 3})
+    assert not s.ok and "rate limited" in s.error
+    assert replay.count("GET", r"/api/v1/notifications") == 3
+
+
+def test_one_source_failing_does_not_stop_the_others(store, replay):
+    _fake, good = masto(store, replay, n=50)
+    bad = add_source(store, "mastodon", "wrong-token", {"base_url": replay.base_url},
+                     {"token": "not-the-token-99"})
+    feed = FakeFeed(n=7).install(replay)
+    rss = add_source(store, "rss", "alerts", {"url": replay.base_url + feed.path})
+    summaries = {s.source_name: s for s in run_sync(store)}
+    assert summaries["masto"].ok and summaries["masto"].new == 50
+    assert summaries["alerts"].ok and summaries["alerts"].new == 7
+    failed = summaries["wrong-token"]
+    assert not failed.ok and failed.error.startswith("credentials rejected")
+    assert "not-the-token-99" not in failed.error
+    assert store.get_source(bad.id).last_error == failed.error
+    assert item_count(store, good.id) == 50 and item_count(store, rss.id) == 7
+    assert runs(store, bad.id)[-1]["error"] == failed.error
+
+
+def test_named_sources_only_and_disabled_skipped(store, replay):
+    masto(store, replay, n=5)
+    feed = FakeFeed(n=3).install(replay)
+    rss = add_source(store, "rss", "alerts", {"url": replay.base_url + feed.path})
+    store.update_source(rss.id, enabled=False)
+    assert [s.source_name for s in run_sync(store)] == ["masto"]
+    assert [s.source_name for s in run_sync(store, sources=["alerts"])] == ["alerts"]
+
+
+async def test_cancel_records_the_run_as_cancelled(store, replay):
+    fake, src = masto(store, replay, n=400)
+    cancel = asyncio.Event()
+    seen = []
+
+    def on_progress(p):
+        seen.append(p)
+        if p.pages == 2:
+            cancel.set()
+    replay.add("GET", r"/api/v1/notifications",
+               lambda req: Reply(**{**fake.notifications(req).__dict__, "delay": 0.2}))
+    [s] = await sync(store, on_progress=on_progress, cancel=cancel, http_options=FAST)
+    assert s.error == "cancelled" and not s.ok
+    assert seen[-1].state == "cancelled"
+    assert item_count(store, src.id) == 160  # two whole pages kept, nothing half-written
+    assert runs(store, src.id)[-1]["error"] == "cancelled"
+    [rest] = await sync(store, http_options=FAST)
+    assert rest.ok and rest.new == 240 and item_count(store, src.id) == 400
+
+
+async def test_concurrency_is_bounded(store, replay):
+    active, peak = {"n": 0}, {"n": 0}
+    import threading
+    lock = threading.Lock()
+
+    def slow_feed(req):
+        with lock:
+            active["n"] += 1
+            peak["n"] = max(peak["n"], active["n"])
+        import time
+        time.sleep(0.15)
+        with lock:
+            active["n"] -= 1
+        return Reply(body='<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>',
+                     content_type="application/rss+xml")
+    replay.add("GET", r"/feed/\d+", slow_feed)
+    for i in range(6):
+        add_source(store, "rss", f"feed{i}", {"url": f"{replay.base_url}/feed/{i}"})
+    summaries = await sync(store, concurrency=2, http_options=FAST)
+    assert all(s.ok for s in summaries) and len(summaries) == 6
+    assert peak["n"] == 2
+
+
+def test_keyring_failure_fails_only_that_source(store, replay, monkeypatch):
+    """No usable keyring (the `fail` backend, as on a headless machine): the source that
+    needs a secret says so; a feed without secrets still syncs."""
+    import keyring
+    from keyring.backends.fail import Keyring as FailKeyring
+    previous = keyring.get_keyring()
+    keyring.set_keyring(FailKeyring())
+    try:
+        store.add_source("mastodon", "masto", settings={"base_url": replay.base_url})
+        feed = FakeFeed(n=2).install(replay)
+        store.add_source("rss", "alerts", settings={"url": replay.base_url + feed.path})
+        by = {s.source_name: s for s in run_sync(store)}
+    finally:
+        keyring.set_keyring(previous)
+    assert by["alerts"].ok and by["alerts"].new == 2
+    assert by["masto"].error == "credentials not saved: no system keyring (Keyring)"
+
+
+def test_internal_connector_error_is_contained(store, replay):
+    _fake, _src = masto(store, replay, n=3)
+    replay.add("GET", r"/api/v1/notifications", Reply(json=[{"id": "1", "status": {"id": "9", "content": 5}}]))
+    [s] = run_sync(store)
+    assert not s.ok and "unexpected error in the mastodon connector" in s.error
+    assert TOKEN not in s.error

@@ -1,0 +1,233 @@
+"""Sync from the window against the replay server: sidebar states, status bar, offline
+banner (and the list still working), rules applied on arrival, grouped notifications."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from PySide6.QtCore import Qt
+
+from inbox.domain import InboxFilter, View
+from inbox.services import rules
+from inbox.store import INGEST_HOOKS
+from inbox.ui import sync_controller
+from inbox.ui.sync_controller import OFFLINE_TEXT, SyncController
+from tests.qt_async import aloop, run_until, window  # noqa: F401 (fixtures)
+from tests.replay import Reply
+
+FEED = r"/(?P<cc>[a-z]{2})/rss/customerreviews/page=(?P<page>\d+)/id=(?P<app>\d+)/sortby=mostrecent/json"
+
+
+def entry(rid: str, title: str, text: str, rating: int, when: str, name: str = "seafront_sam") -> dict:
+    return {
+        "author": {"uri": {"label": f"https://itunes.apple.com/gb/reviews/id{rid}0"}, "name": {"label": name},
+                   "label": ""},
+        "updated": {"label": when}, "im:rating": {"label": str(rating)}, "im:version": {"label": "3.8.1"},
+        "id": {"label": rid}, "title": {"label": title},
+        "content": {"label": text, "attributes": {"type": "text"}},
+        "link": {"attributes": {"rel": "related", "href": "https://itunes.apple.com/gb/review?id=1611223344"}},
+    }
+
+
+class AppStore:
+    """The App Store feed for one app; `entries` can grow between syncs."""
+
+    def __init__(self, replay) -> None:
+        self.entries = [
+            entry("12873344556", "Loyalty stamps vanished", "Since the update my stamps are gone. Please fix!",
+                  2, "2026-03-13T11:42:09-07:00"),
+            entry("12869011223", "Order ahead is brilliant", "Skip the queue every morning.", 5,
+                  "2026-03-12T02:05:51-07:00", name="Bea R."),
+        ]
+        replay.add("GET", FEED, self.reply)
+
+    def reply(self, req) -> Reply:
+        if req.match["page"] != "1":
+            return Reply(json={"feed": {"author": {"name": {"label": "iTunes Store"}}}})
+        return Reply(json={"feed": {"entry": list(self.entries)}})
+
+
+@pytest.fixture
+def hooks():
+    before = list(INGEST_HOOKS)
+    yield
+    INGEST_HOOKS[:] = before
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def install(win) -> SyncController:
+    controller = sync_controller.install(win)
+    controller.http_options = {"retries": 1, "backoff_base": 0.01, "backoff_max": 0.02,
+                               "connect_timeout": 2, "read_timeout": 5}
+    return controller
+
+
+def wait_sync(aloop, controller: SyncController) -> None:  # noqa: F811
+    run_until(aloop, lambda: controller.task is not None and controller.task.done(), what="sync to finish")
+    controller.task.result()  # raise what the task raised
+
+
+def test_sync_now_fills_the_list_and_updates_sidebar_and_status(qtbot, window, aloop, store, replay, hooks):  # noqa: F811
+    AppStore(replay)
+    source = store.add_source("appstore", "Order-ahead app",
+                              settings={"app_id": "1611223344", "country": "gb", "base_url": replay.base_url})
+    window.data_changed()
+    key = f"source:{source.id}"
+    run_until(aloop, lambda: key in window.sidebar.entries, what="sidebar entry")
+    controller = install(window)
+    action = window.actions_by_id["sync.now"]
+    assert {s.toString() for s in action.shortcuts()} == {"F5", "Ctrl+R"}
+    assert window.commands.conflicts() == {}  # no other action shares F5 (Qt would fire neither)
+    assert all(a.shortcut().toString() not in ("F5", "Ctrl+R")
+               for cid, a in window.actions_by_id.items() if cid != "sync.now")
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert controller.running
+    assert window.sidebar.entries[key].state == "syncing"
+    wait_sync(aloop, controller)
+
+    assert window.statusBar().currentMessage() == "Sync finished: 2 new items."
+    assert controller.progress_label.text() == ""
+    run_until(aloop, lambda: len(window.model.rows) == 2, what="list to show the new items")
+    assert {r.title for r in window.model.rows} == {"Loyalty stamps vanished", "Order ahead is brilliant"}
+    assert window.sidebar.entries[key].state == ""
+    run_until(aloop, lambda: window.sidebar.entries[key].count == 2, what="sidebar count")
+    assert store.get_source(source.id).last_synced_at
+    assert not controller.banner.isVisible()
+
+
+def test_a_failing_source_is_marked_in_the_sidebar(qtbot, window, aloop, store, replay, hooks):  # noqa: F811
+    replay.add("GET", FEED, Reply(404, json={"error": "no such app"}))
+    source = store.add_source("appstore", "Gone app",
+                              settings={"app_id": "1", "country": "gb", "base_url": replay.base_url})
+    controller = install(window)
+    controller.sync_now()
+    wait_sync(aloop, controller)
+    key = f"source:{source.id}"
+    run_until(aloop, lambda: key in window.sidebar.entries, what="sidebar entry")
+    entry_ = window.sidebar.entries[key]
+    assert entry_.state == "error"
+    assert "no reviews feed" in entry_.tooltip
+    assert "1 source failed (Gone app)" in window.statusBar().currentMessage()
+    assert not controller.banner.isVisible()  # the source answered: not offline
+
+
+def test_offline_banner_and_the_list_keeps_working(qtbot, window, aloop, store, replay, hooks):  # noqa: F811
+    feed = AppStore(replay)
+    source = store.add_source("appstore", "Order-ahead app",
+                              settings={"app_id": "1611223344", "country": "gb", "base_url": replay.base_url})
+    controller = install(window)
+    controller.sync_now()
+    wait_sync(aloop, controller)
+    assert store.count_items() == 2
+
+    dead = f"http://127.0.0.1:{closed_port()}"
+    store.update_source(source.id, settings={**source.settings, "base_url": dead})
+    controller.sync_now()
+    wait_sync(aloop, controller)
+    assert controller.offline
+    assert controller.banner.isVisible() and controller.banner.text() == OFFLINE_TEXT
+
+    # everything synced is still there: the list, search, triage
+    window.show_items(InboxFilter(view=View.ALL, query="stamps"), "Search")
+    run_until(aloop, lambda: [r.title for r in window.model.rows] == ["Loyalty stamps vanished"], what="search")
+    window.open_item(window.model.rows[0].id)
+    window.mark_done()
+    assert store.list_items(InboxFilter(view=View.DONE))[0][0].title == "Loyalty stamps vanished"
+
+    # back online: the banner goes
+    store.update_source(source.id, settings={**source.settings, "base_url": replay.base_url})
+    feed.entries.append(entry("12999", "New one", "Back online", 4, "2026-03-14T08:00:00-07:00"))
+    controller.sync_now()
+    wait_sync(aloop, controller)
+    assert not controller.offline and not controller.banner.isVisible()
+
+
+def test_rules_apply_on_arrival_during_sync(qtbot, window, aloop, store, replay, hooks):  # noqa: F811
+    AppStore(replay)
+    store.add_source("appstore", "Order-ahead app",
+                     settings={"app_id": "1611223344", "country": "gb", "base_url": replay.base_url})
+    rules.save_rule(store, rules.Rule("Low ratings", rules.Conditions(rating_max=2),
+                                      rules.Actions(tag="needs reply", mute=True)))
+    controller = install(window)
+    controller.sync_now()
+    wait_sync(aloop, controller)
+    [low] = store.list_items(InboxFilter(view=View.DONE))[0]
+    assert low.title == "Loyalty stamps vanished" and [t for t, _ in low.tags] == ["needs reply"]
+    run_until(aloop, lambda: [r.title for r in window.model.rows] == ["Order ahead is brilliant"],
+              what="inbox without the muted item")
+
+
+def test_background_sync_notifies_once_grouped_but_not_for_a_first_sync(qtbot, window, aloop, store, replay,  # noqa: F811
+                                                                       hooks):
+    feed = AppStore(replay)
+    store.add_source("appstore", "Order-ahead app",
+                     settings={"app_id": "1611223344", "country": "gb", "base_url": replay.base_url})
+    controller = install(window)
+    controller.sync_now(background=True)
+    wait_sync(aloop, controller)
+    assert controller.last_notice is None  # a new source's backlog is not news
+
+    feed.entries[:0] = [entry("13000", "Great", "Love it", 5, "2026-03-14T09:00:00-07:00"),
+                        entry("13001", "Crashes", "Crashes on start", 1, "2026-03-14T10:00:00-07:00")]
+    controller.sync_now(background=True)
+    wait_sync(aloop, controller)
+    assert controller.last_notice == "2 new items from Order-ahead app"
+    assert window.statusBar().currentMessage() == "2 new items from Order-ahead app"  # no tray offscreen
+
+
+def test_notice_groups_sources_and_skips_muted(store):
+    from inbox.domain import Item
+
+    a = store.add_source("appstore", "A")
+    b = store.add_source("appstore", "B")
+    c = store.add_source("appstore", "C")
+    ra = store.save_page(a.id, [Item(external_id=f"a{i}", text="x") for i in range(3)])
+    rb = store.save_page(b.id, [Item(external_id="b1", text="y"), Item(external_id="b2", text="z")])
+    rc = store.save_page(c.id, [Item(external_id="c1", text="new source")])
+    store.set_status([rb.new_ids[1]], "done")  # a rule muted it
+
+    class S:
+        def __init__(self, sid, ids):
+            self.source_id, self.new_item_ids = sid, ids
+
+    summaries = [S(a.id, ra.new_ids), S(b.id, rb.new_ids), S(c.id, rc.new_ids)]
+    assert sync_controller.new_items_notice(store, summaries, skip_sources={c.id}) == "4 new items from 2 sources"
+    assert sync_controller.new_items_notice(store, summaries[1:], skip_sources={c.id}) == "1 new item from B"
+    assert sync_controller.new_items_notice(store, summaries[2:], skip_sources={c.id}) is None
+
+
+def test_interval_timer_follows_the_setting(qtbot, window, aloop, store):  # noqa: F811
+    store.set_setting("sync.interval_minutes", "45")
+    controller = install(window)
+    assert controller.timer.isActive() and controller.timer.interval() == 45 * 60_000
+    controller.set_interval(0)
+    assert not controller.timer.isActive()
+
+
+def test_a_new_source_is_synced_when_added(qtbot, window, aloop, store, replay, hooks):  # noqa: F811
+    from inbox.ui import sources_dialog
+
+    AppStore(replay)
+    controller = install(window)
+    sources_dialog.install(window)
+    dialog = window.run_command("sources.manage")
+    dialog.add_button.click()
+    dialog.form.kind.setCurrentIndex(dialog.form.kind.findData("appstore"))
+    dialog.form.name.setText("Our app")
+    dialog.form.setting_edits["app_id"].setText("1611223344")
+    dialog.form.setting_edits["country"].setText("gb")
+    dialog.form.setting_edits["base_url"].setText(replay.base_url)
+    dialog.save_button.click()
+    run_until(aloop, lambda: controller.task is not None, what="sync to start")
+    wait_sync(aloop, controller)
+    assert store.count_items() == 2
+    assert controller.last_notice is None  # a first sync is not announced

@@ -1,0 +1,140 @@
+"""One shortcut table for menus, shortcuts and the command palette; the extension API."""
+
+from __future__ import annotations
+
+import asyncio
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QLabel
+
+from inbox.ui.commands import DEFAULT_BINDINGS, CommandTable
+from tests.ui.conftest import settle
+
+
+def test_shortcut_table_has_no_conflicts_and_menus_show_its_keys(window):
+    assert window.commands.conflicts() == {}
+    for command_id, key in DEFAULT_BINDINGS.items():
+        action = window.actions_by_id[command_id]
+        assert action.shortcut() == QKeySequence(key), command_id
+        assert any(action in menu.actions() for menu in window.menus.values()), command_id
+
+
+def test_palette_lists_every_command_with_its_shortcut_and_runs_one(window, qtbot):
+    palette = window.show_palette()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is palette)
+    shown = set(palette.shown_ids())
+    assert shown == set(window.commands.commands) - {"app.palette"}
+    texts = [palette.list.item(i).text() for i in range(palette.list.count())]
+    done_key = QKeySequence("E").toString(QKeySequence.SequenceFormat.NativeText)
+    assert f"Done (archive)\t{done_key}" in texts
+
+    qtbot.keyClicks(palette.filter, "go snoozed")
+    assert palette.shown_ids() == ["view.snoozed"]
+    qtbot.keyClick(palette.filter, Qt.Key.Key_Return)
+    assert not palette.isVisible()
+    assert window.view_key == "view:snoozed"
+
+
+def test_ctrl_k_opens_the_palette(window, qtbot):
+    window.activateWindow()
+    window.list_view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window.list_view, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert window.active_dialog.windowTitle() == "Commands" and window.active_dialog.isVisible()
+
+
+def test_register_command_adds_menu_palette_and_key_and_replaces_by_id(window, qtbot):
+    calls = []
+    action = window.register_command("export.view", "Export this view…", lambda: calls.append(1),
+                                     shortcut="Ctrl+E", menu="File")
+    assert action in window.menus["File"].actions()
+    assert window.commands.key_for("export.view") == "Ctrl+E"
+    action.trigger()
+    again = window.register_command("export.view", "Export this view…", lambda: calls.append(2),
+                                     shortcut="Ctrl+E", menu="File")
+    assert action not in window.menus["File"].actions()
+    again.trigger()
+    assert calls == [1, 2]
+    palette = window.show_palette()
+    assert "export.view" in palette.shown_ids()
+    palette.close()
+
+
+def test_command_table_keeps_a_users_key_over_a_features_suggestion():
+    table = CommandTable({"x.cmd": "Ctrl+1"})
+    from inbox.ui.commands import Command
+    assert table.register(Command("x.cmd", "X", lambda: None), shortcut="Ctrl+2") == "Ctrl+1"
+    assert [c.id for c in table.matching("x")] == ["x.cmd"]
+
+
+def test_sidebar_entries_from_other_features(window):
+    hits = []
+    window.add_sidebar_entry("Views", "drafts", "Drafts", lambda: hits.append("drafts"), count=2,
+                             tooltip="Replies you have not sent")
+    entry = window.sidebar.entries["drafts"]
+    assert entry.item.parent() is window.sidebar.sections["Views"]
+    assert entry.item.text(1) == "2"
+    window.update_sidebar_entry("drafts", count=3, state="syncing", label="Drafts!")
+    assert entry.item.text(0).startswith("Drafts!") and entry.item.text(1) == "3"
+    window.sidebar._activated(entry.item)
+    assert hits == ["drafts"]
+
+
+def test_reading_pane_widget_and_status_message(window):
+    label = QLabel("reply box")
+    window.add_reading_pane_widget(label)
+    assert label.parent() is window.reading
+    window.status_message("hello", 1000)
+    assert window.statusBar().currentMessage() == "hello"
+
+
+def test_run_task_holds_tasks_and_cancels_by_name(window, qtbot):
+    results = []
+
+    async def slow(tag):
+        await asyncio.sleep(0.05)
+        results.append(tag)
+
+    first = window.run_task(slow("first"), name="thread")
+    second = window.run_task(slow("second"), name="thread")
+    assert first in window.tasks.tasks and second in window.tasks.tasks
+    qtbot.waitUntil(lambda: second.done(), timeout=3000)
+    assert first.cancelled()
+    assert results == ["second"]
+    assert not window.tasks.tasks
+
+
+def test_run_in_worker_uses_a_reader_and_reports_errors(window, qtbot):
+    got, errors = [], []
+    window.run_in_worker(lambda s: (s.readonly, s.count_items()), got.append)
+
+    def fail(s):
+        s.conn.execute("INSERT INTO tags (name, colour) VALUES ('x', '#000')")
+
+    window.run_in_worker(fail, got.append, errors.append)
+    settle(qtbot, window)
+    assert got == [(True, 33)]
+    assert len(errors) == 1 and "readonly" in str(errors[0])
+
+
+def test_settings_and_geometry_persist(make_window, workspace_store, tmp_path, qtbot):
+    first = make_window(workspace_store)
+    first.resize(790, 560)  # inside the offscreen screen (800x600), so restore need not clamp
+    first.splitter.setSizes([200, 400, 500])
+    sizes = first.splitter.sizes()
+    first.close()
+    second = make_window(workspace_store, resize=False)
+    assert (second.size().width(), second.size().height()) == (790, 560)
+    assert second.splitter.sizes() == sizes
+
+
+def test_demo_banner(make_window, workspace_store):
+    demo = make_window(workspace_store, is_demo=True)
+    assert demo.banner.isVisible()
+    assert "Demo workspace" in demo.banner.text()
+    assert "demo workspace" in demo.windowTitle()
+
+
+def test_no_banner_on_a_real_workspace(window):
+    assert not window.banner.isVisible()

@@ -1,0 +1,231 @@
+"""The reply editor in the real main window (offscreen): autosave, tone flags, the saved-reply
+picker, send with undo through the outbox, copy-and-open, drafts and the outbox in the sidebar."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from tests.replay import Reply
+from tests.replies.support import PlainHttp, factory
+from tests.ui.conftest import settle
+
+
+@pytest.fixture
+def replies(window):
+    from inbox.ui.replies import install
+
+    controller = install(window)
+    controller.undo_seconds = 5
+    return controller
+
+
+def _open(window, qtbot, external_id: str):
+    item_id = window.store.conn.execute("SELECT id FROM items WHERE external_id = ?", (external_id,)).fetchone()[0]
+    window.open_item(item_id)
+    settle(qtbot, window)
+    return item_id
+
+
+def test_draft_autosaves_while_typing_and_follows_the_item(window, replies, qtbot) -> None:
+    g0 = _open(window, qtbot, "g0")
+    editor = replies.editor
+    assert editor.isVisible() and editor.title.text() == "Reply to Guest 00 on Google"
+    qtbot.keyClicks(editor.editor, "Hi Guest, thanks for the croissants note")
+    assert window.store.get_draft(g0) is None  # debounced, not on every key
+    qtbot.waitUntil(lambda: window.store.get_draft(g0) is not None, timeout=2000)
+    assert window.store.get_draft(g0).text == "Hi Guest, thanks for the croissants note"
+    qtbot.keyClicks(editor.editor, "!")
+    g2 = _open(window, qtbot, "g2")  # switching saves at once
+    assert window.store.get_draft(g0).text.endswith("note!")
+    assert editor.text() == "" and editor.item.id == g2
+    _open(window, qtbot, "g0")
+    assert editor.text() == "Hi Guest, thanks for the croissants note!"
+    assert window.sidebar.entries["replies:drafts"].count == 1
+
+
+def test_tone_flags_show_while_typing(window, replies, qtbot) -> None:
+    _open(window, qtbot, "g1")  # rating 2, "slow queue at lunch"
+    editor = replies.editor
+    qtbot.keyClicks(editor.editor, "Dear valued customer, we value your feedback!!")
+    qtbot.waitUntil(lambda: editor.tone.isVisible(), timeout=2000)
+    codes = editor.flag_codes()
+    assert {"jargon", "no_greeting", "off_topic", "no_apology", "no_offer", "exclamations"} <= set(codes)
+    shown = [editor.tone.item(i).text() for i in range(editor.tone.count())]
+    assert any("form letter" in s for s in shown) and any("Hi Guest" in s for s in shown)
+    editor.editor.selectAll()
+    qtbot.keyClicks(editor.editor, "Hi Guest, sorry about the slow queue at lunch. Next coffee is on me.")
+    qtbot.waitUntil(lambda: not editor.tone.isVisible(), timeout=2000)
+    assert editor.send_button.isEnabled()  # flags never block sending
+
+
+def test_picker_filters_inserts_and_highlights_blanks(window, replies, qtbot) -> None:
+    window.store.set_setting("business_name", "Harbour Café")
+    g0 = _open(window, qtbot, "g0")
+    window.run_command("reply.picker")
+    picker = replies.dialog
+    assert picker.isVisible()
+    qtbot.keyClicks(picker.filter, "wait")
+    assert picker.visible_names() == ["Sorry about the wait"]
+    qtbot.keyClick(picker.filter, Qt.Key.Key_Return)
+    text = replies.editor.text()
+    assert text.startswith("Hi Guest, sorry you had to wait so long.") and text.endswith("— {owner_name}")
+    qtbot.waitUntil(lambda: ("missing" in [k for *_, k in replies.editor.highlighter.spans]), timeout=2000)
+    qtbot.waitUntil(lambda: window.store.get_draft(g0) is not None, timeout=2000)
+
+
+def test_send_with_undo_then_sent_into_the_thread(window, replies, qtbot, replay, clock, answers) -> None:
+    window.store.update_source(window.store.get_item(_open(window, qtbot, "g2")).source_id,
+                               settings={"base_url": replay.base_url + "/v4", "account_id": "1", "location_id": "2"})
+    replay.add("PUT", r"/v4/accounts/1/locations/2/reviews/g2/reply", Reply(json={"comment": "x"}))
+    http = PlainHttp()
+    replies.make_connector = factory(http, {"access_token": "tok"})
+    g2 = _open(window, qtbot, "g2")
+    text = "Hi Guest, sorry about the slow queue at lunch — we've added a second till. Next coffee's on me."
+    replies.editor.editor.setPlainText(text)
+    replies.send(True)
+    assert replies.editor.banner_box.isVisible() and replies.editor.take_back_button.text() == "Undo"
+    assert window.sidebar.entries["replies:outbox"].count == 1
+    window.run_command("edit.undo")  # Ctrl+Z takes it back
+    assert replies.editor.text() == text and replay.requests == []
+    replies.send(True)
+    replies.tick()
+    assert replay.requests == []  # still inside the undo window
+    clock.advance(seconds=6)
+    replies.tick()
+    qtbot.waitUntil(lambda: replay.count("PUT", r".*/reply") == 1 and not replies.flushing, timeout=5000)
+    settle(qtbot, window)
+    assert replay.requests[0].json() == {"comment": text}
+    thread = window.store.get_thread(window.store.get_item(g2).thread_id)
+    assert [i.text for i in thread.items if i.is_owner_reply] == ["x"]
+    assert window.store.get_item(g2).status == "done"
+    assert window.sidebar.entries["replies:outbox"].count == 0 and window.store.get_draft(g2) is None
+    closing = window.run_task(http.aclose())
+    qtbot.waitUntil(closing.done, timeout=2000)
+
+
+def test_sources_without_api_copy_and_open(window, replies, qtbot, answers) -> None:
+    store = window.store
+    yelp = store.add_source("yelp", "Café · Yelp")
+    from inbox.domain import Author, Item
+
+    store.save_page(yelp.id, [Item("y1", text="Cold coffee.", rating=2, url="https://www.yelp.com/biz/cafe?hrid=y1",
+                                   author=Author("u1", display_name="Amy B."))])
+    window.data_changed()
+    settle(qtbot, window)
+    _open(window, qtbot, "y1")
+    editor = replies.editor
+    assert editor.copy_button.isVisible() and not editor.send_button.isVisible()
+    editor.editor.setPlainText("Hi Amy, sorry the coffee was cold — next one's on us.")
+    editor.copy_button.click()
+    assert QGuiApplication.clipboard().text() == "Hi Amy, sorry the coffee was cold — next one's on us."
+    assert answers.opened_urls == ["https://www.yelp.com/biz/cafe?hrid=y1"]
+
+
+def test_drafts_view_and_discard_with_undo(window, replies, qtbot) -> None:
+    g0 = _open(window, qtbot, "g0")
+    window.store.save_draft(g0, "Hi Guest, lovely to hear about the croissants.")
+    replies.item_changed(window.current_item())
+    replies.refresh_sidebar()
+    window.sidebar.entries["replies:drafts"].on_activate()
+    settle(qtbot, window)
+    assert window.view_title == "Drafts" and [r.id for r in window.model.rows] == [g0]
+    _open(window, qtbot, "g0")
+    window.run_command("reply.discard_draft")
+    assert window.store.get_draft(g0) is None and replies.editor.text() == ""
+    window.run_command("edit.undo")
+    assert window.store.get_draft(g0).text == "Hi Guest, lovely to hear about the croissants."
+    assert replies.editor.text() == "Hi Guest, lovely to hear about the croissants."
+
+
+def test_hostile_author_name_is_plain_text(window, replies, qtbot) -> None:
+    from inbox.domain import Author, Item
+
+    store = window.store
+    source = store.get_source("Café · Google")
+    store.save_page(source.id, [Item("evil", text="ok", rating=4, created_at=None,
+                                     author=Author("e1", display_name="<b>Bob</b>\u202e" + "x" * 300))])
+    window.data_changed()
+    settle(qtbot, window)
+    _open(window, qtbot, "evil")
+    title = replies.editor.title
+    assert title.textFormat() == Qt.TextFormat.PlainText
+    assert title.text().startswith("Reply to <b>Bob</b>") and "\u202e" not in title.text()
+    assert len(title.text()) < 80
+
+
+def test_owner_replies_and_competitors_are_read_only(window, replies, qtbot) -> None:
+    window.open_item(window.store.conn.execute("SELECT id FROM items WHERE external_id = 'r0'").fetchone()[0])
+    settle(qtbot, window)
+    assert replies.editor.closed_note.isVisible() and not replies.editor.editor.isVisible()
+    assert "competitor" in replies.editor.closed_note.text()
+
+
+def test_grab_screenshots(window, replies, qtbot, tmp_path) -> None:
+    _open(window, qtbot, "g1")
+    replies.editor.editor.setPlainText("Dear valued customer, we value your feedback and apologize for any "
+                                       "inconvenience. {owner_name}")
+    replies.editor.run_tone_check()
+    qtbot.wait(50)
+    assert not window.grab().isNull()
+    window.grab().save(str(tmp_path / "window.png"))
+    replies.manage_saved_replies()
+    assert not replies.dialog.grab().isNull()
+    replies.dialog.reject()
+
+
+def test_the_window_close_saves_the_draft(window, replies, qtbot) -> None:
+    g0 = _open(window, qtbot, "g0")
+    qtbot.keyClicks(replies.editor.editor, "Hi Guest")
+    window.close()
+    assert window.store.get_draft(g0).text == "Hi Guest"
+
+
+
+
+def test_picker_ranks_name_matches_first(window, replies, qtbot) -> None:
+    _open(window, qtbot, "g0")
+    picker = replies.show_picker()
+    qtbot.keyClicks(picker.filter, "sorry")
+    names = picker.visible_names()
+    assert set(names[:2]) == {"Sorry about the wait", "Sorry, let's put it right"} and len(names) >= 3
+    qtbot.keyClick(picker.filter, Qt.Key.Key_Down)
+    qtbot.keyClick(picker.filter, Qt.Key.Key_Return)
+    assert replies.editor.text().startswith(("Hi Guest, I'm really sorry", "Hi Guest, sorry you had to wait"))
+
+
+def test_keyboard_r_types_in_the_editor_and_ctrl_enter_sends(window, replies, qtbot) -> None:
+    g0 = _open(window, qtbot, "g0")
+    window.activateWindow()
+    replies.editor.editor.setFocus()
+    qtbot.keyClicks(replies.editor.editor, "Hi Guest, rr")
+    assert replies.editor.text() == "Hi Guest, rr" and replies.dialog is None  # R typed, no picker
+    qtbot.keyClick(replies.editor.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    entry = replies.outbox.pending_for(g0)
+    assert entry is not None and entry.text == "Hi Guest, rr" and entry.state == "queued"
+
+
+def test_a_refused_reply_shows_in_the_outbox_and_banner(window, replies, qtbot, replay, clock) -> None:
+    g2 = _open(window, qtbot, "g2")
+    window.store.update_source(window.store.get_item(g2).source_id,
+                               settings={"base_url": replay.base_url + "/v4", "account_id": "1", "location_id": "2"})
+    replay.add("PUT", r"/v4/accounts/1/locations/2/reviews/g2/reply",
+               Reply(status=404, json={"error": {"code": 404, "message": "Review not found", "status": "NOT_FOUND"}}))
+    http = PlainHttp()
+    replies.make_connector = factory(http, {"access_token": "tok"})
+    replies.editor.editor.setPlainText("Hi Guest, sorry about the queue at lunch; next coffee is on me.")
+    replies.send(False)
+    clock.advance(seconds=6)
+    replies.tick()
+    qtbot.waitUntil(lambda: bool(replay.requests) and not replies.flushing, timeout=5000)
+    entry = window.sidebar.entries["replies:outbox"]
+    assert entry.count == 1 and entry.state == "error" and "Review not found" in entry.tooltip
+    editor = replies.editor
+    assert editor.banner.text() == "Not sent: Google rejected the reply: Review not found"
+    assert editor.retry_button.text() == "Try again" and editor.editor.isReadOnly()
+    editor.take_back_button.click()  # take it back to edit
+    assert editor.text().startswith("Hi Guest, sorry") and not editor.editor.isReadOnly()
+    assert window.sidebar.entries["replies:outbox"].count == 0
+    closing = window.run_task(http.aclose())
+    qtbot.waitUntil(closing.done, timeout=2000)
