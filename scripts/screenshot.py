@@ -45,7 +45,8 @@ def main() -> int:
     build_demo(store, seed=7)
     settings = QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(store, is_demo=True, settings=settings, background_pages=False)
-    install_extensions(window, [name for name in EXTENSIONS if name != "inbox.ui.first_run"])
+    if "--bare" not in sys.argv:
+        install_extensions(window, [name for name in EXTENSIONS if name != "inbox.ui.first_run"])
     window.resize(1280, 800)
     window.show()
 

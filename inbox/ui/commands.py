@@ -34,7 +34,7 @@ DEFAULT_BINDINGS: dict[str, str] = {
     "view.snoozed": "G, S",
     "view.done": "G, D",
     "view.all": "G, A",
-    "view.refresh": "F5",
+    "view.refresh": "",            # F5 belongs to "Sync now" (the sync controller)
     "view.save_search": "Ctrl+S",
     "view.clear_filters": "Ctrl+Shift+X",
 }
@@ -58,13 +58,22 @@ class CommandTable:
         self.bindings: dict[str, str] = dict(DEFAULT_BINDINGS if bindings is None else bindings)
         self.commands: dict[str, Command] = {}
 
-    def register(self, command: Command, shortcut: str | None = None) -> str | None:
-        """Add or replace a command; returns the key bound to it (the table wins over a
-        caller's suggestion, so a user's remap survives a feature registering later)."""
+    def register(self, command: Command, shortcut: str | None = None) -> tuple[str | None, list[str]]:
+        """Add or replace a command. Returns the key bound to it (the table wins over a
+        caller's suggestion for the same id, so a user's remap survives) and the ids of
+        other commands that lost that key: a key opens one command, never two (Qt would
+        call an ambiguous shortcut and run neither)."""
         self.commands[command.id] = command
-        if shortcut and command.id not in self.bindings:
+        if shortcut and not self.bindings.get(command.id):
             self.bindings[command.id] = shortcut
-        return self.bindings.get(command.id)
+        key = self.bindings.get(command.id) or None
+        unbound = []
+        if key:
+            for other, other_key in self.bindings.items():
+                if other != command.id and other_key and other_key.lower() == key.lower():
+                    self.bindings[other] = ""
+                    unbound.append(other)
+        return key, unbound
 
     def key_for(self, command_id: str) -> str:
         return self.bindings.get(command_id, "")

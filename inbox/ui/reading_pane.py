@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QFrame, QLabel, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
 from inbox.domain import ItemRow, Thread
 from inbox.domain.models import SOURCE_LABELS
@@ -147,13 +147,29 @@ class ReadingPane(QWidget):
         self.browser.setFrameShape(QFrame.Shape.NoFrame)
         self.browser.setAccessibleName("Conversation")
         self.browser.document().setDocumentMargin(16)
-        layout.addWidget(self.browser, 1)
-        self.extras = QVBoxLayout()
+        # The thread above, other features' widgets (the reply editor...) below, in a
+        # splitter: the user decides how much room each gets, and the thread never vanishes.
+        self.split = QSplitter(Qt.Orientation.Vertical, self)
+        self.split.setObjectName("readingSplitter")
+        self.split.setChildrenCollapsible(False)
+        self.split.addWidget(self.browser)
+        self.extras_box = QWidget()
+        self.extras = QVBoxLayout(self.extras_box)
         self.extras.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(self.extras)
+        self.extras.setSpacing(0)
+        self.extras.addStretch(1)  # widgets stack at the top; spare room stays below them
+        self.split.addWidget(self.extras_box)
+        self.extras_box.hide()
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
+        layout.addWidget(self.split, 1)
         self.item: ItemRow | None = None
         self.thread: Thread | None = None
         self.show_empty()
+
+    def add_widget(self, widget: QWidget) -> None:
+        self.extras.insertWidget(self.extras.count() - 1, widget)
+        self.extras_box.show()
 
     def show_empty(self, text: str = "Select an item to read it.") -> None:
         self.item = None

@@ -111,7 +111,14 @@ class Workers:
             log.error("background query failed", exc_info=error)
 
     def close(self) -> None:
+        """Stop at once: running queries are interrupted (a count over a million rows
+        would otherwise hold the app open for seconds after its window closed)."""
+        if self.closed:
+            return
         self.closed = True
+        with self.lock:
+            for reader in self.readers:
+                reader.conn.interrupt()
         self.pool.shutdown(wait=True, cancel_futures=True)
         with self.lock:
             for reader in self.readers:

@@ -15,6 +15,8 @@ from tests.ui.conftest import settle
 def test_shortcut_table_has_no_conflicts_and_menus_show_its_keys(window):
     assert window.commands.conflicts() == {}
     for command_id, key in DEFAULT_BINDINGS.items():
+        if not key:
+            continue
         action = window.actions_by_id[command_id]
         assert action.shortcut() == QKeySequence(key), command_id
         assert any(action in menu.actions() for menu in window.menus.values()), command_id
@@ -64,8 +66,17 @@ def test_register_command_adds_menu_palette_and_key_and_replaces_by_id(window, q
 def test_command_table_keeps_a_users_key_over_a_features_suggestion():
     table = CommandTable({"x.cmd": "Ctrl+1"})
     from inbox.ui.commands import Command
-    assert table.register(Command("x.cmd", "X", lambda: None), shortcut="Ctrl+2") == "Ctrl+1"
+    assert table.register(Command("x.cmd", "X", lambda: None), shortcut="Ctrl+2") == ("Ctrl+1", [])
     assert [c.id for c in table.matching("x")] == ["x.cmd"]
+
+
+def test_a_feature_that_takes_a_key_unbinds_the_earlier_command(window):
+    hits = []
+    window.register_command("sync.now", "Sync now", lambda: hits.append(1), shortcut="Ctrl+K", menu="File")
+    assert window.commands.key_for("sync.now") == "Ctrl+K"
+    assert window.commands.key_for("app.palette") == ""
+    assert window.actions_by_id["app.palette"].shortcut().isEmpty()
+    assert window.commands.conflicts() == {}
 
 
 def test_sidebar_entries_from_other_features(window):
@@ -84,7 +95,7 @@ def test_sidebar_entries_from_other_features(window):
 def test_reading_pane_widget_and_status_message(window):
     label = QLabel("reply box")
     window.add_reading_pane_widget(label)
-    assert label.parent() is window.reading
+    assert window.reading.isAncestorOf(label) and window.reading.extras_box.isVisibleTo(window.reading)
     window.status_message("hello", 1000)
     assert window.statusBar().currentMessage() == "hello"
 
@@ -120,12 +131,14 @@ def test_run_in_worker_uses_a_reader_and_reports_errors(window, qtbot):
 
 def test_settings_and_geometry_persist(make_window, workspace_store, tmp_path, qtbot):
     first = make_window(workspace_store)
-    first.resize(790, 560)  # inside the offscreen screen (800x600), so restore need not clamp
+    first.resize(first.minimumWidth() or 790, 560)  # inside the offscreen screen (800x600)
     first.splitter.setSizes([200, 400, 500])
     sizes = first.splitter.sizes()
+    size = (first.size().width(), first.size().height())
+    assert size[1] == 560
     first.close()
     second = make_window(workspace_store, resize=False)
-    assert (second.size().width(), second.size().height()) == (790, 560)
+    assert (second.size().width(), second.size().height()) == size
     assert second.splitter.sizes() == sizes
 
 
@@ -138,3 +151,12 @@ def test_demo_banner(make_window, workspace_store):
 
 def test_no_banner_on_a_real_workspace(window):
     assert not window.banner.isVisible()
+
+
+def test_user_docs_list_every_default_key():
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "ui.md").read_text(encoding="utf-8")
+    for command_id, key in DEFAULT_BINDINGS.items():
+        if key and command_id not in ("help.shortcuts",):
+            assert f"`{key}`" in docs, f"{command_id} ({key}) is missing from docs/ui.md"

@@ -78,13 +78,16 @@ def test_filter_chips_narrow_the_list(window, qtbot, workspace_store):
     settle(qtbot, window)
     assert window.model.rows == []
 
-    workspace_store.tag_items([1, 2], "coffee")
+    from inbox.domain import InboxFilter
+
+    tagged = sorted(r.id for r in workspace_store.list_items(InboxFilter(view=View.ALL), limit=2)[0])
+    workspace_store.tag_items(tagged, "coffee")
     window.refresh_counts()
     settle(qtbot, window)
     chip_action(window, "view", "All").trigger()
     chip_action(window, "tag", "coffee").trigger()
     settle(qtbot, window)
-    assert sorted(r.id for r in window.model.rows) == [1, 2]
+    assert sorted(r.id for r in window.model.rows) == tagged
     window.clear_filters()
     settle(qtbot, window)
     assert window.current_filter().tags == [] and window.current_filter().view == View.ALL
