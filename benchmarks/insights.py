@@ -136,19 +136,26 @@ def migration(path: Path) -> None:
 
 
 def ingest_cost(n: int = 20_000) -> None:
-    """Ingest throughput with and without the sentiment hook (VADER + phrases per item),
-    on the store benchmark's items, pages of 500."""
+    """Ingest throughput without and with the insights triggers and the sentiment hook
+    (VADER + phrases per item), on the store benchmark's items, pages of 500."""
     import tempfile
 
     from benchmarks.store import PAGE, generate
     from inbox.services import ingest_hooks
     from inbox.store import INGEST_HOOKS
 
-    for hooked in (False, True):
+    for label, triggers, hooked in (("without the insights triggers or sentiment", False, False),
+                                    ("with the insights triggers", True, False),
+                                    ("with the triggers and the sentiment hook", True, True)):
         INGEST_HOOKS.clear()
         if hooked:
             ingest_hooks.install()
         with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "ingest.db") as store:
+            if not triggers:
+                for (name,) in store.conn.execute(
+                        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND "
+                        "(name LIKE 'items_reply_time%' OR name LIKE 'insight_days%')").fetchall():
+                    store.conn.execute(f"DROP TRIGGER {name}")
             sources = [store.add_source("google", f"S{k}") for k in range(5)]
             pages: list[list] = [[] for _ in sources]
             t0 = time.perf_counter()
@@ -160,8 +167,7 @@ def ingest_cost(n: int = 20_000) -> None:
             for k, page in enumerate(pages):
                 store.save_page(sources[k].id, page)
             elapsed = time.perf_counter() - t0
-        print(f"ingest {n:,} items {'with' if hooked else 'without'} the sentiment hook: "
-              f"{n / elapsed:,.0f} items/s")
+        print(f"ingest {n:,} items {label}: {n / elapsed:,.0f} items/s")
     INGEST_HOOKS.clear()
 
 
