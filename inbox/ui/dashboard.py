@@ -153,6 +153,8 @@ class Dashboard(QWidget):
         return self.source_box.currentData() or None
 
     def _fill_sources(self) -> None:
+        """The source filter's choices (sources come and go); keeps the current choice."""
+        chosen = self.source_box.currentData()
         self.source_box.blockSignals(True)
         self.source_box.clear()
         self.source_box.addItem("All sources", [])
@@ -167,6 +169,8 @@ class Dashboard(QWidget):
                 self.source_box.addItem(f"All {SOURCE_LABELS.get(kind, kind)} sources", ids)
         for s in sorted(sources, key=lambda s: (s.whose != "own", s.name.casefold())):
             self.source_box.addItem(s.name + ("" if s.whose == "own" else "  (competitor)"), [s.id])
+        index = self.source_box.findData(chosen) if chosen else 0
+        self.source_box.setCurrentIndex(max(index, 0))
         self.source_box.blockSignals(False)
 
     def _period_changed(self) -> None:

@@ -136,6 +136,8 @@ def test_period_and_source_filter_and_background_scoring(qtbot, make_window, caf
     dash.source_box.setCurrentIndex(index)
     qtbot.waitUntil(lambda: [b.business.label for b in dash.figures.businesses] == ["Rival"], timeout=5000)
     assert dash.figures.businesses[0].volume == 1
+    dashboard.open_dashboard(window)  # opened again: the choice of sources stays
+    assert dash.source_box.currentIndex() == index
 
 
 def test_charts_follow_a_dark_palette(qtbot, make_window, cafe_store: Store) -> None:
