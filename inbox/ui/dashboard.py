@@ -22,7 +22,7 @@ from PySide6.QtCharts import (
     QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDate, QEvent, QPointF, Qt, QTimer
+from PySide6.QtCore import QDate, QEvent, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -283,18 +283,23 @@ class Dashboard(QWidget):
         own = figures.own or figures.businesses[0]
         row = QWidget()
         layout = QHBoxLayout(row)
-        tiles = [("Average rating", f"{own.rating:.2f} ★" if own.rating else "—", f"{own.rated:,} rated"),
-                 ("Items", f"{own.volume:,}", own.business.label),
-                 ("Positive", percent(own.share("positive")), f"{own.sentiment['positive']:,} items"),
-                 ("Negative", percent(own.share("negative")), f"{own.sentiment['negative']:,} items"),
-                 ("Replied to", percent(own.response_rate), f"{own.answered:,} of {own.threads:,} conversations"),
-                 ("Median time to reply", hours_text(own.median_reply_hours), "owner reply − item")]
-        for title, value, note in tiles:
-            tile = QLabel(f"<div style='font-size:9pt'>{title}</div><div style='font-size:17pt;font-weight:600'>"
-                          f"{value}</div><div style='font-size:8pt'>{_esc(note)}</div>")
-            tile.setTextFormat(Qt.TextFormat.RichText)
-            tile.setFrameShape(QLabel.Shape.StyledPanel)
-            tile.setMargin(8)
+        tiles = [("Average rating", f"{own.rating:.2f} ★" if own.rating else "—", f"{own.rated:,} rated",
+                  {"rating_min": 1}),
+                 ("Items", f"{own.volume:,}", own.business.label, {}),
+                 ("Positive", percent(own.share("positive")), f"{own.sentiment['positive']:,} items",
+                  {"sentiment": "positive"}),
+                 ("Negative", percent(own.share("negative")), f"{own.sentiment['negative']:,} items",
+                  {"sentiment": "negative"}),
+                 ("Replied to", percent(own.response_rate), f"{own.answered:,} of {own.threads:,} conversations", {}),
+                 ("Median time to reply", hours_text(own.median_reply_hours), "owner reply − item", {})]
+        for title, value, note, narrow in tiles:
+            tile = Tile(f"<div style='font-size:9pt'>{title}</div><div style='font-size:17pt;font-weight:600'>"
+                        f"{value}</div><div style='font-size:8pt'>{_esc(note)}</div>")
+            tile.setObjectName("tile_" + title.split()[0].lower())
+            tile.setToolTip("Show these items")
+            tile.clicked.connect(lambda n=narrow, t=title: self._show(
+                insights.items_filter(own.business, figures.period, **n),
+                f"{own.business.label}: {t.lower()}, {self._period_title(figures.period)}"))
             layout.addWidget(tile, 1)
         return row
 
@@ -579,6 +584,24 @@ class Dashboard(QWidget):
                                   1: {"rating_min": 1}}.get(column, {})
         self._show(insights.items_filter(bf.business, self.figures.period, **narrow),
                    f"{bf.business.label}, {self._period_title(self.figures.period)}")
+
+
+class Tile(QLabel):
+    """A figure at the top of the dashboard; a click shows its items."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(html)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setFrameShape(QLabel.Shape.StyledPanel)
+        self.setMargin(8)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    clicked = Signal()
+
+    def mouseReleaseEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
 
 
 class DashboardWindow(QWidget):

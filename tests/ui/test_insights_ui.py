@@ -116,6 +116,11 @@ def test_every_kind_of_point_opens_its_items(qtbot, make_window, cafe_store: Sto
     praise_list.itemClicked.emit(praise_list.item(row))
     assert listed() == {"g1", "g3", "m1"}
 
+    # A figure at the top: the negative share opens the negative items.
+    tile = dash.findChild(dashboard.Tile, "tile_negative")
+    qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
+    assert window.current_filter().sentiment == "negative" and listed() == {"g2"}
+
     # A cell of the competitor table: the rival's items in the period.
     table = dash.findChild(QTableWidget, "comparisonTable")
     table.cellClicked.emit(1, 2)
