@@ -195,3 +195,10 @@ def test_sanitize_allow_list():
     assert 'href="https://ok.example/"' in clean
     assert to_text(dirty) == "Hi j r ok"
     assert to_text("<p>a &amp; b</p><p>c<br>d</p>") == "a & b\nc\nd"
+
+
+async def test_503_with_retry_after_waits_as_told(replay, sleeps):
+    replay.add("GET", r"/feed", [Reply(status=503, headers={"Retry-After": "4"}), Reply(json=[])])
+    async with client(sleeps) as http:
+        assert await http.get_json(replay.base_url + "/feed") == []
+    assert sleeps.waits == [4.0]

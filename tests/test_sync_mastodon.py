@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.replay.mastodon import FakeMastodon
-from tests.sync_helpers import add_source, item_count, run_sync, runs
+from tests.sync_helpers import add_source, forget_test_secrets, item_count, run_sync, runs  # noqa: F401
 
 
 def test_pages_cursor_and_incremental_second_run(store, replay):
@@ -61,3 +61,29 @@ def test_bad_token_is_credentials_rejected(store, replay):
     assert not s.ok and "credentials rejected" in s.error and "wrong-token" not in s.error
     assert store.get_source(src.id).last_error == s.error
     assert runs(store, src.id)[-1]["error"] == s.error
+
+
+def test_saved_search_query_collects_matching_posts_once(store, replay):
+    fake = FakeMastodon(n=10, token="tok-search-1").install(replay)
+    src = add_source(store, "mastodon", "m", {"base_url": replay.base_url, "query": "кофе"},
+                     {"token": "tok-search-1"})
+    [s] = run_sync(store)
+    assert s.ok and s.new == 10  # the matching posts are mentions too: stored once, not twice
+    assert replay.count("GET", r"/api/v2/search") == 2  # one page, then nothing newer
+    assert replay.requests[-1].arg("min_id") == fake.status(7)["id"]
+    fake.mention("Кофе снова отличный")  # not a mention of us in real life, found by search
+    [again] = run_sync(store)
+    assert again.ok and again.new == 1 and item_count(store, src.id) == 11
+
+
+def test_entries_without_id_or_text_are_skipped_and_counted(store, replay):
+    fake = FakeMastodon(n=5, token="tok-skip-1").install(replay)
+    fake.notes[1]["status"] = None                    # a mention whose post is gone
+    fake.notes[2]["status"]["content"] = "<p> </p>"   # nothing to read
+    fake.notes[3]["status"]["id"] = None              # no id
+    fake.notes[4]["status"]["surprise_field"] = {"x": [1, 2]}  # unknown fields are ignored
+    src = add_source(store, "mastodon", "m", {"base_url": replay.base_url}, {"token": "tok-skip-1"})
+    [s] = run_sync(store)
+    assert s.ok and (s.new, s.skipped) == (2, 3)
+    assert item_count(store, src.id) == 2
+    assert runs(store, src.id)[-1]["skipped"] == 3

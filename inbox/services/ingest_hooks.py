@@ -2,7 +2,9 @@
 
 The store knows nothing of services; whoever ingests (the sync engine, the demo, file
 import) calls `install()` once so that the hooks of the features present are registered.
-A hook module exposes `on_ingest(store, source_id, result)`.
+A hook module exposes `on_ingest(store, source_id, result)`, and may expose `warm_up()`
+(load lexicons, compile patterns) which `install()` calls, so a caller that installs from a
+worker thread (the sync engine does) keeps that one-off cost off the event loop.
 """
 
 from __future__ import annotations
@@ -24,4 +26,7 @@ def install() -> None:
             raise
         hook = getattr(module, "on_ingest", None)
         if hook is not None and hook not in INGEST_HOOKS:
+            warm_up = getattr(module, "warm_up", None)
+            if callable(warm_up):
+                warm_up()
             INGEST_HOOKS.append(hook)

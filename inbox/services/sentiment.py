@@ -46,6 +46,11 @@ def sentiment_words() -> frozenset[str]:
     return frozenset(w for w in analyzer().lexicon if w.isalpha())
 
 
+def warm_up() -> None:
+    """Load VADER's lexicon now (~0.1 s), not inside the first ingest on the event loop."""
+    sentiment_words()
+
+
 def label_for_score(score: float) -> str:
     return "positive" if score >= POSITIVE_AT else "negative" if score <= -POSITIVE_AT else "neutral"
 

@@ -12,20 +12,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from inbox.domain import Source, format_time, utcnow
-from inbox.secrets import SecretsError, get_secrets
-from inbox.sources.base import SourceError
+from inbox.secrets import NoKeyring, SecretsError, get_secrets
+from inbox.sources.base import Page, SourceError
 from inbox.sources.registry import connector_class
 from inbox.store import Store
+from inbox.sync.checkpoint import background_checkpoints
 from inbox.sync.http import HttpClient, scrub
 
 log = logging.getLogger("inbox.sync")
 
 QUEUED, SYNCING, DONE, ERROR, CANCELLED = "queued", "syncing", "done", "error", "cancelled"
+FLUSH_ITEMS = 100     # write when this many items wait ... (small: each write blocks the loop)
+FLUSH_SECONDS = 0.5   # ... or the oldest waiting page is this old
+WRITE_CHUNK = 50      # items per write transaction (bounds each write's time on the loop)
 
 
 @dataclass
@@ -87,7 +92,7 @@ async def sync(store: Store, *, sources: list[str] | None = None,
     """
     from inbox.services import ingest_hooks
 
-    ingest_hooks.install()
+    await asyncio.to_thread(ingest_hooks.install)  # imports the hook modules off the loop
     chosen = select_sources(store, sources)
     emit = on_progress or (lambda p: None)
     for src in chosen:
@@ -95,7 +100,9 @@ async def sync(store: Store, *, sources: list[str] | None = None,
     if not chosen:
         return []
     gate = asyncio.Semaphore(max(1, concurrency))
-    async with HttpClient(**(http_options or {})) as http:
+    # Building the client loads the TLS certificates (~0.1 s): not on the event loop.
+    http = await asyncio.to_thread(HttpClient, **(http_options or {}))
+    async with http, background_checkpoints(store):
         tasks = [asyncio.create_task(_guarded(store, src, http, emit, gate, cancel))
                  for src in chosen]
         watcher = asyncio.create_task(_cancel_on(cancel, tasks)) if cancel else None
@@ -174,6 +181,8 @@ class SourceRun:
             return self.cancelled()
         except SourceError as exc:
             self._finish(ERROR, self.http.scrub(str(exc)) or type(exc).__name__)
+        except NoKeyring:
+            self._finish(ERROR, "cannot read the credentials: no system keyring")
         except SecretsError as exc:
             self._finish(ERROR, str(exc))
         except Exception as exc:  # a connector bug or a full disk: this source only
@@ -185,31 +194,83 @@ class SourceRun:
         return self.summary
 
     async def _fetch(self) -> None:
-        cls = connector_class(self.source.kind)
+        cls = await asyncio.to_thread(connector_class, self.source.kind)  # imports off the loop
         secret_values: dict[str, str] = {}
         if cls.secrets:
             secret_values = await asyncio.to_thread(get_secrets, self.source.name)
             self.http.add_secrets(secret_values)
         connector = cls(self.source, secret_values, self.http)
         pages = connector.pages(dict(self.source.cursor))
+        self._buffer: list[Page] = []
+        self._buffered_since = 0.0
         try:
             async for page in pages:
-                with self.store.transaction():
-                    result = self.store.save_page(self.source.id, page.items, page.cursor)
-                    if page.deleted:
-                        self.store.mark_deleted(self.source.id, page.deleted)
-                s = self.summary
-                s.fetched += len(page.items)
-                s.new += result.new
-                s.updated += result.updated
-                s.skipped += page.skipped + result.skipped
-                s.new_item_ids += result.new_ids
-                p = self.progress
-                p.pages += 1
-                p.fetched, p.new, p.updated = s.fetched, s.new, s.updated
-                self.emit(replace(p))
+                self._buffer.append(page)
+                self.summary.fetched += len(page.items)
+                self.progress.pages += 1
+                self.progress.fetched = self.summary.fetched
+                waiting = sum(len(p.items) for p in self._buffer)
+                now = time.monotonic()
+                if len(self._buffer) == 1:
+                    self._buffered_since = now
+                if waiting >= FLUSH_ITEMS or now - self._buffered_since >= FLUSH_SECONDS:
+                    await asyncio.sleep(0)  # parsing and writing in separate loop steps
+                    await self._flush_async()
+                    await asyncio.sleep(0)
+                else:
+                    self.emit(replace(self.progress))
         finally:
+            self._flush()  # whole pages already received are kept, whatever ended the run
             await pages.aclose()
+
+    async def _flush_async(self) -> None:
+        """Write the buffered pages, yielding to the event loop between chunks."""
+        chunks = self._write_chunks()
+        try:
+            for _ in chunks:
+                await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            for _ in chunks:  # keep the whole pages already received
+                pass
+            raise
+
+    def _flush(self) -> None:
+        """Write the buffered pages at once (when the run is ending)."""
+        for _ in self._write_chunks():
+            pass
+
+    def _write_chunks(self) -> Iterator[None]:
+        """Write the buffered pages in transactions of at most WRITE_CHUNK items; only the
+        last carries the newest cursor (and the deletions).
+
+        Why chunks: each write runs on the event loop together with the ingest hooks
+        (sentiment scoring costs about a millisecond an item), so its size bounds how long
+        the window can freeze. Why this is still safe: the cursor advances only with the
+        last chunk, so a sync killed in between re-reads those pages, and the upsert makes
+        the items written already harmless."""
+        if not self._buffer:
+            return
+        pages, self._buffer = self._buffer, []
+        items = [item for page in pages for item in page.items]
+        deleted = [ext for page in pages for ext in page.deleted]
+        s, p = self.summary, self.progress
+        s.skipped += sum(page.skipped for page in pages)
+        starts = list(range(0, len(items), WRITE_CHUNK)) or [0]
+        for n, start in enumerate(starts):
+            last = n == len(starts) - 1
+            with self.store.transaction():
+                result = self.store.save_page(self.source.id, items[start:start + WRITE_CHUNK],
+                                              pages[-1].cursor if last else None)
+                if last and deleted:
+                    self.store.mark_deleted(self.source.id, deleted)
+            s.new += result.new
+            s.updated += result.updated
+            s.skipped += result.skipped
+            s.new_item_ids += result.new_ids
+            p.new, p.updated = s.new, s.updated
+            self.emit(replace(p))
+            if not last:
+                yield
 
     def _finish(self, state: str, error: str | None) -> None:
         s = self.summary

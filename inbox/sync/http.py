@@ -179,6 +179,7 @@ class HttpClient:
             if hold > 0:
                 await self._wait(min(hold, self.max_wait))
                 self._not_before.pop(host, None)
+            response: httpx.Response | None = None
             try:
                 response = await self._send(method, url, params=params, headers=headers,
                                             json=json, data=data)
@@ -216,7 +217,10 @@ class HttpClient:
                     raise SourceError(self.scrub(f"{what}: {_where(url)} answered {status}"
                                                  f"{_detail(response)}"))
             log.debug("retrying %s %s (attempt %d)", method, self.scrub(_where(url)), attempt + 1)
-            await self._wait(self._backoff(attempt))
+            delay = self._backoff(attempt)
+            if response is not None and "retry-after" in response.headers:  # e.g. a 503 from a feed host
+                delay = min(self.max_wait, retry_after(response.headers) or delay)
+            await self._wait(delay)
             attempt += 1
 
     async def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
