@@ -106,15 +106,86 @@ def _flush(conn, batch: list, phrases: list, threads: list) -> None:
     threads.clear()
 
 
+def migration(path: Path) -> None:
+    """Time the insights migration on a copy of the database put back to the schema before it (as a workspace from
+    before insights): aggregate, reply times, indexes, and scoring of the newest items."""
+    import shutil
+    import sqlite3
+
+    copy = path.with_name("insights-migrate.db")
+    shutil.copyfile(path, copy)
+    conn = sqlite3.connect(copy, isolation_level=None)
+    for (name, kind) in conn.execute("SELECT name, type FROM sqlite_master WHERE type IN ('trigger', 'index') "
+                                     "AND (name LIKE 'items_reply_time%' OR name LIKE 'insight_days%' "
+                                     "OR name IN ('items_insights', 'items_owner_replies', 'authors_by_person'))"
+                                     ).fetchall():
+        conn.execute(f"DROP {kind} {name}")
+    conn.execute("DROP TABLE insight_days")
+    conn.execute("DROP TABLE item_phrases")
+    conn.execute("ALTER TABLE items DROP COLUMN reply_seconds")
+    conn.execute("UPDATE items SET sentiment = NULL, sentiment_label = NULL")
+    from inbox.store.migrations import MIGRATIONS, m005_insights
+
+    conn.execute(f"PRAGMA user_version = {MIGRATIONS.index(m005_insights)}")
+    conn.execute("VACUUM")
+    conn.close()
+    t0 = time.perf_counter()
+    Store(copy).close()
+    print(f"insights migration on {path.name}: {time.perf_counter() - t0:.1f} s")
+    copy.unlink()
+
+
+def ingest_cost(n: int = 20_000) -> None:
+    """Ingest throughput without and with the insights triggers and the sentiment hook
+    (VADER + phrases per item), on the store benchmark's items, pages of 500."""
+    import tempfile
+
+    from benchmarks.store import PAGE, generate
+    from inbox.services import ingest_hooks
+    from inbox.store import INGEST_HOOKS
+
+    for label, triggers, hooked in (("without the insights triggers or sentiment", False, False),
+                                    ("with the insights triggers", True, False),
+                                    ("with the triggers and the sentiment hook", True, True)):
+        INGEST_HOOKS.clear()
+        if hooked:
+            ingest_hooks.install()
+        with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "ingest.db") as store:
+            if not triggers:
+                for (name,) in store.conn.execute(
+                        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND "
+                        "(name LIKE 'items_reply_time%' OR name LIKE 'insight_days%')").fetchall():
+                    store.conn.execute(f"DROP TRIGGER {name}")
+            sources = [store.add_source("google", f"S{k}") for k in range(5)]
+            pages: list[list] = [[] for _ in sources]
+            t0 = time.perf_counter()
+            for k, item in generate(n):
+                pages[k].append(item)
+                if len(pages[k]) == PAGE:
+                    store.save_page(sources[k].id, pages[k])
+                    pages[k] = []
+            for k, page in enumerate(pages):
+                store.save_page(sources[k].id, page)
+            elapsed = time.perf_counter() - t0
+        print(f"ingest {n:,} items {label}: {n / elapsed:,.0f} items/s")
+    INGEST_HOOKS.clear()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--migration", action="store_true", help="also time the insights migration on a copy")
+    parser.add_argument("--ingest", action="store_true", help="also time ingest with and without sentiment")
     args = parser.parse_args()
+    if args.ingest:
+        ingest_cost()
     path = ROOT / "bench-data" / f"insights-{args.items}.db"
     if args.rebuild or not path.exists():
         build(path, args.items)
+    if args.migration:
+        migration(path)
     reader = Store.open_reader(path)
     total = reader.conn.execute("SELECT count(*) FROM items").fetchone()[0]
     import os

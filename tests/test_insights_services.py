@@ -13,7 +13,7 @@ from inbox.services import ingest_hooks, insights, people, sentiment
 from inbox.services.text_signals import is_english, phrases
 from inbox.services.themes import Period, theme_filter, themes
 from inbox.store import Store
-from inbox.store.migrations import migrate
+from inbox.store.migrations import MIGRATIONS, m005_insights, migrate
 
 
 @pytest.fixture(autouse=True)
@@ -22,7 +22,8 @@ def _hooks() -> None:
 
 
 def at(day: str, hour: int = 12) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=UTC)
+    when = datetime.fromisoformat(day)
+    return (when if "T" in day else when.replace(hour=hour)).replace(tzinfo=UTC)
 
 
 def review(ext: str, day: str, text: str, rating: int | None = None, *, who: str = "",
@@ -95,7 +96,7 @@ def test_owner_correction_wins_in_filters_and_figures(store: Store) -> None:
     period = Period("2025-03-01", "2025-03-31")
     before = sentiment.set_override(store, [a], "negative")  # sarcasm VADER can't see
     assert store.count_items(InboxFilter(sentiment="negative")) == 1
-    assert [r.id for r in store.list_items(InboxFilter(sentiment="negative"))[0]] == [a]
+    assert [(r.id, r.sentiment) for r in store.list_items(InboxFilter(sentiment="negative"))[0]] == [(a, "negative")]
     own = insights.compute(store.conn, period).own
     assert own is not None and own.sentiment["negative"] == 1 and own.sentiment["positive"] == 1
     assert sentiment.item_sentiment(store, a)[:2] == ("negative", "negative")
@@ -108,7 +109,7 @@ def test_owner_correction_wins_in_filters_and_figures(store: Store) -> None:
 def test_migration_scores_existing_items_then_backfill_finishes(tmp_path, monkeypatch) -> None:
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path, isolation_level=None)
-    migrate(conn, target=3)  # a workspace from before insights existed
+    migrate(conn, target=MIGRATIONS.index(m005_insights))  # a workspace from before insights existed
     conn.execute("INSERT INTO sources (kind, name, created_at) VALUES ('google', 'Old', '2025-01-01T00:00:00Z')")
     for n, text in enumerate(["Wonderful scones and friendly staff", "Terrible coffee, rude staff",
                               "Amazing cake", "Awful wait"]):
@@ -278,3 +279,8 @@ def test_the_daily_aggregate_follows_every_kind_of_write(cafe: Store) -> None:
     assert kept() == recount()
     own = insights.compute(cafe.conn, Period("2025-01-01", "2025-12-31")).own
     assert own is not None and own.answered == 2 and own.threads == 2 and own.median_reply_hours == 5.0
+    cafe.conn.execute("DELETE FROM items WHERE external_id = 'j2r'")  # a reply removed for good
+    cafe.save_page(1, [review("j1", "2025-01-05T10:00:00", "Great flat white, friendly staff", 5)])  # moved 2 h
+    assert kept() == recount()
+    own = insights.compute(cafe.conn, Period("2025-01-01", "2025-12-31")).own
+    assert own is not None and own.answered == 1 and own.median_reply_hours == 4.0

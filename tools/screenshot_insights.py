@@ -29,6 +29,7 @@ def main() -> None:
     parser.add_argument("--dark", action="store_true")
     parser.add_argument("--out", default=str(ROOT / "docs"))
     parser.add_argument("--suffix", default="")
+    parser.add_argument("--period", type=int, default=2, help="index in the period picker (2 = 12 months)")
     args = parser.parse_args()
 
     from PySide6.QtCore import QSettings
@@ -62,7 +63,7 @@ def main() -> None:
 
     dash = dashboard.open_dashboard(window)
     dash.resize(1200, 1500)
-    dash.dashboard.period_box.setCurrentIndex(2)  # 12 months
+    dash.dashboard.period_box.setCurrentIndex(args.period)
     wait(app, lambda: dash.dashboard.status.text().endswith("items") and window.workers.pending == 0)
     for _ in range(20):
         app.processEvents()

@@ -140,6 +140,7 @@ class ItemRow:
     is_owner_reply: bool
     deleted: bool
     tags: list[tuple[str, str]] = field(default_factory=list)  # (name, colour)
+    sentiment: str = "unknown"  # positive | neutral | negative | unknown; the owner's correction wins
 
     @property
     def first_line(self) -> str:

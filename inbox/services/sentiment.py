@@ -28,9 +28,9 @@ LABELS = ("positive", "neutral", "negative", "unknown")
 EFFECTIVE_SQL = "coalesce(i.sentiment_override, i.sentiment_label, 'unknown')"
 POSITIVE_AT = 0.05  # VADER's documented thresholds on the compound score
 BATCH = 2000
-# The migration scores at most this many existing items (newest first, ~2 s); the rest are
-# scored batch-wise by `backfill` (the dashboard starts it, `inbox insights rescore` runs it).
-MIGRATION_LIMIT = 20_000
+# The migration scores at most this many existing items (newest first, about a second); the
+# rest are scored batch-wise in the background (inbox.ui.scoring) or by `inbox insights --rescore`.
+MIGRATION_LIMIT = 5_000
 
 
 @cache

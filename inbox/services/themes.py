@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from inbox.domain import InboxFilter
 from inbox.services.sentiment import EFFECTIVE_SQL
@@ -38,29 +39,21 @@ class Period:
 
     @property
     def days(self) -> int:
-        from datetime import date
-
         return (date.fromisoformat(self.until) - date.fromisoformat(self.since)).days + 1
 
     def previous(self) -> Period:
-        from datetime import date, timedelta
-
         start = date.fromisoformat(self.since)
         return Period((start - timedelta(days=self.days)).isoformat(), (start - timedelta(days=1)).isoformat())
 
     @classmethod
     def months(cls, count: int, today: str) -> Period:
         """`count` calendar months ending with today's (so month charts show whole months)."""
-        from datetime import date
-
         end = date.fromisoformat(today[:10])
         index = end.year * 12 + end.month - 1 - (count - 1)
         return cls(date(index // 12, index % 12 + 1, 1).isoformat(), end.isoformat())
 
     @classmethod
     def last(cls, days: int, today: str) -> Period:
-        from datetime import date, timedelta
-
         end = date.fromisoformat(today[:10])
         return cls((end - timedelta(days=days - 1)).isoformat(), end.isoformat())
 

@@ -54,10 +54,18 @@ def create(conn: sqlite3.Connection) -> None:
                   AND created_at <= new.created_at
                   AND (reply_seconds IS NULL OR reply_seconds > {DELAY.format(reply="new.created_at")});
             END""")
+    for name, event in (("root", "INSERT"), ("root_moved", "UPDATE OF created_at, thread_id, parent_external_id")):
+        conn.execute(f"""
+            CREATE TRIGGER items_reply_time_{name} AFTER {event} ON items
+            WHEN new.is_owner_reply = 0 BEGIN
+                UPDATE items SET reply_seconds = CASE WHEN parent_external_id IS NULL
+                    THEN {DELAY.format(reply=FIRST_REPLY)} END WHERE id = new.id;
+            END""")
     conn.execute(f"""
-        CREATE TRIGGER items_reply_time_root AFTER INSERT ON items
-        WHEN new.is_owner_reply = 0 AND new.parent_external_id IS NULL AND new.thread_id IS NOT NULL BEGIN
-            UPDATE items SET reply_seconds = {DELAY.format(reply=FIRST_REPLY)} WHERE id = new.id;
+        CREATE TRIGGER items_reply_time_reply_gone AFTER DELETE ON items
+        WHEN old.is_owner_reply = 1 AND old.thread_id IS NOT NULL BEGIN
+            UPDATE items SET reply_seconds = {DELAY.format(reply=FIRST_REPLY)}
+            WHERE thread_id = old.thread_id AND is_owner_reply = 0 AND parent_external_id IS NULL;
         END""")
     conn.execute(f"UPDATE items SET reply_seconds = {DELAY.format(reply=FIRST_REPLY)} "
                  "WHERE is_owner_reply = 0 AND parent_external_id IS NULL")

@@ -20,7 +20,8 @@ i.id, i.source_id, s.name AS source_name, s.kind AS source_kind, s.whose,
        coalesce(nullif(a.display_name, ''), nullif(a.handle, ''), 'Anonymous') AS author_name,
        coalesce(a.handle, '') AS author_handle,
        i.rating, i.title, i.text, i.html, i.url, i.language, i.created_at, i.updated_at,
-       i.status, i.snoozed_until, i.thread_id, i.is_owner_reply, i.deleted_at IS NOT NULL AS deleted
+       i.status, i.snoozed_until, i.thread_id, i.is_owner_reply, i.deleted_at IS NOT NULL AS deleted,
+       coalesce(i.sentiment_override, i.sentiment_label, 'unknown') AS sentiment
 """
 ROW_JOINS = """
 CROSS JOIN sources s ON s.id = i.source_id
@@ -95,7 +96,7 @@ def check_query(conn: sqlite3.Connection, query: str) -> str:
 def row_to_item(row: sqlite3.Row) -> ItemRow:
     """ROW_SELECT's columns are ItemRow's fields in order (a test checks it): building
     positionally is ~2.5x faster than via a dict, which matters to 100k-row exports."""
-    return ItemRow(*row[:21], bool(row[21]), bool(row[22]))
+    return ItemRow(*row[:21], bool(row[21]), bool(row[22]), sentiment=row[23])
 
 
 class QueryMixin:

@@ -54,19 +54,20 @@ def chart_view(chart: QChart, min_height: int = 240) -> QChartView:
     return view
 
 
-def bucket_label(key: str, bucket: str) -> str:
-    """Short enough for a dozen points side by side: 'Jan' for months, '3/3' for weeks
-    (the axis title names the years)."""
+def bucket_label(key: str, bucket: str, previous: str | None = None) -> str:
+    """At most three characters, so that fourteen points fit side by side: 'Jan' for a
+    month; for a week the day it starts ('14'), or the month's name for the first week
+    starting in a new month (the axis title names the years)."""
     month = int(key[5:7])
-    if bucket == "month":
+    if bucket == "month" or (previous is not None and previous[5:7] != key[5:7]):
         return MONTHS[month - 1]
-    return f"{int(key[8:10])}/{month}"
+    return str(int(key[8:10]))
 
 
 def years_title(keys: list[str], bucket: str) -> str:
     years = sorted({k[:4] for k in keys})
     span = years[0] if len(years) == 1 else f"{years[0]}–{years[-1]}"
-    return f"{'Month' if bucket == 'month' else 'Week starting (day/month)'}, {span}"
+    return f"{'Month' if bucket == 'month' else 'Week starting (day of the month)'}, {span}"
 
 
 def hours_text(hours: float | None) -> str:

@@ -22,7 +22,7 @@ from PySide6.QtCharts import (
     QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDate, QEvent, QPointF, Qt
+from PySide6.QtCore import QDate, QEvent, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -58,6 +58,7 @@ from inbox.ui.charts import (
     style_axis,
     years_title,
 )
+from inbox.ui.scoring import backfill_for
 
 if TYPE_CHECKING:
     from inbox.ui.main_window import MainWindow
@@ -75,7 +76,7 @@ class Dashboard(QWidget):
         self.host = host
         self.figures: Figures | None = None
         self.generation = 0
-        self.backfilling = False
+        self._listening = False
         self.setObjectName("insightsDashboard")
 
         self.period_box = QComboBox()
@@ -152,6 +153,8 @@ class Dashboard(QWidget):
         return self.source_box.currentData() or None
 
     def _fill_sources(self) -> None:
+        """The source filter's choices (sources come and go); keeps the current choice."""
+        chosen = self.source_box.currentData()
         self.source_box.blockSignals(True)
         self.source_box.clear()
         self.source_box.addItem("All sources", [])
@@ -166,6 +169,8 @@ class Dashboard(QWidget):
                 self.source_box.addItem(f"All {SOURCE_LABELS.get(kind, kind)} sources", ids)
         for s in sorted(sources, key=lambda s: (s.whose != "own", s.name.casefold())):
             self.source_box.addItem(s.name + ("" if s.whose == "own" else "  (competitor)"), [s.id])
+        index = self.source_box.findData(chosen) if chosen else 0
+        self.source_box.setCurrentIndex(max(index, 0))
         self.source_box.blockSignals(False)
 
     def _period_changed(self) -> None:
@@ -210,30 +215,24 @@ class Dashboard(QWidget):
 
     def _backfill(self) -> None:
         """Score items that predate sentiment (beyond what the migration scored)."""
-        if self.backfilling:
+        if self._listening:
             return
-        self.backfilling = True
+        self._listening = True
 
-        scored = 0
+        def progress(n: int) -> None:
+            self.scoring.setText(f"Scoring older items… {n:,} done")
 
-        def write(prepared: sentiment.Scored) -> None:
-            nonlocal scored
-            n = sentiment.finish_backfill(self.host.store, prepared) if prepared[0] else 0
-            scored += n
-            if n:
-                self.scoring.setText(f"Scoring older items… {scored:,} done")
-                self.host.run_in_worker(sentiment.prepare_backfill, write, stop)
-                return
-            self.backfilling = False
+        def done(n: int) -> None:
+            self._listening = False
             self.scoring.setText("")
-            if scored:
+            if n:
                 self.refresh()  # the figures counted those items as unknown
 
-        def stop(_exc: Exception) -> None:
-            self.backfilling = False
-            self.scoring.setText("")
+        backfill_for(self.host).start(progress, done)
 
-        self.host.run_in_worker(sentiment.prepare_backfill, write, stop)
+    @property
+    def backfilling(self) -> bool:
+        return backfill_for(self.host).running
 
     # -- drawing -----------------------------------------------------------------------
 
@@ -284,33 +283,46 @@ class Dashboard(QWidget):
         own = figures.own or figures.businesses[0]
         row = QWidget()
         layout = QHBoxLayout(row)
-        tiles = [("Average rating", f"{own.rating:.2f} ★" if own.rating else "—", f"{own.rated:,} rated"),
-                 ("Items", f"{own.volume:,}", own.business.label),
-                 ("Positive", percent(own.share("positive")), f"{own.sentiment['positive']:,} items"),
-                 ("Negative", percent(own.share("negative")), f"{own.sentiment['negative']:,} items"),
-                 ("Replied to", percent(own.response_rate), f"{own.answered:,} of {own.threads:,} conversations"),
-                 ("Median time to reply", hours_text(own.median_reply_hours), "owner reply − item")]
-        for title, value, note in tiles:
-            tile = QLabel(f"<div style='font-size:9pt'>{title}</div><div style='font-size:17pt;font-weight:600'>"
-                          f"{value}</div><div style='font-size:8pt'>{_esc(note)}</div>")
-            tile.setTextFormat(Qt.TextFormat.RichText)
-            tile.setFrameShape(QLabel.Shape.StyledPanel)
-            tile.setMargin(8)
+        tiles = [("Average rating", f"{own.rating:.2f} ★" if own.rating else "—", f"{own.rated:,} rated",
+                  {"rating_min": 1}),
+                 ("Items", f"{own.volume:,}", own.business.label, {}),
+                 ("Positive", percent(own.share("positive")), f"{own.sentiment['positive']:,} items",
+                  {"sentiment": "positive"}),
+                 ("Negative", percent(own.share("negative")), f"{own.sentiment['negative']:,} items",
+                  {"sentiment": "negative"}),
+                 ("Replied to", percent(own.response_rate), f"{own.answered:,} of {own.threads:,} conversations", {}),
+                 ("Median time to reply", hours_text(own.median_reply_hours), "owner reply − item", {})]
+        for title, value, note, narrow in tiles:
+            tile = Tile(f"<div style='font-size:9pt'>{title}</div><div style='font-size:17pt;font-weight:600'>"
+                        f"{value}</div><div style='font-size:8pt'>{_esc(note)}</div>")
+            tile.setObjectName("tile_" + title.split()[0].lower())
+            tile.setToolTip("Show these items")
+            tile.clicked.connect(lambda n=narrow, t=title: self._show(
+                insights.items_filter(own.business, figures.period, **n),
+                f"{own.business.label}: {t.lower()}, {self._period_title(figures.period)}"))
             layout.addWidget(tile, 1)
         return row
 
     def _categories(self, figures: Figures) -> list[str]:
-        labels = [bucket_label(key, figures.bucket) for key in figures.buckets]
-        # Category names must be unique: 13 months name the first month twice.
-        return [f"{lab} ’{key[2:4]}" if labels.count(lab) > 1 else lab
-                for lab, key in zip(labels, figures.buckets, strict=True)]
+        keys = figures.buckets
+        labels = [bucket_label(key, figures.bucket, keys[i - 1] if i else None) for i, key in enumerate(keys)]
+        # Category names must be unique: 13 months name the first month twice, and a
+        # week may start on the same day of two months.
+        seen: set[str] = set()
+        unique = []
+        for label in labels:
+            while label in seen:
+                label += "\u200b"  # invisible, but a different category
+            seen.add(label)
+            unique.append(label)
+        return unique
 
     def _x_axis(self, figures: Figures) -> QBarCategoryAxis:
         axis = QBarCategoryAxis()
         labels = self._categories(figures)
-        # Keep labels readable: with many points show every other one (QtCharts needs
-        # unique category names, so the hidden ones become distinct blanks).
-        step = 1 if len(labels) <= 13 else 2
+        # Keep labels readable: beyond 16 points (a long custom period) only every other
+        # one (category names must be unique: hidden ones become distinct blanks).
+        step = 1 if len(labels) <= 16 else 2
         axis.append([lab if i % step == 0 else " " * (i + 1) for i, lab in enumerate(labels)])
         style_axis(axis, self, small=len(labels) > 8)
         axis.setTitleText(years_title(figures.buckets, figures.bucket))
@@ -574,6 +586,24 @@ class Dashboard(QWidget):
                    f"{bf.business.label}, {self._period_title(self.figures.period)}")
 
 
+class Tile(QLabel):
+    """A figure at the top of the dashboard; a click shows its items."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(html)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setFrameShape(QLabel.Shape.StyledPanel)
+        self.setMargin(8)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    clicked = Signal()
+
+    def mouseReleaseEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
+
+
 class DashboardWindow(QWidget):
     """The dashboard in a window of its own beside the inbox."""
 
@@ -605,7 +635,12 @@ def open_dashboard(window: MainWindow) -> DashboardWindow:
     if existing is None:
         existing = DashboardWindow(window)
         window._insights_dashboard = existing  # type: ignore[attr-defined]
-        window.data_changed_signal.connect(lambda: existing.isVisible() and existing.dashboard.refresh())
+        # Triage changes many times a minute: recompute at most once per pause.
+        timer = QTimer(existing)
+        timer.setSingleShot(True)
+        timer.setInterval(1500)
+        timer.timeout.connect(lambda: existing.isVisible() and existing.dashboard.refresh())
+        window.data_changed_signal.connect(timer.start)
     existing.dashboard._fill_sources()
     existing.show()
     existing.raise_()
@@ -621,6 +656,7 @@ def install(window: MainWindow) -> None:
     window.register_command("insights.dashboard", "Insights dashboard", open_it, shortcut="G, N", menu="View")
     window.add_sidebar_entry("Views", "insights:dashboard", "Insights", open_it,
                              tooltip="Ratings, sentiment, themes and competitors as charts")
+    backfill_for(window).start()  # items older than sentiment get scored in the background
 
 
 __all__ = ["Dashboard", "DashboardWindow", "install", "open_dashboard"]

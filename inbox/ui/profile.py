@@ -332,7 +332,10 @@ class InsightsBar(QWidget):
         self.profile_button.clicked.connect(lambda: self.item and open_profile(self.host, self.item.author_id))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
+        self.correct_label = QLabel("Correct it:")
         layout.addWidget(self.label)
+        layout.addSpacing(8)
+        layout.addWidget(self.correct_label)
         layout.addWidget(self.choice)
         layout.addStretch(1)
         layout.addWidget(self.profile_button)
@@ -341,7 +344,7 @@ class InsightsBar(QWidget):
     def show_item(self, item: ItemRow | None) -> None:
         self.item = item
         customer = item is not None and not item.is_owner_reply
-        for w in (self.label, self.choice):
+        for w in (self.label, self.correct_label, self.choice):
             w.setVisible(customer)
         self.profile_button.setVisible(customer and item.author_id is not None)
         if not customer:

@@ -116,6 +116,11 @@ def test_every_kind_of_point_opens_its_items(qtbot, make_window, cafe_store: Sto
     praise_list.itemClicked.emit(praise_list.item(row))
     assert listed() == {"g1", "g3", "m1"}
 
+    # A figure at the top: the negative share opens the negative items.
+    tile = dash.findChild(dashboard.Tile, "tile_negative")
+    qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
+    assert window.current_filter().sentiment == "negative" and listed() == {"g2"}
+
     # A cell of the competitor table: the rival's items in the period.
     table = dash.findChild(QTableWidget, "comparisonTable")
     table.cellClicked.emit(1, 2)
@@ -136,6 +141,8 @@ def test_period_and_source_filter_and_background_scoring(qtbot, make_window, caf
     dash.source_box.setCurrentIndex(index)
     qtbot.waitUntil(lambda: [b.business.label for b in dash.figures.businesses] == ["Rival"], timeout=5000)
     assert dash.figures.businesses[0].volume == 1
+    dashboard.open_dashboard(window)  # opened again: the choice of sources stays
+    assert dash.source_box.currentIndex() == index
 
 
 def test_charts_follow_a_dark_palette(qtbot, make_window, cafe_store: Store) -> None:
@@ -205,3 +212,16 @@ def test_reading_pane_bar_corrects_sentiment(qtbot, make_window, cafe_store: Sto
     qtbot.addWidget(opened)
     qtbot.waitUntil(lambda: opened.pane.loaded, timeout=5000)
     assert opened.pane.profile.name == "Zoë Kowalski"
+
+
+def test_older_items_are_scored_in_the_background_at_start(qtbot, make_window, cafe_store: Store) -> None:
+    cafe_store.conn.execute("UPDATE items SET sentiment_label = NULL, sentiment = NULL")
+    window = make_window(cafe_store)
+    dashboard.install(window)  # what the application does at start-up; no dashboard opened
+
+    def unscored() -> int:
+        return cafe_store.conn.execute("SELECT count(*) FROM items WHERE sentiment_label IS NULL "
+                                       "AND is_owner_reply = 0").fetchone()[0]
+
+    qtbot.waitUntil(lambda: unscored() == 0, timeout=5000)
+    assert cafe_store.count_items(InboxFilter(sentiment="unknown")) == 1  # the French item without stars
