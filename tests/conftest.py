@@ -11,6 +11,14 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _modules_loaded_on_the_main_thread() -> None:
+    """What the app does at start: workers must find nothing new to import (prewarm.py)."""
+    from inbox.ui.prewarm import prewarm
+
+    prewarm()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep every test out of the real home: data, config, cache and logs go to tmp."""

@@ -28,6 +28,7 @@ from inbox.ui.about import app_icon
 from inbox.ui.crash import install_crash_handler, report_startup_error
 from inbox.ui.first_run import maybe_show_first_run
 from inbox.ui.main_window import SETTINGS_APP, SETTINGS_ORG, MainWindow
+from inbox.ui.prewarm import prewarm
 
 log = logging.getLogger(__name__)
 START = time.perf_counter()
@@ -94,17 +95,12 @@ def smoke_check(window: MainWindow, app: QApplication) -> None:
     QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: finish(1, "smoke test: no rows after 20 s"))
 
 
-def keyring_warm_up() -> None:
-    from inbox import secrets
-
-    secrets.keyring_available()
-
-
 def run(db_path: Path | None = None, smoke_test: bool = False) -> int:
     app = make_app()
     app.setWindowIcon(app_icon())
     log_path = setup_logging()
     crash = install_crash_handler(log_path)
+    prewarm()  # before any worker thread exists (see inbox/ui/prewarm.py)
     guard = None
     try:
         workspace = choose_workspace(db_path)
@@ -127,9 +123,6 @@ def run(db_path: Path | None = None, smoke_test: bool = False) -> int:
         guard.activate_requested.connect(lambda: single_instance.raise_window(window))
     install_extensions(window)
     window.show()
-    # keyring loads its backends on first use; importing them first from a worker thread
-    # crashed inside PySide's import hook, so do it here, on the GUI thread, after the paint.
-    QTimer.singleShot(0, keyring_warm_up)
     if smoke_test:
         smoke_check(window, app)
     else:

@@ -1,0 +1,33 @@
+"""Import on the GUI thread what worker threads would otherwise import lazily.
+
+shiboken6 replaces `__import__` with a hook that inspects each newly loaded module's
+source; doing that on a worker thread while the GUI thread runs Qt has crashed the
+process (intermittent segfaults in the test suite, one trace inside a keyring import
+on a worker). Loading these modules first, here, leaves workers nothing new to import.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+MODULES = [
+    "csv", "json", "sqlite3", "tempfile", "xlsxwriter", "regex", "feedparser", "nh3", "httpx", "jwt",
+    "keyring", "vaderSentiment.vaderSentiment",
+    "inbox.secrets", "inbox.services.export", "inbox.services.authors", "inbox.services.sentiment",
+    "inbox.services.themes", "inbox.services.insights", "inbox.services.people", "inbox.services.rules",
+    "inbox.services.backup", "inbox.services.diagnostics", "inbox.sync.engine", "inbox.sync.http",
+]
+
+
+def prewarm() -> None:
+    for name in MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # an optional part missing must not stop the app
+            continue
+    import keyring
+
+    try:
+        keyring.get_keyring()  # loads the backend plugins, which import more modules
+    except Exception:
+        pass
