@@ -1,4 +1,4 @@
-"""The commands docs/sources-more.md tells users to run, run as a user runs them."""
+"""The commands docs/sources.md tells users to run, run as a user runs them."""
 
 from __future__ import annotations
 

@@ -92,3 +92,12 @@ class CommandTable:
             if key:
                 by_key.setdefault(key.lower(), []).append(cid)
         return {k: v for k, v in by_key.items() if len(v) > 1}
+
+
+def shortcut_rows(table: CommandTable) -> list[tuple[str, str]]:
+    """(key, title) of every registered command that has a key, menu by menu: the source of
+    the README's shortcut table."""
+    order = {menu: n for n, menu in enumerate(MENUS)}
+    bound = [c for c in table.commands.values() if table.key_for(c.id)]
+    bound.sort(key=lambda c: (order.get(c.menu, len(MENUS)), c.title.lower()))
+    return [(table.key_for(c.id), c.title.replace("&", "").rstrip(".…")) for c in bound]

@@ -1,0 +1,21 @@
+"""The README's keyboard table is what the app really binds, once every feature is installed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from inbox.ui.application import EXTENSIONS, install_extensions
+from inbox.ui.commands import shortcut_rows
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_readme_lists_every_shortcut_of_the_whole_app(make_window, workspace_store):
+    window = make_window(workspace_store)
+    install_extensions(window, [n for n in EXTENSIONS if n != "inbox.ui.first_run"])
+    rows = shortcut_rows(window.commands)
+    assert window.commands.conflicts() == {}
+    assert len(rows) > 20
+    text = README.read_text(encoding="utf-8")
+    missing = [f"| `{key}` | {title} |" for key, title in rows if f"| `{key}` | {title} |" not in text]
+    assert missing == [], "README is stale: run scripts/shortcuts.py and paste its table"
