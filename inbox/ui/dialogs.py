@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QDateTime, Qt, QTime
-from PySide6.QtGui import QColor, QKeySequence
+from PySide6.QtGui import QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QColorDialog,
     QDateTimeEdit,
@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
     QVBoxLayout,
     QWidget,
 )
@@ -159,6 +161,26 @@ class TagPicker(QDialog):
         self.on_chosen(name, self.new_colour if new else None)
 
 
+KeyRole = Qt.ItemDataRole.UserRole + 1
+
+
+class _KeyDelegate(QStyledItemDelegate):
+    """Paints a command's key right-aligned, in the secondary text colour."""
+
+    def paint(self, painter, option, index) -> None:
+        super().paint(painter, option, index)
+        key = index.data(KeyRole)
+        if not key:
+            return
+        painter.save()
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
+        painter.setPen(option.palette.color(role))
+        painter.drawText(option.rect.adjusted(0, 0, -10, 0),
+                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, key)
+        painter.restore()
+
+
 class CommandPalette(QDialog):
     """Ctrl+K: every command with its key, filtered as you type, Enter runs it."""
 
@@ -176,6 +198,8 @@ class CommandPalette(QDialog):
         layout.addWidget(self.filter)
         self.list = QListWidget()
         self.list.setAccessibleName("Commands")
+        self.list.setItemDelegate(_KeyDelegate(self.list))
+        self.list.setUniformItemSizes(True)
         self.list.itemActivated.connect(lambda _: self.run_current())
         layout.addWidget(self.list)
         self.filter.installEventFilter(self)
@@ -196,8 +220,10 @@ class CommandPalette(QDialog):
             if cmd.id == "app.palette":
                 continue
             key = QKeySequence(self.table.key_for(cmd.id)).toString(QKeySequence.SequenceFormat.NativeText)
-            it = QListWidgetItem(f"{cmd.title}\t{key}" if key else cmd.title)
+            it = QListWidgetItem(cmd.title)
             it.setData(Qt.ItemDataRole.UserRole, cmd.id)
+            it.setData(KeyRole, key)
+            it.setData(Qt.ItemDataRole.AccessibleTextRole, f"{cmd.title}, {key}" if key else cmd.title)
             it.setToolTip(f"{cmd.menu} › {cmd.title}" + (f" ({key})" if key else ""))
             self.list.addItem(it)
         if self.list.count():
