@@ -22,7 +22,7 @@ python_version=$(grep -m1 '__version__' inbox/__init__.py | cut -d'"' -f2)
 [[ "$version" == *"$python_version"* ]] || { echo "package-test: version mismatch" >&2; exit 1; }
 
 # The bundle must carry what the app needs and not what it doesn't.
-for need in PySide6/Qt/lib/libQt6Charts.so.6 PySide6/Qt/plugins/platforms/libqxcb.so \
+for need in PySide6/Qt/lib/libQt6Charts.so.6 PySide6/QtCharts.abi3.so PySide6/Qt/plugins/platforms/libqxcb.so \
             PySide6/Qt/plugins/platforms/libqoffscreen.so resources/icons/feedback-inbox.svg \
             resources/icons/sources/google.svg; do
     [ -e "$BUNDLE/_internal/$need" ] || { echo "package-test: missing $need" >&2; exit 1; }

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Any
+
+import pytest
 
 from inbox.sync.engine import Progress, RunSummary, sync
 
@@ -28,19 +31,45 @@ def item_count(store, source_id: int | None = None) -> int:
 
 
 def keyring_or_skip() -> None:
-    import pytest
-
     from inbox.secrets import keyring_available
     if not keyring_available():
         pytest.skip("no system keyring: run the suite inside dbus-run-session with gnome-keyring "
                     "(see .ci/run)")
 
 
+_CREATED: list[str] = []
+
+
+def unique(name: str) -> str:
+    """The keyring is one file per user, shared by every test run on the machine (and by
+    other engineers' runs): names of sources with secrets must not collide."""
+    return f"{name}-{uuid.uuid4().hex[:8]}"
+
+
+def remember(name: str) -> str:
+    _CREATED.append(name)
+    return name
+
+
+@pytest.fixture(autouse=True)
+def forget_test_secrets():
+    """Import into a test module: deletes the keyring entries its tests made."""
+    yield
+    from inbox.secrets import SecretsError, delete_secrets
+    while _CREATED:
+        try:
+            delete_secrets(_CREATED.pop())
+        except SecretsError:
+            pass
+
+
 def add_source(store, kind: str, name: str, settings: dict[str, Any] | None = None,
                secrets: dict[str, str] | None = None, whose: str = "own"):
-    """A source as `inbox sources add` makes it: settings in the DB, secrets in the keyring."""
+    """A source as `inbox sources add` makes it: settings in the DB, secrets in the keyring
+    (then under a unique name: use the returned source's `.name`)."""
     if secrets:
         keyring_or_skip()
         from inbox.secrets import set_secrets
+        name = remember(unique(name))
         set_secrets(name, secrets, merge=False)
     return store.add_source(kind, name, whose=whose, settings=settings or {})

@@ -10,7 +10,7 @@ import pytest
 
 from inbox.domain import Author, InboxFilter, Item
 from inbox.services.authors import erase_author, erase_plan, export_author, list_authors
-from inbox.store import NotFound
+from inbox.store import NotFound, StoreError
 from tests.export_data import T0, fill, item_id
 
 
@@ -139,3 +139,14 @@ def test_erase_plan_does_not_change_anything(store, ids):
     assert store.conn.execute("SELECT count(*) FROM tombstones").fetchone()[0] == 0
     with pytest.raises(NotFound, match="inbox author list"):
         erase_plan(store, 999_999)
+
+
+def test_the_business_own_account_is_listed_last_and_cannot_be_erased(store, ids):
+    found = list_authors(store, "")
+    assert not found[0].is_owner and found[-1].is_owner
+    owner = next(a for a in found if a.external_id == "owner")
+    assert (owner.is_owner, owner.platform) == (True, "google")
+    with pytest.raises(StoreError, match="your own account"):
+        erase_author(store, owner.id)
+    assert store.conn.execute("SELECT count(*) FROM items WHERE is_owner_reply = 1").fetchone()[0] == 12
+    assert store.conn.execute("SELECT count(*) FROM tombstones").fetchone()[0] == 0

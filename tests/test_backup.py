@@ -139,7 +139,7 @@ def test_cli_backup_list_and_restore(db: Path, tmp_path: Path) -> None:
 
     with Store(db) as store:
         store.conn.execute("DELETE FROM items")
-    refused = _cli("--db", str(db), "backup", "restore", str(path))
+    refused = _cli("backup", "restore", str(path), "--db", str(db))
     assert refused.returncode != 0 and "--yes" in refused.stderr
     assert _count(db) == 0
     done = _cli("--db", str(db), "backup", "restore", str(path), "--yes")

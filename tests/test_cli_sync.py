@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from inbox.cli import main
 from tests.replay.feeds import FakeFeed
 from tests.replay.mastodon import FakeMastodon
-from tests.sync_helpers import keyring_or_skip
+from tests.sync_helpers import forget_test_secrets, keyring_or_skip, remember, unique  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -54,50 +54,52 @@ def test_add_list_test_sync_remove_with_keyring(cli, replay):
     keyring_or_skip()
     from inbox.secrets import get_secrets
     FakeMastodon(n=30, token="the-real-token-77").install(replay)
+    masto = remember(unique("Masto"))
     feed = FakeFeed(n=4).install(replay)
-    r = cli("sources", "add", "mastodon", "--name", "Masto", "--set", f"base_url={replay.base_url}",
+    r = cli("sources", "add", "mastodon", "--name", masto, "--set", f"base_url={replay.base_url}",
             "--secret", "token", input="the-real-token-77\n")
     assert r.exit_code == 0, r.output
-    assert get_secrets("Masto") == {"token": "the-real-token-77"}
+    assert get_secrets(masto) == {"token": "the-real-token-77"}
     assert b"the-real-token-77" not in cli.db.read_bytes()  # never in the database
     r = cli("sources", "add", "rss", "--name", "Alerts", "--competitor", "--set", f"url={replay.base_url}{feed.path}")
     assert r.exit_code == 0
     rows = {s["name"]: s for s in json.loads(cli("sources", "list", "--json").output)}
-    assert rows["Alerts"]["whose"] == "competitor" and rows["Masto"]["settings"] == {"base_url": replay.base_url}
+    assert rows["Alerts"]["whose"] == "competitor" and rows[masto]["settings"] == {"base_url": replay.base_url}
 
-    r = cli("sources", "test", "Masto")
-    assert r.exit_code == 0 and "Masto: OK: signed in as @harbourcafe" in r.output
+    r = cli("sources", "test", masto)
+    assert r.exit_code == 0 and f"{masto}: OK: signed in as @harbourcafe" in r.output
 
     r = cli("sync", "--json")
     assert r.exit_code == 0, r.output
     summary = {s["source"]: s for s in json.loads(r.output)}
-    assert summary["Masto"]["new"] == 30 and summary["Alerts"]["new"] == 4 and summary["Masto"]["ok"]
+    assert summary[masto]["new"] == 30 and summary["Alerts"]["new"] == 4 and summary[masto]["ok"]
 
     r = cli("sync")
-    assert r.exit_code == 0 and "SOURCE" in r.output and "Masto" in r.output and "ok" in r.output
+    assert r.exit_code == 0 and "SOURCE" in r.output and masto[:24] in r.output and "ok" in r.output
 
-    r = cli("sources", "add", "mastodon", "--name", "Masto", "--set", "base_url=http://x", "--secret", "token",
+    r = cli("sources", "add", "mastodon", "--name", masto, "--set", "base_url=http://x", "--secret", "token",
             input="other\n")
     assert r.exit_code == 2 and "already exists" in r.output
-    assert get_secrets("Masto") == {"token": "the-real-token-77"}  # not overwritten
+    assert get_secrets(masto) == {"token": "the-real-token-77"}  # not overwritten
 
-    r = cli("sources", "remove", "Masto")
-    assert r.exit_code == 0 and get_secrets("Masto") == {}
+    r = cli("sources", "remove", masto)
+    assert r.exit_code == 0 and get_secrets(masto) == {}
     assert [s["name"] for s in json.loads(cli("sources", "list", "--json").output)] == ["Alerts"]
 
 
 def test_sync_exit_code_and_reason_when_a_source_fails(cli, replay):
     keyring_or_skip()
     FakeMastodon(n=3, token="good").install(replay)
+    bad = remember(unique("Bad"))
     feed = FakeFeed(n=2).install(replay)
-    cli("sources", "add", "mastodon", "--name", "Bad", "--set", f"base_url={replay.base_url}",
+    cli("sources", "add", "mastodon", "--name", bad, "--set", f"base_url={replay.base_url}",
         "--secret", "token", input="bad-token-value\n")
     cli("sources", "add", "rss", "--name", "Feed", "--set", f"url={replay.base_url}{feed.path}")
     r = cli("sync")
     assert r.exit_code == 1
     assert "FAILED: credentials rejected" in r.output and "bad-token-value" not in r.output
-    r = cli("sources", "test", "Bad")
-    assert r.exit_code == 1 and "Bad: FAILED: credentials rejected" in r.output
+    r = cli("sources", "test", bad)
+    assert r.exit_code == 1 and f"{bad}: FAILED: credentials rejected" in r.output
     listed = cli("sources", "list").output
     assert "error: credentials rejected" in listed
     r = cli("sync", "--source", "Feed")

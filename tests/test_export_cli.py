@@ -117,3 +117,11 @@ def test_author_list_export_and_erase(db, tmp_path):
     assert [a["platform"] for a in left] == ["reddit"]
     res = run("author", "erase", str(jane), "--yes", db=db)
     assert res.returncode == 2 and f"no author with id {jane}" in res.stderr
+
+
+def test_the_business_own_account_cannot_be_erased(db):
+    listed = run("author", "list", "--query", "Café", db=db).stdout.splitlines()
+    assert listed and all(line.endswith("(your account)") for line in listed)
+    owner_id = listed[0].split()[0]
+    res = run("author", "erase", owner_id, "--yes", db=db)
+    assert res.returncode == 2 and "is your own account" in res.stderr and "Traceback" not in res.stderr

@@ -13,7 +13,7 @@ import pytest
 
 from inbox.domain import Author, InboxFilter, Item, View
 from inbox.services.export import BATCH, COLUMNS, ExportCancelled, ExportError, export_view
-from inbox.store import BadQuery
+from inbox.store import BadQuery, Store
 from tests.export_data import HOSTILE, fill, item_id
 
 
@@ -265,3 +265,21 @@ def test_the_file_gets_ordinary_permissions(store, ids, tmp_path):
     (tmp_path / "mode.csv").chmod(0o600)
     export_view(store, InboxFilter(), "xlsx", tmp_path / "mode.csv")
     assert (tmp_path / "mode.csv").stat().st_mode & 0o777 == 0o600   # a replaced file keeps its mode
+
+
+def test_the_export_is_one_snapshot_while_the_app_writes(store, tmp_path):
+    """Items arriving mid-export (a sync) neither appear half-way nor upset the count."""
+    many(store, 2 * BATCH)
+    reader = Store.open_reader(store.path)
+    src = store.get_source("Big feed").id
+
+    def sync_meanwhile(done: int, total: int) -> None:
+        if done == BATCH:
+            store.save_page(src, [Item(f"late{i}", kind="mention", text="late", created_at=datetime(2020, 1, 1, tzinfo=UTC))
+                                  for i in range(10)])
+    seen: list[tuple[int, int]] = []
+    result = export_view(reader, InboxFilter(), "csv", tmp_path / "snap.csv",
+                         progress=lambda d, t: (seen.append((d, t)), sync_meanwhile(d, t)))
+    reader.close()
+    assert result.rows == 2 * BATCH and seen[-1] == (2 * BATCH, 2 * BATCH)
+    assert store.count_items(InboxFilter()) == 2 * BATCH + 10

@@ -52,6 +52,10 @@ def test_the_sqlite3_tool_reads_one_row_per_item(store: Store, tmp_path: Path):
     assert by_text["Review number 7 about coffee"]["snoozed_until"] == "2030-01-01T00:00:00Z"
     assert "Review number 8 about coffee" not in by_text
     assert {r["whose"] for r in rows if r["source"] == "Rival Google"} == {"competitor"}
+    # the full-text example of docs/database.md
+    found = sqlite_cli(tmp_path / "inbox.db", "SELECT f.* FROM feedback f WHERE f.id IN "
+                       "(SELECT rowid & 4294967295 FROM items_fts WHERE items_fts MATCH 'latte')")
+    assert [r["title"] for r in found] == ["Zanzibarquux latte"]
 
 
 @needs_cli

@@ -87,7 +87,7 @@ async def test_single_review_and_app_entry_over_http(store, replay):
         result = await ingest(store, src.id, {}, http)
         verdict = await connector(store, src.id, {}, http).test()
     assert result.new == 1 and result.skipped == 0
-    assert verdict == "OK: 1 recent reviews in storefront gb"
+    assert verdict == "OK: 1 recent review in storefront gb"
 
 
 async def test_edited_review_updates_in_place_keeping_triage(store, replay):

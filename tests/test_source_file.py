@@ -10,7 +10,7 @@ import pytest
 
 from inbox.sources.base import BadPayload, SourceError
 from inbox.sources.file import parse_mapping, resolve_mapping
-from tests.replay.harness import add_source, connector, ingest, stored
+from tests.replay.harness import add_source, connector, ingest, stored, thread_ids
 
 MAPPING = "id=Review ID,text=Comment,rating=Stars,author=Name,created_at=Date,url=Link,title=Title"
 CSV = (
@@ -50,6 +50,8 @@ async def test_csv_with_bom_and_mapping(store, tmp_path):
     assert ana.created_at == "2026-03-01T09:30:00Z"
     assert rows["R-3"].created_at == "2026-03-02T00:00:00Z"  # day first
     assert rows["R-2"].created_at == "2026-03-02T10:00:00Z"
+    raw = store.conn.execute("SELECT raw FROM items WHERE id = ?", (ana.id,)).fetchone()[0]
+    assert json.loads(raw)["Branch"] == "Hove"  # unmapped columns are kept with the item
 
 
 async def test_automatic_mapping_from_common_column_names(store, tmp_path):
@@ -83,7 +85,7 @@ async def test_json_object_wrapping_a_list_and_json_lines(store, tmp_path):
     assert store.get_source(b.id).cursor["notes"] == ["line 4: not an object"]
 
 
-async def test_bad_rows_are_skipped_counted_and_named_by_line(store, tmp_path):
+async def test_bad_rows_are_skipped_counted_and_named_by_line(store, tmp_path, caplog):
     path = write(tmp_path, "bad.csv", "id,text,rating,date\n"
                                       "1,fine,5,2026-03-01\n"
                                       "2,,,2026-03-01\n"
@@ -97,6 +99,7 @@ async def test_bad_rows_are_skipped_counted_and_named_by_line(store, tmp_path):
     assert notes == ["line 3: no text and no rating",
                      "line 4: rating 'eleven' is not a number from 1 to 5",
                      "line 5: date 'next tuesday' is not a date we can read"]
+    assert "bad.csv: skipped line 4: rating 'eleven'" in caplog.text
     verdict = await connector(store, src.id, {}, None).test()  # type: ignore[arg-type]
     assert verdict.startswith("OK: 2 rows to import, 3 bad rows skipped (line 3: no text")
 
@@ -181,6 +184,8 @@ async def test_big_file_arrives_in_pages_with_the_cursor_on_the_last(store, tmp_
     pages = [p async for p in conn.pages({})]
     assert [len(p.items) for p in pages] == [500, 500, 200]
     assert [("file" in p.cursor) for p in pages] == [False, False, True]
+    # a run killed after page 1 resumes with the same time for rows without a date
+    assert pages[0].cursor["undated_at"] == pages[-1].cursor["undated_at"]
 
 
 @pytest.mark.parametrize(("content", "name", "error", "match"), [
@@ -211,3 +216,61 @@ async def test_rows_without_a_date_keep_their_first_import_time(store, tmp_path)
     assert (again.updated, again.unchanged) == (1, 1)
     assert rows["u1"].created_at == rows["u2"].created_at == "2026-01-01T00:00:00Z"
     assert store.get_source(src.id).cursor["undated_at"] == "2026-01-01T00:00:00Z"
+
+
+PLAY_CSV = (
+    "Package Name,App Version Code,App Version Name,Reviewer Language,Device,Review Submit Date and Time,"
+    "Review Submit Millis Since Epoch,Review Last Update Date and Time,Review Last Update Millis Since Epoch,"
+    "Star Rating,Review Title,Review Text,Developer Reply Date and Time,Developer Reply Millis Since Epoch,"
+    "Developer Reply Text,Review Link\n"
+    "com.harbourcafe.orderahead,381,3.8.1,en,a53x,2025-06-13T11:43:30Z,1749815010000,2025-06-13T11:43:30Z,"
+    "1749815010000,2,,App crashes when I add a second drink,2025-06-14T08:00:00Z,1749888000000,"
+    "\"Thanks - fixed in 3.8.2, rolling out today.\",https://play.google.com/apps/publish?account=1#ReviewDetailsPlace:p=com.harbourcafe.orderahead&reviewid=gp:AOqp1\n"
+    "com.harbourcafe.orderahead,380,3.8.0,de,,2025-06-12T09:05:40Z,1749719140000,2025-06-12T09:05:40Z,"
+    "1749719140000,5,Super,Schnell und einfach 👍,,,,\n"
+)
+
+
+async def test_play_console_report_in_utf16_with_developer_replies(store, tmp_path):
+    path = write(tmp_path, "reviews_reviews_com.harbourcafe.orderahead_202506.csv", PLAY_CSV.encode("utf-16"))
+    src = source(store, path, mapping=None)
+    result = await run(store, src)
+    rows = stored(store, src.id)
+    assert result.new == 3 and result.skipped == 0
+    review = next(r for r in rows.values() if r.rating == 2)
+    reply = rows[f"{review.external_id}:reply"]
+    assert review.text == "App crashes when I add a second drink" and review.created_at == "2025-06-13T11:43:30Z"
+    assert review.url.startswith("https://play.google.com/")
+    assert reply.is_owner_reply and reply.text.startswith("Thanks - fixed")
+    assert reply.created_at == "2025-06-14T08:00:00Z"
+    assert thread_ids(store, reply) == [review.external_id, reply.external_id]
+    german = next(r for r in rows.values() if r.rating == 5)
+    assert (german.title, german.text) == ("Super", "Schnell und einfach 👍")
+    verdict = await connector(store, src.id, {}, None).test()  # type: ignore[arg-type]
+    assert verdict == "OK: 2 rows to import"
+
+
+async def test_a_big_file_is_read_off_the_event_loop(store, tmp_path):
+    """The UI runs sync on its event loop: parsing must leave it free to tick."""
+    import asyncio
+    import time
+
+    lines = ["id,text,rating"] + [f"{i},review number {i} about coffee,{1 + i % 5}" for i in range(60000)]
+    path = write(tmp_path, "big.csv", "\n".join(lines))
+    src = source(store, path, mapping=None)
+    conn = connector(store, src.id, {}, None)  # type: ignore[arg-type]
+    gaps: list[float] = []
+
+    async def ticker():
+        last = time.perf_counter()
+        while True:
+            await asyncio.sleep(0.01)
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+
+    tick = asyncio.create_task(ticker())
+    pages = [p async for p in conn.pages({})]
+    tick.cancel()
+    assert sum(len(p.items) for p in pages) == 60000
+    assert len(gaps) > 5 and max(gaps) < 1.0  # the loop kept ticking while the file was parsed

@@ -11,6 +11,7 @@ from inbox.sources.base import BadPayload, CredentialsRejected, RateLimited
 from inbox.sources.googleplay import owner_reply_id, parse_reviews, split_text
 from tests.replay import googleplay as fake
 from tests.replay.harness import add_source, connector, http_client, ingest, stored, thread_ids
+from tests.replay.server import Reply
 
 SAM = "gp:AOqpTOGexampleReviewId1-qL0sX9v"
 LENA = "gp:AOqpTOHexampleReviewId2-Zz81kPq"
@@ -150,6 +151,7 @@ async def test_unusable_service_account_json_is_a_clear_error(store, replay, blo
 @pytest.mark.parametrize(("reply", "error", "match"), [
     (fake.QUOTA, RateLimited, None),
     (fake.NO_ACCESS, CredentialsRejected, "Play Console"),
+    (Reply(status=403, body="<html>Forbidden</html>", content_type="text/html"), CredentialsRejected, "Play Console"),
     (fake.TRUNCATED, BadPayload, "truncated JSON"),
 ])
 async def test_faults(store, replay, reply, error, match):

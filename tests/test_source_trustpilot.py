@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from inbox.sources.base import BadPayload, CredentialsRejected, RateLimited
+from inbox.sources.base import BadPayload, CredentialsRejected, RateLimited, SourceError
 from inbox.sources.trustpilot import owner_reply_id, parse_reviews
 from tests.replay import trustpilot as fake
 from tests.replay.harness import add_source, connector, http_client, ingest, stored, thread_ids
@@ -175,3 +175,12 @@ async def test_business_token_for_replies_from_key_and_secret(store, replay):
         with pytest.raises(CredentialsRejected) as caught:
             await connector(store, src.id, {**SECRETS, "api_secret": "wrong-secret"}, http).access_token()
     assert "wrong-secret" not in str(caught.value)
+
+
+async def test_unknown_business_unit(store, replay):
+    replay.add("GET", r"/v1/business-units/.*/reviews", Reply(status=404, body="<html>Not found</html>",
+                                                             content_type="text/html"))
+    src = source(store, replay)
+    async with http_client() as http:
+        with pytest.raises(SourceError, match="does not know this business_unit_id"):
+            await ingest(store, src.id, SECRETS, http)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from inbox.domain import format_time, utcnow
 from inbox.sources.base import BadPayload, CredentialsRejected, RateLimited, SourceError
 from inbox.sources.yelp import clean_url, parse_reviews
 from tests.replay import yelp as fake
 from tests.replay.harness import add_source, connector, http_client, ingest, stored
+from tests.replay.server import Reply
 
 SECRETS = {"api_key": fake.API_KEY}
 
@@ -87,8 +90,8 @@ async def test_business_without_reviews_is_empty_not_an_error(store, replay):
     assert result.new == 0 and stored(store, src.id) == {}
 
 
-async def test_non_latin_text_and_emoji_are_kept_exactly(store, replay):
-    text = "Кофе отличный ☕️, 店員さんも親切 👍🏽 — مرحبا"
+async def test_non_latin_text_emoji_and_markup_are_kept_as_plain_text(store, replay):
+    text = "Кофе отличный ☕️, 店員さんも親切 👍🏽 — مرحبا <script>alert(1)</script> =SUM(A1)"
     fake.install(replay, {"reviews": [fake.review("u1", text, 4, "2026-03-01 08:00:00", "p1", "Łucja Ż.")],
                           "total": 1})
     src = source(store, replay)
@@ -130,4 +133,29 @@ async def test_unknown_zone_is_a_clear_error(store, replay):
     src = source(store, replay, timezone="Mars/Olympus")
     async with http_client() as http:
         with pytest.raises(SourceError, match="Mars/Olympus"):
+            await ingest(store, src.id, SECRETS, http)
+
+
+async def test_daily_budget_is_kept_and_a_spent_one_costs_no_call(store, replay):
+    fake.install(replay)
+    src = source(store, replay)
+    async with http_client() as http:
+        await ingest(store, src.id, SECRETS, http)
+        assert store.get_source(src.id).cursor["budget"] == {
+            "remaining": 297, "limit": 300, "reset": "2026-03-15T00:00:00Z"}
+        tomorrow = format_time(utcnow() + timedelta(hours=5))
+        store.set_cursor(src.id, {"budget": {"remaining": 0, "limit": 300, "reset": tomorrow}})
+        calls = len(replay.requests)
+        with pytest.raises(RateLimited, match="budget is used up until") as caught:
+            await ingest(store, src.id, SECRETS, http)
+        assert len(replay.requests) == calls and 4 * 3600 < caught.value.retry_after <= 5 * 3600
+        store.set_cursor(src.id, {"budget": {"remaining": 0, "limit": 300, "reset": "2026-03-15T00:00:00Z"}})
+        assert (await ingest(store, src.id, SECRETS, http)).unchanged == 2  # reset has passed
+
+
+async def test_unknown_business_with_an_html_404(store, replay):
+    replay.add("GET", fake.PATH, Reply(status=404, body="<html>Not found</html>", content_type="text/html"))
+    src = source(store, replay)
+    async with http_client() as http:
+        with pytest.raises(SourceError, match="does not know this business_id"):
             await ingest(store, src.id, SECRETS, http)

@@ -18,7 +18,7 @@ from inbox.store import Store
 from tests.replay.google import FakeGoogle
 from tests.replay.mastodon import FakeMastodon
 from tests.replay.reddit import FakeReddit
-from tests.sync_helpers import add_source
+from tests.sync_helpers import add_source, forget_test_secrets  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 KILLS = 24
@@ -42,15 +42,15 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(tmp_path, replay
     google = FakeGoogle(n=500).install(replay)
     replay.add("GET", r"/v4/.*", slowed(google.list, 0.03))
     with Store(db) as store:
-        add_source(store, "mastodon", "masto", {"base_url": replay.base_url}, {"token": "kill-token"})
-        add_source(store, "reddit", "reddit", {"query": "cafe", "base_url": replay.base_url,
+        m = add_source(store, "mastodon", "masto", {"base_url": replay.base_url}, {"token": "kill-token"})
+        r = add_source(store, "reddit", "reddit", {"query": "cafe", "base_url": replay.base_url,
                                                "token_url": replay.base_url + "/api/v1/access_token"},
                    {"client_id": "cid", "client_secret": "csecret", "username": "owner",
                     "password": "hunter2-pw"})
-        add_source(store, "google", "gbp", FakeGoogle.settings(replay.base_url),
+        g = add_source(store, "google", "gbp", FakeGoogle.settings(replay.base_url),
                    {"client_id": "c", "client_secret": "s", "refresh_token": "1//refresh-tok"})
-    expected = {"masto": 2400, "reddit": 700,
-                "gbp": 500 + sum(1 for r in google.reviews if "reviewReply" in r)}
+    expected = {m.name: 2400, r.name: 700,
+                g.name: 500 + sum(1 for r in google.reviews if "reviewReply" in r)}
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, "-m", "inbox", "--db", str(db), "sync"]
@@ -60,7 +60,7 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(tmp_path, replay
     for i in range(KILLS):
         if i % 6 == 5:  # new items keep arriving between runs
             masto.mention(f"arrived during kill test {i} 🧪")
-            expected["masto"] += 1
+            expected[m.name] += 1
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0.3, 1.6))
         proc.send_signal(signal.SIGKILL)

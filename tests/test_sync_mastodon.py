@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.replay.mastodon import FakeMastodon
-from tests.sync_helpers import add_source, item_count, run_sync, runs
+from tests.sync_helpers import add_source, forget_test_secrets, item_count, run_sync, runs  # noqa: F401
 
 
 def test_pages_cursor_and_incremental_second_run(store, replay):

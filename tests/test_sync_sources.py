@@ -8,7 +8,7 @@ from tests.replay.bluesky import OWN_DID, FakeBluesky
 from tests.replay.feeds import FakeFeed, alerts_entry, atom
 from tests.replay.google import FakeGoogle
 from tests.replay.reddit import FakeReddit
-from tests.sync_helpers import add_source, item_count, run_sync, runs
+from tests.sync_helpers import add_source, forget_test_secrets, item_count, run_sync, runs  # noqa: F401
 
 # -- RSS / Google Alerts -------------------------------------------------------------------
 
@@ -229,8 +229,9 @@ def test_google_expired_access_token_refreshes_and_bad_refresh_token(store, repl
 
     store2_src = add_source(store, "google", "gbp2", FakeGoogle.settings(replay.base_url),
                             {"client_id": "x", "client_secret": "y", "refresh_token": "revoked"})
-    [bad] = run_sync(store, sources=["gbp2"])
-    assert not bad.ok and "credentials rejected" in bad.error and "inbox sources login gbp2" in bad.error
+    [bad] = run_sync(store, sources=[store2_src.name])
+    assert not bad.ok and "credentials rejected" in bad.error
+    assert f"inbox sources login {store2_src.name}" in bad.error
     assert store.get_source(store2_src.id).last_error == bad.error
 
 

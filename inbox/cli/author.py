@@ -7,7 +7,7 @@ import click
 from inbox.cli.common import db_option, echo_json, fail, open_store
 from inbox.services.authors import erase_author, erase_plan, export_author, list_authors
 from inbox.services.export import ExportError
-from inbox.store import NotFound
+from inbox.store import NotFound, StoreError
 
 
 def register(group: click.Group) -> None:
@@ -32,7 +32,8 @@ def register(group: click.Group) -> None:
             click.echo("No authors match." if query else "No authors yet.")
         for a in found:
             handle = f" {a.handle}" if a.handle and a.handle != a.name else ""
-            click.echo(f"{a.id:>7}  {a.platform:<11} {a.items:>5} items  {a.name}{handle}")
+            owner = "  (your account)" if a.is_owner else ""
+            click.echo(f"{a.id:>7}  {a.platform:<11} {a.items:>5} items  {a.name}{handle}{owner}")
 
     @author.command("export")
     @click.argument("author_id", type=int)
@@ -65,6 +66,9 @@ def register(group: click.Group) -> None:
                 plan = erase_plan(store, author_id)
             except NotFound:
                 fail(f"no author with id {author_id}; find one with `inbox author list --query NAME`.")
+                return
+            except StoreError as exc:
+                fail(str(exc))
                 return
             if not yes:
                 fail(f"not erasing without --yes. This would remove for good {plan.describe()}. "

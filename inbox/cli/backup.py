@@ -51,14 +51,15 @@ def register(group: click.Group) -> None:
 
     @backup_cmd.command("restore")
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @db_option
     @click.option("--yes", is_flag=True, help="Really replace the current database.")
     @click.pass_context
-    def restore_cmd(ctx: click.Context, file: Path, yes: bool) -> None:
+    def restore_cmd(ctx: click.Context, file: Path, db_path: str | None, yes: bool) -> None:
         """Replace the database with a backup FILE (the current one is backed up first).
 
         Close the app first: a window left open keeps showing the old data until it reloads.
         """
-        path = resolve_db(ctx, (ctx.parent.obj or {}).get("backup_db") if ctx.parent else None)
+        path = resolve_db(ctx, db_path or (ctx.obj or {}).get("backup_db"))
         if not file.exists():
             fail(f"no such file: {file}")
         try:

@@ -43,14 +43,17 @@ def parse_time(value: object, *, naive_is_utc: bool = True) -> datetime | None:
         text = value.strip()
         if re.fullmatch(r"\d{9,11}(\.\d+)?", text):
             return parse_time(float(text))
-        text = _FRACTION.sub(r"\1", text)
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
-        text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)
-        try:
+        try:  # fast path: Python 3.11 reads Z, +0000 and long fractions itself
             dt = datetime.fromisoformat(text)
         except ValueError:
-            return None
+            text = _FRACTION.sub(r"\1", text)
+            if text.endswith(("Z", "z")):
+                text = text[:-1] + "+00:00"
+            text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)
+            try:
+                dt = datetime.fromisoformat(text)
+            except ValueError:
+                return None
     else:
         return None
     if dt.tzinfo is None:

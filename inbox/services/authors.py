@@ -17,7 +17,7 @@ from typing import Any
 from inbox import APP_NAME, __version__
 from inbox.domain import format_time, utcnow
 from inbox.services.export import ExportError, atomic_target, check_target, records, write_csv
-from inbox.store import NotFound, Store
+from inbox.store import NotFound, Store, StoreError
 from inbox.store.connection import write_transaction
 from inbox.store.queries import ROW_SELECT, row_to_item
 
@@ -30,10 +30,11 @@ class AuthorSummary:
     name: str
     handle: str
     items: int
+    is_owner: bool = False   # wrote the owner's replies: the business's own account
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "platform": self.platform, "external_id": self.external_id,
-                "name": self.name, "handle": self.handle, "items": self.items}
+                "name": self.name, "handle": self.handle, "items": self.items, "is_owner": self.is_owner}
 
 
 @dataclass(slots=True)
@@ -56,31 +57,34 @@ class ErasePlan:
                 + ", ".join(parts))
 
 
+_AUTHOR_SELECT = """
+    SELECT a.id, a.platform, a.external_id,
+           coalesce(nullif(a.display_name, ''), nullif(a.handle, ''), 'Anonymous'), a.handle,
+           (SELECT count(*) FROM items i WHERE i.author_id = a.id) AS n,
+           EXISTS (SELECT 1 FROM items i WHERE i.author_id = a.id AND i.is_owner_reply = 1) AS owner
+    FROM authors a
+"""
+
+
+def _summary(row: Any) -> AuthorSummary:
+    return AuthorSummary(*row[:6], is_owner=bool(row[6]))
+
+
 def list_authors(store: Store, query: str = "", limit: int = 200) -> list[AuthorSummary]:
-    """Authors whose name, handle or platform id contains `query`, busiest first."""
+    """Authors whose name, handle or platform id contains `query`: customers first,
+    busiest first; the business's own accounts last."""
     like = f"%{query.strip()}%"
     rows = store.conn.execute(
-        "SELECT a.id, a.platform, a.external_id, "
-        "coalesce(nullif(a.display_name, ''), nullif(a.handle, ''), 'Anonymous'), a.handle, "
-        "(SELECT count(*) FROM items i WHERE i.author_id = a.id) AS n FROM authors a "
-        "WHERE a.display_name LIKE ?1 OR a.handle LIKE ?1 OR a.external_id LIKE ?1 "
-        "ORDER BY n DESC, a.display_name COLLATE NOCASE, a.id LIMIT ?2", (like, limit)).fetchall()
-    return [AuthorSummary(*r) for r in rows]
+        f"{_AUTHOR_SELECT} WHERE a.display_name LIKE ?1 OR a.handle LIKE ?1 OR a.external_id LIKE ?1 "
+        f"ORDER BY owner, n DESC, a.display_name COLLATE NOCASE, a.id LIMIT ?2", (like, limit)).fetchall()
+    return [_summary(r) for r in rows]
 
 
 def get_author(store: Store, author_id: int) -> AuthorSummary:
-    for a in list_authors_by_id(store, author_id):
-        return a
-    raise NotFound(f"No author with id {author_id}. Find one with `inbox author list --query NAME`.")
-
-
-def list_authors_by_id(store: Store, author_id: int) -> list[AuthorSummary]:
-    rows = store.conn.execute(
-        "SELECT a.id, a.platform, a.external_id, "
-        "coalesce(nullif(a.display_name, ''), nullif(a.handle, ''), 'Anonymous'), a.handle, "
-        "(SELECT count(*) FROM items i WHERE i.author_id = a.id) FROM authors a WHERE a.id = ?",
-        (author_id,)).fetchall()
-    return [AuthorSummary(*r) for r in rows]
+    row = store.conn.execute(f"{_AUTHOR_SELECT} WHERE a.id = ?", (author_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"No author with id {author_id}. Find one with `inbox author list --query NAME`.")
+    return _summary(row)
 
 
 # -- what belongs to an author -------------------------------------------------------------
@@ -183,7 +187,12 @@ def export_author(store: Store, author_id: int, target: str | Path) -> tuple[Pat
 # -- erasure -------------------------------------------------------------------------------
 
 def erase_plan(store: Store, author_id: int) -> ErasePlan:
+    """What erasing would remove; StoreError for the business's own account, whose erasure
+    would delete the owner's replies and make every later sync skip them."""
     author = get_author(store, author_id)
+    if author.is_owner:
+        raise StoreError(f"{author.name} ({author.platform}, id {author.id}) is your own account: "
+                         f"its items are your replies. It cannot be erased.")
     ids = f"{_THEIR_ITEMS} UNION {_OWNER_REPLIES}"
     p = {"a": author_id}
     return ErasePlan(

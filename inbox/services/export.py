@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from inbox.domain import InboxFilter, ItemRow, format_time, utcnow
+from inbox.store import Store
 
 FORMATS = ("csv", "xlsx")
 COLUMNS = ("date", "source", "whose", "kind", "author", "rating", "title", "text", "tags",
@@ -91,7 +92,7 @@ def display_status(row: ItemRow, now: str) -> str:
     return row.status
 
 
-def owner_replies(store: Any, thread_ids: Iterable[int | None]) -> dict[int, str]:
+def owner_replies(store: Store, thread_ids: Iterable[int | None]) -> dict[int, str]:
     """The latest reply of the owner in each thread (one query per batch of rows)."""
     ids = sorted({t for t in thread_ids if t is not None})
     if not ids:
@@ -116,7 +117,7 @@ def record(row: ItemRow, reply: str | None, now: str) -> Record:
             row.url, row.thread_id, "no" if reply is None else "yes", reply or "", tags)
 
 
-def records(store: Any, rows: Iterable[ItemRow], now: str,
+def records(store: Store, rows: Iterable[ItemRow], now: str,
             on_batch: Callable[[list[ItemRow]], None] | None = None) -> Iterator[Record]:
     """Rows with their owner's replies, looked up one batch at a time."""
     it = iter(rows)
@@ -157,7 +158,7 @@ def _xlsx_text(text: str) -> str:
     return text[:XLSX_MAX_STRING]
 
 
-def write_xlsx(path: Path, recs: Iterable[dict[str, Any]]) -> int:
+def write_xlsx(path: Path, recs: Iterable[Record]) -> int:
     """A workbook with a frozen, filterable 'Feedback' sheet and a 'Summary' sheet."""
     import xlsxwriter
 
@@ -274,7 +275,7 @@ def atomic_target(target: Path) -> Iterator[Path]:
 
 # -- the entry point -----------------------------------------------------------------------
 
-def export_view(store: Any, flt: InboxFilter, fmt: str, target: str | Path, *, bom: bool = False,
+def export_view(store: Store, flt: InboxFilter, fmt: str, target: str | Path, *, bom: bool = False,
                 progress: Progress | None = None, should_cancel: ShouldCancel | None = None,
                 now: str | None = None) -> ExportResult:
     """Write every item of `flt` (newest first) to `target` as CSV or XLSX.
@@ -287,7 +288,26 @@ def export_view(store: Any, flt: InboxFilter, fmt: str, target: str | Path, *, b
     if fmt not in FORMATS:
         raise ExportError(f"Unknown export format {fmt!r}; use csv or xlsx.")
     path = check_target(target)
-    now = now or format_time(utcnow())
+    with _snapshot(store.conn):
+        return _export(store, flt, fmt, path, bom, progress, should_cancel, now or format_time(utcnow()))
+
+
+@contextmanager
+def _snapshot(conn: Any) -> Iterator[None]:
+    """One read transaction: the count and every page see the same data, even while the
+    app or a sync writes (WAL readers never block the writer)."""
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.execute("COMMIT")
+
+
+def _export(store: Store, flt: InboxFilter, fmt: str, path: Path, bom: bool, progress: Progress | None,
+            should_cancel: ShouldCancel | None, now: str) -> ExportResult:
     total = store.count_items(flt, now=now)
     done = 0
     if progress:
@@ -311,6 +331,9 @@ def export_view(store: Any, flt: InboxFilter, fmt: str, target: str | Path, *, b
                     rows = write_csv(out, recs)
             else:
                 rows = write_xlsx(tmp, recs)
+    except PermissionError as exc:
+        raise ExportError(f"Could not write {path}: {exc.strerror or exc} "
+                          f"(is the file open in another program?).") from None
     except OSError as exc:
         raise ExportError(f"Could not write {path}: {exc.strerror or exc}.") from None
     return ExportResult(path=path, rows=rows, format=fmt)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from inbox.domain import ItemRow, format_time, utcnow
 from inbox.store import BadQuery, NotFound, write_transaction
-from inbox.store.queries import ROW_SELECT, check_query, row_to_item
+from inbox.store.queries import MATCHING_IDS, ROW_SELECT, check_query, row_to_item
 
 if TYPE_CHECKING:
     from inbox.store import IngestResult, Store
@@ -202,7 +202,7 @@ def match_sql(conn: sqlite3.Connection, c: Conditions) -> tuple[str, list[Any]]:
         except BadQuery as exc:
             raise RuleError(str(exc)) from None
         if expr:
-            where.append("i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
+            where.append(f"i.id IN ({MATCHING_IDS})")
             args.append(expr)
     elif keyword:
         where.append("instr(inbox_casefold(i.title || ' ' || i.text), ?) > 0")

@@ -15,7 +15,7 @@ from inbox.domain import Author, Item, ItemKind, parse_time
 from inbox.domain.models import normalise_rating
 from inbox.sources.base import BadPayload, Connector, Page, RateLimited, Setting, SourceError
 from inbox.sources.payload import parse_json
-from inbox.sources.tolerant import as_list, dig, text
+from inbox.sources.tolerant import as_list, counted, dig, text
 from inbox.sources.watermark import Watermark
 
 MAX_PAGE = 10
@@ -114,7 +114,7 @@ class AppStoreConnector(Connector):
     async def test(self) -> str:
         country = countries(self.setting("country"))[0]
         items, _ = parse_feed(await self._page(country, 1), country)
-        return f"OK: {len(items)} recent reviews in storefront {country}"
+        return f"OK: {counted(len(items), 'recent review')} in storefront {country}"
 
 
 CONNECTOR = AppStoreConnector

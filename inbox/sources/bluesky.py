@@ -12,7 +12,7 @@ from inbox.sources.base import BadPayload, Connector, CredentialsRejected, Page,
 from inbox.sources.payload import parse_json
 from inbox.sources.watermark import Watermark
 
-MAX_PAGES = 20
+MAX_PAGES = 200  # a first sync keeps at most the newest 20,000 notifications
 REASONS = ("mention", "reply", "quote")
 
 

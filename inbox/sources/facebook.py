@@ -1,5 +1,6 @@
 """Facebook Page (Graph API): the Page's ratings where the API version still serves them,
-and comments on the Page's recent posts. Replies to comments are the reply half's job.
+public posts that tag the Page (mentions), and comments on the Page's recent posts.
+Replies to comments are the reply half's job.
 
 Ratings were removed in Graph API v22 (error code 12): the source then syncs comments only
 and says so in its cursor's `note`, rather than failing. Errors are read from the error
@@ -27,7 +28,7 @@ from inbox.sources.base import (
     SourceError,
 )
 from inbox.sources.payload import parse_json
-from inbox.sources.tolerant import dig, listed, require_dict, stable_id, text
+from inbox.sources.tolerant import dig, error_body, listed, require_dict, stable_id, text
 from inbox.sources.watermark import Watermark
 
 RATE_LIMIT_CODES = {4, 17, 32, 613, 80001, 80004}
@@ -56,13 +57,13 @@ class GraphError(SourceError):
         self.code = code
 
 
-def graph_error(payload: Any, headers: Any = None) -> SourceError:
+def graph_error(payload: Any, headers: Any = None, status: int = 400) -> SourceError:
     """The Graph API error envelope → the matching SourceError."""
     error = payload.get("error") if isinstance(payload, dict) else None
     code = error.get("code") if isinstance(error, dict) else None
     code = code if isinstance(code, int) else None
     message = text(dig(error, "message"))
-    if code in TOKEN_CODES:
+    if code in TOKEN_CODES or (code is None and status in (401, 403)):
         return CredentialsRejected("Facebook refused the page token (expired or revoked): "
                                    "create a new one and save it for this source")
     if code in RATE_LIMIT_CODES:
@@ -193,9 +194,9 @@ class FacebookConnector(Connector):
         response = await self.http.request(
             "GET", f"{self.base_url}/{path}", params=params,
             headers={"Authorization": f"Bearer {token}"}, ok_statuses=(400, 401, 403, 404))
-        payload = parse_json(response)
+        payload = parse_json(response) if response.status_code < 400 else error_body(response)
         if response.status_code >= 400 or (isinstance(payload, dict) and "error" in payload):
-            raise graph_error(payload, response.headers)
+            raise graph_error(payload, response.headers, response.status_code)
         if not isinstance(payload, dict):
             raise BadPayload("Facebook answered with JSON of an unexpected shape")
         return payload

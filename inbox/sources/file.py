@@ -10,10 +10,12 @@ Cells are stored as plain text: a `=cmd|...` or `<script>` cell is just text.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import hashlib
 import io
 import json
+import logging
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
@@ -23,9 +25,12 @@ from typing import Any, ClassVar
 from inbox.domain import Author, Item, ItemKind, format_time, parse_time, utcnow
 from inbox.domain.models import normalise_rating
 from inbox.sources.base import BadPayload, Connector, Page, Setting, SourceError
-from inbox.sources.tolerant import stable_id
+from inbox.sources.tolerant import counted, stable_id
 
-FIELDS = ("id", "text", "rating", "author", "created_at", "url", "title")
+log = logging.getLogger("inbox.sources.file")
+
+REVIEW_FIELDS = ("text", "rating", "author", "created_at", "url", "title")
+FIELDS = ("id", *REVIEW_FIELDS, "reply", "replied_at")  # reply: the business's answer
 PAGE_SIZE = 500
 MAX_NOTES = 20
 MAX_BYTES = 200 * 1024 * 1024
@@ -39,9 +44,14 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "author": ("author", "authorname", "name", "reviewer", "reviewername", "user", "username",
                "customer", "customername", "from"),
     "created_at": ("createdat", "date", "created", "time", "timestamp", "reviewdate", "datetime",
-                   "published", "publishedat", "submittedat", "submitted", "postedat"),
-    "url": ("url", "link", "permalink", "reviewurl", "href"),
+                   "published", "publishedat", "submittedat", "submitted", "postedat",
+                   "reviewsubmitdateandtime"),
+    "url": ("url", "link", "permalink", "reviewurl", "reviewlink", "href"),
     "title": ("title", "subject", "headline", "summary", "reviewtitle"),
+    "reply": ("reply", "replytext", "developerreplytext", "ownerreply", "ownerresponse",
+              "businessreply", "businessresponse", "companyreply", "managementresponse"),
+    "replied_at": ("repliedat", "replydate", "replytime", "replydateandtime",
+                   "developerreplydateandtime", "responsedate"),
 }
 _DATE_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y/%m/%d %H:%M:%S",
                  "%Y/%m/%d", "%b %d, %Y", "%d %b %Y", "%B %d, %Y", "%d %B %Y")
@@ -108,8 +118,10 @@ Rows = Iterator[tuple[int, Any]]
 def read_rows(data: bytes, suffix: str) -> tuple[list[str], Rows, str]:
     """(column names, (number, row) pairs, "line" or "row" as what the numbers count)
     from a CSV, JSON or JSON Lines file."""
+    # UTF-8 (with or without BOM), or UTF-16 with its BOM (Play Console's review reports)
+    encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
     try:
-        content = data.decode("utf-8-sig")
+        content = data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         raise BadPayload(f"the file is not UTF-8 (line {line}): save or export it as UTF-8") from None
@@ -200,28 +212,39 @@ def parse_date(value: str) -> datetime | None:
     return None
 
 
-def row_item(row: dict[str, Any], mapping: dict[str, str], undated: datetime | None = None) -> Item:
-    """One row → Item, or ValueError saying what is wrong with it. Rows without a date get
-    `undated` (the source's first import), so re-imports don't move or rewrite them."""
+def _date(values: dict[str, str], field: str, what: str) -> datetime | None:
+    if not values[field]:
+        return None
+    found = parse_date(values[field])
+    if found is None:
+        raise ValueError(f"{what} {values[field][:40]!r} is not a date we can read")
+    return found
+
+
+def row_items(row: dict[str, Any], mapping: dict[str, str], undated: datetime | None = None) -> list[Item]:
+    """One row → the review (and the business's reply, threaded under it), or ValueError
+    saying what is wrong with the row. Rows without a date get `undated` (the source's first
+    import), so re-imports don't move or rewrite them."""
     values = {f: cell(row, mapping.get(f)) for f in FIELDS}
     rating = None
     if values["rating"]:
         rating = normalise_rating(values["rating"].split("/")[0].strip())
         if rating is None:
             raise ValueError(f"rating {values['rating'][:20]!r} is not a number from 1 to 5")
-    created = undated
-    if values["created_at"]:
-        created = parse_date(values["created_at"])
-        if created is None:
-            raise ValueError(f"date {values['created_at'][:40]!r} is not a date we can read")
+    created = _date(values, "created_at", "date") or undated
+    replied = _date(values, "replied_at", "reply date") or created
     if not (values["text"] or values["title"] or rating):
         raise ValueError("no text and no rating")
-    rid = values["id"] or stable_id(*(values[f] for f in FIELDS if f != "id"))
+    rid = values["id"] or stable_id(*(values[f] for f in REVIEW_FIELDS))
     name = values["author"]
-    return Item(external_id=rid, kind=ItemKind.REVIEW, text=values["text"], title=values["title"],
-                rating=rating, url=values["url"] if values["url"].startswith(("http://", "https://")) else "",
-                author=Author(external_id=name, display_name=name) if name else None,
-                created_at=created)
+    url = values["url"] if values["url"].startswith(("http://", "https://")) else ""
+    review = Item(external_id=rid, kind=ItemKind.REVIEW, text=values["text"], title=values["title"],
+                  rating=rating, url=url, author=Author(external_id=name, display_name=name) if name else None,
+                  created_at=created, raw=row)  # the file's other columns stay readable
+    if not values["reply"]:
+        return [review]
+    return [review, Item(external_id=f"{rid}:reply", kind=ItemKind.REPLY, text=values["reply"], url=url,
+                         is_owner_reply=True, parent_external_id=rid, created_at=replied)]
 
 
 def fingerprint(path: Path) -> tuple[dict[str, Any], bytes]:
@@ -246,8 +269,8 @@ class FileConnector(Connector):
     settings: ClassVar[list[Setting]] = [
         Setting("path", "The CSV, JSON or JSON Lines file to import (UTF-8)", required=True),
         Setting("mapping", "Which column holds each field, e.g. 'id=Review ID,text=Comment,"
-                "rating=Stars,author=Name,created_at=Date,url=Link,title=Title'; "
-                "omitted fields are found by common column names"),
+                "rating=Stars,author=Name,created_at=Date,url=Link,title=Title,reply=Our reply,"
+                "replied_at=Reply date'; omitted fields are found by common column names"),
     ]
     secrets: ClassVar[list[str]] = []
     can_reply = False
@@ -271,7 +294,7 @@ class FileConnector(Connector):
             try:
                 if not isinstance(row, dict):
                     raise ValueError("not an object")
-                items.append(row_item(row, mapping, undated))
+                items += row_items(row, mapping, undated)
             except ValueError as exc:
                 skipped += 1
                 problems.append(f"{unit} {number}: {exc}")
@@ -281,34 +304,38 @@ class FileConnector(Connector):
         yield items, skipped, problems
 
     async def pages(self, cursor: dict[str, Any]) -> AsyncIterator[Page]:
-        current, data = fingerprint(self.path)
-        if cursor.get("file", {}).get("sha256") == current["sha256"]:
+        # Reading and parsing a big file takes a while: off the event loop (the UI's).
+        current, data = await asyncio.to_thread(fingerprint, self.path)
+        seen = cursor.get("file")
+        if isinstance(seen, dict) and seen.get("sha256") == current["sha256"]:
             return  # unchanged content: nothing to do
         undated = parse_time(cursor.get("undated_at")) or utcnow()
-        batches = list(self.read(data, undated))
+        batches = await asyncio.to_thread(lambda: list(self.read(data, undated)))
         notes: list[str] = []
         total_skipped = 0
         for n, (items, skipped, problems) in enumerate(batches, start=1):
-            notes += problems
+            for problem in problems[:max(0, MAX_NOTES - len(notes))]:
+                log.warning("%s: skipped %s", self.path.name, problem)
+                notes.append(problem)
             total_skipped += skipped
-            last = n == len(batches)
-            page_cursor = dict(cursor)
-            if last:  # only a finished import marks the file as read
+            # only a finished import marks the file as read; a killed one starts over
+            page_cursor = {**cursor, "undated_at": format_time(undated)}
+            if n == len(batches):
                 page_cursor = {"file": current, "undated_at": format_time(undated),
-                               "skipped": total_skipped, "notes": notes[:MAX_NOTES]}
+                               "skipped": total_skipped, "notes": notes}
             yield Page(items=items, cursor=page_cursor, skipped=skipped)
 
     async def test(self) -> str:
-        _, data = fingerprint(self.path)
+        _, data = await asyncio.to_thread(fingerprint, self.path)
         good = bad = 0
         first: list[str] = []
-        for items, skipped, problems in self.read(data):
-            good += len(items)
+        for items, skipped, problems in await asyncio.to_thread(lambda: list(self.read(data))):
+            good += sum(1 for i in items if not i.is_owner_reply)
             bad += skipped
             first += problems
-        verdict = f"OK: {good} rows to import"
+        verdict = f"OK: {counted(good, 'row')} to import"
         if bad:
-            verdict += f", {bad} bad rows skipped ({'; '.join(first[:3])})"
+            verdict += f", {counted(bad, 'bad row')} skipped ({'; '.join(first[:3])})"
         return verdict
 
 

@@ -20,7 +20,7 @@ from inbox.sources.payload import parse_json
 from inbox.sources.watermark import Watermark
 
 TOKEN_URL = "https://oauth2.googleapis.com/token"
-MAX_PAGES = 200
+MAX_PAGES = 100_000  # effectively all: the watermark must only move after a full walk
 REPLY_SUFFIX = "#reply"
 
 

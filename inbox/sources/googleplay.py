@@ -18,7 +18,7 @@ from inbox.domain import Author, Item, ItemKind, parse_time
 from inbox.domain.models import normalise_rating
 from inbox.sources.base import Connector, CredentialsRejected, Page, Setting, SourceError
 from inbox.sources.payload import parse_json
-from inbox.sources.tolerant import dig, listed, require_dict, text
+from inbox.sources.tolerant import counted, dig, error_body, listed, require_dict, text
 from inbox.sources.watermark import Watermark
 
 SCOPE = "https://www.googleapis.com/auth/androidpublisher"
@@ -134,7 +134,7 @@ class GooglePlayConnector(Connector):
             "POST", key.get("token_uri") or DEFAULT_TOKEN_URI,
             data={"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
                   "assertion": signed_assertion(key)}, ok_statuses=(400, 401, 403))
-        payload = parse_json(response)
+        payload = parse_json(response) if response.status_code < 400 else error_body(response)
         token = dig(payload, "access_token")
         if response.status_code >= 400 or not isinstance(token, str):
             reason = text(dig(payload, "error")) or f"HTTP {response.status_code}"
@@ -154,7 +154,7 @@ class GooglePlayConnector(Connector):
             if response.status_code == 401 and attempt == 1:
                 self._token = None
                 continue
-            payload = parse_json(response)
+            payload = parse_json(response) if response.status_code < 400 else error_body(response)
             if response.status_code in (401, 403):
                 raise CredentialsRejected("the service account has no access to this app: in Play "
                                           "Console → Users and permissions, invite its e-mail with "
@@ -190,7 +190,7 @@ class GooglePlayConnector(Connector):
             "GET", f"{self.base_url}/applications/{self.package}/reviews", params={"maxResults": 10})
         items, _ = parse_reviews(require_dict(payload, "Google Play"), self.package)
         reviews = sum(1 for i in items if not i.is_owner_reply)
-        return f"OK: {reviews} reviews from the last week on the first page"
+        return f"OK: {counted(reviews, 'review')} from the last week on the first page"
 
 
 CONNECTOR = GooglePlayConnector

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 from inbox.domain import Author, Item, ItemKind, parse_time
-from inbox.sources.base import BadPayload, Connector, Page, Setting
+from inbox.sources.base import BadPayload, Connector, CredentialsRejected, Page, Setting
 from inbox.sources.payload import parse_json
 from inbox.sources.sanitize import sanitize_html, to_text
 
@@ -51,7 +51,9 @@ class MastodonConnector(Connector):
 
     def _headers(self) -> dict[str, str]:
         token = self.secret_values.get("token", "")
-        return {"Authorization": f"Bearer {token}"} if token else {}
+        if not token:
+            raise CredentialsRejected("no access token saved; add the source again with --secret token")
+        return {"Authorization": f"Bearer {token}"}
 
     async def test(self) -> str:
         me = await self.http.get_json(f"{self.base_url}/api/v1/accounts/verify_credentials",

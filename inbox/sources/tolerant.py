@@ -50,7 +50,21 @@ def stable_id(*parts: Any) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
 
+def error_body(response: Any) -> Any:
+    """The JSON of an error answer, or {} when it has none (an HTML error page): the
+    status alone then decides which error to raise."""
+    try:
+        return response.json()
+    except (ValueError, UnicodeDecodeError):
+        return {}
+
+
 def require_dict(payload: Any, what: str) -> dict[str, Any]:
     if not isinstance(payload, dict):
         raise BadPayload(f"{what} answered with JSON of an unexpected shape ({type(payload).__name__})")
     return payload
+
+
+def counted(n: int, noun: str) -> str:
+    """'1 review', '3 reviews' (for verdicts users read)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

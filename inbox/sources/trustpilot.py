@@ -16,7 +16,7 @@ from inbox.domain import Author, Item, ItemKind, parse_time
 from inbox.domain.models import normalise_rating
 from inbox.sources.base import Connector, CredentialsRejected, Page, Setting, SourceError
 from inbox.sources.payload import parse_json
-from inbox.sources.tolerant import dig, listed, require_dict, text
+from inbox.sources.tolerant import counted, dig, listed, require_dict, text
 from inbox.sources.watermark import Watermark
 
 PER_PAGE = 100
@@ -133,9 +133,9 @@ class TrustpilotConnector(Connector):
             "GET", f"{self.base_url}/business-units/{unit}/reviews",
             params={"page": number, "perPage": PER_PAGE, "orderBy": "createdat.desc"},
             headers={"apikey": key}, ok_statuses=(400, 404))
-        payload = parse_json(response)
         if response.status_code == 404:
             raise SourceError("Trustpilot does not know this business_unit_id")
+        payload = parse_json(response)
         if response.status_code >= 400:
             raise SourceError(f"Trustpilot refused the request (HTTP {response.status_code}): "
                               f"{text(dig(payload, 'message'))[:200]}")
@@ -156,7 +156,7 @@ class TrustpilotConnector(Connector):
         payload = await self._page(1)
         items, _ = parse_reviews(payload)
         reviews = sum(1 for i in items if not i.is_owner_reply)
-        return f"OK: {reviews} reviews on the first page" + (" (more pages)" if has_next_page(payload) else "")
+        return f"OK: {counted(reviews, 'review')} on the first page" + (" (more pages)" if has_next_page(payload) else "")
 
 
 CONNECTOR = TrustpilotConnector

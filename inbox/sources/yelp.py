@@ -13,11 +13,11 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from inbox.domain import Author, Item, ItemKind, parse_time
+from inbox.domain import Author, Item, ItemKind, format_time, parse_time, utcnow
 from inbox.domain.models import normalise_rating
 from inbox.sources.base import Connector, CredentialsRejected, Page, RateLimited, Setting, SourceError
 from inbox.sources.payload import parse_json
-from inbox.sources.tolerant import dig, listed, require_dict, text
+from inbox.sources.tolerant import counted, dig, error_body, listed, require_dict, text
 
 DEFAULT_ZONE = "America/Los_Angeles"
 
@@ -69,6 +69,25 @@ def parse_reviews(payload: Any, zone: ZoneInfo) -> tuple[list[Item], int]:
     return items, skipped
 
 
+def daily_budget(headers: Any) -> dict[str, Any] | None:
+    """Yelp's `RateLimit-*` headers: calls left today, the daily limit, when it resets."""
+    try:
+        remaining = int(headers.get("ratelimit-remaining"))
+        limit = int(headers.get("ratelimit-dailylimit") or 0)
+    except (TypeError, ValueError):
+        return None
+    return {"remaining": remaining, "limit": limit,
+            "reset": format_time(parse_time(headers.get("ratelimit-resettime")))}
+
+
+def budget_spent_until(budget: Any) -> datetime | None:
+    """When a spent daily budget (as last reported) comes back, if that is still ahead."""
+    if not isinstance(budget, dict) or budget.get("remaining") != 0:
+        return None
+    reset = parse_time(budget.get("reset"))
+    return reset if reset is not None and reset > utcnow() else None
+
+
 def _error(payload: Any, status: int) -> SourceError:
     code = text(dig(payload, "error", "code"))
     desc = text(dig(payload, "error", "description"))
@@ -103,7 +122,8 @@ class YelpConnector(Connector):
         except (ZoneInfoNotFoundError, ValueError):
             raise SourceError(f"unknown time zone {name!r} in the Yelp source's timezone setting") from None
 
-    async def _fetch(self) -> dict[str, Any]:
+    async def _fetch(self) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        """The reviews body and the daily budget Yelp reports with it."""
         business = self.setting("business_id")
         if not business:
             raise SourceError("the Yelp source needs a business_id")
@@ -114,26 +134,32 @@ class YelpConnector(Connector):
         response = await self.http.request(
             "GET", f"{self.base_url}/businesses/{business}/reviews", params=params,
             headers={"Authorization": f"Bearer {key}"}, ok_statuses=(400, 401, 403, 404))
-        payload = parse_json(response)
         if response.status_code >= 400:
-            raise _error(payload, response.status_code)
-        return require_dict(payload, "Yelp")
+            raise _error(error_body(response), response.status_code)
+        payload = parse_json(response)
+        return require_dict(payload, "Yelp"), daily_budget(response.headers)
 
     async def pages(self, cursor: dict[str, Any]) -> AsyncIterator[Page]:
         zone = self._zone()
-        payload = await self._fetch()
+        spent_until = budget_spent_until(cursor.get("budget"))
+        if spent_until is not None:  # don't spend a call to be told so again
+            raise RateLimited((spent_until - utcnow()).total_seconds(),
+                              f"Yelp's daily API budget is used up until {format_time(spent_until)}")
+        payload, budget = await self._fetch()
         items, skipped = parse_reviews(payload, zone)
         total = payload.get("total")
         new_cursor = dict(cursor)
         if isinstance(total, int):
             new_cursor["total"] = total
+        if budget:
+            new_cursor["budget"] = budget
         yield Page(items=items, cursor=new_cursor, skipped=skipped)
 
     async def test(self) -> str:
-        payload = await self._fetch()
+        payload, _ = await self._fetch()
         items, _ = parse_reviews(payload, self._zone())
         total = payload.get("total")
-        return f"OK: {len(items)} review excerpts" + (f" of {total} reviews" if isinstance(total, int) else "")
+        return f"OK: {counted(len(items), 'review excerpt')}" + (f" of {counted(total, 'review')}" if isinstance(total, int) else "")
 
 
 CONNECTOR = YelpConnector

@@ -280,9 +280,8 @@ class IngestMixin:
                 "html", "language", "created_at", "updated_at", "is_owner_reply",
                 "parent_external_id", "root_external_id", "thread_id", "status", "deleted_at",
                 "fetched_at", "raw"]
-        # In key order: neighbouring inserts touch neighbouring B-tree pages.
         self.conn.executemany(
-            f"INSERT INTO items ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})", sorted(rows, key=lambda r: r["external_id"]))
+            f"INSERT INTO items ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})", rows)
         ext_ids = list(by_ext)
         id_of: dict[str, int] = {}
         for chunk in _chunks(ext_ids):

@@ -31,6 +31,8 @@ ROW_SELECT = f"SELECT {ROW_COLUMNS} FROM items i {ROW_JOINS}"
 SEARCH_SELECT = (f"SELECT {ROW_COLUMNS} FROM items_fts f JOIN items i ON i.id = (f.rowid & 4294967295) "
                  f"{ROW_JOINS}")
 EPOCH_2000 = 946684800
+# The ids of items matching an FTS5 expression (one parameter); for `i.id IN (...)` clauses.
+MATCHING_IDS = "SELECT rowid & 4294967295 FROM items_fts WHERE items_fts MATCH ?"
 
 
 def search_key(created_at: str, item_id: int) -> int:
@@ -157,7 +159,7 @@ class QueryMixin:
         if with_query and flt.query.strip():
             expr = check_query(self.conn, flt.query)
             if expr:
-                where.append("i.id IN (SELECT rowid & 4294967295 FROM items_fts WHERE items_fts MATCH ?)")
+                where.append(f"i.id IN ({MATCHING_IDS})")
                 args.append(expr)
         return " AND ".join(where), args
 

@@ -12,20 +12,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from inbox.domain import Source, format_time, utcnow
-from inbox.secrets import SecretsError, get_secrets
-from inbox.sources.base import SourceError
+from inbox.secrets import NoKeyring, SecretsError, get_secrets
+from inbox.sources.base import Page, SourceError
 from inbox.sources.registry import connector_class
 from inbox.store import Store
+from inbox.sync.checkpoint import background_checkpoints
 from inbox.sync.http import HttpClient, scrub
 
 log = logging.getLogger("inbox.sync")
 
 QUEUED, SYNCING, DONE, ERROR, CANCELLED = "queued", "syncing", "done", "error", "cancelled"
+FLUSH_ITEMS = 100     # write when this many items wait ... (small: each write blocks the loop)
+FLUSH_SECONDS = 0.5   # ... or the oldest waiting page is this old
 
 
 @dataclass
@@ -87,7 +91,7 @@ async def sync(store: Store, *, sources: list[str] | None = None,
     """
     from inbox.services import ingest_hooks
 
-    ingest_hooks.install()
+    await asyncio.to_thread(ingest_hooks.install)  # imports the hook modules off the loop
     chosen = select_sources(store, sources)
     emit = on_progress or (lambda p: None)
     for src in chosen:
@@ -95,7 +99,9 @@ async def sync(store: Store, *, sources: list[str] | None = None,
     if not chosen:
         return []
     gate = asyncio.Semaphore(max(1, concurrency))
-    async with HttpClient(**(http_options or {})) as http:
+    # Building the client loads the TLS certificates (~0.1 s): not on the event loop.
+    http = await asyncio.to_thread(HttpClient, **(http_options or {}))
+    async with http, background_checkpoints(store):
         tasks = [asyncio.create_task(_guarded(store, src, http, emit, gate, cancel))
                  for src in chosen]
         watcher = asyncio.create_task(_cancel_on(cancel, tasks)) if cancel else None
@@ -174,6 +180,8 @@ class SourceRun:
             return self.cancelled()
         except SourceError as exc:
             self._finish(ERROR, self.http.scrub(str(exc)) or type(exc).__name__)
+        except NoKeyring:
+            self._finish(ERROR, "cannot read the credentials: no system keyring")
         except SecretsError as exc:
             self._finish(ERROR, str(exc))
         except Exception as exc:  # a connector bug or a full disk: this source only
@@ -185,31 +193,59 @@ class SourceRun:
         return self.summary
 
     async def _fetch(self) -> None:
-        cls = connector_class(self.source.kind)
+        cls = await asyncio.to_thread(connector_class, self.source.kind)  # imports off the loop
         secret_values: dict[str, str] = {}
         if cls.secrets:
             secret_values = await asyncio.to_thread(get_secrets, self.source.name)
             self.http.add_secrets(secret_values)
         connector = cls(self.source, secret_values, self.http)
         pages = connector.pages(dict(self.source.cursor))
+        self._buffer: list[Page] = []
+        self._buffered_since = 0.0
         try:
             async for page in pages:
-                with self.store.transaction():
-                    result = self.store.save_page(self.source.id, page.items, page.cursor)
-                    if page.deleted:
-                        self.store.mark_deleted(self.source.id, page.deleted)
-                s = self.summary
-                s.fetched += len(page.items)
-                s.new += result.new
-                s.updated += result.updated
-                s.skipped += page.skipped + result.skipped
-                s.new_item_ids += result.new_ids
-                p = self.progress
-                p.pages += 1
-                p.fetched, p.new, p.updated = s.fetched, s.new, s.updated
-                self.emit(replace(p))
+                self._buffer.append(page)
+                self.summary.fetched += len(page.items)
+                self.progress.pages += 1
+                self.progress.fetched = self.summary.fetched
+                waiting = sum(len(p.items) for p in self._buffer)
+                now = time.monotonic()
+                if len(self._buffer) == 1:
+                    self._buffered_since = now
+                if waiting >= FLUSH_ITEMS or now - self._buffered_since >= FLUSH_SECONDS:
+                    await asyncio.sleep(0)  # parsing and writing in separate loop steps
+                    self._flush()
+                    await asyncio.sleep(0)
+                else:
+                    self.emit(replace(self.progress))
         finally:
+            self._flush()  # whole pages already received are kept, whatever ended the run
             await pages.aclose()
+
+    def _flush(self) -> None:
+        """Write the buffered pages and the last page's cursor in one transaction.
+
+        Pages arrive faster than small transactions commit; grouping a few (up to
+        FLUSH_ITEMS items or FLUSH_SECONDS) keeps ingest fast while each write stays short
+        enough not to stall the event loop. The cursor saved is the last page's, so the
+        transaction still means "everything up to here is stored"."""
+        if not self._buffer:
+            return
+        pages, self._buffer = self._buffer, []
+        items = [item for page in pages for item in page.items]
+        deleted = [ext for page in pages for ext in page.deleted]
+        with self.store.transaction():
+            result = self.store.save_page(self.source.id, items, pages[-1].cursor)
+            if deleted:
+                self.store.mark_deleted(self.source.id, deleted)
+        s = self.summary
+        s.new += result.new
+        s.updated += result.updated
+        s.skipped += sum(p.skipped for p in pages) + result.skipped
+        s.new_item_ids += result.new_ids
+        p = self.progress
+        p.new, p.updated = s.new, s.updated
+        self.emit(replace(p))
 
     def _finish(self, state: str, error: str | None) -> None:
         s = self.summary

@@ -20,11 +20,12 @@ from PySide6.QtWidgets import QApplication
 
 from inbox import APP_ID, APP_NAME, __version__
 from inbox.logging_setup import setup_logging
+from inbox.paths import default_db_path
 from inbox.services.workspace import choose_workspace
 from inbox.store import Store
 from inbox.ui import single_instance
 from inbox.ui.about import app_icon
-from inbox.ui.crash import install_crash_handler
+from inbox.ui.crash import install_crash_handler, report_startup_error
 from inbox.ui.first_run import maybe_show_first_run
 from inbox.ui.main_window import SETTINGS_APP, SETTINGS_ORG, MainWindow
 
@@ -98,16 +99,23 @@ def run(db_path: Path | None = None, smoke_test: bool = False) -> int:
     app.setWindowIcon(app_icon())
     log_path = setup_logging()
     crash = install_crash_handler(log_path)
-    workspace = choose_workspace(db_path)
-    log.info("Feedback Inbox %s starting on %s%s", __version__, workspace.path,
-             " (demo)" if workspace.is_demo else "")
     guard = None
-    if not smoke_test:  # a smoke test must test this launch, not raise another one
-        guard = single_instance.acquire(workspace.path)
-        if guard is None:
-            print(f"{APP_NAME} is already running; its window was brought to the front.", flush=True)
-            return 0
-    store = Store(workspace.path)
+    try:
+        workspace = choose_workspace(db_path)
+        log.info("Feedback Inbox %s starting on %s%s", __version__, workspace.path,
+                 " (demo)" if workspace.is_demo else "")
+        if not smoke_test:  # a smoke test must test this launch, not raise another one
+            guard = single_instance.acquire(workspace.path)
+            if guard is None:
+                print(f"{APP_NAME} is already running; its window was brought to the front.", flush=True)
+                crash.uninstall()
+                return 0
+        store = Store(workspace.path)
+    except Exception as exc:  # a damaged or foreign file, a newer schema, a full disk
+        if guard is not None:
+            guard.close()
+        crash.uninstall()
+        return report_startup_error(exc, db_path or default_db_path(), log_path, interactive=not smoke_test)
     window = MainWindow(store, db_path=workspace.path, is_demo=workspace.is_demo)
     if guard is not None:
         guard.activate_requested.connect(lambda: single_instance.raise_window(window))

@@ -163,11 +163,11 @@ class CrashHandler(QObject):
         summary = scrub(f"{type(exc).__name__}: {exc}") if str(exc) else type(exc).__name__
         log.critical("unhandled error%s\n%s", f" in {where}" if where else "", details.rstrip())
         self.reports.append(details)
+        print(details, file=sys.stderr, flush=True)  # for whoever started it from a terminal
         self._show(summary, details)
 
     def _show(self, summary: str, details: str) -> None:
         if QApplication.instance() is None:
-            print(details, file=sys.stderr)
             return
         self.dialogs = [d for d in self.dialogs if d.isVisible()]
         if len(self.dialogs) >= MAX_DIALOGS:
@@ -189,3 +189,35 @@ def install_crash_handler(log_path: Path | None = None, loop: Any = None) -> Cra
     if loop is not None:
         loop.set_exception_handler(handler.loop_exception)
     return handler
+
+
+def startup_error_text(exc: BaseException, db_path: Path) -> str:
+    """Why the database could not be opened, in words a newcomer can act on."""
+    import sqlite3
+
+    from inbox.services.backup import backups_dir
+
+    if isinstance(exc, sqlite3.DatabaseError) and "not a database" in str(exc):
+        reason = "this file is not a Feedback Inbox database (or it is damaged)"
+    elif isinstance(exc, OSError):
+        reason = exc.strerror or str(exc)
+    else:
+        reason = scrub(str(exc)) or type(exc).__name__
+    return (f"{APP_NAME} cannot open {db_path}:\n{reason}.\n\n"
+            f"Nothing was changed. Daily backups are in {backups_dir()}; restore one with\n"
+            f"    inbox backup restore FILE --yes\nor start with another file: inbox --db FILE")
+
+
+def report_startup_error(exc: BaseException, db_path: Path, log_path: Path | None, *,
+                         interactive: bool = True) -> int:
+    """Log why the app could not start, say so (a dialog; the terminal too), return exit code 1.
+    Before the event loop runs, a blocking message box is fine."""
+    from PySide6.QtWidgets import QMessageBox
+
+    text = startup_error_text(exc, Path(db_path))
+    log.error("cannot start: %s", text, exc_info=(type(exc), exc, exc.__traceback__))
+    print(text, file=sys.stderr, flush=True)
+    if interactive and QApplication.instance() is not None:
+        more = f"\n\nDetails are in the log: {log_path}" if log_path else ""
+        QMessageBox.critical(None, f"{APP_NAME} cannot start", text + more)
+    return 1

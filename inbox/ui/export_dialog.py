@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QStandardPaths, QUrl, Signal
+from PySide6.QtCore import QObject, QSettings, QStandardPaths, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -119,7 +119,8 @@ class ExportDialog(QDialog):
 
     def __init__(self, db_path: Path, flt: InboxFilter, selected_ids: list[int], *,
                  view_label: str = "", source_names: dict[int, str] | None = None,
-                 folder: Path | None = None, parent: QWidget | None = None) -> None:
+                 folder: Path | None = None, settings: QSettings | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export")
         self.setMinimumWidth(520)
@@ -194,8 +195,26 @@ class ExportDialog(QDialog):
         self.format_box.currentIndexChanged.connect(self._format_changed)
         self._inputs = (self.view_choice, self.selected_choice, self.format_box, self.bom_box,
                         self.target_edit, self.choose_button)
+        self.settings = settings
+        self._restore_choices(folder)
 
     # -- choices ---------------------------------------------------------------------------
+
+    def _restore_choices(self, folder: Path | None) -> None:
+        """The last export's folder, format and byte-order mark (a new file name each day)."""
+        if self.settings is None:
+            return
+        last = self.settings.value("export/folder", "", type=str)
+        if folder is None and last and Path(last).is_dir():
+            self.target_edit.setText(str(Path(last) / Path(self.target_edit.text()).name))
+        self.bom_box.setChecked(self.settings.value("export/bom", False, type=bool))
+        self.set_format(self.settings.value("export/format", "csv", type=str) or "csv")
+
+    def _remember_choices(self, target: Path) -> None:
+        if self.settings is not None:
+            self.settings.setValue("export/folder", str(target.parent))
+            self.settings.setValue("export/format", self.fmt)
+            self.settings.setValue("export/bom", self.bom_box.isChecked())
 
     @property
     def fmt(self) -> str:
@@ -239,6 +258,7 @@ class ExportDialog(QDialog):
         if target.suffix.lower() != "." + self.fmt:
             target = target.with_name(target.name + "." + self.fmt)
             self.target_edit.setText(str(target))
+        self._remember_choices(target)
         self.job = ExportJob(self.db_path, self.export_filter(), self.fmt, target,
                              self.bom_box.isChecked() and self.fmt == "csv")
         self.job.progress.connect(self._progress)
@@ -319,7 +339,8 @@ def open_export_dialog(window: MainWindow) -> ExportDialog:
     """Show the dialog for the window's current view and selection."""
     names = {s.id: s.name for s in window.store.list_sources()}
     dialog = ExportDialog(window.db_path, window.current_filter(), window.selected_item_ids(),
-                          view_label=getattr(window, "view_title", ""), source_names=names, parent=window)
+                          view_label=getattr(window, "view_title", ""), source_names=names,
+                          settings=getattr(window, "settings", None), parent=window)
     dialog.on_finished.append(window.status_message)
     window._export_dialog = dialog  # type: ignore[attr-defined]  # keep it alive while open
     dialog.open()

@@ -18,6 +18,7 @@ class FakeBluesky:
         self.posts: list[dict[str, Any]] = []
         self.generation = 0
         self.sessions = 0
+        self._sorted: dict[str, tuple[int, list[dict[str, Any]]]] = {}
         for i in range(n):
             self.notify(f"Mention {i} of @{handle} ✨")
 
@@ -73,7 +74,11 @@ class FakeBluesky:
     def _page(self, req: Request, entries: list[dict[str, Any]], key: str) -> Reply:
         if req.headers.get("authorization") != f"Bearer access-{self.generation}":
             return Reply(status=400, json={"error": "ExpiredToken", "message": "Token has expired"})
-        newest_first = sorted(entries, key=lambda e: e["indexedAt"], reverse=True)
+        cached = self._sorted.get(key)
+        if cached is None or cached[0] != len(entries):
+            cached = (len(entries), sorted(entries, key=lambda e: e["indexedAt"], reverse=True))
+            self._sorted[key] = cached
+        newest_first = cached[1]
         if req.arg("since"):
             newest_first = [e for e in newest_first if e["indexedAt"] >= (req.arg("since") or "")]
         start = int(req.arg("cursor") or 0)

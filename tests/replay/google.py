@@ -17,6 +17,9 @@ class FakeGoogle:
         self.access = "ya29.a0-0"
         self.reviews: list[dict[str, Any]] = []
         self.issued = 0
+        self._edits = 0
+        self._order: list[dict[str, Any]] = []
+        self._order_for: tuple[int, int] = (-1, -1)
         for _ in range(n):
             self.review()
 
@@ -41,6 +44,7 @@ class FakeGoogle:
 
     def touch(self, i: int, **changes: Any) -> None:
         """Edit review i now: it moves to the top of updateTime desc."""
+        self._edits += 1
         self.reviews[i].update(changes)
         self.reviews[i]["updateTime"] = "2026-12-31T23:59:59Z"
 
@@ -56,7 +60,11 @@ class FakeGoogle:
         if req.headers.get("authorization") != f"Bearer {self.access}":
             return Reply(status=401, json={"error": {"code": 401, "status": "UNAUTHENTICATED",
                          "message": "Request had invalid authentication credentials."}})
-        ordered = sorted(self.reviews, key=lambda r: r["updateTime"], reverse=True)
+        state = (len(self.reviews), self._edits)
+        if self._order_for != state:
+            self._order = sorted(self.reviews, key=lambda r: r["updateTime"], reverse=True)
+            self._order_for = state
+        ordered = self._order
         start = int(req.arg("pageToken") or 0)
         size = min(int(req.arg("pageSize") or 50), 50)
         body: dict[str, Any] = {"reviews": ordered[start:start + size], "averageRating": 4.3,

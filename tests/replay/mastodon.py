@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import bisect
 from typing import Any
 from urllib.parse import urlencode
 
@@ -33,6 +34,7 @@ class FakeMastodon:
         self.token = token
         self.limit_cap = limit_cap
         self.notes: list[dict[str, Any]] = []
+        self._ids: list[int] = []
         self.server: ReplayServer | None = None
         for i in range(n):
             self.mention(TEXTS[i % len(TEXTS)] + f" #{i}")
@@ -73,17 +75,17 @@ class FakeMastodon:
         if not self._authorised(req):
             return Reply(status=401, json={"error": "The access token is invalid"})
         limit = min(int(req.arg("limit", "40") or 40), self.limit_cap)
-        key = lambda n: int(n["id"])  # noqa: E731
-        notes = sorted(self.notes, key=key)
+        notes = self.notes  # ascending ids: mention() appends
+        ids = [int(n["id"]) for n in notes] if len(self._ids) != len(notes) else self._ids
+        self._ids = ids
         if req.arg("min_id"):
-            chosen = [n for n in notes if key(n) > int(req.arg("min_id") or 0)][:limit]
+            start = bisect.bisect_right(ids, int(req.arg("min_id") or 0))
+            chosen = notes[start:start + limit]
         else:
-            if req.arg("max_id"):
-                notes = [n for n in notes if key(n) < int(req.arg("max_id") or 0)]
-            if req.arg("since_id"):
-                notes = [n for n in notes if key(n) > int(req.arg("since_id") or 0)]
-            chosen = notes[-limit:]
-        chosen = sorted(chosen, key=key, reverse=True)
+            hi = bisect.bisect_left(ids, int(req.arg("max_id"))) if req.arg("max_id") else len(ids)
+            lo = bisect.bisect_right(ids, int(req.arg("since_id"))) if req.arg("since_id") else 0
+            chosen = notes[max(lo, hi - limit):hi]
+        chosen = chosen[::-1]
         headers = {"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "296",
                    "X-RateLimit-Reset": "2026-03-14T10:00:00.000000Z"}
         if chosen:

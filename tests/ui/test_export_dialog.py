@@ -124,6 +124,11 @@ def test_the_window_command_exports_the_current_view(window, qtbot, tmp_path):
     assert window.statusBar().currentMessage() == f"Exported 5 items to {target}"
     rows = list(openpyxl.load_workbook(target)["Feedback"].iter_rows(min_row=2, values_only=True))
     assert {r[1] for r in rows} == {"Rival · Google"} and len(rows) == 5
+    dialog.close()
+    window.actions_by_id["file.export"].trigger()          # the next export remembers the choices
+    again = window._export_dialog
+    assert again is not dialog and again.fmt == "xlsx"
+    assert Path(again.target_edit.text()).parent == tmp_path and again.target_edit.text().endswith(".xlsx")
 
 
 def test_author_commands_export_and_erase_the_open_items_author(window, qtbot, tmp_path, answers):
@@ -160,3 +165,16 @@ def test_author_commands_need_an_open_item(window, qtbot):
     assert window.current_item() is None
     assert author_data.erase_author_data(window) is False
     assert window.statusBar().currentMessage() == "Open an item by the author first."
+
+
+def test_export_author_data_asks_for_a_file_then_writes_both(window, qtbot, tmp_path):
+    author_data.install(window)
+    window.show_items(InboxFilter(view=View.ALL, query="Ana"), "Ana")
+    qtbot.waitUntil(lambda: not window.model.loading and window.current_item() is not None)
+    dialog = author_data.export_author_data(window, folder=tmp_path)
+    assert dialog is not None and dialog.isVisible()
+    assert Path(dialog.selectedFiles()[0]).name == f"ana-{window.current_item().author_id}.json"
+    dialog.selectFile(str(tmp_path / "for-ana.json"))
+    dialog.accept()
+    qtbot.waitUntil(lambda: (tmp_path / "for-ana.csv").exists(), timeout=10_000)
+    assert json.loads((tmp_path / "for-ana.json").read_text(encoding="utf-8"))["author"]["display_name"] == "Ana"

@@ -289,3 +289,36 @@ def test_crash_summary_is_plain_text(qtbot, tmp_path: Path) -> None:
     assert label.textFormat() == label.textFormat().PlainText
     assert "<b>bold</b>" in label.text()
     handler.dialogs[0].close()
+
+
+# -- a database that cannot be opened ---------------------------------------------------
+
+def test_a_file_that_is_not_a_database_gets_a_message_not_a_vanishing_app(qapp, tmp_path: Path, answers) -> None:
+    import sys as _sys
+
+    from inbox.ui.application import run
+
+    junk = tmp_path / "inbox.db"
+    junk.write_text("my shopping list\n" * 50)
+    hook = _sys.excepthook
+    try:
+        assert run(db_path=junk) == 1
+    finally:
+        shutdown_logging()
+    assert _sys.excepthook is hook  # nothing left installed
+    title, text = answers.asked[-1]
+    assert title == "Feedback Inbox cannot start"
+    assert "not a Feedback Inbox database" in text and "inbox backup restore" in text
+    assert junk.read_text() == "my shopping list\n" * 50  # untouched
+    assert "cannot start" in (log_dir() / "inbox.log").read_text(encoding="utf-8")
+
+
+def test_smoke_test_on_a_bad_database_exits_1_with_the_reason(tmp_path: Path) -> None:
+    junk = tmp_path / "inbox.db"
+    junk.write_bytes(b"\x00\x01 not sqlite" * 100)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    res = subprocess.run([sys.executable, "-m", "inbox", "--db", str(junk), "--smoke-test"], cwd=ROOT,
+                         env=env, capture_output=True, text=True, timeout=60)
+    assert res.returncode == 1
+    assert "cannot open" in res.stderr and "not a Feedback Inbox database" in res.stderr
+    assert "Traceback" not in res.stderr
