@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QDateTime, Qt, QTime
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtGui import QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QColorDialog,
+    QDateEdit,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
@@ -77,6 +78,39 @@ class SnoozeDialog(QDialog):
     def choose(self, when: datetime) -> None:
         self.accept()
         self.on_chosen(when.astimezone(UTC))
+
+
+class DateRangeDialog(QDialog):
+    """From and to dates (inclusive, UTC days as the store keeps them)."""
+
+    def __init__(self, since: str | None, until: str | None, today: datetime,
+                 on_chosen: Callable[[str | None, str | None], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Date range")
+        self.on_chosen = on_chosen
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        today_q = QDate(today.year, today.month, today.day)
+        self.since = QDateEdit(QDate.fromString(since, "yyyy-MM-dd") if since else today_q.addDays(-30))
+        self.until = QDateEdit(QDate.fromString(until, "yyyy-MM-dd") if until else today_q)
+        for label, edit in (("From", self.since), ("to", self.until)):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("d MMM yyyy")
+            edit.setAccessibleName(f"{label} date")
+            row.addWidget(QLabel(label))
+            row.addWidget(edit, 1)
+        layout.addLayout(row)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        box.accepted.connect(self.choose)
+        box.rejected.connect(self.reject)
+        layout.addWidget(box)
+
+    def choose(self) -> None:
+        since, until = self.since.date(), self.until.date()
+        if since > until:
+            since, until = until, since
+        self.accept()
+        self.on_chosen(since.toString("yyyy-MM-dd"), until.toString("yyyy-MM-dd"))
 
 
 class TagPicker(QDialog):

@@ -54,7 +54,7 @@ from inbox.store import BadQuery, Store, StoreError
 from inbox.store.queries import check_query
 from inbox.ui.commands import MENUS, Command, CommandTable
 from inbox.ui.delegate import ROW_HEIGHT, ItemDelegate, source_pixmap
-from inbox.ui.dialogs import CommandPalette, SnoozeDialog, TagPicker
+from inbox.ui.dialogs import CommandPalette, DateRangeDialog, SnoozeDialog, TagPicker
 from inbox.ui.list_model import ItemListModel, sync_loader
 from inbox.ui.reading_pane import ReadingPane
 from inbox.ui.sanitize import is_openable
@@ -172,6 +172,7 @@ class MainWindow(QMainWindow):
         self.search_bar = SearchBar(self.clock)
         self.search_bar.changed.connect(self.apply_filter_change)
         self.search_bar.save_requested.connect(self.save_current_search)
+        self.search_bar.date_range_requested.connect(self.date_range_dialog)
         mid.addWidget(self.search_bar)
         head = QHBoxLayout()
         head.setContentsMargins(12, 4, 12, 6)
@@ -446,6 +447,14 @@ class MainWindow(QMainWindow):
         elif self.view_title.startswith("Search: "):
             title = VIEW_LABELS.get(flt.view, "Items")
         self._show(flt, title, self.view_key)
+
+    def date_range_dialog(self) -> DateRangeDialog:
+        dialog = DateRangeDialog(self.flt.since, self.flt.until, self.clock().astimezone(),
+                                 lambda since, until: self.apply_filter_change({"since": since, "until": until}),
+                                 self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._present(dialog)
+        return dialog
 
     def clear_filters(self) -> None:
         self.search_bar.field.clear()
