@@ -757,7 +757,11 @@ class MainWindow(QMainWindow):
         """Tags every one of the items has."""
         if not ids:
             return set()
-        per_item = [{n for n, _ in self.store.get_item(i).tags} for i in ids[:200]]
+        def tags_of(item_id: int) -> set[str]:
+            row = self.model.row_of.get(item_id)  # the list already holds the rows' tags
+            item = self.model.rows[row] if row is not None else self.store.get_item(item_id)
+            return {name for name, _ in item.tags}
+        per_item = [tags_of(i) for i in ids]
         return set.intersection(*per_item) if per_item else set()
 
     def tag_dialog(self) -> TagPicker | None:
