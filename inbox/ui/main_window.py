@@ -226,6 +226,7 @@ class MainWindow(QMainWindow):
         self.list_view.setFrameShape(QFrame.Shape.NoFrame)
         self.list_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list_view.customContextMenuRequested.connect(self._list_menu)
+        self.list_view.doubleClicked.connect(lambda _index: self.open_current())
         self.list_view.selectionModel().currentChanged.connect(self._current_changed)
         self.list_view.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self.empty_label = QLabel()
