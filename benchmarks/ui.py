@@ -4,6 +4,7 @@
     python benchmarks/ui.py build      # only build the database
     python benchmarks/ui.py startup    # process start -> first rows painted (--smoke-test)
     python benchmarks/ui.py scroll     # page loads scrolling to the end of a 100,000-row view
+    python benchmarks/ui.py triage     # GUI-thread time of each triage key (on a copy)
 
 Budgets: first rows painted <= 1.5 s from process start; each page load while scrolling
 <= 30 ms; peak RSS <= 400 MB. Each measurement runs in its own subprocess (offscreen Qt),
@@ -184,6 +185,62 @@ def scroll() -> dict:
     }
 
 
+TRIAGE_CHILD = r"""
+import json, sys, time, shutil
+from datetime import timedelta
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+sys.path.insert(0, sys.argv[2])
+from inbox.store import Store
+from inbox.domain import utcnow
+from inbox.ui.main_window import MainWindow
+
+app = QApplication([])
+store = Store(sys.argv[1])
+window = MainWindow(store, settings=QSettings(sys.argv[3], QSettings.Format.IniFormat))
+window.resize(1280, 800)
+window.show()
+def settle():
+    while window.model.loading or window.workers.pending:
+        app.processEvents()
+        time.sleep(0.001)
+settle()
+times = {}
+def timed(name, fn):
+    t = time.perf_counter()
+    fn()
+    times.setdefault(name, []).append((time.perf_counter() - t) * 1000)
+    app.processEvents()
+for _ in range(10):
+    timed("j (open next, mark read)", lambda: window.move_current(1))
+    timed("e (done)", window.mark_done)
+    timed("s (snooze)", lambda: window.snooze(utcnow() + timedelta(days=1)))
+    timed("t (tag)", lambda: window.tag("follow up"))
+    timed("u (unread)", lambda: window.set_status("unread"))
+    timed("ctrl+z (undo)", window.undo)
+    settle()
+print(json.dumps({k: {"median_ms": sorted(v)[len(v) // 2], "max_ms": max(v)} for k, v in times.items()}))
+window.shutdown()
+store.close()
+"""
+
+
+def triage() -> dict:
+    """GUI-thread time of each triage key on the 1M database (on a copy: it writes)."""
+    import shutil
+    import tempfile
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    with tempfile.TemporaryDirectory(dir=DB.parent) as tmp:
+        copy = Path(tmp) / "triage.db"
+        shutil.copy(DB, copy)
+        done = subprocess.run([sys.executable, "-c", TRIAGE_CHILD, str(copy), str(ROOT), f"{tmp}/s.ini"],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
+    if done.returncode != 0:
+        raise SystemExit(done.stderr[-3000:])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def query_plans() -> dict[str, list[str]]:
     """EXPLAIN QUERY PLAN of the list page query for the views the benchmark uses."""
     from inbox.domain import InboxFilter, View
@@ -209,6 +266,8 @@ def main() -> int:
         result["startup"] = startup()
     if what in ("scroll", "all"):
         result["scroll"] = scroll()
+    if what in ("triage", "all"):
+        result["triage"] = triage()
     if what in ("plans", "all"):
         result["plans"] = query_plans()
     print(json.dumps(result, indent=2))

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QDateTime, Qt, QTime
-from PySide6.QtGui import QColor, QKeySequence
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtGui import QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QColorDialog,
+    QDateEdit,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
@@ -23,6 +24,8 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
     QVBoxLayout,
     QWidget,
 )
@@ -75,6 +78,39 @@ class SnoozeDialog(QDialog):
     def choose(self, when: datetime) -> None:
         self.accept()
         self.on_chosen(when.astimezone(UTC))
+
+
+class DateRangeDialog(QDialog):
+    """From and to dates (inclusive, UTC days as the store keeps them)."""
+
+    def __init__(self, since: str | None, until: str | None, today: datetime,
+                 on_chosen: Callable[[str | None, str | None], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Date range")
+        self.on_chosen = on_chosen
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        today_q = QDate(today.year, today.month, today.day)
+        self.since = QDateEdit(QDate.fromString(since, "yyyy-MM-dd") if since else today_q.addDays(-30))
+        self.until = QDateEdit(QDate.fromString(until, "yyyy-MM-dd") if until else today_q)
+        for label, edit in (("From", self.since), ("to", self.until)):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("d MMM yyyy")
+            edit.setAccessibleName(f"{label} date")
+            row.addWidget(QLabel(label))
+            row.addWidget(edit, 1)
+        layout.addLayout(row)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        box.accepted.connect(self.choose)
+        box.rejected.connect(self.reject)
+        layout.addWidget(box)
+
+    def choose(self) -> None:
+        since, until = self.since.date(), self.until.date()
+        if since > until:
+            since, until = until, since
+        self.accept()
+        self.on_chosen(since.toString("yyyy-MM-dd"), until.toString("yyyy-MM-dd"))
 
 
 class TagPicker(QDialog):
@@ -159,6 +195,26 @@ class TagPicker(QDialog):
         self.on_chosen(name, self.new_colour if new else None)
 
 
+KeyRole = Qt.ItemDataRole.UserRole + 1
+
+
+class _KeyDelegate(QStyledItemDelegate):
+    """Paints a command's key right-aligned, in the secondary text colour."""
+
+    def paint(self, painter, option, index) -> None:
+        super().paint(painter, option, index)
+        key = index.data(KeyRole)
+        if not key:
+            return
+        painter.save()
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
+        painter.setPen(option.palette.color(role))
+        painter.drawText(option.rect.adjusted(0, 0, -10, 0),
+                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, key)
+        painter.restore()
+
+
 class CommandPalette(QDialog):
     """Ctrl+K: every command with its key, filtered as you type, Enter runs it."""
 
@@ -176,6 +232,8 @@ class CommandPalette(QDialog):
         layout.addWidget(self.filter)
         self.list = QListWidget()
         self.list.setAccessibleName("Commands")
+        self.list.setItemDelegate(_KeyDelegate(self.list))
+        self.list.setUniformItemSizes(True)
         self.list.itemActivated.connect(lambda _: self.run_current())
         layout.addWidget(self.list)
         self.filter.installEventFilter(self)
@@ -196,8 +254,10 @@ class CommandPalette(QDialog):
             if cmd.id == "app.palette":
                 continue
             key = QKeySequence(self.table.key_for(cmd.id)).toString(QKeySequence.SequenceFormat.NativeText)
-            it = QListWidgetItem(f"{cmd.title}\t{key}" if key else cmd.title)
+            it = QListWidgetItem(cmd.title)
             it.setData(Qt.ItemDataRole.UserRole, cmd.id)
+            it.setData(KeyRole, key)
+            it.setData(Qt.ItemDataRole.AccessibleTextRole, f"{cmd.title}, {key}" if key else cmd.title)
             it.setToolTip(f"{cmd.menu} › {cmd.title}" + (f" ({key})" if key else ""))
             self.list.addItem(it)
         if self.list.count():

@@ -54,7 +54,7 @@ from inbox.store import BadQuery, Store, StoreError
 from inbox.store.queries import check_query
 from inbox.ui.commands import MENUS, Command, CommandTable
 from inbox.ui.delegate import ROW_HEIGHT, ItemDelegate, source_pixmap
-from inbox.ui.dialogs import CommandPalette, SnoozeDialog, TagPicker
+from inbox.ui.dialogs import CommandPalette, DateRangeDialog, SnoozeDialog, TagPicker
 from inbox.ui.list_model import ItemListModel, sync_loader
 from inbox.ui.reading_pane import ReadingPane
 from inbox.ui.sanitize import is_openable
@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
         self.clock = clock
         self.settings = settings or QSettings(SETTINGS_ORG, SETTINGS_APP)
         self.tasks = TaskManager()
-        self.workers = Workers(self.db_path)
+        self.workers = Workers(self.db_path, parent=self)
         self.commands = CommandTable()
         self.actions_by_id: dict[str, QAction] = {}
         self.menus: dict[str, QMenu] = {}
@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
         self._restore: tuple[int | None, list[int], int] | None = None
         self._saved_views: dict[int, Any] = {}
         self._sources_known: list = []
+        self._tags_known: list = []
         self.total_count: int | None = None
 
         self.setWindowTitle(APP_NAME + (" — demo workspace" if is_demo else ""))
@@ -171,6 +172,7 @@ class MainWindow(QMainWindow):
         self.search_bar = SearchBar(self.clock)
         self.search_bar.changed.connect(self.apply_filter_change)
         self.search_bar.save_requested.connect(self.save_current_search)
+        self.search_bar.date_range_requested.connect(self.date_range_dialog)
         mid.addWidget(self.search_bar)
         head = QHBoxLayout()
         head.setContentsMargins(12, 4, 12, 6)
@@ -224,6 +226,7 @@ class MainWindow(QMainWindow):
         self.list_view.setFrameShape(QFrame.Shape.NoFrame)
         self.list_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list_view.customContextMenuRequested.connect(self._list_menu)
+        self.list_view.doubleClicked.connect(lambda _index: self.open_current())
         self.list_view.selectionModel().currentChanged.connect(self._current_changed)
         self.list_view.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self.empty_label = QLabel()
@@ -445,6 +448,14 @@ class MainWindow(QMainWindow):
         elif self.view_title.startswith("Search: "):
             title = VIEW_LABELS.get(flt.view, "Items")
         self._show(flt, title, self.view_key)
+
+    def date_range_dialog(self) -> DateRangeDialog:
+        dialog = DateRangeDialog(self.flt.since, self.flt.until, self.clock().astimezone(),
+                                 lambda since, until: self.apply_filter_change({"since": since, "until": until}),
+                                 self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._present(dialog)
+        return dialog
 
     def clear_filters(self) -> None:
         self.search_bar.field.clear()
@@ -747,7 +758,11 @@ class MainWindow(QMainWindow):
         """Tags every one of the items has."""
         if not ids:
             return set()
-        per_item = [{n for n, _ in self.store.get_item(i).tags} for i in ids[:200]]
+        def tags_of(item_id: int) -> set[str]:
+            row = self.model.row_of.get(item_id)  # the list already holds the rows' tags
+            item = self.model.rows[row] if row is not None else self.store.get_item(item_id)
+            return {name for name, _ in item.tags}
+        per_item = [tags_of(i) for i in ids]
         return set.intersection(*per_item) if per_item else set()
 
     def tag_dialog(self) -> TagPicker | None:
@@ -755,7 +770,8 @@ class MainWindow(QMainWindow):
         if not ids:
             self.status_message("Nothing selected.")
             return None
-        dialog = TagPicker(self.store.list_tags(), lambda name, colour: self.tag(name, colour, ids),
+        tags = self._tags_known or self.store.list_tags()  # the counts' copy: no query here
+        dialog = TagPicker(tags, lambda name, colour: self.tag(name, colour, ids),
                            self, applied=self._applied_tags(ids))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._present(dialog)
@@ -852,7 +868,7 @@ class MainWindow(QMainWindow):
                                lambda: self._show(InboxFilter(view=View.ALL, whose="competitor"),
                                                   "Competitors", "whose:competitor"))
         self._refresh_sources(self.store.list_sources(), {})
-        self._refresh_tags(self.store.list_tags(), {})
+        # tags (with their counts: ~15 ms at 1M items) arrive with the first counts
         self._refresh_saved_views()
 
     def schedule_counts(self) -> None:
@@ -910,6 +926,7 @@ class MainWindow(QMainWindow):
                                       tooltip=tip, state=state)
 
     def _refresh_tags(self, tags, counts: dict[int, int]) -> None:
+        self._tags_known = tags
         keys = {f"tag:{t.name}" for t in tags}
         self.sidebar.remove_section_entries("Tags", keep=keys)
         for t in tags:

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QPalette
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -59,6 +59,7 @@ class SearchBar(QWidget):
     changed = Signal(dict)          # InboxFilter field updates
     save_requested = Signal()
     clear_requested = Signal()
+    date_range_requested = Signal()
 
     def __init__(self, clock: Callable[[], datetime], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -183,14 +184,19 @@ class SearchBar(QWidget):
             self._add(m, t.name, on, {"tags": tags})
         m = self.chips["date"].menu_
         m.clear()
+        preset = False
         for label, days in DATES:
             since = self._since(days)
-            self._add(m, label, flt.since == since and not flt.until, {"since": since, "until": None})
+            on = flt.since == since and not flt.until
+            preset = preset or on
+            self._add(m, label, on, {"since": since, "until": None})
+        m.addSeparator()
+        custom = m.addAction("Custom range…")
+        custom.setCheckable(True)
+        custom.setChecked(not preset and bool(flt.since or flt.until))
+        custom.triggered.connect(lambda _=False: self.date_range_requested.emit())
         m = self.chips["whose"].menu_
         m.clear()
         for label, whose in (("Own and competitors", None), ("Own business", "own"),
                              ("Competitors", "competitor")):
             self._add(m, label, flt.whose == whose, {"whose": whose})
-
-    def palette_changed(self) -> None:
-        self.error.setStyleSheet(f"color: {self.palette().color(QPalette.ColorRole.BrightText).name()}")

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import queue
 import threading
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QTimer
 
 from inbox.store import Store
 
 T = TypeVar("T")
+DRAIN_INTERVAL_MS = 3  # how often the GUI thread looks for finished work while some is pending
 log = logging.getLogger(__name__)
 
 
@@ -53,18 +55,17 @@ class TaskManager:
             task.cancel()
 
 
-class _Bridge(QObject):
-    """Carries a worker's result back to the GUI thread (queued connection)."""
-
-    finished = Signal(object)
-
-
 class Workers:
     """Reader threads, each with its own read-only Store on `db_path`, in lanes: list pages
     get a lane of their own, so a slow count (seconds at a million items) never queues in
-    front of the page the user is waiting for."""
+    front of the page the user is waiting for.
 
-    def __init__(self, db_path: Path, threads: int = 2) -> None:
+    Results come back through a plain queue that a GUI-thread timer drains while work is
+    pending: worker threads never call into Qt (emitting Qt signals from plain Python
+    threads crashed the test suite now and then with a segfault in the GUI thread).
+    """
+
+    def __init__(self, db_path: Path, threads: int = 2, parent: QObject | None = None) -> None:
         self.db_path = Path(db_path)
         self.pools = {
             "default": ThreadPoolExecutor(max_workers=threads, thread_name_prefix="inbox-reader"),
@@ -73,8 +74,13 @@ class Workers:
         self.local = threading.local()
         self.readers: list[Store] = []
         self.lock = threading.Lock()
-        self.bridge = _Bridge()
-        self.bridge.finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self.results: queue.SimpleQueue = queue.SimpleQueue()
+        # parented, so that Qt deletes it on the GUI thread: a parentless QObject caught in a
+        # reference cycle can be collected by the GC on a worker thread, leaving its timer
+        # registered on the GUI thread (a segfault the next time it fires)
+        self.timer = QTimer(parent)
+        self.timer.setInterval(DRAIN_INTERVAL_MS)
+        self.timer.timeout.connect(self._drain)
         self.pending = 0
         self.closed = False
 
@@ -92,6 +98,8 @@ class Workers:
         if self.closed:
             return
         self.pending += 1
+        if not self.timer.isActive():
+            self.timer.start()
 
         def work() -> None:
             try:
@@ -99,12 +107,22 @@ class Workers:
                 outcome = (on_done, result, None)
             except Exception as exc:  # handed to on_error on the GUI thread
                 outcome = (on_error, None, exc)
-            self.bridge.finished.emit(outcome)
+            self.results.put(outcome)
 
         self.pools[lane].submit(work)
 
+    def _drain(self) -> None:
+        while True:
+            try:
+                outcome = self.results.get_nowait()
+            except queue.Empty:
+                break
+            self.pending -= 1
+            self._deliver(outcome)
+        if self.pending <= 0 and self.timer.isActive():
+            self.timer.stop()
+
     def _deliver(self, outcome: tuple) -> None:
-        self.pending -= 1
         callback, result, error = outcome
         if self.closed:
             return
@@ -121,6 +139,7 @@ class Workers:
         if self.closed:
             return
         self.closed = True
+        self.timer.stop()
         with self.lock:
             for reader in self.readers:
                 reader.conn.interrupt()

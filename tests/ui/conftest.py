@@ -9,12 +9,15 @@ run (code must use open()), and QDesktopServices.openUrl only records its calls.
 from __future__ import annotations
 
 import asyncio
+import gc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from tests.ui.workspace import build_small_workspace
+
+_CLOSED_LOOPS: list = []
 
 
 class FakeClock:
@@ -92,6 +95,10 @@ def qloop(qapp):
     loop._QEventLoop__is_running = False
     loop.close()
     asyncio.set_event_loop(None)
+    # Keep the closed loop alive: its timer QObject must never be collected by the GC on
+    # a worker thread (Qt can't unregister timers from there; the next tick would segfault)
+    _CLOSED_LOOPS.append(loop)
+    gc.collect()  # collect the test's other Qt cycles here, on the GUI thread
 
 
 @pytest.fixture
@@ -132,6 +139,8 @@ def make_window(qtbot, qloop, tmp_path: Path, clock: FakeClock):
     yield make
     for w in windows:
         w.shutdown()
+    windows.clear()
+    gc.collect()  # on the GUI thread, not whichever thread the GC happens to run on next
 
 
 @pytest.fixture

@@ -136,3 +136,21 @@ def test_sidebar_counts_and_sources(window, qtbot, workspace_store):
     window.sidebar._activated(rival.item)
     settle(qtbot, window)
     assert {r.source_name for r in window.model.rows} == {"Rival · Google"}
+
+
+def test_custom_date_range(window, qtbot):
+    from PySide6.QtCore import QDate
+
+    chip_action(window, "date", "Custom range…").trigger()
+    dialog = window.active_dialog
+    assert dialog.windowTitle() == "Date range" and dialog.isVisible()
+    dialog.since.setDate(QDate(2026, 3, 1))
+    dialog.until.setDate(QDate(2026, 2, 26))  # the wrong way round: swapped, not refused
+    dialog.choose()
+    settle(qtbot, window)
+    flt = window.current_filter()
+    assert (flt.since, flt.until) == ("2026-02-26", "2026-03-01")
+    assert window.model.rows
+    assert all("2026-02-26" <= r.created_at[:10] <= "2026-03-01" for r in window.model.rows)
+    assert window.search_bar.chips["date"].text() == "Date: 2026-02-26 – 2026-03-01"
+    assert chip_action(window, "date", "Custom range…").isChecked()
