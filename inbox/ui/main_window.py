@@ -150,7 +150,7 @@ class MainWindow(QMainWindow):
         self.banner.setContentsMargins(14, 8, 14, 8)
         self.banner.setText(
             "<b>Demo workspace.</b> You are looking at sample feedback for a café and two "
-            "competitors. Add a source (Tools › Sources…) to see your own reviews and mentions.")
+            "competitors. Add a source (File ▸ Sources…) to see your own reviews and mentions.")
         self.banner.setVisible(self.is_demo)
         outer.addWidget(self.banner)
 
@@ -160,7 +160,7 @@ class MainWindow(QMainWindow):
         outer.addWidget(self.splitter, 1)
 
         self.sidebar = Sidebar()
-        self.sidebar.setMinimumWidth(200)
+        self.sidebar.setMinimumWidth(230)
         self.sidebar.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.sidebar.customContextMenuRequested.connect(self._sidebar_menu)
         self.splitter.addWidget(self.sidebar)

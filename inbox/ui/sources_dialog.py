@@ -648,7 +648,7 @@ DEMO_NOTE = ("You are looking at the demo café. Sources you add here go into yo
 
 
 def install(window: Any) -> None:
-    """File → Sources…: one dialog per window, non-modal.
+    """File ▸ Sources…: one dialog per window, non-modal.
 
     In the demo workspace the dialog edits the user's own database instead, so that a
     source added while exploring the demo is not lost inside the demo file."""

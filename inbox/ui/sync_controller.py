@@ -161,7 +161,7 @@ class SyncController(QObject):
         """Start a sync (unless one is running); the sidebar shows it at once."""
         if getattr(self.window, "is_demo", False):
             self.window.status_message("This is the demo workspace: its sources are made up, so there "
-                                       "is nothing to sync. Add your own with File → Sources…", 10_000)
+                                       "is nothing to sync. Add your own with File ▸ Sources…", 10_000)
             return None
         if self.running:
             if not background:
@@ -171,7 +171,7 @@ class SyncController(QObject):
         chosen = [s for s in (sources if sources is not None else store.list_sources()) if s.enabled]
         if not chosen:
             if not background:
-                self.window.status_message("No sources to sync: add one with File → Sources…")
+                self.window.status_message("No sources to sync: add one with File ▸ Sources…")
             return None
         for s in chosen:
             self.window.update_sidebar_entry(sidebar_key(s.id), state="syncing", tooltip="Waiting to sync…")
