@@ -94,7 +94,7 @@ _THEIR_ITEMS = "SELECT id FROM items WHERE author_id = :a"
 # one of their items started.
 _OWNER_REPLIES = """
     SELECT r.id FROM items p
-    JOIN items r ON r.source_id = p.source_id AND r.parent_external_id = p.external_id
+    JOIN items r ON r.thread_id = p.thread_id AND r.parent_external_id = p.external_id
     WHERE p.author_id = :a AND r.is_owner_reply = 1 AND r.author_id IS NOT :a
     UNION
     SELECT r.id FROM items p

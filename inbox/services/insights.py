@@ -183,7 +183,7 @@ def compute(conn: sqlite3.Connection, period: Period, source_ids: Sequence[int] 
 def reply_times(conn: sqlite3.Connection, source_ids: Sequence[int], period: Period,
                 sample: int = SAMPLE) -> list[int]:
     """Seconds to the first owner reply of the newest `sample` answered conversations."""
-    # The unary + keeps the planner off items_by_parent, which has no time range.
+    # The unary + keeps the planner on a time-ordered index (this condition has no time range).
     sql, args = newest_sql(source_ids, period, "+i.parent_external_id IS NULL AND i.reply_seconds IS NOT NULL",
                            (), sample, "i.reply_seconds")
     return [r[0] for r in conn.execute(f"SELECT v FROM ({sql})", args)]

@@ -76,7 +76,6 @@ M001_CORE = """
         CREATE INDEX items_by_source_time ON items (source_id, created_at, id);
         CREATE INDEX items_by_thread ON items (thread_id, created_at);
         CREATE INDEX items_by_author ON items (author_id, created_at);
-        CREATE INDEX items_by_parent ON items (source_id, parent_external_id);
         CREATE INDEX items_snoozed ON items (snoozed_until) WHERE snoozed_until IS NOT NULL;
 
         CREATE TABLE tags (
