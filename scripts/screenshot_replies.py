@@ -1,6 +1,6 @@
 """Grab the reply editor and the saved-replies dialog to PNG (offscreen), over the demo data.
 
-    QT_QPA_PLATFORM=offscreen python tools/screenshot_replies.py OUT_DIR
+    QT_QPA_PLATFORM=offscreen python scripts/screenshot_replies.py OUT_DIR
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Screenshots of the insights dashboard and a customer profile on the demo workspace.
 
-    QT_QPA_PLATFORM=offscreen python tools/screenshot_insights.py [--dark] [--out docs]
+    QT_QPA_PLATFORM=offscreen python scripts/screenshot_insights.py [--dark] [--out docs]
 """
 
 from __future__ import annotations
