@@ -79,6 +79,9 @@ class UndoStep:
     ids: list[int]
 
 
+SIDEBAR_WIDTH = 245
+
+
 class MainWindow(QMainWindow):
     """The app's one window. See UI_CONTRACT.md for the public API."""
 
@@ -160,7 +163,7 @@ class MainWindow(QMainWindow):
         outer.addWidget(self.splitter, 1)
 
         self.sidebar = Sidebar()
-        self.sidebar.setMinimumWidth(230)
+        self.sidebar.setMinimumWidth(200)
         self.sidebar.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.sidebar.customContextMenuRequested.connect(self._sidebar_menu)
         self.splitter.addWidget(self.sidebar)
@@ -976,10 +979,21 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(QByteArray(geometry))
         else:
             self.resize(1280, 800)
+        self._default_panes = True
         for key, splitter in (("window/splitter", self.splitter), ("window/reading_splitter", self.reading.split)):
             state = self.settings.value(key)
             if isinstance(state, QByteArray | bytes) and state:
                 splitter.restoreState(QByteArray(state))
+                self._default_panes &= splitter is not self.splitter
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if getattr(self, "_default_panes", False):
+            # First start: set pane widths once the window has its real width, so the
+            # sidebar fits its source names (sizes set earlier are scaled from a small default).
+            self._default_panes = False
+            rest = max(0, self.splitter.width() - SIDEBAR_WIDTH)
+            self.splitter.setSizes([SIDEBAR_WIDTH, rest * 45 // 100, rest - rest * 45 // 100])
 
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
