@@ -15,8 +15,15 @@ MODULES = [
     "keyring", "vaderSentiment.vaderSentiment",
     "inbox.secrets", "inbox.services.export", "inbox.services.authors", "inbox.services.sentiment",
     "inbox.services.themes", "inbox.services.insights", "inbox.services.people", "inbox.services.rules",
-    "inbox.services.backup", "inbox.services.diagnostics", "inbox.sync.engine", "inbox.sync.http",
+    "inbox.services.backup", "inbox.services.diagnostics", "inbox.services.ingest_hooks",
+    "inbox.services.outbox", "inbox.sync.engine", "inbox.sync.http",
 ]
+# The sync engine and the outbox import connectors with asyncio.to_thread, i.e. on a worker.
+MODULES += [f"inbox.sources.{kind}" for kind in (
+    "google", "yelp", "trustpilot", "facebook", "mastodon", "bluesky", "reddit", "rss", "appstore",
+    "googleplay", "file")]
+MODULES += [f"inbox.sources.replies.{kind}" for kind in (
+    "google", "trustpilot", "facebook", "mastodon", "bluesky", "reddit", "googleplay")]
 
 
 def prewarm() -> None:
