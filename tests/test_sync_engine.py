@@ -183,3 +183,22 @@ def test_wal_checkpoints_move_off_the_loop_only_during_a_sync(store, replay):
     assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000  # restored
     wal = store.path.with_name(store.path.name + "-wal")
     assert not wal.exists() or store.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[0] == 0
+
+
+def test_the_gil_is_handed_back_quickly_during_a_sync_and_restored_after(store, replay):
+    """Workers parse big payloads in Python; the loop must not wait 5 ms per GIL hand-over."""
+    import sys
+
+    from inbox.sync.engine import SWITCH_INTERVAL_S
+
+    masto(store, replay, n=5)
+    seen: list[float] = []
+    before = sys.getswitchinterval()
+
+    def watch(progress) -> None:
+        if progress.state != "queued":  # queued is announced before the sources start
+            seen.append(sys.getswitchinterval())
+
+    asyncio.run(sync(store, on_progress=watch, http_options=FAST))
+    assert seen and max(seen) <= SWITCH_INTERVAL_S < before
+    assert sys.getswitchinterval() == before

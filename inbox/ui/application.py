@@ -23,6 +23,7 @@ from inbox.logging_setup import setup_logging
 from inbox.paths import default_db_path
 from inbox.services.workspace import choose_workspace
 from inbox.store import Store
+from inbox.sync.engine import SWITCH_INTERVAL_S
 from inbox.ui import single_instance
 from inbox.ui.about import app_icon
 from inbox.ui.crash import install_crash_handler, report_startup_error
@@ -101,6 +102,9 @@ def run(db_path: Path | None = None, smoke_test: bool = False) -> int:
     log_path = setup_logging()
     crash = install_crash_handler(log_path)
     prewarm()  # before any worker thread exists (see inbox/ui/prewarm.py)
+    # Workers run Python too (export, scoring, parsing): hand the GIL back to the GUI thread
+    # sooner than the default 5 ms (see inbox/sync/engine.py, responsive_gil).
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     guard = None
     try:
         workspace = choose_workspace(db_path)
