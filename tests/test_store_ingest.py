@@ -126,3 +126,15 @@ def test_rows_written_outside_ingest_are_still_searchable(store, src):
     assert [r.external_id for r in store.search('"flat white"')] == ["r1"]
     store.conn.execute("DELETE FROM items WHERE external_id = 'manual'")
     assert store.search("another tool") == []
+
+
+def test_a_rolled_back_page_or_a_deleted_author_does_not_poison_later_pages(store, src):
+    page = [review("r1")]
+    with pytest.raises(RuntimeError), store.transaction():
+        store.save_page(src.id, page)
+        raise RuntimeError("a hook failed")
+    assert store.save_page(src.id, page).new == 1  # the author written in the rollback is gone
+    store.conn.execute("DELETE FROM items")
+    store.conn.execute("DELETE FROM authors")
+    assert store.save_page(src.id, page).new == 1
+    assert store.get_item(store.list_items()[0][0].id).author_name == "Person r1"

@@ -237,7 +237,4 @@ def erase_author(store: Store, author_id: int) -> ErasePlan:
         conn.execute("PRAGMA secure_delete = OFF")
     # Old copies of the pages may sit in the WAL; move them out if no reader holds it.
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    cache = store.__dict__.get("_author_cache")
-    if cache:
-        cache.pop((plan.author.platform, plan.author.external_id), None)
     return plan

@@ -36,6 +36,7 @@ class Store(SourcesMixin, IngestMixin, QueryMixin, TriageMixin):
         self.path = Path(path)
         self.readonly = readonly
         self.conn: sqlite3.Connection = connect(self.path, readonly=readonly)
+        self._author_cache = {}
         self.db = sqlite_utils.Database(self.conn)
 
     @classmethod

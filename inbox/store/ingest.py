@@ -60,6 +60,7 @@ def _chunks(seq: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
 
 class IngestMixin:
     conn: sqlite3.Connection
+    # (platform, external id) -> (author id, (handle, display name, profile url))
     _author_cache: dict[tuple[str, str], tuple[int, tuple[str, str, str]]]
 
     def save_page(self, source_id: int, items: Sequence[Item],
@@ -89,11 +90,13 @@ class IngestMixin:
             if not batch:
                 return result
             now = format_time(utcnow())
-            self._upsert_authors(platform, [i.author for i in batch.values()])
+            author_ids = self._author_ids(platform, [i.author for i in batch.values()])
             existing = self._existing(source_id, list(batch))
             new_rows: list[dict[str, Any]] = []
             for ext_id, item in batch.items():
-                row = self._row_for(platform, source_id, item, now)
+                key = self._author_key(platform, item.author)
+                author_id = author_ids[key] if key else None
+                row = self._row_for(source_id, item, author_id, now)
                 old = existing.get(ext_id)
                 if old is None:
                     new_rows.append(row)
@@ -146,57 +149,60 @@ class IngestMixin:
             return None
         return (author.platform or platform, str(author.external_id or author.display_name))
 
-    def _upsert_authors(self, platform: str, authors: Sequence[Author | None]) -> None:
-        """Insert or refresh a page's authors in one statement, then cache their ids."""
-        cache: dict = self.__dict__.setdefault("_author_cache", {})
+    def _author_ids(self, platform: str, authors: Sequence[Author | None]) -> dict[tuple[str, str], int]:
+        """Ids of a page's authors, upserting in one statement those new or changed.
+
+        Ids cached from earlier pages save that statement, but a rolled-back transaction or
+        an erased author can leave a cache entry pointing at no row; one indexed query per
+        page checks them, and a miss empties the cache."""
+        cache = self._author_cache
         if len(cache) > 200_000:
             cache.clear()
-        todo: dict[tuple[str, str], tuple[str, str, str]] = {}
+        wanted: dict[tuple[str, str], tuple[str, str, str]] = {}
         for author in authors:
             key = self._author_key(platform, author)
-            if key is None:
-                continue
-            values = (author.handle or "", author.display_name or "", author.profile_url or "")
-            hit = cache.get(key)
-            if hit is None or hit[1] != values:
-                todo[key] = values
-        if not todo:
-            return
-        self.conn.executemany(
-            "INSERT INTO authors (platform, external_id, handle, display_name, profile_url) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, external_id) DO UPDATE SET "
-            "handle = excluded.handle, display_name = excluded.display_name, "
-            "profile_url = excluded.profile_url "
-            "WHERE (handle, display_name, profile_url) IS NOT "
-            "(excluded.handle, excluded.display_name, excluded.profile_url)",
-            [(*key, *values) for key, values in todo.items()])
-        by_platform: dict[str, list[str]] = {}
-        for plat, ext in todo:
-            by_platform.setdefault(plat, []).append(ext)
-        for plat, exts in by_platform.items():
-            for chunk in _chunks(exts):
-                q = ",".join("?" * len(chunk))
-                for ext, author_id in self.conn.execute(
-                        f"SELECT external_id, id FROM authors WHERE platform = ? AND external_id IN ({q})",
-                        (plat, *chunk)):
-                    cache[(plat, ext)] = (author_id, todo[(plat, ext)])
+            if key is not None:
+                wanted[key] = (author.handle or "", author.display_name or "", author.profile_url or "")
+        hits = {key: cache[key][0] for key, values in wanted.items()
+                if key in cache and cache[key][1] == values}
+        if hits:
+            ids = sorted(set(hits.values()))
+            alive = self.conn.execute("SELECT count(*) FROM authors WHERE id IN (SELECT value FROM json_each(?))",
+                                      ("[" + ",".join(map(str, ids)) + "]",)).fetchone()[0]
+            if alive != len(ids):
+                cache.clear()
+                hits = {}
+        todo = {key: values for key, values in wanted.items() if key not in hits}
+        if todo:
+            self.conn.executemany(
+                "INSERT INTO authors (platform, external_id, handle, display_name, profile_url) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, external_id) DO UPDATE SET "
+                "handle = excluded.handle, display_name = excluded.display_name, "
+                "profile_url = excluded.profile_url "
+                "WHERE (handle, display_name, profile_url) IS NOT "
+                "(excluded.handle, excluded.display_name, excluded.profile_url)",
+                [(*key, *values) for key, values in todo.items()])
+            by_platform: dict[str, list[str]] = {}
+            for plat, ext in todo:
+                by_platform.setdefault(plat, []).append(ext)
+            for plat, exts in by_platform.items():
+                for chunk in _chunks(exts):
+                    q = ",".join("?" * len(chunk))
+                    for ext, author_id in self.conn.execute(
+                            f"SELECT external_id, id FROM authors WHERE platform = ? AND external_id IN ({q})",
+                            (plat, *chunk)):
+                        cache[(plat, ext)] = (author_id, todo[(plat, ext)])
+        return {key: cache[key][0] for key in wanted}
 
-    def author_id(self, platform: str, author: Author | None) -> int | None:
-        """The id of an author (upserted if new or changed)."""
-        key = self._author_key(platform, author)
-        if key is None:
-            return None
-        self._upsert_authors(platform, [author])
-        return self.__dict__["_author_cache"][key][0]
-
-    def _row_for(self, platform: str, source_id: int, item: Item, now: str) -> dict[str, Any]:
+    @staticmethod
+    def _row_for(source_id: int, item: Item, author_id: int | None, now: str) -> dict[str, Any]:
         created = format_time(item.created_at) or format_time(item.updated_at) or now
         return {
             "source_id": source_id,
             "external_id": str(item.external_id),
             "kind": str(item.kind),
             "url": item.url or "",
-            "author_id": self.author_id(platform, item.author),
+            "author_id": author_id,
             "rating": item.rating if item.rating in (1, 2, 3, 4, 5) else None,
             "title": item.title or "",
             "text": item.text or "",
