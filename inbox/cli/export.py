@@ -20,7 +20,6 @@ def parse_day(value: str | None, option: str) -> str | None:
         return date.fromisoformat(value.strip()).isoformat()
     except ValueError:
         fail(f"{option} {value!r} is not a date; use YYYY-MM-DD, e.g. 2026-03-31.")
-    raise AssertionError
 
 
 def build_filter(store: Store, *, tags: tuple[str, ...], sources: tuple[str, ...], status: str,

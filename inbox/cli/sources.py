@@ -13,11 +13,20 @@ from typing import Any
 import click
 
 from inbox.cli.common import db_option, echo_json, fail, open_store
+from inbox.domain import Source
 from inbox.domain.models import SOURCE_LABELS
 from inbox.secrets import NoKeyring, SecretsError, delete_secrets, get_secrets, set_secrets
 from inbox.sources.base import Connector, SourceError
 from inbox.sources.registry import KINDS, connector_class
-from inbox.store import NotFound, StoreError
+from inbox.store import NotFound, Store, StoreError
+
+
+def _source_or_fail(store: Store, name: str) -> Source:
+    """The named source, or exit 2 with the store's message."""
+    try:
+        return store.get_source(name)
+    except NotFound as exc:
+        fail(str(exc))
 
 
 def _connector_or_none(kind: str) -> type[Connector] | None:
@@ -190,10 +199,7 @@ def register(group: click.Group) -> None:
     def remove(ctx: click.Context, name: str, db_path: str | None) -> None:
         """Remove a source, everything synced from it, and its saved credentials."""
         with open_store(ctx, db_path) as store:
-            try:
-                source = store.get_source(name)
-            except NotFound as exc:
-                fail(str(exc))
+            source = _source_or_fail(store, name)
             cls = _connector_or_none(source.kind)
             if cls is None or cls.secrets:
                 try:
@@ -210,10 +216,7 @@ def register(group: click.Group) -> None:
     def test(ctx: click.Context, name: str, db_path: str | None) -> None:
         """Make one request to the source and say whether it works (exit 1 if not)."""
         with open_store(ctx, db_path) as store:
-            try:
-                source = store.get_source(name)
-            except NotFound as exc:
-                fail(str(exc))
+            source = _source_or_fail(store, name)
         try:
             verdict = asyncio.run(_test(source))
         except (SourceError, SecretsError) as exc:
@@ -228,10 +231,7 @@ def register(group: click.Group) -> None:
     def login(ctx: click.Context, name: str, db_path: str | None) -> None:
         """Sign in with Google in the browser and keep the refresh token in the keyring."""
         with open_store(ctx, db_path) as store:
-            try:
-                source = store.get_source(name)
-            except NotFound as exc:
-                fail(str(exc))
+            source = _source_or_fail(store, name)
         if source.kind != "google":
             fail(f"{source.name} is a {source.kind} source; login is for Google sources")
         try:

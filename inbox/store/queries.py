@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from dataclasses import replace
 from typing import Any
 
 from inbox.domain import InboxFilter, ItemRow, PageCursor, Thread, View, format_time, utcnow
@@ -39,6 +40,7 @@ MATCHING_IDS = "SELECT rowid & 4294967295 FROM items_fts WHERE items_fts MATCH ?
 def search_key(created_at: str, item_id: int) -> int:
     """The search index's rowid for an item (the SQL twin is migrations.time_key_sql)."""
     return ((int(from_db(created_at).timestamp()) - EPOCH_2000) << 32) + item_id
+
 
 _FTS_SYNTAX = re.compile(r'["()*:^]|\b(AND|OR|NOT|NEAR)\b')
 
@@ -206,9 +208,7 @@ class QueryMixin:
 
     def search(self, query: str, *, limit: int = 50, flt: InboxFilter | None = None) -> list[ItemRow]:
         """Items matching a full-text query, newest first."""
-        flt = flt or InboxFilter()
-        flt.query = query
-        return self.list_items(flt, limit=limit)[0]
+        return self.list_items(replace(flt or InboxFilter(), query=query), limit=limit)[0]
 
     def attach_tags(self, items: list[ItemRow]) -> None:
         if not items:
