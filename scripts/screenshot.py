@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from inbox.services.demo import build_demo
 from inbox.store import Store
-from inbox.ui.application import EXTENSIONS, install_extensions, make_app
+from inbox.ui.application import EXTENSIONS_WITHOUT_DIALOGS, install_extensions, make_app
 from inbox.ui.main_window import MainWindow
 
 
@@ -46,7 +46,7 @@ def main() -> int:
     settings = QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(store, is_demo=True, settings=settings, background_pages=False)
     if "--bare" not in sys.argv:
-        install_extensions(window, [name for name in EXTENSIONS if name != "inbox.ui.first_run"])
+        install_extensions(window, EXTENSIONS_WITHOUT_DIALOGS)
     window.resize(1280, 800)
     window.show()
 

@@ -19,7 +19,7 @@ def main() -> int:
     from PySide6.QtCore import QSettings
 
     from inbox.store import Store
-    from inbox.ui.application import EXTENSIONS, install_extensions, make_app
+    from inbox.ui.application import EXTENSIONS_WITHOUT_DIALOGS, install_extensions, make_app
     from inbox.ui.commands import shortcut_rows
     from inbox.ui.main_window import MainWindow
 
@@ -27,7 +27,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp())
     store = Store(tmp / "s.db")
     window = MainWindow(store, is_demo=True, settings=QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat))
-    install_extensions(window, [n for n in EXTENSIONS if n != "inbox.ui.first_run"])
+    install_extensions(window, EXTENSIONS_WITHOUT_DIALOGS)
     print("| key | command |\n| --- | --- |")
     for key, title in shortcut_rows(window.commands):
         print(f"| `{key}` | {title} |")

@@ -41,6 +41,8 @@ EXTENSIONS: list[str] = [
     "inbox.ui.replies", "inbox.ui.export_dialog", "inbox.ui.author_data", "inbox.ui.dashboard",
     "inbox.ui.profile", "inbox.ui.backups", "inbox.ui.about", "inbox.ui.first_run",
 ]
+# The same without the first-run dialog: for scripts and tests that build a whole window.
+EXTENSIONS_WITHOUT_DIALOGS = [name for name in EXTENSIONS if name != "inbox.ui.first_run"]
 SMOKE_TIMEOUT_MS = 20_000
 
 

@@ -9,6 +9,10 @@ on a worker). Loading these modules first, here, leaves workers nothing new to i
 from __future__ import annotations
 
 import importlib
+import pkgutil
+
+from inbox.sources import replies
+from inbox.sources.registry import KINDS
 
 MODULES = [
     "csv", "json", "sqlite3", "tempfile", "xlsxwriter", "regex", "feedparser", "nh3", "httpx", "jwt",
@@ -19,11 +23,8 @@ MODULES = [
     "inbox.services.outbox", "inbox.sync.engine", "inbox.sync.http",
 ]
 # The sync engine and the outbox import connectors with asyncio.to_thread, i.e. on a worker.
-MODULES += [f"inbox.sources.{kind}" for kind in (
-    "google", "yelp", "trustpilot", "facebook", "mastodon", "bluesky", "reddit", "rss", "appstore",
-    "googleplay", "file")]
-MODULES += [f"inbox.sources.replies.{kind}" for kind in (
-    "google", "trustpilot", "facebook", "mastodon", "bluesky", "reddit", "googleplay")]
+MODULES += [f"inbox.sources.{kind}" for kind in KINDS]
+MODULES += [f"inbox.sources.replies.{m.name}" for m in pkgutil.iter_modules(replies.__path__)]
 
 
 def prewarm() -> None:

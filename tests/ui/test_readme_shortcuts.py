@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from inbox.ui.application import EXTENSIONS, install_extensions
+from inbox.ui.application import EXTENSIONS_WITHOUT_DIALOGS, install_extensions
 from inbox.ui.commands import shortcut_rows
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -12,7 +12,7 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 def test_readme_lists_every_shortcut_of_the_whole_app(make_window, workspace_store):
     window = make_window(workspace_store)
-    install_extensions(window, [n for n in EXTENSIONS if n != "inbox.ui.first_run"])
+    install_extensions(window, EXTENSIONS_WITHOUT_DIALOGS)
     rows = shortcut_rows(window.commands)
     assert window.commands.conflicts() == {}
     assert len(rows) > 20
