@@ -116,16 +116,13 @@ def test_author_rename_reaches_search(store, src):
     assert store.stats()["authors"] == 1
 
 
-def test_rows_written_outside_ingest_are_still_searchable(store, src):
-    store.save_page(src.id, [review("r1", "flat white")])
-    assert store.conn.execute("SELECT count(*) FROM settings WHERE key = 'ingest.bulk_fts'").fetchone()[0] == 0
-    store.conn.execute("INSERT INTO items (source_id, external_id, kind, text, created_at, fetched_at) "
-                       "VALUES (?, 'manual', 'review', 'typed in another SQLite tool', '2026-01-01T00:00:00Z', "
-                       "'2026-01-01T00:00:00Z')", (src.id,))
-    assert [r.external_id for r in store.search("another tool")] == ["manual"]
-    assert [r.external_id for r in store.search('"flat white"')] == ["r1"]
-    store.conn.execute("DELETE FROM items WHERE external_id = 'manual'")
-    assert store.search("another tool") == []
+def test_edits_and_deletes_by_another_writer_stay_searchable(store, src):
+    store.save_page(src.id, [review("r1", "flat white"), review("r2", "cold scone")])
+    store.conn.execute("UPDATE items SET text = 'typed in another SQLite tool' WHERE external_id = 'r1'")
+    assert [r.external_id for r in store.search("another tool")] == ["r1"]
+    assert store.search('"flat white"') == []
+    store.conn.execute("DELETE FROM items WHERE external_id = 'r2'")
+    assert store.search("scone") == []
 
 
 def test_a_rolled_back_page_or_a_deleted_author_does_not_poison_later_pages(store, src):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from inbox.domain import Author, Item, format_time, utcnow
+from inbox.store import insights_schema
 from inbox.store.connection import write_transaction
 from inbox.store.migrations import time_key_sql
 
@@ -281,7 +282,6 @@ class IngestMixin:
             "UPDATE threads SET last_activity_at = max(coalesce(last_activity_at, ''), ?) WHERE id = ?",
             [(when, tid) for tid, when in activity.items()])
 
-        self.conn.execute("INSERT INTO settings (key, value) VALUES ('ingest.bulk_fts', '1')")
         cols = ["source_id", "external_id", "kind", "url", "author_id", "rating", "title", "text",
                 "html", "language", "created_at", "updated_at", "is_owner_reply",
                 "parent_external_id", "root_external_id", "thread_id", "status", "deleted_at",
@@ -296,12 +296,16 @@ class IngestMixin:
                 f"SELECT external_id, id FROM items WHERE source_id = ? AND external_id IN ({q})",
                 (source_id, *chunk)).fetchall())
         ids = [id_of[e] for e in ext_ids]
-        self.conn.execute("DELETE FROM settings WHERE key = 'ingest.bulk_fts'")
+        # Items have no insert triggers (one costs more than the row itself): what they
+        # would keep in step, the search index and the per-day figures, is added here for
+        # the whole page, before any update below fires the update triggers.
+        page_ids = "[" + ",".join(map(str, ids)) + "]"
         self.conn.execute(
             "INSERT INTO items_fts (rowid, title, text, author) "
             f"SELECT {time_key_sql('i')}, i.title, i.text, a.display_name || ' ' || a.handle FROM items i "
             "LEFT JOIN authors a ON a.id = i.author_id WHERE i.id IN (SELECT value FROM json_each(?))",
-            ("[" + ",".join(map(str, ids)) + "]",))
+            (page_ids,))
+        self.conn.execute(insights_schema.ADD_PAGE_TO_DAYS, (page_ids,))
         # The root item of each thread, and threads of replies that waited for these items.
         self.conn.executemany(
             "UPDATE threads SET root_item_id = ? WHERE source_id = ? AND root_external_id = ?",
@@ -318,6 +322,8 @@ class IngestMixin:
                 target = by_ext[ext]["thread_id"]
                 if orphan_id != target:
                     self._merge_thread(orphan_id, target)
+        self.conn.execute(insights_schema.NEW_ROOTS_REPLY_TIME, (page_ids,))
+        self.conn.execute(insights_schema.NEW_OWNER_REPLIES_REPLY_TIME, (page_ids,))
         return ids
 
     def _merge_thread(self, from_id: int, into_id: int) -> None:

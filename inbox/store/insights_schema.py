@@ -2,9 +2,11 @@
 each conversation-starting item, and `insight_days`, a per-day aggregate the dashboard
 reads instead of the items.
 
-The derived data is kept by triggers, so it stays right whoever writes items (sync, the
-demo, the outbox, erasure, the owner's sentiment corrections). Each function uses
-`conn.execute` only: it runs inside the migration's transaction.
+Update and delete triggers keep the derived data right whoever changes items (sync, the
+outbox, erasure, the owner's sentiment corrections). Items are inserted only by the store's
+ingest, which adds a whole page with the statements at the end of this module: per-row
+insert triggers cost more than the rows themselves (migration 6 dropped them). Each
+function uses `conn.execute` only: it runs inside the migration's transaction.
 """
 
 from __future__ import annotations
@@ -96,3 +98,20 @@ def create(conn: sqlite3.Connection) -> None:
         CREATE INDEX items_insights ON items (
             source_id, created_at, sentiment_override, sentiment_label, parent_external_id, reply_seconds)
         WHERE is_owner_reply = 0 AND deleted_at IS NULL""")
+
+
+# Ingest's statements for a page of new items; `?` is the JSON list of their ids.
+PAGE = "(SELECT value FROM json_each(?))"
+ADD_PAGE_TO_DAYS = (
+    f"INSERT INTO insight_days (source_id, day, rating, label, root, n, answered) "
+    f"SELECT {KEY.format(r='items')}, count(*), count(reply_seconds) FROM items "
+    f"WHERE id IN {PAGE} AND {COUNTED.format(r='items')} GROUP BY 1, 2, 3, 4, 5 "
+    f"ON CONFLICT DO UPDATE SET n = n + excluded.n, answered = answered + excluded.answered")
+_ROOT_REPLY_TIME = (f"UPDATE items SET reply_seconds = {DELAY.format(reply=FIRST_REPLY)} "
+                    "WHERE is_owner_reply = 0 AND parent_external_id IS NULL AND {which} "
+                    f"AND reply_seconds IS NOT {DELAY.format(reply=FIRST_REPLY)}")
+# New items that start a thread the owner had already answered (replies can come first).
+NEW_ROOTS_REPLY_TIME = _ROOT_REPLY_TIME.format(which=f"id IN {PAGE}")
+# Every item starting a thread that one of the page's owner replies answers.
+NEW_OWNER_REPLIES_REPLY_TIME = _ROOT_REPLY_TIME.format(
+    which=f"thread_id IN (SELECT thread_id FROM items WHERE id IN {PAGE} AND is_owner_reply = 1)")
