@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 CHUNK = 500  # SQLite's default limit on variables is 32766; keep IN lists modest
 
+_INSERTED = ("id", "source_id", "external_id", "kind", "url", "author_id", "rating", "title", "text",
+             "html", "language", "created_at", "updated_at", "is_owner_reply", "parent_external_id",
+             "root_external_id", "thread_id", "status", "deleted_at", "fetched_at", "raw")
 _COMPARED = ("kind", "url", "author_id", "rating", "title", "text", "html", "language",
              "created_at", "updated_at", "is_owner_reply", "parent_external_id", "deleted")
 
@@ -262,40 +265,30 @@ class IngestMixin:
             return parent, None
 
         keys: list[tuple[str, int | None]] = [root_key(row) for row in rows]
-        wanted = sorted({key for key, tid in keys if tid is None})
-        self.conn.executemany(
-            "INSERT INTO threads (source_id, root_external_id) VALUES (?, ?) "
-            "ON CONFLICT (source_id, root_external_id) DO NOTHING", [(source_id, k) for k in wanted])
-        thread_ids: dict[str, int] = {}
-        for chunk in _chunks(wanted):
-            q = ",".join("?" * len(chunk))
-            thread_ids.update((k, tid) for tid, k in self.conn.execute(
-                f"SELECT id, root_external_id FROM threads WHERE source_id = ? AND root_external_id IN ({q})",
-                (source_id, *chunk)))
-        activity: dict[int, str] = {}
-        for row, (key, tid) in zip(rows, keys, strict=True):
-            tid = thread_ids[key] if tid is None else tid
-            row["thread_id"] = tid
+        # Ids are given here, not by SQLite (this is the only writer, inside BEGIN
+        # IMMEDIATE): the threads can then name their root items as they are written.
+        first_id = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM items").fetchone()[0]
+        ids = list(range(first_id, first_id + len(rows)))
+        new_threads: dict[str, list[Any]] = {}  # key -> [last activity, root item id]
+        stored_activity: dict[int, str] = {}
+        for row, item_id, (key, tid) in zip(rows, ids, keys, strict=True):
+            row["id"] = item_id
             when = row["updated_at"] or row["created_at"]
-            activity[tid] = max(activity.get(tid, ""), when)
+            if tid is not None:
+                stored_activity[tid] = max(stored_activity.get(tid, ""), when)
+                continue
+            thread = new_threads.setdefault(key, ["", None])
+            thread[0] = max(thread[0], when)
+            if row["external_id"] == key and row["parent_external_id"] in (None, key):
+                thread[1] = item_id
+        thread_ids = self._upsert_threads(source_id, new_threads)
+        for row, (key, tid) in zip(rows, keys, strict=True):
+            row["thread_id"] = thread_ids[key] if tid is None else tid
         self.conn.executemany(
             "UPDATE threads SET last_activity_at = max(coalesce(last_activity_at, ''), ?) WHERE id = ?",
-            [(when, tid) for tid, when in activity.items()])
-
-        cols = ["source_id", "external_id", "kind", "url", "author_id", "rating", "title", "text",
-                "html", "language", "created_at", "updated_at", "is_owner_reply",
-                "parent_external_id", "root_external_id", "thread_id", "status", "deleted_at",
-                "fetched_at", "raw"]
-        self.conn.executemany(
-            f"INSERT INTO items ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})", rows)
-        ext_ids = list(by_ext)
-        id_of: dict[str, int] = {}
-        for chunk in _chunks(ext_ids):
-            q = ",".join("?" * len(chunk))
-            id_of.update(self.conn.execute(
-                f"SELECT external_id, id FROM items WHERE source_id = ? AND external_id IN ({q})",
-                (source_id, *chunk)).fetchall())
-        ids = [id_of[e] for e in ext_ids]
+            [(when, tid) for tid, when in stored_activity.items()])
+        self.conn.executemany(f"INSERT INTO items ({', '.join(_INSERTED)}) VALUES ({', '.join('?' * len(_INSERTED))})",
+                              [tuple(row[c] for c in _INSERTED) for row in rows])
         # Items have no insert triggers (one costs more than the row itself): what they
         # would keep in step, the search index and the per-day figures, is added here for
         # the whole page, before any update below fires the update triggers.
@@ -303,14 +296,15 @@ class IngestMixin:
         self.conn.execute(
             "INSERT INTO items_fts (rowid, title, text, author) "
             f"SELECT {time_key_sql('i')}, i.title, i.text, a.display_name || ' ' || a.handle FROM items i "
-            "LEFT JOIN authors a ON a.id = i.author_id WHERE i.id IN (SELECT value FROM json_each(?))",
+            "LEFT JOIN authors a ON a.id = i.author_id WHERE i.id IN (SELECT value FROM json_each(?)) "
+            "ORDER BY 1",  # FTS5 starts a new segment whenever a rowid is lower than the last
             (page_ids,))
         self.conn.execute(insights_schema.ADD_PAGE_TO_DAYS, (page_ids,))
-        # The root item of each thread, and threads of replies that waited for these items.
+        # A root whose thread is keyed otherwise (a source naming the root explicitly).
         self.conn.executemany(
             "UPDATE threads SET root_item_id = ? WHERE source_id = ? AND root_external_id = ?",
-            [(id_of[r["external_id"]], source_id, r["external_id"]) for r in rows
-             if not r["parent_external_id"] or r["parent_external_id"] == r["external_id"]])
+            [(r["id"], source_id, r["external_id"]) for r, (key, _) in zip(rows, keys, strict=True)
+             if r["parent_external_id"] in (None, r["external_id"]) and key != r["external_id"]])
         waiting = [r for r in rows if r["parent_external_id"] and r["parent_external_id"] != r["external_id"]]
         for chunk in _chunks(waiting):
             q = ",".join("?" * len(chunk))
@@ -324,6 +318,21 @@ class IngestMixin:
                     self._merge_thread(orphan_id, target)
         self.conn.execute(insights_schema.NEW_ROOTS_REPLY_TIME, (page_ids,))
         self.conn.execute(insights_schema.NEW_OWNER_REPLIES_REPLY_TIME, (page_ids,))
+        return ids
+
+    def _upsert_threads(self, source_id: int, threads: dict[str, list[Any]]) -> dict[str, int]:
+        """Create or touch the page's threads (key -> [last activity, root item id]); their ids."""
+        ids: dict[str, int] = {}
+        keys = list(threads)
+        for chunk in _chunks(keys):
+            values = ", ".join(["(?, ?, ?, ?)"] * len(chunk))
+            ids.update((key, tid) for tid, key in self.conn.execute(
+                f"INSERT INTO threads (source_id, root_external_id, last_activity_at, root_item_id) "
+                f"VALUES {values} ON CONFLICT (source_id, root_external_id) DO UPDATE SET "
+                "last_activity_at = max(coalesce(threads.last_activity_at, ''), excluded.last_activity_at), "
+                "root_item_id = coalesce(excluded.root_item_id, threads.root_item_id) "
+                "RETURNING id, root_external_id",
+                [v for key in chunk for v in (source_id, key, *threads[key])]).fetchall())
         return ids
 
     def _merge_thread(self, from_id: int, into_id: int) -> None:
