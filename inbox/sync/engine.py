@@ -3,9 +3,10 @@ writing every page together with its cursor in one transaction.
 
 Why this shape: a sync can be killed at any moment (laptop lid, Ctrl-C, crash). Because a
 page and the cursor after it commit together, a new run resumes exactly where the last
-commit left off, and the idempotent upsert makes re-delivered items harmless. The store is
-the process's single writer and is touched only from the event-loop thread; connectors only
-await network I/O, so a failure or a cancellation can never land inside a transaction.
+commit left off, and the idempotent upsert makes re-delivered items harmless. Every write
+of a sync runs on the writer thread (`inbox.sync.writer`), never on the event loop;
+connectors only await network I/O, so a failure or a cancellation can never land inside a
+transaction.
 """
 
 from __future__ import annotations
@@ -15,24 +16,25 @@ import contextlib
 import logging
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from inbox.domain import Source, format_time, utcnow
 from inbox.secrets import NoKeyring, SecretsError, get_secrets
 from inbox.sources.base import Page, SourceError
 from inbox.sources.registry import connector_class
-from inbox.store import Store
+from inbox.store import IngestResult, Store
 from inbox.sync.checkpoint import background_checkpoints
 from inbox.sync.http import HttpClient, scrub
+from inbox.sync.writer import Writer
 
 log = logging.getLogger("inbox.sync")
+T = TypeVar("T")
 
 QUEUED, SYNCING, DONE, ERROR, CANCELLED = "queued", "syncing", "done", "error", "cancelled"
-FLUSH_ITEMS = 100     # write when this many items wait ... (small: each write blocks the loop)
+FLUSH_ITEMS = 500     # hand pages to the writer when this many items wait ...
 FLUSH_SECONDS = 0.5   # ... or the oldest waiting page is this old
-WRITE_CHUNK = 50      # items per write transaction (bounds each write's time on the loop)
 
 
 @dataclass
@@ -104,8 +106,8 @@ async def sync(store: Store, *, sources: list[str] | None = None,
     gate = asyncio.Semaphore(max(1, concurrency))
     # Building the client loads the TLS certificates (~0.1 s): not on the event loop.
     http = await asyncio.to_thread(HttpClient, **(http_options or {}))
-    async with http, background_checkpoints(store), responsive_gil():
-        tasks = [asyncio.create_task(_guarded(store, src, http, emit, gate, cancel))
+    async with http, Writer(store) as writer, background_checkpoints(writer.store), responsive_gil():
+        tasks = [asyncio.create_task(_guarded(writer, src, http, emit, gate, cancel))
                  for src in chosen]
         watcher = asyncio.create_task(_cancel_on(cancel, tasks)) if cancel else None
         try:
@@ -146,9 +148,9 @@ async def _cancel_on(cancel: asyncio.Event, tasks: list[asyncio.Task]) -> None:
         task.cancel()
 
 
-async def _guarded(store: Store, src: Source, http: HttpClient, emit: Callable[[Progress], None],
+async def _guarded(writer: Writer, src: Source, http: HttpClient, emit: Callable[[Progress], None],
                    gate: asyncio.Semaphore, cancel: asyncio.Event | None) -> RunSummary:
-    run = SourceRun(store, src, http, emit)
+    run = SourceRun(writer, src, http, emit)
     try:
         async with gate:
             if cancel is not None and cancel.is_set():
@@ -157,7 +159,7 @@ async def _guarded(store: Store, src: Source, http: HttpClient, emit: Callable[[
     except asyncio.CancelledError:
         if cancel is None or not cancel.is_set():
             raise
-        return run.cancelled()  # cancelled while still queued
+        return await run.cancelled()  # cancelled while still queued
 
 
 def _now() -> str:
@@ -167,9 +169,9 @@ def _now() -> str:
 class SourceRun:
     """One source's run: the counters, the `sync_runs` row and the progress it emits."""
 
-    def __init__(self, store: Store, source: Source, http: HttpClient,
+    def __init__(self, writer: Writer, source: Source, http: HttpClient,
                  emit: Callable[[Progress], None]) -> None:
-        self.store = store
+        self.writer = writer
         self.source = source
         self.http = http
         self.emit = emit
@@ -177,39 +179,43 @@ class SourceRun:
         self.summary = RunSummary(source.id, source.name, source.kind, _now(), None,
                                   0, 0, 0, 0, None)
         self.run_id: int | None = None
+        self._buffer: list[Page] = []
+        self._buffered_since = 0.0
+        self._writing: asyncio.Future | None = None  # the pages the writer has not saved yet
 
-    def _record_start(self) -> None:
+    async def _record_start(self) -> None:
         self.summary.started_at = _now()
-        with self.store.transaction():
-            self.run_id = self.store.conn.execute(
-                "INSERT INTO sync_runs (source_id, started_at) VALUES (?, ?)",
-                (self.source.id, self.summary.started_at)).lastrowid
 
-    def cancelled(self) -> RunSummary:
+        def record(store: Store) -> int | None:
+            return store.conn.execute("INSERT INTO sync_runs (source_id, started_at) VALUES (?, ?)",
+                                      (self.source.id, self.summary.started_at)).lastrowid
+        self.run_id = await _settled(self.writer.submit(record))
+
+    async def cancelled(self) -> RunSummary:
         if self.run_id is None:
-            self._record_start()
-        self._finish(CANCELLED, CANCELLED)
+            await self._record_start()
+        await self._finish(CANCELLED, CANCELLED)
         return self.summary
 
     async def run(self) -> RunSummary:
-        self._record_start()
+        await self._record_start()
         self.emit(replace(self.progress))
         try:
             await self._fetch()
         except asyncio.CancelledError:
-            return self.cancelled()
+            return await self.cancelled()
         except SourceError as exc:
-            self._finish(ERROR, self.http.scrub(str(exc)) or type(exc).__name__)
+            await self._finish(ERROR, self.http.scrub(str(exc)) or type(exc).__name__)
         except NoKeyring:
-            self._finish(ERROR, "cannot read the credentials: no system keyring")
+            await self._finish(ERROR, "cannot read the credentials: no system keyring")
         except SecretsError as exc:
-            self._finish(ERROR, str(exc))
+            await self._finish(ERROR, str(exc))
         except Exception as exc:  # a connector bug or a full disk: this source only
             log.exception("sync of %s failed", self.source.name)
-            self._finish(ERROR, self.http.scrub(f"unexpected error in the {self.source.kind} "
-                                                f"connector: {type(exc).__name__}: {exc}")[:500])
+            await self._finish(ERROR, self.http.scrub(f"unexpected error in the {self.source.kind} "
+                                                      f"connector: {type(exc).__name__}: {exc}")[:500])
         else:
-            self._finish(DONE, None)
+            await self._finish(DONE, None)
         return self.summary
 
     async def _fetch(self) -> None:
@@ -220,8 +226,6 @@ class SourceRun:
             self.http.add_secrets(secret_values)
         connector = cls(self.source, secret_values, self.http)
         pages = connector.pages(dict(self.source.cursor))
-        self._buffer: list[Page] = []
-        self._buffered_since = 0.0
         try:
             async for page in pages:
                 self._buffer.append(page)
@@ -233,80 +237,88 @@ class SourceRun:
                 if len(self._buffer) == 1:
                     self._buffered_since = now
                 if waiting >= FLUSH_ITEMS or now - self._buffered_since >= FLUSH_SECONDS:
-                    await asyncio.sleep(0)  # parsing and writing in separate loop steps
-                    await self._flush_async()
-                    await asyncio.sleep(0)
+                    await self._hand_over()
                 else:
                     self.emit(replace(self.progress))
         finally:
-            self._flush()  # whole pages already received are kept, whatever ended the run
+            # Whole pages already received are kept, whatever ended the run.
+            await _settled(self._hand_over(last=True))
             await pages.aclose()
 
-    async def _flush_async(self) -> None:
-        """Write the buffered pages, yielding to the event loop between chunks."""
-        chunks = self._write_chunks()
-        try:
-            for _ in chunks:
-                await asyncio.sleep(0)
-        except asyncio.CancelledError:
-            for _ in chunks:  # keep the whole pages already received
-                pass
-            raise
+    async def _hand_over(self, last: bool = False) -> None:
+        """Give the buffered pages to the writer, and fetch on while it writes them: wait
+        only for the previous hand-over (one write in flight per source bounds memory),
+        or for this one too when it is the `last`."""
+        await self._written()
+        if self._buffer:
+            pages, self._buffer = self._buffer, []
+            self.summary.skipped += sum(page.skipped for page in pages)
+            self._writing = self.writer.submit(lambda store: self._write(store, pages),
+                                               size=sum(len(p.items) for p in pages))
+        if last:
+            await self._written()
 
-    def _flush(self) -> None:
-        """Write the buffered pages at once (when the run is ending)."""
-        for _ in self._write_chunks():
-            pass
+    async def _written(self) -> None:
+        if self._writing is not None:
+            writing, self._writing = self._writing, None
+            self._count(await writing)
 
-    def _write_chunks(self) -> Iterator[None]:
-        """Write the buffered pages in transactions of at most WRITE_CHUNK items; only the
-        last carries the newest cursor (and the deletions).
-
-        Why chunks: each write runs on the event loop together with the ingest hooks
-        (sentiment scoring costs about a millisecond an item), so its size bounds how long
-        the window can freeze. Why this is still safe: the cursor advances only with the
-        last chunk, so a sync killed in between re-reads those pages, and the upsert makes
-        the items written already harmless."""
-        if not self._buffer:
-            return
-        pages, self._buffer = self._buffer, []
+    def _write(self, store: Store, pages: list[Page]) -> IngestResult:
+        """On the writer thread: the pages' items, the newest cursor and the deletions,
+        in one transaction."""
         items = [item for page in pages for item in page.items]
         deleted = [ext for page in pages for ext in page.deleted]
-        s, p = self.summary, self.progress
-        s.skipped += sum(page.skipped for page in pages)
-        starts = list(range(0, len(items), WRITE_CHUNK)) or [0]
-        for n, start in enumerate(starts):
-            last = n == len(starts) - 1
-            with self.store.transaction():
-                result = self.store.save_page(self.source.id, items[start:start + WRITE_CHUNK],
-                                              pages[-1].cursor if last else None)
-                if last and deleted:
-                    self.store.mark_deleted(self.source.id, deleted)
-            s.new += result.new
-            s.updated += result.updated
-            s.skipped += result.skipped
-            s.new_item_ids += result.new_ids
-            p.new, p.updated = s.new, s.updated
-            self.emit(replace(p))
-            if not last:
-                yield
+        with store.transaction():
+            result = store.save_page(self.source.id, items, pages[-1].cursor)
+            if deleted:
+                store.mark_deleted(self.source.id, deleted)
+        return result
 
-    def _finish(self, state: str, error: str | None) -> None:
+    def _count(self, result: IngestResult) -> None:
+        s, p = self.summary, self.progress
+        s.new += result.new
+        s.updated += result.updated
+        s.skipped += result.skipped
+        s.new_item_ids += result.new_ids
+        p.new, p.updated = s.new, s.updated
+        self.emit(replace(p))
+
+    async def _finish(self, state: str, error: str | None) -> None:
         s = self.summary
         s.finished_at = _now()
         s.error = scrub(error, self.http.secrets) if error else None
-        with self.store.transaction():
-            self.store.conn.execute(
+
+        def record(store: Store) -> None:
+            store.conn.execute(
                 "UPDATE sync_runs SET finished_at = ?, fetched = ?, new = ?, updated = ?, "
                 "skipped = ?, error = ? WHERE id = ?",
                 (s.finished_at, s.fetched, s.new, s.updated, s.skipped, s.error, self.run_id))
             if state == DONE:
-                self.store.update_source(self.source.id, last_synced_at=s.finished_at, last_error=None)
+                store.update_source(self.source.id, last_synced_at=s.finished_at, last_error=None)
             elif state == ERROR:
-                self.store.update_source(self.source.id, last_error=s.error)
+                store.update_source(self.source.id, last_error=s.error)
+        await _settled(self.writer.submit(record))
         self.progress.state = state
         self.progress.error = s.error
         self.emit(replace(self.progress))
+
+
+async def _settled(awaitable: Awaitable[T]) -> T:
+    """Await a write to its end even if this task is being cancelled meanwhile: the write
+    happens anyway, and what it returns (a run id, counts) is still wanted."""
+    future = asyncio.ensure_future(awaitable)
+    cancelled = False
+    while True:
+        try:
+            result = await asyncio.shield(future)
+        except asyncio.CancelledError:
+            if future.cancelled():
+                raise
+            cancelled = True
+            continue
+        if cancelled:
+            raise asyncio.CancelledError
+        return result
 
 
 def last_runs(store: Store, source_id: int, limit: int = 10) -> list[dict[str, Any]]:

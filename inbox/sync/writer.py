@@ -1,0 +1,121 @@
+"""The sync's writer: one thread, with its own connection, that runs every write of a sync.
+
+Why a thread: a page's ingest (SQLite, the rules and sentiment hooks) run on the event loop
+blocked the loop, which in the app is the window, for as long as it took. On the writer
+thread, SQLite's C code (which releases the GIL) runs beside the loop, and the loop only
+awaits a future. Why its own connection: the window keeps writing (triage) on the store's
+connection meanwhile; SQLite's locking, not Python, keeps the two apart.
+
+Writes that queue up while one runs are taken together into the next transaction (a
+group commit, up to GROUP_ITEMS items): a busy sync pays for fewer, larger commits, while
+a quiet one still commits each page at once. Each job runs in its own savepoint, so a
+failing page rolls back alone and the others in its group are kept. Jobs run in the order
+they were submitted, so a source's pages and cursors are written in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from inbox.store import Store
+
+T = TypeVar("T")
+GROUP_ITEMS = 5_000  # items per transaction at most, when writes queue up
+
+
+@dataclass(slots=True)
+class _Job:
+    fn: Callable[[Store], Any]
+    size: int
+    future: asyncio.Future = field(repr=False)
+
+
+class Writer:
+    """`async with Writer(store) as writer: await writer.call(lambda s: s.save_page(...))`."""
+
+    def __init__(self, store: Store) -> None:
+        self.path = store.path
+        self.store: Store | None = None
+        self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def __aenter__(self) -> Writer:
+        self._loop = asyncio.get_running_loop()
+        self.store = await asyncio.to_thread(Store, self.path)  # opening runs the migration check
+        self._thread = threading.Thread(target=self._run, name="inbox-sync-writer", daemon=True)
+        self._thread.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        """Write everything submitted, then close (also when the sync was cancelled)."""
+        self._queue.put(None)
+        assert self._thread is not None and self.store is not None
+        await asyncio.shield(asyncio.to_thread(self._thread.join))
+        self.store.close()
+
+    def submit(self, fn: Callable[[Store], T], size: int = 0) -> asyncio.Future[T]:
+        """Queue `fn(store)`; the future settles on the loop when its transaction commits."""
+        assert self._loop is not None, "use the writer inside `async with`"
+        future: asyncio.Future[T] = self._loop.create_future()
+        self._queue.put(_Job(fn, size, future))
+        return future
+
+    async def call(self, fn: Callable[[Store], T], size: int = 0) -> T:
+        return await self.submit(fn, size)
+
+    # -- the thread -----------------------------------------------------------------------
+
+    def _run(self) -> None:
+        stop = False
+        while not stop:
+            first = self._queue.get()
+            if first is None:
+                return
+            batch, items = [first], first.size
+            while items < GROUP_ITEMS:
+                try:
+                    job = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if job is None:
+                    stop = True
+                    break
+                batch.append(job)
+                items += job.size
+            self._write(batch)
+
+    def _write(self, batch: list[_Job]) -> None:
+        store = self.store
+        assert store is not None
+        outcomes: list[tuple[_Job, Any, BaseException | None]] = []
+        try:
+            with store.transaction():
+                for job in batch:
+                    try:
+                        with store.transaction():  # a savepoint: this job alone rolls back
+                            outcomes.append((job, job.fn(store), None))
+                    except Exception as exc:
+                        outcomes.append((job, None, exc))
+        except Exception as exc:  # the commit itself failed (a full disk): nothing was kept
+            outcomes = [(job, None, exc) for job in batch]
+        assert self._loop is not None
+        for job, value, error in outcomes:
+            try:
+                self._loop.call_soon_threadsafe(_settle, job.future, value, error)
+            except RuntimeError:  # the loop is closed: nobody waits any more
+                return
+
+
+def _settle(future: asyncio.Future, value: Any, error: BaseException | None) -> None:
+    if future.done():  # its awaiter was cancelled; the write itself stands
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(value)
