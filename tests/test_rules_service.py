@@ -10,7 +10,7 @@ import pytest
 from inbox.domain import Author, Item, ItemKind
 from inbox.services import rules
 from inbox.services.rules import Actions, Conditions, Rule, RuleError
-from inbox.store import INGEST_HOOKS
+from inbox.store import INGEST_HOOKS, ROW_HOOKS
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 
@@ -42,10 +42,11 @@ def cafe(store):
 @pytest.fixture
 def hooks():
     """Register the rules hook for one test and take it out again."""
-    before = list(INGEST_HOOKS)
+    before, rows_before = list(INGEST_HOOKS), list(ROW_HOOKS)
     INGEST_HOOKS[:] = [rules.on_ingest]
     yield
     INGEST_HOOKS[:] = before
+    ROW_HOOKS[:] = rows_before
 
 
 def texts(store, ids):

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from inbox.domain import InboxFilter, View
 from inbox.services import rules
-from inbox.store import INGEST_HOOKS
+from inbox.store import INGEST_HOOKS, ROW_HOOKS
 from inbox.ui import sync_controller
 from inbox.ui.sync_controller import OFFLINE_TEXT, SyncController
 from tests.qt_async import aloop, run_until, window  # noqa: F401 (fixtures)
@@ -50,9 +50,10 @@ class AppStore:
 
 @pytest.fixture
 def hooks():
-    before = list(INGEST_HOOKS)
+    before, rows_before = list(INGEST_HOOKS), list(ROW_HOOKS)
     yield
     INGEST_HOOKS[:] = before
+    ROW_HOOKS[:] = rows_before
 
 
 def closed_port() -> int:

@@ -2,7 +2,8 @@
 
 The store knows nothing of services; whoever ingests (the sync engine, the demo, file
 import) calls `install()` once so that the hooks of the features present are registered.
-A hook module exposes `on_ingest(store, source_id, result)`, and may expose `warm_up()`
+A hook module exposes `on_ingest(store, source_id, result)`, may expose `on_new_rows(rows)`
+(fills derived columns of new rows before they are inserted), and may expose `warm_up()`
 (load lexicons, compile patterns) which `install()` calls, so a caller that installs from a
 worker thread (the sync engine does) keeps that one-off cost off the event loop.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 
-from inbox.store import INGEST_HOOKS
+from inbox.store import INGEST_HOOKS, ROW_HOOKS
 
 HOOK_MODULES = ["inbox.services.sentiment", "inbox.services.rules"]
 
@@ -30,3 +31,6 @@ def install() -> None:
             if callable(warm_up):
                 warm_up()
             INGEST_HOOKS.append(hook)
+            row_hook = getattr(module, "on_new_rows", None)
+            if row_hook is not None and row_hook not in ROW_HOOKS:
+                ROW_HOOKS.append(row_hook)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from inbox.services.text_signals import is_english, phrases
 from inbox.store.connection import write_transaction
+from inbox.store.ingest import ROW_HOOKS
 
 if TYPE_CHECKING:
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
@@ -126,9 +127,18 @@ def score_items(conn: sqlite3.Connection, ids: Sequence[int]) -> int:
     return len(scored)
 
 
+def on_new_rows(rows: list[dict]) -> None:
+    """Row hook: score new customers' items before they are inserted."""
+    for row in rows:
+        if not row["is_owner_reply"]:
+            row["sentiment"], row["sentiment_label"], row["phrases"] = analyse(
+                (row["id"], row["title"], row["text"], row["rating"], row["language"]))
+
+
 def on_ingest(store: Store, source_id: int, result: IngestResult) -> None:
-    """Ingest hook: score what this page added or changed, inside its transaction."""
-    ids = result.new_ids + result.updated_ids
+    """Ingest hook: score what this page changed (and added, when `on_new_rows` is not
+    installed), inside its transaction."""
+    ids = result.updated_ids if on_new_rows in ROW_HOOKS else result.new_ids + result.updated_ids
     if ids:
         score_items(store.conn, ids)
 

@@ -25,7 +25,8 @@ CHUNK = 500  # SQLite's default limit on variables is 32766; keep IN lists modes
 
 _INSERTED = ("id", "source_id", "external_id", "kind", "url", "author_id", "rating", "title", "text",
              "html", "language", "created_at", "updated_at", "is_owner_reply", "parent_external_id",
-             "root_external_id", "thread_id", "status", "deleted_at", "fetched_at", "raw")
+             "root_external_id", "thread_id", "status", "deleted_at", "fetched_at", "raw", "sentiment",
+             "sentiment_label")
 _COMPARED = ("kind", "url", "author_id", "rating", "title", "text", "html", "language",
              "created_at", "updated_at", "is_owner_reply", "parent_external_id", "deleted")
 
@@ -55,6 +56,11 @@ class IngestResult:
 # Functions run inside the page's transaction after each ingest (rules, sentiment, ...).
 IngestHook = Callable[["Store", int, IngestResult], None]
 INGEST_HOOKS: list[IngestHook] = []
+# Functions that fill derived values of new rows (with their ids) before they are inserted:
+# `sentiment`, `sentiment_label`, and `phrases` (a list, for `item_phrases`). Writing them
+# with the row costs far less than an update afterwards (which also fires the triggers).
+RowHook = Callable[[list[dict[str, Any]]], None]
+ROW_HOOKS: list[RowHook] = []
 
 
 def _chunks(seq: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
@@ -222,6 +228,8 @@ class IngestMixin:
             "fetched_at": now,
             "raw": json.dumps(item.raw, ensure_ascii=False, default=str) if item.raw is not None else None,
             "status": "read" if item.is_owner_reply else "unread",
+            "sentiment": None,
+            "sentiment_label": None,
         }
 
     def _update(self, item_id: int, row: dict[str, Any]) -> None:
@@ -287,8 +295,12 @@ class IngestMixin:
         self.conn.executemany(
             "UPDATE threads SET last_activity_at = max(coalesce(last_activity_at, ''), ?) WHERE id = ?",
             [(when, tid) for tid, when in stored_activity.items()])
+        for hook in ROW_HOOKS:
+            hook(rows)
         self.conn.executemany(f"INSERT INTO items ({', '.join(_INSERTED)}) VALUES ({', '.join('?' * len(_INSERTED))})",
                               [tuple(row[c] for c in _INSERTED) for row in rows])
+        self.conn.executemany("INSERT OR IGNORE INTO item_phrases (item_id, phrase) VALUES (?, ?)",
+                              [(row["id"], phrase) for row in rows for phrase in row.get("phrases", ())])
         # Items have no insert triggers (one costs more than the row itself): what they
         # would keep in step, the search index and the per-day figures, is added here for
         # the whole page, before any update below fires the update triggers.
