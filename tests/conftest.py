@@ -3,6 +3,7 @@ user's real data (INBOX_DB and the platform dirs point into tmp_path)."""
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -17,6 +18,24 @@ def _modules_loaded_on_the_main_thread() -> None:
     from inbox.ui.prewarm import prewarm
 
     prewarm()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _garbage_collected_on_the_main_thread():
+    """What the app does (inbox/ui/gc_guard.py): no automatic collection, which could run on
+    a worker thread and free Qt objects there; the main thread collects after each test."""
+    thresholds = gc.get_threshold()
+    gc.disable()
+    yield thresholds
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_after_test(_garbage_collected_on_the_main_thread):
+    from inbox.ui.gc_guard import collect_due
+
+    yield
+    collect_due(_garbage_collected_on_the_main_thread)
 
 
 @pytest.fixture(autouse=True)

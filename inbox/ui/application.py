@@ -28,6 +28,7 @@ from inbox.ui import single_instance
 from inbox.ui.about import app_icon
 from inbox.ui.crash import install_crash_handler, report_startup_error
 from inbox.ui.first_run import maybe_show_first_run
+from inbox.ui.gc_guard import collect_on_gui_thread
 from inbox.ui.main_window import SETTINGS_APP, SETTINGS_ORG, MainWindow
 from inbox.ui.prewarm import prewarm
 
@@ -104,6 +105,7 @@ def run(db_path: Path | None = None, smoke_test: bool = False) -> int:
     log_path = setup_logging()
     crash = install_crash_handler(log_path)
     prewarm()  # before any worker thread exists (see inbox/ui/prewarm.py)
+    collect_on_gui_thread(app)  # no garbage collection on worker threads (parented to the app)
     # Workers run Python too (export, scoring, parsing): hand the GIL back to the GUI thread
     # sooner than the default 5 ms (see inbox/sync/engine.py, responsive_gil).
     sys.setswitchinterval(SWITCH_INTERVAL_S)
