@@ -110,6 +110,8 @@ def main() -> int:
             m = asyncio.run(measured(store))
             summaries, elapsed, stall = m["summaries"], m["elapsed"], m["stall"]
             total = store.conn.execute("SELECT count(*) FROM items").fetchone()[0]
+            sizes = store.conn.execute("SELECT avg(length(raw)), avg(length(html)), avg(length(text)) "
+                                       "FROM items").fetchone()
         server_cpu = process_cpu(server.pid) - server_cpu0
     finally:
         server.stdin.close()
@@ -119,7 +121,8 @@ def main() -> int:
     failed = [s for s in summaries if not s.ok]
     expected = sum(info["expected"].values())
     rate = total / elapsed
-    lines = [f"items: {total:,} (expected {expected:,}) from {len(summaries)} sources",
+    lines = [f"items: {total:,} (expected {expected:,}) from {len(summaries)} sources; stored per item "
+             f"(characters): raw payload {sizes[0] or 0:,.0f}, html {sizes[1] or 0:,.0f}, text {sizes[2] or 0:,.0f}",
              f"time: {elapsed:.2f} s  ->  {rate:,.0f} items/s (budget >= 5,000)",
              f"longest heartbeat stall: {stall * 1000:.1f} ms wall (budget <= 100 ms); "
              f"event-loop CPU inside the worst stall: {m['stall_cpu'] * 1000:.1f} ms",

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -127,12 +129,38 @@ def score_items(conn: sqlite3.Connection, ids: Sequence[int]) -> int:
     return len(scored)
 
 
+Key = tuple[str, str, int | None, str]  # (title, text, rating, language) as stored
+Analysis = tuple[float | None, str, list[str]]
+_ahead = threading.local()  # analyses made ahead of the write, by content (see `ahead`)
+
+
+def key(title: str | None, text: str | None, rating: int | None, language: str | None) -> Key:
+    return title or "", text or "", rating if rating in (1, 2, 3, 4, 5) else None, language or ""
+
+
+def analyse_many(keys: list[Key]) -> list[Analysis]:
+    """For a helper process: the analyses of many items (title, text, rating, language)."""
+    return [analyse((0, *k)) for k in keys]
+
+
+@contextmanager
+def ahead(analyses: dict[Key, Analysis]) -> Iterator[None]:
+    """Within this block, on this thread, new items use these analyses when their content
+    matches (the sync scores big pages in a helper process before writing them)."""
+    _ahead.analyses = analyses
+    try:
+        yield
+    finally:
+        _ahead.analyses = {}
+
+
 def on_new_rows(rows: list[dict]) -> None:
     """Row hook: score new customers' items before they are inserted."""
+    done: dict[Key, Analysis] = getattr(_ahead, "analyses", {})
     for row in rows:
         if not row["is_owner_reply"]:
-            row["sentiment"], row["sentiment_label"], row["phrases"] = analyse(
-                (row["id"], row["title"], row["text"], row["rating"], row["language"]))
+            k = key(row["title"], row["text"], row["rating"], row["language"])
+            row["sentiment"], row["sentiment_label"], row["phrases"] = done.get(k) or analyse((row["id"], *k))
 
 
 def on_ingest(store: Store, source_id: int, result: IngestResult) -> None:

@@ -22,11 +22,13 @@ from typing import Any, TypeVar
 
 from inbox.domain import Source, format_time, utcnow
 from inbox.secrets import NoKeyring, SecretsError, get_secrets
+from inbox.services import sentiment
 from inbox.sources.base import Page, SourceError
 from inbox.sources.registry import connector_class
 from inbox.store import IngestResult, Store
 from inbox.sync.checkpoint import background_checkpoints
 from inbox.sync.http import HttpClient, scrub
+from inbox.sync.scoring import Scorer
 from inbox.sync.writer import Writer
 
 log = logging.getLogger("inbox.sync")
@@ -106,8 +108,9 @@ async def sync(store: Store, *, sources: list[str] | None = None,
     gate = asyncio.Semaphore(max(1, concurrency))
     # Building the client loads the TLS certificates (~0.1 s): not on the event loop.
     http = await asyncio.to_thread(HttpClient, **(http_options or {}))
+    scorer = Scorer()
     async with http, Writer(store) as writer, background_checkpoints(writer.store), responsive_gil():
-        tasks = [asyncio.create_task(_guarded(writer, src, http, emit, gate, cancel))
+        tasks = [asyncio.create_task(_guarded(SourceRun(writer, src, http, emit, scorer), gate, cancel))
                  for src in chosen]
         watcher = asyncio.create_task(_cancel_on(cancel, tasks)) if cancel else None
         try:
@@ -115,6 +118,7 @@ async def sync(store: Store, *, sources: list[str] | None = None,
         finally:
             if watcher:
                 watcher.cancel()
+            scorer.close()
     summaries = []
     for src, result in zip(chosen, results, strict=True):
         if isinstance(result, RunSummary):
@@ -148,9 +152,7 @@ async def _cancel_on(cancel: asyncio.Event, tasks: list[asyncio.Task]) -> None:
         task.cancel()
 
 
-async def _guarded(writer: Writer, src: Source, http: HttpClient, emit: Callable[[Progress], None],
-                   gate: asyncio.Semaphore, cancel: asyncio.Event | None) -> RunSummary:
-    run = SourceRun(writer, src, http, emit)
+async def _guarded(run: SourceRun, gate: asyncio.Semaphore, cancel: asyncio.Event | None) -> RunSummary:
     try:
         async with gate:
             if cancel is not None and cancel.is_set():
@@ -170,8 +172,9 @@ class SourceRun:
     """One source's run: the counters, the `sync_runs` row and the progress it emits."""
 
     def __init__(self, writer: Writer, source: Source, http: HttpClient,
-                 emit: Callable[[Progress], None]) -> None:
+                 emit: Callable[[Progress], None], scorer: Scorer) -> None:
         self.writer = writer
+        self.scorer = scorer
         self.source = source
         self.http = http
         self.emit = emit
@@ -253,8 +256,10 @@ class SourceRun:
         if self._buffer:
             pages, self._buffer = self._buffer, []
             self.summary.skipped += sum(page.skipped for page in pages)
-            self._writing = self.writer.submit(lambda store: self._write(store, pages),
-                                               size=sum(len(p.items) for p in pages))
+            items = [item for page in pages for item in page.items]
+            analyses = await self.scorer.analyses(items)
+            self._writing = self.writer.submit(lambda store: self._write(store, pages, analyses),
+                                               size=len(items))
         if last:
             await self._written()
 
@@ -263,12 +268,12 @@ class SourceRun:
             writing, self._writing = self._writing, None
             self._count(await writing)
 
-    def _write(self, store: Store, pages: list[Page]) -> IngestResult:
+    def _write(self, store: Store, pages: list[Page], analyses: dict) -> IngestResult:
         """On the writer thread: the pages' items, the newest cursor and the deletions,
         in one transaction."""
         items = [item for page in pages for item in page.items]
         deleted = [ext for page in pages for ext in page.deleted]
-        with store.transaction():
+        with store.transaction(), sentiment.ahead(analyses):
             result = store.save_page(self.source.id, items, pages[-1].cursor)
             if deleted:
                 store.mark_deleted(self.source.id, deleted)
