@@ -88,6 +88,7 @@ def build(path: Path, n: int, seed: int = 1) -> None:
             _flush(conn, batch, phrases, threads)
     _flush(conn, batch, phrases, threads)
     conn.execute("COMMIT")
+    store.rebuild_derived()  # reply times and per-day figures (ingest's work, skipped here)
     conn.execute("ANALYZE")
     print(f"built {item_id:,} items in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     store.close()

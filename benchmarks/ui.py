@@ -82,6 +82,7 @@ def build(path: Path = DB) -> Path:
     _insert(conn, batch)
     conn.execute("INSERT INTO item_tags (item_id, tag_id) SELECT id, 1 + id % 3 FROM items WHERE id % 7 = 0")
     conn.execute("COMMIT")
+    store.rebuild_derived()  # search index and insights figures (ingest's work, skipped here)
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("ANALYZE")
     store.close()

@@ -75,3 +75,16 @@ def test_derived_data_matches_a_recomputation(store, seed):
     assert d["reply"] == d["reply_expected"]
     assert any(seconds is not None for _, seconds in d["reply"])  # the case is exercised
     assert store.count_items() > 0 and store.search("croissant")
+
+
+def test_rows_loaded_by_other_means_get_their_derived_data_rebuilt(store):
+    src = store.add_source("mastodon", "Mastodon")
+    store.save_page(src.id, conversations(random.Random(7), 20))
+    store.conn.execute("INSERT INTO items (source_id, external_id, kind, text, created_at, fetched_at) "
+                       "VALUES (?, 'bulk', 'review', 'loaded in bulk about croissants', "
+                       "'2026-02-01T00:00:00Z', '2026-02-01T00:00:00Z')", (src.id,))
+    store.conn.execute("DELETE FROM insight_days")  # a bulk loader skips them too
+    store.rebuild_derived()
+    d = derived(store)
+    assert (d["fts"], d["days"], d["reply"]) == (d["fts_expected"], d["days_expected"], d["reply_expected"])
+    assert "bulk" in [r.external_id for r in store.search("croissants")]

@@ -355,6 +355,17 @@ class IngestMixin:
             (from_id, into_id))
         self.conn.execute("DELETE FROM threads WHERE id = ?", (from_id,))
 
+    def rebuild_derived(self) -> None:
+        """Recompute what ingest derives (search index, reply times, per-day figures) from
+        every item: for rows written by other means, such as a benchmark's bulk load."""
+        with write_transaction(self.conn):
+            self.conn.execute("DELETE FROM items_fts")
+            self.conn.execute(
+                "INSERT INTO items_fts (rowid, title, text, author) "
+                f"SELECT {time_key_sql('i')}, i.title, i.text, a.display_name || ' ' || a.handle FROM items i "
+                "LEFT JOIN authors a ON a.id = i.author_id ORDER BY 1")
+            insights_schema.rebuild(self.conn)
+
     def mark_deleted(self, source_id: int, external_ids: Iterable[str]) -> int:
         """Mark items the source no longer has; they stay, flagged, with their tags."""
         now = format_time(utcnow())

@@ -24,6 +24,19 @@ WATCHED = ("source_id, created_at, rating, sentiment_label, sentiment_override, 
            "reply_seconds, deleted_at, is_owner_reply")
 
 
+ALL_REPLY_TIMES = (f"UPDATE items SET reply_seconds = {DELAY.format(reply=FIRST_REPLY)} "
+                   "WHERE is_owner_reply = 0 AND parent_external_id IS NULL")
+ALL_DAYS = (f"INSERT INTO insight_days SELECT {KEY.format(r='items')}, count(*), count(reply_seconds) "
+            f"FROM items WHERE {COUNTED.format(r='items')} GROUP BY 1, 2, 3, 4, 5")
+
+
+def rebuild(conn: sqlite3.Connection) -> None:
+    """Reply times and the per-day figures recomputed from every item."""
+    conn.execute(ALL_REPLY_TIMES)
+    conn.execute("DELETE FROM insight_days")
+    conn.execute(ALL_DAYS)
+
+
 def _add(r: str) -> str:
     return (f"INSERT INTO insight_days (source_id, day, rating, label, root, n, answered) "
             f"SELECT {KEY.format(r=r)}, 1, {r}.reply_seconds IS NOT NULL WHERE {COUNTED.format(r=r)} "
@@ -69,8 +82,7 @@ def create(conn: sqlite3.Connection) -> None:
             UPDATE items SET reply_seconds = {DELAY.format(reply=FIRST_REPLY)}
             WHERE thread_id = old.thread_id AND is_owner_reply = 0 AND parent_external_id IS NULL;
         END""")
-    conn.execute(f"UPDATE items SET reply_seconds = {DELAY.format(reply=FIRST_REPLY)} "
-                 "WHERE is_owner_reply = 0 AND parent_external_id IS NULL")
+    conn.execute(ALL_REPLY_TIMES)
 
     # Customers' items per source, day, rating, sentiment and whether they start a thread.
     conn.execute("""
@@ -84,8 +96,7 @@ def create(conn: sqlite3.Connection) -> None:
             answered INTEGER NOT NULL,
             PRIMARY KEY (source_id, day, rating, label, root)
         ) WITHOUT ROWID""")
-    conn.execute(f"INSERT INTO insight_days SELECT {KEY.format(r='items')}, count(*), count(reply_seconds) "
-                 f"FROM items WHERE {COUNTED.format(r='items')} GROUP BY 1, 2, 3, 4, 5")
+    conn.execute(ALL_DAYS)
     conn.execute(f"CREATE TRIGGER insight_days_insert AFTER INSERT ON items BEGIN {_add('new')} END")
     conn.execute(f"CREATE TRIGGER insight_days_delete AFTER DELETE ON items BEGIN {_remove('old')} END")
     conn.execute(f"CREATE TRIGGER insight_days_update AFTER UPDATE OF {WATCHED} ON items "
