@@ -11,6 +11,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from inbox.domain import Author, Item, format_time, utcnow
@@ -27,6 +28,15 @@ _INSERTED = ("id", "source_id", "external_id", "kind", "url", "author_id", "rati
              "html", "language", "created_at", "updated_at", "is_owner_reply", "parent_external_id",
              "root_external_id", "thread_id", "status", "deleted_at", "fetched_at", "raw", "sentiment",
              "sentiment_label")
+ROWS_PER_INSERT = 100
+
+
+@lru_cache(maxsize=8)
+def _insert_items_sql(n: int) -> str:
+    one = "(" + ", ".join("?" * len(_INSERTED)) + ")"
+    return f"INSERT INTO items ({', '.join(_INSERTED)}) VALUES {', '.join([one] * n)}"
+
+
 _COMPARED = ("kind", "url", "author_id", "rating", "title", "text", "html", "language",
              "created_at", "updated_at", "is_owner_reply", "parent_external_id", "deleted")
 
@@ -297,8 +307,11 @@ class IngestMixin:
             [(when, tid) for tid, when in stored_activity.items()])
         for hook in ROW_HOOKS:
             hook(rows)
-        self.conn.executemany(f"INSERT INTO items ({', '.join(_INSERTED)}) VALUES ({', '.join('?' * len(_INSERTED))})",
-                              [tuple(row[c] for c in _INSERTED) for row in rows])
+        # Many rows per statement, not executemany: SQLite then writes them without taking the
+        # GIL back between rows (during a sync, other threads hold it often). Fixed-size
+        # chunks keep the statements in the connection's cache.
+        for chunk in _chunks(rows, ROWS_PER_INSERT):
+            self.conn.execute(_insert_items_sql(len(chunk)), [row[c] for row in chunk for c in _INSERTED])
         self.conn.executemany("INSERT OR IGNORE INTO item_phrases (item_id, phrase) VALUES (?, ?)",
                               [(row["id"], phrase) for row in rows for phrase in row.get("phrases", ())])
         # Items have no insert triggers (one costs more than the row itself): what they

@@ -249,24 +249,27 @@ class SourceRun:
             await pages.aclose()
 
     async def _hand_over(self, last: bool = False) -> None:
-        """Give the buffered pages to the writer, and fetch on while it writes them: wait
-        only for the previous hand-over (one write in flight per source bounds memory),
-        or for this one too when it is the `last`."""
+        """Give the buffered pages to be scored and written, and fetch on meanwhile: wait
+        only for the previous hand-over (one in flight per source keeps the pages in order
+        and bounds memory), or for this one too when it is the `last`."""
         await self._written()
         if self._buffer:
             pages, self._buffer = self._buffer, []
             self.summary.skipped += sum(page.skipped for page in pages)
-            items = [item for page in pages for item in page.items]
-            analyses = await self.scorer.analyses(items)
-            self._writing = self.writer.submit(lambda store: self._write(store, pages, analyses),
-                                               size=len(items))
+            self._writing = asyncio.ensure_future(self._score_and_write(pages))
         if last:
             await self._written()
 
+    async def _score_and_write(self, pages: list[Page]) -> IngestResult:
+        items = [item for page in pages for item in page.items]
+        analyses = await self.scorer.analyses(items)
+        return await self.writer.submit(lambda store: self._write(store, pages, analyses), size=len(items))
+
     async def _written(self) -> None:
         if self._writing is not None:
-            writing, self._writing = self._writing, None
-            self._count(await writing)
+            result = await asyncio.shield(self._writing)  # a cancelled wait leaves the write going
+            self._writing = None
+            self._count(result)
 
     def _write(self, store: Store, pages: list[Page], analyses: dict) -> IngestResult:
         """On the writer thread: the pages' items, the newest cursor and the deletions,
