@@ -39,7 +39,7 @@ WORDS = ["coffee", "croissant", "queue", "friendly", "staff", "slow", "lunch", "
 
 
 def build(path: Path = DB) -> Path:
-    """Write the database with direct SQL in big batches (the FTS trigger indexes it)."""
+    """Write the database with direct SQL in big batches, then `rebuild_derived` indexes it."""
     from inbox.store import Store
 
     if path.exists():
