@@ -37,6 +37,11 @@ def _insert_items_sql(n: int) -> str:
     return f"INSERT INTO items ({', '.join(_INSERTED)}) VALUES {', '.join([one] * n)}"
 
 
+# Items into the search index, in rowid order: FTS5 starts a new segment whenever a rowid is
+# lower than the one before it in the transaction (and pages arrive newest first).
+_INDEX_ITEMS = ("INSERT INTO items_fts (rowid, title, text, author) "
+                f"SELECT {time_key_sql('i')}, i.title, i.text, a.display_name || ' ' || a.handle FROM items i "
+                "LEFT JOIN authors a ON a.id = i.author_id {where} ORDER BY 1")
 _COMPARED = ("kind", "url", "author_id", "rating", "title", "text", "html", "language",
              "created_at", "updated_at", "is_owner_reply", "parent_external_id", "deleted")
 
@@ -318,12 +323,8 @@ class IngestMixin:
         # would keep in step, the search index and the per-day figures, is added here for
         # the whole page, before any update below fires the update triggers.
         page_ids = "[" + ",".join(map(str, ids)) + "]"
-        self.conn.execute(
-            "INSERT INTO items_fts (rowid, title, text, author) "
-            f"SELECT {time_key_sql('i')}, i.title, i.text, a.display_name || ' ' || a.handle FROM items i "
-            "LEFT JOIN authors a ON a.id = i.author_id WHERE i.id IN (SELECT value FROM json_each(?)) "
-            "ORDER BY 1",  # FTS5 starts a new segment whenever a rowid is lower than the last
-            (page_ids,))
+        self.conn.execute(_INDEX_ITEMS.format(where="WHERE i.id IN (SELECT value FROM json_each(?))"),
+                          (page_ids,))
         self.conn.execute(insights_schema.ADD_PAGE_TO_DAYS, (page_ids,))
         # A root whose thread is keyed otherwise (a source naming the root explicitly).
         self.conn.executemany(
@@ -373,10 +374,7 @@ class IngestMixin:
         every item: for rows written by other means, such as a benchmark's bulk load."""
         with write_transaction(self.conn):
             self.conn.execute("DELETE FROM items_fts")
-            self.conn.execute(
-                "INSERT INTO items_fts (rowid, title, text, author) "
-                f"SELECT {time_key_sql('i')}, i.title, i.text, a.display_name || ' ' || a.handle FROM items i "
-                "LEFT JOIN authors a ON a.id = i.author_id ORDER BY 1")
+            self.conn.execute(_INDEX_ITEMS.format(where=""))
             insights_schema.rebuild(self.conn)
 
     def mark_deleted(self, source_id: int, external_ids: Iterable[str]) -> int:
