@@ -39,6 +39,8 @@ class Writer:
     """`async with Writer(store) as writer: await writer.call(lambda s: s.save_page(...))`."""
 
     def __init__(self, store: Store) -> None:
+        if str(store.path) == ":memory:":  # a second connection would open another, empty database
+            raise ValueError("the sync writer needs a database file, not :memory:")
         self.path = store.path
         self.store: Store | None = None
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
