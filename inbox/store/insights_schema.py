@@ -26,8 +26,10 @@ WATCHED = ("source_id, created_at, rating, sentiment_label, sentiment_override, 
 
 ALL_REPLY_TIMES = (f"UPDATE items SET reply_seconds = {DELAY.format(reply=FIRST_REPLY)} "
                    "WHERE is_owner_reply = 0 AND parent_external_id IS NULL")
-ALL_DAYS = (f"INSERT INTO insight_days SELECT {KEY.format(r='items')}, count(*), count(reply_seconds) "
-            f"FROM items WHERE {COUNTED.format(r='items')} GROUP BY 1, 2, 3, 4, 5")
+# The per-day figures of the items that pass `{where}` (an SQL condition ending in AND).
+_DAYS = (f"SELECT {KEY.format(r='items')}, count(*), count(reply_seconds) FROM items "
+         f"WHERE {{where}} {COUNTED.format(r='items')} GROUP BY 1, 2, 3, 4, 5")
+ALL_DAYS = f"INSERT INTO insight_days {_DAYS.format(where='')}"
 
 
 def rebuild(conn: sqlite3.Connection) -> None:
@@ -115,8 +117,7 @@ def create(conn: sqlite3.Connection) -> None:
 PAGE = "(SELECT value FROM json_each(?))"
 ADD_PAGE_TO_DAYS = (
     f"INSERT INTO insight_days (source_id, day, rating, label, root, n, answered) "
-    f"SELECT {KEY.format(r='items')}, count(*), count(reply_seconds) FROM items "
-    f"WHERE id IN {PAGE} AND {COUNTED.format(r='items')} GROUP BY 1, 2, 3, 4, 5 "
+    f"{_DAYS.format(where=f'id IN {PAGE} AND')} "
     f"ON CONFLICT DO UPDATE SET n = n + excluded.n, answered = answered + excluded.answered")
 _ROOT_REPLY_TIME = (f"UPDATE items SET reply_seconds = {DELAY.format(reply=FIRST_REPLY)} "
                     "WHERE is_owner_reply = 0 AND parent_external_id IS NULL AND {which} "

@@ -36,7 +36,7 @@ class _Job:
 
 
 class Writer:
-    """`async with Writer(store) as writer: await writer.call(lambda s: s.save_page(...))`."""
+    """`async with Writer(store) as writer: await writer.submit(lambda s: s.save_page(...))`."""
 
     def __init__(self, store: Store) -> None:
         if str(store.path) == ":memory:":  # a second connection would open another, empty database
@@ -67,9 +67,6 @@ class Writer:
         future: asyncio.Future[T] = self._loop.create_future()
         self._queue.put(_Job(fn, size, future))
         return future
-
-    async def call(self, fn: Callable[[Store], T], size: int = 0) -> T:
-        return await self.submit(fn, size)
 
     # -- the thread -----------------------------------------------------------------------
 
