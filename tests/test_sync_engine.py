@@ -7,6 +7,7 @@ import asyncio
 
 import pytest
 
+from inbox.store.connection import WAL_AUTOCHECKPOINT_PAGES
 from inbox.sync.engine import sync
 from tests.replay import Reply
 from tests.replay.feeds import FakeFeed
@@ -177,10 +178,10 @@ def test_internal_connector_error_is_contained(store, replay):
 def test_wal_checkpoints_move_off_the_loop_only_during_a_sync(store, replay):
     feed = FakeFeed(n=3).install(replay)
     add_source(store, "rss", "alerts", {"url": replay.base_url + feed.path})
-    assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+    assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == WAL_AUTOCHECKPOINT_PAGES
     [s] = run_sync(store)
     assert s.ok
-    assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000  # restored
+    assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == WAL_AUTOCHECKPOINT_PAGES  # restored
     wal = store.path.with_name(store.path.name + "-wal")
     assert not wal.exists() or store.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[0] == 0
 

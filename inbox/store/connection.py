@@ -10,6 +10,14 @@ from pathlib import Path
 from inbox.store.migrations import migrate
 
 BUSY_TIMEOUT_MS = 5000
+# A commit that takes the WAL past this many pages copies it into the database and fsyncs.
+# SQLite's default (1,000 pages, 4 MB) checkpoints every few commits of a big sync; at
+# 128 MB the index pages that every page of items rewrites are copied once per checkpoint,
+# not once per commit (ingest at 1M items: 12,800 -> 15,300 items/s).
+WAL_AUTOCHECKPOINT_PAGES = 32768
+# A WAL file grown past this is cut back after a checkpoint (it never shrinks by itself).
+# Not lower: a file cut on every checkpoint and grown again made ingest 5% slower.
+WAL_SIZE_LIMIT = 256 * 1024 * 1024
 
 
 def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
@@ -28,6 +36,8 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
     if not readonly:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
+        conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
         migrate(conn)
     conn.execute("PRAGMA cache_size = -32000")  # 32 MB page cache per connection
     conn.execute("PRAGMA temp_store = MEMORY")
