@@ -29,6 +29,11 @@ _INSERTED = ("id", "source_id", "external_id", "kind", "url", "author_id", "rati
              "root_external_id", "thread_id", "status", "deleted_at", "fetched_at", "raw", "sentiment",
              "sentiment_label")
 ROWS_PER_INSERT = 100
+# Authors whose id and names ingest remembers, so that a page of known authors writes none.
+# One entry is ~130 bytes: a string key and one integer (the id, and a 64-bit digest of the
+# names that tells when they changed), so 300,000 take ~40 MB at most.
+AUTHOR_CACHE_SIZE = 300_000
+_DIGEST = (1 << 64) - 1
 
 
 @lru_cache(maxsize=8)
@@ -85,8 +90,8 @@ def _chunks(seq: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
 
 class IngestMixin:
     conn: sqlite3.Connection
-    # (platform, external id) -> (author id, (handle, display name, profile url))
-    _author_cache: dict[tuple[str, str], tuple[int, tuple[str, str, str]]]
+    # "platform\0external id" -> author id << 64 | digest of (handle, display name, profile url)
+    _author_cache: dict[str, int]
 
     def save_page(self, source_id: int, items: Sequence[Item],
                   cursor: dict[str, Any] | None = None) -> IngestResult:
@@ -181,23 +186,25 @@ class IngestMixin:
         an erased author can leave a cache entry pointing at no row; one indexed query per
         page checks them, and a miss empties the cache."""
         cache = self._author_cache
-        if len(cache) > 200_000:
+        if len(cache) > AUTHOR_CACHE_SIZE:
             cache.clear()
         wanted: dict[tuple[str, str], tuple[str, str, str]] = {}
         for author in authors:
             key = self._author_key(platform, author)
             if key is not None:
                 wanted[key] = (author.handle or "", author.display_name or "", author.profile_url or "")
-        hits = {key: cache[key][0] for key, values in wanted.items()
-                if key in cache and cache[key][1] == values}
-        if hits:
-            ids = sorted(set(hits.values()))
+        ids: dict[tuple[str, str], int] = {}
+        for key, values in wanted.items():
+            packed = cache.get(f"{key[0]}\0{key[1]}")
+            if packed is not None and packed & _DIGEST == hash(values) & _DIGEST:
+                ids[key] = packed >> 64
+        if ids:
             alive = self.conn.execute("SELECT count(*) FROM authors WHERE id IN (SELECT value FROM json_each(?))",
-                                      ("[" + ",".join(map(str, ids)) + "]",)).fetchone()[0]
-            if alive != len(ids):
+                                      ("[" + ",".join(map(str, sorted(set(ids.values())))) + "]",)).fetchone()[0]
+            if alive != len(set(ids.values())):
                 cache.clear()
-                hits = {}
-        todo = {key: values for key, values in wanted.items() if key not in hits}
+                ids = {}
+        todo = {key: values for key, values in wanted.items() if key not in ids}
         if todo:
             self.conn.executemany(
                 "INSERT INTO authors (platform, external_id, handle, display_name, profile_url) "
@@ -216,8 +223,9 @@ class IngestMixin:
                     for ext, author_id in self.conn.execute(
                             f"SELECT external_id, id FROM authors WHERE platform = ? AND external_id IN ({q})",
                             (plat, *chunk)):
-                        cache[(plat, ext)] = (author_id, todo[(plat, ext)])
-        return {key: cache[key][0] for key in wanted}
+                        ids[(plat, ext)] = author_id
+                        cache[f"{plat}\0{ext}"] = author_id << 64 | hash(todo[(plat, ext)]) & _DIGEST
+        return ids
 
     @staticmethod
     def _row_for(source_id: int, item: Item, author_id: int | None, now: str) -> dict[str, Any]:
