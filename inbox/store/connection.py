@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from inbox.store.bulk import restore_indexes
 from inbox.store.migrations import migrate
 
 BUSY_TIMEOUT_MS = 5000
@@ -39,6 +40,7 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
         conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
         conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
         migrate(conn)
+        restore_indexes(conn)
     conn.execute("PRAGMA cache_size = -32000")  # 32 MB page cache per connection
     conn.execute("PRAGMA temp_store = MEMORY")
     return conn

@@ -11,18 +11,25 @@ group commit, up to GROUP_ITEMS items): a busy sync pays for fewer, larger commi
 a quiet one still commits each page at once. Each job runs in its own savepoint, so a
 failing page rolls back alone and the others in its group are kept. Jobs run in the order
 they were submitted, so a source's pages and cursors are written in order.
+
+A sync that brings many new items (a first sync of a big account, an import) is written
+as a bulk load (`inbox.store.bulk`): the author index is built again once it ends.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from inbox.store import Store
+from inbox.store import IngestResult, Store
+from inbox.store.bulk import BulkLoad
+
+log = logging.getLogger("inbox.sync")
 
 T = TypeVar("T")
 GROUP_ITEMS = 5_000  # items per transaction at most, when writes queue up
@@ -71,6 +78,17 @@ class Writer:
     # -- the thread -----------------------------------------------------------------------
 
     def _run(self) -> None:
+        assert self.store is not None
+        bulk = BulkLoad(self.store.conn)
+        try:
+            self._serve(bulk)
+        finally:
+            try:
+                bulk.finish()
+            except Exception:  # a full disk: the next open builds the index (connect)
+                log.exception("could not build the author index again after a bulk load")
+
+    def _serve(self, bulk: BulkLoad) -> None:
         stop = False
         while not stop:
             first = self._queue.get()
@@ -87,9 +105,10 @@ class Writer:
                     break
                 batch.append(job)
                 items += job.size
-            self._write(batch)
+            bulk.wrote(self._write(batch))
 
-    def _write(self, batch: list[_Job]) -> None:
+    def _write(self, batch: list[_Job]) -> int:
+        """Run the jobs in one transaction; the number of new items it committed."""
         store = self.store
         assert store is not None
         outcomes: list[tuple[_Job, Any, BaseException | None]] = []
@@ -108,7 +127,8 @@ class Writer:
             try:
                 self._loop.call_soon_threadsafe(_settle, job.future, value, error)
             except RuntimeError:  # the loop is closed: nobody waits any more
-                return
+                break
+        return sum(value.new for _, value, error in outcomes if error is None and isinstance(value, IngestResult))
 
 
 def _settle(future: asyncio.Future, value: Any, error: BaseException | None) -> None:
