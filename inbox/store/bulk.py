@@ -35,8 +35,12 @@ class BulkLoad:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-        stored = conn.execute("SELECT count(*) FROM items").fetchone()[0]
-        self.threshold: float = max(BULK_AFTER, int(stored * BULK_SHARE))
+        try:
+            stored = conn.execute("SELECT count(*) FROM items").fetchone()[0]
+            self.threshold: float = max(BULK_AFTER, int(stored * BULK_SHARE))
+        except sqlite3.Error as exc:  # never worth failing a load for
+            log.warning("bulk load: not counting (%s)", exc)
+            self.threshold = float("inf")
         self.written = 0
         self.active = False
 

@@ -199,9 +199,10 @@ class IngestMixin:
             if packed is not None and packed & _DIGEST == hash(values) & _DIGEST:
                 ids[key] = packed >> 64
         if ids:
+            known = sorted(set(ids.values()))
             alive = self.conn.execute("SELECT count(*) FROM authors WHERE id IN (SELECT value FROM json_each(?))",
-                                      ("[" + ",".join(map(str, sorted(set(ids.values())))) + "]",)).fetchone()[0]
-            if alive != len(set(ids.values())):
+                                      ("[" + ",".join(map(str, known)) + "]",)).fetchone()[0]
+            if alive != len(known):
                 cache.clear()
                 ids = {}
         todo = {key: values for key, values in wanted.items() if key not in ids}
