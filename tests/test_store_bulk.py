@@ -111,3 +111,15 @@ def test_killed_during_a_bulk_load_the_index_is_back_on_the_next_open(tmp_path):
     with Store(db) as store:
         assert has_author_index(store)
         assert author_texts(store)["Regular 1"][:2] == ["visit 197", "visit 190"]
+
+
+def test_a_bulk_load_borrows_a_bigger_page_cache_and_gives_it_back(tmp_path, small_bulk):
+    store = Store(tmp_path / "bulk.db")
+    src = store.add_source("google", "Google")
+    before = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+    load = bulk_module.BulkLoad(store.conn)
+    for start in range(0, 200, 50):
+        load.wrote(store.save_page(src.id, page(start, 50)).new)
+    assert load.active and store.conn.execute("PRAGMA cache_size").fetchone()[0] == -bulk_module.BULK_CACHE_KIB
+    load.finish()
+    assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == before and has_author_index(store)
