@@ -175,14 +175,33 @@ def test_internal_connector_error_is_contained(store, replay):
     assert TOKEN not in s.error
 
 
-def test_wal_checkpoints_move_off_the_loop_only_during_a_sync(store, replay):
-    feed = FakeFeed(n=3).install(replay)
+def test_the_wal_stays_small_during_a_long_sync_and_is_checkpointed_after(store, replay, monkeypatch):
+    """A passive checkpoint beside a busy writer never lets the WAL start over: the writer's
+    own auto-checkpoint must stay on (without it, 100,000 items grew the WAL to 744 MB)."""
+    import threading
+
+    from inbox.store import connection
+
+    monkeypatch.setattr(connection, "WAL_AUTOCHECKPOINT_PAGES", 50)  # 200 KB, for the sync's writer
+    feed = FakeFeed(n=4000).install(replay)
     add_source(store, "rss", "alerts", {"url": replay.base_url + feed.path})
-    assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == WAL_AUTOCHECKPOINT_PAGES
-    [s] = run_sync(store)
-    assert s.ok
-    assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == WAL_AUTOCHECKPOINT_PAGES  # restored
     wal = store.path.with_name(store.path.name + "-wal")
+    sizes, done = [], threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.005):
+            sizes.append(wal.stat().st_size if wal.exists() else 0)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        [s] = run_sync(store)
+    finally:
+        done.set()
+        watcher.join()
+    assert s.ok and s.new == 4000
+    assert max(sizes) < 3_000_000, f"the WAL grew to {max(sizes):,} bytes"
+    assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == WAL_AUTOCHECKPOINT_PAGES
     assert not wal.exists() or store.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[0] == 0
 
 
