@@ -40,7 +40,8 @@ class BulkLoad:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         try:
-            stored = conn.execute("SELECT count(*) FROM items").fetchone()[0]
+            # The highest id stands in for the count: instant, where count(*) reads an index.
+            stored = conn.execute("SELECT coalesce(max(id), 0) FROM items").fetchone()[0]
             self.threshold: float = max(BULK_AFTER, int(stored * BULK_SHARE))
         except sqlite3.Error as exc:  # never worth failing a load for
             log.warning("bulk load: not counting (%s)", exc)
