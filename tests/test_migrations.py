@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 
 from inbox.store import SCHEMA_VERSION, Store
+from inbox.store.ingest import _INDEX_ITEMS
 from inbox.store.migrations import migrate
 
 
@@ -18,6 +19,8 @@ def test_database_from_every_earlier_version_upgrades(tmp_path, version):
     conn.execute("INSERT INTO sources (kind, name, created_at) VALUES ('rss', 'Feed', '2026-01-01T00:00:00Z')")
     conn.execute("INSERT INTO items (source_id, external_id, kind, text, created_at, fetched_at) "
                  "VALUES (1, 'e1', 'mention', 'old croissant item', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')")
+    if version >= 6:  # since migration 6 the app's ingest indexes new items, not a trigger
+        conn.execute(_INDEX_ITEMS.format(where=""))
     conn.close()
     with Store(path) as store:
         assert store.schema_version == SCHEMA_VERSION
@@ -50,3 +53,21 @@ def test_wal_foreign_keys_and_integrity(store):
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_databases_created_with_the_old_parent_index_lose_it(tmp_path):
+    """Migration 1 once created `items_by_parent`; a database from then upgrades to the
+    same indexes as a new one (each extra index slows every insert)."""
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, target=6)
+    conn.execute("CREATE INDEX items_by_parent ON items (source_id, parent_external_id)")
+    conn.close()
+    fresh = Store(tmp_path / "fresh.db")
+    with Store(path) as store:
+        def indexes(s: Store) -> list[str]:
+            return [r[0] for r in s.conn.execute(
+                "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'items' ORDER BY name")]
+        assert "items_by_parent" not in indexes(store)
+        assert indexes(store) == indexes(fresh)
+    fresh.close()
