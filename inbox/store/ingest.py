@@ -120,13 +120,11 @@ class IngestMixin:
             if not batch:
                 return result
             now = format_time(utcnow())
-            author_ids = self._author_ids(platform, [i.author for i in batch.values()])
+            author_of = self._author_ids(platform, batch)
             existing = self._existing(source_id, list(batch))
             new_rows: list[dict[str, Any]] = []
             for ext_id, item in batch.items():
-                key = self._author_key(platform, item.author)
-                author_id = author_ids[key] if key else None
-                row = self._row_for(source_id, item, author_id, now)
+                row = self._row_for(source_id, item, author_of[ext_id], now)
                 old = existing.get(ext_id)
                 if old is None:
                     new_rows.append(row)
@@ -179,8 +177,9 @@ class IngestMixin:
             return None
         return (author.platform or platform, str(author.external_id or author.display_name))
 
-    def _author_ids(self, platform: str, authors: Sequence[Author | None]) -> dict[tuple[str, str], int]:
-        """Ids of a page's authors, upserting in one statement those new or changed.
+    def _author_ids(self, platform: str, batch: dict[str, Item]) -> dict[str, int | None]:
+        """The author id of each item of a page (by external id), upserting in one
+        statement the authors new or changed.
 
         Ids cached from earlier pages save that statement, but a rolled-back transaction or
         an erased author can leave a cache entry pointing at no row; one indexed query per
@@ -188,10 +187,11 @@ class IngestMixin:
         cache = self._author_cache
         if len(cache) > AUTHOR_CACHE_SIZE:
             cache.clear()
+        keys = {ext_id: self._author_key(platform, item.author) for ext_id, item in batch.items()}
         wanted: dict[tuple[str, str], tuple[str, str, str]] = {}
-        for author in authors:
-            key = self._author_key(platform, author)
+        for key, item in zip(keys.values(), batch.values(), strict=True):
             if key is not None:
+                author = item.author
                 wanted[key] = (author.handle or "", author.display_name or "", author.profile_url or "")
         ids: dict[tuple[str, str], int] = {}
         for key, values in wanted.items():
@@ -226,7 +226,7 @@ class IngestMixin:
                             (plat, *chunk)):
                         ids[(plat, ext)] = author_id
                         cache[f"{plat}\0{ext}"] = author_id << 64 | hash(todo[(plat, ext)]) & _DIGEST
-        return ids
+        return {ext_id: ids[key] if key else None for ext_id, key in keys.items()}
 
     @staticmethod
     def _row_for(source_id: int, item: Item, author_id: int | None, now: str) -> dict[str, Any]:
