@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
-from inbox.domain import Source, format_time, utcnow
+from inbox.domain import Item, Source, format_time, utcnow
 from inbox.secrets import NoKeyring, SecretsError, get_secrets
 from inbox.services import sentiment
 from inbox.sources.base import Page, SourceError
@@ -263,7 +263,7 @@ class SourceRun:
     async def _score_and_write(self, pages: list[Page]) -> IngestResult:
         items = [item for page in pages for item in page.items]
         analyses = await self.scorer.analyses(items)
-        return await self.writer.submit(lambda store: self._write(store, pages, analyses), size=len(items))
+        return await self.writer.submit(lambda store: self._write(store, pages, items, analyses), size=len(items))
 
     async def _written(self) -> None:
         if self._writing is not None:
@@ -271,10 +271,9 @@ class SourceRun:
             self._writing = None
             self._count(result)
 
-    def _write(self, store: Store, pages: list[Page], analyses: dict) -> IngestResult:
+    def _write(self, store: Store, pages: list[Page], items: list[Item], analyses: dict) -> IngestResult:
         """On the writer thread: the pages' items, the newest cursor and the deletions,
         in one transaction."""
-        items = [item for page in pages for item in page.items]
         deleted = [ext for page in pages for ext in page.deleted]
         with store.transaction(), sentiment.ahead(analyses):
             result = store.save_page(self.source.id, items, pages[-1].cursor)
