@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -135,3 +136,36 @@ def test_a_rolled_back_page_or_a_deleted_author_does_not_poison_later_pages(stor
     store.conn.execute("DELETE FROM authors")
     assert store.save_page(src.id, page).new == 1
     assert store.get_item(store.list_items()[0][0].id).author_name == "Person r1"
+
+
+def by_author(ext: str, author: str) -> Item:
+    return Item(ext, "review", text="Lovely flat white", rating=4, created_at=T0,
+                author=Author(f"a-{author}", f"Person {author}"))
+
+
+def author_of(store: Store, ext: str) -> str:
+    item_id = store.conn.execute("SELECT id FROM items WHERE external_id = ?", (ext,)).fetchone()[0]
+    return store.get_item(item_id).author_name
+
+
+def test_an_author_rolled_back_is_not_mistaken_for_the_author_that_takes_their_id(store, src):
+    # As in the sync's writer: each page in a savepoint of one transaction, one page failing.
+    with store.transaction():
+        with pytest.raises(RuntimeError), store.transaction():
+            store.save_page(src.id, [by_author("r1", "ana")])
+            raise RuntimeError("a hook failed")
+        store.save_page(src.id, [by_author("r2", "ben")])  # Ben is given the id Ana had
+        store.save_page(src.id, [by_author("r3", "ana")])
+    assert author_of(store, "r2") == "Person ben"
+    assert author_of(store, "r3") == "Person ana"
+
+
+def test_authors_replaced_by_another_connection_are_not_taken_from_memory(store, src):
+    store.save_page(src.id, [by_author("r1", "ana")])
+    other = sqlite3.connect(store.path, isolation_level=None)  # another tool, or another sync
+    other.executescript("PRAGMA foreign_keys = ON; BEGIN; DELETE FROM items; DELETE FROM authors; "
+                        "INSERT INTO authors (id, platform, external_id, display_name) "
+                        "VALUES (1, 'google', 'a-ben', 'Person ben'); COMMIT;")
+    other.close()
+    store.save_page(src.id, [by_author("r2", "ana")])
+    assert author_of(store, "r2") == "Person ana"

@@ -38,6 +38,7 @@ class Store(SourcesMixin, IngestMixin, QueryMixin, TriageMixin):
         self.readonly = readonly
         self.conn: sqlite3.Connection = connect(self.path, readonly=readonly)
         self._author_cache = {}
+        self._author_state = (0, 0)
         self.db = sqlite_utils.Database(self.conn)
 
     @classmethod

@@ -92,6 +92,7 @@ class IngestMixin:
     conn: sqlite3.Connection
     # "platform\0external id" -> author id << 64 | digest of (handle, display name, profile url)
     _author_cache: dict[str, int]
+    _author_state: tuple[int, int]  # (highest author id, data_version) when the cache was last right
 
     def save_page(self, source_id: int, items: Sequence[Item],
                   cursor: dict[str, Any] | None = None) -> IngestResult:
@@ -181,11 +182,17 @@ class IngestMixin:
         """The author id of each item of a page (by external id), upserting in one
         statement the authors new or changed.
 
-        Ids cached from earlier pages save that statement, but a rolled-back transaction or
-        an erased author can leave a cache entry pointing at no row; one indexed query per
-        page checks them, and a miss empties the cache."""
+        Ids cached from earlier pages save that statement. A cached id is wrong once its row
+        is gone: rolled back, deleted, or replaced by another connection, and then perhaps
+        given to someone else. Only ingest adds authors, and rowids are handed out above
+        the highest, so a rollback or delete that matters lowers the highest id; another
+        connection's commit changes `data_version`. Either, since the last page, empties
+        the cache. (A row deleted below the top on this connection is left to the foreign
+        key, which refuses the item.)"""
         cache = self._author_cache
-        if len(cache) > AUTHOR_CACHE_SIZE:
+        top, version = self.conn.execute(
+            "SELECT coalesce((SELECT max(id) FROM authors), 0), data_version FROM pragma_data_version").fetchone()
+        if len(cache) > AUTHOR_CACHE_SIZE or (top, version) != self._author_state:
             cache.clear()
         keys = {ext_id: self._author_key(platform, item.author) for ext_id, item in batch.items()}
         wanted: dict[tuple[str, str], tuple[str, str, str]] = {}
@@ -198,13 +205,6 @@ class IngestMixin:
             packed = cache.get(f"{key[0]}\0{key[1]}")
             if packed is not None and packed & _DIGEST == hash(values) & _DIGEST:
                 ids[key] = packed >> 64
-        if ids:
-            known = sorted(set(ids.values()))
-            alive = self.conn.execute("SELECT count(*) FROM authors WHERE id IN (SELECT value FROM json_each(?))",
-                                      ("[" + ",".join(map(str, known)) + "]",)).fetchone()[0]
-            if alive != len(known):
-                cache.clear()
-                ids = {}
         todo = {key: values for key, values in wanted.items() if key not in ids}
         if todo:
             self.conn.executemany(
@@ -225,7 +225,9 @@ class IngestMixin:
                             f"SELECT external_id, id FROM authors WHERE platform = ? AND external_id IN ({q})",
                             (plat, *chunk)):
                         ids[(plat, ext)] = author_id
+                        top = max(top, author_id)
                         cache[f"{plat}\0{ext}"] = author_id << 64 | hash(todo[(plat, ext)]) & _DIGEST
+        self._author_state = (top, version)
         return {ext_id: ids[key] if key else None for ext_id, key in keys.items()}
 
     @staticmethod
