@@ -7,6 +7,7 @@ import asyncio
 
 import pytest
 
+from inbox.store import Store
 from inbox.store.connection import WAL_AUTOCHECKPOINT_PAGES
 from inbox.sync.engine import sync
 from tests.replay import Reply
@@ -222,3 +223,38 @@ def test_the_gil_is_handed_back_quickly_during_a_sync_and_restored_after(store, 
     asyncio.run(sync(store, on_progress=watch, http_options=FAST))
     assert seen and max(seen) <= SWITCH_INTERVAL_S < before
     assert sys.getswitchinterval() == before
+
+
+def test_a_source_removed_while_it_syncs_ends_with_a_clear_error_and_the_others_go_on(store, replay):
+    """`inbox sources remove` in a terminal while the window syncs that source."""
+    gone, stays = FakeFeed(n=3, path="/gone/feed"), FakeFeed(n=3, path="/stays/feed").install(replay)
+    src = add_source(store, "rss", "gone", {"url": replay.base_url + gone.path})
+    other = add_source(store, "rss", "stays", {"url": replay.base_url + stays.path})
+
+    def removed_meanwhile(req):
+        with Store(store.path) as elsewhere:  # another process's connection
+            elsewhere.remove_source(src.id)
+        return gone.handle(req)
+    replay.add("GET", gone.path, removed_meanwhile)
+    by_name = {s.source_name: s for s in run_sync(store)}
+    assert by_name["stays"].ok and item_count(store, other.id) == 3
+    assert not by_name["gone"].ok
+    assert by_name["gone"].error == "the source was removed while it synced; nothing more was saved for it"
+    assert item_count(store, src.id) == 0 and runs(store, src.id) == []
+
+
+def test_a_source_removed_before_its_turn_is_not_fetched(store, replay):
+    first, second = FakeFeed(n=3, path="/first/feed"), FakeFeed(n=3, path="/second/feed").install(replay)
+    a = add_source(store, "rss", "a-first", {"url": replay.base_url + first.path})
+    b = add_source(store, "rss", "b-second", {"url": replay.base_url + second.path})
+
+    def removes_the_next(req):
+        with Store(store.path) as elsewhere:
+            elsewhere.remove_source(b.id)
+        return first.handle(req)
+    replay.add("GET", first.path, removes_the_next)
+    summaries = run_sync(store, concurrency=1)
+    assert [(s.source_name, s.ok) for s in summaries] == [("a-first", True), ("b-second", False)]
+    assert summaries[1].error == "the source was removed while it synced; nothing more was saved for it"
+    assert item_count(store, a.id) == 3 and item_count(store) == 3
+    assert replay.count("GET", second.path) == 0

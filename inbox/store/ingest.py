@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from inbox.domain import Author, Item, format_time, utcnow
 from inbox.store import insights_schema
 from inbox.store.connection import write_transaction
+from inbox.store.errors import NotFound
 from inbox.store.migrations import time_key_sql
 
 if TYPE_CHECKING:
@@ -109,8 +110,10 @@ class IngestMixin:
         skip unchanged ones, items without an id or content, and erased authors."""
         result = IngestResult()
         with write_transaction(self.conn):
-            platform = self.conn.execute(
-                "SELECT kind FROM sources WHERE id = ?", (source_id,)).fetchone()[0]
+            source = self.conn.execute("SELECT kind FROM sources WHERE id = ?", (source_id,)).fetchone()
+            if source is None:  # removed meanwhile, by another window or `inbox sources remove`
+                raise NotFound(f"source {source_id} no longer exists")
+            platform = source[0]
             batch: dict[str, Item] = {}
             for item in items:
                 if not item.external_id or not (item.text or item.title or item.rating or item.deleted):

@@ -25,7 +25,7 @@ from inbox.secrets import NoKeyring, SecretsError, get_secrets
 from inbox.services import sentiment
 from inbox.sources.base import Page, SourceError
 from inbox.sources.registry import connector_class
-from inbox.store import IngestResult, Store
+from inbox.store import IngestResult, NotFound, Store
 from inbox.sync.checkpoint import background_checkpoints
 from inbox.sync.http import HttpClient, scrub
 from inbox.sync.scoring import Scorer
@@ -35,6 +35,7 @@ log = logging.getLogger("inbox.sync")
 T = TypeVar("T")
 
 QUEUED, SYNCING, DONE, ERROR, CANCELLED = "queued", "syncing", "done", "error", "cancelled"
+REMOVED = "the source was removed while it synced; nothing more was saved for it"
 FLUSH_ITEMS = 500     # hand pages to the writer when this many items wait ...
 FLUSH_SECONDS = 0.5   # ... or the oldest waiting page is this old
 
@@ -190,8 +191,10 @@ class SourceRun:
         self.summary.started_at = _now()
 
         def record(store: Store) -> int | None:
-            return store.conn.execute("INSERT INTO sync_runs (source_id, started_at) VALUES (?, ?)",
-                                      (self.source.id, self.summary.started_at)).lastrowid
+            row = store.conn.execute(
+                "INSERT INTO sync_runs (source_id, started_at) SELECT id, ? FROM sources WHERE id = ? "
+                "RETURNING id", (self.summary.started_at, self.source.id)).fetchone()
+            return row[0] if row else None  # None: the source was removed since the run began
         self.run_id = await _settled(self.writer.submit(record))
 
     async def cancelled(self) -> RunSummary:
@@ -203,10 +206,15 @@ class SourceRun:
     async def run(self) -> RunSummary:
         await self._record_start()
         self.emit(replace(self.progress))
+        if self.run_id is None:  # removed while the run waited for its turn
+            await self._finish(ERROR, REMOVED)
+            return self.summary
         try:
             await self._fetch()
         except asyncio.CancelledError:
             return await self.cancelled()
+        except NotFound:  # the only row a sync's writes need is the source's own
+            await self._finish(ERROR, REMOVED)
         except SourceError as exc:
             await self._finish(ERROR, self.http.scrub(str(exc)) or type(exc).__name__)
         except NoKeyring:
@@ -300,10 +308,11 @@ class SourceRun:
                 "UPDATE sync_runs SET finished_at = ?, fetched = ?, new = ?, updated = ?, "
                 "skipped = ?, error = ? WHERE id = ?",
                 (s.finished_at, s.fetched, s.new, s.updated, s.skipped, s.error, self.run_id))
-            if state == DONE:
-                store.update_source(self.source.id, last_synced_at=s.finished_at, last_error=None)
-            elif state == ERROR:
-                store.update_source(self.source.id, last_error=s.error)
+            with contextlib.suppress(NotFound):  # removed meanwhile: nothing left to note it on
+                if state == DONE:
+                    store.update_source(self.source.id, last_synced_at=s.finished_at, last_error=None)
+                elif state == ERROR:
+                    store.update_source(self.source.id, last_error=s.error)
         await _settled(self.writer.submit(record))
         self.progress.state = state
         self.progress.error = s.error
