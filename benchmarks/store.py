@@ -141,6 +141,8 @@ def main() -> None:
     path = args.db or workdir / "bench.db"
     store = Store(path)
     print(f"Store benchmark: {args.items:,} items in {path}")
+    # Other work on the machine moves the figures by a third (docs/benchmarks.md): say how busy it was.
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} before the run")
     if store.stats()["items"] == 0:
         elapsed = ingest(store, args.items, args.group)
         rate = args.items / elapsed
