@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 
 import keyring
 import keyring.errors
@@ -18,6 +19,11 @@ from inbox.logging_setup import register_secret
 
 SERVICE = "feedback-inbox"
 TIMEOUT_S = 20.0  # a D-Bus unlock prompt may wait for the user
+# One keyring call at a time in this process. GNOME Keyring serves calls that overlap
+# badly: four threads storing, reading and deleting entries got "Item does not exist" or
+# "Failed to create the collection", and once the daemon died, in three runs of four
+# (a sync reads the secrets of four sources at once). One after another, nothing failed.
+_ONE_AT_A_TIME = threading.Lock()
 _UNSAFE_BACKENDS = ("keyring.backends.fail", "keyring.backends.null", "plaintext", "keyrings.alt")
 
 
@@ -52,17 +58,25 @@ def _call(fn, *args):
     _backend_ok()
     box: dict[str, object] = {}
     done = threading.Event()
+    deadline = time.monotonic() + TIMEOUT_S
 
     def run() -> None:
         try:
-            box["value"] = fn(*args)
+            # Waits for the call before it, but not past the caller's patience: a call
+            # the caller gave up on must not run later (a secret saved after "not saved").
+            if not _ONE_AT_A_TIME.acquire(timeout=max(0.0, deadline - time.monotonic())):
+                return
+            try:
+                box["value"] = fn(*args)
+            finally:
+                _ONE_AT_A_TIME.release()
         except BaseException as exc:
             box["error"] = exc
         finally:
             done.set()
 
     threading.Thread(target=run, name="keyring", daemon=True).start()
-    if not done.wait(TIMEOUT_S):
+    if not done.wait(TIMEOUT_S) or not box:
         raise SecretsError("the system keyring did not answer (is it locked?)")
     error = box.get("error")
     if error is None:

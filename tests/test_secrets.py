@@ -94,3 +94,94 @@ def test_a_hung_keyring_times_out_with_a_clear_message(no_keyring, monkeypatch):
         secrets.get_secrets("Café")
     assert time.monotonic() - started < 2
     release.set()
+
+
+def test_keyring_calls_from_several_threads_reach_the_keyring_one_at_a_time(no_keyring):
+    """A sync reads the secrets of four sources at once; GNOME Keyring answers overlapping
+    calls with errors (and once died)."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    class CountingKeyring(keyring.backend.KeyringBackend):
+        """Slow calls that note how many run at once."""
+
+        priority = 1
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.lock, self.running, self.most, self.stored = threading.Lock(), 0, 0, {}
+
+        def _one(self, fn):
+            with self.lock:
+                self.running += 1
+                self.most = max(self.most, self.running)
+            time.sleep(0.02)
+            try:
+                return fn()
+            finally:
+                with self.lock:
+                    self.running -= 1
+
+        def get_password(self, service, username):
+            return self._one(lambda: self.stored.get(username))
+
+        def set_password(self, service, username, password):
+            self._one(lambda: self.stored.__setitem__(username, password))
+
+        def delete_password(self, service, username):
+            self._one(lambda: self.stored.pop(username, None))
+
+    backend = CountingKeyring()
+    keyring.set_keyring(backend)
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda i: secrets.set_secrets(f"source {i}", {"token": f"t{i}"}), range(8)))
+        found = list(pool.map(lambda i: secrets.get_secrets(f"source {i}"), range(8)))
+    assert found == [{"token": f"t{i}"} for i in range(8)]
+    assert backend.most == 1
+
+
+def test_a_call_that_gave_up_waiting_for_a_hung_one_never_runs_later(no_keyring, monkeypatch):
+    import threading
+    import time
+
+    release = threading.Event()
+    writes: list[str] = []
+
+    class HangsOnRead(keyring.backend.KeyringBackend):
+        priority = 1
+
+        def get_password(self, service, username):
+            if username == "source:first":
+                release.wait(30)  # a prompt nobody answers
+
+        def set_password(self, service, username, password):
+            writes.append(username)
+
+        def delete_password(self, service, username):
+            pass
+
+    keyring.set_keyring(HangsOnRead())
+    monkeypatch.setattr(secrets, "TIMEOUT_S", 0.3)
+    with pytest.raises(secrets.SecretsError, match="did not answer"):
+        secrets.get_secrets("first")
+    with pytest.raises(secrets.SecretsError, match="did not answer"):
+        secrets.set_secrets("second", {"token": "t"}, merge=False)  # waits behind the hung read
+    release.set()
+    time.sleep(0.3)
+    assert writes == []  # the user was told "not saved", and nothing was saved
+
+
+def test_threads_sharing_the_secret_service_all_succeed(real_keyring):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def round_trip(i: int) -> dict[str, str]:
+        name = f"{real_keyring}-{i}"
+        secrets.set_secrets(name, {"token": f"t{i}"})
+        try:
+            return secrets.get_secrets(name)
+        finally:
+            secrets.delete_secrets(name)
+
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(round_trip, range(24))) == [{"token": f"t{i}"} for i in range(24)]
