@@ -1,12 +1,14 @@
 # Two commands set everything up on a fresh machine: `make run` and `make test`.
 VENV ?= .venv
+# The interpreter the virtual environment is made from (CI also runs the suite on 3.12, 3.13).
+PYTHON ?= python3
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
 .PHONY: run test lint bench package package-test demo clean
 
 $(VENV)/.installed: pyproject.toml
-	test -x $(PY) || python3 -m venv $(VENV)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -e .
 	touch $@
