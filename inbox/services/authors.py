@@ -51,6 +51,7 @@ def list_authors(store: Store, query: str = "", limit: int = 200) -> list[Author
 
 
 def get_author(store: Store, author_id: int) -> AuthorSummary:
+    """One author's summary; the NotFound says how to find a valid id."""
     try:
         return store.author_summary(author_id)
     except NotFound:
