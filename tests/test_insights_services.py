@@ -250,9 +250,9 @@ def test_linking_merges_groups_and_unlinking_keeps_the_rest(store: Store) -> Non
     a, b, c = [r[0] for r in store.conn.execute("SELECT id FROM authors ORDER BY id")]
     people.link(store, a, b)
     people.link(store, c, b)
-    assert people.group_of(store.conn, c) == [a, b, c]
+    assert store.person_group(c) == [a, b, c]
     people.unlink(store, a)
-    assert people.group_of(store.conn, b) == [b, c] and people.group_of(store.conn, a) == [a]
+    assert store.person_group(b) == [b, c] and store.person_group(a) == [a]
     assert len(people.profile(store, c).items) == 2
 
 

@@ -9,10 +9,12 @@ from typing import Any
 
 import sqlite_utils
 
+from inbox.store.authors import AuthorsMixin
 from inbox.store.connection import connect, write_transaction
 from inbox.store.errors import BadQuery, NotFound, StoreError
 from inbox.store.ingest import INGEST_HOOKS, ROW_HOOKS, IngestMixin, IngestResult
 from inbox.store.migrations import SCHEMA_VERSION
+from inbox.store.people import PeopleMixin
 from inbox.store.queries import QueryMixin
 from inbox.store.sources import SourcesMixin
 from inbox.store.triage import TriageMixin
@@ -30,7 +32,7 @@ __all__ = [
 ]
 
 
-class Store(SourcesMixin, IngestMixin, QueryMixin, TriageMixin):
+class Store(SourcesMixin, IngestMixin, QueryMixin, TriageMixin, AuthorsMixin, PeopleMixin):
     """The database of one workspace."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
