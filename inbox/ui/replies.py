@@ -125,13 +125,11 @@ class RepliesController(QObject):
         draft = self.store.get_draft(item.id)
         self.editor.show_item(item, draft.text if draft else "", self.context_for(item),
                               self.outbox.pending_for(item.id))
-        replied = item.thread_id is not None and self.store.conn.execute(
-            "SELECT 1 FROM items WHERE thread_id = ? AND is_owner_reply = 1 LIMIT 1", (item.thread_id,)).fetchone()
+        replied = item.thread_id is not None and self.store.thread_has_owner_reply(item.thread_id)
         if replied and self.editor.title.text():
             self.editor.title.setText(self.editor.title.text() + " · you have replied in this thread before")
 
     def context_for(self, item: ItemRow) -> ReplyContext:
-        row = self.store.conn.execute("SELECT sentiment FROM items WHERE id = ?", (item.id,)).fetchone()
         limits = None
         if item.source_kind == "mastodon":
             try:
@@ -141,7 +139,7 @@ class RepliesController(QObject):
             limits = ((chars, "chars"),) if chars > 0 else None
         prefix = with_mention("", item.author_handle) if item.source_kind == "mastodon" else ""
         return ReplyContext(author_name=author_display_name(item), customer_text=item.text or item.title,
-                            rating=item.rating, sentiment=row[0] if row else None,
+                            rating=item.rating, sentiment=self.store.item_sentiment_score(item.id),
                             source_kind=item.source_kind, limits=limits, prefix=prefix)
 
     def focus_editor(self) -> None:
@@ -393,7 +391,7 @@ class RepliesController(QObject):
     # -- the sidebar ---------------------------------------------------------------------------
 
     def refresh_sidebar(self) -> None:
-        drafts = self.store.conn.execute("SELECT count(*) FROM drafts").fetchone()[0]
+        drafts = self.store.count_drafts()
         self.window.update_sidebar_entry(DRAFTS_KEY, count=drafts)
         entries = self.outbox.entries()
         errors = [e for e in entries if e.last_error]
