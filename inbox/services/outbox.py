@@ -22,8 +22,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from inbox.domain import ItemRow, Source, format_time, parse_time, utcnow
+from inbox.domain import Source, format_time, parse_time, utcnow
+from inbox.domain.models import SOURCE_LABELS
 from inbox.domain.outbox import PENDING_STATES, OutboxEntry
+from inbox.services.replies import can_post, too_long
 from inbox.sources.base import (
     Connector,
     CredentialsRejected,
@@ -44,8 +46,6 @@ LEASE_SECONDS = 300       # longer than the slowest request (timeouts + 429 wait
 BACKOFF_FIRST = 30        # seconds; doubles per attempt
 BACKOFF_MAX = 3600
 MAX_ATTEMPTS = 8
-# Kinds whose reply API the app uses; the rest get "copy the reply and open the page".
-REPLY_KINDS = frozenset({"google", "trustpilot", "facebook", "mastodon", "bluesky", "reddit", "googleplay"})
 PERMANENT = (CredentialsRejected, ReplyNotSupported, ReplyRejected)
 
 # Builds a source's connector; may be a coroutine function (secrets come from the keyring,
@@ -59,13 +59,6 @@ class SendResult:
     state: str          # sent, queued (will retry), failed, skipped (not due / taken)
     error: str | None = None
     already_there: bool = False
-
-
-def can_post(item: ItemRow) -> bool:
-    """Whether the app can post a reply to this item itself (else: copy and open)."""
-    if item.source_kind == "facebook" and item.external_id.startswith("rating:"):
-        return False
-    return item.source_kind in REPLY_KINDS
 
 
 def openable_url(url: str) -> str | None:
@@ -133,6 +126,11 @@ class Outbox:
             raise ValueError("a reply to this item is already waiting in the Outbox")
         if not can_post(item):
             raise ReplyNotSupported("this site has no reply API: copy the reply and open the page")
+        over = too_long(self.store, item, text)
+        if over:  # the site would refuse it after the undo window; say so while it can be cut
+            site = SOURCE_LABELS.get(item.source_kind, item.source_kind)
+            raise ValueError(f"The reply is too long for {site}: {over[0].message}. "
+                             f"Cut {over[0].excess} {over[0].limit.unit_word}.")
         now = self.clock()
         entry_id = self.store.queue_reply(
             item_id, item.source_id, text, idempotency_key=str(uuid.uuid4()),

@@ -22,21 +22,20 @@ from PySide6.QtWidgets import (
 )
 
 from inbox.domain import Author, InboxFilter, Item, ItemKind, ItemRow, View, utcnow
-from inbox.domain.templates import author_display_name, render, templatize, unfilled, values_for
+from inbox.domain.templates import render, templatize, unfilled, values_for
 from inbox.domain.tone import ReplyContext
 from inbox.services import tone_phrases
 from inbox.services.outbox import (
     UNDO_SETTING,
     ConnectorFactory,
     Outbox,
-    can_post,
     default_connector_factory,
     openable_url,
     undo_seconds_setting,
 )
+from inbox.services.replies import can_post, reply_context
 from inbox.services.saved_replies import list_saved_replies, save_reply_template
 from inbox.sources.base import ReplyNotSupported
-from inbox.sources.replies.mastodon import with_mention
 from inbox.store import StoreError
 from inbox.ui.main_window import MainWindow, UndoStep
 from inbox.ui.reply_editor import ReplyEditor, plain_tooltip
@@ -130,17 +129,7 @@ class RepliesController(QObject):
             self.editor.title.setText(self.editor.title.text() + " · you have replied in this thread before")
 
     def context_for(self, item: ItemRow) -> ReplyContext:
-        limits = None
-        if item.source_kind == "mastodon":
-            try:
-                chars = int(self.store.get_source(item.source_id).settings.get("max_characters") or 0)
-            except (StoreError, ValueError, TypeError):
-                chars = 0
-            limits = ((chars, "chars"),) if chars > 0 else None
-        prefix = with_mention("", item.author_handle) if item.source_kind == "mastodon" else ""
-        return ReplyContext(author_name=author_display_name(item), customer_text=item.text or item.title,
-                            rating=item.rating, sentiment=self.store.item_sentiment_score(item.id),
-                            source_kind=item.source_kind, limits=limits, prefix=prefix)
+        return reply_context(self.store, item)
 
     def focus_editor(self) -> None:
         if self.editor.isVisible() and self.editor.editor.isVisible():
