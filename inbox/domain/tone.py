@@ -12,24 +12,13 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-try:  # `regex` counts grapheme clusters (\X) the way Bluesky does
-    import regex as _regex
-except ImportError:  # pragma: no cover - regex is a dependency; keep the domain importable
-    _regex = None
+from inbox.domain.reply_length import ReplyLimit, count_graphemes, over_limits
+
+__all__ = ["Phrase", "ReplyContext", "ReplyLimit", "ToneFlag", "check_tone", "count_graphemes", "first_name",
+           "meaningful_words", "parse_phrases"]
 
 LONG_SENTENCE_WORDS = 35
 NEGATIVE_SENTIMENT = -0.3
-MASTODON_URL_CHARS = 23
-
-# (limit, unit) per source kind; a source may override Mastodon's with its instance's value.
-REPLY_LIMITS: dict[str, tuple[tuple[int, str], ...]] = {
-    "googleplay": ((350, "chars"),),
-    "bluesky": ((300, "graphemes"), (3000, "bytes")),
-    "mastodon": ((500, "chars"),),
-    "google": ((4096, "bytes"),),
-}
-
-_UNIT_WORDS = {"chars": "characters", "graphemes": "characters", "bytes": "bytes"}
 
 _STOPWORD_TEXT = """
 a about above after again against all also am an and any are as at be because been before being
@@ -83,7 +72,7 @@ class ReplyContext:
     rating: int | None = None
     sentiment: float | None = None  # -1 .. 1 (VADER compound), when known
     source_kind: str = ""
-    limits: tuple[tuple[int, str], ...] | None = None  # overrides REPLY_LIMITS[source_kind]
+    limits: tuple[ReplyLimit, ...] = ()  # the site's, from its connector class (no limits: none)
     prefix: str = ""  # what the site will put before the reply (Mastodon's "@acct "), counted too
 
 
@@ -116,37 +105,6 @@ def first_name(author_name: str) -> str:
     if "." in word and len(words) == 1:  # a Bluesky handle: name.bsky.social
         word = word.split(".")[0]
     return word
-
-
-def count_length(text: str, unit: str) -> int:
-    if unit == "bytes":
-        return len(text.encode("utf-8"))
-    if unit == "graphemes":
-        return count_graphemes(text)
-    return len(text)
-
-
-def as_posted(reply: str, ctx: ReplyContext) -> str:
-    """The text the site will count: with the prefix, unless the reply already has it."""
-    prefix = ctx.prefix.strip()
-    return reply if not prefix or prefix.casefold() in reply.casefold() else ctx.prefix + reply
-
-
-def reply_length(text: str, source_kind: str, unit: str) -> int:
-    """Length as the site counts it."""
-    return mastodon_length(text) if source_kind == "mastodon" and unit == "chars" else count_length(text, unit)
-
-
-def count_graphemes(text: str) -> int:
-    """User-perceived characters: 👍🏽 and 🇬🇧 and é (e + combining accent) count as one."""
-    if _regex is not None:
-        return len(_regex.findall(r"\X", text))
-    return len(text)  # pragma: no cover
-
-
-def mastodon_length(text: str) -> int:
-    """Mastodon counts every URL as 23 characters."""
-    return len(re.sub(r"https?://\S+", "x" * MASTODON_URL_CHARS, text))
 
 
 def _stem(word: str) -> str:
@@ -235,10 +193,7 @@ def check_tone(reply: str, ctx: ReplyContext, phrases: Sequence[Phrase] = ()) ->
         flags.append(ToneFlag("exclamations", "Several exclamation marks in a row can read as forced.",
                               "One is plenty.", m.start(), m.end()))
 
-    limits = ctx.limits if ctx.limits is not None else REPLY_LIMITS.get(ctx.source_kind, ())
-    for limit, unit in limits:
-        used = reply_length(as_posted(reply, ctx), ctx.source_kind, unit)
-        if used > limit:
-            flags.append(ToneFlag("too_long", f"{used} of {limit} {_UNIT_WORDS[unit]}: too long for this site.",
-                                  f"Cut {used - limit} {_UNIT_WORDS[unit]}; the site will reject a longer reply."))
+    for over in over_limits(reply, ctx.limits, ctx.prefix):
+        flags.append(ToneFlag("too_long", f"{over.message}: too long for this site.",
+                              f"Cut {over.excess} {over.limit.unit_word}; the site will reject a longer reply."))
     return flags

@@ -18,11 +18,14 @@ import inspect
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from inbox.domain import ItemRow, Source, format_time, parse_time, utcnow
+from inbox.domain import Source, format_time, parse_time, utcnow
+from inbox.domain.models import SOURCE_LABELS
+from inbox.domain.outbox import PENDING_STATES, OutboxEntry
+from inbox.services.replies import can_post, too_long
 from inbox.sources.base import (
     Connector,
     CredentialsRejected,
@@ -32,7 +35,7 @@ from inbox.sources.base import (
     SourceError,
 )
 from inbox.sources.replies._common import ReplyRejected
-from inbox.store import NotFound, Store, write_transaction
+from inbox.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +46,6 @@ LEASE_SECONDS = 300       # longer than the slowest request (timeouts + 429 wait
 BACKOFF_FIRST = 30        # seconds; doubles per attempt
 BACKOFF_MAX = 3600
 MAX_ATTEMPTS = 8
-# Kinds whose reply API the app uses; the rest get "copy the reply and open the page".
-REPLY_KINDS = frozenset({"google", "trustpilot", "facebook", "mastodon", "bluesky", "reddit", "googleplay"})
 PERMANENT = (CredentialsRejected, ReplyNotSupported, ReplyRejected)
 
 # Builds a source's connector; may be a coroutine function (secrets come from the keyring,
@@ -53,40 +54,11 @@ ConnectorFactory = Callable[[Source], Connector | Awaitable[Connector]]
 
 
 @dataclass(slots=True)
-class OutboxEntry:
-    id: int
-    item_id: int
-    source_id: int
-    source_name: str
-    source_kind: str
-    author_name: str
-    text: str
-    state: str
-    attempts: int
-    last_error: str | None
-    not_before: str | None
-    mark_done: bool
-    remote_id: str | None
-    created_at: str
-    sent_at: str | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(slots=True)
 class SendResult:
     entry_id: int
     state: str          # sent, queued (will retry), failed, skipped (not due / taken)
     error: str | None = None
     already_there: bool = False
-
-
-def can_post(item: ItemRow) -> bool:
-    """Whether the app can post a reply to this item itself (else: copy and open)."""
-    if item.source_kind == "facebook" and item.external_id.startswith("rating:"):
-        return False
-    return item.source_kind in REPLY_KINDS
 
 
 def openable_url(url: str) -> str | None:
@@ -130,22 +102,6 @@ def default_connector_factory(http: Http) -> ConnectorFactory:
     return make
 
 
-_SELECT = """
-    SELECT o.id, o.item_id, o.source_id, s.name, s.kind,
-           coalesce(nullif(a.display_name, ''), nullif(a.handle, ''), 'Anonymous'),
-           o.text, o.state, o.attempts, o.last_error, o.not_before, o.mark_done, o.remote_id,
-           o.created_at, o.sent_at
-    FROM outbox o JOIN sources s ON s.id = o.source_id JOIN items i ON i.id = o.item_id
-    LEFT JOIN authors a ON a.id = i.author_id
-"""
-
-
-def _entry(row: Any) -> OutboxEntry:
-    values = list(row)
-    values[11] = bool(values[11])
-    return OutboxEntry(*values)
-
-
 class Outbox:
     """Queue, cancel, list and send replies. `make_connector` builds a source's connector
     (with its secrets and the HTTP client); only `flush`/`send` need it."""
@@ -166,69 +122,48 @@ class Outbox:
         if not text.strip():
             raise ValueError("the reply is empty")
         item = self.store.get_item(item_id)
-        if self.store.conn.execute("SELECT 1 FROM outbox WHERE item_id = ? AND state IN ('queued', 'sending')",
-                                   (item_id,)).fetchone():
+        if self.store.has_reply_on_its_way(item_id):
             raise ValueError("a reply to this item is already waiting in the Outbox")
         if not can_post(item):
             raise ReplyNotSupported("this site has no reply API: copy the reply and open the page")
+        over = too_long(self.store, item, text)
+        if over:  # the site would refuse it after the undo window; say so while it can be cut
+            site = SOURCE_LABELS.get(item.source_kind, item.source_kind)
+            raise ValueError(f"The reply is too long for {site}: {over[0].message}. "
+                             f"Cut {over[0].excess} {over[0].limit.unit_word}.")
         now = self.clock()
-        with write_transaction(self.store.conn):
-            entry_id = self.store.conn.execute(
-                "INSERT INTO outbox (item_id, source_id, text, state, idempotency_key, not_before, "
-                "mark_done, created_at) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?) RETURNING id",
-                (item_id, item.source_id, text, str(uuid.uuid4()),
-                 format_time(now + timedelta(seconds=undo_seconds)), int(mark_done),
-                 format_time(now))).fetchone()[0]
-            self.store.conn.execute("DELETE FROM drafts WHERE item_id = ?", (item_id,))
+        entry_id = self.store.queue_reply(
+            item_id, item.source_id, text, idempotency_key=str(uuid.uuid4()),
+            not_before=format_time(now + timedelta(seconds=undo_seconds)), mark_done=mark_done,
+            created_at=format_time(now))
         return self.get(entry_id)
 
     def get(self, entry_id: int) -> OutboxEntry:
-        row = self.store.conn.execute(_SELECT + " WHERE o.id = ?", (entry_id,)).fetchone()
-        if row is None:
-            raise NotFound(f"no outbox entry {entry_id}")
-        return _entry(row)
+        return self.store.get_outbox_entry(entry_id)
 
     def entries(self, *, include_sent: bool = False) -> list[OutboxEntry]:
-        states = ("queued", "sending", "failed") + (("sent",) if include_sent else ())
-        marks = ",".join("?" * len(states))
-        return [_entry(r) for r in self.store.conn.execute(
-            _SELECT + f" WHERE o.state IN ({marks}) ORDER BY o.id", states)]
+        return self.store.list_outbox(PENDING_STATES + (("sent",) if include_sent else ()))
 
     def pending_for(self, item_id: int) -> OutboxEntry | None:
-        row = self.store.conn.execute(
-            _SELECT + " WHERE o.item_id = ? AND o.state IN ('queued', 'sending', 'failed') "
-            "ORDER BY o.id DESC LIMIT 1", (item_id,)).fetchone()
-        return _entry(row) if row else None
+        return self.store.outbox_entry_for(item_id, PENDING_STATES)
 
     def cancel(self, entry_id: int) -> OutboxEntry | None:
         """Take a reply back before it leaves (undo): it becomes the item's draft again.
         Returns None when it is already on its way or sent."""
-        with write_transaction(self.store.conn):
-            row = self.store.conn.execute(
-                "UPDATE outbox SET state = 'cancelled' WHERE id = ? AND state IN ('queued', 'failed') "
-                "RETURNING item_id, text", (entry_id,)).fetchone()
-            if row is None:
-                return None
-            self.store.save_draft(row[0], row[1])
+        if not self.store.cancel_outbox_entry(entry_id):
+            return None
         return self.get(entry_id)
 
     def retry(self, entry_id: int) -> None:
         """Send a failed reply again now (after fixing credentials, say)."""
-        with write_transaction(self.store.conn):
-            self.store.conn.execute(
-                "UPDATE outbox SET state = 'queued', not_before = ? WHERE id = ? AND state IN ('failed', 'queued')",
-                (format_time(self.clock()), entry_id))
+        self.store.requeue_outbox_entry(entry_id, format_time(self.clock()))
 
     def due(self, now: datetime | None = None) -> list[OutboxEntry]:
-        stamp = format_time(now or self.clock())
-        return [_entry(r) for r in self.store.conn.execute(
-            _SELECT + " WHERE o.state IN ('queued', 'sending') AND (o.not_before IS NULL OR o.not_before <= ?) "
-            "ORDER BY o.not_before, o.id", (stamp,))]
+        return self.store.outbox_due(format_time(now or self.clock()))
 
     def next_due_at(self) -> datetime | None:
-        row = self.store.conn.execute(
-            "SELECT min(not_before) FROM outbox WHERE state IN ('queued', 'sending')").fetchone()
-        return parse_time(row[0]) if row and row[0] else None
+        stamp = self.store.outbox_next_due()
+        return parse_time(stamp) if stamp else None
 
     # -- sending ------------------------------------------------------------------------
 
@@ -243,14 +178,8 @@ class Outbox:
 
     def _claim(self, entry_id: int, now: datetime, force: bool) -> int | None:
         """Atomically take a due entry (another process may be flushing too)."""
-        stamp = format_time(now)
-        with write_transaction(self.store.conn):
-            row = self.store.conn.execute(
-                "UPDATE outbox SET state = 'sending', attempts = attempts + 1, not_before = ? "
-                "WHERE id = ? AND (state = 'queued' OR state = 'sending') "
-                "AND (? OR not_before IS NULL OR not_before <= ?) RETURNING attempts",
-                (format_time(now + timedelta(seconds=LEASE_SECONDS)), entry_id, int(force), stamp)).fetchone()
-        return row[0] if row else None
+        return self.store.claim_outbox_entry(
+            entry_id, format_time(now), format_time(now + timedelta(seconds=LEASE_SECONDS)), force=force)
 
     async def _send(self, entry_id: int, now: datetime | None, force: bool = False) -> SendResult:
         now = now or self.clock()
@@ -258,7 +187,7 @@ class Outbox:
         if attempts is None:
             return SendResult(entry_id, "skipped")
         entry = self.get(entry_id)
-        key = self.store.conn.execute("SELECT idempotency_key FROM outbox WHERE id = ?", (entry_id,)).fetchone()[0]
+        key = self.store.outbox_idempotency_key(entry_id)
         try:
             if self.make_connector is None:
                 raise SourceError("no connection to send replies with")
@@ -295,16 +224,11 @@ class Outbox:
 
     def _record_sent(self, entry: OutboxEntry, posted: Any) -> None:
         """The reply into the thread, the entry sent, the thread done: one transaction."""
-        with write_transaction(self.store.conn):
+        with self.store.transaction():
             self.store.save_page(entry.source_id, [posted])
-            self.store.conn.execute(
-                "UPDATE outbox SET state = 'sent', remote_id = ?, sent_at = ?, last_error = NULL, "
-                "not_before = NULL WHERE id = ?", (posted.external_id, format_time(self.clock()), entry.id))
+            self.store.mark_outbox_sent(entry.id, posted.external_id, format_time(self.clock()))
             if entry.mark_done:
                 self.store.set_status([entry.item_id], "done")
 
     def _record_failure(self, entry_id: int, message: str, retry_at: datetime | None) -> None:
-        with write_transaction(self.store.conn):
-            self.store.conn.execute(
-                "UPDATE outbox SET state = ?, last_error = ?, not_before = ? WHERE id = ?",
-                ("queued" if retry_at else "failed", message[:500], format_time(retry_at), entry_id))
+        self.store.mark_outbox_failed(entry_id, message[:500], format_time(retry_at))

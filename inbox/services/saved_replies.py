@@ -1,29 +1,24 @@
-"""Saved replies (templates) in the `saved_replies` table; a starter set is added once."""
+"""Saved replies (templates): names checked here, kept by the store; a starter set is added once."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 from inbox.domain import format_time, utcnow
+from inbox.domain.saved import SavedReply
 from inbox.paths import resources_dir
-from inbox.store import Store, StoreError, write_transaction
+from inbox.store import Store, StoreError
+
+__all__ = ["NAME_MAX", "SEEDED_KEY", "SavedReply", "delete_reply_template", "ensure_starters",
+           "list_saved_replies", "save_reply_template"]
 
 SEEDED_KEY = "saved_replies_seeded"
 NAME_MAX = 80
 
 
-@dataclass(slots=True)
-class SavedReply:
-    id: int
-    name: str
-    body: str
-
-
 def list_saved_replies(store: Store) -> list[SavedReply]:
     ensure_starters(store)
-    return [SavedReply(*r) for r in store.conn.execute(
-        "SELECT id, name, body FROM saved_replies ORDER BY name COLLATE NOCASE")]
+    return store.list_saved_replies()
 
 
 def save_reply_template(store: Store, name: str, body: str, reply_id: int | None = None) -> SavedReply:
@@ -35,24 +30,11 @@ def save_reply_template(store: Store, name: str, body: str, reply_id: int | None
         raise StoreError(f"a saved reply's name can be at most {NAME_MAX} characters")
     if not body.strip():
         raise StoreError("a saved reply needs some text")
-    now = format_time(utcnow())
-    with write_transaction(store.conn):
-        clash = store.conn.execute("SELECT id FROM saved_replies WHERE name = ?", (name,)).fetchone()
-        if clash and clash[0] != reply_id:
-            raise StoreError(f"there is already a saved reply called {name!r}")
-        if reply_id is None:
-            reply_id = store.conn.execute(
-                "INSERT INTO saved_replies (name, body, created_at, updated_at) VALUES (?, ?, ?, ?) "
-                "RETURNING id", (name, body, now, now)).fetchone()[0]
-        else:
-            store.conn.execute("UPDATE saved_replies SET name = ?, body = ?, updated_at = ? WHERE id = ?",
-                               (name, body, now, reply_id))
-    return SavedReply(reply_id, name, body)
+    return store.put_saved_reply(name, body, reply_id)
 
 
 def delete_reply_template(store: Store, reply_id: int) -> None:
-    with write_transaction(store.conn):
-        store.conn.execute("DELETE FROM saved_replies WHERE id = ?", (reply_id,))
+    store.delete_saved_reply(reply_id)
 
 
 def ensure_starters(store: Store) -> None:
@@ -60,9 +42,6 @@ def ensure_starters(store: Store) -> None:
     if store.readonly or store.get_setting(SEEDED_KEY):
         return
     starters = json.loads((resources_dir() / "saved_replies.json").read_text(encoding="utf-8"))
-    now = format_time(utcnow())
-    with write_transaction(store.conn):
-        store.conn.executemany(
-            "INSERT INTO saved_replies (name, body, created_at, updated_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (name) DO NOTHING", [(s["name"], s["body"], now, now) for s in starters])
-        store.set_setting(SEEDED_KEY, now)
+    with store.transaction():
+        store.add_missing_saved_replies((s["name"], s["body"]) for s in starters)
+        store.set_setting(SEEDED_KEY, format_time(utcnow()))

@@ -1,31 +1,16 @@
-"""Saved searches: a name and an `InboxFilter` stored as JSON in `saved_views`."""
+"""Saved searches: a name and an `InboxFilter`, kept by the store (inbox.store.saved_views)."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-
-from inbox.domain import InboxFilter, format_time, utcnow
+from inbox.domain import InboxFilter
+from inbox.domain.saved import SavedView
 from inbox.store import Store, StoreError
 
-
-@dataclass(slots=True, frozen=True)
-class SavedView:
-    id: int
-    name: str
-    filter: InboxFilter
+__all__ = ["SavedView", "delete_saved_view", "list_saved_views", "save_view"]
 
 
 def list_saved_views(store: Store) -> list[SavedView]:
-    rows = store.conn.execute("SELECT id, name, filter FROM saved_views ORDER BY name COLLATE NOCASE")
-    views = []
-    for view_id, name, data in rows:
-        try:
-            flt = InboxFilter.from_dict(json.loads(data))
-        except (ValueError, TypeError):
-            continue  # a hand-edited row that no longer parses is skipped, not fatal
-        views.append(SavedView(view_id, name, flt))
-    return views
+    return store.list_saved_views()
 
 
 def save_view(store: Store, name: str, flt: InboxFilter) -> SavedView:
@@ -36,14 +21,9 @@ def save_view(store: Store, name: str, flt: InboxFilter) -> SavedView:
         raise StoreError("a saved search needs a name")
     data = flt.to_dict()
     data["item_ids"] = None
-    with store.transaction():
-        row = store.conn.execute(
-            "INSERT INTO saved_views (name, filter, created_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (name) DO UPDATE SET filter = excluded.filter RETURNING id",
-            (name, json.dumps(data), format_time(utcnow()))).fetchone()
-    return SavedView(row[0], name, InboxFilter.from_dict(data))
+    view_id = store.put_saved_view(name, data)
+    return SavedView(view_id, name, InboxFilter.from_dict(data))
 
 
 def delete_saved_view(store: Store, view_id: int) -> None:
-    with store.transaction():
-        store.conn.execute("DELETE FROM saved_views WHERE id = ?", (view_id,))
+    store.delete_saved_view(view_id)

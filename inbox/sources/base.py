@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from inbox.domain import Item, ItemRow, Source
+from inbox.domain.reply_length import ReplyLimit
 
 if TYPE_CHECKING:
     import httpx
@@ -91,7 +92,9 @@ class Http(Protocol):
 class Connector(ABC):
     """Fetches a source's items since its cursor, and posts replies where the API allows.
 
-    Subclasses declare `kind`, `settings`, `secrets`, `can_reply` and `default_base_url`.
+    Subclasses declare `kind`, `settings`, `secrets`, `can_reply`, `reply_limits` and
+    `default_base_url`. What a kind can do with replies is declared here and nowhere else:
+    the outbox, the tone check and the reply editor's counter read it (inbox.services.replies).
     """
 
     kind: ClassVar[str]
@@ -100,12 +103,30 @@ class Connector(ABC):
     secrets: ClassVar[list[str]] = []
     can_reply: ClassVar[bool] = False
     default_base_url: ClassVar[str] = ""
-    reply_limit: ClassVar[tuple[int, str] | None] = None  # (limit, "chars"|"bytes"|"graphemes")
+    # What the site accepts in one reply, each limit counted its way; a reply over any of
+    # them is refused by the site, so the outbox refuses to queue it.
+    reply_limits: ClassVar[tuple[ReplyLimit, ...]] = ()
 
     def __init__(self, source: Source, secret_values: dict[str, str], http: Http) -> None:
         self.source = source
         self.secret_values = secret_values
         self.http = http
+
+    @classmethod
+    def can_reply_to(cls, item: ItemRow) -> bool:
+        """Whether the app can post a reply to this item itself (else: copy and open)."""
+        return cls.can_reply
+
+    @classmethod
+    def limits_for(cls, settings: dict[str, Any]) -> tuple[ReplyLimit, ...]:
+        """The reply limits of a source with these (non-secret) settings; a kind whose limit
+        varies per server reads it from its settings."""
+        return cls.reply_limits
+
+    @classmethod
+    def reply_prefix(cls, item: ItemRow) -> str:
+        """What the site puts before the reply text, counted in its length."""
+        return ""
 
     @property
     def base_url(self) -> str:

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Any, ClassVar
 
 from inbox.domain import Author, Item, ItemKind, parse_time
+from inbox.domain.reply_length import ReplyLimit
 from inbox.sources.base import BadPayload, Connector, CredentialsRejected, Page, Setting, SourceError
 from inbox.sources.payload import parse_json
 from inbox.sources.watermark import Watermark
@@ -27,7 +28,7 @@ class BlueskyConnector(Connector):
     secrets: ClassVar[list[str]] = ["app_password"]
     can_reply = True
     default_base_url = "https://bsky.social"
-    reply_limit = (300, "graphemes")
+    reply_limits = (ReplyLimit(300, "graphemes"), ReplyLimit(3000, "bytes"))
 
     session: dict[str, Any] | None = None
 

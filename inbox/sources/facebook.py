@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from typing import Any, ClassVar
 
-from inbox.domain import Author, Item, ItemKind, parse_time
+from inbox.domain import Author, Item, ItemKind, ItemRow, parse_time
 from inbox.domain.models import normalise_rating
 from inbox.sources.base import (
     BadPayload,
@@ -179,6 +179,11 @@ class FacebookConnector(Connector):
     ]
     secrets: ClassVar[list[str]] = ["page_token"]
     can_reply = True
+
+    @classmethod
+    def can_reply_to(cls, item: ItemRow) -> bool:
+        """Ratings (recommendations) take no comments through the Graph API."""
+        return cls.can_reply and not item.external_id.startswith("rating:")
 
     @property
     def page_id(self) -> str:

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from inbox.domain import Author, Item, ItemKind, parse_time
 from inbox.domain.models import normalise_rating
+from inbox.domain.reply_length import ReplyLimit
 from inbox.sources.base import BadPayload, Connector, CredentialsRejected, Page, Setting, SourceError
 from inbox.sources.payload import parse_json
 from inbox.sources.watermark import Watermark
@@ -36,7 +37,7 @@ class GoogleConnector(Connector):
     secrets: ClassVar[list[str]] = ["client_id", "client_secret", "refresh_token"]
     can_reply = True
     default_base_url = "https://mybusiness.googleapis.com/v4"
-    reply_limit = (4096, "bytes")
+    reply_limits = (ReplyLimit(4096, "bytes"),)
 
     _access: str | None = None
 

@@ -16,6 +16,7 @@ import jwt
 
 from inbox.domain import Author, Item, ItemKind, parse_time
 from inbox.domain.models import normalise_rating
+from inbox.domain.reply_length import ReplyLimit
 from inbox.sources.base import Connector, CredentialsRejected, Page, Setting, SourceError
 from inbox.sources.payload import parse_json
 from inbox.sources.tolerant import counted, dig, error_body, listed, require_dict, text
@@ -113,7 +114,7 @@ class GooglePlayConnector(Connector):
     ]
     secrets: ClassVar[list[str]] = ["service_account_json"]
     can_reply = True
-    reply_limit = (350, "chars")
+    reply_limits = (ReplyLimit(350, "chars"),)
 
     _token: str | None = None
     _token_expires: float = 0.0

@@ -11,9 +11,11 @@ from collections.abc import AsyncIterator
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
-from inbox.domain import Author, Item, ItemKind, parse_time
+from inbox.domain import Author, Item, ItemKind, ItemRow, parse_time
+from inbox.domain.reply_length import ReplyLimit
 from inbox.sources.base import BadPayload, Connector, CredentialsRejected, Page, Setting
 from inbox.sources.payload import parse_json
+from inbox.sources.replies.mastodon import with_mention
 from inbox.sources.sanitize import sanitize_html, to_text
 
 PAGE_LIMIT = 80
@@ -47,7 +49,21 @@ class MastodonConnector(Connector):
     secrets: ClassVar[list[str]] = ["token"]
     can_reply = True
     default_base_url = "https://mastodon.social"
-    reply_limit = (500, "chars")
+    reply_limits = (ReplyLimit(500, "chars", url_chars=23),)  # the default; servers may differ
+
+    @classmethod
+    def limits_for(cls, settings: dict[str, Any]) -> tuple[ReplyLimit, ...]:
+        """The server's own limit when the source knows it (`max_characters`)."""
+        try:
+            chars = int(settings.get("max_characters") or 0)
+        except (ValueError, TypeError):
+            chars = 0
+        return (cls.reply_limits[0]._replace(limit=chars),) if chars > 0 else cls.reply_limits
+
+    @classmethod
+    def reply_prefix(cls, item: ItemRow) -> str:
+        """The author's @acct, which the reply starts with unless it names them."""
+        return with_mention("", item.author_handle)
 
     def _headers(self) -> dict[str, str]:
         token = self.secret_values.get("token", "")

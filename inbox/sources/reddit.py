@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from inbox import __version__
 from inbox.domain import Author, Item, ItemKind, parse_time
+from inbox.domain.reply_length import ReplyLimit
 from inbox.sources.base import BadPayload, Connector, CredentialsRejected, Page, Setting, SourceError
 from inbox.sources.payload import parse_json
 from inbox.sources.sanitize import sanitize_html, to_text
@@ -30,7 +31,7 @@ class RedditConnector(Connector):
     secrets: ClassVar[list[str]] = ["client_id", "client_secret", "username", "password"]
     can_reply = True
     default_base_url = "https://oauth.reddit.com"
-    reply_limit = (10000, "chars")
+    reply_limits = (ReplyLimit(10000, "chars"),)
 
     _token: str | None = None
 

@@ -14,8 +14,12 @@ from inbox.store.connection import connect, write_transaction
 from inbox.store.errors import BadQuery, NotFound, StoreError
 from inbox.store.ingest import INGEST_HOOKS, ROW_HOOKS, IngestMixin, IngestResult
 from inbox.store.migrations import SCHEMA_VERSION
+from inbox.store.outbox import OutboxMixin
 from inbox.store.people import PeopleMixin
 from inbox.store.queries import QueryMixin
+from inbox.store.rules import RulesMixin
+from inbox.store.saved_replies import SavedRepliesMixin
+from inbox.store.saved_views import SavedViewsMixin
 from inbox.store.sources import SourcesMixin
 from inbox.store.triage import TriageMixin
 
@@ -32,7 +36,8 @@ __all__ = [
 ]
 
 
-class Store(SourcesMixin, IngestMixin, QueryMixin, TriageMixin, AuthorsMixin, PeopleMixin):
+class Store(SourcesMixin, IngestMixin, QueryMixin, TriageMixin, AuthorsMixin, PeopleMixin,
+            OutboxMixin, RulesMixin, SavedRepliesMixin, SavedViewsMixin):
     """The database of one workspace."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:

@@ -1,4 +1,5 @@
-"""Triage, tags and drafts: the owner's own marks on items. Sync never touches these."""
+"""Triage and tags: the owner's own marks on items. Sync never touches these.
+(Drafts live with the outbox, in inbox.store.outbox.)"""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
-from inbox.domain import Draft, Status, Tag, format_time, utcnow
+from inbox.domain import Status, Tag, format_time, utcnow
 from inbox.store.connection import write_transaction
-from inbox.store.errors import NotFound, StoreError
+from inbox.store.errors import StoreError
 
 TriageSnapshot = list[tuple[int, str, str | None]]  # (item id, status, snoozed_until)
 DEFAULT_TAG_COLOURS = ["#e5484d", "#f76b15", "#ffc53d", "#46a758", "#12a594", "#0090ff",
@@ -116,36 +117,3 @@ class TriageMixin:
                 "AND item_id IN (SELECT value FROM json_each(?)) RETURNING item_id",
                 (tag_name, _ids_json(ids)))]
         return removed
-
-    # -- drafts ----------------------------------------------------------------------
-
-    def save_draft(self, item_id: int, text: str) -> None:
-        """Save (or, for empty text, discard) the draft reply to an item; committed at once
-        so that it survives a crash."""
-        now = format_time(utcnow())
-        with write_transaction(self.conn):
-            if not text.strip():
-                self.conn.execute("DELETE FROM drafts WHERE item_id = ?", (item_id,))
-                return
-            if self.conn.execute("SELECT 1 FROM items WHERE id = ?", (item_id,)).fetchone() is None:
-                raise NotFound(f"no item {item_id}")
-            self.conn.execute(
-                "INSERT INTO drafts (item_id, text, created_at, updated_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (item_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at",
-                (item_id, text, now, now))
-
-    def get_draft(self, item_id: int) -> Draft | None:
-        row = self.conn.execute("SELECT item_id, text, updated_at FROM drafts WHERE item_id = ?",
-                                (item_id,)).fetchone()
-        return Draft(*row) if row else None
-
-    def list_drafts(self) -> list[Draft]:
-        return [Draft(*r) for r in self.conn.execute(
-            "SELECT item_id, text, updated_at FROM drafts ORDER BY updated_at DESC")]
-
-    def delete_draft(self, item_id: int) -> Draft | None:
-        """Discard a draft; returns it so that the caller can offer undo."""
-        draft = self.get_draft(item_id)
-        with write_transaction(self.conn):
-            self.conn.execute("DELETE FROM drafts WHERE item_id = ?", (item_id,))
-        return draft

@@ -22,21 +22,20 @@ from PySide6.QtWidgets import (
 )
 
 from inbox.domain import Author, InboxFilter, Item, ItemKind, ItemRow, View, utcnow
-from inbox.domain.templates import author_display_name, render, templatize, unfilled, values_for
+from inbox.domain.templates import render, templatize, unfilled, values_for
 from inbox.domain.tone import ReplyContext
 from inbox.services import tone_phrases
 from inbox.services.outbox import (
     UNDO_SETTING,
     ConnectorFactory,
     Outbox,
-    can_post,
     default_connector_factory,
     openable_url,
     undo_seconds_setting,
 )
+from inbox.services.replies import can_post, reply_context
 from inbox.services.saved_replies import list_saved_replies, save_reply_template
 from inbox.sources.base import ReplyNotSupported
-from inbox.sources.replies.mastodon import with_mention
 from inbox.store import StoreError
 from inbox.ui.main_window import MainWindow, UndoStep
 from inbox.ui.reply_editor import ReplyEditor, plain_tooltip
@@ -125,24 +124,12 @@ class RepliesController(QObject):
         draft = self.store.get_draft(item.id)
         self.editor.show_item(item, draft.text if draft else "", self.context_for(item),
                               self.outbox.pending_for(item.id))
-        replied = item.thread_id is not None and self.store.conn.execute(
-            "SELECT 1 FROM items WHERE thread_id = ? AND is_owner_reply = 1 LIMIT 1", (item.thread_id,)).fetchone()
+        replied = item.thread_id is not None and self.store.thread_has_owner_reply(item.thread_id)
         if replied and self.editor.title.text():
             self.editor.title.setText(self.editor.title.text() + " · you have replied in this thread before")
 
     def context_for(self, item: ItemRow) -> ReplyContext:
-        row = self.store.conn.execute("SELECT sentiment FROM items WHERE id = ?", (item.id,)).fetchone()
-        limits = None
-        if item.source_kind == "mastodon":
-            try:
-                chars = int(self.store.get_source(item.source_id).settings.get("max_characters") or 0)
-            except (StoreError, ValueError, TypeError):
-                chars = 0
-            limits = ((chars, "chars"),) if chars > 0 else None
-        prefix = with_mention("", item.author_handle) if item.source_kind == "mastodon" else ""
-        return ReplyContext(author_name=author_display_name(item), customer_text=item.text or item.title,
-                            rating=item.rating, sentiment=row[0] if row else None,
-                            source_kind=item.source_kind, limits=limits, prefix=prefix)
+        return reply_context(self.store, item)
 
     def focus_editor(self) -> None:
         if self.editor.isVisible() and self.editor.editor.isVisible():
@@ -393,7 +380,7 @@ class RepliesController(QObject):
     # -- the sidebar ---------------------------------------------------------------------------
 
     def refresh_sidebar(self) -> None:
-        drafts = self.store.conn.execute("SELECT count(*) FROM drafts").fetchone()[0]
+        drafts = self.store.count_drafts()
         self.window.update_sidebar_entry(DRAFTS_KEY, count=drafts)
         entries = self.outbox.entries()
         errors = [e for e in entries if e.last_error]

@@ -27,17 +27,11 @@ from PySide6.QtWidgets import (
 
 from inbox.domain import ItemRow
 from inbox.domain.models import SOURCE_LABELS
+from inbox.domain.outbox import OutboxEntry
+from inbox.domain.reply_length import as_posted, reply_length
 from inbox.domain.templates import NAME_MAX, author_display_name, clean_value, unfilled
-from inbox.domain.tone import (
-    REPLY_LIMITS,
-    Phrase,
-    ReplyContext,
-    ToneFlag,
-    as_posted,
-    check_tone,
-    reply_length,
-)
-from inbox.services.outbox import OutboxEntry, can_post
+from inbox.domain.tone import Phrase, ReplyContext, ToneFlag, check_tone
+from inbox.services.replies import can_post
 
 SAVE_DELAY_MS = 400
 TONE_DELAY_MS = 150
@@ -295,15 +289,15 @@ class ReplyEditor(QWidget):
         self._update_counter(text)
 
     def _update_counter(self, text: str) -> None:
-        limits = self.context.limits or REPLY_LIMITS.get(self.context.source_kind, ())
-        if not limits:
+        """The first of the site's limits (the one people run into), counted the site's way."""
+        if not self.context.limits:
             self.counter.setText(f"{len(text)} characters" if text else "")
             return
-        limit, unit = limits[0]
-        used = reply_length(as_posted(text, self.context), self.context.source_kind, unit)
-        self.counter.setText(f"{used} / {limit}")
-        self.counter.setEnabled(used > limit)
-        self.counter.setStyleSheet("color: #d93025" if used > limit else "")
+        limit = self.context.limits[0]
+        used = reply_length(as_posted(text, self.context.prefix), limit)
+        self.counter.setText(f"{used} / {limit.limit}")
+        self.counter.setEnabled(used > limit.limit)
+        self.counter.setStyleSheet("color: #d93025" if used > limit.limit else "")
 
     def flag_codes(self) -> list[str]:
         return [f.code for f in self.flags]

@@ -12,18 +12,25 @@ from inbox.domain.tone import (
     parse_phrases,
 )
 from inbox.paths import resources_dir
+from inbox.sources.registry import connector_class
+
+
+def limits(kind: str):
+    """A kind's reply limits as its connector class declares them (the one declaration)."""
+    return connector_class(kind).reply_limits
+
 
 PHRASES = parse_phrases((resources_dir() / "tone_phrases.txt").read_text(encoding="utf-8"))
 
 SOUP = ReplyContext("Jane Smith", "The soup was cold and the waiter ignored us for twenty minutes.", rating=2,
-                    source_kind="google")
+                    source_kind="google", limits=limits("google"))
 PRAISE = ReplyContext("Tom Ellery", "Best flat white in Brighton, and the cinnamon buns are amazing.", rating=5,
-                      source_kind="google")
+                      source_kind="google", limits=limits("google"))
 QUESTION = ReplyContext("@jon@mastodon.social", "Is the terrace open this weekend? Bringing the dog.",
-                        source_kind="mastodon")
-NOTEXT = ReplyContext("Sam", "", rating=4, source_kind="google")
+                        source_kind="mastodon", limits=limits("mastodon"))
+NOTEXT = ReplyContext("Sam", "", rating=4, source_kind="google", limits=limits("google"))
 ANGRY_NO_RATING = ReplyContext("Lena", "Charged twice for one coffee, nobody at the till cared.", sentiment=-0.6,
-                               source_kind="facebook")
+                               source_kind="facebook", limits=limits("facebook"))
 
 CASES = [
     # (id, context, reply, expected flag codes)
@@ -65,7 +72,7 @@ CASES = [
     ("spaced exclamation marks", PRAISE, "Hi Tom, the buns are back! ! !", {"exclamations"}),
     ("single exclamation marks are fine", PRAISE, "Hi Tom! The buns are back tomorrow!", set()),
     ("google play limit", ReplyContext("Sam Patel", "App crashes when I add a second drink.", rating=4,
-                                       source_kind="googleplay"),
+                                       source_kind="googleplay", limits=limits("googleplay")),
      "Hi Sam, the crash when adding a second drink is fixed in 3.8.2. " + "More detail here. " * 20,
      {"too_long"}),
     ("mastodon counts urls as 23", QUESTION,
@@ -108,7 +115,7 @@ def test_phrase_list_is_the_users_to_edit() -> None:
 
 
 def test_bluesky_counts_graphemes_and_bytes() -> None:
-    ctx = ReplyContext(source_kind="bluesky")
+    ctx = ReplyContext(source_kind="bluesky", limits=limits("bluesky"))
     family = "👨‍👩‍👧‍👦"  # one grapheme, 25 bytes
     assert count_graphemes(family * 3 + "🇬🇧" + "é") == 5
     assert check_tone(family * 120, ctx) == []  # 120 graphemes, exactly 3000 bytes
@@ -119,7 +126,7 @@ def test_bluesky_counts_graphemes_and_bytes() -> None:
 
 
 def test_google_business_limit_is_bytes() -> None:
-    ctx = ReplyContext(source_kind="google")
+    ctx = ReplyContext(source_kind="google", limits=limits("google"))
     assert check_tone("é" * 2048, ctx) == []
     assert [f.code for f in check_tone("é" * 2049, ctx)] == ["too_long"]
 
@@ -147,7 +154,7 @@ def test_phrases_with_punctuation_match_literally() -> None:
 
 
 def test_mastodon_counts_the_mention_the_app_adds() -> None:
-    ctx = ReplyContext(source_kind="mastodon", prefix="@jon@mastodon.social ")
+    ctx = ReplyContext(source_kind="mastodon", limits=limits("mastodon"), prefix="@jon@mastodon.social ")
     assert check_tone("x" * 479, ctx) == []  # 21 + 479 = 500
     assert [f.code for f in check_tone("x" * 480, ctx)] == ["too_long"]
     assert check_tone("@jon@mastodon.social " + "x" * 479, ctx) == []  # already mentioned: not twice
