@@ -9,12 +9,16 @@ from typing import Any
 
 import sqlite_utils
 
-from inbox.store.connection import connect, write_transaction
-from inbox.store.errors import BadQuery, NotFound, StoreError
+from inbox.store.backup import BackupMixin
+from inbox.store.connection import connect, read_transaction, write_transaction
+from inbox.store.errors import BadQuery, DatabaseError, NotADatabase, NotFound, StoreError
 from inbox.store.ingest import INGEST_HOOKS, ROW_HOOKS, IngestMixin, IngestResult
+from inbox.store.item_lookups import ItemLookupsMixin
+from inbox.store.maintenance import MaintenanceMixin, engine_version
 from inbox.store.migrations import SCHEMA_VERSION
 from inbox.store.queries import QueryMixin
 from inbox.store.sources import SourcesMixin
+from inbox.store.sync_runs import RunCounts, SyncRunsMixin
 from inbox.store.triage import TriageMixin
 
 __all__ = [
@@ -22,21 +26,29 @@ __all__ = [
     "ROW_HOOKS",
     "SCHEMA_VERSION",
     "BadQuery",
+    "DatabaseError",
     "IngestResult",
+    "NotADatabase",
     "NotFound",
+    "RunCounts",
     "Store",
     "StoreError",
+    "engine_version",
     "write_transaction",
 ]
 
 
-class Store(SourcesMixin, IngestMixin, QueryMixin, TriageMixin):
+class Store(SourcesMixin, IngestMixin, QueryMixin, TriageMixin, SyncRunsMixin, MaintenanceMixin, BackupMixin,
+            ItemLookupsMixin):
     """The database of one workspace."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
         self.path = Path(path)
         self.readonly = readonly
-        self.conn: sqlite3.Connection = connect(self.path, readonly=readonly)
+        try:
+            self.conn: sqlite3.Connection = connect(self.path, readonly=readonly)
+        except sqlite3.DatabaseError as exc:  # callers above the store know only its own errors
+            raise (NotADatabase if "not a database" in str(exc) else DatabaseError)(str(exc)) from exc
         self._author_cache = {}
         self._author_state = (0, 0)
         self.db = sqlite_utils.Database(self.conn)
@@ -49,6 +61,11 @@ class Store(SourcesMixin, IngestMixin, QueryMixin, TriageMixin):
     def transaction(self):
         """One atomic write spanning several store calls."""
         return write_transaction(self.conn)
+
+    def read_snapshot(self):
+        """One consistent read spanning several store calls (an export's count and pages
+        see the same data while a sync writes)."""
+        return read_transaction(self.conn)
 
     def close(self) -> None:
         self.conn.close()

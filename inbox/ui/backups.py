@@ -53,7 +53,7 @@ def restore_backup(window: MainWindow, file: Path | None = None) -> bool:
         return False
     try:
         safety = backups.create_backup(window.db_path, label="before-restore")
-        backups.restore_into(window.store.conn, file)
+        backups.restore_into(window.store, file)
     except (backups.BackupError, OSError) as exc:
         log.error("restore of %s failed: %s", file, exc)
         QMessageBox.warning(window, "Restore failed", f"{exc}")
