@@ -1,6 +1,6 @@
 """File ▸ Back up now / Restore backup…, and the daily backup at start (on a worker thread).
 
-A restore writes the backup into the window's own open connection (SQLite's backup API),
+A restore writes the backup into the window's own open store (`Store.restore_from`),
 so the window simply reloads: no restart, no second connection racing the first. The
 database as it was just before is backed up first, so a wrong restore can be undone.
 """
