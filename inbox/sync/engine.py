@@ -339,7 +339,3 @@ async def _settled(awaitable: Awaitable[T]) -> T:
             raise asyncio.CancelledError
         return result
 
-
-def last_runs(store: Store, source_id: int, limit: int = 10) -> list[dict[str, Any]]:
-    """The latest recorded runs of a source, newest first (for the UI and tests)."""
-    return store.sync_runs(source_id, limit)
