@@ -100,7 +100,7 @@ def test_restore_into_an_open_connection_is_seen_by_it(db: Path, tmp_path: Path)
     good = backups.create_backup(db, tmp_path / "b")
     with Store(db) as store:
         store.conn.execute("DELETE FROM items")
-        backups.restore_into(store.conn, good)
+        backups.restore_into(store, good)
         assert store.count_items() == 3
         store.set_status([1], "done")  # still writable
         assert store.get_item(1).status == "done"

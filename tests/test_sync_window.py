@@ -257,10 +257,13 @@ def test_stop_sync_keeps_what_was_saved_and_is_not_an_error(qtbot, window, aloop
     assert store.get_source(source.id).last_error is None
 
 
-async def test_offline_detection_matches_the_http_clients_network_errors(replay):
-    """The engine's summary carries the error text only; pin the texts it is read from."""
+async def test_the_http_clients_network_errors_are_offline_by_kind(replay):
+    """The engine classifies what the HTTP client raises when a host cannot be reached (or
+    times out) as OFFLINE; the window reads that kind, not the message."""
+    from inbox.domain.sync_errors import SyncErrorKind
     from inbox.sources.base import NetworkError
     from inbox.sync.engine import RunSummary
+    from inbox.sync.errors import error_kind
     from inbox.sync.http import HttpClient
 
     replay.add("GET", r"/slow", Reply(json={}, delay=1.5))
@@ -269,16 +272,18 @@ async def test_offline_detection_matches_the_http_clients_network_errors(replay)
         for url in (f"http://127.0.0.1:{closed_port()}/x", replay.base_url + "/slow"):
             with pytest.raises(NetworkError) as exc:
                 await http.request("GET", url)
-            errors.append(str(exc.value))
+            errors.append(exc.value)
+    assert [error_kind(e) for e in errors] == [SyncErrorKind.OFFLINE] * 2
 
-    def summary(error):
-        return RunSummary(1, "s", "rss", "", "", 0, 0, 0, 0, error)
+    def summary(error, kind=None):
+        return RunSummary(1, "s", "rss", "", "", 0, 0, 0, 0, str(error) if error else None, error_kind=kind)
 
-    assert all(sync_controller.is_network_failure(summary(e)) for e in errors), errors
-    assert not sync_controller.is_network_failure(summary("credentials rejected: HTTP 401"))
-    assert sync_controller.went_offline([summary(errors[0]), summary(errors[1])])
-    assert not sync_controller.went_offline([summary(errors[0]), summary(None)])
-    assert not sync_controller.went_offline([summary("cancelled")])
+    offline = [summary(e, SyncErrorKind.OFFLINE) for e in errors]
+    assert all(sync_controller.is_network_failure(s) for s in offline)
+    assert not sync_controller.is_network_failure(summary("credentials rejected: HTTP 401", SyncErrorKind.AUTH))
+    assert sync_controller.went_offline(offline)
+    assert not sync_controller.went_offline([offline[0], summary(None)])
+    assert not sync_controller.went_offline([summary("cancelled", SyncErrorKind.CANCELLED)])
 
 
 def test_the_demo_workspace_never_syncs(qtbot, window, aloop, store, monkeypatch):  # noqa: F811

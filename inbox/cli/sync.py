@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from inbox.cli.common import db_option, echo_json, fail, open_store
+from inbox.domain.sync_errors import SyncErrorKind
 from inbox.store import StoreError
 from inbox.sync.engine import Progress, RunSummary, sync
 
@@ -104,7 +105,7 @@ def register(group: click.Group) -> None:
             click.echo("No enabled sources. Add one: inbox sources add KIND --name NAME ...")
         else:
             print_table(summaries)
-        if any(s.error == "cancelled" for s in summaries):
+        if any(s.error_kind == SyncErrorKind.CANCELLED for s in summaries):
             sys.exit(130)
         if not all(s.ok for s in summaries):
             sys.exit(1)

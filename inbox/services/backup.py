@@ -1,10 +1,10 @@
 """Daily copies of the database, so a bad day (a broken disk sector, a wrong bulk action,
 a bug) costs at most a day of triage.
 
-Copies are made with SQLite's online backup API: it reads one consistent snapshot even
-while the app is writing (WAL), which a plain file copy of `inbox.db` + `-wal` would not.
-Each copy is written to a `.partial` file, checked, then renamed, so a copy killed
-half-way never looks like a good backup. No Qt here: the UI and the CLI share it.
+The copying and checking are the store's (`inbox.store.backup`, a consistent snapshot even
+while the app writes); this service names the copies, keeps the newest few and words the
+problems for the user. Each copy is written to a `.partial` file, checked, then renamed, so
+a copy killed half-way never looks like a good backup. No Qt here: the UI and the CLI share it.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import sqlite3
 import threading
 import time
 from dataclasses import dataclass
@@ -20,14 +19,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from inbox.paths import data_dir
-from inbox.store.migrations import SCHEMA_VERSION
+from inbox.store import SCHEMA_VERSION, DatabaseError, NotADatabase, Store
+from inbox.store import backup as store_backup
 
 log = logging.getLogger(__name__)
 
 KEEP = 7
 MAX_AGE = timedelta(days=1)
 _STAMP = "%Y%m%d-%H%M%S"
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 STALE_PARTIAL_S = 3600  # a .partial this old was left by a killed backup
 _lock = threading.Lock()  # "Back up now" while the daily backup runs: one after the other
 
@@ -78,32 +77,23 @@ def _target_name(folder: Path, stem: str, now: datetime, label: str) -> Path:
 
 
 def check_database(path: Path) -> None:
-    """Raise BackupError unless `path` is a readable SQLite file that passes integrity_check."""
+    """Raise BackupError unless `path` is a readable database file that passes the store's
+    integrity check, made by this version of the app or an older one."""
     path = Path(path)
     try:
-        with path.open("rb") as fh:
-            header = fh.read(len(_SQLITE_MAGIC))
+        found = store_backup.check_file(path)
     except OSError as exc:
         raise BackupError(f"cannot read {path.name}: {exc.strerror or exc}") from None
-    if header != _SQLITE_MAGIC:
-        raise BackupError(f"{path.name} is not a Feedback Inbox backup (not an SQLite database)")
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            result = conn.execute("PRAGMA integrity_check").fetchone()[0]
-            has_items = conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'items'").fetchone()
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
+    except NotADatabase:
+        raise BackupError(f"{path.name} is not a Feedback Inbox backup (not an SQLite database)") from None
+    except DatabaseError as exc:
         raise BackupError(f"{path.name} is damaged and cannot be used ({exc})") from None
-    if result != "ok":
-        raise BackupError(f"{path.name} is damaged and cannot be used (integrity check: {result})")
-    if not has_items:
+    if found.integrity != "ok":
+        raise BackupError(f"{path.name} is damaged and cannot be used (integrity check: {found.integrity})")
+    if not found.has_items:
         raise BackupError(f"{path.name} is an SQLite database but not a Feedback Inbox one (no items table)")
-    if version > SCHEMA_VERSION:
-        raise BackupError(f"{path.name} was made by a newer Feedback Inbox (schema {version}); "
+    if found.schema_version > SCHEMA_VERSION:
+        raise BackupError(f"{path.name} was made by a newer Feedback Inbox (schema {found.schema_version}); "
                           "update the app to restore it")
 
 
@@ -122,20 +112,10 @@ def _create_backup(db_path: Path, folder: Path, now: datetime | None, label: str
     target = _target_name(folder, db_path.stem, now or datetime.now(UTC), label)
     partial = target.with_suffix(".partial")
     try:
-        src = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            dst = sqlite3.connect(partial)
-            try:
-                src.backup(dst)
-                # A backup is one self-contained file: no -wal beside it.
-                dst.execute("PRAGMA journal_mode = DELETE")
-            finally:
-                dst.close()
-        finally:
-            src.close()
+        store_backup.copy_file(db_path, partial)
         check_database(partial)
         os.replace(partial, target)
-    except sqlite3.Error as exc:
+    except DatabaseError as exc:
         partial.unlink(missing_ok=True)
         raise BackupError(f"backup of {db_path.name} failed: {exc}") from None
     except BaseException:
@@ -178,23 +158,15 @@ def backup_if_due(db_path: Path, folder: Path | None = None, *, now: datetime | 
         return None
 
 
-def restore_into(conn: sqlite3.Connection, backup_file: Path) -> None:
-    """Replace the content of the open database `conn` with `backup_file` (checked first),
-    then bring it up to this version's schema. Other connections see the restored data on
+def restore_into(store: Store, backup_file: Path) -> None:
+    """Replace the content of the open `store` with `backup_file` (checked first), then
+    bring it up to this version's schema. Other connections see the restored data on
     their next read, so an open window can simply reload."""
-    from inbox.store.migrations import migrate
-
     check_database(backup_file)
-    src = sqlite3.connect(f"{Path(backup_file).resolve().as_uri()}?mode=ro", uri=True)
     try:
-        src.backup(conn)
-    except sqlite3.Error as exc:
+        store.restore_from(backup_file)
+    except DatabaseError as exc:
         raise BackupError(f"restore failed, the current database is unchanged: {exc}") from None
-    finally:
-        src.close()
-    with contextlib.suppress(sqlite3.Error):
-        conn.execute("PRAGMA journal_mode = WAL")
-    migrate(conn)
 
 
 def restore(backup_file: Path, db_path: Path, folder: Path | None = None) -> Path | None:
@@ -203,14 +175,10 @@ def restore(backup_file: Path, db_path: Path, folder: Path | None = None) -> Pat
     backup_file, db_path = Path(backup_file), Path(db_path)
     check_database(backup_file)
     safety = create_backup(db_path, folder, label="before-restore") if db_path.exists() else None
-    from inbox.store.connection import connect
-
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(db_path, isolation_level=None)
+    check_database(backup_file)
     try:
-        restore_into(conn, backup_file)
-    finally:
-        conn.close()
-    connect(db_path).close()  # the usual pragmas and migrations, as the app will open it
+        store_backup.restore_file(backup_file, db_path)
+    except DatabaseError as exc:
+        raise BackupError(f"restore failed, the current database is unchanged: {exc}") from None
     log.info("restored %s from %s (previous database saved as %s)", db_path, backup_file, safety)
     return safety

@@ -174,8 +174,7 @@ def build_demo(store: Store, seed: int = 7) -> dict[str, int]:
         added[spec.name] = result.new
         new_ids += result.new_ids
         if result.new_ids:
-            ids = dict(store.conn.execute(
-                "SELECT external_id, id FROM items WHERE source_id = ?", (source.id,)).fetchall())
+            ids = store.item_ids_by_external(source.id)
             for ext, tags in item_tags.items():
                 if ids.get(ext) in result.new_ids:
                     tags_for.setdefault(ids[ext], set()).update(tags)
@@ -282,10 +281,8 @@ def _alerts(gen: _Gen, spec: DemoSource) -> list[Item]:
 
 def _triage(store: Store, gen: _Gen, new_ids: list[int], tags_for: dict[int, set[str]]) -> None:
     """Older items mostly done, recent ones unread, a few snoozed, tags and drafts."""
-    rows = store.conn.execute(
-        "SELECT id, created_at, rating, is_owner_reply, thread_id FROM items "
-        "WHERE id IN (SELECT value FROM json_each(?))", ("[" + ",".join(map(str, new_ids)) + "]",)).fetchall()
-    replied = {r[0] for r in store.conn.execute("SELECT DISTINCT thread_id FROM items WHERE is_owner_reply = 1")}
+    rows = store.item_briefs(new_ids)
+    replied = store.replied_thread_ids()
     done, read, snoozed, drafts = [], [], [], []
     for item_id, created, rating, owner, thread_id in rows:
         if owner:

@@ -5,7 +5,6 @@ item data: this text is meant to be pasted into a bug report."""
 from __future__ import annotations
 
 import platform
-import sqlite3
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 from inbox import APP_NAME, __version__
 from inbox.paths import data_dir, log_dir
 from inbox.services.backup import backups_dir
+from inbox.store import engine_version
 
 
 def keyring_status() -> str:
@@ -46,7 +46,7 @@ def details(db_path: Path | None, is_demo: bool = False, *, with_keyring: bool =
         ("Data folder", str(data_dir())),
         ("Backups", str(backups_dir())),
         ("Log folder", str(log_dir())),
-        ("Python", f"{platform.python_version()} · SQLite {sqlite3.sqlite_version}"),
+        ("Python", f"{platform.python_version()} · {engine_version()}"),
         ("PySide6", _version_of("PySide6")),
         ("System", f"{platform.system()} {platform.release()} ({platform.machine()})"),
     ]

@@ -94,16 +94,7 @@ def display_status(row: ItemRow, now: str) -> str:
 
 def owner_replies(store: Store, thread_ids: Iterable[int | None]) -> dict[int, str]:
     """The latest reply of the owner in each thread (one query per batch of rows)."""
-    ids = sorted({t for t in thread_ids if t is not None})
-    if not ids:
-        return {}
-    replies: dict[int, str] = {}
-    for thread_id, text in store.conn.execute(
-            "SELECT thread_id, text FROM items WHERE is_owner_reply = 1 AND deleted_at IS NULL "
-            "AND thread_id IN (SELECT value FROM json_each(?)) ORDER BY created_at, id",
-            ("[" + ",".join(map(str, ids)) + "]",)):
-        replies[thread_id] = text  # ordered by time: the latest wins
-    return replies
+    return store.owner_replies(t for t in thread_ids if t is not None)
 
 
 Record = tuple  # COLUMNS in order (the date as the store's UTC text), then the tag names
@@ -288,22 +279,8 @@ def export_view(store: Store, flt: InboxFilter, fmt: str, target: str | Path, *,
     if fmt not in FORMATS:
         raise ExportError(f"Unknown export format {fmt!r}; use csv or xlsx.")
     path = check_target(target)
-    with _snapshot(store.conn):
+    with store.read_snapshot():
         return _export(store, flt, fmt, path, bom, progress, should_cancel, now or format_time(utcnow()))
-
-
-@contextmanager
-def _snapshot(conn: Any) -> Iterator[None]:
-    """One read transaction: the count and every page see the same data, even while the
-    app or a sync writes (WAL readers never block the writer)."""
-    if conn.in_transaction:
-        yield
-        return
-    conn.execute("BEGIN")
-    try:
-        yield
-    finally:
-        conn.execute("COMMIT")
 
 
 def _export(store: Store, flt: InboxFilter, fmt: str, path: Path, bom: bool, progress: Progress | None,

@@ -48,6 +48,14 @@ class NetworkError(SourceError):
     """Could not reach the source (offline, DNS, timeout) after retries."""
 
 
+class ServerError(SourceError):
+    """The source's server kept failing (5xx) after retries."""
+
+
+class SourceNotFound(SourceError):
+    """The source answered that what the settings name does not exist (404, 410)."""
+
+
 class ReplyNotSupported(SourceError):
     pass
 

@@ -10,9 +10,12 @@ from typing import Any
 import sqlite_utils
 
 from inbox.store.authors import AuthorsMixin
-from inbox.store.connection import connect, write_transaction
-from inbox.store.errors import BadQuery, NotFound, StoreError
+from inbox.store.backup import BackupMixin
+from inbox.store.connection import connect, read_transaction, write_transaction
+from inbox.store.errors import BadQuery, DatabaseError, NotADatabase, NotFound, StoreError
 from inbox.store.ingest import INGEST_HOOKS, ROW_HOOKS, IngestMixin, IngestResult
+from inbox.store.item_lookups import ItemLookupsMixin
+from inbox.store.maintenance import MaintenanceMixin, engine_version
 from inbox.store.migrations import SCHEMA_VERSION
 from inbox.store.outbox import OutboxMixin
 from inbox.store.people import PeopleMixin
@@ -21,6 +24,7 @@ from inbox.store.rules import RulesMixin
 from inbox.store.saved_replies import SavedRepliesMixin
 from inbox.store.saved_views import SavedViewsMixin
 from inbox.store.sources import SourcesMixin
+from inbox.store.sync_runs import RunCounts, SyncRunsMixin
 from inbox.store.triage import TriageMixin
 
 __all__ = [
@@ -28,22 +32,30 @@ __all__ = [
     "ROW_HOOKS",
     "SCHEMA_VERSION",
     "BadQuery",
+    "DatabaseError",
     "IngestResult",
+    "NotADatabase",
     "NotFound",
+    "RunCounts",
     "Store",
     "StoreError",
+    "engine_version",
     "write_transaction",
 ]
 
 
 class Store(SourcesMixin, IngestMixin, QueryMixin, TriageMixin, AuthorsMixin, PeopleMixin,
-            OutboxMixin, RulesMixin, SavedRepliesMixin, SavedViewsMixin):
+            OutboxMixin, RulesMixin, SavedRepliesMixin, SavedViewsMixin, SyncRunsMixin,
+            MaintenanceMixin, BackupMixin, ItemLookupsMixin):
     """The database of one workspace."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
         self.path = Path(path)
         self.readonly = readonly
-        self.conn: sqlite3.Connection = connect(self.path, readonly=readonly)
+        try:
+            self.conn: sqlite3.Connection = connect(self.path, readonly=readonly)
+        except sqlite3.DatabaseError as exc:  # callers above the store know only its own errors
+            raise (NotADatabase if "not a database" in str(exc) else DatabaseError)(str(exc)) from exc
         self._author_cache = {}
         self._author_state = (0, 0)
         self.db = sqlite_utils.Database(self.conn)
@@ -56,6 +68,11 @@ class Store(SourcesMixin, IngestMixin, QueryMixin, TriageMixin, AuthorsMixin, Pe
     def transaction(self):
         """One atomic write spanning several store calls."""
         return write_transaction(self.conn)
+
+    def read_snapshot(self):
+        """One consistent read spanning several store calls (an export's count and pages
+        see the same data while a sync writes)."""
+        return read_transaction(self.conn)
 
     def close(self) -> None:
         self.conn.close()

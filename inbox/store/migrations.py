@@ -269,8 +269,12 @@ M006_NO_INSERT_TRIGGERS = """
 M007_NO_PARENT_INDEX = "DROP INDEX IF EXISTS items_by_parent;"
 
 
+# Why a run failed, as a field (offline, auth, ...): the window must not parse the message.
+M008_SYNC_ERROR_KIND = "ALTER TABLE sync_runs ADD COLUMN error_kind TEXT;"
+
+
 MIGRATIONS: list[Migration] = [M001_CORE, M002_SEARCH, M003_WORKFLOW, M004_FEEDBACK_VIEW, m005_insights,
-                               M006_NO_INSERT_TRIGGERS, M007_NO_PARENT_INDEX]
+                               M006_NO_INSERT_TRIGGERS, M007_NO_PARENT_INDEX, M008_SYNC_ERROR_KIND]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -104,6 +104,11 @@ def row_to_item(row: sqlite3.Row) -> ItemRow:
 class QueryMixin:
     conn: sqlite3.Connection
 
+    def check_query(self, query: str) -> str:
+        """The full-text expression for a search, or BadQuery with a message for the user:
+        the search field asks before it changes the list."""
+        return check_query(self.conn, query)
+
     # -- the inbox list ------------------------------------------------------------------
 
     def filter_sql(self, flt: InboxFilter, now: str | None = None, *,

@@ -21,12 +21,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from inbox.domain import Item, Source, format_time, utcnow
+from inbox.domain.sync_errors import SyncErrorKind
 from inbox.secrets import NoKeyring, SecretsError, get_secrets
 from inbox.services import sentiment
 from inbox.sources.base import Page, SourceError
 from inbox.sources.registry import connector_class
-from inbox.store import IngestResult, NotFound, Store
+from inbox.store import IngestResult, NotFound, RunCounts, Store
 from inbox.sync.checkpoint import background_checkpoints
+from inbox.sync.errors import error_kind
 from inbox.sync.http import HttpClient, scrub
 from inbox.sync.scoring import Scorer
 from inbox.sync.writer import Writer
@@ -52,6 +54,7 @@ class Progress:
     new: int = 0
     updated: int = 0
     error: str | None = None
+    error_kind: SyncErrorKind | None = None  # why it failed, set with `error`
 
 
 @dataclass
@@ -69,6 +72,7 @@ class RunSummary:
     skipped: int
     error: str | None
     new_item_ids: list[int] = field(default_factory=list)
+    error_kind: SyncErrorKind | None = None  # why it failed, set with `error`: read this, not the text
 
     @property
     def ok(self) -> bool:
@@ -78,7 +82,8 @@ class RunSummary:
         return {"source": self.source_name, "source_id": self.source_id, "kind": self.kind,
                 "started_at": self.started_at, "finished_at": self.finished_at,
                 "fetched": self.fetched, "new": self.new, "updated": self.updated,
-                "skipped": self.skipped, "ok": self.ok, "error": self.error}
+                "skipped": self.skipped, "ok": self.ok, "error": self.error,
+                "error_kind": self.error_kind.value if self.error_kind else None}
 
 
 def select_sources(store: Store, names: list[str] | None) -> list[Source]:
@@ -126,7 +131,7 @@ async def sync(store: Store, *, sources: list[str] | None = None,
             summaries.append(result)
         else:  # cancelled before it could even record itself
             summaries.append(RunSummary(src.id, src.name, src.kind, _now(), _now(), 0, 0, 0, 0,
-                                        CANCELLED))
+                                        CANCELLED, error_kind=SyncErrorKind.CANCELLED))
     return summaries
 
 
@@ -189,42 +194,39 @@ class SourceRun:
 
     async def _record_start(self) -> None:
         self.summary.started_at = _now()
-
-        def record(store: Store) -> int | None:
-            row = store.conn.execute(
-                "INSERT INTO sync_runs (source_id, started_at) SELECT id, ? FROM sources WHERE id = ? "
-                "RETURNING id", (self.summary.started_at, self.source.id)).fetchone()
-            return row[0] if row else None  # None: the source was removed since the run began
-        self.run_id = await _settled(self.writer.submit(record))
+        # None: the source was removed since the run began
+        self.run_id = await _settled(self.writer.submit(
+            lambda store: store.start_sync_run(self.source.id, self.summary.started_at)))
 
     async def cancelled(self) -> RunSummary:
         if self.run_id is None:
             await self._record_start()
-        await self._finish(CANCELLED, CANCELLED)
+        await self._finish(CANCELLED, CANCELLED, SyncErrorKind.CANCELLED)
         return self.summary
 
     async def run(self) -> RunSummary:
         await self._record_start()
         self.emit(replace(self.progress))
         if self.run_id is None:  # removed while the run waited for its turn
-            await self._finish(ERROR, REMOVED)
+            await self._finish(ERROR, REMOVED, SyncErrorKind.REMOVED)
             return self.summary
         try:
             await self._fetch()
         except asyncio.CancelledError:
             return await self.cancelled()
-        except NotFound:  # the only row a sync's writes need is the source's own
-            await self._finish(ERROR, REMOVED)
+        except NotFound as exc:  # the only row a sync's writes need is the source's own
+            await self._finish(ERROR, REMOVED, error_kind(exc))
         except SourceError as exc:
-            await self._finish(ERROR, self.http.scrub(str(exc)) or type(exc).__name__)
-        except NoKeyring:
-            await self._finish(ERROR, "cannot read the credentials: no system keyring")
+            await self._finish(ERROR, self.http.scrub(str(exc)) or type(exc).__name__, error_kind(exc))
+        except NoKeyring as exc:
+            await self._finish(ERROR, "cannot read the credentials: no system keyring", error_kind(exc))
         except SecretsError as exc:
-            await self._finish(ERROR, str(exc))
+            await self._finish(ERROR, str(exc), error_kind(exc))
         except Exception as exc:  # a connector bug or a full disk: this source only
             log.exception("sync of %s failed", self.source.name)
             await self._finish(ERROR, self.http.scrub(f"unexpected error in the {self.source.kind} "
-                                                      f"connector: {type(exc).__name__}: {exc}")[:500])
+                                                      f"connector: {type(exc).__name__}: {exc}")[:500],
+                               error_kind(exc))
         else:
             await self._finish(DONE, None)
         return self.summary
@@ -298,16 +300,16 @@ class SourceRun:
         p.new, p.updated = s.new, s.updated
         self.emit(replace(p))
 
-    async def _finish(self, state: str, error: str | None) -> None:
+    async def _finish(self, state: str, error: str | None, kind: SyncErrorKind | None = None) -> None:
         s = self.summary
         s.finished_at = _now()
         s.error = scrub(error, self.http.secrets) if error else None
+        s.error_kind = kind if error else None
 
         def record(store: Store) -> None:
-            store.conn.execute(
-                "UPDATE sync_runs SET finished_at = ?, fetched = ?, new = ?, updated = ?, "
-                "skipped = ?, error = ? WHERE id = ?",
-                (s.finished_at, s.fetched, s.new, s.updated, s.skipped, s.error, self.run_id))
+            store.finish_sync_run(self.run_id, RunCounts(
+                s.finished_at or "", s.fetched, s.new, s.updated, s.skipped, s.error,
+                s.error_kind.value if s.error_kind else None))
             with contextlib.suppress(NotFound):  # removed meanwhile: nothing left to note it on
                 if state == DONE:
                     store.update_source(self.source.id, last_synced_at=s.finished_at, last_error=None)
@@ -316,6 +318,7 @@ class SourceRun:
         await _settled(self.writer.submit(record))
         self.progress.state = state
         self.progress.error = s.error
+        self.progress.error_kind = s.error_kind
         self.emit(replace(self.progress))
 
 
@@ -336,10 +339,3 @@ async def _settled(awaitable: Awaitable[T]) -> T:
             raise asyncio.CancelledError
         return result
 
-
-def last_runs(store: Store, source_id: int, limit: int = 10) -> list[dict[str, Any]]:
-    """The latest recorded runs of a source, newest first (for the UI and tests)."""
-    rows = store.conn.execute(
-        "SELECT * FROM sync_runs WHERE source_id = ? ORDER BY id DESC LIMIT ?",
-        (source_id, limit)).fetchall()
-    return [dict(r) for r in rows]

@@ -40,7 +40,9 @@ from inbox.sources.base import (
     CredentialsRejected,
     NetworkError,
     RateLimited,
+    ServerError,
     SourceError,
+    SourceNotFound,
 )
 from inbox.sources.payload import parse_json
 from inbox.sources.payload import where as _where
@@ -214,8 +216,9 @@ class HttpClient:
                                                          f"{_detail(response)}"))
                 if status not in _RETRY_STATUSES or attempt >= self.retries:
                     what = "server error" if status >= 500 else "request refused"
-                    raise SourceError(self.scrub(f"{what}: {_where(url)} answered {status}"
-                                                 f"{_detail(response)}"))
+                    error = (ServerError if status >= 500 else SourceNotFound if status in (404, 410)
+                             else SourceError)
+                    raise error(self.scrub(f"{what}: {_where(url)} answered {status}{_detail(response)}"))
             log.debug("retrying %s %s (attempt %d)", method, self.scrub(_where(url)), attempt + 1)
             delay = self._backoff(attempt)
             if response is not None and "retry-after" in response.headers:  # e.g. a 503 from a feed host

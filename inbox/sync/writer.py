@@ -19,7 +19,6 @@ as a bulk load (`inbox.store.bulk`): the author index is built again once it end
 from __future__ import annotations
 
 import asyncio
-import logging
 import queue
 import threading
 from collections.abc import Callable
@@ -28,8 +27,6 @@ from typing import Any, TypeVar
 
 from inbox.store import IngestResult, Store
 from inbox.store.bulk import BulkLoad
-
-log = logging.getLogger("inbox.sync")
 
 T = TypeVar("T")
 GROUP_ITEMS = 5_000  # items per transaction at most, when writes queue up
@@ -79,14 +76,8 @@ class Writer:
 
     def _run(self) -> None:
         assert self.store is not None
-        bulk = BulkLoad(self.store.conn)
-        try:
+        with self.store.bulk_load() as bulk:
             self._serve(bulk)
-        finally:
-            try:
-                bulk.finish()
-            except Exception:  # a full disk: the next open builds the index (connect)
-                log.exception("could not build the author index again after a bulk load")
 
     def _serve(self, bulk: BulkLoad) -> None:
         stop = False

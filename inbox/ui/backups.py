@@ -1,6 +1,6 @@
 """File ▸ Back up now / Restore backup…, and the daily backup at start (on a worker thread).
 
-A restore writes the backup into the window's own open connection (SQLite's backup API),
+A restore writes the backup into the window's own open store (`Store.restore_from`),
 so the window simply reloads: no restart, no second connection racing the first. The
 database as it was just before is backed up first, so a wrong restore can be undone.
 """
@@ -53,7 +53,7 @@ def restore_backup(window: MainWindow, file: Path | None = None) -> bool:
         return False
     try:
         safety = backups.create_backup(window.db_path, label="before-restore")
-        backups.restore_into(window.store.conn, file)
+        backups.restore_into(window.store, file)
     except (backups.BackupError, OSError) as exc:
         log.error("restore of %s failed: %s", file, exc)
         QMessageBox.warning(window, "Restore failed", f"{exc}")

@@ -193,11 +193,10 @@ def install_crash_handler(log_path: Path | None = None, loop: Any = None) -> Cra
 
 def startup_error_text(exc: BaseException, db_path: Path) -> str:
     """Why the database could not be opened, in words a newcomer can act on."""
-    import sqlite3
-
     from inbox.services.backup import backups_dir
+    from inbox.store import NotADatabase
 
-    if isinstance(exc, sqlite3.DatabaseError) and "not a database" in str(exc):
+    if isinstance(exc, NotADatabase):
         reason = "this file is not a Feedback Inbox database (or it is damaged)"
     elif isinstance(exc, OSError):
         reason = exc.strerror or str(exc)

@@ -47,6 +47,7 @@ from inbox.domain import InboxFilter, format_time, utcnow
 from inbox.services import insights, sentiment
 from inbox.services.insights import BusinessFigures, Figures
 from inbox.services.themes import Period, Theme, theme_filter
+from inbox.ui import sidebar_keys
 from inbox.ui.charts import (
     SENTIMENT_COLOURS,
     SERIES_COLOURS,
@@ -654,7 +655,7 @@ def install(window: MainWindow) -> None:
     sidebar entry."""
     open_it: Callable[[], object] = lambda: open_dashboard(window)  # noqa: E731
     window.register_command("insights.dashboard", "Insights dashboard", open_it, shortcut="G, N", menu="View")
-    window.add_sidebar_entry("Views", "insights:dashboard", "Insights", open_it,
+    window.add_sidebar_entry("Views", sidebar_keys.make("insights", "dashboard"), "Insights", open_it,
                              tooltip="Ratings, sentiment, themes and competitors as charts")
     backfill_for(window).start()  # items older than sentiment get scored in the background
 

@@ -51,7 +51,6 @@ from inbox import APP_NAME
 from inbox.domain import InboxFilter, ItemRow, Thread, View, format_time, utcnow
 from inbox.services.saved_views import delete_saved_view, list_saved_views, save_view
 from inbox.store import BadQuery, Store, StoreError
-from inbox.store.queries import check_query
 from inbox.ui.commands import MENUS, Command, CommandTable
 from inbox.ui.delegate import ROW_HEIGHT, ItemDelegate, source_pixmap
 from inbox.ui.dialogs import CommandPalette, DateRangeDialog, SnoozeDialog, TagPicker
@@ -440,7 +439,7 @@ class MainWindow(QMainWindow):
         """A chip or the search field changed part of the filter."""
         if "query" in changes and changes["query"].strip():
             try:
-                check_query(self.store.conn, changes["query"])
+                self.store.check_query(changes["query"])
             except BadQuery as exc:
                 self.search_bar.show_error(str(exc))
                 return

@@ -37,14 +37,15 @@ from inbox.services.replies import can_post, reply_context
 from inbox.services.saved_replies import list_saved_replies, save_reply_template
 from inbox.sources.base import ReplyNotSupported
 from inbox.store import StoreError
+from inbox.ui import sidebar_keys
 from inbox.ui.main_window import MainWindow, UndoStep
 from inbox.ui.reply_editor import ReplyEditor, plain_tooltip
 from inbox.ui.saved_replies_dialog import SavedRepliesDialog, SavedReplyPicker
 
 log = logging.getLogger(__name__)
 TICK_MS = 1000
-DRAFTS_KEY = "replies:drafts"
-OUTBOX_KEY = "replies:outbox"
+DRAFTS_KEY = sidebar_keys.make("replies", "drafts")
+OUTBOX_KEY = sidebar_keys.make("replies", "outbox")
 
 
 class RepliesController(QObject):

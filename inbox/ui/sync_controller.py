@@ -10,8 +10,6 @@ until a sync succeeds again; everything synced stays readable meanwhile.
 from __future__ import annotations
 
 import asyncio
-import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,7 +20,8 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QStyle, QSystemTrayIcon
 
 from inbox.domain import InboxFilter, Source, View, format_time, parse_time, utcnow
-from inbox.sources.base import NetworkError
+from inbox.domain.sync_errors import SyncErrorKind
+from inbox.ui import sidebar_keys
 from inbox.ui.sources_dialog import plain_tooltip, sync_interval
 
 if TYPE_CHECKING:
@@ -31,31 +30,21 @@ if TYPE_CHECKING:
 
 OFFLINE_TEXT = "Offline — showing what was synced"
 STARTUP_DELAY_MS = 5000
-CANCELLED = "cancelled"  # the engine's error text for a source stopped by the user
-
-
-def sidebar_key(source_id: int) -> str:
-    """The key of a source's entry in the sidebar's "Sources" section."""
-    return f"source:{source_id}"
-
-
-# The HTTP client's NetworkError messages ("could not reach …", "… timed out (…) after N
-# tries"); used only when the engine's summary doesn't carry the error's kind.
-_NETWORK_MESSAGE = re.compile(r"^(could not reach |.* timed out \()")
+def is_cancelled(summary: Any) -> bool:
+    """Was this source stopped by the user (not a failure)?"""
+    return summary.error_kind == SyncErrorKind.CANCELLED
 
 
 def is_network_failure(summary: Any) -> bool:
-    """Did this source fail because the network was unreachable?"""
-    kind = getattr(summary, "error_kind", None)
-    if kind is not None:
-        return kind in ("network", NetworkError.__name__)
-    return bool(summary.error) and bool(_NETWORK_MESSAGE.match(summary.error))
+    """Did this source fail because the network was unreachable? Read from the summary's
+    error kind, never from its message (worded for people)."""
+    return not summary.ok and summary.error_kind == SyncErrorKind.OFFLINE
 
 
 def went_offline(summaries: Sequence[Any]) -> bool:
     """True when sources were tried and every one failed for network reasons."""
-    tried = [s for s in summaries if s.error != CANCELLED]
-    return bool(tried) and all(not s.ok and is_network_failure(s) for s in tried)
+    tried = [s for s in summaries if not is_cancelled(s)]
+    return bool(tried) and all(is_network_failure(s) for s in tried)
 
 
 @dataclass(slots=True)
@@ -72,10 +61,7 @@ def new_items_notice(store: Store, summaries: Sequence[Any], skip_sources: set[i
     ids = [i for s in summaries if s.source_id not in skip_sources for i in (s.new_item_ids or [])]
     if not ids:
         return None
-    rows = store.conn.execute(
-        "SELECT i.id, s.name FROM items i JOIN sources s ON s.id = i.source_id "
-        "WHERE i.id IN (SELECT value FROM json_each(?)) AND i.is_owner_reply = 0 "
-        "AND i.status != 'done' AND i.deleted_at IS NULL", (json.dumps(ids),)).fetchall()
+    rows = store.open_new_items(ids)
     if not rows:
         return None
     names = sorted({name for _id, name in rows})
@@ -174,7 +160,7 @@ class SyncController(QObject):
                 self.window.status_message("No sources to sync: add one with File ▸ Sources…")
             return None
         for s in chosen:
-            self.window.update_sidebar_entry(sidebar_key(s.id), state="syncing", tooltip="Waiting to sync…")
+            self.window.update_sidebar_entry(sidebar_keys.source(s.id), state="syncing", tooltip="Waiting to sync…")
         self.progress_label.setText(f"Syncing {len(chosen)} source{'s' if len(chosen) != 1 else ''}…")
         self.cancel_event = asyncio.Event()
         self.task = self.window.run_task(self.run(chosen, background=background), name="sync")
@@ -228,7 +214,7 @@ class SyncController(QObject):
 
     def _on_progress(self, p: Any) -> None:
         self.progress[p.source_id] = p
-        key = sidebar_key(p.source_id)
+        key = sidebar_keys.source(p.source_id)
         if p.state == "syncing":
             self.window.update_sidebar_entry(key, state="syncing",
                                              tooltip=f"Syncing… {p.fetched} fetched, {p.new} new")
@@ -252,23 +238,23 @@ class SyncController(QObject):
                 fresh = self.window.store.get_source(s.id)
             except Exception:
                 continue  # removed while syncing
-            if summary is not None and summary.error == CANCELLED:
-                self.window.update_sidebar_entry(sidebar_key(s.id), state="",
+            if summary is not None and is_cancelled(summary):
+                self.window.update_sidebar_entry(sidebar_keys.source(s.id), state="",
                                                  tooltip=f"Sync stopped; last complete {_when(fresh.last_synced_at)}")
             elif summary is not None and not summary.ok:
-                self.window.update_sidebar_entry(sidebar_key(s.id), state="error",
+                self.window.update_sidebar_entry(sidebar_keys.source(s.id), state="error",
                                                  tooltip=plain_tooltip(f"Sync failed: {summary.error}"))
             else:
                 self.window.update_sidebar_entry(
-                    sidebar_key(s.id), state="error" if fresh.last_error else "",
+                    sidebar_keys.source(s.id), state="error" if fresh.last_error else "",
                     tooltip=(plain_tooltip(f"Sync failed: {fresh.last_error}") if fresh.last_error
                              else f"Last synced {_when(fresh.last_synced_at)}"))
 
     @staticmethod
     def _summary_text(summaries: Sequence[Any]) -> str:
         new = sum(s.new for s in summaries)
-        failed = [s for s in summaries if not s.ok and s.error != CANCELLED]
-        stopped = any(s.error == CANCELLED for s in summaries)
+        failed = [s for s in summaries if not s.ok and not is_cancelled(s)]
+        stopped = any(is_cancelled(s) for s in summaries)
         text = (f"Sync stopped: {new} new item{'s' if new != 1 else ''} kept" if stopped
                 else f"Sync finished: {new} new item{'s' if new != 1 else ''}")
         if failed:

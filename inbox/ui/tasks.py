@@ -142,7 +142,7 @@ class Workers:
         self.timer.stop()
         with self.lock:
             for reader in self.readers:
-                reader.conn.interrupt()
+                reader.interrupt()
         for pool in self.pools.values():
             pool.shutdown(wait=True, cancel_futures=True)
         with self.lock:

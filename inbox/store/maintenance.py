@@ -1,0 +1,74 @@
+"""Upkeep of the database file: WAL checkpoints, bulk loads, interrupting a reader, and
+what the engine is (for bug reports).
+
+Why here: each of these is specific to SQLite; the sync engine and the window only
+decide when they happen."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from inbox.store.bulk import BulkLoad
+from inbox.store.connection import BUSY_TIMEOUT_MS
+from inbox.store.errors import DatabaseError
+
+log = logging.getLogger("inbox.store")
+
+
+def engine_version() -> str:
+    """The database engine and its version, as a bug report wants it ("SQLite 3.45.1")."""
+    return f"SQLite {sqlite3.sqlite_version}"
+
+
+def checkpoint(path: str | Path) -> None:
+    """Copy what the WAL holds into the database file without waiting for anyone (a
+    passive checkpoint), on a connection of its own so it never blocks the writer.
+    Raises DatabaseError when the file cannot be opened or stays locked."""
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise DatabaseError(str(exc)) from None
+
+
+class MaintenanceMixin:
+    conn: sqlite3.Connection
+    path: Path
+    readonly: bool
+
+    @property
+    def checkpoints_apply(self) -> bool:
+        """Whether `checkpoint` has anything to do: a file opened for writing has a WAL."""
+        return not self.readonly and str(self.path) != ":memory:"
+
+    def checkpoint(self) -> None:
+        """A passive checkpoint of this store's file, safe from any thread (see `checkpoint`)."""
+        if self.checkpoints_apply:
+            checkpoint(self.path)
+
+    @contextlib.contextmanager
+    def bulk_load(self) -> Iterator[BulkLoad]:
+        """Count the new items of one long load (a sync, an import) on this connection's
+        thread: past a threshold the author index waits, and it is built again when the
+        block ends. A failure to build it is logged, not raised: the next open for writing
+        builds it (`restore_indexes`)."""
+        load = BulkLoad(self.conn)
+        try:
+            yield load
+        finally:
+            try:
+                load.finish()
+            except Exception:
+                log.exception("could not build the author index again after a bulk load")
+
+    def interrupt(self) -> None:
+        """Stop the statement running on this connection now, from any thread (closing a
+        window while a reader counts a million rows)."""
+        self.conn.interrupt()
