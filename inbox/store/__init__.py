@@ -11,17 +11,16 @@ import sqlite_utils
 
 from inbox.store.connection import connect, write_transaction
 from inbox.store.errors import BadQuery, NotFound, StoreError
-from inbox.store.ingest import INGEST_HOOKS, ROW_HOOKS, IngestMixin, IngestResult
+from inbox.store.ingest import IngestMixin, IngestPipeline, IngestResult
 from inbox.store.migrations import SCHEMA_VERSION
 from inbox.store.queries import QueryMixin
 from inbox.store.sources import SourcesMixin
 from inbox.store.triage import TriageMixin
 
 __all__ = [
-    "INGEST_HOOKS",
-    "ROW_HOOKS",
     "SCHEMA_VERSION",
     "BadQuery",
+    "IngestPipeline",
     "IngestResult",
     "NotFound",
     "Store",
