@@ -159,8 +159,7 @@ def test_rules_apply_on_arrival_during_sync(qtbot, window, aloop, store, replay)
               what="inbox without the muted item")
 
 
-def test_background_sync_notifies_once_grouped_but_not_for_a_first_sync(qtbot, window, aloop, store, replay,  # noqa: F811
-                                                                       hooks):
+def test_background_sync_notifies_once_grouped_but_not_for_a_first_sync(qtbot, window, aloop, store, replay):  # noqa: F811
     feed = AppStore(replay)
     store.add_source("appstore", "Order-ahead app",
                      settings={"app_id": "1611223344", "country": "gb", "base_url": replay.base_url})
@@ -281,8 +280,7 @@ def test_the_demo_workspace_never_syncs(qtbot, window, aloop, store, monkeypatch
     assert window.statusBar().currentMessage().startswith("This is the demo workspace")
 
 
-def test_startup_catches_up_on_sources_not_synced_for_an_interval(qtbot, window, aloop, store, replay,  # noqa: F811
-                                                                   hooks):
+def test_startup_catches_up_on_sources_not_synced_for_an_interval(qtbot, window, aloop, store, replay):  # noqa: F811
     from datetime import timedelta
 
     from inbox.domain import format_time, utcnow
