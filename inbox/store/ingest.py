@@ -101,8 +101,8 @@ class IngestMixin:
 
     def save_page(self, source_id: int, items: Sequence[Item], cursor: dict[str, Any] | None = None, *,
                   pipeline: IngestPipeline | None = None) -> IngestResult:
-        """Upsert a page and (optionally) the source's cursor in one transaction; `pipeline`
-        derive what the services add to new and changed items (none when not given)."""
+        """Upsert a page and (optionally) the source's cursor in one transaction; the
+        `pipeline` derives what the services add to new and changed items (nothing if None)."""
         with write_transaction(self.conn):
             result = self.upsert_items(source_id, items, pipeline=pipeline)
             if cursor is not None:
