@@ -83,8 +83,8 @@ def analyse(row: Sequence[Any]) -> tuple[float | None, str, list[str]]:
 
 
 Scored = tuple[list[list], list[list]]  # ([id, score, label]...), ([id, phrase]...)
-Key = tuple[str, str, "int | None", str]  # (title, text, rating, language) as stored
-Analysis = tuple["float | None", str, list[str]]
+Key = tuple[str, str, int | None, str]  # (title, text, rating, language) as stored
+Analysis = tuple[float | None, str, list[str]]
 
 
 def analyse_items(store: Store, ids: Sequence[int]) -> Scored:

@@ -25,7 +25,7 @@ EFFECTIVE_SQL = "coalesce(i.sentiment_override, i.sentiment_label, 'unknown')"
 BACKFILL_MARK = "insights.backfill_pending"
 BATCH = 2000
 
-AnalysisRow = tuple[int, str, str, "int | None", str]  # id, title, text, rating, language
+AnalysisRow = tuple[int, str, str, int | None, str]  # id, title, text, rating, language
 
 
 # -- sentiment and phrases ----------------------------------------------------------------
