@@ -130,8 +130,10 @@ def migration(path: Path) -> None:
     conn.execute(f"PRAGMA user_version = {MIGRATIONS.index(m005_insights)}")
     conn.execute("VACUUM")
     conn.close()
+    from inbox.services.workspace import open_store
+
     t0 = time.perf_counter()
-    Store(copy).close()
+    open_store(copy).close()  # the migration, then the sentiment of the newest items
     print(f"insights migration on {path.name}: {time.perf_counter() - t0:.1f} s")
     copy.unlink()
 
@@ -142,15 +144,12 @@ def ingest_cost(n: int = 20_000) -> None:
     import tempfile
 
     from benchmarks.store import PAGE, generate
-    from inbox.services import ingest_hooks
-    from inbox.store import INGEST_HOOKS
+    from inbox.services.pipeline import default_pipeline
 
     for label, triggers, hooked in (("without the insights triggers or sentiment", False, False),
                                     ("with the insights triggers", True, False),
                                     ("with the triggers and the sentiment hook", True, True)):
-        INGEST_HOOKS.clear()
-        if hooked:
-            ingest_hooks.install()
+        pipeline = default_pipeline() if hooked else None
         with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "ingest.db") as store:
             if not triggers:
                 for (name,) in store.conn.execute(
@@ -163,13 +162,12 @@ def ingest_cost(n: int = 20_000) -> None:
             for k, item in generate(n):
                 pages[k].append(item)
                 if len(pages[k]) == PAGE:
-                    store.save_page(sources[k].id, pages[k])
+                    store.save_page(sources[k].id, pages[k], pipeline=pipeline)
                     pages[k] = []
             for k, page in enumerate(pages):
-                store.save_page(sources[k].id, page)
+                store.save_page(sources[k].id, page, pipeline=pipeline)
             elapsed = time.perf_counter() - t0
         print(f"ingest {n:,} items {label}: {n / elapsed:,.0f} items/s")
-    INGEST_HOOKS.clear()
 
 
 def main() -> None:
@@ -202,7 +200,7 @@ def main() -> None:
         times, cpu = [], []
         for _ in range(args.runs):
             t0, c0 = time.perf_counter(), time.process_time()
-            fig = compute(reader.conn, period, sources)
+            fig = compute(reader, period, sources)
             times.append(time.perf_counter() - t0)
             cpu.append(time.process_time() - c0)
         items = sum(b.volume for b in fig.businesses)

@@ -16,8 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from inbox.domain import Author, Item
 from inbox.services import rules
+from inbox.services.pipeline import Pipeline
 from inbox.services.rules import Actions, Conditions, Rule
-from inbox.store import INGEST_HOOKS, Store
+from inbox.store import Store
 
 WORDS = ["coffee", "cold", "warm", "lovely", "slow", "queue", "croissant", "staff", "friendly", "rude", "price", "latte", "tea", "cake", "milk", "oat", "service", "table", "music", "wifi", "parking", "clean", "dirty", "noisy", "quiet"]
 PAGE = 500
@@ -31,11 +32,11 @@ def items(n: int, offset: int, rng: random.Random) -> list[Item]:
             for i in range(n)]
 
 
-def ingest(store: Store, source_id: int, total: int, seed: int) -> float:
+def ingest(store: Store, source_id: int, total: int, seed: int, pipeline: Pipeline | None = None) -> float:
     rng = random.Random(seed)
     start = time.perf_counter()
     for offset in range(0, total, PAGE):
-        store.save_page(source_id, items(min(PAGE, total - offset), offset, rng))
+        store.save_page(source_id, items(min(PAGE, total - offset), offset, rng), pipeline=pipeline)
     return time.perf_counter() - start
 
 
@@ -62,9 +63,7 @@ def main() -> None:
             start = time.perf_counter()
             rules.on_ingest(store, source_id, result)
             in_hook[0] += time.perf_counter() - start
-        INGEST_HOOKS.append(timed_hook)
-        t_rules = ingest(with_rules, src2.id, total, 1)
-        INGEST_HOOKS.remove(timed_hook)
+        t_rules = ingest(with_rules, src2.id, total, 1, Pipeline(page_steps=(timed_hook,)))
         pages = -(-total // PAGE)
         print(f"ingest {total:,} items in {pages} pages of {PAGE}: {t_plain:.2f} s without rules, "
               f"{t_rules:.2f} s with 5 rules, of which the rules took {in_hook[0]:.2f} s "

@@ -10,10 +10,13 @@ from datetime import timedelta
 from pathlib import Path
 
 from inbox.domain import Author, Item, utcnow
-from inbox.services import ingest_hooks
+from inbox.services.pipeline import default_pipeline
 from inbox.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+PIPELINE = default_pipeline()
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -23,7 +26,6 @@ def run(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_insights_command_rescores_and_reports(tmp_path: Path) -> None:
-    ingest_hooks.install()
     db = tmp_path / "inbox.db"
     now = utcnow()
     with Store(db) as store:
@@ -32,7 +34,7 @@ def test_insights_command_rescores_and_reports(tmp_path: Path) -> None:
             Item(f"i{n}", "review", text=text, rating=rating, created_at=now - timedelta(days=n + 1),
                  author=Author(f"a{n}", f"A {n}"))
             for n, (text, rating) in enumerate([("Lovely flat white", 5), ("Great flat white, kind staff", 5),
-                                                ("Cold coffee and a long wait", 1)])])
+                                                ("Cold coffee and a long wait", 1)])], pipeline=PIPELINE)
         store.conn.execute("UPDATE items SET sentiment_label = NULL")  # as if from before insights
     result = run("insights", "--db", str(db), "--days", "30", "--rescore", "--json")
     assert result.returncode == 0, result.stderr

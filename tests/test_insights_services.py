@@ -9,16 +9,14 @@ from datetime import UTC, datetime
 import pytest
 
 from inbox.domain import Author, InboxFilter, Item
-from inbox.services import ingest_hooks, insights, people, sentiment
+from inbox.services import insights, people, sentiment, workspace
+from inbox.services.pipeline import default_pipeline
 from inbox.services.text_signals import is_english, phrases
 from inbox.services.themes import Period, theme_filter, themes
 from inbox.store import Store
 from inbox.store.migrations import MIGRATIONS, m005_insights, migrate
 
-
-@pytest.fixture(autouse=True)
-def _hooks() -> None:
-    ingest_hooks.install()
+PIPELINE = default_pipeline()
 
 
 def at(day: str, hour: int = 12) -> datetime:
@@ -55,7 +53,7 @@ def test_english_is_scored_by_text_and_other_languages_by_rating_or_unknown(stor
         review("fr-bare", "2025-03-04", "Le café était froid et le service est lent."),
         review("ja-col", "2025-03-05", "Great coffee", 1, language="ja"),
         review("stars-only", "2025-03-06", "", 4),
-    ])
+    ], pipeline=PIPELINE)
     # English text wins over the stars: the text is what the customer said.
     assert label_of(store, "pos")[0] == "positive" and label_of(store, "pos")[1] > 0.05
     assert label_of(store, "neg")[0] == "negative" and label_of(store, "neg")[1] < -0.05
@@ -72,9 +70,9 @@ def test_english_is_scored_by_text_and_other_languages_by_rating_or_unknown(stor
 
 def test_an_updated_item_is_rescored(store: Store) -> None:
     src = store.add_source("google", "Cafe · Google")
-    store.save_page(src.id, [review("x", "2025-03-01", "Lovely cakes, wonderful staff.")])
+    store.save_page(src.id, [review("x", "2025-03-01", "Lovely cakes, wonderful staff.")], pipeline=PIPELINE)
     assert label_of(store, "x")[0] == "positive"
-    store.save_page(src.id, [review("x", "2025-03-01", "Edit: rude staff, awful cakes, never again.")])
+    store.save_page(src.id, [review("x", "2025-03-01", "Edit: rude staff, awful cakes, never again.")], pipeline=PIPELINE)
     assert label_of(store, "x")[0] == "negative"
 
 
@@ -91,13 +89,13 @@ def test_language_check() -> None:
 def test_owner_correction_wins_in_filters_and_figures(store: Store) -> None:
     src = store.add_source("google", "Cafe · Google")
     store.save_page(src.id, [review("a", "2025-03-01", "Absolutely wonderful, best cake ever", 5),
-                             review("b", "2025-03-02", "Lovely people, great tea", 5)])
+                             review("b", "2025-03-02", "Lovely people, great tea", 5)], pipeline=PIPELINE)
     a = store.conn.execute("SELECT id FROM items WHERE external_id = 'a'").fetchone()[0]
     period = Period("2025-03-01", "2025-03-31")
     before = sentiment.set_override(store, [a], "negative")  # sarcasm VADER can't see
     assert store.count_items(InboxFilter(sentiment="negative")) == 1
     assert [(r.id, r.sentiment) for r in store.list_items(InboxFilter(sentiment="negative"))[0]] == [(a, "negative")]
-    own = insights.compute(store.conn, period).own
+    own = insights.compute(store, period).own
     assert own is not None and own.sentiment["negative"] == 1 and own.sentiment["positive"] == 1
     assert sentiment.item_sentiment(store, a)[:2] == ("negative", "negative")
     sentiment.restore_overrides(store, before)
@@ -106,7 +104,7 @@ def test_owner_correction_wins_in_filters_and_figures(store: Store) -> None:
         sentiment.set_override(store, [a], "furious")
 
 
-def test_migration_scores_existing_items_then_backfill_finishes(tmp_path, monkeypatch) -> None:
+def test_opening_scores_existing_items_then_backfill_finishes(tmp_path, monkeypatch) -> None:
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path, isolation_level=None)
     migrate(conn, target=MIGRATIONS.index(m005_insights))  # a workspace from before insights existed
@@ -117,7 +115,10 @@ def test_migration_scores_existing_items_then_backfill_finishes(tmp_path, monkey
                      "VALUES (1, ?, 'review', ?, ?, '2025-01-01T00:00:00Z')", (str(n), text, f"2025-01-0{n + 1}T10:00:00Z"))
     conn.close()
     monkeypatch.setattr(sentiment, "MIGRATION_LIMIT", 2)
-    with Store(path) as store:
+    with Store(path) as store:  # the migration itself analyses nothing
+        assert dict(store.conn.execute("SELECT external_id, sentiment_label FROM items").fetchall()) == {
+            "0": None, "1": None, "2": None, "3": None}
+    with workspace.open_store(path) as store:
         labels = dict(store.conn.execute("SELECT external_id, sentiment_label FROM items").fetchall())
         assert labels == {"0": None, "1": None, "2": "positive", "3": "negative"}  # newest first
         assert sentiment.backfill(store) == 2
@@ -142,16 +143,16 @@ def cafe(store: Store) -> Store:
         review("f1", "2025-02-10", "Lovely flat white again", 4),
         reply("j1r", "j1", at("2025-01-05", 14)),       # answered after 2 hours
         reply("f1r", "f1", at("2025-02-10", 18)),       # answered after 6 hours
-    ])
-    store.save_page(yelp.id, [review("y1", "2025-02-11", "Nice cosy corner", 4)])
+    ], pipeline=PIPELINE)
+    store.save_page(yelp.id, [review("y1", "2025-02-11", "Nice cosy corner", 4)], pipeline=PIPELINE)
     store.save_page(rival.id, [review("r1", "2025-01-07", "Their loyalty card is great", 5),
-                               review("r2", "2025-02-07", "Loyalty cards are a nice touch, excellent", 5)])
-    store.save_page(rival_yelp.id, [review("r3", "2025-02-08", "Awful rude staff", 1)])
+                               review("r2", "2025-02-07", "Loyalty cards are a nice touch, excellent", 5)], pipeline=PIPELINE)
+    store.save_page(rival_yelp.id, [review("r3", "2025-02-08", "Awful rude staff", 1)], pipeline=PIPELINE)
     return store
 
 
 def test_rating_per_month_volume_and_response_time(cafe: Store) -> None:
-    fig = insights.compute(cafe.conn, Period("2025-01-01", "2025-12-31"))
+    fig = insights.compute(cafe, Period("2025-01-01", "2025-12-31"))
     assert fig.bucket == "month" and fig.buckets[:2] == ["2025-01", "2025-02"]
     own = fig.own
     assert own is not None and own.business.label == "Your business"
@@ -170,7 +171,7 @@ def test_rating_per_month_volume_and_response_time(cafe: Store) -> None:
 
 def test_competitors_are_grouped_and_compared(cafe: Store) -> None:
     cafe.set_setting("business_name", "Harbour Cafe")
-    fig = insights.compute(cafe.conn, Period("2025-01-01", "2025-02-28"))
+    fig = insights.compute(cafe, Period("2025-01-01", "2025-02-28"))
     assert [b.business.label for b in fig.businesses] == ["Harbour Cafe", "Rival"]
     rival = fig.businesses[1]
     assert rival.volume == 3 and rival.rating == pytest.approx(11 / 3)
@@ -178,7 +179,7 @@ def test_competitors_are_grouped_and_compared(cafe: Store) -> None:
     assert "loyalty card" in [t.phrase for t in rival.praised_not_own]
     assert "flat white" in [t.phrase for t in rival.own_not_praised]
     # A source filter narrows every figure.
-    only_google = insights.compute(cafe.conn, Period("2025-01-01", "2025-02-28"), [1, 3])
+    only_google = insights.compute(cafe, Period("2025-01-01", "2025-02-28"), [1, 3])
     assert [b.volume for b in only_google.businesses] == [3, 2]
     assert fig.bucket == "week"
 
@@ -189,17 +190,17 @@ def test_themes_rise_and_fall_and_open_their_items(store: Store) -> None:
     now = [review(f"c{n}", f"2025-06-{10 + n}", "Terrible long waits at lunch, awful.", 2) for n in range(2)]
     now += [review("c9", "2025-06-20", "A long wait and bad coffee, awful.", 2),
             review("c8", "2025-06-21", "The coffee was cold, awful.", 2)]
-    store.save_page(src.id, before + now)
+    store.save_page(src.id, before + now, pipeline=PIPELINE)
     period = Period("2025-06-01", "2025-06-30")
     assert period.previous() == Period("2025-05-02", "2025-05-31")
     assert Period.months(12, "2026-01-15") == Period("2025-02-01", "2026-01-15")
-    found = {t.phrase: t for t in themes(store.conn, [src.id], "negative", period)}
+    found = {t.phrase: t for t in themes(store, [src.id], "negative", period)}
     assert found["long wait"].count == 3 and found["long wait"].trend == "up"
     assert found["cold"].previous_count == 3 and found["cold"].count == 1 and found["cold"].trend == "down"
     # Opening a theme lists the items that mention it, plural or not.
     flt = theme_filter(found["long wait"], [src.id], period)
     assert {r.external_id for r in store.list_items(flt)[0]} == {"c0", "c1", "c9"}
-    assert themes(store.conn, [src.id], "positive", period) == []
+    assert themes(store, [src.id], "positive", period) == []
 
 
 def test_phrases_skip_stop_words_and_fold_plurals() -> None:
@@ -221,9 +222,9 @@ def test_link_two_authors_and_unlink(store: Store) -> None:
              author=Author("Zoë Kowalski", "Zoë Kowalski")),
         reply("g2r", "g2", at("2025-03-02", 15)),
         Item("g3", "review", text="Fine", rating=3, created_at=at("2025-02-02"), author=Author("Sam", "Sam Lee")),
-    ])
+    ], pipeline=PIPELINE)
     store.save_page(masto.id, [Item("m1", "mention", text="Best scones in town @cafe", created_at=at("2025-02-01"),
-                                    author=Author("zoek@mastodon.social", "Zoe Kowalski", "@zoek@mastodon.social"))])
+                                    author=Author("zoek@mastodon.social", "Zoe Kowalski", "@zoek@mastodon.social"))], pipeline=PIPELINE)
     ids = dict(store.conn.execute("SELECT display_name, id FROM authors").fetchall())
     zoe_g, zoe_m = ids["Zoë Kowalski"], ids["Zoe Kowalski"]
     assert [s["id"] for s in people.suggestions(store, zoe_g)] == [zoe_m]  # accents and case ignored
@@ -246,7 +247,7 @@ def test_link_two_authors_and_unlink(store: Store) -> None:
 
 def test_linking_merges_groups_and_unlinking_keeps_the_rest(store: Store) -> None:
     src = store.add_source("google", "Cafe · Google")
-    store.save_page(src.id, [review(str(n), "2025-01-0" + str(n + 1), "ok", 3, who=f"p{n}") for n in range(3)])
+    store.save_page(src.id, [review(str(n), "2025-01-0" + str(n + 1), "ok", 3, who=f"p{n}") for n in range(3)], pipeline=PIPELINE)
     a, b, c = [r[0] for r in store.conn.execute("SELECT id FROM authors ORDER BY id")]
     people.link(store, a, b)
     people.link(store, c, b)
@@ -272,15 +273,15 @@ def test_the_daily_aggregate_follows_every_kind_of_write(cafe: Store) -> None:
     j2 = cafe.conn.execute("SELECT id FROM items WHERE external_id = 'j2'").fetchone()[0]
     sentiment.set_override(cafe, [j2], "negative")
     cafe.save_page(1, [review("j2", "2025-01-21", "Slow service, long wait, cold food", 1),
-                       reply("j2r", "j2", at("2025-01-21", 20))])
+                       reply("j2r", "j2", at("2025-01-21", 20))], pipeline=PIPELINE)
     cafe.mark_deleted(1, ["f1"])
     cafe.conn.execute("DELETE FROM items WHERE external_id = 'y1'")
     cafe.remove_source(4)
     assert kept() == recount()
-    own = insights.compute(cafe.conn, Period("2025-01-01", "2025-12-31")).own
+    own = insights.compute(cafe, Period("2025-01-01", "2025-12-31")).own
     assert own is not None and own.answered == 2 and own.threads == 2 and own.median_reply_hours == 5.0
     cafe.conn.execute("DELETE FROM items WHERE external_id = 'j2r'")  # a reply removed for good
-    cafe.save_page(1, [review("j1", "2025-01-05T10:00:00", "Great flat white, friendly staff", 5)])  # moved 2 h
+    cafe.save_page(1, [review("j1", "2025-01-05T10:00:00", "Great flat white, friendly staff", 5)], pipeline=PIPELINE)  # moved 2 h
     assert kept() == recount()
-    own = insights.compute(cafe.conn, Period("2025-01-01", "2025-12-31")).own
+    own = insights.compute(cafe, Period("2025-01-01", "2025-12-31")).own
     assert own is not None and own.answered == 1 and own.median_reply_hours == 4.0

@@ -9,8 +9,8 @@ import pytest
 
 from inbox.domain import Author, Item, ItemKind
 from inbox.services import rules
+from inbox.services.pipeline import Pipeline
 from inbox.services.rules import Actions, Conditions, Rule, RuleError
-from inbox.store import INGEST_HOOKS, ROW_HOOKS
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 
@@ -39,14 +39,7 @@ def cafe(store):
     return store, own, rival
 
 
-@pytest.fixture
-def hooks():
-    """Register the rules hook for one test and take it out again."""
-    before, rows_before = list(INGEST_HOOKS), list(ROW_HOOKS)
-    INGEST_HOOKS[:] = [rules.on_ingest]
-    yield
-    INGEST_HOOKS[:] = before
-    ROW_HOOKS[:] = rows_before
+ON_ARRIVAL = Pipeline(page_steps=(rules.on_ingest,))  # rules alone, as a step of ingest
 
 
 def texts(store, ids):
@@ -104,16 +97,16 @@ def test_save_roundtrip_update_and_delete(store):
     assert rules.list_rules(store) == []
 
 
-def test_rules_apply_on_arrival_only_to_new_items(store, hooks):
+def test_rules_apply_on_arrival_only_to_new_items(store):
     own = store.add_source("rss", "Own")
-    store.save_page(own.id, [item("old", "cold coffee yesterday", rating=1)])
+    store.save_page(own.id, [item("old", "cold coffee yesterday", rating=1)], pipeline=ON_ARRIVAL)
     rules.save_rule(store, Rule("Cold", Conditions(keyword="cold"), Actions(tag="cold", mute=True)))
     rules.save_rule(store, Rule("Happy", Conditions(rating_min=5), Actions(mark_read=True)))
     rules.save_rule(store, Rule("Off", Conditions(), Actions(tag="never"), enabled=False))
     res = store.save_page(own.id, [item("old", "cold coffee yesterday", rating=1),
                                    item("n1", "so cold", rating=2, n=1),
                                    item("n2", "perfect", rating=5, n=2),
-                                   item("n3", "fine", rating=3, n=3)])
+                                   item("n3", "fine", rating=3, n=3)], pipeline=ON_ARRIVAL)
     assert len(res.new_ids) == 3
     by_ext = {store.get_item(i).external_id: store.get_item(i) for i in
               [r[0] for r in store.conn.execute("SELECT id FROM items")]}
@@ -124,20 +117,19 @@ def test_rules_apply_on_arrival_only_to_new_items(store, hooks):
     assert "never" not in [t.name for t in store.list_tags()]
 
 
-def test_rule_writes_roll_back_with_the_page(store, hooks, monkeypatch):
+def test_rule_writes_roll_back_with_the_page(store, monkeypatch):
     own = store.add_source("rss", "Own")
     rules.save_rule(store, Rule("All", Conditions(), Actions(tag="seen")))
 
     def boom(*args):
         raise RuntimeError("disk full")
-    INGEST_HOOKS.append(boom)
     with pytest.raises(RuntimeError):
-        store.save_page(own.id, [item("x", "hello")])
+        store.save_page(own.id, [item("x", "hello")], pipeline=Pipeline(page_steps=(rules.on_ingest, boom)))
     assert store.conn.execute("SELECT count(*) FROM items").fetchone()[0] == 0
     assert store.conn.execute("SELECT count(*) FROM item_tags").fetchone()[0] == 0
 
 
-def test_on_ingest_query_count_does_not_grow_with_page_size(store, hooks):
+def test_on_ingest_query_count_does_not_grow_with_page_size(store):
     own = store.add_source("rss", "Own")
     rules.save_rule(store, Rule("Cold", Conditions(keyword="cold", rating_max=3), Actions(tag="cold", mute=True)))
     statements: list[str] = []
@@ -146,7 +138,7 @@ def test_on_ingest_query_count_does_not_grow_with_page_size(store, hooks):
         statements.clear()
         store.conn.set_trace_callback(statements.append)
         store.save_page(own.id, [item(f"p{n0 + k}", "cold" if k % 2 else "warm", rating=2, n=k)
-                                 for k in range(n)])
+                                 for k in range(n)], pipeline=ON_ARRIVAL)
         store.conn.set_trace_callback(None)
         return sum(1 for s in statements if "rules" in s or "inbox_casefold" in s or "item_tags" in s
                    or s.lstrip().startswith("UPDATE items SET status"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from inbox.domain import Item
-from inbox.services import ingest_hooks, sentiment
+from inbox.services import sentiment
 from inbox.sync import scoring
 from inbox.sync.scoring import Scorer
 from tests.replay.mastodon import FakeMastodon
@@ -16,7 +16,6 @@ TOKEN = "mast-token-123"
 
 
 def test_a_big_sync_is_scored_in_the_helper_process_as_the_writer_would(store, replay, monkeypatch):
-    ingest_hooks.install()
     FakeMastodon(n=scoring.MIN_ITEMS + 60, token=TOKEN).install(replay)
     src = add_source(store, "mastodon", "masto", {"base_url": replay.base_url}, {"token": TOKEN})
     used = []

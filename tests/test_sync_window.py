@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 
 from inbox.domain import InboxFilter, View
 from inbox.services import rules
-from inbox.store import INGEST_HOOKS, ROW_HOOKS
 from inbox.ui import sync_controller
 from inbox.ui.sync_controller import OFFLINE_TEXT, SyncController
 from tests.qt_async import aloop, run_until, window  # noqa: F401 (fixtures)
@@ -48,14 +47,6 @@ class AppStore:
         return Reply(json={"feed": {"entry": list(self.entries)}})
 
 
-@pytest.fixture
-def hooks():
-    before, rows_before = list(INGEST_HOOKS), list(ROW_HOOKS)
-    yield
-    INGEST_HOOKS[:] = before
-    ROW_HOOKS[:] = rows_before
-
-
 def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -75,7 +66,7 @@ def wait_sync(aloop, controller: SyncController) -> None:  # noqa: F811
     controller.task.result()  # raise what the task raised
 
 
-def test_sync_now_fills_the_list_and_updates_sidebar_and_status(qtbot, window, aloop, store, replay, hooks):  # noqa: F811
+def test_sync_now_fills_the_list_and_updates_sidebar_and_status(qtbot, window, aloop, store, replay):  # noqa: F811
     AppStore(replay)
     source = store.add_source("appstore", "Order-ahead app",
                               settings={"app_id": "1611223344", "country": "gb", "base_url": replay.base_url})
@@ -106,7 +97,7 @@ def test_sync_now_fills_the_list_and_updates_sidebar_and_status(qtbot, window, a
     assert not controller.banner.isVisible()
 
 
-def test_a_failing_source_is_marked_in_the_sidebar(qtbot, window, aloop, store, replay, hooks):  # noqa: F811
+def test_a_failing_source_is_marked_in_the_sidebar(qtbot, window, aloop, store, replay):  # noqa: F811
     replay.add("GET", FEED, Reply(404, json={"error": "no such app"}))
     source = store.add_source("appstore", "Gone app",
                               settings={"app_id": "1", "country": "gb", "base_url": replay.base_url})
@@ -122,7 +113,7 @@ def test_a_failing_source_is_marked_in_the_sidebar(qtbot, window, aloop, store, 
     assert not controller.banner.isVisible()  # the source answered: not offline
 
 
-def test_offline_banner_and_the_list_keeps_working(qtbot, window, aloop, store, replay, hooks):  # noqa: F811
+def test_offline_banner_and_the_list_keeps_working(qtbot, window, aloop, store, replay):  # noqa: F811
     feed = AppStore(replay)
     source = store.add_source("appstore", "Order-ahead app",
                               settings={"app_id": "1611223344", "country": "gb", "base_url": replay.base_url})
@@ -153,7 +144,7 @@ def test_offline_banner_and_the_list_keeps_working(qtbot, window, aloop, store, 
     assert not controller.offline and not controller.banner.isVisible()
 
 
-def test_rules_apply_on_arrival_during_sync(qtbot, window, aloop, store, replay, hooks):  # noqa: F811
+def test_rules_apply_on_arrival_during_sync(qtbot, window, aloop, store, replay):  # noqa: F811
     AppStore(replay)
     store.add_source("appstore", "Order-ahead app",
                      settings={"app_id": "1611223344", "country": "gb", "base_url": replay.base_url})
@@ -168,8 +159,7 @@ def test_rules_apply_on_arrival_during_sync(qtbot, window, aloop, store, replay,
               what="inbox without the muted item")
 
 
-def test_background_sync_notifies_once_grouped_but_not_for_a_first_sync(qtbot, window, aloop, store, replay,  # noqa: F811
-                                                                       hooks):
+def test_background_sync_notifies_once_grouped_but_not_for_a_first_sync(qtbot, window, aloop, store, replay):  # noqa: F811
     feed = AppStore(replay)
     store.add_source("appstore", "Order-ahead app",
                      settings={"app_id": "1611223344", "country": "gb", "base_url": replay.base_url})
@@ -220,7 +210,7 @@ def test_interval_timer_follows_the_setting(qtbot, window, aloop, store):  # noq
     assert not controller.timer.isActive()
 
 
-def test_a_new_source_is_synced_when_added(qtbot, window, aloop, store, replay, hooks):  # noqa: F811
+def test_a_new_source_is_synced_when_added(qtbot, window, aloop, store, replay):  # noqa: F811
     from inbox.ui import sources_dialog
 
     AppStore(replay)
@@ -240,7 +230,7 @@ def test_a_new_source_is_synced_when_added(qtbot, window, aloop, store, replay, 
     assert controller.last_notice is None  # a first sync is not announced
 
 
-def test_stop_sync_keeps_what_was_saved_and_is_not_an_error(qtbot, window, aloop, store, replay, hooks):  # noqa: F811
+def test_stop_sync_keeps_what_was_saved_and_is_not_an_error(qtbot, window, aloop, store, replay):  # noqa: F811
     replay.add("GET", FEED, Reply(json={"feed": {}}, delay=3))
     source = store.add_source("appstore", "Slow app",
                               settings={"app_id": "1", "country": "gb", "base_url": replay.base_url})
@@ -295,8 +285,7 @@ def test_the_demo_workspace_never_syncs(qtbot, window, aloop, store, monkeypatch
     assert window.statusBar().currentMessage().startswith("This is the demo workspace")
 
 
-def test_startup_catches_up_on_sources_not_synced_for_an_interval(qtbot, window, aloop, store, replay,  # noqa: F811
-                                                                   hooks):
+def test_startup_catches_up_on_sources_not_synced_for_an_interval(qtbot, window, aloop, store, replay):  # noqa: F811
     from datetime import timedelta
 
     from inbox.domain import format_time, utcnow

@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 import click
 
 from inbox.paths import default_db_path
+from inbox.services import workspace
 from inbox.store import Store
 
 db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False), envvar="INBOX_DB",
@@ -25,7 +26,7 @@ def resolve_db(ctx: click.Context, db_path: str | None) -> Path:
 def open_store(ctx: click.Context, db_path: str | None) -> Store:
     path = resolve_db(ctx, db_path)
     try:
-        return Store(path)
+        return workspace.open_store(path)
     except Exception as exc:  # a newer schema, not a database, no permission, disk full, ...
         fail(f"cannot open {path}: {exc}")
 

@@ -40,7 +40,7 @@ def register(group: click.Group) -> None:
                     total += n
                 if not as_json:
                     click.echo(f"Scored {total:,} items.")
-            fig = insights.compute(store.conn, period)
+            fig = insights.compute(store, period)
         rows = [{
             "business": b.business.label, "whose": b.business.whose, "items": b.volume,
             "rating": round(b.rating, 2) if b.rating else None, "sentiment": b.sentiment,

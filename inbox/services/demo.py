@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from inbox.domain import Author, Item, Source, format_time, parse_time, utcnow
 from inbox.services import demo_text as T
+from inbox.services.pipeline import Pipeline, default_pipeline
 from inbox.store import Store
 
 BUSINESS = "Harbour Street Café"
@@ -153,11 +154,10 @@ class _Gen:
                                fix=T.FIXES.get(aspect, "We're on it.")) + f" — {OWNER}"
 
 
-def build_demo(store: Store, seed: int = 7) -> dict[str, int]:
-    """Fill `store` with the demo workspace; return counts of what was added."""
-    from inbox.services import ingest_hooks
-
-    ingest_hooks.install()
+def build_demo(store: Store, seed: int = 7, *, pipeline: Pipeline | None = None) -> dict[str, int]:
+    """Fill `store` with the demo workspace through `pipeline` (by default the one a sync
+    uses: sentiment, rules); return counts of what was added."""
+    pipeline = pipeline or default_pipeline()
     anchor = parse_time(store.get_setting("demo_anchor")) or utcnow()
     store.set_setting("demo_anchor", format_time(anchor))
     for key, value in (("business_name", BUSINESS), ("owner_name", OWNER)):
@@ -170,7 +170,7 @@ def build_demo(store: Store, seed: int = 7) -> dict[str, int]:
     for spec in SOURCES:
         source = _ensure_source(store, spec)
         items, item_tags = _items_for(gen, spec)
-        result = store.save_page(source.id, items, {"demo": True})
+        result = store.save_page(source.id, items, {"demo": True}, pipeline=pipeline)
         added[spec.name] = result.new
         new_ids += result.new_ids
         if result.new_ids:

@@ -1,25 +1,28 @@
 """The dashboard's figures: rating and volume over time, sentiment mix, response rate and
 time to reply, themes, and the own business against each competitor. No Qt.
 
-Everything is computed from a reader connection in a few indexed queries
-: counts come from `insight_days` (a per-day aggregate kept by triggers), reply times
+Everything is computed from a reader (`Store.open_reader`) in a few indexed queries of
+the store's `insights` module: counts come from `insight_days` (a per-day aggregate), reply times
 and themes from the newest items of each source (index walks that stop early), so the
 dashboard stays under a second for a million items; see benchmarks/insights.py.
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from inbox.domain import InboxFilter
 from inbox.services.sentiment import LABELS
 from inbox.services.text_signals import fold, words
-from inbox.services.themes import SAMPLE, Period, Theme, distinctive, newest_sql, themes
+from inbox.services.themes import SAMPLE, Period, Theme, distinctive, themes
+from inbox.store import insights as data
+
+if TYPE_CHECKING:
+    from inbox.store import Store
 
 OWN = "own"
 
@@ -92,22 +95,22 @@ class Figures:
         return Period(max(start.isoformat(), self.period.since), min(end.isoformat(), self.period.until))
 
 
-def business_name(conn: sqlite3.Connection) -> str:
-    row = conn.execute("SELECT value FROM settings WHERE key = 'business_name'").fetchone()
-    return row[0] if row and row[0] else "Your business"
+def business_name(store: Store) -> str:
+    return store.get_setting("business_name") or "Your business"
 
 
-def businesses(conn: sqlite3.Connection, source_ids: Sequence[int] | None = None) -> list[Business]:
+def businesses(store: Store, source_ids: Sequence[int] | None = None) -> list[Business]:
     """Own business first, then competitors by name; limited to `source_ids` when given."""
-    own = Business(OWN, business_name(conn), "own")
+    own = Business(OWN, business_name(store), "own")
     others: dict[str, Business] = {}
-    for sid, name, whose, settings in conn.execute("SELECT id, name, whose, settings FROM sources ORDER BY name"):
+    for source in sorted(store.list_sources(), key=lambda s: s.name):
+        sid, name = source.id, source.name
         if source_ids and sid not in source_ids:
             continue
-        if whose == "own":
+        if source.whose == "own":
             own.source_ids.append(sid)
             continue
-        label = (json.loads(settings or "{}").get("business") or name.split(" · ")[0]).strip()
+        label = (str(source.settings.get("business") or "") or name.split(" · ")[0]).strip()
         others.setdefault(label.casefold(), Business("c:" + label.casefold(), label, "competitor")
                           ).source_ids.append(sid)
     found = [own] if own.source_ids else []
@@ -133,24 +136,20 @@ def bucket_keys(period: Period, bucket: str) -> list[str]:
     return keys
 
 
-def compute(conn: sqlite3.Connection, period: Period, source_ids: Sequence[int] | None = None, *,
+def compute(store: Store, period: Period, source_ids: Sequence[int] | None = None, *,
             with_themes: bool = True, sample: int = SAMPLE) -> Figures:
     """All the dashboard's figures for a period (and optionally a subset of sources)."""
     bucket = "week" if period.days <= 92 else "month"
-    groups = businesses(conn, source_ids)
+    groups = businesses(store, source_ids)
     by_source: dict[int, BusinessFigures] = {}
     figures = [BusinessFigures(b) for b in groups]
     for f in figures:
         for sid in f.business.source_ids:
             by_source[sid] = f
-    wanted = json.dumps(sorted(by_source))
     per_source: dict[int, int] = {}
     rating_acc: dict[tuple[str, str], list[int]] = {}
-    bucket_sql = "substr(day, 1, 7)" if bucket == "month" else "date(day, '-6 days', 'weekday 1')"
-    for sid, key, rating, label, root, n, answered in conn.execute(
-            f"SELECT source_id, {bucket_sql}, rating, label, root, sum(n), sum(answered) FROM insight_days "
-            f"WHERE source_id IN (SELECT value FROM json_each(?)) AND day >= ? AND day <= ? AND n > 0 "
-            f"GROUP BY 1, 2, 3, 4, 5", (wanted, period.since, period.until)):
+    for sid, key, rating, label, root, n, answered in data.day_figures(
+            store, list(by_source), period.since, period.until, bucket):
         f = by_source[sid]
         f.volume += n
         f.sentiment[label if label in f.sentiment else "unknown"] += n
@@ -172,33 +171,29 @@ def compute(conn: sqlite3.Connection, period: Period, source_ids: Sequence[int] 
             if bkey == f.business.key:
                 f.rating_by_bucket[key] = (total / n, n)
     for f in figures:
-        f.reply_seconds = reply_times(conn, f.business.source_ids, period, sample)
+        f.reply_seconds = reply_times(store, f.business.source_ids, period, sample)
     if with_themes:
-        _themes(conn, period, figures, sample)
-    names = {sid: (name, whose) for sid, name, whose in conn.execute("SELECT id, name, whose FROM sources")}
+        _themes(store, period, figures, sample)
+    names = {s.id: (s.name, s.whose) for s in store.list_sources()}
     volume = sorted(((sid, *names[sid], n) for sid, n in per_source.items()), key=lambda r: (-r[3], r[1]))
     return Figures(period, bucket, bucket_keys(period, bucket), figures, volume)
 
 
-def reply_times(conn: sqlite3.Connection, source_ids: Sequence[int], period: Period,
-                sample: int = SAMPLE) -> list[int]:
+def reply_times(store: Store, source_ids: Sequence[int], period: Period, sample: int = SAMPLE) -> list[int]:
     """Seconds to the first owner reply of the newest `sample` answered conversations."""
-    # The unary + keeps the planner on a time-ordered index (this condition has no time range).
-    sql, args = newest_sql(source_ids, period, "+i.parent_external_id IS NULL AND i.reply_seconds IS NOT NULL",
-                           (), sample, "i.reply_seconds")
-    return [r[0] for r in conn.execute(f"SELECT v FROM ({sql})", args)]
+    return data.reply_seconds(store, source_ids, period.start, period.end, sample)
 
 
-def _themes(conn: sqlite3.Connection, period: Period, figures: list[BusinessFigures], sample: int) -> None:
+def _themes(store: Store, period: Period, figures: list[BusinessFigures], sample: int) -> None:
     names = frozenset(fold(w) for f in figures for w in words(f.business.label)) | {
         w for f in figures for w in words(f.business.label)}
     for f in figures:
         # Rises and falls are shown for the own business; competitors' praise is compared
         # with yours, their complaints are not shown (the dashboard stays fast).
         own = f.business.key == OWN
-        f.praise = themes(conn, f.business.source_ids, "positive", period, sample=sample, exclude=names, compare=own)
+        f.praise = themes(store, f.business.source_ids, "positive", period, sample=sample, exclude=names, compare=own)
         if own:
-            f.complaints = themes(conn, f.business.source_ids, "negative", period, sample=sample, exclude=names)
+            f.complaints = themes(store, f.business.source_ids, "negative", period, sample=sample, exclude=names)
     own = next((f for f in figures if f.business.key == OWN), None)
     if own is None:
         return

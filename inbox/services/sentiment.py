@@ -3,24 +3,19 @@
 English text is scored with VADER (its lexicon ships in the package); when the customer
 also gave decisive stars (1-2 or 4-5) that VADER disagrees with, the stars set the label.
 Other languages get the star rating when there is one, else "unknown" — never a guess. The owner's correction
-(`sentiment_override`) wins everywhere: `EFFECTIVE_SQL` is the one expression filters,
-exports and charts use. Scoring also records the item's recurring phrases
+(`sentiment_override`) wins everywhere: the store's `insights.EFFECTIVE_SQL` is the one
+expression filters, exports and charts use. Scoring also records the item's recurring phrases
 (`item_phrases`, for themes), because both need the same "is this English" decision.
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from inbox.services.text_signals import is_english, phrases
-from inbox.store.connection import write_transaction
-from inbox.store.ingest import ROW_HOOKS
+from inbox.store import insights as data
 
 if TYPE_CHECKING:
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
@@ -28,11 +23,11 @@ if TYPE_CHECKING:
     from inbox.store import IngestResult, Store
 
 LABELS = ("positive", "neutral", "negative", "unknown")
-EFFECTIVE_SQL = "coalesce(i.sentiment_override, i.sentiment_label, 'unknown')"
 POSITIVE_AT = 0.05  # VADER's documented thresholds on the compound score
 BATCH = 2000
-# The migration scores at most this many existing items (newest first, about a second); the
-# rest are scored batch-wise in the background (inbox.ui.scoring) or by `inbox insights --rescore`.
+# After migration 5, opening scores at most this many existing items (newest first, about a
+# second); the rest are scored batch-wise in the background (inbox.ui.scoring) or by
+# `inbox insights --rescore`.
 MIGRATION_LIMIT = 5_000
 
 
@@ -68,7 +63,7 @@ def score(title: str, text: str, rating: int | None, language: str = "") -> tupl
     return value, label
 
 
-def analyse(row: sqlite3.Row | tuple) -> tuple[float | None, str, list[str]]:
+def analyse(row: Sequence[Any]) -> tuple[float | None, str, list[str]]:
     """(score, label, phrases) for an item row (id, title, text, rating, language).
     Phrases are recorded for English text only: the stop-words are English."""
     _, title, text, rating, language = row
@@ -88,50 +83,27 @@ def analyse(row: sqlite3.Row | tuple) -> tuple[float | None, str, list[str]]:
 
 
 Scored = tuple[list[list], list[list]]  # ([id, score, label]...), ([id, phrase]...)
+Key = tuple[str, str, int | None, str]  # (title, text, rating, language) as stored
+Analysis = tuple[float | None, str, list[str]]
 
 
-def analyse_items(conn: sqlite3.Connection, ids: Sequence[int]) -> Scored:
+def analyse_items(store: Store, ids: Sequence[int]) -> Scored:
     """Scores and phrases for items (customers' items; owner replies are skipped). Reads
-    only, so a worker thread can do the slow part on a reader connection."""
+    only, so a worker thread can do the slow part on a reader."""
     scored: list[list] = []
     found: list[list] = []
-    for start in range(0, len(ids), BATCH):
-        chunk = json.dumps([int(i) for i in ids[start:start + BATCH]])
-        for row in conn.execute(
-                "SELECT id, title, text, rating, language FROM items WHERE id IN "
-                "(SELECT value FROM json_each(?)) AND is_owner_reply = 0", (chunk,)):
-            value, label, item_phrases = analyse(row)
-            scored.append([row[0], value, label])
-            found += [[row[0], p] for p in item_phrases]
+    for row in data.items_to_analyse(store, ids):
+        value, label, item_phrases = analyse(row)
+        scored.append([row[0], value, label])
+        found += [[row[0], p] for p in item_phrases]
     return scored, found
 
 
-def write_scores(conn: sqlite3.Connection, scored: list[list], found: list[list]) -> None:
-    """Store scores and phrases (three statements, whatever the number of items)."""
-    if not scored:
-        return
-    ids = json.dumps([s[0] for s in scored])
-    conn.execute("DELETE FROM item_phrases WHERE item_id IN (SELECT value FROM json_each(?))", (ids,))
-    conn.execute(
-        "UPDATE items SET sentiment = s.value ->> 1, sentiment_label = s.value ->> 2 "
-        "FROM json_each(?) AS s WHERE items.id = s.value ->> 0", (json.dumps(scored),))
-    conn.execute(
-        "INSERT OR IGNORE INTO item_phrases (item_id, phrase) "
-        "SELECT value ->> 0, value ->> 1 FROM json_each(?) WHERE value ->> 0 IN (SELECT id FROM items)",
-        (json.dumps(found),))
-
-
-def score_items(conn: sqlite3.Connection, ids: Sequence[int]) -> int:
-    """Score items and record their phrases. Uses conn.execute only, so it runs inside a
-    migration or an ingest transaction."""
-    scored, found = analyse_items(conn, ids)
-    write_scores(conn, scored, found)
+def score_items(store: Store, ids: Sequence[int]) -> int:
+    """Score items and record their phrases (inside the caller's transaction, if any)."""
+    scored, found = analyse_items(store, ids)
+    data.write_analyses(store, scored, found)
     return len(scored)
-
-
-Key = tuple[str, str, int | None, str]  # (title, text, rating, language) as stored
-Analysis = tuple[float | None, str, list[str]]
-_ahead = threading.local()  # analyses made ahead of the write, by content (see `ahead`)
 
 
 def key(title: str | None, text: str | None, rating: int | None, language: str | None) -> Key:
@@ -143,86 +115,64 @@ def analyse_many(keys: list[Key]) -> list[Analysis]:
     return [analyse((0, *k)) for k in keys]
 
 
-@contextmanager
-def ahead(analyses: dict[Key, Analysis]) -> Iterator[None]:
-    """Within this block, on this thread, new items use these analyses when their content
-    matches (the sync scores big pages in a helper process before writing them)."""
-    _ahead.analyses = analyses
-    try:
-        yield
-    finally:
-        _ahead.analyses = {}
-
-
-def on_new_rows(rows: list[dict]) -> None:
-    """Row hook: score new customers' items before they are inserted."""
-    done: dict[Key, Analysis] = getattr(_ahead, "analyses", {})
+def fill_new_rows(rows: list[dict], ahead: Mapping[Key, Analysis]) -> None:
+    """Pipeline row step: score new customers' items before they are inserted, using the
+    analyses made `ahead` of the write when their content matches (the sync scores big
+    batches in a helper process)."""
     for row in rows:
         if not row["is_owner_reply"]:
             k = key(row["title"], row["text"], row["rating"], row["language"])
-            row["sentiment"], row["sentiment_label"], row["phrases"] = done.get(k) or analyse((row["id"], *k))
+            row["sentiment"], row["sentiment_label"], row["phrases"] = ahead.get(k) or analyse((row["id"], *k))
 
 
-def on_ingest(store: Store, source_id: int, result: IngestResult) -> None:
-    """Ingest hook: score what this page changed (and added, when `on_new_rows` is not
-    installed), inside its transaction."""
-    ids = result.updated_ids if on_new_rows in ROW_HOOKS else result.new_ids + result.updated_ids
-    if ids:
-        score_items(store.conn, ids)
-
-
-def unscored(conn: sqlite3.Connection, limit: int) -> list[int]:
-    return [r[0] for r in conn.execute(
-        "SELECT id FROM items WHERE sentiment_label IS NULL AND is_owner_reply = 0 "
-        "ORDER BY created_at DESC LIMIT ?", (limit,))]
+def score_changed(store: Store, source_id: int, result: IngestResult) -> None:
+    """Pipeline page step: score the items this page changed (new ones were scored by
+    `fill_new_rows`), inside its transaction."""
+    if result.updated_ids:
+        score_items(store, result.updated_ids)
 
 
 def backfill(store: Store, batch: int = BATCH) -> int:
     """Score one batch of not-yet-scored items (newest first); returns how many. Call
     repeatedly until it returns 0; each batch is its own short transaction."""
-    with write_transaction(store.conn):
-        return score_items(store.conn, unscored(store.conn, batch))
+    with store.transaction():
+        return score_items(store, data.unanalysed_ids(store, batch))
 
 
 def prepare_backfill(reader: Store, batch: int = BATCH) -> Scored:
-    """The slow half of a backfill batch, for a worker thread; `write_scores` the result
-    on the writer (the UI does this so that scoring never blocks the window)."""
-    return analyse_items(reader.conn, unscored(reader.conn, batch))
+    """The slow half of a backfill batch, for a worker thread; `finish_backfill` the
+    result on the writer (the UI does this so that scoring never blocks the window)."""
+    return analyse_items(reader, data.unanalysed_ids(reader, batch))
 
 
 def finish_backfill(store: Store, prepared: Scored) -> int:
-    with write_transaction(store.conn):
-        write_scores(store.conn, *prepared)
+    data.write_analyses(store, *prepared)
     return len(prepared[0])
+
+
+def backfill_marked(store: Store, limit: int | None = None) -> int:
+    """After opening: if migration 5 marked this database (items from before sentiment),
+    score its newest `limit` (MIGRATION_LIMIT) items now and clear the mark, in one
+    transaction, so that it runs once; the rest is left to `backfill`."""
+    if not data.backfill_pending(store):
+        return 0
+    with store.transaction():
+        n = score_items(store, data.unanalysed_ids(store, MIGRATION_LIMIT if limit is None else limit))
+        data.clear_backfill_mark(store)
+    return n
 
 
 def set_override(store: Store, ids: Sequence[int], label: str | None) -> list[tuple[int, str | None]]:
     """The owner's correction (None clears it). Returns the previous overrides, for undo."""
     if label is not None and label not in LABELS:
         raise ValueError(f"sentiment must be one of {', '.join(LABELS)}")
-    arg = json.dumps([int(i) for i in ids])
-    with write_transaction(store.conn):
-        before = [(r[0], r[1]) for r in store.conn.execute(
-            "SELECT id, sentiment_override FROM items WHERE id IN (SELECT value FROM json_each(?))", (arg,))]
-        store.conn.execute("UPDATE items SET sentiment_override = ? WHERE id IN "
-                           "(SELECT value FROM json_each(?))", (label, arg))
-    return before
+    return data.set_sentiment_override(store, ids, label)
 
 
 def restore_overrides(store: Store, before: list[tuple[int, str | None]]) -> None:
-    with write_transaction(store.conn):
-        for item_id, label in before:
-            store.conn.execute("UPDATE items SET sentiment_override = ? WHERE id = ?", (label, item_id))
+    data.restore_sentiment_overrides(store, before)
 
 
 def item_sentiment(store: Store, item_id: int) -> tuple[str, str | None, float | None]:
     """(effective label, override or None, score) of one item."""
-    row = store.conn.execute(
-        f"SELECT {EFFECTIVE_SQL}, i.sentiment_override, i.sentiment FROM items i WHERE i.id = ?",
-        (item_id,)).fetchone()
-    return (row[0], row[1], row[2]) if row else ("unknown", None, None)
-
-
-def score_existing(conn: sqlite3.Connection) -> None:
-    """Migration 4: score the newest MIGRATION_LIMIT items (`backfill` does the rest)."""
-    score_items(conn, unscored(conn, MIGRATION_LIMIT))
+    return data.item_sentiment(store, item_id) or ("unknown", None, None)

@@ -9,14 +9,17 @@ reaches the cap, and for a big one the newest two thousand items rank themes the
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from inbox.domain import InboxFilter
-from inbox.services.sentiment import EFFECTIVE_SQL
 from inbox.services.text_signals import plural_forms
+from inbox.store import insights as data
+
+if TYPE_CHECKING:
+    from inbox.store import Store
 
 SAMPLE = 2000
 MIN_COUNT = 2        # a theme recurs: at least two items mention it
@@ -83,35 +86,10 @@ def theme_filter(theme: Theme, source_ids: Sequence[int], period: Period) -> Inb
                        since=period.since, until=period.until)
 
 
-def newest_sql(source_ids: Sequence[int], period: Period, condition: str, args: tuple, sample: int,
-               column: str = "i.id") -> tuple[str, list]:
-    """SQL for (created_at, value) of the newest `sample` customers' items of these sources
-    in the period matching `condition`: one backwards index walk per source that stops
-    early, merged by SQLite — far cheaper than sorting every match of a big period."""
-    arms, params = [], []
-    for sid in source_ids:
-        arms.append(f"SELECT * FROM (SELECT i.created_at AS t, {column} AS v FROM items i "
-                    f"WHERE i.source_id = ? AND i.is_owner_reply = 0 AND i.deleted_at IS NULL "
-                    f"AND i.created_at >= ? AND i.created_at <= ? AND {condition} "
-                    f"ORDER BY i.created_at DESC LIMIT ?)")
-        params += [sid, period.start, period.end, *args, sample]
-    if not arms:
-        return "SELECT NULL AS t, NULL AS v WHERE 0", []
-    return f"SELECT t, v FROM ({' UNION ALL '.join(arms)}) ORDER BY t DESC LIMIT ?", [*params, sample]
-
-
-def phrase_counts(conn: sqlite3.Connection, source_ids: Sequence[int], label: str, period: Period,
+def phrase_counts(store: Store, source_ids: Sequence[int], label: str, period: Period,
                   sample: int = SAMPLE) -> tuple[dict[str, int], int]:
     """({phrase: items}, items considered) for one business, sentiment and period."""
-    sql, args = newest_sql(source_ids, period, f"{EFFECTIVE_SQL} = ?", (label,), sample)
-    conn.execute("DROP TABLE IF EXISTS temp.theme_sample")
-    conn.execute(f"CREATE TEMP TABLE theme_sample AS SELECT v AS id FROM ({sql})", args)
-    total = conn.execute("SELECT count(*) FROM temp.theme_sample").fetchone()[0]
-    counts = dict(conn.execute(
-        "SELECT p.phrase, count(*) FROM temp.theme_sample s JOIN item_phrases p ON p.item_id = s.id "
-        "GROUP BY p.phrase").fetchall())
-    conn.execute("DROP TABLE temp.theme_sample")
-    return counts, total
+    return data.phrase_counts(store, source_ids, label, period.start, period.end, sample)
 
 
 def _informative(counts: dict[str, int], exclude: frozenset[str] | set[str]) -> dict[str, int]:
@@ -132,14 +110,14 @@ def _informative(counts: dict[str, int], exclude: frozenset[str] | set[str]) -> 
             if " " in p or not any(p in words and m >= 0.6 * n for words, m in pairs)}
 
 
-def themes(conn: sqlite3.Connection, source_ids: Sequence[int], label: str, period: Period, *,
+def themes(store: Store, source_ids: Sequence[int], label: str, period: Period, *,
            top: int = 12, movers: int = 3, sample: int = SAMPLE,
            exclude: frozenset[str] | set[str] = frozenset(), compare: bool = True) -> list[Theme]:
     """The most mentioned phrases, with the previous period's figures; the `movers` biggest
     rises and falls (by share of items) are marked up/down (`compare=False` skips the
     previous period). Words in `exclude` (the businesses' names) make no theme."""
-    counts, total = phrase_counts(conn, source_ids, label, period, sample)
-    before, total_before = phrase_counts(conn, source_ids, label, period.previous(), sample) if compare else ({}, 0)
+    counts, total = phrase_counts(store, source_ids, label, period, sample)
+    before, total_before = phrase_counts(store, source_ids, label, period.previous(), sample) if compare else ({}, 0)
     counts, before = _informative(counts, exclude), _informative(before, exclude)
     recurring = {p for p, n in counts.items() if n >= MIN_COUNT} | {p for p, n in before.items() if n >= MIN_COUNT}
     all_themes = [Theme(p, label, counts.get(p, 0), counts.get(p, 0) / total if total else 0.0,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from inbox.paths import data_dir, default_db_path
+from inbox.services import sentiment
 from inbox.store import Store
 
 
@@ -32,3 +33,16 @@ def choose_workspace(db_path: Path | None = None) -> Workspace:
 
             build_demo(store)
     return Workspace(demo, is_demo=True)
+
+
+def open_store(path: str | Path) -> Store:
+    """Open a workspace's database for writing (migrating it), then run what the services
+    owe a database after a migration: the sentiment of items stored before sentiment
+    existed (marked by migration 5; runs once)."""
+    store = Store(path)
+    try:
+        sentiment.backfill_marked(store)
+    except BaseException:
+        store.close()
+        raise
+    return store

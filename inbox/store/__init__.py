@@ -13,7 +13,7 @@ from inbox.store.authors import AuthorsMixin
 from inbox.store.backup import BackupMixin
 from inbox.store.connection import connect, read_transaction, write_transaction
 from inbox.store.errors import BadQuery, DatabaseError, NotADatabase, NotFound, StoreError
-from inbox.store.ingest import INGEST_HOOKS, ROW_HOOKS, IngestMixin, IngestResult
+from inbox.store.ingest import IngestMixin, IngestPipeline, IngestResult
 from inbox.store.item_lookups import ItemLookupsMixin
 from inbox.store.maintenance import MaintenanceMixin, engine_version
 from inbox.store.migrations import SCHEMA_VERSION
@@ -28,11 +28,10 @@ from inbox.store.sync_runs import RunCounts, SyncRunsMixin
 from inbox.store.triage import TriageMixin
 
 __all__ = [
-    "INGEST_HOOKS",
-    "ROW_HOOKS",
     "SCHEMA_VERSION",
     "BadQuery",
     "DatabaseError",
+    "IngestPipeline",
     "IngestResult",
     "NotADatabase",
     "NotFound",

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from inbox.domain import Author, Item, format_time, utcnow
 from inbox.store import insights_schema
@@ -74,14 +74,18 @@ class IngestResult:
         self.skipped += other.skipped
 
 
-# Functions run inside the page's transaction after each ingest (rules, sentiment, ...).
-IngestHook = Callable[["Store", int, IngestResult], None]
-INGEST_HOOKS: list[IngestHook] = []
-# Functions that fill derived values of new rows (with their ids) before they are inserted:
-# `sentiment`, `sentiment_label`, and `phrases` (a list, for `item_phrases`). Writing them
-# with the row costs far less than an update afterwards (which also fires the triggers).
-RowHook = Callable[[list[dict[str, Any]]], None]
-ROW_HOOKS: list[RowHook] = []
+class IngestPipeline(Protocol):
+    """What runs on each page that ingest writes, given by the caller: the store knows no
+    services, so the services build this (`inbox.services.pipeline`) and pass it in."""
+
+    def fill_new_rows(self, rows: list[dict[str, Any]]) -> None:
+        """Fill derived values of new rows (with their ids) before they are inserted:
+        `sentiment`, `sentiment_label`, and `phrases` (a list, for `item_phrases`). Writing
+        them with the row costs far less than an update afterwards (which fires triggers)."""
+
+    def after_page(self, store: Store, source_id: int, result: IngestResult) -> None:
+        """Run inside the page's transaction once its rows are written (rules, scoring
+        of changed items)."""
 
 
 def _chunks(seq: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
@@ -95,17 +99,19 @@ class IngestMixin:
     _author_cache: dict[str, int]
     _author_state: tuple[int, int]  # (highest author id, data_version) when the cache was last right
 
-    def save_page(self, source_id: int, items: Sequence[Item],
-                  cursor: dict[str, Any] | None = None) -> IngestResult:
-        """Upsert a page and (optionally) the source's cursor in one transaction."""
+    def save_page(self, source_id: int, items: Sequence[Item], cursor: dict[str, Any] | None = None, *,
+                  pipeline: IngestPipeline | None = None) -> IngestResult:
+        """Upsert a page and (optionally) the source's cursor in one transaction; the
+        `pipeline` derives what the services add to new and changed items (nothing if None)."""
         with write_transaction(self.conn):
-            result = self.upsert_items(source_id, items)
+            result = self.upsert_items(source_id, items, pipeline=pipeline)
             if cursor is not None:
                 self.conn.execute("UPDATE sources SET cursor = ? WHERE id = ?",
                                   (json.dumps(cursor), source_id))
         return result
 
-    def upsert_items(self, source_id: int, items: Sequence[Item]) -> IngestResult:
+    def upsert_items(self, source_id: int, items: Sequence[Item], *,
+                     pipeline: IngestPipeline | None = None) -> IngestResult:
         """Insert new items, update changed ones in place (keeping triage, tags, drafts),
         skip unchanged ones, items without an id or content, and erased authors."""
         result = IngestResult()
@@ -138,9 +144,9 @@ class IngestMixin:
                 else:
                     result.unchanged += 1
             if new_rows:
-                result.new_ids = self._insert_and_thread(source_id, new_rows)
-            for hook in INGEST_HOOKS:
-                hook(self, source_id, result)  # type: ignore[arg-type]
+                result.new_ids = self._insert_and_thread(source_id, new_rows, pipeline)
+            if pipeline is not None:
+                pipeline.after_page(self, source_id, result)  # type: ignore[arg-type]
         return result
 
     # -- pieces -------------------------------------------------------------------------
@@ -274,7 +280,8 @@ class IngestMixin:
             "WHERE id = (SELECT thread_id FROM items WHERE id = :id)",
             {"t": row["updated_at"] or row["created_at"], "id": item_id})
 
-    def _insert_and_thread(self, source_id: int, rows: list[dict[str, Any]]) -> list[int]:
+    def _insert_and_thread(self, source_id: int, rows: list[dict[str, Any]],
+                           pipeline: IngestPipeline | None) -> list[int]:
         """Insert new rows with their thread ids; adopt replies that arrived earlier."""
         by_ext = {r["external_id"]: r for r in rows}
         # Where is each parent? In this page, or already stored, or not yet seen.
@@ -324,8 +331,8 @@ class IngestMixin:
         self.conn.executemany(
             "UPDATE threads SET last_activity_at = max(coalesce(last_activity_at, ''), ?) WHERE id = ?",
             [(when, tid) for tid, when in stored_activity.items()])
-        for hook in ROW_HOOKS:
-            hook(rows)
+        if pipeline is not None:
+            pipeline.fill_new_rows(rows)
         # Many rows per statement, not executemany: SQLite then writes them without taking the
         # GIL back between rows (during a sync, other threads hold it often). Fixed-size
         # chunks keep the statements in the connection's cache.

@@ -242,12 +242,14 @@ M004_FEEDBACK_VIEW = """
 
 
 def m005_insights(conn: sqlite3.Connection) -> None:
-    """Insights: phrases, reply times, the per-day aggregate; scores existing items."""
-    from inbox.services.sentiment import score_existing  # the scoring lives with the service
-    from inbox.store import insights_schema
+    """Insights: phrases, reply times, the per-day aggregate. Items stored before have no
+    sentiment: the mark tells the services to score them after opening (a migration only
+    changes the schema; scoring is the services' business)."""
+    from inbox.store import insights, insights_schema
 
     insights_schema.create(conn)
-    score_existing(conn)
+    conn.execute("INSERT OR REPLACE INTO settings (key, value) SELECT ?, '1' WHERE EXISTS (SELECT 1 FROM items)",
+                 (insights.BACKFILL_MARK,))
 
 
 # Ingest maintains, a page at a time, what the insert triggers did row by row (the search

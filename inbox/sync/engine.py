@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from inbox.domain import Item, Source, format_time, utcnow
 from inbox.domain.sync_errors import SyncErrorKind
 from inbox.secrets import NoKeyring, SecretsError, get_secrets
-from inbox.services import sentiment
+from inbox.services.pipeline import Pipeline, default_pipeline
 from inbox.sources.base import Page, SourceError
 from inbox.sources.registry import connector_class
 from inbox.store import IngestResult, NotFound, RunCounts, Store
@@ -96,15 +96,15 @@ def select_sources(store: Store, names: list[str] | None) -> list[Source]:
 async def sync(store: Store, *, sources: list[str] | None = None,
                on_progress: Callable[[Progress], None] | None = None,
                cancel: asyncio.Event | None = None, concurrency: int = 4,
-               http_options: dict | None = None) -> list[RunSummary]:
+               http_options: dict | None = None, pipeline: Pipeline | None = None) -> list[RunSummary]:
     """Sync the enabled (or named) sources; one summary per source, in the order given.
 
     A failing source is recorded and reported; the others go on. Setting `cancel` stops
-    every source at its next await; pages already saved stay saved.
+    every source at its next await; pages already saved stay saved. `pipeline` is what
+    runs on each page written (by default the services' `default_pipeline`).
     """
-    from inbox.services import ingest_hooks
-
-    await asyncio.to_thread(ingest_hooks.install)  # imports the hook modules off the loop
+    if pipeline is None:
+        pipeline = await asyncio.to_thread(default_pipeline)  # loads the lexicon off the loop
     chosen = select_sources(store, sources)
     emit = on_progress or (lambda p: None)
     for src in chosen:
@@ -116,7 +116,7 @@ async def sync(store: Store, *, sources: list[str] | None = None,
     http = await asyncio.to_thread(HttpClient, **(http_options or {}))
     scorer = Scorer()
     async with http, Writer(store) as writer, background_checkpoints(writer.store), responsive_gil():
-        tasks = [asyncio.create_task(_guarded(SourceRun(writer, src, http, emit, scorer), gate, cancel))
+        tasks = [asyncio.create_task(_guarded(SourceRun(writer, src, http, emit, scorer, pipeline), gate, cancel))
                  for src in chosen]
         watcher = asyncio.create_task(_cancel_on(cancel, tasks)) if cancel else None
         try:
@@ -178,9 +178,10 @@ class SourceRun:
     """One source's run: the counters, the `sync_runs` row and the progress it emits."""
 
     def __init__(self, writer: Writer, source: Source, http: HttpClient,
-                 emit: Callable[[Progress], None], scorer: Scorer) -> None:
+                 emit: Callable[[Progress], None], scorer: Scorer, pipeline: Pipeline) -> None:
         self.writer = writer
         self.scorer = scorer
+        self.pipeline = pipeline
         self.source = source
         self.http = http
         self.emit = emit
@@ -272,8 +273,8 @@ class SourceRun:
 
     async def _score_and_write(self, pages: list[Page]) -> IngestResult:
         items = [item for page in pages for item in page.items]
-        analyses = await self.scorer.analyses(items)
-        return await self.writer.submit(lambda store: self._write(store, pages, items, analyses), size=len(items))
+        batch = self.pipeline.for_batch(await self.scorer.analyses(items))
+        return await self.writer.submit(lambda store: self._write(store, pages, items, batch), size=len(items))
 
     async def _written(self) -> None:
         if self._writing is not None:
@@ -281,12 +282,12 @@ class SourceRun:
             self._writing = None
             self._count(result)
 
-    def _write(self, store: Store, pages: list[Page], items: list[Item], analyses: dict) -> IngestResult:
-        """On the writer thread: the pages' items, the newest cursor and the deletions,
-        in one transaction."""
+    def _write(self, store: Store, pages: list[Page], items: list[Item], pipeline: Pipeline) -> IngestResult:
+        """On the writer thread: the pages' items (through the pipeline), the newest cursor
+        and the deletions, in one transaction."""
         deleted = [ext for page in pages for ext in page.deleted]
-        with store.transaction(), sentiment.ahead(analyses):
-            result = store.save_page(self.source.id, items, pages[-1].cursor)
+        with store.transaction():
+            result = store.save_page(self.source.id, items, pages[-1].cursor, pipeline=pipeline)
             if deleted:
                 store.mark_deleted(self.source.id, deleted)
         return result

@@ -1,6 +1,6 @@
 """The sync's writer: one thread, with its own connection, that runs every write of a sync.
 
-Why a thread: a page's ingest (SQLite, the rules and sentiment hooks) run on the event loop
+Why a thread: a page's ingest (SQLite, the pipeline's rules and sentiment) run on the event loop
 blocked the loop, which in the app is the window, for as long as it took. On the writer
 thread, SQLite's C code (which releases the GIL) runs beside the loop, and the loop only
 awaits a future. Why its own connection: the window keeps writing (triage) on the store's

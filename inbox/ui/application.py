@@ -21,8 +21,7 @@ from PySide6.QtWidgets import QApplication
 from inbox import APP_ID, APP_NAME, __version__
 from inbox.logging_setup import setup_logging
 from inbox.paths import default_db_path
-from inbox.services.workspace import choose_workspace
-from inbox.store import Store
+from inbox.services.workspace import choose_workspace, open_store
 from inbox.sync.engine import SWITCH_INTERVAL_S
 from inbox.ui import single_instance
 from inbox.ui.about import app_icon
@@ -120,7 +119,7 @@ def run(db_path: Path | None = None, smoke_test: bool = False) -> int:
                 print(f"{APP_NAME} is already running; its window was brought to the front.", flush=True)
                 crash.uninstall()
                 return 0
-        store = Store(workspace.path)
+        store = open_store(workspace.path)
     except Exception as exc:  # a damaged or foreign file, a newer schema, a full disk
         if guard is not None:
             guard.close()

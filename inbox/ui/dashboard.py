@@ -211,7 +211,7 @@ class Dashboard(QWidget):
             if generation == self.generation:
                 self.status.setText(f"Couldn't compute the figures: {exc}")
 
-        self.host.run_in_worker(lambda reader: insights.compute(reader.conn, period, sources), done, failed)
+        self.host.run_in_worker(lambda reader: insights.compute(reader, period, sources), done, failed)
         self._backfill()
 
     def _backfill(self) -> None:

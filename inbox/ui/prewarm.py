@@ -19,7 +19,7 @@ MODULES = [
     "keyring", "vaderSentiment.vaderSentiment",
     "inbox.secrets", "inbox.services.export", "inbox.services.authors", "inbox.services.sentiment",
     "inbox.services.themes", "inbox.services.insights", "inbox.services.people", "inbox.services.rules",
-    "inbox.services.backup", "inbox.services.diagnostics", "inbox.services.ingest_hooks",
+    "inbox.services.backup", "inbox.services.diagnostics", "inbox.services.pipeline",
     "inbox.services.outbox", "inbox.sync.engine", "inbox.sync.http",
 ]
 # The sync engine and the outbox import connectors with asyncio.to_thread, i.e. on a worker.

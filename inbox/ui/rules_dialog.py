@@ -435,11 +435,7 @@ class RulesDialog(QDialog):
 
 
 def install(window: Any) -> None:
-    """Tools → Rules…; and rules run on arrival from now on."""
-    from inbox.services import ingest_hooks
-
-    ingest_hooks.install()
-
+    """Tools → Rules… (rules run on arrival as a step of the sync's ingest pipeline)."""
     def open_dialog() -> RulesDialog:
         dialog: RulesDialog | None = getattr(window, "rules_dialog", None)
         if dialog is None:

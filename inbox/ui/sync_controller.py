@@ -180,13 +180,11 @@ class SyncController(QObject):
     # -- the run --------------------------------------------------------------------------
 
     async def run(self, chosen: Sequence[Source], *, background: bool = False) -> list[Any]:
-        from inbox.services import ingest_hooks
         from inbox.sync.engine import sync
 
         store = self.window.store
         first_time = {s.id for s in chosen if not s.last_synced_at}
         self.progress = {}
-        ingest_hooks.install()  # rules and sentiment run on arrival
         try:
             summaries = await sync(store, sources=[s.name for s in chosen], on_progress=self._on_progress,
                                    cancel=self.cancel_event, http_options=self.http_options)

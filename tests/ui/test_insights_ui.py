@@ -13,10 +13,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget, QPushButton, QTableWidget
 
 from inbox.domain import Author, InboxFilter, Item
-from inbox.services import ingest_hooks, sentiment
+from inbox.services import sentiment
+from inbox.services.pipeline import default_pipeline
 from inbox.store import Store
 from inbox.ui import dashboard, profile
 from tests.ui.conftest import settle
+
+PIPELINE = default_pipeline()
 
 
 def at(day: str, hour: int = 12) -> datetime:
@@ -31,7 +34,6 @@ def review(ext: str, day: str, text: str, rating: int | None, who: str, name: st
 def cafe_store(tmp_path: Path):
     """Own café on Google and Mastodon, a rival on Google; Jan–Feb 2026 (the clock says
     2 March 2026)."""
-    ingest_hooks.install()
     store = Store(tmp_path / "cafe.db")
     store.set_setting("business_name", "Harbour Cafe")
     google = store.add_source("google", "Harbour Cafe · Google")
@@ -44,12 +46,12 @@ def cafe_store(tmp_path: Path):
         review("g4", "2026-02-12", "Le café était froid.", None, "Jean Dupont"),
         Item("g1r", "reply", text="Thanks Zoë!", created_at=at("2026-01-05", 15), is_owner_reply=True,
              parent_external_id="g1", author=Author("owner", "Harbour Cafe")),
-    ])
+    ], pipeline=PIPELINE)
     store.save_page(masto.id, [Item("m1", "mention", text="Best flat white in town, lovely people",
                                     created_at=at("2026-02-01"),
-                                    author=Author("zoek@mastodon.social", "Zoe Kowalski", "@zoek@mastodon.social"))])
+                                    author=Author("zoek@mastodon.social", "Zoe Kowalski", "@zoek@mastodon.social"))], pipeline=PIPELINE)
     store.save_page(rival.id, [review("r1", "2026-01-07", "Their loyalty card is great", 5, "Ann"),
-                               review("r2", "2026-02-07", "Loyalty cards are a nice touch, excellent", 5, "Bo")])
+                               review("r2", "2026-02-07", "Loyalty cards are a nice touch, excellent", 5, "Bo")], pipeline=PIPELINE)
     yield store
     store.close()
 
