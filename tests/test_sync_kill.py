@@ -18,7 +18,7 @@ from inbox.store import Store
 from tests.replay.google import FakeGoogle
 from tests.replay.mastodon import FakeMastodon
 from tests.replay.reddit import FakeReddit
-from tests.sync_helpers import add_source, forget_test_secrets  # noqa: F401
+from tests.sync_helpers import add_source, forget_test_secrets, secrets_env  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 KILLS = 24
@@ -52,7 +52,7 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(tmp_path, replay
     expected = {m.name: 2400, r.name: 700,
                 g.name: 500 + sum(1 for r in google.reviews if "reviewReply" in r)}
 
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **secrets_env(tmp_path)}
     cmd = [sys.executable, "-m", "inbox", "--db", str(db), "sync"]
     rng = random.Random(20261123)
     counts_seen = set()
