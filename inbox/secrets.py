@@ -34,10 +34,8 @@ from inbox.logging_setup import register_secret
 SERVICE = "feedback-inbox"
 TEST_FILE_ENV = "INBOX_TEST_SECRETS_FILE"  # tests only: secrets in a plain-text JSON file
 TIMEOUT_S = 20.0  # a D-Bus unlock prompt may wait for the user
-# One keyring call at a time in this process. GNOME Keyring serves calls that overlap
-# badly: four threads storing, reading and deleting entries got "Item does not exist" or
-# "Failed to create the collection", and once the daemon died, in three runs of four
-# (a sync reads the secrets of four sources at once). One after another, nothing failed.
+# One keyring call at a time in this process: GNOME Keyring answers overlapping calls
+# with errors, and a sync reads the secrets of several sources at once.
 _ONE_AT_A_TIME = threading.Lock()
 _UNSAFE_BACKENDS = ("keyring.backends.fail", "keyring.backends.null", "plaintext", "keyrings.alt")
 

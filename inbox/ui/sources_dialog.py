@@ -506,7 +506,7 @@ class SourcesDialog(QDialog):
         source = self.selected_source()
         if source is None or self.busy:
             return
-        n = self.store.count_items(_source_filter(source.id))
+        n = self.service.count_items(source.id)
         if not self.confirm("Remove source",
                             f"Remove “{source.name}” and the {n} items synced from it? "
                             "Its saved credentials are deleted from the keyring. This cannot be undone."):
@@ -550,12 +550,6 @@ class SourcesDialog(QDialog):
             self._set_busy(False)
         self.show_verdict(text, ok=ok)
         return text
-
-
-def _source_filter(source_id: int):
-    from inbox.domain import InboxFilter
-
-    return InboxFilter(source_ids=[source_id])
 
 
 def default_http() -> Any:
