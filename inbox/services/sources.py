@@ -126,29 +126,32 @@ class SourcesService:
         name = draft.name.strip()
         self._check_free(name, old.id)
         renamed = name != old.name and bool(secret_names(old.kind))
-        restore: Callable[[], Any] | None = None
-        if renamed:  # secrets are filed under the source's name: copy them to the new one
-            saved = await self._secret(self.secrets.get, old.name)
-            await self._secret(self.secrets.set, name, {**saved, **draft.secrets}, merge=False)
-            restore = lambda: self._forget(name)  # noqa: E731
-        elif draft.secrets:
-            before = await self._secret(self.secrets.get, name)
+        # Secrets are filed under the source's name: a rename copies them to the new one.
+        before = await self._secret(self.secrets.get, old.name) if renamed or draft.secrets else {}
+        previous = {} if renamed else before  # what `name` held before, to restore on failure
+        wrote = bool(draft.secrets or (renamed and before))
+        if wrote:
             await self._secret(self.secrets.set, name, {**before, **draft.secrets}, merge=False)
-            restore = (lambda: self._secret(self.secrets.set, name, before, merge=False)) if before \
-                else (lambda: self._forget(name))
         try:
             source = self.store.update_source(old.id, name=name, whose=draft.whose,
                                               settings=dict(draft.settings), enabled=draft.enabled)
         except Exception:
-            if restore is not None:
-                try:
-                    await restore()
-                except SecretsError as exc:
-                    log.warning("could not restore the credentials of %r: %s", name, exc)
+            if wrote:
+                await self._restore(name, previous)
             raise
-        if renamed:
+        if renamed and before:
             await self._forget(old.name)
         return source
+
+    async def _restore(self, name: str, values: dict[str, str]) -> None:
+        """Put a source's secrets back as they were (best effort, as `_forget`)."""
+        if not values:
+            await self._forget(name)
+            return
+        try:
+            await self._secret(self.secrets.set, name, values, merge=False)
+        except SecretsError as exc:
+            log.warning("could not restore the credentials of %r: %s", name, exc)
 
     async def rename(self, source_id: int, new_name: str) -> Source:
         """Only the name changes; the secrets move with it."""
