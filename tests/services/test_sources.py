@@ -146,6 +146,11 @@ async def test_test_reports_what_it_found_with_saved_and_typed_secrets(service, 
                                saved=source)
     assert "typed-wrong-token" not in str(err.value)
     assert store.count_source_items(source.id) == 0  # testing saves nothing
+    mem.fail("get")
+    async with HttpClient(retries=0) as http:  # the saved secrets cannot be read: say so
+        with pytest.raises(SecretsError, match="simulated"):
+            await service.test(SourceDraft.of(source), http=http, saved=source)
+    assert replay.count("GET", r"/api/v1/accounts/verify_credentials") == 2
     async with HttpClient(retries=0) as http:
         with pytest.raises(SourceError, match="not available"):
             await service.test(SourceDraft("no-such-kind", "x"), http=http)
