@@ -1,11 +1,10 @@
 """Sync benchmark: 100,000 items from 5 local fake sources, end to end, into a fresh DB.
 
-    dbus-run-session -- sh -c 'printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; \
-        python benchmarks/sync.py'
+    python benchmarks/sync.py
 
 The fake APIs run in a separate process (so their Python threads do not share our GIL).
 Reports items/s and the longest stall of a 10 ms asyncio heartbeat during the run.
-Budgets: >= 5,000 items/s; longest stall <= 100 ms. Needs a system keyring (secrets).
+Budgets: >= 5,000 items/s; longest stall <= 100 ms. Secrets are kept in memory (MemorySecrets).
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from inbox.secrets import delete_secrets, keyring_available, set_secrets  # noqa: E402
+from inbox.secrets import MemorySecrets  # noqa: E402
 from inbox.store import Store  # noqa: E402
 from inbox.sync.engine import sync  # noqa: E402
 from tests.replay.google import FakeGoogle  # noqa: E402
@@ -31,22 +30,22 @@ from tests.replay.google import FakeGoogle  # noqa: E402
 MIX = {"mastodon": 49_000, "google": 20_000, "bluesky": 20_000, "rss": 5_000, "reddit": 1_000}
 
 
-def add_sources(store: Store, base: str) -> None:
-    set_secrets("bench-mastodon", {"token": "bench-token"}, merge=False)
+def add_sources(store: Store, base: str, secrets: MemorySecrets) -> None:
+    secrets.set("bench-mastodon", {"token": "bench-token"}, merge=False)
     store.add_source("mastodon", "bench-mastodon", settings={"base_url": base})
-    set_secrets("bench-google", {"client_id": "c", "client_secret": "s", "refresh_token": "1//refresh-tok"},
+    secrets.set("bench-google", {"client_id": "c", "client_secret": "s", "refresh_token": "1//refresh-tok"},
                 merge=False)
     store.add_source("google", "bench-google", settings=FakeGoogle.settings(base))
-    set_secrets("bench-bluesky", {"app_password": "abcd-efgh-ijkl-mnop"}, merge=False)
+    secrets.set("bench-bluesky", {"app_password": "abcd-efgh-ijkl-mnop"}, merge=False)
     store.add_source("bluesky", "bench-bluesky", settings={"handle": "harbourcafe.bsky.social", "base_url": base})
     store.add_source("rss", "bench-rss", settings={"url": base + "/alerts/feed"})
-    set_secrets("bench-reddit", {"client_id": "cid", "client_secret": "csecret", "username": "owner",
+    secrets.set("bench-reddit", {"client_id": "cid", "client_secret": "csecret", "username": "owner",
                                  "password": "hunter2-pw"}, merge=False)
     store.add_source("reddit", "bench-reddit", settings={
         "query": "cafe", "base_url": base, "token_url": base + "/api/v1/access_token"})
 
 
-async def measured(store: Store) -> dict:
+async def measured(store: Store, secrets: MemorySecrets) -> dict:
     """Run the sync under a 10 ms heartbeat. Besides wall-clock stalls, record the event-loop
     thread's CPU time inside each stall: on a machine shared with other work the OS may not
     run us for a while, and the CPU figure shows what our own code blocked."""
@@ -64,7 +63,7 @@ async def measured(store: Store) -> dict:
 
     beat = asyncio.create_task(heartbeat())
     start, cpu0 = time.perf_counter(), time.process_time()
-    summaries = await sync(store, concurrency=5)
+    summaries = await sync(store, secrets=secrets, concurrency=5)
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu0
     running = False
     await beat
@@ -94,9 +93,6 @@ def main() -> int:
     ap.add_argument("--scale", type=float, default=1.0, help="multiply the item counts")
     ap.add_argument("--write", action="store_true", help="write docs/benchmarks-sync.md")
     args = ap.parse_args()
-    if not keyring_available():
-        print("needs a system keyring: run inside dbus-run-session with gnome-keyring", file=sys.stderr)
-        return 2
     counts = {k: max(1, int(v * args.scale)) for k, v in MIX.items()}
     server = subprocess.Popen([sys.executable, "-m", "tests.replay.serve",
                                *[f"--{k}={v}" for k, v in counts.items()]],
@@ -105,9 +101,10 @@ def main() -> int:
         info = json.loads(server.stdout.readline())
         server_cpu0 = process_cpu(server.pid)
         with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.db") as store:
-            add_sources(store, info["base_url"])
+            secrets = MemorySecrets()
+            add_sources(store, info["base_url"], secrets)
             share = cpu_share()
-            m = asyncio.run(measured(store))
+            m = asyncio.run(measured(store, secrets))
             summaries, elapsed, stall = m["summaries"], m["elapsed"], m["stall"]
             total = store.conn.execute("SELECT count(*) FROM items").fetchone()[0]
             sizes = store.conn.execute("SELECT avg(length(raw)), avg(length(html)), avg(length(text)) "
@@ -116,8 +113,6 @@ def main() -> int:
     finally:
         server.stdin.close()
         server.wait(timeout=10)
-        for name in ("bench-mastodon", "bench-google", "bench-bluesky", "bench-reddit"):
-            delete_secrets(name)
     failed = [s for s in summaries if not s.ok]
     expected = sum(info["expected"].values())
     rate = total / elapsed
@@ -137,7 +132,7 @@ def main() -> int:
     if args.write:
         doc = ROOT / "docs" / "benchmarks-sync.md"
         doc.write_text(
-            "# Sync benchmark\n\n`python benchmarks/sync.py` (inside dbus-run-session with gnome-keyring).\n\n"
+            "# Sync benchmark\n\n`python benchmarks/sync.py`.\n\n"
             "Fresh database; 5 fake sources (Mastodon, Google, Bluesky, RSS, Reddit) served from a separate\n"
             "process on 127.0.0.1 with payloads in the real APIs' shapes; the whole engine path (HTTP client,\n"
             "connectors, parsing, sanitising, ingest with FTS and threading, sync_runs).\n\n"

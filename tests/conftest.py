@@ -47,6 +47,7 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         (home / sub).mkdir(parents=True, exist_ok=True)
         monkeypatch.setenv(var, str(home / sub))
     monkeypatch.delenv("INBOX_DB", raising=False)
+    monkeypatch.delenv("INBOX_TEST_SECRETS_FILE", raising=False)  # only the tests that mean it set it
 
 
 @pytest.fixture

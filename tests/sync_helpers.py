@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
+import json
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from inbox.secrets import TEST_FILE_ENV, MemorySecrets
+from inbox.services.sources import SourceDraft, SourcesService
 from inbox.sync.engine import Progress, RunSummary, sync
 
 FAST = {"backoff_base": 0.001, "max_wait": 0.05, "read_timeout": 2.0}
@@ -15,6 +19,7 @@ FAST = {"backoff_base": 0.001, "max_wait": 0.05, "read_timeout": 2.0}
 
 def run_sync(store, *, sources: list[str] | None = None, progress: list[Progress] | None = None,
              http: dict[str, Any] | None = None, **kw: Any) -> list[RunSummary]:
+    kw.setdefault("secrets", SECRETS)
     return asyncio.run(sync(store, sources=sources, on_progress=progress.append if progress is not None else None,
                             http_options={**FAST, **(http or {})}, **kw))
 
@@ -30,46 +35,39 @@ def item_count(store, source_id: int | None = None) -> int:
     return store.conn.execute("SELECT count(*) FROM items WHERE source_id = ?", (source_id,)).fetchone()[0]
 
 
-def keyring_or_skip() -> None:
-    from inbox.secrets import keyring_available
-    if not keyring_available():
-        pytest.skip("no system keyring: run the suite inside dbus-run-session with gnome-keyring "
-                    "(see .ci/run)")
-
-
-_CREATED: list[str] = []
-
-
-def unique(name: str) -> str:
-    """The keyring is one file per user, shared by every test run on the machine (and by
-    other engineers' runs): names of sources with secrets must not collide."""
-    return f"{name}-{uuid.uuid4().hex[:8]}"
-
-
-def remember(name: str) -> str:
-    _CREATED.append(name)
-    return name
+# The secrets every sync helper uses: in memory, so nothing here needs a system keyring
+# (the keyring itself is tested in tests/test_secrets.py). Emptied after each test by
+# `forget_test_secrets`.
+SECRETS = MemorySecrets()
 
 
 @pytest.fixture(autouse=True)
 def forget_test_secrets():
-    """Import into a test module: deletes the keyring entries its tests made."""
+    """Import into a test module: each test starts with no saved secrets and a working
+    (in-memory) keyring."""
     yield
-    from inbox.secrets import SecretsError, delete_secrets
-    while _CREATED:
-        try:
-            delete_secrets(_CREATED.pop())
-        except SecretsError:
-            pass
+    SECRETS.entries.clear()
+    SECRETS.failures.clear()
+    SECRETS.calls.clear()
+    SECRETS.keyring = True
+
+
+def secrets_env(directory: Path) -> dict[str, str]:
+    """Environment for `python -m inbox` in a subprocess: the secrets saved so far, in
+    the test-only JSON file (see inbox.secrets)."""
+    path = directory / "test-secrets.json"
+    path.write_text(json.dumps(SECRETS.entries), encoding="utf-8")
+    return {TEST_FILE_ENV: str(path)}
 
 
 def add_source(store, kind: str, name: str, settings: dict[str, Any] | None = None,
                secrets: dict[str, str] | None = None, whose: str = "own"):
-    """A source as `inbox sources add` makes it: settings in the DB, secrets in the keyring
-    (then under a unique name: use the returned source's `.name`)."""
-    if secrets:
-        keyring_or_skip()
-        from inbox.secrets import set_secrets
-        name = remember(unique(name))
-        set_secrets(name, secrets, merge=False)
-    return store.add_source(kind, name, whose=whose, settings=settings or {})
+    """A source as `inbox sources add` makes it (the sources service), secrets in SECRETS."""
+    draft = SourceDraft(kind, name, whose=whose, settings=settings or {}, secrets=secrets or {})
+    add = SourcesService(store, SECRETS).add(draft)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(add)
+    with ThreadPoolExecutor(1) as pool:  # called from an async test: its own loop, same store
+        return pool.submit(asyncio.run, add).result()

@@ -24,6 +24,6 @@ def test_about_reports_paths_versions_and_the_keyring(tmp_path: Path) -> None:
     assert info["database"] == str(db)
     assert info["data_folder"] == os.path.join(os.environ["XDG_DATA_HOME"], "feedback-inbox")
     assert info["log_folder"].startswith(os.environ["XDG_STATE_HOME"])
-    expected = "(usable)" if secrets.keyring_available() else "(not usable: credentials not saved)"
+    expected = "(usable)" if secrets.KeyringSecrets().available() else "(not usable: credentials not saved)"
     assert info["keyring"].endswith(expected)
     assert not db.exists()  # asking about a database does not create it

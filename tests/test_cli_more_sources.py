@@ -9,13 +9,13 @@ import sys
 from pathlib import Path
 
 from tests.replay import googleplay
-from tests.sync_helpers import keyring_or_skip
+from tests.sync_helpers import forget_test_secrets, secrets_env  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def inbox(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def inbox(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     return subprocess.run([sys.executable, "-m", "inbox", *args], cwd=ROOT, env=env, input=stdin,
                           capture_output=True, text=True, timeout=120)
 
@@ -47,7 +47,7 @@ def test_bad_mapping_fails_the_source_with_a_clear_message(tmp_path):
 
 
 def test_google_play_key_file_compacted_on_stdin(tmp_path, replay):
-    keyring_or_skip()
+    env = secrets_env(tmp_path)  # the key goes to the test secrets file, as it would to the keyring
     googleplay.install(replay, googleplay.sample())
     key_file = tmp_path / "key.json"
     key_file.write_text(json.dumps(json.loads(googleplay.service_account_json(f"{replay.base_url}/token")),
@@ -57,9 +57,9 @@ def test_google_play_key_file_compacted_on_stdin(tmp_path, replay):
     db = str(tmp_path / "inbox.db")
     added = inbox("sources", "add", "googleplay", "--name", "Android app", "--set",
                   f"package_name={googleplay.PACKAGE}", "--set", f"base_url={replay.base_url}/androidpublisher/v3",
-                  "--secret", "service_account_json", "--db", db, stdin=compact)
+                  "--secret", "service_account_json", "--db", db, stdin=compact, env=env)
     assert added.returncode == 0, added.stderr
-    result = inbox("sync", "--json", "--db", db)
+    result = inbox("sync", "--json", "--db", db, env=env)
     [run] = json.loads(result.stdout)
     assert run["ok"] and run["new"] == 3, run
     for part in tmp_path.glob("inbox.db*"):  # the database and its WAL

@@ -1,4 +1,4 @@
-"""`inbox sources ...` and `inbox sync` as a user runs them (real keyring, replay server)."""
+"""`inbox sources ...` and `inbox sync` as a user runs them (secrets in memory, replay server)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from inbox.cli import main
+from inbox.secrets import TEST_FILE_ENV
 from tests.replay.feeds import FakeFeed
 from tests.replay.mastodon import FakeMastodon
-from tests.sync_helpers import forget_test_secrets, keyring_or_skip, remember, unique  # noqa: F401
+from tests.sync_helpers import SECRETS, forget_test_secrets  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,7 +25,7 @@ def cli(tmp_path):
     db = tmp_path / "cli.db"
 
     def run(*args: str, input: str | None = None):
-        return CliRunner().invoke(main, ["--db", str(db), *args], input=input)
+        return CliRunner().invoke(main, ["--db", str(db), *args], input=input, obj={"secrets": SECRETS})
     run.db = db  # type: ignore[attr-defined]
     return run
 
@@ -50,16 +51,14 @@ def test_bad_settings_are_refused_clearly(cli):
     assert json.loads(cli("sources", "list", "--json").output) == []
 
 
-def test_add_list_test_sync_remove_with_keyring(cli, replay):
-    keyring_or_skip()
-    from inbox.secrets import get_secrets
+def test_add_list_test_sync_remove_with_saved_secrets(cli, replay):
     FakeMastodon(n=30, token="the-real-token-77").install(replay)
-    masto = remember(unique("Masto"))
+    masto = "Masto"
     feed = FakeFeed(n=4).install(replay)
     r = cli("sources", "add", "mastodon", "--name", masto, "--set", f"base_url={replay.base_url}",
             "--secret", "token", input="the-real-token-77\n")
     assert r.exit_code == 0, r.output
-    assert get_secrets(masto) == {"token": "the-real-token-77"}
+    assert SECRETS.get(masto) == {"token": "the-real-token-77"}
     assert b"the-real-token-77" not in cli.db.read_bytes()  # never in the database
     r = cli("sources", "add", "rss", "--name", "Alerts", "--competitor", "--set", f"url={replay.base_url}{feed.path}")
     assert r.exit_code == 0
@@ -80,17 +79,16 @@ def test_add_list_test_sync_remove_with_keyring(cli, replay):
     r = cli("sources", "add", "mastodon", "--name", masto, "--set", "base_url=http://x", "--secret", "token",
             input="other\n")
     assert r.exit_code == 2 and "already exists" in r.output
-    assert get_secrets(masto) == {"token": "the-real-token-77"}  # not overwritten
+    assert SECRETS.get(masto) == {"token": "the-real-token-77"}  # not overwritten
 
     r = cli("sources", "remove", masto)
-    assert r.exit_code == 0 and get_secrets(masto) == {}
+    assert r.exit_code == 0 and SECRETS.get(masto) == {}
     assert [s["name"] for s in json.loads(cli("sources", "list", "--json").output)] == ["Alerts"]
 
 
 def test_sync_exit_code_and_reason_when_a_source_fails(cli, replay):
-    keyring_or_skip()
     FakeMastodon(n=3, token="good").install(replay)
-    bad = remember(unique("Bad"))
+    bad = "Bad"
     feed = FakeFeed(n=2).install(replay)
     cli("sources", "add", "mastodon", "--name", bad, "--set", f"base_url={replay.base_url}",
         "--secret", "token", input="bad-token-value\n")
@@ -110,6 +108,7 @@ def test_sync_exit_code_and_reason_when_a_source_fails(cli, replay):
 
 def test_no_keyring_means_credentials_not_saved_and_source_not_added(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    env.pop(TEST_FILE_ENV, None)  # the real keyring path (KeyringSecrets)
     db = tmp_path / "nokr.db"
     cmd = [sys.executable, "-m", "inbox", "--db", str(db)]
     r = subprocess.run([*cmd, "sources", "add", "mastodon", "--name", "M", "--set", "base_url=http://127.0.0.1:9", "--secret", "token"], input="tok-123\n", capture_output=True, text=True,

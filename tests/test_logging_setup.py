@@ -80,17 +80,17 @@ def test_values_from_the_real_keyring_are_scrubbed(logfile: Path) -> None:
 
     from inbox import secrets
 
-    if not secrets.keyring_available():
+    if not secrets.KeyringSecrets().available():
         if os.environ.get("CI"):
             pytest.fail("CI must provide the Secret Service (see .ci/run)")
         pytest.skip("no Secret Service here; run under dbus-run-session with gnome-keyring")
     name, value = f"test-{uuid.uuid4().hex[:8]}", f"plain words {uuid.uuid4().hex[:10]}"
     try:
-        secrets.set_secrets(name, {"api_key": value})
-        assert secrets.get_secrets(name) == {"api_key": value}
+        secrets.KeyringSecrets().set(name, {"api_key": value})
+        assert secrets.KeyringSecrets().get(name) == {"api_key": value}
         logging.getLogger("inbox.sources.yelp").error("Yelp answered 401 for key %s", value)
     finally:
-        secrets.delete_secrets(name)
+        secrets.KeyringSecrets().delete(name)
     text = _read(logfile)
     assert "Yelp answered 401 for key [redacted]" in text
     assert value not in text

@@ -1,12 +1,11 @@
-"""The Sources dialog in the real window: secrets to the real keyring (never the SQLite
-file), the no-keyring path, validation, rename and remove, and Test connection against
-the replay server."""
+"""The Sources dialog in the real window: secrets to the secrets backend (never the SQLite
+file), the no-keyring path through the real keyring code, validation, rename and remove,
+and Test connection against the replay server."""
 
 from __future__ import annotations
 
 import os
 import time
-import uuid
 from pathlib import Path
 
 import keyring
@@ -17,7 +16,7 @@ from jaraco.classes import properties
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel
 
-from inbox import secrets
+from inbox.secrets import KeyringSecrets, MemorySecrets, Secrets
 from inbox.ui import sources_dialog
 from inbox.ui.sources_dialog import SourcesDialog
 from tests.qt_async import aloop, run_until, window  # noqa: F401 (fixtures)
@@ -42,27 +41,21 @@ YELP_REVIEWS = {
 
 
 @pytest.fixture
-def real_keyring():
-    if not secrets.keyring_available():
-        if os.environ.get("CI"):
-            pytest.fail("CI must provide the Secret Service")
-        pytest.skip("no system keyring (run under dbus-run-session with gnome-keyring-daemon)")
-    names: list[str] = []
-    yield names
-    for name in names:
-        secrets.delete_secrets(name)
+def mem() -> MemorySecrets:
+    return MemorySecrets()
 
 
 @pytest.fixture
 def no_keyring():
+    """The real keyring code on a machine without a keyring."""
     previous = keyring.get_keyring()
     keyring.set_keyring(keyring.backends.fail.Keyring())
     yield
     keyring.set_keyring(previous)
 
 
-def open_dialog(window) -> SourcesDialog:  # noqa: F811
-    sources_dialog.install(window)
+def open_dialog(window, secrets: Secrets | None = None) -> SourcesDialog:  # noqa: F811
+    sources_dialog.install(window, secrets=secrets if secrets is not None else MemorySecrets())
     return window.run_command("sources.manage")
 
 
@@ -96,12 +89,11 @@ def test_form_is_generated_from_the_connector(qtbot, window, aloop):  # noqa: F8
     assert "app_id" in dialog.form.setting_edits and dialog.form.secret_edits == {}
 
 
-def test_add_source_keeps_the_secret_in_the_keyring_only(qtbot, window, aloop, store, real_keyring,  # noqa: F811
+def test_add_source_keeps_the_secret_in_the_keyring_only(qtbot, window, aloop, store, mem,  # noqa: F811
                                                           replay):
-    name = f"Harbour Yelp {uuid.uuid4().hex[:6]}"
-    real_keyring.append(name)
-    key = f"yelp-key-{uuid.uuid4().hex}"
-    dialog = open_dialog(window)
+    name = "Harbour Yelp"
+    key = "yelp-key-4f0c9a7d2e"
+    dialog = open_dialog(window, mem)
     fill_yelp(qtbot, dialog, name, api_key=key, competitor=True)
     dialog.save_button.click()
     run_until(aloop, lambda: dialog.verdict.text().startswith("Saved"), what="save")
@@ -109,7 +101,7 @@ def test_add_source_keeps_the_secret_in_the_keyring_only(qtbot, window, aloop, s
     source = store.get_source(name)
     assert source.whose == "competitor"
     assert source.settings == {"business_id": "harbour-street-cafe-brighton"}
-    assert secrets.get_secrets(name) == {"api_key": key}
+    assert mem.get(name) == {"api_key": key}
     store.conn.execute("PRAGMA wal_checkpoint(FULL)")
     assert key.encode() not in db_bytes(store.path)
     # the window's sidebar lists the new source
@@ -117,12 +109,11 @@ def test_add_source_keeps_the_secret_in_the_keyring_only(qtbot, window, aloop, s
 
     # rename: the secret moves with the source's name
     new_name = name + " (renamed)"
-    real_keyring.append(new_name)
     dialog.form.name.setText(new_name)
     dialog.save_button.click()
     run_until(aloop, lambda: dialog.verdict.text() == f"Saved “{new_name}”.", what="rename")
-    assert secrets.get_secrets(new_name) == {"api_key": key}
-    assert secrets.get_secrets(name) == {}
+    assert mem.get(new_name) == {"api_key": key}
+    assert mem.get(name) == {}
 
     # Test connection on the saved source, password field left empty: the saved key is used
     replay.add("GET", r"/v3/businesses/[^/]+/reviews",
@@ -138,11 +129,11 @@ def test_add_source_keeps_the_secret_in_the_keyring_only(qtbot, window, aloop, s
     dialog.remove_selected()
     run_until(aloop, lambda: dialog.verdict.text().startswith("Removed"), what="remove")
     assert store.list_sources() == []
-    assert secrets.get_secrets(new_name) == {}
+    assert mem.get(new_name) == {} and mem.entries == {}
 
 
 def test_without_a_keyring_nothing_is_created(qtbot, window, aloop, store, no_keyring):  # noqa: F811
-    dialog = open_dialog(window)
+    dialog = open_dialog(window, KeyringSecrets())
     fill_yelp(qtbot, dialog, "Yelp without keyring", api_key="sk-should-not-be-stored")
     dialog.save_button.click()
     run_until(aloop, lambda: not dialog.busy and dialog.verdict.text().startswith("Not saved"), what="refusal")
@@ -174,7 +165,7 @@ def test_a_hanging_keyring_times_out_without_freezing(qtbot, window, aloop, stor
     keyring.set_keyring(SlowKeyring())
     monkeypatch.setattr(sources_dialog, "KEYRING_TIMEOUT_S", 0.2)
     try:
-        dialog = open_dialog(window)
+        dialog = open_dialog(window, KeyringSecrets())
         fill_yelp(qtbot, dialog, "Slow keyring", api_key="k")
         ticks = []
         timer = QTimer()
@@ -192,7 +183,7 @@ def test_a_hanging_keyring_times_out_without_freezing(qtbot, window, aloop, stor
 
 
 def test_sources_without_secrets_need_no_keyring(qtbot, window, aloop, store, no_keyring):  # noqa: F811
-    dialog = open_dialog(window)
+    dialog = open_dialog(window, KeyringSecrets())
     dialog.add_button.click()
     dialog.form.kind.setCurrentIndex(dialog.form.kind.findData("appstore"))
     dialog.form.name.setText("Our app")

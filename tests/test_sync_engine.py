@@ -13,7 +13,7 @@ from inbox.sync.engine import sync
 from tests.replay import Reply
 from tests.replay.feeds import FakeFeed
 from tests.replay.mastodon import FakeMastodon
-from tests.sync_helpers import FAST, add_source, forget_test_secrets, item_count, run_sync, runs  # noqa: F401
+from tests.sync_helpers import FAST, SECRETS, add_source, forget_test_secrets, item_count, run_sync, runs  # noqa: F401
 
 TOKEN = "mastodon-secret-token-42"
 
@@ -118,12 +118,12 @@ async def test_cancel_records_the_run_as_cancelled(store, replay):
             cancel.set()
     replay.add("GET", r"/api/v1/notifications",
                lambda req: Reply(**{**fake.notifications(req).__dict__, "delay": 0.2}))
-    [s] = await sync(store, on_progress=on_progress, cancel=cancel, http_options=FAST)
+    [s] = await sync(store, secrets=SECRETS, on_progress=on_progress, cancel=cancel, http_options=FAST)
     assert s.error == "cancelled" and not s.ok
     assert seen[-1].state == "cancelled"
     assert item_count(store, src.id) == 160  # two whole pages kept, nothing half-written
     assert runs(store, src.id)[-1]["error"] == "cancelled"
-    [rest] = await sync(store, http_options=FAST)
+    [rest] = await sync(store, secrets=SECRETS, http_options=FAST)
     assert rest.ok and rest.new == 240 and item_count(store, src.id) == 400
 
 
@@ -145,27 +145,26 @@ async def test_concurrency_is_bounded(store, replay):
     replay.add("GET", r"/feed/\d+", slow_feed)
     for i in range(6):
         add_source(store, "rss", f"feed{i}", {"url": f"{replay.base_url}/feed/{i}"})
-    summaries = await sync(store, concurrency=2, http_options=FAST)
+    summaries = await sync(store, secrets=SECRETS, concurrency=2, http_options=FAST)
     assert all(s.ok for s in summaries) and len(summaries) == 6
     assert peak["n"] == 2
 
 
 def test_keyring_failure_fails_only_that_source(store, replay, monkeypatch):
-    """No usable keyring (the `fail` backend, as on a headless machine): the source that
-    needs a secret says so; a feed without secrets still syncs."""
-    import keyring
-    from keyring.backends.fail import Keyring as FailKeyring
-    previous = keyring.get_keyring()
-    keyring.set_keyring(FailKeyring())
-    try:
-        store.add_source("mastodon", "masto", settings={"base_url": replay.base_url})
-        feed = FakeFeed(n=2).install(replay)
-        store.add_source("rss", "alerts", settings={"url": replay.base_url + feed.path})
-        by = {s.source_name: s for s in run_sync(store)}
-    finally:
-        keyring.set_keyring(previous)
+    """No usable keyring (as on a headless machine): the source that needs a secret says
+    so; a feed without secrets still syncs. A keyring that fails says why, for that source."""
+    store.add_source("mastodon", "masto", settings={"base_url": replay.base_url})
+    feed = FakeFeed(n=2).install(replay)
+    store.add_source("rss", "alerts", settings={"url": replay.base_url + feed.path})
+    SECRETS.keyring = False
+    by = {s.source_name: s for s in run_sync(store)}
     assert by["alerts"].ok and by["alerts"].new == 2
     assert by["masto"].error == "cannot read the credentials: no system keyring"
+    SECRETS.keyring = True
+    SECRETS.fail("get")
+    by = {s.source_name: s for s in run_sync(store)}
+    assert by["alerts"].ok
+    assert by["masto"].error == "the system keyring failed: simulated"
 
 
 def test_internal_connector_error_is_contained(store, replay):
@@ -220,7 +219,7 @@ def test_the_gil_is_handed_back_quickly_during_a_sync_and_restored_after(store, 
         if progress.state != "queued":  # queued is announced before the sources start
             seen.append(sys.getswitchinterval())
 
-    asyncio.run(sync(store, on_progress=watch, http_options=FAST))
+    asyncio.run(sync(store, secrets=SECRETS, on_progress=watch, http_options=FAST))
     assert seen and max(seen) <= SWITCH_INTERVAL_S < before
     assert sys.getswitchinterval() == before
 

@@ -1,5 +1,5 @@
 """Yelp, Trustpilot, Facebook, App Store, Google Play and file import through the sync
-engine (`inbox.sync.engine.sync`), secrets in the real keyring, over real HTTP."""
+engine (`inbox.sync.engine.sync`), secrets in memory, over real HTTP."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.replay import appstore, facebook, googleplay, trustpilot, yelp
 from tests.replay.harness import stored, thread_ids
-from tests.sync_helpers import add_source, run_sync
+from tests.sync_helpers import add_source, forget_test_secrets, run_sync  # noqa: F401
 
 
 def add_all(store, replay, tmp_path: Path, *, yelp_key: str = yelp.API_KEY) -> dict[str, int]:

@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 import click
 
 from inbox.paths import default_db_path
+from inbox.secrets import Secrets, from_environment
 from inbox.services import workspace
 from inbox.store import Store
 
@@ -29,6 +30,14 @@ def open_store(ctx: click.Context, db_path: str | None) -> Store:
         return workspace.open_store(path)
     except Exception as exc:  # a newer schema, not a database, no permission, disk full, ...
         fail(f"cannot open {path}: {exc}")
+
+
+def open_secrets(ctx: click.Context) -> Secrets:
+    """Where credentials live: the OS keyring (tests may hand the root context a
+    `secrets` object, or use the test file of `inbox.secrets.from_environment`)."""
+    root = ctx.find_root()
+    given = (root.obj or {}).get("secrets")
+    return given if given is not None else from_environment()
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

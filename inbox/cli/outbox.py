@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from inbox.cli.common import db_option, echo_json, fail, open_store
+from inbox.cli.common import db_option, echo_json, fail, open_secrets, open_store
+from inbox.secrets import Secrets
 
 
 def make_http() -> Any:
@@ -19,12 +20,12 @@ def make_http() -> Any:
     return HttpClient(retries=0)  # the outbox retries itself, after checking the site
 
 
-async def _flush(store: Any) -> list[Any]:
+async def _flush(store: Any, secrets: Secrets) -> list[Any]:
     from inbox.services.outbox import Outbox, default_connector_factory
 
     http = make_http()
     try:
-        return await Outbox(store, default_connector_factory(http)).flush()
+        return await Outbox(store, default_connector_factory(http, secrets)).flush()
     finally:
         close = getattr(http, "aclose", None)
         if close is not None:
@@ -65,7 +66,7 @@ def register(group: click.Group) -> None:
     def flush(ctx: click.Context, db_path: str | None) -> None:
         """Send every reply that is due now."""
         with open_store(ctx, db_path or ctx.obj.get("outbox_db")) as store:
-            results = asyncio.run(_flush(store))
+            results = asyncio.run(_flush(store, open_secrets(ctx)))
         sent = sum(r.state == "sent" for r in results)
         click.echo(f"Sent {sent} of {len(results)} due." if results else "Nothing is due.")
         for r in results:

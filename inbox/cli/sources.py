@@ -12,10 +12,11 @@ from typing import Any
 
 import click
 
-from inbox.cli.common import db_option, echo_json, fail, open_store
+from inbox.cli.common import db_option, echo_json, fail, open_secrets, open_store
 from inbox.domain import Source
 from inbox.domain.models import SOURCE_LABELS
-from inbox.secrets import NoKeyring, SecretsError, delete_secrets, get_secrets, set_secrets
+from inbox.secrets import NoKeyring, Secrets, SecretsError
+from inbox.services.sources import SourceDraft, SourceExists, SourcesService
 from inbox.sources.base import Connector, SourceError
 from inbox.sources.registry import KINDS, connector_class
 from inbox.store import NotFound, Store, StoreError
@@ -55,7 +56,8 @@ def kind_help(kind: str) -> str:
     return "\n".join(lines)
 
 
-def parse_settings(cls: type[Connector], pairs: tuple[str, ...]) -> dict[str, str]:
+def parse_settings(cls: type[Connector], pairs: tuple[str, ...], *, complete: bool = True) -> dict[str, str]:
+    """The --set pairs; with `complete`, every required setting must be among them."""
     known = {s.name: s for s in cls.settings}
     values: dict[str, str] = {}
     for pair in pairs:
@@ -67,7 +69,7 @@ def parse_settings(cls: type[Connector], pairs: tuple[str, ...]) -> dict[str, st
             fail(f"unknown setting {key!r} for {cls.kind}; known: {', '.join(known) or 'none'}")
         values[key] = value.strip()
     missing = [s.name for s in cls.settings if s.required and not s.default and not values.get(s.name)]
-    if missing:
+    if missing and complete:
         fail(f"{cls.kind} needs --set {missing[0]}=... ({known[missing[0]].help})")
     return values
 
@@ -119,25 +121,18 @@ def _make_add_command(kind: str) -> click.Command:
         assert cls is not None
         settings = parse_settings(cls, pairs)
         secret_values = read_secrets(cls, secret_names)
+        draft = SourceDraft(kind, name, whose="competitor" if competitor else "own", settings=settings,
+                            secrets=secret_values)
         with open_store(ctx, db_path) as store:
             try:
-                store.get_source(name.strip())
-                fail(f"a source named {name.strip()!r} already exists")
-            except NotFound:
-                pass
-            if secret_values:
-                try:
-                    set_secrets(name.strip(), secret_values, merge=False)
-                except NoKeyring as exc:
-                    fail(f"{exc}; the source was not added")
-                except SecretsError as exc:
-                    fail(f"credentials not saved: {exc}; the source was not added")
-            try:
-                source = store.add_source(kind, name, whose="competitor" if competitor else "own",
-                                          settings=settings)
+                source = asyncio.run(SourcesService(store, open_secrets(ctx)).add(draft))
+            except SourceExists as exc:
+                fail(f"a source named {exc.name!r} already exists")
+            except NoKeyring as exc:
+                fail(f"{exc}; the source was not added")
+            except SecretsError as exc:
+                fail(f"credentials not saved: {exc}; the source was not added")
             except (StoreError, ValueError) as exc:
-                if secret_values:
-                    delete_secrets(name.strip())
                 fail(str(exc))
         missing = [s for s in cls.secrets if s not in secret_values]
         click.echo(f"Added {source.name} ({kind}, {source.whose}).")
@@ -148,8 +143,8 @@ def _make_add_command(kind: str) -> click.Command:
     return add
 
 
-def _source_row(store: Any, s: Any) -> dict[str, Any]:
-    count = store.conn.execute("SELECT count(*) FROM items WHERE source_id = ?", (s.id,)).fetchone()[0]
+def _source_row(store: Store, s: Source) -> dict[str, Any]:
+    count = store.count_source_items(s.id)
     return {"id": s.id, "name": s.name, "kind": s.kind, "whose": s.whose, "enabled": s.enabled,
             "settings": s.settings, "items": count, "last_synced_at": s.last_synced_at,
             "last_error": s.last_error}
@@ -158,7 +153,7 @@ def _source_row(store: Any, s: Any) -> dict[str, Any]:
 def register(group: click.Group) -> None:
     @group.group("sources")
     def sources() -> None:
-        """Add, list, test and remove the places to sync from."""
+        """Add, list, edit, test and remove the places to sync from."""
 
     @sources.group("add")
     def add_group() -> None:
@@ -200,14 +195,52 @@ def register(group: click.Group) -> None:
         """Remove a source, everything synced from it, and its saved credentials."""
         with open_store(ctx, db_path) as store:
             source = _source_or_fail(store, name)
-            cls = _connector_or_none(source.kind)
-            if cls is None or cls.secrets:
-                try:
-                    delete_secrets(source.name)
-                except SecretsError as exc:
-                    click.echo(f"Warning: saved credentials not deleted: {exc}", err=True)
-            store.remove_source(source.id)
+            removed = asyncio.run(SourcesService(store, open_secrets(ctx)).remove(source.id))
+        if removed.secrets_error:
+            click.echo(f"Warning: saved credentials not deleted: {removed.secrets_error}", err=True)
         click.echo(f"Removed {source.name}.")
+
+    @sources.command("edit")
+    @click.argument("name")
+    @click.option("--name", "new_name", metavar="NEW", help="A new name (saved credentials move with it).")
+    @click.option("--competitor/--own", "competitor", default=None, help="Whose source this is.")
+    @click.option("--enable/--disable", "enabled", default=None, help="Include it in `inbox sync`.")
+    @click.option("--set", "pairs", multiple=True, metavar="KEY=VALUE",
+                  help="Change a setting (repeatable; the others stay).")
+    @click.option("--secret", "secret_names", multiple=True, metavar="KEY",
+                  help="Replace a secret, read like `add` does (repeatable; the others stay).")
+    @db_option
+    @click.pass_context
+    def edit(ctx: click.Context, name: str, new_name: str | None, competitor: bool | None,
+             enabled: bool | None, pairs: tuple[str, ...], secret_names: tuple[str, ...],
+             db_path: str | None) -> None:
+        """Rename a source, or change its settings, secrets, whose or whether it syncs."""
+        with open_store(ctx, db_path) as store:
+            source = _source_or_fail(store, name)
+            cls = _connector_or_none(source.kind)
+            if cls is None and (pairs or secret_names):
+                fail(f"the {source.kind} connector is not available in this version")
+            draft = SourceDraft.of(source)
+            if cls is not None:
+                draft.settings.update(parse_settings(cls, pairs, complete=False))
+                draft.secrets = read_secrets(cls, secret_names)
+            draft.name = new_name if new_name is not None else draft.name
+            if competitor is not None:
+                draft.whose = "competitor" if competitor else "own"
+            if enabled is not None:
+                draft.enabled = enabled
+            try:
+                saved = asyncio.run(SourcesService(store, open_secrets(ctx)).edit(source.id, draft))
+            except SourceExists as exc:
+                fail(f"a source named {exc.name!r} already exists")
+            except NoKeyring as exc:
+                fail(f"{exc}; the source was not changed")
+            except SecretsError as exc:
+                fail(f"credentials not saved: {exc}; the source was not changed")
+            except StoreError as exc:
+                fail(str(exc))
+        click.echo(f"Saved {saved.name} ({saved.kind}, {saved.whose}"
+                   f"{'' if saved.enabled else ', disabled'}).")
 
     @sources.command("test")
     @click.argument("name")
@@ -217,11 +250,11 @@ def register(group: click.Group) -> None:
         """Make one request to the source and say whether it works (exit 1 if not)."""
         with open_store(ctx, db_path) as store:
             source = _source_or_fail(store, name)
-        try:
-            verdict = asyncio.run(_test(source))
-        except (SourceError, SecretsError) as exc:
-            click.echo(f"{source.name}: FAILED: {exc}")
-            sys.exit(1)
+            try:
+                verdict = asyncio.run(_test(SourcesService(store, open_secrets(ctx)), source))
+            except (SourceError, SecretsError) as exc:
+                click.echo(f"{source.name}: FAILED: {exc}")
+                sys.exit(1)
         click.echo(f"{source.name}: {verdict}")
 
     @sources.command("login")
@@ -235,31 +268,25 @@ def register(group: click.Group) -> None:
         if source.kind != "google":
             fail(f"{source.name} is a {source.kind} source; login is for Google sources")
         try:
-            asyncio.run(_google_login(source))
+            asyncio.run(_google_login(source, open_secrets(ctx)))
         except (SourceError, SecretsError) as exc:
             fail(str(exc), code=1)
         click.echo(f"Signed in; {source.name} is ready to sync.")
 
 
-async def _test(source: Any) -> str:
+async def _test(service: SourcesService, source: Source) -> str:
     from inbox.sync.http import HttpClient
 
-    cls = connector_class(source.kind)
-    values = await asyncio.to_thread(get_secrets, source.name) if cls.secrets else {}
     async with HttpClient(retries=1, max_wait=10) as http:
-        http.add_secrets(values)
-        try:
-            return await cls(source, values, http).test()
-        except SourceError as exc:
-            raise SourceError(http.scrub(str(exc))) from None
+        return await service.test(SourceDraft.of(source), http=http, saved=source)
 
 
-async def _google_login(source: Any) -> None:
+async def _google_login(source: Source, secrets: Secrets) -> None:
     from inbox.sources.google import TOKEN_URL
     from inbox.sources.google_oauth import AUTH_URL, authorize
     from inbox.sync.http import HttpClient
 
-    values = await asyncio.to_thread(get_secrets, source.name)
+    values = await asyncio.to_thread(secrets.get, source.name)
     if not values.get("client_id") or not values.get("client_secret"):
         raise SourceError("add the OAuth client first: inbox sources add google ... "
                           "--secret client_id --secret client_secret")
@@ -269,4 +296,4 @@ async def _google_login(source: Any) -> None:
         token = await authorize(values["client_id"], values["client_secret"], http,
                                 auth_url=source.settings.get("auth_url") or AUTH_URL,
                                 token_url=source.settings.get("token_url") or TOKEN_URL)
-    await asyncio.to_thread(set_secrets, source.name, {"refresh_token": token})
+    await asyncio.to_thread(secrets.set, source.name, {"refresh_token": token})

@@ -13,8 +13,9 @@ from typing import Any
 
 import click
 
-from inbox.cli.common import db_option, echo_json, fail, open_store
+from inbox.cli.common import db_option, echo_json, fail, open_secrets, open_store
 from inbox.domain.sync_errors import SyncErrorKind
+from inbox.secrets import Secrets
 from inbox.store import StoreError
 from inbox.sync.engine import Progress, RunSummary, sync
 
@@ -69,7 +70,7 @@ def print_table(summaries: list[RunSummary]) -> None:
                    f"{s.skipped:>7}  {result}")
 
 
-async def _run(store: Any, names: list[str] | None, view: ProgressView,
+async def _run(store: Any, secrets: Secrets, names: list[str] | None, view: ProgressView,
                http_options: dict[str, Any]) -> list[RunSummary]:
     cancel = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -78,7 +79,7 @@ async def _run(store: Any, names: list[str] | None, view: ProgressView,
         loop.add_signal_handler(signal.SIGTERM, cancel.set)
     except (NotImplementedError, RuntimeError):  # Windows: Ctrl-C ends the process instead
         pass
-    return await sync(store, sources=names, on_progress=view, cancel=cancel, http_options=http_options)
+    return await sync(store, secrets=secrets, sources=names, on_progress=view, cancel=cancel, http_options=http_options)
 
 
 def register(group: click.Group) -> None:
@@ -96,7 +97,7 @@ def register(group: click.Group) -> None:
         with open_store(ctx, db_path) as store:
             view = ProgressView(live=sys.stderr.isatty() and not as_json, quiet=as_json)
             try:
-                summaries = asyncio.run(_run(store, list(names) or None, view, {"read_timeout": timeout}))
+                summaries = asyncio.run(_run(store, open_secrets(ctx), list(names) or None, view, {"read_timeout": timeout}))
             except StoreError as exc:
                 fail(str(exc))
         if as_json:

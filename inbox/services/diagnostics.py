@@ -25,7 +25,7 @@ def keyring_status() -> str:
 
         backend = keyring.get_keyring()
         name = f"{type(backend).__module__.removeprefix('keyring.backends.')}.{type(backend).__name__}"
-        return f"{name} (usable)" if secrets.keyring_available() else f"{name} (not usable: credentials not saved)"
+        return f"{name} (usable)" if secrets.KeyringSecrets().available() else f"{name} (not usable: credentials not saved)"
     except Exception as exc:  # a broken D-Bus must not break the About text
         return f"unavailable ({type(exc).__name__})"
 

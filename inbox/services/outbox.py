@@ -25,6 +25,7 @@ from typing import Any
 from inbox.domain import Source, format_time, parse_time, utcnow
 from inbox.domain.models import SOURCE_LABELS
 from inbox.domain.outbox import PENDING_STATES, OutboxEntry
+from inbox.secrets import Secrets
 from inbox.services.replies import can_post, too_long
 from inbox.sources.base import (
     Connector,
@@ -84,13 +85,12 @@ def _same_text(ours: str, theirs: str) -> bool:
     return bool(a) and (a in b or b in a)
 
 
-def default_connector_factory(http: Http) -> ConnectorFactory:
-    """Connectors with the source's secrets from the OS keyring."""
-    from inbox.secrets import get_secrets
+def default_connector_factory(http: Http, secret_store: Secrets) -> ConnectorFactory:
+    """Connectors with the source's secrets from `secret_store` (the OS keyring in the app)."""
     from inbox.sources.registry import connector_class
 
     async def make(source: Source) -> Connector:
-        secrets = await asyncio.to_thread(get_secrets, source.name)
+        secrets = await asyncio.to_thread(secret_store.get, source.name)
         if hasattr(http, "add_secrets"):  # never shown in a message
             http.add_secrets(secrets)
         cls = connector_class(source.kind)

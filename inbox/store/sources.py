@@ -74,3 +74,7 @@ class SourcesMixin:
         """Remove a source and everything synced from it."""
         with write_transaction(self.conn):
             self.conn.execute("DELETE FROM sources WHERE id = ?", (source_id,))
+
+    def count_source_items(self, source_id: int) -> int:
+        """Items synced from a source, in any state: what removing it would delete."""
+        return self.conn.execute("SELECT count(*) FROM items WHERE source_id = ?", (source_id,)).fetchone()[0]

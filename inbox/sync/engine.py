@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from inbox.domain import Item, Source, format_time, utcnow
 from inbox.domain.sync_errors import SyncErrorKind
-from inbox.secrets import NoKeyring, SecretsError, get_secrets
+from inbox.secrets import NoKeyring, Secrets, SecretsError
 from inbox.services.pipeline import Pipeline, default_pipeline
 from inbox.sources.base import Page, SourceError
 from inbox.sources.registry import connector_class
@@ -93,15 +93,16 @@ def select_sources(store: Store, names: list[str] | None) -> list[Source]:
     return [s for s in store.list_sources() if s.enabled]
 
 
-async def sync(store: Store, *, sources: list[str] | None = None,
+async def sync(store: Store, *, secrets: Secrets, sources: list[str] | None = None,
                on_progress: Callable[[Progress], None] | None = None,
                cancel: asyncio.Event | None = None, concurrency: int = 4,
                http_options: dict | None = None, pipeline: Pipeline | None = None) -> list[RunSummary]:
     """Sync the enabled (or named) sources; one summary per source, in the order given.
 
     A failing source is recorded and reported; the others go on. Setting `cancel` stops
-    every source at its next await; pages already saved stay saved. `pipeline` is what
-    runs on each page written (by default the services' `default_pipeline`).
+    every source at its next await; pages already saved stay saved. `secrets` gives each
+    source's credentials (the OS keyring in the app); `pipeline` is what runs on each page
+    written (by default the services' `default_pipeline`).
     """
     if pipeline is None:
         pipeline = await asyncio.to_thread(default_pipeline)  # loads the lexicon off the loop
@@ -116,7 +117,8 @@ async def sync(store: Store, *, sources: list[str] | None = None,
     http = await asyncio.to_thread(HttpClient, **(http_options or {}))
     scorer = Scorer()
     async with http, Writer(store) as writer, background_checkpoints(writer.store), responsive_gil():
-        tasks = [asyncio.create_task(_guarded(SourceRun(writer, src, http, emit, scorer, pipeline), gate, cancel))
+        tasks = [asyncio.create_task(_guarded(SourceRun(writer, src, http, emit, scorer, secrets, pipeline),
+                                              gate, cancel))
                  for src in chosen]
         watcher = asyncio.create_task(_cancel_on(cancel, tasks)) if cancel else None
         try:
@@ -178,8 +180,10 @@ class SourceRun:
     """One source's run: the counters, the `sync_runs` row and the progress it emits."""
 
     def __init__(self, writer: Writer, source: Source, http: HttpClient,
-                 emit: Callable[[Progress], None], scorer: Scorer, pipeline: Pipeline) -> None:
+                 emit: Callable[[Progress], None], scorer: Scorer, secrets: Secrets,
+                 pipeline: Pipeline) -> None:
         self.writer = writer
+        self.secrets = secrets
         self.scorer = scorer
         self.pipeline = pipeline
         self.source = source
@@ -236,7 +240,7 @@ class SourceRun:
         cls = await asyncio.to_thread(connector_class, self.source.kind)  # imports off the loop
         secret_values: dict[str, str] = {}
         if cls.secrets:
-            secret_values = await asyncio.to_thread(get_secrets, self.source.name)
+            secret_values = await asyncio.to_thread(self.secrets.get, self.source.name)
             self.http.add_secrets(secret_values)
         connector = cls(self.source, secret_values, self.http)
         pages = connector.pages(dict(self.source.cursor))

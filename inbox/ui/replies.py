@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from inbox.domain import Author, InboxFilter, Item, ItemKind, ItemRow, View, utcnow
 from inbox.domain.templates import render, templatize, unfilled, values_for
 from inbox.domain.tone import ReplyContext
+from inbox.secrets import Secrets, from_environment
 from inbox.services import tone_phrases
 from inbox.services.outbox import (
     UNDO_SETTING,
@@ -55,6 +56,7 @@ class RepliesController(QObject):
         self.store = window.store
         self.outbox = Outbox(self.store, clock=window.clock)
         self.make_connector: ConnectorFactory | None = None  # tests set this; else the sync engine's
+        self.secrets: Secrets = from_environment()  # the OS keyring, read when a reply is sent
         self.undo_seconds: float = undo_seconds_setting(self.store.get_setting(UNDO_SETTING))
         self.flushing = False
         self.dialog: Any = None
@@ -335,7 +337,7 @@ class RepliesController(QObject):
                 return None
             # No retries inside the client: a retried POST could post twice; the outbox
             # retries itself, after asking the site whether the reply arrived.
-            self.make_connector = default_connector_factory(HttpClient(retries=0))
+            self.make_connector = default_connector_factory(HttpClient(retries=0), self.secrets)
         return self.make_connector
 
     def tick(self) -> None:

@@ -1,11 +1,10 @@
 """The Sources dialog: add, edit, test and remove sources.
 
 The form for each kind is generated from its connector's declarations (`settings` as line
-edits, `secrets` as password fields), so a new connector needs no UI code. Secrets go to
-the OS keyring through `inbox.secrets`, on a worker thread with a timeout (a locked
-keyring may wait on a D-Bus prompt); the keyring is written *before* the source row, so
-"no system keyring" leaves nothing half-created. Network work (Test connection) runs as a
-coroutine on the qasync loop; nothing here blocks the window.
+edits, `secrets` as password fields), so a new connector needs no UI code. Saving,
+removing and testing are `inbox.services.sources` operations, run as coroutines on the
+qasync loop (their keyring calls go to a worker thread with a timeout, as a locked keyring
+may wait on a D-Bus prompt); nothing here blocks the window.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ import asyncio
 import html
 import textwrap
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -40,15 +38,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inbox import secrets
 from inbox.domain import Source, Whose
 from inbox.domain.models import SOURCE_LABELS
 from inbox.paths import default_db_path
+from inbox.secrets import Secrets, SecretsError, from_environment
+from inbox.services.sources import SECRETS_TIMEOUT_S, SourceDraft, SourceExists, SourcesService
 from inbox.sources.base import Connector, Setting, SourceError
 from inbox.sources.registry import available_kinds, connector_class
 from inbox.store import NotFound, Store, StoreError
 
-KEYRING_TIMEOUT_S = secrets.TIMEOUT_S + 5
+KEYRING_TIMEOUT_S = SECRETS_TIMEOUT_S
 TEST_TIMEOUT_S = 60.0
 INTERVAL_KEY = "sync.interval_minutes"
 DEFAULT_INTERVAL_MIN = 30
@@ -89,24 +88,6 @@ def _pretty(name: str) -> str:
     words = [_WORDS.get(w, w) for w in name.split("_")]
     text = " ".join(words)
     return text[:1].upper() + text[1:]
-
-
-async def keyring_call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """A keyring call on a worker thread, with a timeout, so the window stays live."""
-    try:
-        return await asyncio.wait_for(asyncio.to_thread(fn, *args, **kwargs), KEYRING_TIMEOUT_S)
-    except TimeoutError:
-        raise secrets.SecretsError("the system keyring did not answer (is it locked?)") from None
-
-
-@dataclass(slots=True)
-class FormValues:
-    kind: str
-    name: str
-    whose: str
-    settings: dict[str, str]
-    secrets: dict[str, str]   # only the fields the user typed into
-    enabled: bool = True
 
 
 def _default_run_task(owner: QWidget) -> RunTask:
@@ -242,8 +223,8 @@ class SourceForm(QWidget):
         for name, edit in self.setting_edits.items():
             edit.setText(str(source.settings.get(name) or "") if source else "")
 
-    def values(self) -> FormValues:
-        return FormValues(
+    def values(self) -> SourceDraft:
+        return SourceDraft(
             kind=self.kind.currentData() or "",
             name=" ".join(self.name.text().split()),
             whose=Whose.COMPETITOR.value if self.competitor.isChecked() else Whose.OWN.value,
@@ -274,9 +255,12 @@ class SourcesDialog(QDialog):
 
     def __init__(self, store: Store, parent: QWidget | None = None, *,
                  run_task: RunTask | None = None, confirm: Confirm | None = None,
-                 http_factory: Callable[[], Any] | None = None, for_demo: bool = False) -> None:
+                 http_factory: Callable[[], Any] | None = None, for_demo: bool = False,
+                 secrets: Secrets | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        self.service = SourcesService(store, secrets if secrets is not None else from_environment(),
+                                      timeout=KEYRING_TIMEOUT_S)
         self.for_demo = for_demo  # editing the user's own inbox from the demo window
         self.run_task = run_task or _default_run_task(self)
         self._confirm = confirm
@@ -500,48 +484,21 @@ class SourcesDialog(QDialog):
         v = self.form.values()
         old = self.form.source
         try:
-            clash = self.store.get_source(v.name)
-        except NotFound:
-            clash = None
-        if clash is not None and (old is None or clash.id != old.id):
-            self.show_verdict(f"Not saved: a source named “{v.name}” already exists.", ok=False)
-            return None
-        try:
-            return await (self._add(v) if old is None else self._update(old, v))
-        except (secrets.SecretsError, StoreError) as exc:
+            if old is None:
+                return await self.service.add(v)
+            # Settings the form doesn't show (set from the command line, or by an older
+            # connector) are kept; the ones it shows are as the user left them.
+            kept = {k: val for k, val in old.settings.items() if k not in self.form.setting_edits}
+            v.settings = {**kept, **v.settings}
+            return await self.service.edit(old.id, v)
+        except SourceExists as exc:
+            self.show_verdict(f"Not saved: a source named “{exc.name}” already exists.", ok=False)
+        except (SecretsError, StoreError) as exc:
             self.show_verdict(f"Not saved: {exc}.", ok=False)
         except Exception as exc:  # never leave the dialog silent (and never echo values)
             self.show_verdict(f"Not saved: unexpected {type(exc).__name__}.", ok=False)
             raise
         return None
-
-    async def _add(self, v: FormValues) -> Source:
-        if v.secrets:  # first the keyring: without one, nothing is created
-            await keyring_call(secrets.set_secrets, v.name, v.secrets)
-        try:
-            with self.store.transaction():
-                source = self.store.add_source(v.kind, v.name, whose=v.whose, settings=v.settings)
-                return source if v.enabled else self.store.update_source(source.id, enabled=False)
-        except Exception:
-            if v.secrets:
-                await _forget(v.name)
-            raise
-
-    async def _update(self, old: Source, v: FormValues) -> Source:
-        renamed = v.name != old.name and bool(connector_secrets(old.kind))
-        if renamed:  # secrets are filed under the source's name: move them
-            saved = await keyring_call(secrets.get_secrets, old.name)
-            await keyring_call(secrets.set_secrets, v.name, {**saved, **v.secrets}, merge=False)
-        elif v.secrets:
-            await keyring_call(secrets.set_secrets, v.name, v.secrets)
-        # Settings the form doesn't show (set from the command line, or by an older
-        # connector) are kept; the ones it shows are as the user left them.
-        kept = {k: val for k, val in old.settings.items() if k not in self.form.setting_edits}
-        source = self.store.update_source(old.id, name=v.name, whose=v.whose,
-                                          settings={**kept, **v.settings}, enabled=v.enabled)
-        if renamed:
-            await _forget(old.name)
-        return source
 
     # -- remove ---------------------------------------------------------------------------
 
@@ -549,7 +506,7 @@ class SourcesDialog(QDialog):
         source = self.selected_source()
         if source is None or self.busy:
             return
-        n = self.store.count_items(_source_filter(source.id))
+        n = self.service.count_items(source.id)
         if not self.confirm("Remove source",
                             f"Remove “{source.name}” and the {n} items synced from it? "
                             "Its saved credentials are deleted from the keyring. This cannot be undone."):
@@ -557,18 +514,12 @@ class SourcesDialog(QDialog):
         self._launch(lambda: self._remove(source), "Removing…")
 
     async def _remove(self, source: Source) -> None:
-        note = ""
         try:
-            if connector_secrets(source.kind):
-                try:
-                    await keyring_call(secrets.delete_secrets, source.name)
-                except secrets.NoKeyring:
-                    pass  # nothing can have been saved without a keyring
-                except secrets.SecretsError as exc:
-                    note = f" Its credentials could not be deleted from the keyring ({exc})."
-            self.store.remove_source(source.id)
+            removed = await self.service.remove(source.id)
         finally:
             self._set_busy(False)
+        note = (f" Its credentials could not be deleted from the keyring ({removed.secrets_error})."
+                if removed.secrets_error else "")
         self.reload()
         self.show_verdict(f"Removed “{source.name}”.{note}", ok=not note)
         self.sources_changed.emit()
@@ -583,28 +534,13 @@ class SourcesDialog(QDialog):
         return await self._test()
 
     async def _test(self) -> str:
-        cls = self.form.connector
-        v = self.form.values()
         try:
-            if cls is None:
-                raise SourceError("this kind of source is not available in this version")
-            values = dict(v.secrets)
-            old = self.form.source
-            if old is not None and cls.secrets and set(cls.secrets) - set(values):
-                try:
-                    values = {**await keyring_call(secrets.get_secrets, old.name), **values}
-                except secrets.SecretsError:
-                    pass  # test with what was typed; the source will say what is missing
-            source = Source(id=old.id if old else 0, kind=v.kind, name=v.name or "test",
-                            whose=v.whose, settings=v.settings)
             async with self.http_factory() as http:
-                if hasattr(http, "add_secrets"):
-                    http.add_secrets(values)  # scrubbed from every message it raises
-                connector = cls(source, values, http)
-                verdict = await asyncio.wait_for(connector.test(), TEST_TIMEOUT_S)
+                verdict = await asyncio.wait_for(
+                    self.service.test(self.form.values(), http=http, saved=self.form.source), TEST_TIMEOUT_S)
         except TimeoutError:
             text, ok = f"No answer within {TEST_TIMEOUT_S:.0f} seconds.", False
-        except SourceError as exc:
+        except (SourceError, SecretsError) as exc:
             text, ok = f"Failed: {exc}", False
         except Exception as exc:  # a connector bug must not take the dialog down
             text, ok = f"Failed: {type(exc).__name__}", False
@@ -614,26 +550,6 @@ class SourcesDialog(QDialog):
             self._set_busy(False)
         self.show_verdict(text, ok=ok)
         return text
-
-
-def connector_secrets(kind: str) -> list[str]:
-    try:
-        return list(connector_class(kind).secrets)
-    except SourceError:
-        return ["?"]  # unknown connector: assume there may be saved credentials
-
-
-async def _forget(name: str) -> None:
-    try:
-        await keyring_call(secrets.delete_secrets, name)
-    except secrets.SecretsError:
-        pass
-
-
-def _source_filter(source_id: int):
-    from inbox.domain import InboxFilter
-
-    return InboxFilter(source_ids=[source_id])
 
 
 def default_http() -> Any:
@@ -647,8 +563,9 @@ DEMO_NOTE = ("You are looking at the demo café. Sources you add here go into yo
              "(not the demo), which opens the next time you start Feedback Inbox.")
 
 
-def install(window: Any) -> None:
-    """File ▸ Sources…: one dialog per window, non-modal.
+def install(window: Any, *, secrets: Secrets | None = None) -> None:
+    """File ▸ Sources…: one dialog per window, non-modal. `secrets`: the OS keyring unless
+    given (tests give MemorySecrets).
 
     In the demo workspace the dialog edits the user's own database instead, so that a
     source added while exploring the demo is not lost inside the demo file."""
@@ -659,7 +576,7 @@ def install(window: Any) -> None:
             demo = bool(getattr(window, "is_demo", False))
             store = Store(default_db_path()) if demo else window.store
             dialog = SourcesDialog(store, window, run_task=lambda coro: window.run_task(coro),
-                                   confirm=window.confirm, for_demo=demo)
+                                   confirm=window.confirm, for_demo=demo, secrets=secrets)
             if demo:
                 dialog.destroyed.connect(store.close)
             else:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QLabel, QStyle, QSystemTrayIcon
 
 from inbox.domain import InboxFilter, Source, View, format_time, parse_time, utcnow
 from inbox.domain.sync_errors import SyncErrorKind
+from inbox.secrets import Secrets, from_environment
 from inbox.ui import sidebar_keys
 from inbox.ui.sources_dialog import plain_tooltip, sync_interval
 
@@ -91,6 +92,7 @@ class SyncController(QObject):
         self.last_notice: str | None = None
         self.notice_ids: list[int] = []
         self.http_options: dict[str, Any] | None = None  # passed to the engine's HttpClient
+        self.secrets: Secrets = from_environment()  # the OS keyring; tests put MemorySecrets here
         self.progress_label = QLabel()
         self.progress_label.setObjectName("syncProgress")
         self.banner = QLabel(OFFLINE_TEXT)
@@ -186,7 +188,7 @@ class SyncController(QObject):
         first_time = {s.id for s in chosen if not s.last_synced_at}
         self.progress = {}
         try:
-            summaries = await sync(store, sources=[s.name for s in chosen], on_progress=self._on_progress,
+            summaries = await sync(store, secrets=self.secrets, sources=[s.name for s in chosen], on_progress=self._on_progress,
                                    cancel=self.cancel_event, http_options=self.http_options)
         except asyncio.CancelledError:
             try:

@@ -7,6 +7,7 @@ import json
 from click.testing import CliRunner
 
 from inbox.cli import main
+from inbox.secrets import MemorySecrets
 from inbox.services.outbox import Outbox
 from tests.replay import Reply
 from tests.replies.support import add_item
@@ -19,7 +20,7 @@ def test_outbox_list_flush_and_json(store, replay, monkeypatch) -> None:
     replay.add("GET", r"/v4/accounts/1/locations/2/reviews/3", Reply(json={"name": "accounts/1/locations/2/reviews/3"}))
     item = add_item(store, "google", replay.base_url + "/v4", "accounts/1/locations/2/reviews/3")
     Outbox(store).queue(item.id, TEXT, undo_seconds=0)
-    monkeypatch.setattr("inbox.secrets.get_secrets", lambda name: {"access_token": "tok"})
+    secrets = MemorySecrets({item.source_name: {"access_token": "tok"}})
     monkeypatch.setattr("inbox.sources.registry.connector_class",
                         lambda kind: __import__("tests.replies.support", fromlist=["x"]).reply_connector(kind))
     db = str(store.path)
@@ -28,7 +29,7 @@ def test_outbox_list_flush_and_json(store, replay, monkeypatch) -> None:
     listed = runner.invoke(main, ["--db", db, "outbox"])
     assert listed.exit_code == 0 and "queued" in listed.output and "Jane Smith" in listed.output
 
-    flushed = runner.invoke(main, ["--db", db, "outbox", "flush"])
+    flushed = runner.invoke(main, ["--db", db, "outbox", "flush"], obj={"secrets": secrets})
     assert flushed.exit_code == 0, flushed.output
     assert "Sent 0 of 1 due." in flushed.output and "queued: server error:" in flushed.output and "answered 503" in flushed.output
 
@@ -37,7 +38,7 @@ def test_outbox_list_flush_and_json(store, replay, monkeypatch) -> None:
     assert entry["text"] == TEXT and entry["source_kind"] == "google"
 
     assert runner.invoke(main, ["--db", db, "outbox", "retry", str(entry["id"])]).exit_code == 0
-    flushed = runner.invoke(main, ["--db", db, "outbox", "flush"])
+    flushed = runner.invoke(main, ["--db", db, "outbox", "flush"], obj={"secrets": secrets})
     assert "Sent 1 of 1 due." in flushed.output
     assert "The outbox is empty." in runner.invoke(main, ["--db", db, "outbox"]).output
     assert replay.count("PUT", r".*/reply") == 2

@@ -191,12 +191,13 @@ def test_undo_window_setting() -> None:
 
 
 async def test_missing_secrets_fail_clearly_before_any_request(store, replay, monkeypatch) -> None:
+    from inbox.secrets import MemorySecrets
     from inbox.services.outbox import default_connector_factory
 
-    monkeypatch.setattr("inbox.secrets.get_secrets", lambda name: {"client_id": "c"})
     item = add_item(store, "google", replay.base_url, "accounts/1/locations/2/reviews/3")
+    secrets = MemorySecrets({item.source_name: {"client_id": "c"}})
     http = reply_http()
-    outbox = Outbox(store, default_connector_factory(http))
+    outbox = Outbox(store, default_connector_factory(http, secrets))
     entry = outbox.queue(item.id, TEXT, undo_seconds=0)
     [result] = await outbox.flush()
     await http.aclose()

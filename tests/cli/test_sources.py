@@ -1,0 +1,71 @@
+"""`inbox sources edit` and `remove` through the sources service, secrets in memory."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from inbox.cli import main
+from inbox.secrets import MemorySecrets
+
+
+@pytest.fixture
+def mem() -> MemorySecrets:
+    return MemorySecrets()
+
+
+@pytest.fixture
+def cli(tmp_path, mem):
+    db = tmp_path / "cli.db"
+
+    def run(*args: str, input: str | None = None):
+        return CliRunner().invoke(main, ["--db", str(db), *args], input=input, obj={"secrets": mem})
+    return run
+
+
+def listed(cli) -> dict[str, dict]:
+    return {s["name"]: s for s in json.loads(cli("sources", "list", "--json").output)}
+
+
+def test_edit_renames_changes_settings_and_replaces_one_secret(cli, mem) -> None:
+    r = cli("sources", "add", "reddit", "--name", "Reddit", "--set", "query=cafe", "--secret", "client_id",
+            "--secret", "password", input="cid-value\nold-password\n")
+    assert r.exit_code == 0, r.output
+    r = cli("sources", "edit", "Reddit", "--name", "Reddit cafe", "--set", "query=coffee", "--secret", "password",
+            "--disable", "--competitor", input="new-password\n")
+    assert r.exit_code == 0, r.output
+    assert "Saved Reddit cafe (reddit, competitor, disabled)." in r.output
+    row = listed(cli)["Reddit cafe"]
+    assert row["settings"] == {"query": "coffee"} and row["enabled"] is False and row["whose"] == "competitor"
+    assert mem.entries == {"Reddit cafe": {"client_id": "cid-value", "password": "new-password"}}
+    r = cli("sources", "edit", "Reddit cafe", "--enable", "--own")
+    assert r.exit_code == 0 and listed(cli)["Reddit cafe"]["enabled"] is True
+    assert mem.get("Reddit cafe")["password"] == "new-password"  # untouched when not named
+
+
+def test_edit_refusals_change_nothing(cli, mem) -> None:
+    cli("sources", "add", "mastodon", "--name", "Masto", "--set", "base_url=http://127.0.0.1:9",
+        "--secret", "token", input="tok-value-1\n")
+    cli("sources", "add", "rss", "--name", "Feed", "--set", "url=http://127.0.0.1:9/feed")
+    r = cli("sources", "edit", "Masto", "--name", "feed")
+    assert r.exit_code == 2 and "a source named 'feed' already exists" in r.output
+    r = cli("sources", "edit", "Masto", "--set", "colour=red")
+    assert r.exit_code == 2 and "unknown setting 'colour'" in r.output
+    mem.fail("set")
+    r = cli("sources", "edit", "Masto", "--name", "Masto 2", "--secret", "token", input="tok-value-2\n")
+    assert r.exit_code == 2 and "the source was not changed" in r.output
+    assert set(listed(cli)) == {"Masto", "Feed"} and mem.entries == {"Masto": {"token": "tok-value-1"}}
+    r = cli("sources", "edit", "Nope", "--disable")
+    assert r.exit_code == 2 and "no source named 'Nope'" in r.output
+
+
+def test_remove_warns_when_the_credentials_stay(cli, mem) -> None:
+    cli("sources", "add", "mastodon", "--name", "Masto", "--set", "base_url=http://127.0.0.1:9",
+        "--secret", "token", input="tok-value-1\n")
+    mem.fail("delete")
+    r = cli("sources", "remove", "Masto")
+    assert r.exit_code == 0 and "Removed Masto." in r.output
+    assert "Warning: saved credentials not deleted: the system keyring failed: simulated" in r.output
+    assert listed(cli) == {}
