@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from inbox.domain import ItemRow, Source, format_time, parse_time, utcnow
+from inbox.services import settings
 from inbox.sources.base import (
     Connector,
     CredentialsRejected,
@@ -36,8 +37,7 @@ from inbox.store import NotFound, Store, write_transaction
 
 log = logging.getLogger(__name__)
 
-UNDO_SECONDS = 5
-UNDO_SETTING = "reply_undo_seconds"
+UNDO_SECONDS = settings.SETTINGS["replies.undo_seconds"].default
 LEASE_SECONDS = 300       # longer than the slowest request (timeouts + 429 waits): after that, the
                           # `sending` entry belongs to a process that died
 BACKOFF_FIRST = 30        # seconds; doubles per attempt
@@ -96,11 +96,8 @@ def openable_url(url: str) -> str | None:
 
 
 def undo_seconds_setting(value: str | None) -> float:
-    """The undo window from the `reply_undo_seconds` setting: 0–60 seconds, default 5."""
-    try:
-        return min(60.0, max(0.0, float(value))) if value not in (None, "") else float(UNDO_SECONDS)
-    except ValueError:
-        return float(UNDO_SECONDS)
+    """The undo window from a stored `replies.undo_seconds` value (see services/settings.py)."""
+    return float(settings.parse(settings.SETTINGS["replies.undo_seconds"], value))
 
 
 def backoff_seconds(attempts: int) -> int:

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from inbox.domain import format_time, utcnow
 from inbox.paths import resources_dir
+from inbox.services import settings
 from inbox.store import Store, StoreError, write_transaction
 
-SEEDED_KEY = "saved_replies_seeded"
+SEEDED_KEY = "saved_replies_seeded"  # declared in services/settings.py
 NAME_MAX = 80
 
 
@@ -57,7 +58,7 @@ def delete_reply_template(store: Store, reply_id: int) -> None:
 
 def ensure_starters(store: Store) -> None:
     """Add the starter set the first time, and never again (a deleted starter stays deleted)."""
-    if store.readonly or store.get_setting(SEEDED_KEY):
+    if store.readonly or settings.get(SEEDED_KEY, store):
         return
     starters = json.loads((resources_dir() / "saved_replies.json").read_text(encoding="utf-8"))
     now = format_time(utcnow())
@@ -65,4 +66,4 @@ def ensure_starters(store: Store) -> None:
         store.conn.executemany(
             "INSERT INTO saved_replies (name, body, created_at, updated_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (name) DO NOTHING", [(s["name"], s["body"], now, now) for s in starters])
-        store.set_setting(SEEDED_KEY, now)
+        settings.set(SEEDED_KEY, now, store)

@@ -44,14 +44,13 @@ from inbox import secrets
 from inbox.domain import Source, Whose
 from inbox.domain.models import SOURCE_LABELS
 from inbox.paths import default_db_path
+from inbox.services import settings as app_settings
 from inbox.sources.base import Connector, Setting, SourceError
 from inbox.sources.registry import available_kinds, connector_class
 from inbox.store import NotFound, Store, StoreError
 
 KEYRING_TIMEOUT_S = secrets.TIMEOUT_S + 5
 TEST_TIMEOUT_S = 60.0
-INTERVAL_KEY = "sync.interval_minutes"
-DEFAULT_INTERVAL_MIN = 30
 _BASE_URL = Setting("base_url", "API address (leave empty for the service's own)")
 
 RunTask = Callable[[Coroutine[Any, Any, Any]], "asyncio.Task[Any]"]
@@ -60,10 +59,7 @@ Confirm = Callable[[str, str], bool]
 
 def sync_interval(store: Store) -> int:
     """Minutes between automatic syncs (0 = off)."""
-    try:
-        return max(0, int(store.get_setting(INTERVAL_KEY) or DEFAULT_INTERVAL_MIN))
-    except ValueError:
-        return DEFAULT_INTERVAL_MIN
+    return app_settings.get("sync.interval_minutes", store)
 
 
 def plain_tooltip(text: str) -> str:
@@ -451,7 +447,7 @@ class SourcesDialog(QDialog):
             self.show_verdict(text)
 
     def _interval_edited(self, minutes: int) -> None:
-        self.store.set_setting(INTERVAL_KEY, str(minutes))
+        app_settings.set("sync.interval_minutes", minutes, self.store)
         self.interval_changed.emit(minutes)
 
     def confirm(self, title: str, text: str) -> bool:
