@@ -116,7 +116,7 @@ def register(group: click.Group) -> None:
             default = table.reset(name, **backends)
         finally:
             _close(backends)
-        click.echo(f"{name} = {_plain(setting, default)} (the default)")
+        click.echo(f"{name} is back to its default: {table.describe_value(setting, default)}")
 
 
 def _plain(setting: Setting, value: Any) -> str:

@@ -239,8 +239,11 @@ def markdown() -> str:
     ]
     for s in visible():
         where = "workspace" if s.where is Where.WORKSPACE else "this computer"
-        allowed = f" ({_range(s).strip()})" if s.type is int else (
-            f" (one of {', '.join(choice_values(s))})" if s.choices else "")
+        allowed = ""
+        if s.type is int:
+            allowed = f" {_range(s).strip().capitalize()}" + (f"; 0 means {s.zero_text}." if s.zero_text else ".")
+        elif s.choices:
+            allowed = f" One of: {', '.join(choice_values(s))}."
         lines.append(f"| `{s.name}` | {where} | {describe_value(s, s.default)} | "
                      f"{s.description.replace('|', '/')}{allowed} |")
     return "\n".join(lines) + "\n"

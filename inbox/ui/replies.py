@@ -39,6 +39,7 @@ from inbox.store import StoreError
 from inbox.ui.main_window import MainWindow, UndoStep
 from inbox.ui.reply_editor import ReplyEditor, plain_tooltip
 from inbox.ui.saved_replies_dialog import SavedRepliesDialog, SavedReplyPicker
+from inbox.ui.settings_dialog import settings_changes
 
 log = logging.getLogger(__name__)
 TICK_MS = 1000
@@ -87,6 +88,7 @@ class RepliesController(QObject):
         r("view.outbox", "Go to Outbox", self.show_outbox, menu="View")
 
         window.data_changed_signal.connect(self.refresh_sidebar)
+        settings_changes(window).changed.connect(self._setting_changed)
         window.installEventFilter(self)
         app = QApplication.instance()
         if app is not None:
@@ -97,6 +99,10 @@ class RepliesController(QObject):
         self.timer.start()
         self.refresh_sidebar()
         self.item_changed(window.current_item())
+
+    def _setting_changed(self, name: str, value: object) -> None:
+        if name == "replies.undo_seconds":
+            self.undo_seconds = float(value)  # type: ignore[arg-type]
 
     # -- the draft -----------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QLabel, QStyle, QSystemTrayIcon
 from inbox.domain import InboxFilter, Source, View, format_time, parse_time, utcnow
 from inbox.services import settings
 from inbox.sources.base import NetworkError
+from inbox.ui.settings_dialog import settings_changes
 from inbox.ui.sources_dialog import plain_tooltip, sync_interval
 
 if TYPE_CHECKING:
@@ -324,4 +325,6 @@ def install(window: MainWindow) -> SyncController:
     action.setShortcuts([QKeySequence(k) for k in window.commands.keys_for("sync.now")])
     window.register_command("sync.stop", "Stop sync", controller.cancel, menu="File")
     window.register_command("sync.show_new", "Show new items", controller.show_new_items, menu="View")
+    settings_changes(window).changed.connect(
+        lambda name, value: controller.set_interval(value) if name == "sync.interval_minutes" else None)
     return controller
