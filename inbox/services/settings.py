@@ -80,8 +80,8 @@ TABLE: tuple[Setting, ...] = (
     Setting("export.format", str, "csv", "Export format",
             "The file type the Export window starts with (it remembers your last choice).", C,
             choices=(("csv", "CSV, for any spreadsheet"), ("xlsx", "Excel workbook"))),
-    Setting("export.bom", bool, False, "Byte-order mark in CSV exports",
-            "Add the mark that makes Excel on Windows show accented letters right.", C),
+    Setting("export.bom", bool, False, "Make CSV exports Excel-friendly",
+            "Adds a byte-order mark, so Excel on Windows shows accented letters right.", C),
     # -- bookkeeping the app keeps for itself ------------------------------------------------------
     Setting("demo_anchor", str, "", "Demo anchor",
             "The moment the demo workspace's dates are counted back from.", W, internal=True),

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
+    QGridLayout,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -62,20 +62,29 @@ class SettingsDialog(QDialog):
         self.saved: dict[str, Any] = {}
 
         layout = QVBoxLayout(self)
+        grids: list[QGridLayout] = []
         for where, title, note in GROUPS:
             shown = [s for s in settings.visible() if s.where is where]
             if not shown:
                 continue
             box = QGroupBox(title)
-            form = QFormLayout(box)
-            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+            grid = QGridLayout(box)
+            grid.setColumnStretch(1, 1)
+            grid.setHorizontalSpacing(12)
+            grid.setVerticalSpacing(2)
             hint = QLabel(note)
             hint.setObjectName("groupNote")
             hint.setWordWrap(True)
-            form.addRow(hint)
+            grid.addWidget(hint, 0, 0, 1, 2)
+            grid.setRowMinimumHeight(1, 8)
             for setting in shown:
-                self._add_row(form, setting)
+                self._add_row(grid, setting)
             layout.addWidget(box)
+            grids.append(grid)
+        titles = [w for w in self.findChildren(QLabel) if w.buddy() is not None]
+        widest = max((t.sizeHint().width() for t in titles), default=0)
+        for grid in grids:  # the editors of both groups start at the same x
+            grid.setColumnMinimumWidth(0, widest)
         layout.addStretch(1)
         self.error = QLabel("")
         self.error.setStyleSheet("color: #c62828;")
@@ -88,9 +97,10 @@ class SettingsDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(self.restore_defaults)
         layout.addWidget(buttons)
         self.load()
-        self.setMinimumWidth(560)
 
-    def _add_row(self, form: QFormLayout, setting: Setting) -> None:
+    def _add_row(self, grid: QGridLayout, setting: Setting) -> None:
+        """The editor on one line (its title on the left, or on the checkbox), the
+        description under it."""
         editor: QWidget
         if setting.type is bool:
             editor = QCheckBox(setting.title)
@@ -108,22 +118,20 @@ class SettingsDialog(QDialog):
                 editor.addItem(label, value)
         else:
             editor = QLineEdit()
+            editor.setMinimumWidth(360)  # a name, not a paragraph
         editor.setObjectName(setting.name)
         editor.setAccessibleName(setting.title)
         editor.setAccessibleDescription(setting.description)
-        editor.setToolTip(setting.description)
-        description = QLabel(setting.description)
-        description.setWordWrap(True)
-        description.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        description = QLabel(setting.description)  # one line each, so the window fits them whole
         description.setStyleSheet("color: palette(placeholder-text);")
-        column = QVBoxLayout()
-        column.setSpacing(2)
-        column.addWidget(editor)
-        column.addWidget(description)
-        holder = QWidget()
-        holder.setLayout(column)
-        column.setContentsMargins(0, 0, 0, 6)
-        form.addRow("" if setting.type is bool else setting.title + ":", holder)
+        row = grid.rowCount()
+        if setting.type is not bool:
+            title = QLabel(setting.title + ":")
+            title.setBuddy(editor)
+            grid.addWidget(title, row, 0)
+        grid.addWidget(editor, row, 1, 1, 1, Qt.AlignmentFlag.AlignLeft)
+        grid.addWidget(description, row + 1, 1)
+        grid.setRowMinimumHeight(row + 2, 10)
         self.editors[setting.name] = editor
 
     # -- values ---------------------------------------------------------------------------
