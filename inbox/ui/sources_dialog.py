@@ -331,10 +331,11 @@ class SourcesDialog(QDialog):
         right.addWidget(self.verdict)
         right.addLayout(actions)
 
+        interval = app_settings.spec("sync.interval_minutes")
         self.interval = QSpinBox()
-        self.interval.setRange(0, 24 * 60)
+        self.interval.setRange(interval.minimum or 0, interval.maximum or 0)
         self.interval.setSuffix(" min")
-        self.interval.setSpecialValueText("never")
+        self.interval.setSpecialValueText(interval.zero_text)
         self.interval.setValue(sync_interval(store))
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
