@@ -194,8 +194,14 @@ class SettingsDialog(QDialog):
 
 
 def open_settings(window: MainWindow) -> SettingsDialog:
-    dialog = SettingsDialog(window.store, window.settings, window)
-    window._settings_dialog = dialog  # type: ignore[attr-defined]  # keep it alive while open
+    """The one Settings window (a child of the main window), showing the values as they are
+    now: the View menu may have changed one since it was last open."""
+    dialog = window.findChild(SettingsDialog, "settings_dialog")
+    if dialog is None:
+        dialog = SettingsDialog(window.store, window.settings, window)
+    else:
+        dialog.error.setText("")
+        dialog.load()
     dialog.open()
     return dialog
 
