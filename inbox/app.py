@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 
 def run_gui(db_path: str | Path | None = None, smoke_test: bool = False) -> int:
     from inbox.ui.application import run
 
     return run(db_path=Path(db_path) if db_path else None, smoke_test=smoke_test)
+
+
+def local_settings() -> Any:
+    """The settings of this computer (QSettings), for `inbox settings` on the command line."""
+    from PySide6.QtCore import QSettings
+
+    from inbox.services.settings import LOCAL_SCOPE
+
+    return QSettings(*LOCAL_SCOPE)

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
 
 import click
 
 from inbox import __version__
-
-# Each module defines `register(group)`; a module that is not there yet is skipped.
-COMMAND_MODULES = ["demo", "stats", "search", "sources", "sync", "export", "author", "outbox", "backup",
-                   "insights", "about"]
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,15 +28,24 @@ def main(ctx: click.Context, db_path: str | None, smoke_test: bool) -> None:
         sys.exit(run_gui(db_path=db_path, smoke_test=smoke_test))
 
 
-def _load_commands() -> None:
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"inbox.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"inbox.cli.{name}":
-                continue
-            raise
-        module.register(main)
+# Each module defines `register(group)`; imported by name so a renamed one fails loudly. The
+# order is the order of `inbox --help`.
+from inbox.cli import (  # noqa: E402  (the commands register on `main`, defined above)
+    about,
+    author,
+    backup,
+    demo,
+    export,
+    insights,
+    outbox,
+    search,
+    settings,
+    sources,
+    stats,
+    sync,
+)
 
+COMMAND_MODULES = (demo, stats, search, sources, sync, export, author, outbox, backup, insights, settings, about)
 
-_load_commands()
+for _module in COMMAND_MODULES:
+    _module.register(main)

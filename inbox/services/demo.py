@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from inbox.domain import Author, Item, Source, format_time, parse_time, utcnow
 from inbox.services import demo_text as T
+from inbox.services import settings
 from inbox.services.pipeline import Pipeline, default_pipeline
 from inbox.store import Store
 
@@ -158,11 +159,11 @@ def build_demo(store: Store, seed: int = 7, *, pipeline: Pipeline | None = None)
     """Fill `store` with the demo workspace through `pipeline` (by default the one a sync
     uses: sentiment, rules); return counts of what was added."""
     pipeline = pipeline or default_pipeline()
-    anchor = parse_time(store.get_setting("demo_anchor")) or utcnow()
-    store.set_setting("demo_anchor", format_time(anchor))
+    anchor = parse_time(settings.get("demo_anchor", store)) or utcnow()
+    settings.set("demo_anchor", format_time(anchor), store)
     for key, value in (("business_name", BUSINESS), ("owner_name", OWNER)):
-        if store.get_setting(key) is None:
-            store.set_setting(key, value)
+        if not settings.get(key, store):
+            settings.set(key, value, store)
     gen = _Gen(seed, anchor)
     added: dict[str, int] = {}
     tags_for: dict[int, set[str]] = {}
@@ -188,8 +189,7 @@ def _ensure_source(store: Store, spec: DemoSource) -> Source:
     for source in store.list_sources():
         if source.name == spec.name:
             return source
-    settings = {"demo": "true"}
-    return store.add_source(spec.kind, spec.name, whose=spec.whose, settings=settings)
+    return store.add_source(spec.kind, spec.name, whose=spec.whose, settings={"demo": "true"})
 
 
 def _items_for(gen: _Gen, spec: DemoSource) -> tuple[list[Item], dict[str, set[str]]]:

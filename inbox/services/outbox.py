@@ -26,6 +26,7 @@ from inbox.domain import Source, format_time, parse_time, utcnow
 from inbox.domain.models import SOURCE_LABELS
 from inbox.domain.outbox import PENDING_STATES, OutboxEntry
 from inbox.secrets import Secrets
+from inbox.services import settings
 from inbox.services.replies import can_post, too_long
 from inbox.sources.base import (
     Connector,
@@ -40,8 +41,7 @@ from inbox.store import Store
 
 log = logging.getLogger(__name__)
 
-UNDO_SECONDS = 5
-UNDO_SETTING = "reply_undo_seconds"
+UNDO_SECONDS = settings.SETTINGS["replies.undo_seconds"].default
 LEASE_SECONDS = 300       # longer than the slowest request (timeouts + 429 waits): after that, the
                           # `sending` entry belongs to a process that died
 BACKOFF_FIRST = 30        # seconds; doubles per attempt
@@ -69,11 +69,8 @@ def openable_url(url: str) -> str | None:
 
 
 def undo_seconds_setting(value: str | None) -> float:
-    """The undo window from the `reply_undo_seconds` setting: 0–60 seconds, default 5."""
-    try:
-        return min(60.0, max(0.0, float(value))) if value not in (None, "") else float(UNDO_SECONDS)
-    except ValueError:
-        return float(UNDO_SECONDS)
+    """The undo window from a stored `replies.undo_seconds` value (see services/settings.py)."""
+    return float(settings.parse(settings.SETTINGS["replies.undo_seconds"], value))
 
 
 def backoff_seconds(attempts: int) -> int:

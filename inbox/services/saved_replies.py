@@ -7,12 +7,13 @@ import json
 from inbox.domain import format_time, utcnow
 from inbox.domain.saved import SavedReply
 from inbox.paths import resources_dir
+from inbox.services import settings
 from inbox.store import Store, StoreError
 
 __all__ = ["NAME_MAX", "SEEDED_KEY", "SavedReply", "delete_reply_template", "ensure_starters",
            "list_saved_replies", "save_reply_template"]
 
-SEEDED_KEY = "saved_replies_seeded"
+SEEDED_KEY = "saved_replies_seeded"  # declared in services/settings.py
 NAME_MAX = 80
 
 
@@ -39,9 +40,9 @@ def delete_reply_template(store: Store, reply_id: int) -> None:
 
 def ensure_starters(store: Store) -> None:
     """Add the starter set the first time, and never again (a deleted starter stays deleted)."""
-    if store.readonly or store.get_setting(SEEDED_KEY):
+    if store.readonly or settings.get(SEEDED_KEY, store):
         return
     starters = json.loads((resources_dir() / "saved_replies.json").read_text(encoding="utf-8"))
     with store.transaction():
         store.add_missing_saved_replies((s["name"], s["body"]) for s in starters)
-        store.set_setting(SEEDED_KEY, format_time(utcnow()))
+        settings.set(SEEDED_KEY, format_time(utcnow()), store)

@@ -159,12 +159,10 @@ class Connector(ABC):
     # so that fetching and replying can grow independently behind this one interface.
 
     def _reply_module(self) -> Any:
-        try:
-            return importlib.import_module(f"inbox.sources.replies.{self.kind}")
-        except ModuleNotFoundError as exc:
-            if exc.name and exc.name.startswith("inbox.sources.replies"):
-                return None
-            raise
+        from inbox.sources.replies import REPLY_MODULES
+
+        name = REPLY_MODULES.get(self.kind)
+        return importlib.import_module(name) if name else None
 
     async def post_reply(self, item: ItemRow, text: str, idempotency_key: str) -> Item:
         """Post `text` as the business's reply to `item`; return the reply as an Item

@@ -8,11 +8,11 @@ prints what it saw, and exits 0.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import sys
 import time
 from pathlib import Path
+from types import ModuleType
 
 import qasync
 from PySide6.QtCore import QTimer
@@ -23,7 +23,21 @@ from inbox.logging_setup import setup_logging
 from inbox.paths import default_db_path
 from inbox.services.workspace import choose_workspace, open_store
 from inbox.sync.engine import SWITCH_INTERVAL_S
-from inbox.ui import single_instance
+from inbox.ui import (
+    about,
+    author_data,
+    backups,
+    dashboard,
+    export_dialog,
+    first_run,
+    profile,
+    replies,
+    rules_dialog,
+    settings_dialog,
+    single_instance,
+    sources_dialog,
+    sync_controller,
+)
 from inbox.ui.about import app_icon
 from inbox.ui.crash import install_crash_handler, report_startup_error
 from inbox.ui.first_run import maybe_show_first_run
@@ -34,30 +48,23 @@ from inbox.ui.prewarm import prewarm
 log = logging.getLogger(__name__)
 START = time.perf_counter()
 
-# Modules whose `install(window)` plugs a feature into the window (see UI_CONTRACT.md). A
-# module that isn't there yet is skipped. The order is the order of their menu entries.
-EXTENSIONS: list[str] = [
-    "inbox.ui.sources_dialog", "inbox.ui.sync_controller", "inbox.ui.rules_dialog",
-    "inbox.ui.replies", "inbox.ui.export_dialog", "inbox.ui.author_data", "inbox.ui.dashboard",
-    "inbox.ui.profile", "inbox.ui.backups", "inbox.ui.about", "inbox.ui.first_run",
-]
+# The features that plug into the window through their `install(window)`, imported by name
+# so a renamed module fails at start-up. The order is the order of their menu entries.
+EXTENSIONS: dict[str, ModuleType] = {module.__name__: module for module in (
+    sources_dialog, sync_controller, rules_dialog, replies, export_dialog, author_data, dashboard,
+    profile, backups, about, settings_dialog, first_run,
+)}
 # The same without the first-run dialog: for scripts and tests that build a whole window.
-EXTENSIONS_WITHOUT_DIALOGS = [name for name in EXTENSIONS if name != "inbox.ui.first_run"]
+EXTENSIONS_WITHOUT_DIALOGS = [name for name in EXTENSIONS if name != first_run.__name__]
 SMOKE_TIMEOUT_MS = 20_000
 
 
 def install_extensions(window: MainWindow, names: list[str] | None = None) -> list[str]:
-    installed = []
-    for name in EXTENSIONS if names is None else names:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        module.install(window)
-        installed.append(name)
-    return installed
+    """Install the named features (all of them by default); an unknown name is an error."""
+    chosen = list(EXTENSIONS) if names is None else names
+    for name in chosen:
+        EXTENSIONS[name].install(window)
+    return chosen
 
 
 def make_app() -> QApplication:

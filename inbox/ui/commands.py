@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-# command id -> key sequence (QKeySequence text). Commands other features register add
-# their own entries when they pass `shortcut=`.
+# command id -> key sequence (QKeySequence text; several keys separated by "; ", the first
+# one is the one menus show). Every key of the app is here, whichever module registers the
+# command: a `shortcut=` argument only binds a command this table does not know.
 DEFAULT_BINDINGS: dict[str, str] = {
+    # the window (main_window.py)
     "app.palette": "Ctrl+K",
     "app.quit": "Ctrl+Q",
     "edit.undo": "Ctrl+Z",
@@ -34,9 +36,18 @@ DEFAULT_BINDINGS: dict[str, str] = {
     "view.snoozed": "G, S",
     "view.done": "G, D",
     "view.all": "G, A",
-    "view.refresh": "",            # F5 belongs to "Sync now" (the sync controller)
+    "view.refresh": "",            # F5 belongs to "Sync now"
     "view.save_search": "Ctrl+S",
     "view.clear_filters": "Ctrl+Shift+X",
+    # features (their own modules)
+    "sync.now": "F5; Ctrl+R",
+    "file.export": "Ctrl+E",
+    "insights.dashboard": "G, N",
+    "insights.profile": "P",
+    "reply.picker": "R",
+    "reply.focus": "Shift+R",
+    "reply.send": "Ctrl+Return",
+    "app.settings": "Ctrl+,",
 }
 
 MENUS = ("File", "Edit", "View", "Item", "Tools", "Help")
@@ -51,6 +62,11 @@ class Command:
     context: str = "window"
 
 
+def split_keys(binding: str) -> list[str]:
+    """The keys of one binding ("F5; Ctrl+R" -> ["F5", "Ctrl+R"])."""
+    return [k.strip() for k in binding.split(";") if k.strip()]
+
+
 class CommandTable:
     """The registered commands and the shortcut table they share (no Qt here)."""
 
@@ -59,24 +75,42 @@ class CommandTable:
         self.commands: dict[str, Command] = {}
 
     def register(self, command: Command, shortcut: str | None = None) -> tuple[str | None, list[str]]:
-        """Add or replace a command. Returns the key bound to it (the table wins over a
-        caller's suggestion for the same id, so a user's remap survives) and the ids of
-        other commands that lost that key: a key opens one command, never two (Qt would
-        call an ambiguous shortcut and run neither)."""
+        """Add or replace a command. Returns its key (the table wins over a caller's
+        `shortcut`, so the defaults and a user's remap live in one place) and the ids of other
+        commands that lost that key."""
         self.commands[command.id] = command
         if shortcut and not self.bindings.get(command.id):
-            self.bindings[command.id] = shortcut
-        key = self.bindings.get(command.id) or None
+            return self.bind(command.id, shortcut)
+        return self.bind(command.id, self.bindings.get(command.id, ""))
+
+    def bind(self, command_id: str, binding: str) -> tuple[str | None, list[str]]:
+        """Give `command_id` the keys of `binding` ("" unbinds it). A key opens one command,
+        never two (Qt would call the shortcut ambiguous and run neither), so other commands
+        lose these keys; returns the command's first key and the ids that lost one."""
+        keys = split_keys(binding)
+        self.bindings[command_id] = "; ".join(keys)
+        wanted = {k.lower() for k in keys}
         unbound = []
-        if key:
-            for other, other_key in self.bindings.items():
-                if other != command.id and other_key and other_key.lower() == key.lower():
-                    self.bindings[other] = ""
-                    unbound.append(other)
-        return key, unbound
+        for other, other_binding in self.bindings.items():
+            if other == command_id or not other_binding:
+                continue
+            theirs = split_keys(other_binding)
+            kept = [k for k in theirs if k.lower() not in wanted]
+            if len(kept) != len(theirs):
+                self.bindings[other] = "; ".join(kept)
+                unbound.append(other)
+        return (keys[0] if keys else None), unbound
+
+    def unbind(self, command_id: str) -> None:
+        self.bindings[command_id] = ""
 
     def key_for(self, command_id: str) -> str:
-        return self.bindings.get(command_id, "")
+        """The command's first key: the one menus and the README show."""
+        keys = split_keys(self.bindings.get(command_id, ""))
+        return keys[0] if keys else ""
+
+    def keys_for(self, command_id: str) -> list[str]:
+        return split_keys(self.bindings.get(command_id, ""))
 
     def matching(self, text: str) -> list[Command]:
         """Commands whose title or id contains every word of `text`, by title."""
@@ -88,8 +122,8 @@ class CommandTable:
     def conflicts(self) -> dict[str, list[str]]:
         """Keys bound to more than one command (tests keep this empty)."""
         by_key: dict[str, list[str]] = {}
-        for cid, key in self.bindings.items():
-            if key:
+        for cid, binding in self.bindings.items():
+            for key in split_keys(binding):
                 by_key.setdefault(key.lower(), []).append(cid)
         return {k: v for k, v in by_key.items() if len(v) > 1}
 

@@ -654,7 +654,7 @@ def install(window: MainWindow) -> None:
     """Plug the dashboard into the main window: a command (View menu, G then N) and a
     sidebar entry."""
     open_it: Callable[[], object] = lambda: open_dashboard(window)  # noqa: E731
-    window.register_command("insights.dashboard", "Insights dashboard", open_it, shortcut="G, N", menu="View")
+    window.register_command("insights.dashboard", "Insights dashboard", open_it, menu="View")
     window.add_sidebar_entry("Views", sidebar_keys.make("insights", "dashboard"), "Insights", open_it,
                              tooltip="Ratings, sentiment, themes and competitors as charts")
     backfill_for(window).start()  # items older than sentiment get scored in the background

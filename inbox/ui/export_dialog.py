@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from inbox.domain import InboxFilter, View
+from inbox.services import settings as app_settings
 from inbox.services.export import ExportCancelled, ExportError, ExportResult, export_view
 from inbox.store import Store, StoreError
 
@@ -204,17 +205,17 @@ class ExportDialog(QDialog):
         """The last export's folder, format and byte-order mark (a new file name each day)."""
         if self.settings is None:
             return
-        last = self.settings.value("export/folder", "", type=str)
+        last = app_settings.get("export.folder", local=self.settings)
         if folder is None and last and Path(last).is_dir():
             self.target_edit.setText(str(Path(last) / Path(self.target_edit.text()).name))
-        self.bom_box.setChecked(self.settings.value("export/bom", False, type=bool))
-        self.set_format(self.settings.value("export/format", "csv", type=str) or "csv")
+        self.bom_box.setChecked(app_settings.get("export.bom", local=self.settings))
+        self.set_format(app_settings.get("export.format", local=self.settings))
 
     def _remember_choices(self, target: Path) -> None:
         if self.settings is not None:
-            self.settings.setValue("export/folder", str(target.parent))
-            self.settings.setValue("export/format", self.fmt)
-            self.settings.setValue("export/bom", self.bom_box.isChecked())
+            app_settings.set("export.folder", str(target.parent), local=self.settings)
+            app_settings.set("export.format", self.fmt, local=self.settings)
+            app_settings.set("export.bom", self.bom_box.isChecked(), local=self.settings)
 
     @property
     def fmt(self) -> str:
@@ -348,5 +349,4 @@ def open_export_dialog(window: MainWindow) -> ExportDialog:
 
 
 def install(window: MainWindow) -> None:
-    window.register_command("file.export", "Export…", lambda: open_export_dialog(window),
-                            shortcut="Ctrl+E", menu="File")
+    window.register_command("file.export", "Export…", lambda: open_export_dialog(window), menu="File")

@@ -25,13 +25,14 @@ from PySide6.QtWidgets import (
 
 from inbox import APP_NAME
 from inbox.paths import resources_dir
+from inbox.services import settings
 from inbox.ui.about import app_icon
 from inbox.ui.reading_pane import SafeBrowser
 
 if TYPE_CHECKING:
     from inbox.ui.main_window import MainWindow
 
-SEEN_KEY = "first_run/seen"
+SEEN_KEY = "first_run.seen"
 ADD_SOURCE_COMMAND = "sources.manage"
 
 
@@ -156,14 +157,14 @@ def show_first_run(window: MainWindow) -> FirstRunDialog:
             window.run_command(ADD_SOURCE_COMMAND)
 
     dialog.finished.connect(done)
-    _settings(window).setValue(SEEN_KEY, True)
+    settings.set(SEEN_KEY, True, local=_settings(window))
     dialog.open()
     return dialog
 
 
 def maybe_show_first_run(window: MainWindow) -> FirstRunDialog | None:
     """The welcome screen, if this user has never seen it."""
-    if _settings(window).value(SEEN_KEY, False, type=bool):
+    if settings.get(SEEN_KEY, local=_settings(window)):
         return None
     return show_first_run(window)
 

@@ -9,10 +9,9 @@ on a worker). Loading these modules first, here, leaves workers nothing new to i
 from __future__ import annotations
 
 import importlib
-import pkgutil
 
-from inbox.sources import replies
-from inbox.sources.registry import KINDS
+from inbox.sources.registry import CONNECTOR_MODULES
+from inbox.sources.replies import REPLY_MODULES
 
 MODULES = [
     "csv", "json", "sqlite3", "tempfile", "xlsxwriter", "regex", "feedparser", "nh3", "httpx", "jwt",
@@ -23,8 +22,7 @@ MODULES = [
     "inbox.services.outbox", "inbox.sync.engine", "inbox.sync.http",
 ]
 # The sync engine and the outbox import connectors with asyncio.to_thread, i.e. on a worker.
-MODULES += [f"inbox.sources.{kind}" for kind in KINDS]
-MODULES += [f"inbox.sources.replies.{m.name}" for m in pkgutil.iter_modules(replies.__path__)]
+MODULES += [*CONNECTOR_MODULES.values(), *REPLY_MODULES.values()]
 
 
 def prewarm() -> None:

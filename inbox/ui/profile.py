@@ -370,8 +370,7 @@ class InsightsBar(QWidget):
 def install(window: MainWindow) -> None:
     """Plug profiles into the main window: a command (Item menu, P) and the reading pane's
     insights bar (sentiment, correction, profile button)."""
-    window.register_command("insights.profile", "Customer profile", lambda: open_profile(window),
-                            shortcut="P", menu="Item")
+    window.register_command("insights.profile", "Customer profile", lambda: open_profile(window), menu="Item")
     bar = InsightsBar(window)
     window.add_reading_pane_widget(bar)
     window.current_item_changed.connect(bar.show_item)

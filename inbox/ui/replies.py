@@ -25,14 +25,12 @@ from inbox.domain import Author, InboxFilter, Item, ItemKind, ItemRow, View, utc
 from inbox.domain.templates import render, templatize, unfilled, values_for
 from inbox.domain.tone import ReplyContext
 from inbox.secrets import Secrets, from_environment
-from inbox.services import tone_phrases
+from inbox.services import settings, tone_phrases
 from inbox.services.outbox import (
-    UNDO_SETTING,
     ConnectorFactory,
     Outbox,
     default_connector_factory,
     openable_url,
-    undo_seconds_setting,
 )
 from inbox.services.replies import can_post, reply_context
 from inbox.services.saved_replies import list_saved_replies, save_reply_template
@@ -42,6 +40,7 @@ from inbox.ui import sidebar_keys
 from inbox.ui.main_window import MainWindow, UndoStep
 from inbox.ui.reply_editor import ReplyEditor, plain_tooltip
 from inbox.ui.saved_replies_dialog import SavedRepliesDialog, SavedReplyPicker
+from inbox.ui.settings_dialog import settings_changes
 
 log = logging.getLogger(__name__)
 TICK_MS = 1000
@@ -57,7 +56,7 @@ class RepliesController(QObject):
         self.outbox = Outbox(self.store, clock=window.clock)
         self.make_connector: ConnectorFactory | None = None  # tests set this; else the sync engine's
         self.secrets: Secrets = from_environment()  # the OS keyring, read when a reply is sent
-        self.undo_seconds: float = undo_seconds_setting(self.store.get_setting(UNDO_SETTING))
+        self.undo_seconds = float(settings.get("replies.undo_seconds", self.store))
         self.flushing = False
         self.dialog: Any = None
 
@@ -77,10 +76,9 @@ class RepliesController(QObject):
         window.add_sidebar_entry("Views", OUTBOX_KEY, "Outbox", self.show_outbox,
                                  tooltip="Replies waiting to be sent")
         r = window.register_command
-        r("reply.picker", "Reply with a saved reply…", self.show_picker, shortcut="R", menu="Item")
-        r("reply.focus", "Write a reply", self.focus_editor, shortcut="Shift+R", menu="Item")
-        r("reply.send", "Send reply", lambda: self.send(self.editor.done_box.isChecked()),
-          shortcut="Ctrl+Return", menu="Item")
+        r("reply.picker", "Reply with a saved reply…", self.show_picker, menu="Item")
+        r("reply.focus", "Write a reply", self.focus_editor, menu="Item")
+        r("reply.send", "Send reply", lambda: self.send(self.editor.done_box.isChecked()), menu="Item")
         r("reply.copy_open", "Copy reply and open the page", self.copy_and_open, menu="Item")
         r("reply.discard_draft", "Discard draft", self.discard_draft, menu="Item")
         r("reply.save_as_saved", "Save this reply as a saved reply…", self.save_as_saved_reply, menu="Item")
@@ -92,6 +90,7 @@ class RepliesController(QObject):
         r("view.outbox", "Go to Outbox", self.show_outbox, menu="View")
 
         window.data_changed_signal.connect(self.refresh_sidebar)
+        settings_changes(window).changed.connect(self._setting_changed)
         window.installEventFilter(self)
         app = QApplication.instance()
         if app is not None:
@@ -102,6 +101,10 @@ class RepliesController(QObject):
         self.timer.start()
         self.refresh_sidebar()
         self.item_changed(window.current_item())
+
+    def _setting_changed(self, name: str, value: object) -> None:
+        if name == "replies.undo_seconds":
+            self.undo_seconds = float(value)  # type: ignore[arg-type]
 
     # -- the draft -----------------------------------------------------------------------
 
@@ -189,8 +192,8 @@ class RepliesController(QObject):
         item = self.editor.item
         if item is None:
             return
-        values = values_for(item, business_name=self.store.get_setting("business_name"),
-                            owner_name=self.store.get_setting("owner_name"))
+        values = values_for(item, business_name=settings.get("business_name", self.store),
+                            owner_name=settings.get("owner_name", self.store))
         self.editor.insert_text(render(body, values).text)
 
     def save_as_saved_reply(self) -> None:
@@ -202,8 +205,8 @@ class RepliesController(QObject):
         name = self.window.prompt_text("Save as a saved reply", "Name for this saved reply:")
         if not name:
             return
-        values = values_for(item, business_name=self.store.get_setting("business_name"),
-                            owner_name=self.store.get_setting("owner_name"))
+        values = values_for(item, business_name=settings.get("business_name", self.store),
+                            owner_name=settings.get("owner_name", self.store))
         try:
             saved = save_reply_template(self.store, name, templatize(text, values))
         except StoreError as exc:
@@ -220,10 +223,10 @@ class RepliesController(QObject):
     def edit_names(self) -> None:
         for key, title, label in (("owner_name", "Your name", "Your first name, as you sign replies:"),
                                   ("business_name", "Business name", "Your business's name:")):
-            value = self.window.prompt_text(title, label, self.store.get_setting(key) or "")
+            value = self.window.prompt_text(title, label, settings.get(key, self.store))
             if value is None:
                 return
-            self.store.set_setting(key, " ".join(value.split()) or None)
+            settings.set(key, " ".join(value.split()), self.store)
         self.window.status_message("Saved. Saved replies will use these names.")
 
     def edit_phrases(self) -> QDialog:

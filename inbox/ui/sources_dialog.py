@@ -42,6 +42,7 @@ from inbox.domain import Source, Whose
 from inbox.domain.models import SOURCE_LABELS
 from inbox.paths import default_db_path
 from inbox.secrets import Secrets, SecretsError, from_environment
+from inbox.services import settings as app_settings
 from inbox.services.sources import SECRETS_TIMEOUT_S, SourceDraft, SourceExists, SourcesService
 from inbox.sources.base import Connector, Setting, SourceError
 from inbox.sources.registry import available_kinds, connector_class
@@ -49,8 +50,6 @@ from inbox.store import NotFound, Store, StoreError
 
 KEYRING_TIMEOUT_S = SECRETS_TIMEOUT_S
 TEST_TIMEOUT_S = 60.0
-INTERVAL_KEY = "sync.interval_minutes"
-DEFAULT_INTERVAL_MIN = 30
 _BASE_URL = Setting("base_url", "API address (leave empty for the service's own)")
 
 RunTask = Callable[[Coroutine[Any, Any, Any]], "asyncio.Task[Any]"]
@@ -59,10 +58,7 @@ Confirm = Callable[[str, str], bool]
 
 def sync_interval(store: Store) -> int:
     """Minutes between automatic syncs (0 = off)."""
-    try:
-        return max(0, int(store.get_setting(INTERVAL_KEY) or DEFAULT_INTERVAL_MIN))
-    except ValueError:
-        return DEFAULT_INTERVAL_MIN
+    return app_settings.get("sync.interval_minutes", store)
 
 
 def plain_tooltip(text: str) -> str:
@@ -319,10 +315,11 @@ class SourcesDialog(QDialog):
         right.addWidget(self.verdict)
         right.addLayout(actions)
 
+        interval = app_settings.spec("sync.interval_minutes")
         self.interval = QSpinBox()
-        self.interval.setRange(0, 24 * 60)
+        self.interval.setRange(interval.minimum or 0, interval.maximum or 0)
         self.interval.setSuffix(" min")
-        self.interval.setSpecialValueText("never")
+        self.interval.setSpecialValueText(interval.zero_text)
         self.interval.setValue(sync_interval(store))
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
@@ -435,7 +432,7 @@ class SourcesDialog(QDialog):
             self.show_verdict(text)
 
     def _interval_edited(self, minutes: int) -> None:
-        self.store.set_setting(INTERVAL_KEY, str(minutes))
+        app_settings.set("sync.interval_minutes", minutes, self.store)
         self.interval_changed.emit(minutes)
 
     def confirm(self, title: str, text: str) -> bool:

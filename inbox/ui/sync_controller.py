@@ -22,7 +22,9 @@ from PySide6.QtWidgets import QLabel, QStyle, QSystemTrayIcon
 from inbox.domain import InboxFilter, Source, View, format_time, parse_time, utcnow
 from inbox.domain.sync_errors import SyncErrorKind
 from inbox.secrets import Secrets, from_environment
+from inbox.services import settings
 from inbox.ui import sidebar_keys
+from inbox.ui.settings_dialog import settings_changes
 from inbox.ui.sources_dialog import plain_tooltip, sync_interval
 
 if TYPE_CHECKING:
@@ -268,7 +270,7 @@ class SyncController(QObject):
             self.offline_changed.emit(offline)
         self.banner.setVisible(offline)
         if offline:
-            self.window.store.set_setting("sync.offline_since", format_time(utcnow()))
+            settings.set("sync.offline_since", format_time(utcnow()), self.window.store)
 
     # -- notices --------------------------------------------------------------------------
 
@@ -301,30 +303,14 @@ class SyncController(QObject):
         self.window.show_items(InboxFilter(view=View.ALL, item_ids=list(self.notice_ids)), "New items")
 
 
-SYNC_KEYS = ("F5", "Ctrl+R")
-
-
-def _claim_keys(window: MainWindow, command_id: str, keys: Sequence[str]) -> None:
-    """Give `keys` to one command: two actions sharing a key make Qt fire neither
-    ("ambiguous shortcut"), so any other command bound to them loses the binding."""
-    wanted = {k.lower() for k in keys}
-    table = getattr(window, "commands", None)
-    for other, key in list(getattr(table, "bindings", {}).items()):
-        if other != command_id and key and key.lower() in wanted:
-            table.bindings[other] = ""
-            action = window.actions_by_id.get(other) if hasattr(window, "actions_by_id") else None
-            if action is not None:
-                action.setShortcut(QKeySequence())
-
-
 def install(window: MainWindow) -> SyncController:
     """Sync now (F5 / Ctrl+R), Stop sync, and the automatic interval."""
     controller = SyncController(window)
     window.sync_controller = controller  # type: ignore[attr-defined]
-    _claim_keys(window, "sync.now", SYNC_KEYS)
-    action = window.register_command("sync.now", "Sync now", controller.sync_now,
-                                     shortcut=SYNC_KEYS[0], menu="File")
-    action.setShortcuts([QKeySequence(k) for k in SYNC_KEYS])
+    action = window.register_command("sync.now", "Sync now", controller.sync_now, menu="File")
+    action.setShortcuts([QKeySequence(k) for k in window.commands.keys_for("sync.now")])
     window.register_command("sync.stop", "Stop sync", controller.cancel, menu="File")
     window.register_command("sync.show_new", "Show new items", controller.show_new_items, menu="View")
+    settings_changes(window).changed.connect(
+        lambda name, value: controller.set_interval(value) if name == "sync.interval_minutes" else None)
     return controller

@@ -8,18 +8,48 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel
 
-from inbox.ui.commands import DEFAULT_BINDINGS, CommandTable
+from inbox.ui.commands import DEFAULT_BINDINGS, Command, CommandTable, split_keys
 from tests.ui.conftest import settle
 
 
-def test_shortcut_table_has_no_conflicts_and_menus_show_its_keys(window):
+def test_shortcut_table_has_no_conflicts_and_menus_show_its_keys(make_window, workspace_store):
+    from inbox.ui.application import EXTENSIONS_WITHOUT_DIALOGS, install_extensions
+
+    window = make_window(workspace_store)
+    install_extensions(window, EXTENSIONS_WITHOUT_DIALOGS)
+    window.sync_controller.stop()  # no automatic sync after this test
     assert window.commands.conflicts() == {}
-    for command_id, key in DEFAULT_BINDINGS.items():
-        if not key:
+    for command_id, binding in DEFAULT_BINDINGS.items():
+        assert command_id in window.actions_by_id, f"{command_id} is in the key table but no feature registers it"
+        if not binding:
             continue
         action = window.actions_by_id[command_id]
-        assert action.shortcut() == QKeySequence(key), command_id
+        keys = [QKeySequence(k) for k in split_keys(binding)]
+        assert action.shortcut() == keys[0], command_id
+        assert action.shortcuts() == keys, command_id
         assert any(action in menu.actions() for menu in window.menus.values()), command_id
+
+
+def test_feature_modules_take_their_keys_from_the_table_only():
+    from pathlib import Path
+
+    ui = Path(__file__).resolve().parents[2] / "inbox" / "ui"
+    passing = [p.name for p in ui.glob("*.py") if "shortcut=" in p.read_text(encoding="utf-8")
+               and p.name not in ("main_window.py", "commands.py")]
+    assert passing == []
+
+
+def test_the_table_wins_over_a_shortcut_argument_and_unbinds_one_key_of_several():
+    table = CommandTable({"sync.now": "F5; Ctrl+R", "view.refresh": "", "other": "Ctrl+R"})
+    assert table.conflicts() == {"ctrl+r": ["sync.now", "other"]}
+    key, unbound = table.register(Command("sync.now", "Sync now", lambda: None), shortcut="Ctrl+9")
+    assert (key, unbound) == ("F5", ["other"])
+    assert table.keys_for("sync.now") == ["F5", "Ctrl+R"] and table.key_for("other") == ""
+    table.bindings["other"] = "F5; Ctrl+2"
+    assert table.bind("x.new", "F5") == ("F5", ["sync.now", "other"])
+    assert table.keys_for("sync.now") == ["Ctrl+R"] and table.keys_for("other") == ["Ctrl+2"]
+    table.unbind("x.new")
+    assert table.key_for("x.new") == "" and table.conflicts() == {}
 
 
 def test_palette_lists_every_command_with_its_shortcut_and_runs_one(window, qtbot):
@@ -68,15 +98,14 @@ def test_register_command_adds_menu_palette_and_key_and_replaces_by_id(window, q
 
 def test_command_table_keeps_a_users_key_over_a_features_suggestion():
     table = CommandTable({"x.cmd": "Ctrl+1"})
-    from inbox.ui.commands import Command
     assert table.register(Command("x.cmd", "X", lambda: None), shortcut="Ctrl+2") == ("Ctrl+1", [])
     assert [c.id for c in table.matching("x")] == ["x.cmd"]
 
 
 def test_a_feature_that_takes_a_key_unbinds_the_earlier_command(window):
     hits = []
-    window.register_command("sync.now", "Sync now", lambda: hits.append(1), shortcut="Ctrl+K", menu="File")
-    assert window.commands.key_for("sync.now") == "Ctrl+K"
+    window.register_command("x.feature", "A feature", lambda: hits.append(1), shortcut="Ctrl+K", menu="File")
+    assert window.commands.key_for("x.feature") == "Ctrl+K"
     assert window.commands.key_for("app.palette") == ""
     assert window.actions_by_id["app.palette"].shortcut().isEmpty()
     assert window.commands.conflicts() == {}
@@ -160,8 +189,8 @@ def test_user_docs_list_every_default_key():
     from pathlib import Path
 
     docs = (Path(__file__).resolve().parents[2] / "docs" / "ui.md").read_text(encoding="utf-8")
-    for command_id, key in DEFAULT_BINDINGS.items():
-        if key and command_id not in ("help.shortcuts",):
+    for command_id, binding in DEFAULT_BINDINGS.items():
+        for key in split_keys(binding):
             assert f"`{key}`" in docs, f"{command_id} ({key}) is missing from docs/ui.md"
 
 
