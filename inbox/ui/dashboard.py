@@ -640,7 +640,7 @@ def open_dashboard(window: MainWindow) -> DashboardWindow:
         timer.setSingleShot(True)
         timer.setInterval(1500)
         timer.timeout.connect(lambda: existing.isVisible() and existing.dashboard.refresh())
-        window.data_changed_signal.connect(timer.start)
+        window.data_changed_signal.connect(lambda _changes: timer.start())
     existing.dashboard._fill_sources()
     existing.show()
     existing.raise_()

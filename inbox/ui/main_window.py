@@ -12,7 +12,6 @@ import asyncio
 import dataclasses
 import logging
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -49,6 +48,7 @@ from PySide6.QtWidgets import (
 
 from inbox import APP_NAME
 from inbox.domain import InboxFilter, ItemRow, Thread, View, format_time, utcnow
+from inbox.services.operations import ChangeSet, Operations, UndoStack
 from inbox.services.saved_views import delete_saved_view, list_saved_views, save_view
 from inbox.store import BadQuery, Store, StoreError
 from inbox.store.queries import check_query
@@ -72,13 +72,6 @@ COUNTS_DELAY_MS = 120
 OTHER_ITEMS_LIMIT = 100
 
 
-@dataclass(slots=True)
-class UndoStep:
-    label: str
-    undo: Callable[[], None]
-    ids: list[int]
-
-
 SIDEBAR_WIDTH = 245
 
 
@@ -86,7 +79,7 @@ class MainWindow(QMainWindow):
     """The app's one window. See UI_CONTRACT.md for the public API."""
 
     current_item_changed = Signal(object)   # ItemRow | None
-    data_changed_signal = Signal()
+    data_changed_signal = Signal(object)   # the ChangeSet of a write
 
     def __init__(self, store: Store, *, db_path: Path | None = None, is_demo: bool = False,
                  clock: Callable[[], datetime] = utcnow, settings: QSettings | None = None,
@@ -102,7 +95,8 @@ class MainWindow(QMainWindow):
         self.commands = CommandTable()
         self.actions_by_id: dict[str, QAction] = {}
         self.menus: dict[str, QMenu] = {}
-        self.undo_stack: list[UndoStep] = []
+        self.undo_stack = UndoStack()
+        self.ops = Operations(store, self.undo_stack)
         self.flt = InboxFilter(view=View.INBOX)
         self.view_title = "Inbox"
         self.view_key: str | None = "view:inbox"
@@ -372,13 +366,20 @@ class MainWindow(QMainWindow):
         self.list_view.selectionModel().clearSelection()
         self._open(item)
 
-    def data_changed(self) -> None:
-        """Reload the list (keeping position and selection) and the sidebar counts."""
-        current = self.reading.item.id if self.reading.item else None
-        self._restore = (current, self.selected_item_ids(), self.list_view.currentIndex().row())
-        self.model.reload()
-        self.schedule_counts()
-        self.data_changed_signal.emit()
+    def data_changed(self, changes: ChangeSet | None = None) -> None:
+        """Redraw what a write changed: the rows it names in place, the counts and sidebar
+        sections it names; with no ChangeSet (or `everything`), reload the list keeping
+        position and selection."""
+        changes = ChangeSet.all() if changes is None else changes
+        if changes.everything:
+            current = self.reading.item.id if self.reading.item else None
+            self._restore = (current, self.selected_item_ids(), self.list_view.currentIndex().row())
+            self.model.reload()
+        elif changes.items:
+            self.model.refresh_items(self.store, sorted(changes.items), drop_unmatched=False)
+        if changes.counts or changes.sources or changes.tags or changes.everything:
+            self.schedule_counts()
+        self.data_changed_signal.emit(changes)
 
     def status_message(self, text: str, timeout_ms: int = 5000) -> None:
         self.statusBar().showMessage(text, timeout_ms)
@@ -602,7 +603,7 @@ class MainWindow(QMainWindow):
                 self.current_item_changed.emit(None)
             return
         if mark_read and self.mark_read_on_open and item.status == "unread" and not item.deleted:
-            self.store.set_status([item.id], "read")
+            self.ops.mark_read_on_open(item.id)
             item = dataclasses.replace(item, status="read")
             self.model.refresh_items(self.store, [item.id], drop_unmatched=False)
             self.schedule_counts()
@@ -673,8 +674,8 @@ class MainWindow(QMainWindow):
         value = self.actions_by_id["settings.mark_read_on_open"].isChecked()
         self.settings.setValue("reading/mark_read_on_open", value)
 
-    def _triage(self, label: str, ids: list[int], do: Callable[[list[int]], Callable[[], None]]) -> None:
-        """Run a write on `ids`, update the list in place, and remember how to undo it."""
+    def _triage(self, label: str, ids: list[int], do: Callable[[list[int]], ChangeSet]) -> None:
+        """Run an operation on `ids` (it pushes its own undo step) and update the list in place."""
         if not ids:
             self.status_message("Nothing selected.")
             return
@@ -682,12 +683,10 @@ class MainWindow(QMainWindow):
         selected_rows = [i.row() for i in self.list_view.selectionModel().selectedRows()]
         first = min(selected_rows) if selected_rows else row
         try:
-            undo = do(ids)
+            changes = do(ids)
         except StoreError as exc:
             self.status_message(str(exc))
             return
-        self.undo_stack.append(UndoStep(label, undo, ids))
-        del self.undo_stack[:-50]
         current_id = self.reading.item.id if self.reading.item else None
         self._quiet = True  # Qt moves the current row while rows leave: don't open those
         try:
@@ -711,25 +710,17 @@ class MainWindow(QMainWindow):
         self.status_message(f"{label}: {what}. Ctrl+Z to undo.")
         self.schedule_counts()
         self._count_current()
-        self.data_changed_signal.emit()
+        self.data_changed_signal.emit(changes)
 
     def mark_done(self) -> None:
-        def do(ids: list[int]) -> Callable[[], None]:
-            before = self.store.set_status(ids, "done")
-            return lambda: self.store.restore_triage(before)
-        self._triage("Done", self.selected_item_ids(), do)
+        self._triage("Done", self.selected_item_ids(), self.ops.mark_done)
 
     def set_status(self, status: str) -> None:
-        def do(ids: list[int]) -> Callable[[], None]:
-            before = self.store.set_status(ids, status)
-            return lambda: self.store.restore_triage(before)
-        self._triage(f"Marked {status}", self.selected_item_ids(), do)
+        self._triage(f"Marked {status}", self.selected_item_ids(), lambda ids: self.ops.set_status(ids, status))
 
     def snooze(self, when: datetime, ids: list[int] | None = None) -> None:
-        def do(ids: list[int]) -> Callable[[], None]:
-            before = self.store.snooze(ids, when)
-            return lambda: self.store.restore_triage(before)
-        self._triage(f"Snoozed until {when.astimezone():%a %d %b %H:%M}", ids or self.selected_item_ids(), do)
+        self._triage(f"Snoozed until {when.astimezone():%a %d %b %H:%M}", ids or self.selected_item_ids(),
+                     lambda ids: self.ops.snooze(ids, when))
 
     def snooze_dialog(self) -> SnoozeDialog | None:
         ids = self.selected_item_ids()
@@ -746,16 +737,8 @@ class MainWindow(QMainWindow):
         ids = ids or self.selected_item_ids()
         applied = self._applied_tags(ids)
 
-        def do(ids: list[int]) -> Callable[[], None]:
-            with self.store.transaction():
-                if colour:
-                    self.store.ensure_tag(name, colour)
-                if name in applied:
-                    removed = self.store.untag_items(ids, name)
-                    return lambda: self.store.tag_items(removed, name) and None
-                added = self.store.tag_items(ids, name)
-            return lambda: self.store.untag_items(added, name) and None
-        self._triage(f"{'Untagged' if name in applied else 'Tagged'} “{name}”", ids, do)
+        self._triage(f"{'Untagged' if name in applied else 'Tagged'} “{name}”", ids,
+                     lambda ids: self.ops.toggle_tag(ids, name, colour, applied=applied))
 
     def _applied_tags(self, ids: list[int]) -> set[str]:
         """Tags every one of the items has."""
@@ -790,32 +773,34 @@ class MainWindow(QMainWindow):
         self.active_dialog = dialog
 
     def undo(self) -> None:
-        if not self.undo_stack:
-            self.status_message("Nothing to undo.")
-            return
-        step = self.undo_stack.pop()
         try:
-            step.undo()
+            done = self.ops.undo()
         except StoreError as exc:
             self.status_message(f"Could not undo: {exc}")
             return
+        if done is None:
+            self.status_message("Nothing to undo.")
+            return
+        step, changes = done
+        # rows may come back into the list: reload it, selecting them again
         self._restore = (step.ids[0], step.ids, self.list_view.currentIndex().row())
         self.model.reload()
         self.schedule_counts()
         self._count_current()
         self.status_message(f"Undone: {step.label}.")
-        self.data_changed_signal.emit()
+        self.data_changed_signal.emit(changes)
 
     def wake_due(self, initial: bool = False) -> list[int]:
         """Snoozed items whose time has come return to the inbox (unread)."""
         try:
-            ids = self.store.wake_due(self.clock())
+            changes = self.ops.wake_due(self.clock())
         except StoreError as exc:
             log.warning("waking snoozed items failed: %s", exc)
             return []
+        ids = sorted(changes.items)
         if ids and not initial:
             self.status_message(f"{len(ids)} snoozed item{'s are' if len(ids) != 1 else ' is'} back.")
-            self.data_changed()
+            self.data_changed(ChangeSet.all())  # they return to lists they weren't in
         return ids
 
     # == the palette and saved searches ==================================================
