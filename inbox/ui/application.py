@@ -35,7 +35,7 @@ from inbox.ui.prewarm import prewarm
 log = logging.getLogger(__name__)
 START = time.perf_counter()
 
-# Modules whose `install(window)` plugs a feature into the window (see UI_CONTRACT.md). A
+# Modules whose `install(window)` plugs a feature into the window (inbox/ui/main_window.py). A
 # module that isn't there yet is skipped. The order is the order of their menu entries.
 EXTENSIONS: list[str] = [
     "inbox.ui.sources_dialog", "inbox.ui.sync_controller", "inbox.ui.rules_dialog",

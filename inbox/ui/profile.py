@@ -290,6 +290,10 @@ class ProfileWindow(QWidget):
         self.resize(900, 760)
 
 
+class ProfileWindows(dict[int, ProfileWindow]):
+    """The open profile windows by author id, one per author (kept in `window.extensions`)."""
+
+
 def open_profile(window: MainWindow, author_id: int | None = None) -> ProfileWindow | None:
     """The profile of `author_id`, or of the author of the item in the reading pane."""
     if author_id is None:
@@ -298,7 +302,7 @@ def open_profile(window: MainWindow, author_id: int | None = None) -> ProfileWin
             window.status_message("Open a customer's item to see their profile.")
             return None
         author_id = item.author_id
-    profiles: dict[int, ProfileWindow] = window.__dict__.setdefault("_insights_profiles", {})
+    profiles = window.extensions.setdefault(ProfileWindows, ProfileWindows)
     win = profiles.get(author_id)
     if win is None:
         win = ProfileWindow(window, author_id)
@@ -375,4 +379,4 @@ def install(window: MainWindow) -> None:
     bar = InsightsBar(window)
     window.add_reading_pane_widget(bar)
     window.current_item_changed.connect(bar.show_item)
-    window._insights_bar = bar  # type: ignore[attr-defined]
+    window.extensions.add(bar)

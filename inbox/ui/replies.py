@@ -1,7 +1,7 @@
 """Replies in the main window: the editor under the thread, Drafts and Outbox in the sidebar,
 saved replies, and the outbox sent from the qasync loop.
 
-`install(window)` is the only entry point (UI_CONTRACT.md).
+`install(window)` is the only entry point; the controller registers in `window.extensions`.
 """
 
 from __future__ import annotations
@@ -415,5 +415,5 @@ class RepliesController(QObject):
 
 def install(window: MainWindow) -> RepliesController:
     controller = RepliesController(window)
-    window.replies = controller  # tests and other features reach the editor through this
+    window.extensions.add(controller)  # tests and other features reach the editor through this
     return controller

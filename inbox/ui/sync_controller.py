@@ -334,7 +334,7 @@ def _claim_keys(window: MainWindow, command_id: str, keys: Sequence[str]) -> Non
 def install(window: MainWindow) -> SyncController:
     """Sync now (F5 / Ctrl+R), Stop sync, and the automatic interval."""
     controller = SyncController(window)
-    window.sync_controller = controller  # type: ignore[attr-defined]
+    window.extensions.add(controller)
     _claim_keys(window, "sync.now", SYNC_KEYS)
     action = window.register_command("sync.now", "Sync now", controller.sync_now,
                                      shortcut=SYNC_KEYS[0], menu="File")
