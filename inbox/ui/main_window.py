@@ -79,7 +79,9 @@ class MainWindow(QMainWindow):
         self.ops = Operations(store, self.undo_stack)
         self.extensions = Registry()
         self.active_dialog: QDialog | None = None
-        self._default_panes = False
+        self._default_panes = False  # set when no saved pane widths: see showEvent
+        self.banner = QLabel()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
 
         self.sidebar_ctl = SidebarController(self)
         self.list_ctl = ListController(self, background_pages)
@@ -118,7 +120,6 @@ class MainWindow(QMainWindow):
         outer = QVBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
-        self.banner = QLabel()
         self.banner.setObjectName("demoBanner")
         self.banner.setWordWrap(True)
         self.banner.setAccessibleName("Demo workspace notice")
@@ -129,7 +130,6 @@ class MainWindow(QMainWindow):
         self.banner.setVisible(self.is_demo)
         outer.addWidget(self.banner)
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
         outer.addWidget(self.splitter, 1)

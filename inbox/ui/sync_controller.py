@@ -139,7 +139,7 @@ class SyncController(QObject):
         """Minutes between automatic syncs; 0 turns them off (as does the demo workspace,
         whose sources are made up)."""
         self.timer.stop()
-        if minutes > 0 and not getattr(self.window, "is_demo", False):
+        if minutes > 0 and not self.window.is_demo:
             self.timer.start(minutes * 60_000)
 
     def sync_if_due(self) -> asyncio.Task[Any] | None:
@@ -159,7 +159,7 @@ class SyncController(QObject):
     def sync_now(self, *, background: bool = False,
                  sources: Sequence[Source] | None = None) -> asyncio.Task[Any] | None:
         """Start a sync (unless one is running); the sidebar shows it at once."""
-        if getattr(self.window, "is_demo", False):
+        if self.window.is_demo:
             self.window.status_message("This is the demo workspace: its sources are made up, so there "
                                        "is nothing to sync. Add your own with File ▸ Sources…", 10_000)
             return None

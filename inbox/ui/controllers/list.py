@@ -56,11 +56,8 @@ class ListController(QObject):
         self._restore: tuple[int | None, list[int], int] | None = None
         # work that waits for the next page to arrive (it gets the worker threads first)
         self._after_load: dict[str, Callable[[], None]] = {}
-        self.widget = self._build(background_pages)
-
-    def _build(self, background_pages: bool) -> QWidget:
-        w = self.window
-        middle = QWidget()
+        w = window
+        self.widget = middle = QWidget()
         mid = QVBoxLayout(middle)
         mid.setContentsMargins(0, 0, 0, 0)
         mid.setSpacing(0)
@@ -132,7 +129,6 @@ class ListController(QObject):
         self.list_stack.addWidget(view)
         self.list_stack.addWidget(self.empty_label)
         mid.addWidget(self.list_stack, 1)
-        return middle
 
     def now_text(self) -> str:
         return format_time(self.window.clock())
