@@ -200,6 +200,7 @@ def test_reading_pane_bar_corrects_sentiment(qtbot, make_window, cafe_store: Sto
     bar = window.extensions.require(profile.InsightsBar)
     g1 = id_of(cafe_store, "g1")
     window.open_item(g1)
+    settle(qtbot, window)  # the sentiment comes with the item's view, from a worker
     assert "positive" in bar.label.text() and bar.choice.currentData() is None
     bar.choice.setCurrentIndex(3)
     bar.choice.activated.emit(3)  # "Negative"
