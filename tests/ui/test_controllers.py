@@ -83,3 +83,10 @@ def test_a_change_set_redraws_only_the_rows_it_names(window, qtbot, workspace_st
     assert seen[-1].everything
     settle(qtbot, window)
     assert row.id not in window.model.row_of  # done items leave the inbox
+
+
+def test_a_sources_change_set_refreshes_the_sidebar_without_reloading_the_list(window, qtbot, workspace_store):
+    source = workspace_store.add_source("rss", "Local news")
+    window.data_changed(ChangeSet(sources=True))
+    assert not window.model.loading
+    qtbot.waitUntil(lambda: f"source:{source.id}" in window.sidebar.entries, timeout=5000)
