@@ -55,6 +55,14 @@ class TriageMixin:
                 (format_time(until), _ids_json(ids)))
         return before
 
+    def thread_ids_of(self, ids: Sequence[int]) -> set[int]:
+        """The conversations the items belong to: what a triage change redraws."""
+        if not ids:
+            return set()
+        return {r[0] for r in self.conn.execute(
+            "SELECT DISTINCT thread_id FROM items WHERE id IN (SELECT value FROM json_each(?)) "
+            "AND thread_id IS NOT NULL", (_ids_json(ids),))}
+
     def wake_due(self, now: datetime | None = None) -> list[int]:
         """Snoozes that are due end: the items come back to the inbox as unread."""
         stamp = format_time(now or utcnow())

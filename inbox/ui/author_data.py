@@ -55,7 +55,7 @@ def export_author_data(window: MainWindow, folder: Path | None = None) -> QFileD
     dialog.setDefaultSuffix("json")
     dialog.setNameFilter("JSON (*.json)")
     dialog.fileSelected.connect(lambda path: start_author_export(window, author_id, path))
-    window._author_export_dialog = dialog  # type: ignore[attr-defined]  # keep it alive
+    window.extensions.add(dialog, key=QFileDialog)  # keeps it alive while open
     dialog.open()
     return dialog
 

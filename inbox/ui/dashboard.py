@@ -632,16 +632,15 @@ def _esc(text: str) -> str:
 
 
 def open_dashboard(window: MainWindow) -> DashboardWindow:
-    existing: DashboardWindow | None = getattr(window, "_insights_dashboard", None)
+    existing = window.extensions.get(DashboardWindow)
     if existing is None:
-        existing = DashboardWindow(window)
-        window._insights_dashboard = existing  # type: ignore[attr-defined]
+        existing = window.extensions.add(DashboardWindow(window))
         # Triage changes many times a minute: recompute at most once per pause.
         timer = QTimer(existing)
         timer.setSingleShot(True)
         timer.setInterval(1500)
         timer.timeout.connect(lambda: existing.isVisible() and existing.dashboard.refresh())
-        window.data_changed_signal.connect(timer.start)
+        window.data_changed_signal.connect(lambda _changes: timer.start())
     existing.dashboard._fill_sources()
     existing.show()
     existing.raise_()

@@ -340,10 +340,10 @@ def open_export_dialog(window: MainWindow) -> ExportDialog:
     """Show the dialog for the window's current view and selection."""
     names = {s.id: s.name for s in window.store.list_sources()}
     dialog = ExportDialog(window.db_path, window.current_filter(), window.selected_item_ids(),
-                          view_label=getattr(window, "view_title", ""), source_names=names,
-                          settings=getattr(window, "settings", None), parent=window)
+                          view_label=window.view_title, source_names=names,
+                          settings=window.settings, parent=window)
     dialog.on_finished.append(window.status_message)
-    window._export_dialog = dialog  # type: ignore[attr-defined]  # keep it alive while open
+    window.extensions.add(dialog)  # keeps it alive while open
     dialog.open()
     return dialog
 

@@ -170,7 +170,7 @@ def maybe_show_first_run(window: MainWindow) -> FirstRunDialog | None:
 
 
 def _settings(window: MainWindow) -> QSettings:
-    return getattr(window, "settings", None) or QSettings("feedback-inbox", "feedback-inbox")
+    return window.settings
 
 
 def install(window: MainWindow) -> None:

@@ -196,6 +196,14 @@ class ItemListModel(QAbstractListModel):
         if gone:
             self.row_of = {r.id: i for i, r in enumerate(self.rows)}
 
+    def replace_item(self, item: ItemRow) -> None:
+        """Show a changed copy of a row we hold (e.g. read on opening) without a query."""
+        row = self.row_of.get(item.id)
+        if row is not None:
+            self.rows[row] = item
+            idx = self.index(row)
+            self.dataChanged.emit(idx, idx)
+
     def item_at(self, row: int) -> ItemRow | None:
         return self.rows[row] if 0 <= row < len(self.rows) else None
 

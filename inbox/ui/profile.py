@@ -35,6 +35,7 @@ from inbox.services import people, sentiment
 from inbox.ui.charts import SENTIMENT_COLOURS, chart_view, make_chart, style_axis
 
 if TYPE_CHECKING:
+    from inbox.store.views import ItemView
     from inbox.ui.main_window import MainWindow
 
 
@@ -290,6 +291,10 @@ class ProfileWindow(QWidget):
         self.resize(900, 760)
 
 
+class ProfileWindows(dict[int, ProfileWindow]):
+    """The open profile windows by author id, one per author (kept in `window.extensions`)."""
+
+
 def open_profile(window: MainWindow, author_id: int | None = None) -> ProfileWindow | None:
     """The profile of `author_id`, or of the author of the item in the reading pane."""
     if author_id is None:
@@ -298,7 +303,7 @@ def open_profile(window: MainWindow, author_id: int | None = None) -> ProfileWin
             window.status_message("Open a customer's item to see their profile.")
             return None
         author_id = item.author_id
-    profiles: dict[int, ProfileWindow] = window.__dict__.setdefault("_insights_profiles", {})
+    profiles = window.extensions.setdefault(ProfileWindows, ProfileWindows)
     win = profiles.get(author_id)
     if win is None:
         win = ProfileWindow(window, author_id)
@@ -347,9 +352,13 @@ class InsightsBar(QWidget):
         for w in (self.label, self.correct_label, self.choice):
             w.setVisible(customer)
         self.profile_button.setVisible(customer and item.author_id is not None)
-        if not customer:
-            return
-        label, override, score = sentiment.item_sentiment(self.host.store, item.id)
+        # the sentiment arrives with the opened item's view (show_view), read on a worker
+
+    def show_view(self, view: ItemView) -> None:
+        if self.item is not None and view.item.id == self.item.id and not self.item.is_owner_reply:
+            self._show_sentiment(view.sentiment, view.sentiment_override, view.sentiment_score)
+
+    def _show_sentiment(self, label: str, override: str | None, score: float | None) -> None:
         colour = SENTIMENT_COLOURS.get(label, "#8d8d8d")
         how = "your correction" if override else (f"score {score:+.2f}" if score is not None else "no score")
         self.label.setText(f"Sentiment: <b style='color:{colour}'>{label}</b> ({how})")
@@ -363,7 +372,7 @@ class InsightsBar(QWidget):
         value = self.CHOICES[index][1]
         sentiment.set_override(self.host.store, [self.item.id], value)
         self.host.status_message(f"Sentiment set to {value}." if value else "Sentiment back to automatic.")
-        self.show_item(self.item)
+        self._show_sentiment(*sentiment.item_sentiment(self.host.store, self.item.id))
         self.host.data_changed()
 
 
@@ -374,4 +383,5 @@ def install(window: MainWindow) -> None:
     bar = InsightsBar(window)
     window.add_reading_pane_widget(bar)
     window.current_item_changed.connect(bar.show_item)
-    window._insights_bar = bar  # type: ignore[attr-defined]
+    window.reading_ctl.view_ready.connect(bar.show_view)
+    window.extensions.add(bar)

@@ -1,7 +1,7 @@
 """Replies in the main window: the editor under the thread, Drafts and Outbox in the sidebar,
 saved replies, and the outbox sent from the qasync loop.
 
-`install(window)` is the only entry point (UI_CONTRACT.md).
+`install(window)` is the only entry point; the controller registers in `window.extensions`.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from inbox.domain.templates import render, templatize, unfilled, values_for
 from inbox.domain.tone import ReplyContext
 from inbox.secrets import Secrets, from_environment
 from inbox.services import settings, tone_phrases
+from inbox.services.operations import ChangeSet
 from inbox.services.outbox import (
     ConnectorFactory,
     Outbox,
@@ -37,7 +38,7 @@ from inbox.services.saved_replies import list_saved_replies, save_reply_template
 from inbox.sources.base import ReplyNotSupported
 from inbox.store import StoreError
 from inbox.ui import sidebar_keys
-from inbox.ui.main_window import MainWindow, UndoStep
+from inbox.ui.main_window import MainWindow
 from inbox.ui.reply_editor import ReplyEditor, plain_tooltip
 from inbox.ui.saved_replies_dialog import SavedRepliesDialog, SavedReplyPicker
 from inbox.ui.settings_dialog import settings_changes
@@ -89,7 +90,7 @@ class RepliesController(QObject):
         r("view.drafts", "Go to Drafts", self.show_drafts, menu="View")
         r("view.outbox", "Go to Outbox", self.show_outbox, menu="View")
 
-        window.data_changed_signal.connect(self.refresh_sidebar)
+        window.data_changed_signal.connect(self.changed)
         settings_changes(window).changed.connect(self._setting_changed)
         window.installEventFilter(self)
         app = QApplication.instance()
@@ -146,22 +147,22 @@ class RepliesController(QObject):
         if item is None:
             return
         self.editor.save_now()
-        draft = self.store.delete_draft(item.id)
-        if draft is None:
+        if not self.window.ops.discard_draft(item.id):
             self.window.status_message("There is no draft to discard.")
             return
         self.editor.show_item(item, "", self.context_for(item), self.outbox.pending_for(item.id))
         self.refresh_sidebar()
-
-        def undo() -> None:
-            self.store.save_draft(draft.item_id, draft.text)
-            self.reload_editor(draft.item_id)
-            self.refresh_sidebar()
-        self._push_undo("Discard draft", undo, item.id)
         self.window.status_message("Draft discarded. Ctrl+Z to undo.")
 
+    def changed(self, changes: ChangeSet) -> None:
+        """A write elsewhere (or an undo): redraw the editor if its draft came back."""
+        item = self.editor.item
+        if changes.drafts and item is not None and item.id in changes.items:
+            self.reload_editor(item.id)
+        self.refresh_sidebar()
+
     def _push_undo(self, label: str, undo: Any, item_id: int) -> None:
-        self.window.undo_stack.append(UndoStep(label, undo, [item_id]))
+        self.window.undo_stack.push(label, undo, [item_id])
 
     def reload_editor(self, item_id: int) -> None:
         item = self.editor.item
@@ -407,5 +408,5 @@ class RepliesController(QObject):
 
 def install(window: MainWindow) -> RepliesController:
     controller = RepliesController(window)
-    window.replies = controller  # tests and other features reach the editor through this
+    window.extensions.add(controller)  # tests and other features reach the editor through this
     return controller

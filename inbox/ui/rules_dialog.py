@@ -437,12 +437,12 @@ class RulesDialog(QDialog):
 def install(window: Any) -> None:
     """Tools → Rules… (rules run on arrival as a step of the sync's ingest pipeline)."""
     def open_dialog() -> RulesDialog:
-        dialog: RulesDialog | None = getattr(window, "rules_dialog", None)
+        dialog = window.extensions.get(RulesDialog)
         if dialog is None:
             dialog = RulesDialog(window.store, window, run_in_worker=window.run_in_worker,
                                  confirm=window.confirm)
             dialog.items_changed.connect(window.data_changed)
-            window.rules_dialog = dialog
+            window.extensions.add(dialog)
         else:  # sources and tags may have changed since it was last open
             dialog._fill_sources_and_tags()
             dialog.reload(select_id=dialog.rule.id if dialog.rule else None)

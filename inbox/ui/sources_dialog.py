@@ -568,7 +568,7 @@ def install(window: Any, *, secrets: Secrets | None = None) -> None:
     source added while exploring the demo is not lost inside the demo file."""
 
     def open_dialog() -> SourcesDialog:
-        dialog: SourcesDialog | None = getattr(window, "sources_dialog", None)
+        dialog = window.extensions.get(SourcesDialog)
         if dialog is None:
             demo = bool(getattr(window, "is_demo", False))
             store = Store(default_db_path()) if demo else window.store
@@ -580,7 +580,7 @@ def install(window: Any, *, secrets: Secrets | None = None) -> None:
                 dialog.sources_changed.connect(window.data_changed)
                 dialog.source_added.connect(lambda source: _sync_new(window, source))
             dialog.interval_changed.connect(lambda minutes: _set_interval(window, minutes))
-            window.sources_dialog = dialog
+            window.extensions.add(dialog)
         else:
             dialog.reload(select_id=dialog.form.source.id if dialog.form.source else None)
         dialog.show()
@@ -593,12 +593,16 @@ def install(window: Any, *, secrets: Secrets | None = None) -> None:
 
 def _sync_new(window: Any, source: Source) -> None:
     """A source just added: fetch its items now rather than at the next interval."""
-    controller = getattr(window, "sync_controller", None)
+    from inbox.ui.sync_controller import SyncController  # it imports this module
+
+    controller = window.extensions.get(SyncController)
     if controller is not None and not controller.running:
         controller.sync_now(sources=[source])
 
 
 def _set_interval(window: Any, minutes: int) -> None:
-    controller = getattr(window, "sync_controller", None)
+    from inbox.ui.sync_controller import SyncController  # it imports this module
+
+    controller = window.extensions.get(SyncController)
     if controller is not None:
         controller.set_interval(minutes)

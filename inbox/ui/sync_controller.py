@@ -129,7 +129,7 @@ class SyncController(QObject):
         """Minutes between automatic syncs; 0 turns them off (as does the demo workspace,
         whose sources are made up)."""
         self.timer.stop()
-        if minutes > 0 and not getattr(self.window, "is_demo", False):
+        if minutes > 0 and not self.window.is_demo:
             self.timer.start(minutes * 60_000)
 
     def sync_if_due(self) -> asyncio.Task[Any] | None:
@@ -149,7 +149,7 @@ class SyncController(QObject):
     def sync_now(self, *, background: bool = False,
                  sources: Sequence[Source] | None = None) -> asyncio.Task[Any] | None:
         """Start a sync (unless one is running); the sidebar shows it at once."""
-        if getattr(self.window, "is_demo", False):
+        if self.window.is_demo:
             self.window.status_message("This is the demo workspace: its sources are made up, so there "
                                        "is nothing to sync. Add your own with File ▸ Sources…", 10_000)
             return None
@@ -306,7 +306,7 @@ class SyncController(QObject):
 def install(window: MainWindow) -> SyncController:
     """Sync now (F5 / Ctrl+R), Stop sync, and the automatic interval."""
     controller = SyncController(window)
-    window.sync_controller = controller  # type: ignore[attr-defined]
+    window.extensions.add(controller)
     action = window.register_command("sync.now", "Sync now", controller.sync_now, menu="File")
     action.setShortcuts([QKeySequence(k) for k in window.commands.keys_for("sync.now")])
     window.register_command("sync.stop", "Stop sync", controller.cancel, menu="File")

@@ -57,7 +57,7 @@ class TaskManager:
 
 class Workers:
     """Reader threads, each with its own read-only Store on `db_path`, in lanes: list pages
-    get a lane of their own, so a slow count (seconds at a million items) never queues in
+    and the opened item get lanes of their own, so a slow count (seconds at a million items) never queues in
     front of the page the user is waiting for.
 
     Results come back through a plain queue that a GUI-thread timer drains while work is
@@ -70,6 +70,8 @@ class Workers:
         self.pools = {
             "default": ThreadPoolExecutor(max_workers=threads, thread_name_prefix="inbox-reader"),
             "pages": ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbox-pages"),
+            # the item being opened: never behind a count or a page
+            "reading": ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbox-reading"),
         }
         self.local = threading.local()
         self.readers: list[Store] = []

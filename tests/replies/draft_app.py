@@ -20,6 +20,7 @@ from PySide6.QtTest import QTest
 from inbox.store import Store
 from inbox.ui.application import install_extensions, make_app
 from inbox.ui.main_window import MainWindow
+from inbox.ui.replies import RepliesController
 
 
 def main(db: str, mode: str, external_id: str, text: str = "") -> int:
@@ -32,7 +33,7 @@ def main(db: str, mode: str, external_id: str, text: str = "") -> int:
 
     def act() -> None:
         window.open_item(item_id)
-        editor = window.replies.editor.editor
+        editor = window.extensions.require(RepliesController).editor.editor
         if mode == "show":
             print(json.dumps(editor.toPlainText()), flush=True)
             app.exit(0)

@@ -163,13 +163,16 @@ def test_run_in_worker_uses_a_reader_and_reports_errors(window, qtbot):
 
 def test_settings_and_geometry_persist(make_window, workspace_store, tmp_path, qtbot):
     first = make_window(workspace_store)
-    first.resize(first.minimumWidth() or 790, 560)  # inside the offscreen screen (800x600)
+    qtbot.wait(100)  # the opened item's view arrives from a worker: let the panes take their minimum widths
+    first.resize(first.minimumSizeHint().width() or 790, 560)  # inside the offscreen screen (800x600)
     first.splitter.setSizes([200, 400, 500])
+    qtbot.wait(20)
     sizes = first.splitter.sizes()
     size = (first.size().width(), first.size().height())
     assert size[1] == 560
     first.close()
     second = make_window(workspace_store, resize=False)
+    qtbot.wait(100)
     assert (second.size().width(), second.size().height()) == size
     assert second.splitter.sizes() == sizes
 

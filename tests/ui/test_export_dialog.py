@@ -112,7 +112,7 @@ def test_the_window_command_exports_the_current_view(window, qtbot, tmp_path):
     window.show_items(InboxFilter(view=View.ALL, whose="competitor"), "Competitors")
     qtbot.waitUntil(lambda: not window.model.loading)
     action.trigger()
-    dialog = window._export_dialog
+    dialog = window.extensions.get(export_dialog.ExportDialog)
     assert dialog.isVisible() and dialog.view_choice.text() == "The current view: Competitors"
     dialog.grab().save(str(tmp_path / "export-dialog.png"))
     dialog.set_format("xlsx")
@@ -126,7 +126,7 @@ def test_the_window_command_exports_the_current_view(window, qtbot, tmp_path):
     assert {r[1] for r in rows} == {"Rival · Google"} and len(rows) == 5
     dialog.close()
     window.actions_by_id["file.export"].trigger()          # the next export remembers the choices
-    again = window._export_dialog
+    again = window.extensions.get(export_dialog.ExportDialog)
     assert again is not dialog and again.fmt == "xlsx"
     assert Path(again.target_edit.text()).parent == tmp_path and again.target_edit.text().endswith(".xlsx")
 

@@ -199,9 +199,10 @@ def test_profile_links_and_unlinks_two_accounts(qtbot, make_window, cafe_store: 
 def test_reading_pane_bar_corrects_sentiment(qtbot, make_window, cafe_store: Store) -> None:
     window = make_window(cafe_store)
     profile.install(window)
-    bar = window._insights_bar
+    bar = window.extensions.require(profile.InsightsBar)
     g1 = id_of(cafe_store, "g1")
     window.open_item(g1)
+    settle(qtbot, window)  # the sentiment comes with the item's view, from a worker
     assert "positive" in bar.label.text() and bar.choice.currentData() is None
     bar.choice.setCurrentIndex(3)
     bar.choice.activated.emit(3)  # "Negative"
@@ -210,7 +211,7 @@ def test_reading_pane_bar_corrects_sentiment(qtbot, make_window, cafe_store: Sto
     assert g1 in {r.id for r in cafe_store.list_items(InboxFilter(sentiment="negative"))[0]}
     assert bar.item is not None and bar.item.id == g1 and not bar.profile_button.isHidden()
     bar.profile_button.click()
-    opened = window._insights_profiles[bar.item.author_id]
+    opened = window.extensions.require(profile.ProfileWindows)[bar.item.author_id]
     qtbot.addWidget(opened)
     qtbot.waitUntil(lambda: opened.pane.loaded, timeout=5000)
     assert opened.pane.profile.name == "Zoë Kowalski"

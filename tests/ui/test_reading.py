@@ -15,9 +15,11 @@ def item_by_external(store, source_name: str, external_id: str):
     return store.get_item(row[0])
 
 
-def test_review_shows_with_the_owners_reply(window, workspace_store):
+def test_review_shows_with_the_owners_reply(window, qtbot, workspace_store):
     review = item_by_external(workspace_store, "Café · Google", "g1")
     window.open_item(review.id)
+    assert window.current_item().id == review.id  # at once; the conversation comes from a worker
+    settle(qtbot, window)
     text = window.reading.browser.toPlainText()
     assert window.current_item().id == review.id
     assert "Review number 1: slow queue at lunch" in text
@@ -28,9 +30,10 @@ def test_review_shows_with_the_owners_reply(window, workspace_store):
     assert window.reading.header.text() == "Review by Guest 01"
 
 
-def test_mention_shows_replies_under_it_from_any_reply(window, workspace_store):
+def test_mention_shows_replies_under_it_from_any_reply(window, qtbot, workspace_store):
     reply = item_by_external(workspace_store, "Mastodon mentions", "m3")
     window.open_item(reply.id)
+    settle(qtbot, window)
     text = window.reading.browser.toPlainText()
     order = [text.index(s) for s in ("Anyone tried the new flat white", "Yes! Best in town.", "Too milky for me.")]
     assert order == sorted(order)
@@ -41,6 +44,7 @@ def test_author_other_items_are_one_click_away(window, qtbot, workspace_store):
     # Guest 03 wrote reviews g3 and g23
     review = item_by_external(workspace_store, "Café · Google", "g23")
     window.open_item(review.id)
+    settle(qtbot, window)
     assert "1 other item by this author" in window.reading.browser.toPlainText()
     window.reading.browser.anchorClicked.emit(QUrl(f"inbox:author/{review.author_id}"))
     settle(qtbot, window)
@@ -62,6 +66,7 @@ def test_current_item_changed_is_emitted_once_per_item(window, qtbot, workspace_
 def test_hostile_html_shows_as_text_and_opens_nothing(window, qtbot, workspace_store, answers):
     evil = item_by_external(workspace_store, "Café · Google", "g3")
     window.open_item(evil.id)
+    settle(qtbot, window)
     browser = window.reading.browser
     html = browser.toHtml()
     text = browser.toPlainText()
@@ -111,6 +116,7 @@ def test_plain_text_is_escaped(window, qtbot, workspace_store):
     settle(qtbot, window)
     item = item_by_external(workspace_store, source.name, "plain-evil")
     window.open_item(item.id)
+    settle(qtbot, window)
     text = window.reading.browser.toPlainText()
     assert '<b>not bold</b> <a href="file:///etc/passwd">x</a>' in text
     assert "<i>Zed</i>" in text

@@ -1,0 +1,340 @@
+"""The middle pane: the search bar, the list of items (paged on a worker) and its title and
+count; which filter is shown, the selection, and moving through the rows."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inbox import APP_NAME
+from inbox.domain import InboxFilter, View, format_time
+from inbox.services.operations import ChangeSet
+from inbox.store import BadQuery, Store
+from inbox.ui.delegate import ROW_HEIGHT, ItemDelegate
+from inbox.ui.dialogs import DateRangeDialog
+from inbox.ui.list_model import ItemListModel, sync_loader
+from inbox.ui.search_bar import VIEW_LABELS, SearchBar
+
+if TYPE_CHECKING:
+    from inbox.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+LIST_MENU = ("item.done", "item.snooze", "item.tag", "item.unread", "item.read", "item.open_original", "item.author")
+
+
+class ListController(QObject):
+    """Owns the filter on screen and the list widgets; opens the row the user lands on."""
+
+    def __init__(self, window: MainWindow, background_pages: bool) -> None:
+        super().__init__(window)
+        self.window = window
+        self.store = window.store
+        self.flt = InboxFilter(view=View.INBOX)
+        self.view_title = "Inbox"
+        self.view_key: str | None = "view:inbox"
+        self.total_count: int | None = None
+        self.quiet = False  # while rows leave after triage, Qt's passing stops open nothing
+        self._count_gen = 0
+        # (current id, selected ids, row) to select again after the next reload
+        self._restore: tuple[int | None, list[int], int] | None = None
+        # work that waits for the next page to arrive (it gets the worker threads first)
+        self._after_load: dict[str, Callable[[], None]] = {}
+        w = window
+        self.widget = middle = QWidget()
+        mid = QVBoxLayout(middle)
+        mid.setContentsMargins(0, 0, 0, 0)
+        mid.setSpacing(0)
+        self.search_bar = SearchBar(w.clock)
+        self.search_bar.changed.connect(self.apply_filter_change)
+        self.search_bar.save_requested.connect(lambda: w.sidebar_ctl.save_current_search())
+        self.search_bar.date_range_requested.connect(self.date_range_dialog)
+        mid.addWidget(self.search_bar)
+        head = QHBoxLayout()
+        head.setContentsMargins(12, 4, 12, 6)
+        self.list_title = QLabel()
+        self.list_title.setObjectName("listTitle")
+        self.list_title.setAccessibleName("List title")
+        font = self.list_title.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.list_title.setFont(font)
+        head.addWidget(self.list_title, 1)
+        self.list_count = QLabel()
+        self.list_count.setAccessibleName("Number of items")
+        head.addWidget(self.list_count)
+        mid.addLayout(head)
+
+        if background_pages:
+            def loader(flt, after, limit, now, on_page, on_error):
+                w.workers.submit(lambda s: s.list_items(flt, after=after, limit=limit, now=now),
+                                 on_page, on_error, lane="pages")
+        else:
+            loader = sync_loader(self.store)
+        self.model = ItemListModel(loader, self.now_text, self)
+        self.model.page_loaded.connect(lambda _n: self.update_empty())
+        self.model.load_failed.connect(self._load_failed)
+        # A one-column QTableView, not a QListView: QListView re-lays out every row on each
+        # insert; a table with fixed row heights stays O(1) per page.
+        view = self.list_view = QTableView()
+        view.setObjectName("itemList")
+        view.setAccessibleName("Items")
+        view.setShowGrid(False)
+        view.setWordWrap(False)
+        view.setTabKeyNavigation(False)
+        view.setCornerButtonEnabled(False)
+        vh = view.verticalHeader()
+        vh.hide()
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vh.setMinimumSectionSize(ROW_HEIGHT)
+        vh.setDefaultSectionSize(ROW_HEIGHT)
+        hh = view.horizontalHeader()
+        hh.hide()
+        hh.setStretchLastSection(True)
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        view.setModel(self.model)
+        # after the view's own reset handler (which clears the selection) has run
+        self.model.modelReset.connect(self._after_reset)
+        view.setItemDelegate(ItemDelegate(w.clock, view))
+        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        view.setFrameShape(QFrame.Shape.NoFrame)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(self._list_menu)
+        view.doubleClicked.connect(lambda _index: w.reading_ctl.focus())
+        view.selectionModel().currentChanged.connect(self._current_changed)
+        view.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
+        self.empty_label = QLabel()
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAccessibleName("Empty list")
+        self.list_stack = QStackedWidget()
+        self.list_stack.addWidget(view)
+        self.list_stack.addWidget(self.empty_label)
+        mid.addWidget(self.list_stack, 1)
+
+    def now_text(self) -> str:
+        return format_time(self.window.clock())
+
+    # -- what is shown -----------------------------------------------------------------
+
+    def show(self, flt: InboxFilter, title: str, key: str | None) -> None:
+        w = self.window
+        self.flt = flt
+        self.view_title = title
+        self.view_key = key
+        w.sidebar.select_key(key)
+        self.search_bar.show_error(None)
+        self.search_bar.show_filter(flt)
+        self.list_title.setText(title)
+        w.setWindowTitle(f"{title} — {APP_NAME}" + (" (demo workspace)" if w.is_demo else ""))
+        self._restore = None
+        self.total_count = None
+        self.list_count.setText("")
+        self.after_load("count", self.count_current)  # heavier than the page: once the rows are in
+        self.model.set_filter(flt)
+
+    def after_load(self, name: str, work: Callable[[], None]) -> None:
+        """Run `work` once the next page has arrived (or failed)."""
+        self._after_load[name] = work
+
+    def show_view(self, view: str) -> None:
+        self.show(InboxFilter(view=view), VIEW_LABELS[view], f"view:{view}")
+
+    def current_filter(self) -> InboxFilter:
+        return dataclasses.replace(self.flt, source_ids=list(self.flt.source_ids), tags=list(self.flt.tags))
+
+    def apply_filter_change(self, changes: dict[str, Any]) -> None:
+        """A chip or the search field changed part of the filter."""
+        if "query" in changes and changes["query"].strip():
+            try:
+                self.store.check_query(changes["query"])
+            except BadQuery as exc:
+                self.search_bar.show_error(str(exc))
+                return
+        flt = dataclasses.replace(self.flt, **changes)
+        title = self.view_title
+        if flt.query.strip():
+            title = f"Search: {flt.query.strip()}"
+        elif self.view_title.startswith("Search: "):
+            title = VIEW_LABELS.get(flt.view, "Items")
+        self.show(flt, title, self.view_key)
+
+    def date_range_dialog(self) -> DateRangeDialog:
+        dialog = DateRangeDialog(self.flt.since, self.flt.until, self.window.clock().astimezone(),
+                                 lambda since, until: self.apply_filter_change({"since": since, "until": until}),
+                                 self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.window.present(dialog)
+        return dialog
+
+    def clear_filters(self) -> None:
+        self.search_bar.field.clear()
+        self.show_view(self.flt.view if self.flt.view in View.ALL_VIEWS else View.INBOX)
+
+    def count_current(self) -> None:
+        flt, now = self.flt, self.now_text()
+        self._count_gen += 1
+        gen = self._count_gen
+
+        def count(s: Store) -> int | None:
+            # fast triage or clicking through views queues counts (seconds each on a large
+            # workspace): only the latest one runs
+            return s.count_items(flt, now) if gen == self._count_gen else None
+
+        def done(n: int | None) -> None:
+            if n is not None and flt is self.flt:
+                self.total_count = n
+                self.list_count.setText(f"{n:,} item{'s' if n != 1 else ''}")
+                self.update_empty()
+        self.window.run_in_worker(count, done, lambda exc: None)
+
+    # -- redrawing ---------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the list again, keeping the current item, the selection and the position."""
+        current = self.window.reading_ctl.current.id if self.window.reading_ctl.current else None
+        self.reload_selecting(current, self.selected_item_ids())
+
+    def reload_selecting(self, current: int | None, ids: list[int]) -> None:
+        self._restore = (current, ids, self.list_view.currentIndex().row())
+        self.model.reload()
+
+    def redraw(self, changes: ChangeSet) -> None:
+        """What a write changed: reload for `everything`, else re-read the named rows."""
+        if changes.everything:
+            self.reload()
+        elif changes.items:
+            self.model.refresh_items(self.store, sorted(changes.items), drop_unmatched=False)
+
+    def _run_after_load(self) -> None:
+        work, self._after_load = self._after_load, {}
+        for fn in work.values():
+            fn()
+
+    def _after_reset(self) -> None:
+        self._run_after_load()
+        restore, self._restore = self._restore, None
+        self.update_empty()
+        reading = self.window.reading_ctl
+        if restore is None:
+            if self.model.rows and not self.list_view.currentIndex().isValid():
+                self.select_row(0)
+            elif not self.model.rows:
+                reading.open(None)
+            return
+        current, selected, old_row = restore
+        sm = self.list_view.selectionModel()
+        for item_id in selected:
+            row = self.model.row_of.get(item_id)
+            if row is not None:
+                sm.select(self.model.index(row), QItemSelectionModel.SelectionFlag.Select)
+        if current is not None and current in self.model.row_of:
+            sm.setCurrentIndex(self.model.index(self.model.row_of[current]),
+                               QItemSelectionModel.SelectionFlag.NoUpdate
+                               if selected else QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        elif self.model.rows:
+            self.select_row(min(max(old_row, 0), len(self.model.rows) - 1))
+        else:
+            reading.open(None)
+
+    def update_empty(self) -> None:
+        empty = not self.model.rows and not self.model.loading
+        if empty:
+            f = self.flt
+            if f.query or f.tags or f.source_ids or f.rating_min or f.rating_max or f.since or f.whose:
+                text = "Nothing matches this search."
+            elif f.view == View.INBOX:
+                text = "Inbox zero. ✓\nNothing waits for you."
+            else:
+                text = "Nothing here."
+            self.empty_label.setText(text)
+        self.list_stack.setCurrentWidget(self.empty_label if empty else self.list_view)
+
+    def _load_failed(self, exc: Exception) -> None:
+        self._after_load.pop("count", None)  # nothing to count
+        self._run_after_load()
+        if isinstance(exc, BadQuery):
+            self.search_bar.show_error(str(exc))
+        else:
+            log.error("loading the list failed", exc_info=exc)
+            self.window.status_message(f"Could not load the list: {exc}")
+        self.update_empty()
+
+    # -- the selection -----------------------------------------------------------------
+
+    def selected_item_ids(self) -> list[int]:
+        rows = sorted(i.row() for i in self.list_view.selectionModel().selectedRows())
+        ids = [self.model.rows[r].id for r in rows if r < len(self.model.rows)]
+        current = self.window.reading_ctl.current
+        if not ids and current is not None:
+            ids = [current.id]
+        return ids
+
+    def select_row(self, row: int) -> None:
+        index = self.model.index(row)
+        if not index.isValid():
+            return
+        self.list_view.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.list_view.scrollTo(index)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self.quiet:
+            return
+        self.window.reading_ctl.open(self.model.item_at(current.row()) if current.isValid() else None)
+
+    def _selection_changed(self) -> None:
+        n = len(self.list_view.selectionModel().selectedRows())
+        if n > 1:
+            self.window.status_message(f"{n} items selected", 3000)
+
+    def move_current(self, step: int) -> None:
+        row = self.list_view.currentIndex().row()
+        target = 0 if row < 0 else row + step
+        if target >= len(self.model.rows) and self.model.canFetchMore():
+            self.model.fetchMore()
+        target = max(0, min(target, len(self.model.rows) - 1))
+        if self.model.rows:
+            self.select_row(target)
+
+    def select_all(self) -> None:
+        self.list_view.setFocus()
+        self.list_view.selectAll()
+
+    def focus_search(self) -> None:
+        self.search_bar.field.setFocus()
+        self.search_bar.field.selectAll()
+
+    def escape(self) -> None:
+        if self.search_bar.field.hasFocus():
+            self.search_bar.submit()
+            self.list_view.setFocus()
+        elif self.window.reading.browser.hasFocus():
+            self.list_view.setFocus()
+        elif len(self.list_view.selectionModel().selectedRows()) > 1:
+            self.select_row(max(self.list_view.currentIndex().row(), 0))
+        elif self.flt.query:
+            self.search_bar.field.clear()
+            self.apply_filter_change({"query": ""})
+
+    def _list_menu(self, pos) -> None:
+        menu = QMenu(self.window)
+        for cid in LIST_MENU:
+            menu.addAction(self.window.actions_by_id[cid])
+        menu.popup(self.list_view.viewport().mapToGlobal(pos))

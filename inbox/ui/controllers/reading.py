@@ -1,0 +1,132 @@
+"""The reading pane's behaviour: opening an item (one view-model query on a worker), links
+in untrusted content, and the author one click away."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+
+from inbox.domain import InboxFilter, ItemRow, Thread, View
+from inbox.store import Store, StoreError
+from inbox.store.views import ItemView, item_view
+from inbox.ui.reading_pane import ReadingPane
+from inbox.ui.sanitize import is_openable
+
+if TYPE_CHECKING:
+    from inbox.ui.main_window import MainWindow
+
+MARK_READ_SETTING = "reading/mark_read_on_open"
+
+
+class ReadingController(QObject):
+    """Which item is open. `current` changes at once (triage and commands act on it); the
+    conversation arrives from a worker a moment later and `view_ready` announces it."""
+
+    view_ready = Signal(object)  # ItemView
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.store = window.store
+        self.current: ItemRow | None = None
+        self.view: ItemView | None = None
+        self._gen = 0
+        self.pane = ReadingPane(window.clock)
+        self.pane.browser.link_requested.connect(self.open_link)
+        self.pane.browser.internal_link.connect(self._internal_link)
+
+    @property
+    def mark_read_on_open(self) -> bool:
+        return self.window.settings.value(MARK_READ_SETTING, True, type=bool)
+
+    def set_mark_read_on_open(self, value: bool) -> None:
+        self.window.settings.setValue(MARK_READ_SETTING, value)
+
+    def open(self, item: ItemRow | None, mark_read: bool = True) -> None:
+        """Show an item (None: nothing); opening an unread item reads it (a setting)."""
+        w = self.window
+        self._gen += 1
+        if item is None:
+            changed = self.current is not None
+            self.current = self.view = None
+            self.pane.show_empty("Select an item to read it." if w.model.rows else "")
+            if changed:
+                w.current_item_changed.emit(None)
+            return
+        if mark_read and self.mark_read_on_open and item.status == "unread" and not item.deleted:
+            w.ops.mark_read_on_open(item.id)
+            item = dataclasses.replace(item, status="read")
+            w.model.replace_item(item)  # the row we hold, redrawn: no query
+            w.sidebar_ctl.schedule_counts()
+        changed = self.current is None or self.current.id != item.id
+        self.current = item
+        gen, item_id = self._gen, item.id
+
+        def query(s: Store) -> ItemView | None:
+            return item_view(s, item_id) if gen == self._gen else None  # skipped when overtaken
+
+        w.workers.submit(query, lambda view: self._show(gen, item, view), lambda exc: self._failed(gen, item),
+                         lane="reading")
+        if changed:
+            w.current_item_changed.emit(item)
+
+    def _show(self, gen: int, item: ItemRow, view: ItemView | None) -> None:
+        if view is None or gen != self._gen:
+            return
+        # the list's copy is the newer one for triage state (a write may follow the query)
+        view = dataclasses.replace(view, item=item)
+        self.view = view
+        self.pane.show_thread(item, view.thread, view.other_items)
+        self.view_ready.emit(view)
+
+    def _failed(self, gen: int, item: ItemRow) -> None:
+        if gen == self._gen:  # deleted meanwhile: show what the list holds
+            self._show(gen, item, ItemView(item=item, thread=_alone(item)))
+
+    def reopen(self) -> None:
+        """Read the open item again (after a write changed it), without marking it read."""
+        if self.current is not None:
+            row = self.window.model.row_of.get(self.current.id)
+            self.open(self.window.model.rows[row] if row is not None else self.current, mark_read=False)
+
+    def focus(self) -> None:
+        if self.current is not None:
+            self.pane.browser.setFocus()
+
+    def open_link(self, url: QUrl) -> None:
+        """A link in untrusted content: http/https/mailto only, and only after asking."""
+        text = url.toString()
+        if not is_openable(text):
+            self.window.status_message(f"Not opening {text[:80]!r}: only web and mail links are opened.")
+            return
+        if self.window.confirm("Open link?", f"Open this link in your browser?\n\n{text}"):
+            QDesktopServices.openUrl(url)
+
+    def _internal_link(self, path: str) -> None:
+        kind, _, value = path.partition("/")
+        if kind == "author" and value.isdigit():
+            self.show_author(int(value))
+
+    def show_author(self, author_id: int | None = None) -> None:
+        if author_id is None:
+            if self.current is None or self.current.author_id is None:
+                return
+            author_id = self.current.author_id
+        try:
+            author = self.store.get_author(author_id)
+        except StoreError:
+            return
+        name = author.get("display_name") or author.get("handle") or "this author"
+        self.window.list_ctl.show(InboxFilter(view=View.ALL, author_id=author_id), f"By {name}", None)
+
+    def open_original(self) -> None:
+        if self.current is not None and self.current.url:
+            self.open_link(QUrl(self.current.url))
+
+
+def _alone(item: ItemRow) -> Thread:
+    return Thread(id=-1, source_id=item.source_id, root_item_id=item.id, last_activity_at=item.created_at,
+                  items=[item])

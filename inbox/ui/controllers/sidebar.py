@@ -1,0 +1,189 @@
+"""The sidebar: views, businesses, sources, tags and saved searches with their counts
+(counted on a worker, a moment after the writes that move them)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QMenu
+
+from inbox.domain import InboxFilter, View
+from inbox.services.saved_views import delete_saved_view, list_saved_views, save_view
+from inbox.store import Store, StoreError
+from inbox.ui.delegate import source_pixmap
+from inbox.ui.search_bar import VIEW_LABELS
+from inbox.ui.sidebar import Sidebar, dot_icon
+
+if TYPE_CHECKING:
+    from inbox.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+COUNTS_DELAY_MS = 120
+
+
+class SidebarController(QObject):
+    """Fills the sidebar and keeps its counts current; saved searches live here too."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.store = window.store
+        self._counts_gen = 0
+        self.saved_views: dict[int, Any] = {}
+        self.sources_known: list = []
+        self.tags_known: list = []
+        self.sidebar = Sidebar()
+        self.sidebar.setMinimumWidth(200)
+        self.sidebar.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.sidebar.customContextMenuRequested.connect(self._menu)
+        self.counts_timer = QTimer(self)
+        self.counts_timer.setSingleShot(True)
+        self.counts_timer.setInterval(COUNTS_DELAY_MS)
+        self.counts_timer.timeout.connect(self.refresh_counts)
+
+    def add_entry(self, section: str, key: str, label: str, on_activate: Callable[[], object], *,
+                  count: int | None = None, icon: QIcon | None = None, tooltip: str = "") -> None:
+        self.sidebar.add_entry(section, key, label, on_activate, count=count, icon=icon, tooltip=tooltip)
+
+    def populate(self) -> None:
+        show = self.window.list_ctl.show
+        for view in View.ALL_VIEWS:
+            self.add_entry("Views", f"view:{view}", VIEW_LABELS[view],
+                           lambda v=view: self.window.list_ctl.show_view(v))
+        self.add_entry("Businesses", "whose:own", "Own business",
+                       lambda: show(InboxFilter(view=View.ALL, whose="own"), "Own business", "whose:own"))
+        self.add_entry("Businesses", "whose:competitor", "Competitors",
+                       lambda: show(InboxFilter(view=View.ALL, whose="competitor"), "Competitors",
+                                    "whose:competitor"))
+        self.refresh_sources(self.store.list_sources(), {})
+        # tags (with their counts) arrive with the first counts
+        self.refresh_saved_views()
+
+    # -- counts --------------------------------------------------------------------------
+
+    def schedule_counts(self) -> None:
+        self.counts_timer.start()
+
+    def refresh_counts(self) -> None:
+        now = self.window.list_ctl.now_text()
+        self._counts_gen += 1
+        gen = self._counts_gen
+
+        def query(s: Store):
+            if gen != self._counts_gen:
+                return None  # a newer request is queued behind this one
+            return s.counts(now), s.list_sources(), s.list_tags()
+
+        self.window.run_in_worker(query, self._apply_counts, lambda exc: log.warning("counts failed: %s", exc))
+
+    def _apply_counts(self, result) -> None:
+        if result is None:
+            return
+        counts, sources, tags = result
+        for view, n in counts["views"].items():
+            self.sidebar.update_entry(f"view:{view}", count=n)
+        for whose, n in counts["whose"].items():
+            self.sidebar.update_entry(f"whose:{whose}", count=n)
+        self.refresh_sources(sources, counts["sources"])
+        self.refresh_tags(tags, counts["tags"])
+        search_bar = self.window.list_ctl.search_bar
+        search_bar.set_choices(sources, tags)
+        search_bar.show_filter(self.window.list_ctl.flt)
+
+    def refresh_sources(self, sources, counts: dict[int, int]) -> None:
+        self.sources_known = sources
+        keys = {f"source:{s.id}" for s in sources}
+        self.sidebar.remove_section_entries("Sources", keep=keys | {
+            k for k, e in self.sidebar.entries.items() if e.section == "Sources" and not k.startswith("source:")})
+        for s in sources:
+            key = f"source:{s.id}"
+            synced = f"last synced {s.last_synced_at}" if s.last_synced_at else "never synced"
+            tip = f"{s.name} ({s.kind}, {'competitor' if s.whose == 'competitor' else 'own'}) — {synced}"
+            if not s.enabled:
+                tip += " — paused"
+            if s.last_error:
+                tip += f"\nLast error: {s.last_error}"
+            label = s.name + ("" if s.enabled else " (paused)")
+            if key not in self.sidebar.entries:
+                self.add_entry(
+                    "Sources", key, label,
+                    lambda sid=s.id, name=s.name: self.window.list_ctl.show(
+                        InboxFilter(view=View.ALL, source_ids=[sid]), name, f"source:{sid}"),
+                    icon=QIcon(source_pixmap(s.kind, 16)), tooltip=tip)
+            entry = self.sidebar.entries[key]
+            state = None if entry.state == "syncing" else ("error" if s.last_error else "")
+            self.sidebar.update_entry(key, label=label, count=counts.get(s.id, entry.count or 0),
+                                      tooltip=tip, state=state)
+
+    def refresh_tags(self, tags, counts: dict[int, int]) -> None:
+        self.tags_known = tags
+        self.sidebar.remove_section_entries("Tags", keep={f"tag:{t.name}" for t in tags})
+        for t in tags:
+            key = f"tag:{t.name}"
+            if key not in self.sidebar.entries:
+                self.add_entry("Tags", key, t.name,
+                               lambda name=t.name: self.window.list_ctl.show(
+                                   InboxFilter(view=View.ALL, tags=[name]), f"Tag: {name}", f"tag:{name}"),
+                               icon=dot_icon(t.colour), tooltip=f"Items tagged “{t.name}”")
+            self.sidebar.update_entry(key, count=counts.get(t.id, t.count), icon=dot_icon(t.colour))
+        self.sidebar.select_key(self.window.list_ctl.view_key)
+
+    # -- saved searches ------------------------------------------------------------------
+
+    def refresh_saved_views(self) -> None:
+        views = list_saved_views(self.store)
+        self.saved_views = {v.id: v for v in views}
+        self.sidebar.remove_section_entries("Saved searches", keep={f"saved:{v.id}" for v in views})
+        for v in views:
+            self.add_entry("Saved searches", f"saved:{v.id}", v.name,
+                           lambda v=v: self.window.list_ctl.show(v.filter, v.name, f"saved:{v.id}"),
+                           tooltip=f"Saved search: {v.filter.query or 'filters'} (right-click to delete)")
+        self.sidebar.select_key(self.window.list_ctl.view_key)
+
+    def save_current_search(self) -> None:
+        lst = self.window.list_ctl
+        default = lst.flt.query.strip() or lst.view_title
+        name = self.window.prompt_text("Save search", "Name of the saved search:", default)
+        if not name or not name.strip():
+            return
+        try:
+            view = save_view(self.store, name, lst.flt)
+        except StoreError as exc:
+            self.window.status_message(str(exc))
+            return
+        self.refresh_saved_views()
+        lst.view_key = f"saved:{view.id}"
+        self.sidebar.select_key(lst.view_key)
+        self.window.status_message(f"Saved search “{view.name}”.")
+
+    def delete_saved_search(self, view_id: int | None = None) -> None:
+        lst = self.window.list_ctl
+        if view_id is None:
+            if not (lst.view_key or "").startswith("saved:"):
+                self.window.status_message("Open a saved search first.")
+                return
+            view_id = int((lst.view_key or "").split(":")[1])
+        view = self.saved_views.get(view_id)
+        if view is None:
+            return
+        if not self.window.confirm("Delete saved search", f"Delete the saved search “{view.name}”?"):
+            return
+        delete_saved_view(self.store, view_id)
+        if lst.view_key == f"saved:{view_id}":
+            lst.view_key = None
+        self.refresh_saved_views()
+        self.window.status_message(f"Deleted saved search “{view.name}”.")
+
+    def _menu(self, pos) -> None:
+        item = self.sidebar.itemAt(pos)
+        if item is None:
+            return
+        key = item.data(0, Qt.ItemDataRole.UserRole + 10) or ""
+        if key.startswith("saved:"):
+            menu = QMenu(self.window)
+            menu.addAction("Delete saved search", lambda: self.delete_saved_search(int(key.split(":")[1])))
+            menu.popup(self.sidebar.viewport().mapToGlobal(pos))
