@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from inbox.domain import InboxFilter
+from inbox.services import settings
 from inbox.services.sentiment import LABELS
 from inbox.services.text_signals import fold, words
 from inbox.services.themes import SAMPLE, Period, Theme, distinctive, themes
@@ -96,7 +97,7 @@ class Figures:
 
 
 def business_name(store: Store) -> str:
-    return store.get_setting("business_name") or "Your business"
+    return settings.get("business_name", store) or "Your business"
 
 
 def businesses(store: Store, source_ids: Sequence[int] | None = None) -> list[Business]:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from inbox import APP_NAME
 from inbox.domain import InboxFilter, ItemRow, View, utcnow
+from inbox.services import settings as settings_table
 from inbox.services.operations import ChangeSet, Operations, UndoStack
 from inbox.store import Store, StoreError
 from inbox.ui.commands import MENUS, Command, CommandTable
@@ -50,8 +51,7 @@ from inbox.ui.tasks import TaskManager, Workers
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
-SETTINGS_ORG = "feedback-inbox"
-SETTINGS_APP = "feedback-inbox"
+SETTINGS_ORG, SETTINGS_APP = settings_table.LOCAL_SCOPE
 SIDEBAR_WIDTH = 245
 
 
@@ -362,14 +362,14 @@ class MainWindow(QMainWindow):
     # == settings and closing ============================================================
 
     def _restore_settings(self) -> None:
-        geometry = self.settings.value("window/geometry")
+        geometry = settings_table.get("window.geometry", local=self.settings)
         if isinstance(geometry, QByteArray | bytes) and geometry:
             self.restoreGeometry(QByteArray(geometry))
         else:
             self.resize(1280, 800)
         self._default_panes = True
-        for key, splitter in (("window/splitter", self.splitter), ("window/reading_splitter", self.reading.split)):
-            state = self.settings.value(key)
+        for name, splitter in (("window.splitter", self.splitter), ("window.reading_splitter", self.reading.split)):
+            state = settings_table.get(name, local=self.settings)
             if isinstance(state, QByteArray | bytes) and state:
                 splitter.restoreState(QByteArray(state))
                 self._default_panes &= splitter is not self.splitter
@@ -384,9 +384,9 @@ class MainWindow(QMainWindow):
             self.splitter.setSizes([SIDEBAR_WIDTH, rest * 45 // 100, rest - rest * 45 // 100])
 
     def save_settings(self) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/splitter", self.splitter.saveState())
-        self.settings.setValue("window/reading_splitter", self.reading.split.saveState())
+        settings_table.set("window.geometry", self.saveGeometry(), local=self.settings)
+        settings_table.set("window.splitter", self.splitter.saveState(), local=self.settings)
+        settings_table.set("window.reading_splitter", self.reading.split.saveState(), local=self.settings)
         self.settings.sync()
 
     def closeEvent(self, event) -> None:

@@ -570,7 +570,7 @@ def install(window: Any, *, secrets: Secrets | None = None) -> None:
     def open_dialog() -> SourcesDialog:
         dialog = window.extensions.get(SourcesDialog)
         if dialog is None:
-            demo = bool(getattr(window, "is_demo", False))
+            demo = window.is_demo
             store = Store(default_db_path()) if demo else window.store
             dialog = SourcesDialog(store, window, run_task=lambda coro: window.run_task(coro),
                                    confirm=window.confirm, for_demo=demo, secrets=secrets)

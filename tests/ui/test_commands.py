@@ -9,6 +9,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel
 
 from inbox.ui.commands import DEFAULT_BINDINGS, Command, CommandTable, split_keys
+from inbox.ui.sync_controller import SyncController
 from tests.ui.conftest import settle
 
 
@@ -17,7 +18,7 @@ def test_shortcut_table_has_no_conflicts_and_menus_show_its_keys(make_window, wo
 
     window = make_window(workspace_store)
     install_extensions(window, EXTENSIONS_WITHOUT_DIALOGS)
-    window.sync_controller.stop()  # no automatic sync after this test
+    window.extensions.get(SyncController).stop()  # no automatic sync after this test
     assert window.commands.conflicts() == {}
     for command_id, binding in DEFAULT_BINDINGS.items():
         assert command_id in window.actions_by_id, f"{command_id} is in the key table but no feature registers it"

@@ -18,7 +18,6 @@ def _summary(source, error: str | None, kind: SyncErrorKind | None) -> RunSummar
 
 @pytest.fixture
 def controller(window, monkeypatch):  # noqa: F811
-    monkeypatch.setattr("inbox.services.ingest_hooks.install", lambda: None, raising=False)  # no global hooks
     c = sync_controller.install(window)
     c.startup_timer.stop()
     return c

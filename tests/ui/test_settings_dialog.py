@@ -45,11 +45,11 @@ def test_saving_writes_through_the_table_and_features_follow(window, workspace_s
     assert workspace_store.get_setting("reply_undo_seconds") == "12"
     assert settings.get("business_name", workspace_store) == "Harbour Café"
     assert settings.get("export.format", local=window.settings) == "xlsx"
-    assert window.replies.undo_seconds == 12
-    assert not window.mark_read_on_open
+    assert window.extensions.get(replies.RepliesController).undo_seconds == 12
+    assert not window.reading_ctl.mark_read_on_open
     assert not window.actions_by_id["settings.mark_read_on_open"].isChecked()
-    assert window.sync_controller.timer.interval() == 45 * 60_000
-    window.sync_controller.stop()
+    assert window.extensions.get(sync_controller.SyncController).timer.interval() == 45 * 60_000
+    window.extensions.get(sync_controller.SyncController).stop()
 
     window.actions_by_id["settings.mark_read_on_open"].trigger()  # the View menu's toggle
     again = open_dialog(window)

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 
 from inbox.domain import InboxFilter, ItemRow, Thread, View
+from inbox.services import settings
 from inbox.store import Store, StoreError
 from inbox.store.views import ItemView, item_view
 from inbox.ui.reading_pane import ReadingPane
@@ -17,9 +18,6 @@ from inbox.ui.sanitize import is_openable
 
 if TYPE_CHECKING:
     from inbox.ui.main_window import MainWindow
-
-MARK_READ_SETTING = "reading/mark_read_on_open"
-
 
 class ReadingController(QObject):
     """Which item is open. `current` changes at once (triage and commands act on it); the
@@ -40,10 +38,10 @@ class ReadingController(QObject):
 
     @property
     def mark_read_on_open(self) -> bool:
-        return self.window.settings.value(MARK_READ_SETTING, True, type=bool)
+        return settings.get("reading.mark_read_on_open", local=self.window.settings)
 
     def set_mark_read_on_open(self, value: bool) -> None:
-        self.window.settings.setValue(MARK_READ_SETTING, value)
+        settings.set("reading.mark_read_on_open", value, local=self.window.settings)
 
     def open(self, item: ItemRow | None, mark_read: bool = True) -> None:
         """Show an item (None: nothing); opening an unread item reads it (a setting)."""
