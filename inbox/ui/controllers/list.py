@@ -26,6 +26,7 @@ from inbox import APP_NAME
 from inbox.domain import InboxFilter, View, format_time
 from inbox.services.operations import ChangeSet
 from inbox.store import BadQuery, Store
+from inbox.ui import sidebar_keys
 from inbox.ui.delegate import ROW_HEIGHT, ItemDelegate
 from inbox.ui.dialogs import DateRangeDialog
 from inbox.ui.list_model import ItemListModel, sync_loader
@@ -47,7 +48,7 @@ class ListController(QObject):
         self.store = window.store
         self.flt = InboxFilter(view=View.INBOX)
         self.view_title = "Inbox"
-        self.view_key: str | None = "view:inbox"
+        self.view_key: str | None = sidebar_keys.view(View.INBOX)
         self.total_count: int | None = None
         self.quiet = False  # while rows leave after triage, Qt's passing stops open nothing
         self._count_gen = 0
@@ -155,7 +156,7 @@ class ListController(QObject):
         self._after_load[name] = work
 
     def show_view(self, view: str) -> None:
-        self.show(InboxFilter(view=view), VIEW_LABELS[view], f"view:{view}")
+        self.show(InboxFilter(view=view), VIEW_LABELS[view], sidebar_keys.view(view))
 
     def current_filter(self) -> InboxFilter:
         return dataclasses.replace(self.flt, source_ids=list(self.flt.source_ids), tags=list(self.flt.tags))

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QMenu
 from inbox.domain import InboxFilter, View
 from inbox.services.saved_views import delete_saved_view, list_saved_views, save_view
 from inbox.store import Store, StoreError
+from inbox.ui import sidebar_keys
 from inbox.ui.delegate import source_pixmap
 from inbox.ui.search_bar import VIEW_LABELS
 from inbox.ui.sidebar import Sidebar, dot_icon
@@ -52,13 +53,13 @@ class SidebarController(QObject):
     def populate(self) -> None:
         show = self.window.list_ctl.show
         for view in View.ALL_VIEWS:
-            self.add_entry("Views", f"view:{view}", VIEW_LABELS[view],
+            self.add_entry("Views", sidebar_keys.view(view), VIEW_LABELS[view],
                            lambda v=view: self.window.list_ctl.show_view(v))
-        self.add_entry("Businesses", "whose:own", "Own business",
-                       lambda: show(InboxFilter(view=View.ALL, whose="own"), "Own business", "whose:own"))
-        self.add_entry("Businesses", "whose:competitor", "Competitors",
+        self.add_entry("Businesses", sidebar_keys.whose("own"), "Own business",
+                       lambda: show(InboxFilter(view=View.ALL, whose="own"), "Own business", sidebar_keys.whose("own")))
+        self.add_entry("Businesses", sidebar_keys.whose("competitor"), "Competitors",
                        lambda: show(InboxFilter(view=View.ALL, whose="competitor"), "Competitors",
-                                    "whose:competitor"))
+                                    sidebar_keys.whose("competitor")))
         self.refresh_sources(self.store.list_sources(), {})
         # tags (with their counts) arrive with the first counts
         self.refresh_saved_views()
@@ -85,9 +86,9 @@ class SidebarController(QObject):
             return
         counts, sources, tags = result
         for view, n in counts["views"].items():
-            self.sidebar.update_entry(f"view:{view}", count=n)
+            self.sidebar.update_entry(sidebar_keys.view(view), count=n)
         for whose, n in counts["whose"].items():
-            self.sidebar.update_entry(f"whose:{whose}", count=n)
+            self.sidebar.update_entry(sidebar_keys.whose(whose), count=n)
         self.refresh_sources(sources, counts["sources"])
         self.refresh_tags(tags, counts["tags"])
         search_bar = self.window.list_ctl.search_bar
@@ -96,11 +97,11 @@ class SidebarController(QObject):
 
     def refresh_sources(self, sources, counts: dict[int, int]) -> None:
         self.sources_known = sources
-        keys = {f"source:{s.id}" for s in sources}
+        keys = {sidebar_keys.source(s.id) for s in sources}
         self.sidebar.remove_section_entries("Sources", keep=keys | {
-            k for k, e in self.sidebar.entries.items() if e.section == "Sources" and not k.startswith("source:")})
+            k for k, e in self.sidebar.entries.items() if e.section == "Sources" and sidebar_keys.family(k) != sidebar_keys.SOURCE})
         for s in sources:
-            key = f"source:{s.id}"
+            key = sidebar_keys.source(s.id)
             synced = f"last synced {s.last_synced_at}" if s.last_synced_at else "never synced"
             tip = f"{s.name} ({s.kind}, {'competitor' if s.whose == 'competitor' else 'own'}) — {synced}"
             if not s.enabled:
@@ -112,7 +113,7 @@ class SidebarController(QObject):
                 self.add_entry(
                     "Sources", key, label,
                     lambda sid=s.id, name=s.name: self.window.list_ctl.show(
-                        InboxFilter(view=View.ALL, source_ids=[sid]), name, f"source:{sid}"),
+                        InboxFilter(view=View.ALL, source_ids=[sid]), name, sidebar_keys.source(sid)),
                     icon=QIcon(source_pixmap(s.kind, 16)), tooltip=tip)
             entry = self.sidebar.entries[key]
             state = None if entry.state == "syncing" else ("error" if s.last_error else "")
@@ -121,13 +122,13 @@ class SidebarController(QObject):
 
     def refresh_tags(self, tags, counts: dict[int, int]) -> None:
         self.tags_known = tags
-        self.sidebar.remove_section_entries("Tags", keep={f"tag:{t.name}" for t in tags})
+        self.sidebar.remove_section_entries("Tags", keep={sidebar_keys.tag(t.name) for t in tags})
         for t in tags:
-            key = f"tag:{t.name}"
+            key = sidebar_keys.tag(t.name)
             if key not in self.sidebar.entries:
                 self.add_entry("Tags", key, t.name,
                                lambda name=t.name: self.window.list_ctl.show(
-                                   InboxFilter(view=View.ALL, tags=[name]), f"Tag: {name}", f"tag:{name}"),
+                                   InboxFilter(view=View.ALL, tags=[name]), f"Tag: {name}", sidebar_keys.tag(name)),
                                icon=dot_icon(t.colour), tooltip=f"Items tagged “{t.name}”")
             self.sidebar.update_entry(key, count=counts.get(t.id, t.count), icon=dot_icon(t.colour))
         self.sidebar.select_key(self.window.list_ctl.view_key)
@@ -137,10 +138,10 @@ class SidebarController(QObject):
     def refresh_saved_views(self) -> None:
         views = list_saved_views(self.store)
         self.saved_views = {v.id: v for v in views}
-        self.sidebar.remove_section_entries("Saved searches", keep={f"saved:{v.id}" for v in views})
+        self.sidebar.remove_section_entries("Saved searches", keep={sidebar_keys.saved(v.id) for v in views})
         for v in views:
-            self.add_entry("Saved searches", f"saved:{v.id}", v.name,
-                           lambda v=v: self.window.list_ctl.show(v.filter, v.name, f"saved:{v.id}"),
+            self.add_entry("Saved searches", sidebar_keys.saved(v.id), v.name,
+                           lambda v=v: self.window.list_ctl.show(v.filter, v.name, sidebar_keys.saved(v.id)),
                            tooltip=f"Saved search: {v.filter.query or 'filters'} (right-click to delete)")
         self.sidebar.select_key(self.window.list_ctl.view_key)
 
@@ -156,24 +157,24 @@ class SidebarController(QObject):
             self.window.status_message(str(exc))
             return
         self.refresh_saved_views()
-        lst.view_key = f"saved:{view.id}"
+        lst.view_key = sidebar_keys.saved(view.id)
         self.sidebar.select_key(lst.view_key)
         self.window.status_message(f"Saved search “{view.name}”.")
 
     def delete_saved_search(self, view_id: int | None = None) -> None:
         lst = self.window.list_ctl
         if view_id is None:
-            if not (lst.view_key or "").startswith("saved:"):
+            view_id = sidebar_keys.saved_id(lst.view_key)
+            if view_id is None:
                 self.window.status_message("Open a saved search first.")
                 return
-            view_id = int((lst.view_key or "").split(":")[1])
         view = self.saved_views.get(view_id)
         if view is None:
             return
         if not self.window.confirm("Delete saved search", f"Delete the saved search “{view.name}”?"):
             return
         delete_saved_view(self.store, view_id)
-        if lst.view_key == f"saved:{view_id}":
+        if lst.view_key == sidebar_keys.saved(view_id):
             lst.view_key = None
         self.refresh_saved_views()
         self.window.status_message(f"Deleted saved search “{view.name}”.")
@@ -183,7 +184,8 @@ class SidebarController(QObject):
         if item is None:
             return
         key = item.data(0, Qt.ItemDataRole.UserRole + 10) or ""
-        if key.startswith("saved:"):
+        view_id = sidebar_keys.saved_id(key)
+        if view_id is not None:
             menu = QMenu(self.window)
-            menu.addAction("Delete saved search", lambda: self.delete_saved_search(int(key.split(":")[1])))
+            menu.addAction("Delete saved search", lambda: self.delete_saved_search(view_id))
             menu.popup(self.sidebar.viewport().mapToGlobal(pos))
