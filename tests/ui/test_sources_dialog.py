@@ -271,7 +271,7 @@ def test_screenshot(qtbot, window, aloop, store, tmp_path):  # noqa: F811
     run_until(aloop, lambda: dialog.form.setting_edits["base_url"].isVisible(), what="fields shown")
     assert dialog.form.secret_edits["api_key"].placeholderText() == "leave empty to keep the saved value"
     dialog.show_verdict("OK: 3 review excerpts of 148 reviews", ok=True)
-    out = Path(__file__).resolve().parent.parent / "docs" / "screenshot-sources.png"
+    out = Path(__file__).resolve().parents[2] / "docs" / "screenshot-sources.png"
     if os.environ.get("UPDATE_SCREENSHOTS"):
         out.parent.mkdir(exist_ok=True)
         assert dialog.grab().save(str(out))

@@ -20,7 +20,7 @@ from tests.replay.mastodon import FakeMastodon
 from tests.replay.reddit import FakeReddit
 from tests.sync_helpers import add_source, forget_test_secrets, secrets_env  # noqa: F401
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 KILLS = 24
 
 

@@ -13,7 +13,7 @@ from inbox.domain import Author, Item, utcnow
 from inbox.services.pipeline import default_pipeline
 from inbox.store import Store
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 PIPELINE = default_pipeline()

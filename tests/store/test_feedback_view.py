@@ -71,7 +71,7 @@ def test_the_view_agrees_with_the_store_and_is_fast(store: Store, tmp_path: Path
 
 def test_docs_describe_every_table_column_and_the_view(store: Store):
     """docs/database.md is for people opening the file in another tool: it must not lag."""
-    doc = (Path(__file__).parent.parent / "docs" / "database.md").read_text(encoding="utf-8")
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "database.md").read_text(encoding="utf-8")
     names = [r[0] for r in store.conn.execute(
         "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' "
         "AND name NOT LIKE 'items_fts_%'")]

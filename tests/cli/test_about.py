@@ -10,7 +10,7 @@ from pathlib import Path
 
 from inbox import __version__, secrets
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_about_reports_paths_versions_and_the_keyring(tmp_path: Path) -> None:

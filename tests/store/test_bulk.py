@@ -18,7 +18,7 @@ from inbox.store import Store
 from inbox.store import bulk as bulk_module
 from inbox.sync.writer import Writer
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 T0 = parse_time("2026-01-05T09:00:00Z")
 
 
@@ -88,7 +88,7 @@ def test_a_load_small_against_the_workspace_keeps_the_index(tmp_path, small_bulk
 KILLED_MID_LOAD = """
 import sys, time
 from inbox.store import Store, bulk
-from tests.test_store_bulk import page
+from tests.store.test_bulk import page
 bulk.BULK_AFTER = 100
 store = Store(sys.argv[1])
 src = store.add_source("google", "Google")

@@ -15,7 +15,7 @@ from inbox.domain import Author, Item
 from inbox.services import backup as backups
 from inbox.store import Store
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _item(n: int) -> Item:

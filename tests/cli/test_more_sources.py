@@ -11,7 +11,7 @@ from pathlib import Path
 from tests.replay import googleplay
 from tests.sync_helpers import forget_test_secrets, secrets_env  # noqa: F401
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def inbox(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:

@@ -17,7 +17,7 @@ from tests.replay.feeds import FakeFeed
 from tests.replay.mastodon import FakeMastodon
 from tests.sync_helpers import SECRETS, forget_test_secrets  # noqa: F401
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import pytest
 from inbox.store import Store
 from tests.export_data import fill, item_id
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
