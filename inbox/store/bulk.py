@@ -23,7 +23,7 @@ BULK_AFTER = 50_000    # new items in one load before it turns bulk ...
 BULK_SHARE = 0.2       # ... and at least this share of the items already stored
 # The connection's page cache while a load is bulk (the default is 32 MB): the pages that
 # every new item touches (the newest pages of each index, the authors' unique index) then
-# stay in memory. 1M items: +4%.
+# stay in memory.
 BULK_CACHE_KIB = 64_000
 
 

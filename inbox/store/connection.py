@@ -11,13 +11,12 @@ from inbox.store.bulk import restore_indexes
 from inbox.store.migrations import migrate
 
 BUSY_TIMEOUT_MS = 5000
-# A commit that takes the WAL past this many pages copies it into the database and fsyncs.
-# SQLite's default (1,000 pages, 4 MB) checkpoints every few commits of a big sync; at
-# 128 MB the index pages that every page of items rewrites are copied once per checkpoint,
-# not once per commit (ingest at 1M items: 12,800 -> 15,300 items/s).
+# A commit that takes the WAL past this many pages (128 MB) checkpoints it: large enough that
+# the index pages every page of items rewrites are copied once per checkpoint, not per commit.
+# Figures: docs/engineering-notes.md.
 WAL_AUTOCHECKPOINT_PAGES = 32768
-# A WAL file grown past this is cut back after a checkpoint (it never shrinks by itself).
-# Not lower: a file cut on every checkpoint and grown again made ingest 5% slower.
+# A WAL file grown past this is cut back after a checkpoint (it never shrinks by itself); not
+# so low that it is cut and grown again on every checkpoint.
 WAL_SIZE_LIMIT = 256 * 1024 * 1024
 
 

@@ -264,10 +264,8 @@ M006_NO_INSERT_TRIGGERS = """
         """
 
 
-# The first releases of migration 1 also created `items_by_parent (source_id,
-# parent_external_id)`; nothing queries by it, and every insert paid for it (5% of ingest).
-# Migration 1 was later edited to leave it out, so only databases created before that still
-# have it: this removes it there too.
+# Early databases have an index `items_by_parent` that nothing queries and every insert
+# pays for (migration 1 no longer creates it): this removes it there too.
 M007_NO_PARENT_INDEX = "DROP INDEX IF EXISTS items_by_parent;"
 
 

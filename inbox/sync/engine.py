@@ -137,10 +137,8 @@ async def sync(store: Store, *, secrets: Secrets, sources: list[str] | None = No
     return summaries
 
 
-# Connectors parse big payloads on worker threads (a 5,000-entry feed is ~2.5 s of pure
-# Python). With the default 5 ms GIL switch interval the event loop waited up to 5 ms to
-# take the GIL back after every SQLite step, and stalled for over a second (seen with
-# `py-spy record --gil`); at 0.5 ms the same sync stalls a fraction of that.
+# Connectors parse big payloads on worker threads; with Python's default 5 ms switch interval
+# the event loop waits that long for the GIL after every step. Why 0.5 ms: docs/engineering-notes.md.
 SWITCH_INTERVAL_S = 0.0005
 
 

@@ -3,8 +3,8 @@
 Why: the collector runs on whichever thread happens to allocate when a threshold is
 crossed: the sync's writer, a reader, an export. A cycle holding a Qt object (a timer, a
 widget's Python wrapper) freed there deletes the C++ object off the GUI thread, and the
-window crashes later inside Qt's event processing with no Python frame to blame; the test
-suite saw exactly that, more often once ingest got faster. So automatic collection is off,
+window crashes later inside Qt's event processing with no Python frame to blame (see
+docs/engineering-notes.md). So automatic collection is off,
 and the GUI thread collects, generation by generation as the thresholds say, on a timer.
 Reference counting still frees everything that is not in a cycle at once.
 """

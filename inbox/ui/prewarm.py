@@ -1,9 +1,9 @@
 """Import on the GUI thread what worker threads would otherwise import lazily.
 
 shiboken6 replaces `__import__` with a hook that inspects each newly loaded module's
-source; doing that on a worker thread while the GUI thread runs Qt has crashed the
-process (intermittent segfaults in the test suite, one trace inside a keyring import
-on a worker). Loading these modules first, here, leaves workers nothing new to import.
+source; doing that on a worker thread while the GUI thread runs Qt can crash the process
+(docs/engineering-notes.md). Loading these modules first, here, leaves workers nothing new
+to import.
 """
 
 from __future__ import annotations

@@ -61,8 +61,8 @@ class Workers:
     front of the page the user is waiting for.
 
     Results come back through a plain queue that a GUI-thread timer drains while work is
-    pending: worker threads never call into Qt (emitting Qt signals from plain Python
-    threads crashed the test suite now and then with a segfault in the GUI thread).
+    pending: worker threads never call into Qt (a Qt signal emitted from a plain Python
+    thread can crash the GUI thread).
     """
 
     def __init__(self, db_path: Path, threads: int = 2, parent: QObject | None = None) -> None:
