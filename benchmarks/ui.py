@@ -213,11 +213,11 @@ def timed(name, fn):
     times.setdefault(name, []).append((time.perf_counter() - t) * 1000)
     app.processEvents()
 for _ in range(10):
-    timed("j (open next, mark read)", lambda: window.move_current(1))
+    timed("j (open next, mark read)", lambda: window.list_ctl.move_current(1))
     timed("e (done)", window.mark_done)
     timed("s (snooze)", lambda: window.snooze(utcnow() + timedelta(days=1)))
     timed("t (tag)", lambda: window.tag("follow up"))
-    timed("u (unread)", lambda: window.set_status("unread"))
+    timed("u (unread)", lambda: window.triage_ctl.set_status("unread"))
     timed("ctrl+z (undo)", window.undo)
     settle()
 print(json.dumps({k: {"median_ms": sorted(v)[len(v) // 2], "max_ms": max(v)} for k, v in times.items()}))

@@ -1,6 +1,6 @@
 """Take docs/screenshot.png: the main window on the demo workspace at 1280x800.
 
-Run: QT_QPA_PLATFORM=offscreen python scripts/screenshot.py [out.png] [--dark]
+Run: QT_QPA_PLATFORM=offscreen python scripts/screenshot.py [out.png] [--dark] [--small]
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ from inbox.services.demo import build_demo
 from inbox.store import Store
 from inbox.ui.application import EXTENSIONS_WITHOUT_DIALOGS, install_extensions, make_app
 from inbox.ui.main_window import MainWindow
+
+
+SIZE = (1024, 640) if "--small" in sys.argv else (1280, 800)
 
 
 def dark_palette() -> QPalette:
@@ -47,19 +50,22 @@ def main() -> int:
     window = MainWindow(store, is_demo=True, settings=settings, background_pages=False)
     if "--bare" not in sys.argv:
         install_extensions(window, EXTENSIONS_WITHOUT_DIALOGS)
-    window.resize(1280, 800)
+    window.resize(*SIZE)
     window.show()
 
+    def select() -> None:
+        window.list_ctl.move_current(1)
+        window.list_ctl.move_current(1)
+        QTimer.singleShot(400, shoot)  # the opened item's view arrives from a worker
+
     def shoot() -> None:
-        window.move_current(1)
-        window.move_current(1)
         app.processEvents()
         window.grab().save(str(out))
         print(f"saved {out} ({window.width()}x{window.height()})")
         window.shutdown()
         app.quit()
 
-    QTimer.singleShot(600, shoot)
+    QTimer.singleShot(600, select)
     app.exec()
     store.close()
     return 0
