@@ -19,7 +19,6 @@ from inbox.store import Store
 from inbox.ui.application import EXTENSIONS_WITHOUT_DIALOGS, install_extensions, make_app
 from inbox.ui.main_window import MainWindow
 
-
 SIZE = (1024, 640) if "--small" in sys.argv else (1280, 800)
 
 
