@@ -24,7 +24,8 @@ test: $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
-	$(VENV)/bin/ruff check inbox tests benchmarks
+	$(VENV)/bin/ruff check inbox tests benchmarks scripts
+	$(VENV)/bin/lint-imports
 
 demo: $(VENV)/.installed
 	$(VENV)/bin/inbox demo
@@ -47,4 +48,4 @@ bench: $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/store.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info
+	rm -rf $(VENV) .venv-* build dist *.egg-info
