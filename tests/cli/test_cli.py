@@ -41,18 +41,19 @@ def test_demo_fills_a_workspace_and_running_it_twice_adds_nothing(demo_db):
 
 
 def test_demo_data_is_varied_like_real_feedback(demo_db):
+    import contextlib
     import sqlite3
 
-    conn = sqlite3.connect(demo_db)
-    ratings = {r for (r,) in conn.execute("SELECT DISTINCT rating FROM items WHERE rating IS NOT NULL")}
-    languages = {r for (r,) in conn.execute("SELECT DISTINCT language FROM items")}
-    distinct_share = conn.execute("SELECT count(DISTINCT text) * 1.0 / count(*) FROM items").fetchone()[0]
-    span_days = conn.execute("SELECT julianday(max(created_at)) - julianday(min(created_at)) FROM items").fetchone()[0]
-    chains = conn.execute("SELECT count(*) FROM (SELECT thread_id FROM items i JOIN sources s ON s.id = i.source_id "
-                          "WHERE s.kind IN ('mastodon','bluesky','reddit') GROUP BY thread_id HAVING count(*) >= 3)").fetchone()[0]
-    owner_replies = conn.execute("SELECT count(*) FROM items WHERE is_owner_reply = 1").fetchone()[0]
-    emoji = conn.execute("SELECT count(*) FROM items WHERE text GLOB '*[😀-🫶☕❤]*'").fetchone()[0]
-    longest = conn.execute("SELECT max(length(text)) FROM items").fetchone()[0]
+    with contextlib.closing(sqlite3.connect(demo_db)) as conn:
+        ratings = {r for (r,) in conn.execute("SELECT DISTINCT rating FROM items WHERE rating IS NOT NULL")}
+        languages = {r for (r,) in conn.execute("SELECT DISTINCT language FROM items")}
+        distinct_share = conn.execute("SELECT count(DISTINCT text) * 1.0 / count(*) FROM items").fetchone()[0]
+        span_days = conn.execute("SELECT julianday(max(created_at)) - julianday(min(created_at)) FROM items").fetchone()[0]
+        chains = conn.execute("SELECT count(*) FROM (SELECT thread_id FROM items i JOIN sources s ON s.id = i.source_id "
+                              "WHERE s.kind IN ('mastodon','bluesky','reddit') GROUP BY thread_id HAVING count(*) >= 3)").fetchone()[0]
+        owner_replies = conn.execute("SELECT count(*) FROM items WHERE is_owner_reply = 1").fetchone()[0]
+        emoji = conn.execute("SELECT count(*) FROM items WHERE text GLOB '*[😀-🫶☕❤]*'").fetchone()[0]
+        longest = conn.execute("SELECT max(length(text)) FROM items").fetchone()[0]
     assert ratings == {1, 2, 3, 4, 5}
     assert len(languages) >= 4
     assert distinct_share > 0.5

@@ -278,8 +278,10 @@ def test_the_export_is_one_snapshot_while_the_app_writes(store, tmp_path):
             store.save_page(src, [Item(f"late{i}", kind="mention", text="late", created_at=datetime(2020, 1, 1, tzinfo=UTC))
                                   for i in range(10)])
     seen: list[tuple[int, int]] = []
-    result = export_view(reader, InboxFilter(), "csv", tmp_path / "snap.csv",
-                         progress=lambda d, t: (seen.append((d, t)), sync_meanwhile(d, t)))
-    reader.close()
+    try:
+        result = export_view(reader, InboxFilter(), "csv", tmp_path / "snap.csv",
+                             progress=lambda d, t: (seen.append((d, t)), sync_meanwhile(d, t)))
+    finally:
+        reader.close()
     assert result.rows == 2 * BATCH and seen[-1] == (2 * BATCH, 2 * BATCH)
     assert store.count_items(InboxFilter()) == 2 * BATCH + 10

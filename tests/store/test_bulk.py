@@ -64,25 +64,25 @@ def small_bulk(monkeypatch):
 
 
 def test_a_big_load_drops_the_author_index_and_builds_it_again(tmp_path, small_bulk):
-    store = Store(tmp_path / "bulk.db")
-    store.add_source("google", "Google")
-    seen = load(store, [page(i, 40) for i in range(0, 400, 40)])
-    assert seen[:3] == [True, True, True] and seen[3:] == [False] * 7  # bulk after 120 new items
-    assert has_author_index(store)
-    plan = store.conn.execute("EXPLAIN QUERY PLAN SELECT * FROM items WHERE author_id = 1 "
-                              "ORDER BY created_at DESC").fetchall()
-    assert "items_by_author" in str([tuple(r) for r in plan])
-    regular = author_texts(store)["Regular 3"]
-    assert regular[:2] == ["visit 395", "visit 388"] and len(regular) == 57
+    with Store(tmp_path / "bulk.db") as store:
+        store.add_source("google", "Google")
+        seen = load(store, [page(i, 40) for i in range(0, 400, 40)])
+        assert seen[:3] == [True, True, True] and seen[3:] == [False] * 7  # bulk after 120 new items
+        assert has_author_index(store)
+        plan = store.conn.execute("EXPLAIN QUERY PLAN SELECT * FROM items WHERE author_id = 1 "
+                                  "ORDER BY created_at DESC").fetchall()
+        assert "items_by_author" in str([tuple(r) for r in plan])
+        regular = author_texts(store)["Regular 3"]
+        assert regular[:2] == ["visit 395", "visit 388"] and len(regular) == 57
 
 
 def test_a_load_small_against_the_workspace_keeps_the_index(tmp_path, small_bulk):
-    store = Store(tmp_path / "bulk.db")
-    src = store.add_source("google", "Google")
-    store.save_page(src.id, page(0, 1000))
-    seen = load(store, [page(i, 40) for i in range(1000, 1160, 40)])  # 160 < 20% of 1,000
-    assert seen == [True] * 4
-    assert author_texts(store)["Regular 0"][0] == "visit 1155"
+    with Store(tmp_path / "bulk.db") as store:
+        src = store.add_source("google", "Google")
+        store.save_page(src.id, page(0, 1000))
+        seen = load(store, [page(i, 40) for i in range(1000, 1160, 40)])  # 160 < 20% of 1,000
+        assert seen == [True] * 4
+        assert author_texts(store)["Regular 0"][0] == "visit 1155"
 
 
 KILLED_MID_LOAD = """
@@ -114,12 +114,12 @@ def test_killed_during_a_bulk_load_the_index_is_back_on_the_next_open(tmp_path):
 
 
 def test_a_bulk_load_borrows_a_bigger_page_cache_and_gives_it_back(tmp_path, small_bulk):
-    store = Store(tmp_path / "bulk.db")
-    src = store.add_source("google", "Google")
-    before = store.conn.execute("PRAGMA cache_size").fetchone()[0]
-    load = bulk_module.BulkLoad(store.conn)
-    for start in range(0, 200, 50):
-        load.wrote(store.save_page(src.id, page(start, 50)).new)
-    assert load.active and store.conn.execute("PRAGMA cache_size").fetchone()[0] == -bulk_module.BULK_CACHE_KIB
-    load.finish()
-    assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == before and has_author_index(store)
+    with Store(tmp_path / "bulk.db") as store:
+        src = store.add_source("google", "Google")
+        before = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+        load = bulk_module.BulkLoad(store.conn)
+        for start in range(0, 200, 50):
+            load.wrote(store.save_page(src.id, page(start, 50)).new)
+        assert load.active and store.conn.execute("PRAGMA cache_size").fetchone()[0] == -bulk_module.BULK_CACHE_KIB
+        load.finish()
+        assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == before and has_author_index(store)

@@ -3,6 +3,7 @@ nothing is duplicated, and the database stays intact."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
@@ -86,21 +87,21 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(tmp_path, replay
         time.sleep(rng.uniform(0.5 * first, first + 1.3))
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
-        with sqlite3.connect(db) as conn:
+        with contextlib.closing(sqlite3.connect(db)) as conn:
             counts_seen.add(conn.execute("SELECT count(*) FROM items").fetchone()[0])
     final = subprocess.run([*cmd, "--json"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert final.returncode == 0, final.stdout + final.stderr
     assert time.monotonic() - started < 90 + KILLS * first
 
-    conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    per_source = dict(conn.execute(
-        "SELECT s.name, count(i.id) FROM sources s LEFT JOIN items i ON i.source_id = s.id GROUP BY s.id"))
-    assert per_source == expected
-    dupes = conn.execute("SELECT source_id, external_id, count(*) FROM items "
-                         "GROUP BY source_id, external_id HAVING count(*) > 1").fetchall()
-    assert dupes == []
-    assert conn.execute("SELECT count(*) FROM items_fts").fetchone()[0] == sum(expected.values())
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        per_source = dict(conn.execute(
+            "SELECT s.name, count(i.id) FROM sources s LEFT JOIN items i ON i.source_id = s.id GROUP BY s.id"))
+        assert per_source == expected
+        dupes = conn.execute("SELECT source_id, external_id, count(*) FROM items "
+                             "GROUP BY source_id, external_id HAVING count(*) > 1").fetchall()
+        assert dupes == []
+        assert conn.execute("SELECT count(*) FROM items_fts").fetchone()[0] == sum(expected.values())
     # the kills really did land mid-sync: several distinct partial states were observed
     assert len([c for c in counts_seen if 0 < c < sum(expected.values())]) >= 3, counts_seen
     conn.close()
