@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import subprocess
@@ -42,10 +43,9 @@ def test_backup_is_a_valid_sqlite_file_with_the_data(db: Path, tmp_path: Path) -
     folder = tmp_path / "backups"
     target = backups.create_backup(db, folder)
     assert target.parent == folder and target.name.startswith("inbox-")
-    conn = sqlite3.connect(target)
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert conn.execute("SELECT count(*) FROM items").fetchone()[0] == 3
-    conn.close()
+    with contextlib.closing(sqlite3.connect(target)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT count(*) FROM items").fetchone()[0] == 3
     assert not list(folder.glob("*.partial")) and not list(folder.glob("*-wal"))
 
 

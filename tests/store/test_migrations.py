@@ -63,11 +63,9 @@ def test_databases_created_with_the_old_parent_index_lose_it(tmp_path):
     migrate(conn, target=6)
     conn.execute("CREATE INDEX items_by_parent ON items (source_id, parent_external_id)")
     conn.close()
-    fresh = Store(tmp_path / "fresh.db")
-    with Store(path) as store:
+    with Store(tmp_path / "fresh.db") as fresh, Store(path) as store:
         def indexes(s: Store) -> list[str]:
             return [r[0] for r in s.conn.execute(
                 "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'items' ORDER BY name")]
         assert "items_by_parent" not in indexes(store)
         assert indexes(store) == indexes(fresh)
-    fresh.close()
