@@ -3,6 +3,8 @@ from the command line, with the same names, checks and defaults as the Settings 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -19,17 +21,19 @@ def local_settings() -> Any:
     return make()
 
 
-def _backends(ctx: click.Context, db_path: str | None, setting: Setting) -> dict[str, Any]:
+@contextmanager
+def _backends(ctx: click.Context, db_path: str | None, setting: Setting) -> Iterator[dict[str, Any]]:
+    """Where `setting` lives, as keyword arguments for the table's get/set/reset; the store is
+    closed and this computer's settings are written out afterwards, whatever happened."""
     if setting.where is Where.WORKSPACE:
-        return {"store": open_store(ctx, db_path)}
-    return {"local": local_settings()}
-
-
-def _close(backends: dict[str, Any]) -> None:
-    if "store" in backends:
-        backends["store"].close()
-    if "local" in backends:
-        backends["local"].sync()
+        with open_store(ctx, db_path) as store:
+            yield {"store": store}
+        return
+    local = local_settings()
+    try:
+        yield {"local": local}
+    finally:
+        local.sync()
 
 
 def _spec(name: str) -> Setting:
@@ -78,11 +82,8 @@ def register(group: click.Group) -> None:
     def get_setting(ctx: click.Context, name: str, db_path: str | None) -> None:
         """Print one setting's value (its default when never set)."""
         setting = _spec(name)
-        backends = _backends(ctx, db_path, setting)
-        try:
+        with _backends(ctx, db_path, setting) as backends:
             value = table.get(name, **backends)
-        finally:
-            _close(backends)
         click.echo(_plain(setting, value))
 
     @settings_group.command("set")
@@ -95,13 +96,11 @@ def register(group: click.Group) -> None:
         setting = _spec(name)
         if setting.internal:
             fail(f"{name} is kept by the app itself and is not changed by hand")
-        backends = _backends(ctx, db_path, setting)
-        try:
-            stored = table.set(name, value, **backends)
-        except SettingError as exc:
-            fail(str(exc))
-        finally:
-            _close(backends)
+        with _backends(ctx, db_path, setting) as backends:
+            try:
+                stored = table.set(name, value, **backends)
+            except SettingError as exc:
+                fail(str(exc))
         click.echo(f"{name} = {_plain(setting, stored)}")
 
     @settings_group.command("reset")
@@ -111,11 +110,8 @@ def register(group: click.Group) -> None:
     def reset_setting(ctx: click.Context, name: str, db_path: str | None) -> None:
         """Bring back a setting's default."""
         setting = _spec(name)
-        backends = _backends(ctx, db_path, setting)
-        try:
+        with _backends(ctx, db_path, setting) as backends:
             default = table.reset(name, **backends)
-        finally:
-            _close(backends)
         click.echo(f"{name} is back to its default: {table.describe_value(setting, default)}")
 
 

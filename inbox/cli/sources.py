@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Coroutine
 from typing import Any
 
 import click
@@ -20,6 +21,21 @@ from inbox.services.sources import SourceDraft, SourceExists, SourcesService
 from inbox.sources.base import Connector, SourceError
 from inbox.sources.registry import KINDS, connector_class
 from inbox.store import NotFound, Store, StoreError
+
+
+def _change(change: Coroutine[Any, Any, Source], outcome: str) -> Source:
+    """Run one change of the sources service; each way it can fail is one clear line that
+    ends with `outcome` where the change was refused."""
+    try:
+        return asyncio.run(change)
+    except SourceExists as exc:
+        fail(f"a source named {exc.name!r} already exists")
+    except NoKeyring as exc:
+        fail(f"{exc}; {outcome}")
+    except SecretsError as exc:
+        fail(f"credentials not saved: {exc}; {outcome}")
+    except (StoreError, ValueError) as exc:
+        fail(str(exc))
 
 
 def _source_or_fail(store: Store, name: str) -> Source:
@@ -124,16 +140,7 @@ def _make_add_command(kind: str) -> click.Command:
         draft = SourceDraft(kind, name, whose="competitor" if competitor else "own", settings=settings,
                             secrets=secret_values)
         with open_store(ctx, db_path) as store:
-            try:
-                source = asyncio.run(SourcesService(store, open_secrets(ctx)).add(draft))
-            except SourceExists as exc:
-                fail(f"a source named {exc.name!r} already exists")
-            except NoKeyring as exc:
-                fail(f"{exc}; the source was not added")
-            except SecretsError as exc:
-                fail(f"credentials not saved: {exc}; the source was not added")
-            except (StoreError, ValueError) as exc:
-                fail(str(exc))
+            source = _change(SourcesService(store, open_secrets(ctx)).add(draft), "the source was not added")
         missing = [s for s in cls.secrets if s not in secret_values]
         click.echo(f"Added {source.name} ({kind}, {source.whose}).")
         if missing and kind != "google":
@@ -229,16 +236,8 @@ def register(group: click.Group) -> None:
                 draft.whose = "competitor" if competitor else "own"
             if enabled is not None:
                 draft.enabled = enabled
-            try:
-                saved = asyncio.run(SourcesService(store, open_secrets(ctx)).edit(source.id, draft))
-            except SourceExists as exc:
-                fail(f"a source named {exc.name!r} already exists")
-            except NoKeyring as exc:
-                fail(f"{exc}; the source was not changed")
-            except SecretsError as exc:
-                fail(f"credentials not saved: {exc}; the source was not changed")
-            except StoreError as exc:
-                fail(str(exc))
+            saved = _change(SourcesService(store, open_secrets(ctx)).edit(source.id, draft),
+                            "the source was not changed")
         click.echo(f"Saved {saved.name} ({saved.kind}, {saved.whose}"
                    f"{'' if saved.enabled else ', disabled'}).")
 
