@@ -37,6 +37,7 @@ from inbox.services.replies import can_post, reply_context
 from inbox.services.saved_replies import list_saved_replies, save_reply_template
 from inbox.sources.base import ReplyNotSupported
 from inbox.store import StoreError
+from inbox.store.views import ItemView
 from inbox.ui import sidebar_keys
 from inbox.ui.main_window import MainWindow
 from inbox.ui.reply_editor import ReplyEditor, plain_tooltip
@@ -47,6 +48,9 @@ log = logging.getLogger(__name__)
 TICK_MS = 1000
 DRAFTS_KEY = sidebar_keys.make("replies", "drafts")
 OUTBOX_KEY = sidebar_keys.make("replies", "outbox")
+
+
+REPLIED_BEFORE = " · you have replied in this thread before"
 
 
 class RepliesController(QObject):
@@ -65,6 +69,7 @@ class RepliesController(QObject):
         self.editor.phrases = tone_phrases.load_phrases()
         window.add_reading_pane_widget(self.editor)
         window.current_item_changed.connect(self.item_changed)
+        window.reading_ctl.view_ready.connect(self.view_ready)
         self.editor.send_requested.connect(self.send)
         self.editor.copy_open_requested.connect(self.copy_and_open)
         self.editor.picker_requested.connect(self.show_picker)
@@ -131,9 +136,14 @@ class RepliesController(QObject):
         draft = self.store.get_draft(item.id)
         self.editor.show_item(item, draft.text if draft else "", self.context_for(item),
                               self.outbox.pending_for(item.id))
-        replied = item.thread_id is not None and self.store.thread_has_owner_reply(item.thread_id)
-        if replied and self.editor.title.text():
-            self.editor.title.setText(self.editor.title.text() + " · you have replied in this thread before")
+
+    def view_ready(self, view: ItemView) -> None:
+        """The opened conversation arrived from a worker: say if the owner replied in it."""
+        title = self.editor.title.text()
+        item = self.editor.item
+        if (item is not None and view.item.id == item.id and view.thread.id >= 0 and view.replied
+                and title and not title.endswith(REPLIED_BEFORE)):
+            self.editor.title.setText(title + REPLIED_BEFORE)
 
     def context_for(self, item: ItemRow) -> ReplyContext:
         return reply_context(self.store, item)

@@ -101,6 +101,8 @@ def test_send_with_undo_then_sent_into_the_thread(window, replies, qtbot, replay
     assert [i.text for i in thread.items if i.is_owner_reply] == ["x"]
     assert window.store.get_item(g2).status == "done"
     assert window.sidebar.entries["replies:outbox"].count == 0 and window.store.get_draft(g2) is None
+    _open(window, qtbot, "g2")  # once the conversation is read, the editor says it has a reply
+    assert replies.editor.title.text().endswith("you have replied in this thread before")
     closing = window.run_task(http.aclose())
     qtbot.waitUntil(closing.done, timeout=2000)
 
