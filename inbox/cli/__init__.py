@@ -7,9 +7,10 @@ import sys
 import click
 
 from inbox import __version__
+from inbox.cli.guard import GuardedGroup
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=GuardedGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), envvar="INBOX_DB",
               help="Database file (default: the platform data directory; env INBOX_DB).")
 @click.option("--smoke-test", is_flag=True, help="Open the window, paint the first rows, exit 0.")

@@ -69,9 +69,12 @@ def register(group: click.Group) -> None:
         if not yes:
             fail(f"this replaces {path} with {file.name}; run again with --yes to do it")
         try:
-            safety = backups.restore(file, path)
+            result = backups.restore(file, path)
         except backups.BackupError as exc:
             fail(str(exc))
         click.echo(f"restored {path} from {file}")
-        if safety is not None:
-            click.echo(f"the previous database was saved as {safety}")
+        if result.saved is not None:
+            click.echo(f"the previous database was saved as {result.saved}")
+        if result.moved_aside is not None:
+            click.echo(f"the previous file could not be backed up ({result.reason}); "
+                       f"it was moved aside, unchanged, to {result.moved_aside}")

@@ -29,7 +29,12 @@ def open_store(ctx: click.Context, db_path: str | None) -> Store:
     try:
         return workspace.open_store(path)
     except Exception as exc:  # a newer schema, not a database, no permission, disk full, ...
-        fail(f"cannot open {path}: {exc}")
+        from inbox.services.faults import describe
+
+        message = describe(exc, path)
+        if message is None:
+            raise  # the root group logs it and says where the details are
+        fail(message)
 
 
 def open_secrets(ctx: click.Context) -> Secrets:

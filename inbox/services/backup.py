@@ -19,8 +19,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from inbox.paths import data_dir
-from inbox.store import SCHEMA_VERSION, DatabaseError, NotADatabase, Store
+from inbox.store import SCHEMA_VERSION, DamagedDatabase, DatabaseError, NotADatabase, Store, classify
 from inbox.store import backup as store_backup
+from inbox.store.identity import check_identity
 
 log = logging.getLogger(__name__)
 
@@ -80,18 +81,28 @@ def check_database(path: Path) -> None:
     """Raise BackupError unless `path` is a readable database file that passes the store's
     integrity check, made by this version of the app or an older one."""
     path = Path(path)
+    try:  # identity first, on an immutable read: another program's file gets no -wal, -shm
+        check_identity(path, SCHEMA_VERSION)
+    except OSError:
+        pass  # worded below
+    except NotADatabase:
+        raise BackupError(f"{path.name}: this file is not a Feedback Inbox database") from None
+    except DamagedDatabase:
+        raise BackupError(f"{path.name} is damaged and cannot be used") from None
+    except DatabaseError as exc:
+        raise BackupError(f"{path.name}: {exc}") from None
     try:
         found = store_backup.check_file(path)
     except OSError as exc:
         raise BackupError(f"cannot read {path.name}: {exc.strerror or exc}") from None
     except NotADatabase:
-        raise BackupError(f"{path.name} is not a Feedback Inbox backup (not an SQLite database)") from None
+        raise BackupError(f"{path.name}: this file is not a Feedback Inbox database") from None
     except DatabaseError as exc:
         raise BackupError(f"{path.name} is damaged and cannot be used ({exc})") from None
     if found.integrity != "ok":
         raise BackupError(f"{path.name} is damaged and cannot be used (integrity check: {found.integrity})")
-    if not found.has_items:
-        raise BackupError(f"{path.name} is an SQLite database but not a Feedback Inbox one (no items table)")
+    if not found.is_ours or not found.has_items:
+        raise BackupError(f"{path.name}: this file is not a Feedback Inbox database")
     if found.schema_version > SCHEMA_VERSION:
         raise BackupError(f"{path.name} was made by a newer Feedback Inbox (schema {found.schema_version}); "
                           "update the app to restore it")
@@ -105,9 +116,20 @@ def create_backup(db_path: Path, folder: Path | None = None, *, now: datetime | 
         return _create_backup(Path(db_path), folder or backups_dir(), now, label, keep)
 
 
+def damaged_text() -> str:
+    return (f"The inbox file is damaged. Restore a backup: inbox backup restore FILE --yes "
+            f"(backups are in {backups_dir()}).")
+
+
 def _create_backup(db_path: Path, folder: Path, now: datetime | None, label: str, keep: int) -> Path:
     if not db_path.exists():
         raise BackupError(f"there is no database at {db_path} to back up")
+    try:  # another program's file is not even opened for reading with locks (no -wal, -shm)
+        check_identity(db_path, SCHEMA_VERSION)
+    except DamagedDatabase:
+        raise BackupError(damaged_text()) from None
+    except DatabaseError as exc:
+        raise BackupError(str(exc)) from None
     folder.mkdir(parents=True, exist_ok=True)
     target = _target_name(folder, db_path.stem, now or datetime.now(UTC), label)
     partial = target.with_suffix(".partial")
@@ -117,6 +139,8 @@ def _create_backup(db_path: Path, folder: Path, now: datetime | None, label: str
         os.replace(partial, target)
     except DatabaseError as exc:
         partial.unlink(missing_ok=True)
+        if isinstance(classify(exc), DamagedDatabase) or "damaged" in str(exc):
+            raise BackupError(damaged_text()) from None
         raise BackupError(f"backup of {db_path.name} failed: {exc}") from None
     except BaseException:
         partial.unlink(missing_ok=True)
@@ -169,16 +193,48 @@ def restore_into(store: Store, backup_file: Path) -> None:
         raise BackupError(f"restore failed, the current database is unchanged: {exc}") from None
 
 
-def restore(backup_file: Path, db_path: Path, folder: Path | None = None) -> Path | None:
-    """Restore `backup_file` over `db_path`. The current database is backed up first (label
-    `before-restore`); that copy's path is returned (None when there was no database)."""
+@dataclass(frozen=True, slots=True)
+class RestoreResult:
+    """What a restore did with the inbox that was there before."""
+
+    saved: Path | None = None        # a backup of it (label `before-restore`)
+    moved_aside: Path | None = None  # it could not be backed up (damaged, not ours): renamed, kept
+    reason: str = ""                 # why it was moved aside
+
+
+def move_aside(db_path: Path, *, now: datetime | None = None) -> Path:
+    """Rename the database (and its `-wal`, `-shm`) to `<stem>-damaged-<time><suffix>` beside
+    it: kept for whoever wants to look, never opened or written by us again."""
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime(_STAMP)
+    target, n = db_path.with_name(f"{db_path.stem}-damaged-{stamp}{db_path.suffix}"), 1
+    while target.exists():
+        n += 1
+        target = db_path.with_name(f"{db_path.stem}-damaged-{stamp}-{n}{db_path.suffix}")
+    for extra in ("-wal", "-shm", "-journal"):
+        side = db_path.with_name(db_path.name + extra)
+        if side.exists():
+            os.replace(side, target.with_name(target.name + extra))
+    os.replace(db_path, target)
+    return target
+
+
+def restore(backup_file: Path, db_path: Path, folder: Path | None = None) -> RestoreResult:
+    """Restore `backup_file` over `db_path`. The backup is checked completely before anything
+    is touched. The current database is backed up first (label `before-restore`); when it
+    cannot be (damaged, not ours, newer) it is moved aside instead, never opened for writing,
+    so a restore works exactly when the inbox is broken."""
     backup_file, db_path = Path(backup_file), Path(db_path)
     check_database(backup_file)
-    safety = create_backup(db_path, folder, label="before-restore") if db_path.exists() else None
+    result = RestoreResult()
+    if db_path.exists():
+        try:
+            result = RestoreResult(saved=create_backup(db_path, folder, label="before-restore"))
+        except BackupError as exc:
+            result = RestoreResult(moved_aside=move_aside(db_path), reason=str(exc))
     check_database(backup_file)
     try:
         store_backup.restore_file(backup_file, db_path)
     except DatabaseError as exc:
         raise BackupError(f"restore failed, the current database is unchanged: {exc}") from None
-    log.info("restored %s from %s (previous database saved as %s)", db_path, backup_file, safety)
-    return safety
+    log.info("restored %s from %s (previous database: %s)", db_path, backup_file, result)
+    return result

@@ -12,7 +12,21 @@ import sqlite_utils
 from inbox.store.authors import AuthorsMixin
 from inbox.store.backup import BackupMixin
 from inbox.store.connection import connect, read_transaction, write_transaction
-from inbox.store.errors import BadQuery, DatabaseError, NotADatabase, NotFound, StoreError
+from inbox.store.errors import (
+    BadQuery,
+    Busy,
+    CannotOpen,
+    DamagedDatabase,
+    DatabaseError,
+    DiskFull,
+    ForeignDatabase,
+    NewerSchema,
+    NotADatabase,
+    NotFound,
+    ReadOnlyDatabase,
+    StoreError,
+)
+from inbox.store.faults import classify
 from inbox.store.ingest import IngestMixin, IngestPipeline, IngestResult
 from inbox.store.item_lookups import ItemLookupsMixin
 from inbox.store.maintenance import MaintenanceMixin, engine_version
@@ -30,14 +44,22 @@ from inbox.store.triage import TriageMixin
 __all__ = [
     "SCHEMA_VERSION",
     "BadQuery",
+    "Busy",
+    "CannotOpen",
+    "DamagedDatabase",
     "DatabaseError",
+    "DiskFull",
+    "ForeignDatabase",
     "IngestPipeline",
     "IngestResult",
+    "NewerSchema",
     "NotADatabase",
     "NotFound",
+    "ReadOnlyDatabase",
     "RunCounts",
     "Store",
     "StoreError",
+    "classify",
     "engine_version",
     "write_transaction",
 ]
@@ -54,7 +76,7 @@ class Store(SourcesMixin, IngestMixin, QueryMixin, TriageMixin, AuthorsMixin, Pe
         try:
             self.conn: sqlite3.Connection = connect(self.path, readonly=readonly)
         except sqlite3.DatabaseError as exc:  # callers above the store know only its own errors
-            raise (NotADatabase if "not a database" in str(exc) else DatabaseError)(str(exc)) from exc
+            raise classify(exc) or DatabaseError(str(exc)) from exc
         self._author_cache = {}
         self._author_state = (0, 0)
         self.db = sqlite_utils.Database(self.conn)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from inbox.store.connection import connect
 from inbox.store.errors import DatabaseError, NotADatabase
+from inbox.store.identity import Identity
 from inbox.store.migrations import migrate
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -23,8 +24,9 @@ class FileCheck:
     """What a database file holds, read without changing it."""
 
     integrity: str       # "ok", or the first problem the integrity check found
-    has_items: bool      # a Feedback Inbox database (it has the items table)
+    has_items: bool      # it has the items table
     schema_version: int  # the migrations it has run
+    is_ours: bool = True  # our application id, or (older files) every table of the first migration
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
@@ -46,11 +48,15 @@ def check_file(path: str | Path) -> FileCheck:
             has_items = conn.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'items'").fetchone()
             version = conn.execute("PRAGMA user_version").fetchone()[0]
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            tables = frozenset(r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"))
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(str(exc)) from None
-    return FileCheck(integrity, bool(has_items), version)
+    ours = Identity(True, app_id, version, tables).is_ours
+    return FileCheck(integrity, bool(has_items), version, ours)
 
 
 def copy_file(source: str | Path, target: str | Path) -> None:

@@ -8,7 +8,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from inbox.store.bulk import restore_indexes
-from inbox.store.migrations import migrate
+from inbox.store.identity import check_identity, read_only_uri
+from inbox.store.migrations import SCHEMA_VERSION, migrate
 
 BUSY_TIMEOUT_MS = 5000
 # A commit that takes the WAL past this many pages (128 MB) checkpoints it: large enough that
@@ -25,9 +26,12 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
     because a deferred BEGIN can fail with "database is locked" despite the busy timeout."""
     path = Path(path)
     if readonly:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+        conn = sqlite3.connect(read_only_uri(path), uri=True,
                                isolation_level=None, check_same_thread=False)
     else:
+        # Before the first write (the WAL switch): another program's file, or a newer
+        # schema, is refused and left byte-for-byte unchanged.
+        check_identity(path, SCHEMA_VERSION)
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     try:

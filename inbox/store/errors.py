@@ -23,3 +23,32 @@ class DatabaseError(StoreError):
 
 class NotADatabase(DatabaseError):
     """The file is not a database of this engine at all (or its header is destroyed)."""
+
+
+class ForeignDatabase(NotADatabase):
+    """The file is not a Feedback Inbox database (another program's, or no database at all).
+    It was left exactly as it was."""
+
+
+class NewerSchema(DatabaseError):
+    """The file was written by a newer Feedback Inbox; it was left exactly as it was."""
+
+
+class DamagedDatabase(DatabaseError):
+    """The file is a Feedback Inbox database with damaged pages; nothing more is written."""
+
+
+class DiskFull(DatabaseError):
+    """The disk (or the file-size limit) is full; the last write was rolled back."""
+
+
+class ReadOnlyDatabase(DatabaseError):
+    """The file or its folder cannot be written."""
+
+
+class CannotOpen(DatabaseError):
+    """The file or its folder is missing or cannot be opened (a folder that vanished)."""
+
+
+class Busy(DatabaseError):
+    """Another process held the database past the timeout."""

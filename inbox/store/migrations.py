@@ -9,6 +9,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from inbox.store.identity import APPLICATION_ID
+
 # A migration is SQL text (run as one script inside the transaction) or a function that
 # uses conn.execute only: executescript() would commit the surrounding transaction.
 Migration = str | Callable[[sqlite3.Connection], None]
@@ -273,8 +275,14 @@ M007_NO_PARENT_INDEX = "DROP INDEX IF EXISTS items_by_parent;"
 M008_SYNC_ERROR_KIND = "ALTER TABLE sync_runs ADD COLUMN error_kind TEXT;"
 
 
+# Our mark in the file's header, so that another program's SQLite file is never taken for an
+# inbox (checked by `identity.check_identity` before any write). New files get it here too.
+M011_APPLICATION_ID = f"PRAGMA application_id = {APPLICATION_ID};"
+
+
 MIGRATIONS: list[Migration] = [M001_CORE, M002_SEARCH, M003_WORKFLOW, M004_FEEDBACK_VIEW, m005_insights,
-                               M006_NO_INSERT_TRIGGERS, M007_NO_PARENT_INDEX, M008_SYNC_ERROR_KIND]
+                               M006_NO_INSERT_TRIGGERS, M007_NO_PARENT_INDEX, M008_SYNC_ERROR_KIND,
+                               M011_APPLICATION_ID]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

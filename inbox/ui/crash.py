@@ -161,6 +161,9 @@ class CrashHandler(QObject):
     def report(self, exc: BaseException, tb: TracebackType | None, where: str = "") -> None:
         details = scrub("".join(traceback.format_exception(type(exc), exc, tb)))
         summary = scrub(f"{type(exc).__name__}: {exc}") if str(exc) else type(exc).__name__
+        from inbox.services.faults import describe
+
+        summary = describe(exc) or summary  # a damaged file, a full disk: the sentence and next step
         log.critical("unhandled error%s\n%s", f" in {where}" if where else "", details.rstrip())
         self.reports.append(details)
         print(details, file=sys.stderr, flush=True)  # for whoever started it from a terminal
@@ -194,10 +197,11 @@ def install_crash_handler(log_path: Path | None = None, loop: Any = None) -> Cra
 def startup_error_text(exc: BaseException, db_path: Path) -> str:
     """Why the database could not be opened, in words a newcomer can act on."""
     from inbox.services.backup import backups_dir
-    from inbox.store import NotADatabase
+    from inbox.services.faults import describe
 
-    if isinstance(exc, NotADatabase):
-        reason = "this file is not a Feedback Inbox database (or it is damaged)"
+    described = describe(exc, db_path)
+    if described is not None:
+        reason = described.rstrip(".")
     elif isinstance(exc, OSError):
         reason = exc.strerror or str(exc)
     else:

@@ -87,7 +87,7 @@ def test_a_file_that_is_not_a_database_gets_a_clear_error(tmp_path):
     bad = tmp_path / "notes.db"
     bad.write_text("this is not sqlite\n" * 100)
     result = inbox("stats", "--db", str(bad))
-    assert result.returncode == 2 and "cannot open" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 2 and "not a Feedback Inbox database" in result.stderr and "Traceback" not in result.stderr
     assert bad.read_text().startswith("this is not sqlite")
 
 

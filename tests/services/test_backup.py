@@ -87,7 +87,7 @@ def test_restore_round_trip_and_current_db_is_saved_first(db: Path, tmp_path: Pa
     with Store(db) as store:  # a bad day: everything gets deleted
         store.conn.execute("DELETE FROM items")
     assert _count(db) == 0
-    safety = backups.restore(good, db, folder)
+    safety = backups.restore(good, db, folder).saved
     assert _count(db) == 3
     assert safety is not None and "before-restore" in safety.name
     with Store(safety) as s:
@@ -109,7 +109,7 @@ def test_restore_into_an_open_connection_is_seen_by_it(db: Path, tmp_path: Path)
 def test_restore_refuses_a_non_sqlite_file(db: Path, tmp_path: Path) -> None:
     junk = tmp_path / "notes.db"
     junk.write_text("this is not a database\n" * 20)
-    with pytest.raises(backups.BackupError, match="not a Feedback Inbox backup"):
+    with pytest.raises(backups.BackupError, match="not a Feedback Inbox database"):
         backups.restore(junk, db, tmp_path / "b")
     assert _count(db) == 3
     assert not (tmp_path / "b").exists()  # refused before anything was touched
@@ -118,7 +118,7 @@ def test_restore_refuses_a_non_sqlite_file(db: Path, tmp_path: Path) -> None:
 def test_restore_refuses_a_foreign_sqlite_file(db: Path, tmp_path: Path) -> None:
     other = tmp_path / "other.db"
     sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
-    with pytest.raises(backups.BackupError, match="not a Feedback Inbox one"):
+    with pytest.raises(backups.BackupError, match="not a Feedback Inbox database"):
         backups.restore(other, db, tmp_path / "b")
     assert _count(db) == 3
 
@@ -153,7 +153,7 @@ def test_cli_restore_of_a_text_file_says_why(db: Path, tmp_path: Path) -> None:
     junk.write_text("hello")
     res = _cli("--db", str(db), "backup", "restore", str(junk), "--yes")
     assert res.returncode == 2
-    assert "not a Feedback Inbox backup" in res.stderr and "nothing was changed" in res.stderr
+    assert "not a Feedback Inbox database" in res.stderr and "nothing was changed" in res.stderr
     assert "Traceback" not in res.stderr
 
 

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from inbox.store import SCHEMA_VERSION, Store
+from inbox.store import SCHEMA_VERSION, NewerSchema, Store
 from inbox.store.ingest import _INDEX_ITEMS
 from inbox.store.migrations import migrate
 
@@ -45,8 +45,10 @@ def test_a_database_from_a_newer_version_is_refused_clearly(tmp_path):
     conn = sqlite3.connect(path)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
     conn.close()
-    with pytest.raises(RuntimeError, match="newer Feedback Inbox"):
+    before = path.read_bytes()
+    with pytest.raises(NewerSchema, match="newer Feedback Inbox"):
         Store(path)
+    assert path.read_bytes() == before  # refused before any write
 
 
 def test_wal_foreign_keys_and_integrity(store):

@@ -16,7 +16,7 @@ def test_a_file_that_is_not_a_database_is_named_as_such(tmp_path: Path) -> None:
         Store(junk)
     except Exception as exc:  # what the app catches
         text = startup_error_text(exc, junk)
-    assert "this file is not a Feedback Inbox database (or it is damaged)" in text
+    assert "This file is not a Feedback Inbox database" in text
     assert "inbox backup restore FILE --yes" in text
 
 

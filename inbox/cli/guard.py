@@ -1,0 +1,105 @@
+"""What every command shares around its run: the log file, safe output, and one line (never
+a traceback) when something fails.
+
+Why one place: a database or disk fault can surface in any command, from any store call;
+catching it here words it once (`inbox.services.faults`) for all of them. Output goes
+through `SafeStream`, so text from sources cannot drive the terminal."""
+
+from __future__ import annotations
+
+import io
+import logging
+import sys
+from typing import Any
+
+import click
+
+from inbox.domain.plain_text import terminal_safe
+
+log = logging.getLogger("inbox.cli")
+
+
+class SafeStream(io.TextIOBase):
+    """A text stream that shows control and bidi characters escaped (see `terminal_safe`)
+    and passes everything else to the stream it wraps."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.inner, "encoding", None) or "utf-8"
+
+    @property
+    def errors(self) -> str | None:  # type: ignore[override]
+        return getattr(self.inner, "errors", None) or "strict"
+
+    def write(self, text: str) -> int:  # type: ignore[override]
+        if not isinstance(text, str):  # click probes with bytes: not a binary stream
+            raise TypeError("SafeStream takes text")
+        self.inner.write(terminal_safe(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.inner.flush()
+
+    def isatty(self) -> bool:
+        return bool(getattr(self.inner, "isatty", lambda: False)())
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self.inner.fileno()
+
+
+def log_path_text() -> str:
+    from inbox.logging_setup import LOG_FILE
+    from inbox.paths import log_dir
+
+    return str(log_dir() / LOG_FILE)
+
+
+class GuardedGroup(click.Group):
+    """The root group: sets up logging like the window, makes output safe, and turns any
+    failure into one line on stderr and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        ctx.color = True  # click must not strip ESC on pipes only: SafeStream escapes it everywhere
+        out, err = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = SafeStream(out), SafeStream(err)
+        try:
+            _setup_logging()
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit,
+                KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            _fail(exc, ctx)
+        finally:
+            sys.stdout.flush()
+            sys.stdout, sys.stderr = out, err
+
+
+def _setup_logging() -> None:
+    from inbox.logging_setup import setup_logging
+
+    try:
+        setup_logging()
+    except OSError:  # no log folder (read-only home): the command still runs
+        pass
+
+
+def _fail(exc: BaseException, ctx: click.Context) -> None:
+    from inbox.services.faults import describe
+
+    message = describe(exc)
+    if message is not None:
+        log.error("%s: %s", message, exc, exc_info=(type(exc), exc, exc.__traceback__))
+        click.echo(f"inbox: {message}", err=True)
+        ctx.exit(2)
+    log.critical("unexpected error in %s", ctx.invoked_subcommand or "inbox",
+                 exc_info=(type(exc), exc, exc.__traceback__))
+    click.echo(f"inbox: an unexpected error stopped the command; the details are in {log_path_text()}",
+               err=True)
+    ctx.exit(1)

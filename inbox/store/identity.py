@@ -1,0 +1,119 @@
+"""Is this file ours? Read before anything is written to it.
+
+Why: SQLite happily opens any database, and the first write (the WAL switch, the
+migrations) would change another program's file for good. So a file is checked on a
+read-only connection first: our `application_id` (set by migration M011), or, for files made
+before it, the tables of the first migration. Anything else is refused, left byte-for-byte
+unchanged."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from inbox.store.errors import DamagedDatabase, ForeignDatabase, NewerSchema
+
+# "FBIX": Feedback Inbox, in the header's application id field (offset 68).
+APPLICATION_ID = 0x46424958
+SQLITE_MAGIC = b"SQLite format 3\x00"
+# The tables of the first migration: a file with all of them and no application id is one of
+# ours made before the id existed.
+CORE_TABLES = frozenset({"sources", "authors", "threads", "items", "tags", "item_tags", "drafts",
+                         "sync_runs", "settings"})
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """What the file's header and schema say, read without changing it."""
+
+    exists: bool          # a file with content (an empty or missing file is a new database)
+    application_id: int
+    user_version: int
+    tables: frozenset[str]
+
+    @property
+    def is_new(self) -> bool:
+        """Nothing in it yet: safe to make into an inbox."""
+        return not self.exists or (self.application_id == 0 and self.user_version == 0
+                                   and not self.tables)
+
+    @property
+    def is_ours(self) -> bool:
+        return self.application_id == APPLICATION_ID or (
+            self.application_id == 0 and self.user_version > 0 and self.tables >= CORE_TABLES)
+
+
+def read_only_uri(path: Path) -> str:
+    return f"{Path(path).resolve().as_uri()}?mode=ro"
+
+
+def is_corrupt(exc: sqlite3.Error) -> bool:
+    return getattr(exc, "sqlite_errorname", "") in ("SQLITE_CORRUPT", "SQLITE_NOTADB") or (
+        "malformed" in str(exc))
+
+
+def read_identity(path: str | Path) -> Identity:
+    """The identity of the file at `path`. Raises ForeignDatabase when it is not an SQLite
+    database, DamagedDatabase when its schema cannot be read, OSError when it cannot be read."""
+    path = Path(path)
+    if not path.exists() or path.stat().st_size == 0:
+        return Identity(False, 0, 0, frozenset())
+    with path.open("rb") as fh:
+        if fh.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+            raise ForeignDatabase(f"This file is not a Feedback Inbox database: {path}")
+    wal = path.with_name(path.name + "-wal")
+    try:
+        found = _read(path, immutable=True)
+    except DamagedDatabase:
+        if not wal.exists():
+            raise
+        # read while our own app checkpoints into it: read again, with the usual locks
+        return _read(path, immutable=False)
+    if found.is_new and wal.exists() and wal.stat().st_size > 0:
+        # everything may still be in another program's WAL: read it too (its -shm may appear
+        # beside it, the file itself is still only read)
+        found = _read(path, immutable=False)
+    return found
+
+
+def _read(path: Path, *, immutable: bool) -> Identity:
+    # immutable: no locks, no -wal or -shm created beside another program's file
+    uri = read_only_uri(path) + ("&immutable=1" if immutable else "")
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+    except sqlite3.Error as exc:
+        raise DamagedDatabase(f"The inbox file is damaged: {path}") from exc
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = frozenset(r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'"))
+    except sqlite3.Error as exc:
+        if app_id_from_header(path) not in (0, APPLICATION_ID) or not is_corrupt(exc):
+            raise ForeignDatabase(f"This file is not a Feedback Inbox database: {path}") from exc
+        raise DamagedDatabase(f"The inbox file is damaged: {path}") from exc
+    finally:
+        conn.close()
+    return Identity(True, app_id, version, tables)
+
+
+def app_id_from_header(path: Path) -> int:
+    """The application id as the file's header has it (when SQLite cannot read the schema)."""
+    with path.open("rb") as fh:
+        head = fh.read(72)
+    return int.from_bytes(head[68:72], "big") if len(head) >= 72 else 0
+
+
+def check_identity(path: str | Path, schema_version: int) -> Identity:
+    """Raise unless `path` is new, or ours at `schema_version` or older."""
+    found = read_identity(path)
+    if found.is_new:
+        return found
+    if not found.is_ours:
+        raise ForeignDatabase(f"This file is not a Feedback Inbox database: {path}")
+    if found.user_version > schema_version:
+        raise NewerSchema(
+            f"{path} was written by a newer Feedback Inbox (schema {found.user_version}, this "
+            f"version knows {schema_version}); update the app to open it. Nothing was changed.")
+    return found
