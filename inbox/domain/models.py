@@ -177,8 +177,8 @@ def normalise_rating(value: object, scale: int = 5) -> int | None:
             value = float(value)
         except ValueError:
             return None
-    if not isinstance(value, int | float):
-        return None
+    if not isinstance(value, int | float) or value != value or value in (float("inf"), float("-inf")):
+        return None  # NaN and infinity ("1e400") are no rating
     if scale != 5:
         value = value * 5 / scale
     rating = round(value)

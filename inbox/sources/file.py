@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import hashlib
-import io
 import json
 import logging
 import re
@@ -23,7 +22,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from inbox.domain import Author, Item, ItemKind, format_time, parse_time, utcnow
+from inbox.domain.item_checks import unstorable
 from inbox.domain.models import normalise_rating
+from inbox.sources import file_rows
 from inbox.sources.base import BadPayload, Connector, Page, Setting, SourceError
 from inbox.sources.tolerant import counted, stable_id
 
@@ -118,13 +119,9 @@ Rows = Iterator[tuple[int, Any]]
 def read_rows(data: bytes, suffix: str) -> tuple[list[str], Rows, str]:
     """(column names, (number, row) pairs, "line" or "row" as what the numbers count)
     from a CSV, JSON or JSON Lines file."""
-    # UTF-8 (with or without BOM), or UTF-16 with its BOM (Play Console's review reports)
-    encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
-    try:
-        content = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise BadPayload(f"the file is not UTF-8 (line {line}): save or export it as UTF-8") from None
+    # UTF-8 (with or without BOM), or UTF-16 with its BOM (Play Console's review reports);
+    # a row with bytes that are not UTF-8 is skipped, not the file (file_rows.decode)
+    content = file_rows.decode(data)
     stripped = content.lstrip()
     if suffix in (".jsonl", ".ndjson"):
         return (*_json_lines(content), "line")
@@ -139,17 +136,7 @@ def _csv(content: str) -> tuple[list[str], Rows]:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(content, newline=""), dialect=dialect)
-    columns = [c for c in (reader.fieldnames or []) if c is not None]
-
-    def rows() -> Rows:
-        try:
-            for row in reader:
-                row.pop(None, None)  # cells beyond the header
-                yield reader.line_num, row
-        except csv.Error as exc:
-            raise BadPayload(f"CSV line {reader.line_num}: {exc}") from None
-    return columns, rows()
+    return file_rows.csv_rows(content, dialect)  # a broken row costs that row only
 
 
 def _json(content: str) -> tuple[list[str], Rows]:
@@ -157,6 +144,8 @@ def _json(content: str) -> tuple[list[str], Rows]:
         data = json.loads(content)
     except ValueError as exc:
         raise BadPayload(f"the JSON file cannot be read: {exc}") from None
+    except RecursionError:
+        raise BadPayload("the JSON file is nested far deeper than any export of reviews") from None
     if isinstance(data, dict):  # {"reviews": [...]}: take the first list of objects
         data = next((v for v in data.values() if isinstance(v, list)), [data])
     if not isinstance(data, list):
@@ -176,7 +165,9 @@ def _json_lines(content: str) -> tuple[list[str], Rows]:
             try:
                 rows.append((n, json.loads(line)))
             except ValueError:
-                rows.append((n, None))
+                rows.append((n, file_rows.BadRow("not an object")))
+            except RecursionError:
+                rows.append((n, file_rows.BadRow("nested far deeper than any export")))
     columns: list[str] = []
     for _, obj in rows[:200]:
         for k in obj if isinstance(obj, dict) else ():
@@ -292,12 +283,19 @@ class FileConnector(Connector):
         skipped = 0
         for number, row in rows:
             try:
-                if not isinstance(row, dict):
-                    raise ValueError("not an object")
-                items += row_items(row, mapping, undated)
+                problem = file_rows.row_problem(row)
+                if problem is None:
+                    found = row_items(row, mapping, undated)
+                    problem = next(filter(None, map(unstorable, found)), None)
+                if problem is not None:
+                    raise ValueError(problem)
+                items += found
             except ValueError as exc:
                 skipped += 1
                 problems.append(f"{unit} {number}: {exc}")
+            except (TypeError, OverflowError, RecursionError):  # words of Python's, not for a note
+                skipped += 1
+                problems.append(f"{unit} {number}: a value the import cannot read")
             if len(items) >= PAGE_SIZE:
                 yield items, skipped, problems
                 items, skipped, problems = [], 0, []

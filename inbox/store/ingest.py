@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from inbox.domain import Author, Item, format_time, utcnow
+from inbox.domain.item_checks import unstorable
 from inbox.store import insights_schema
 from inbox.store.connection import write_transaction
 from inbox.store.errors import NotFound
@@ -23,6 +24,9 @@ from inbox.store.migrations import time_key_sql
 if TYPE_CHECKING:
     from inbox.store import Store
 
+# What a single bad entry raises while its page is written (not a full disk or a lock).
+_UNSTORABLE = (UnicodeEncodeError, OverflowError, RecursionError, TypeError, ValueError,
+               sqlite3.IntegrityError, sqlite3.InterfaceError, sqlite3.DataError)
 CHUNK = 500  # SQLite's default limit on variables is 32766; keep IN lists modest
 
 _INSERTED = ("id", "source_id", "external_id", "kind", "url", "author_id", "rating", "title", "text",
@@ -58,6 +62,7 @@ class IngestResult:
     updated_ids: list[int] = field(default_factory=list)
     unchanged: int = 0
     skipped: int = 0
+    notes: list[str] = field(default_factory=list)  # why entries were skipped ("entry r7: ...")
 
     @property
     def new(self) -> int:
@@ -72,6 +77,7 @@ class IngestResult:
         self.updated_ids += other.updated_ids
         self.unchanged += other.unchanged
         self.skipped += other.skipped
+        self.notes += other.notes
 
 
 class IngestPipeline(Protocol):
@@ -113,7 +119,30 @@ class IngestMixin:
     def upsert_items(self, source_id: int, items: Sequence[Item], *,
                      pipeline: IngestPipeline | None = None) -> IngestResult:
         """Insert new items, update changed ones in place (keeping triage, tags, drafts),
-        skip unchanged ones, items without an id or content, and erased authors."""
+        skip unchanged ones, items without an id or content, and erased authors. An entry the
+        database cannot take is skipped with a note; the rest of the page is stored."""
+        try:
+            return self._upsert_items(source_id, items, pipeline)
+        except _UNSTORABLE:
+            self._author_cache.clear()  # it may name authors the rollback took back
+            if len(items) <= 1:
+                raise
+        # one entry the checks let through (a bad `raw`, a number too big): each on its own
+        result = IngestResult()
+        for position, item in enumerate(items, start=1):
+            try:
+                one = self._upsert_items(source_id, [item], pipeline)
+            except _UNSTORABLE as exc:
+                self._author_cache.clear()
+                result.skipped += 1
+                result.notes.append(f"entry {position} ({str(item.external_id)[:40]}): cannot be stored "
+                                    f"({type(exc).__name__})")
+                continue
+            result.add(one)
+        return result
+
+    def _upsert_items(self, source_id: int, items: Sequence[Item],
+                      pipeline: IngestPipeline | None) -> IngestResult:
         result = IngestResult()
         with write_transaction(self.conn):
             source = self.conn.execute("SELECT kind FROM sources WHERE id = ?", (source_id,)).fetchone()
@@ -121,9 +150,12 @@ class IngestMixin:
                 raise NotFound(f"source {source_id} no longer exists")
             platform = source[0]
             batch: dict[str, Item] = {}
-            for item in items:
-                if not item.external_id or not (item.text or item.title or item.rating or item.deleted):
+            for position, item in enumerate(items, start=1):
+                problem = unstorable(item, deep=False)
+                if problem is not None:
                     result.skipped += 1
+                    if problem not in ("no id", "no text and no rating"):  # the usual, not worth a note
+                        result.notes.append(f"entry {position} ({str(item.external_id)[:40]}): {problem}")
                     continue
                 batch[str(item.external_id)] = item  # the later copy of a duplicate wins
             batch = self._drop_erased(platform, batch, result)

@@ -299,6 +299,8 @@ class SourceRun:
         s.new += result.new
         s.updated += result.updated
         s.skipped += result.skipped
+        for note in result.notes[:20]:  # entries the store could not take: named in the log
+            log.warning("%s: skipped %s", self.source.name, note)
         s.new_item_ids += result.new_ids
         p.new, p.updated = s.new, s.updated
         self.emit(replace(p))

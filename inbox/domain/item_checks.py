@@ -1,0 +1,91 @@
+"""Can this item be stored? One answer for every way items arrive (a sync, a file import).
+
+Why: one entry that the database cannot take — text that is not valid Unicode (a lone
+surrogate from a JSON `\\ud800`), a field of megabytes, a `raw` nested past any real payload —
+used to fail the whole page's transaction. Checked first, it is skipped with a reason and
+the rest of the page is stored."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from inbox.domain.models import Item
+
+MAX_TEXT_CHARS = 100_000   # a review's text or reply: far beyond any real one
+MAX_FIELD_CHARS = 10_000   # ids, titles, names, links, language
+MAX_RAW_CHARS = 1_000_000  # the source's own record, kept for reference
+MAX_NESTING = 32           # deeper than any export or API payload we read
+
+
+def is_valid_unicode(text: str) -> bool:
+    """False for text with lone surrogates (invalid UTF-8 read with surrogateescape, or a
+    JSON `\\udXXX` escape without its pair): the database cannot store it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def nesting(value: Any, limit: int = MAX_NESTING) -> int:
+    """How deep lists and objects nest in `value` (counting stops past `limit`), without
+    recursion, so even a pathological value cannot exhaust the stack."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        current, depth = stack.pop()
+        if isinstance(current, dict):
+            current = list(current.values())
+        if isinstance(current, list):
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                return deepest
+            stack.extend((v, depth) for v in current if isinstance(v, dict | list))
+    return deepest
+
+
+def text_problem(label: str, value: Any, limit: int) -> str | None:
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > limit:
+        return f"the {label} is longer than {limit:,} characters"
+    if not is_valid_unicode(text):
+        return f"the {label} is not valid Unicode text"
+    return None
+
+
+def unstorable(item: Item, *, deep: bool = True) -> str | None:
+    """Why `item` cannot be stored, in words for a note ("the text is longer than ..."), or
+    None when it can. `deep=False` leaves out the source record (`raw`), the costly part:
+    the store checks that by trying (see `IngestMixin.upsert_items`)."""
+    if not item.external_id:
+        return "no id"
+    if not (item.text or item.title or item.rating or item.deleted):
+        return "no text and no rating"
+    checks = [("text", item.text, MAX_TEXT_CHARS), ("html", item.html, MAX_TEXT_CHARS * 4),
+              ("id", item.external_id, MAX_FIELD_CHARS), ("title", item.title, MAX_FIELD_CHARS),
+              ("link", item.url, MAX_FIELD_CHARS), ("language", item.language, MAX_FIELD_CHARS),
+              ("parent id", item.parent_external_id, MAX_FIELD_CHARS),
+              ("thread id", item.root_external_id, MAX_FIELD_CHARS)]
+    if item.author is not None:
+        checks += [("author id", item.author.external_id, MAX_FIELD_CHARS),
+                   ("author name", item.author.display_name, MAX_FIELD_CHARS),
+                   ("author handle", item.author.handle, MAX_FIELD_CHARS),
+                   ("author link", item.author.profile_url, MAX_FIELD_CHARS)]
+    for label, value, limit in checks:
+        problem = text_problem(label, value, limit)
+        if problem:
+            return problem
+    if item.rating is not None and not isinstance(item.rating, int | float):
+        return "the rating is not a number"
+    if deep and item.raw is not None:
+        if nesting(item.raw) > MAX_NESTING:
+            return f"it is nested more than {MAX_NESTING} levels deep"
+        try:
+            raw = json.dumps(item.raw, ensure_ascii=False, default=str)
+        except (ValueError, TypeError, RecursionError):
+            return "its source record cannot be read"
+        return text_problem("source record", raw, MAX_RAW_CHARS)
+    return None
