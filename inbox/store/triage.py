@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from inbox.domain import Status, Tag, format_time, utcnow
+from inbox.domain.colours import is_hex_colour
 from inbox.store.connection import write_transaction
 from inbox.store.errors import StoreError
 
@@ -86,6 +87,7 @@ class TriageMixin:
             raise StoreError("a tag needs a name")
         if len(name) > 60:
             raise StoreError("a tag name can be at most 60 characters")
+        _check_colour(colour)
         with write_transaction(self.conn):
             row = self.conn.execute("SELECT id, name, colour FROM tags WHERE name = ?", (name,)).fetchone()
             if row is None:
@@ -99,6 +101,7 @@ class TriageMixin:
         return Tag(row[0], row[1], row[2])
 
     def rename_tag(self, tag_id: int, name: str, colour: str | None = None) -> None:
+        _check_colour(colour)
         with write_transaction(self.conn):
             self.conn.execute("UPDATE tags SET name = ?, colour = coalesce(?, colour) WHERE id = ?",
                               (" ".join(name.split()), colour, tag_id))
@@ -125,3 +128,9 @@ class TriageMixin:
                 "AND item_id IN (SELECT value FROM json_each(?)) RETURNING item_id",
                 (tag_name, _ids_json(ids)))]
         return removed
+
+
+def _check_colour(colour: str | None) -> None:
+    """A tag colour reaches style sheets and rich text: `#rrggbb` only."""
+    if colour is not None and not is_hex_colour(colour):
+        raise StoreError("a tag colour must look like #3366cc")

@@ -93,6 +93,7 @@ class Dashboard(QWidget):
         self.source_box = QComboBox()
         self.source_box.setMinimumWidth(220)
         self.status = QLabel("")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # may quote an error
         self.status.setObjectName("dashboardStatus")
         self.scoring = QLabel("")
         refresh = QPushButton("Refresh")

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -45,6 +44,7 @@ from inbox.ui.controllers.reading import ReadingController
 from inbox.ui.controllers.sidebar import SidebarController
 from inbox.ui.controllers.triage import TriageController
 from inbox.ui.dialogs import CommandPalette, SnoozeDialog, TagPicker
+from inbox.ui.plain import plain_question
 from inbox.ui.search_bar import VIEW_LABELS
 from inbox.ui.tasks import TaskManager, Workers
 
@@ -288,10 +288,7 @@ class MainWindow(QMainWindow):
         self.workers.submit(fn, on_done, on_error)
 
     def confirm(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(self, title, text,
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
+        return plain_question(self, title, text)  # the text may quote an author's name
 
     def prompt_text(self, title: str, label: str, text: str = "") -> str | None:
         """Ask for one line of text (tests replace this)."""

@@ -33,6 +33,7 @@ from inbox.domain import ItemRow, parse_time
 from inbox.domain.models import SOURCE_LABELS
 from inbox.services import people, sentiment
 from inbox.ui.charts import SENTIMENT_COLOURS, chart_view, make_chart, style_axis
+from inbox.ui.plain import plain_label, safe_colour
 
 if TYPE_CHECKING:
     from inbox.store.views import ItemView
@@ -93,7 +94,7 @@ class ProfilePane(QWidget):
         def failed(exc: Exception) -> None:
             if generation == self.generation:
                 self._clear()
-                self.layout_.addWidget(QLabel(f"Couldn't load this profile: {exc}"))
+                self.layout_.addWidget(plain_label(f"Couldn't load this profile: {exc}"))
                 self.loaded = True
 
         self.loaded = False
@@ -129,7 +130,7 @@ class ProfilePane(QWidget):
         self.layout_.addWidget(header)
         if profile.tags:
             chips = " ".join(
-                f"<span style='background:{html.escape(c)};color:#fff;padding:2px 6px'>&nbsp;{html.escape(n)}"
+                f"<span style='background:{safe_colour(c)};color:#fff;padding:2px 6px'>&nbsp;{html.escape(n)}"
                 f" {k}&nbsp;</span>" for n, c, k in profile.tags)
             tags = QLabel(chips)
             tags.setTextFormat(Qt.TextFormat.RichText)
@@ -153,7 +154,7 @@ class ProfilePane(QWidget):
         grid = QGridLayout(box)
         row = 0
         for a in profile.authors:
-            grid.addWidget(QLabel(self._account_text(a)), row, 0)
+            grid.addWidget(plain_label(self._account_text(a)), row, 0)
             if profile.linked:
                 unlink = QPushButton("Unlink")
                 unlink.setObjectName(f"unlink_{a['id']}")
@@ -168,7 +169,7 @@ class ProfilePane(QWidget):
             row += 1
             for s in suggested:
                 items = "1 item" if s["items"] == 1 else f"{s['items']} items"
-                grid.addWidget(QLabel(f"{self._account_text(s)} · {items}"), row, 0)
+                grid.addWidget(plain_label(f"{self._account_text(s)} · {items}"), row, 0)
                 link = QPushButton("Same person")
                 link.setObjectName(f"link_{s['id']}")
                 link.clicked.connect(lambda _=False, other=s["id"]: self.link(other))

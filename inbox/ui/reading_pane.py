@@ -19,6 +19,7 @@ from inbox.domain import ItemRow, Thread
 from inbox.domain.models import SOURCE_LABELS
 from inbox.domain.times import from_db, humanize_age
 from inbox.ui.delegate import stars
+from inbox.ui.plain import safe_colour
 from inbox.ui.sanitize import body_html, escape, is_openable
 
 INTERNAL_SCHEME = "inbox"
@@ -78,7 +79,8 @@ def message_html(item: ItemRow, muted: str, accent: str, now: datetime | None,
         meta.append(f'<a href="{INTERNAL_SCHEME}:author/{item.author_id}">'
                     f'{other_items} other item{"s" if other_items != 1 else ""} by this author</a>')
     tags = "".join(
-        f'<span style="background-color:{escape(colour)}; color:{_chip_fg(colour)}">&nbsp;{escape(name)}&nbsp;</span> '
+        f'<span style="background-color:{safe_colour(colour)}; color:{_chip_fg(safe_colour(colour))}">'
+        f'&nbsp;{escape(name)}&nbsp;</span> '
         for name, colour in item.tags)
     title = f"<p><b>{escape(item.title)}</b></p>" if item.title and item.title not in item.text else ""
     body = body_html(item.text, item.html)
@@ -134,6 +136,7 @@ class ReadingPane(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         self.header = QLabel()
+        self.header.setTextFormat(Qt.TextFormat.PlainText)  # "Review by <author's name>": never markup
         self.header.setObjectName("readingHeader")
         self.header.setWordWrap(True)
         self.header.setContentsMargins(16, 12, 16, 8)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from inbox.domain import InboxFilter, Source, Tag, View
+from inbox.ui.plain import plain_tooltip
 
 VIEW_LABELS = {View.INBOX: "Inbox", View.UNREAD: "Unread", View.SNOOZED: "Snoozed",
                View.DONE: "Done", View.ALL: "All"}
@@ -52,7 +53,7 @@ class Chip(QToolButton):
     def show_value(self, value: str | None) -> None:
         self.setText(f"{self.name}: {value}" if value else self.name)
         self.setChecked(bool(value))
-        self.setToolTip(f"Filter by {self.name.lower()}" + (f" (now: {value})" if value else ""))
+        self.setToolTip(plain_tooltip(f"Filter by {self.name.lower()}" + (f" (now: {value})" if value else "")))
 
 
 class SearchBar(QWidget):

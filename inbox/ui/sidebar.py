@@ -10,6 +10,8 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
+from inbox.ui.plain import plain_tooltip
+
 SECTIONS = ("Views", "Sources", "Businesses", "Tags", "Saved searches")
 KeyRole = Qt.ItemDataRole.UserRole + 10
 
@@ -138,8 +140,8 @@ class Sidebar(QTreeWidget):
         suffix = {"syncing": "  ⟳", "error": "  ⚠"}.get(entry.state, "")
         entry.item.setText(0, entry.label + suffix)
         entry.item.setText(1, "" if not entry.count else f"{entry.count:,}")
-        entry.item.setToolTip(0, entry.tooltip)
-        entry.item.setToolTip(1, entry.tooltip)
+        entry.item.setToolTip(0, plain_tooltip(entry.tooltip))  # may quote a server's error
+        entry.item.setToolTip(1, plain_tooltip(entry.tooltip))
         colour = QColor("#d93025") if entry.state == "error" else None
         if colour is not None:
             entry.item.setForeground(0, colour)

@@ -199,7 +199,7 @@ def test_restore_refuses_a_file_that_is_not_a_backup(window, tmp_path: Path, ans
     assert backup_ui.restore_backup(window, junk) is False
     title, text = answers.asked[-1]
     assert title == "Cannot restore this file"
-    assert "not a Feedback Inbox backup" in text and "Nothing was changed" in text
+    assert "not a Feedback Inbox database" in text and "Nothing was changed" in text
     assert window.store.count_items() == before
 
 

@@ -69,6 +69,7 @@ class ListController(QObject):
         head = QHBoxLayout()
         head.setContentsMargins(12, 4, 12, 6)
         self.list_title = QLabel()
+        self.list_title.setTextFormat(Qt.TextFormat.PlainText)  # an author's name, a search
         self.list_title.setObjectName("listTitle")
         self.list_title.setAccessibleName("List title")
         font = self.list_title.font()
@@ -122,6 +123,7 @@ class ListController(QObject):
         view.selectionModel().currentChanged.connect(self._current_changed)
         view.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self.empty_label = QLabel()
+        self.empty_label.setTextFormat(Qt.TextFormat.PlainText)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.empty_label.setAccessibleName("Empty list")
