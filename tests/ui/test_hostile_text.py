@@ -105,7 +105,7 @@ def test_list_title_for_an_author(window, qtbot, evil_item) -> None:
 def test_profile_labels(window, qtbot, evil_item) -> None:
     from inbox.ui.profile import open_profile
 
-    item_id, evil = evil_item
+    item_id, _ = evil_item
     window.open_item(item_id)
     settle(qtbot, window)
     win = open_profile(window)
