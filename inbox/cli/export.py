@@ -94,5 +94,6 @@ def _progress():
         return None
 
     def show(done: int, total: int) -> None:
-        click.echo(f"\r{done:,} / {total:,} items", err=True, nl=False)
+        getattr(sys.stderr, "inner", sys.stderr).write("\r")  # ours: past the escaping (cli/guard.py)
+        click.echo(f"{done:,} / {total:,} items", err=True, nl=False)
     return show

@@ -54,10 +54,12 @@ class ProgressView:
 
     def _redraw(self) -> None:
         out = sys.stderr
+        codes = getattr(out, "inner", out)  # our own cursor moves bypass the escaping (cli/guard.py)
         if self.drawn:
-            out.write(f"\x1b[{self.drawn}F")
+            codes.write(f"\x1b[{self.drawn}F")
         for sid in self.order:
-            out.write("\x1b[2K" + self._line(self.state[sid])[:200] + "\n")
+            codes.write("\x1b[2K")
+            out.write(self._line(self.state[sid])[:200] + "\n")  # names and errors: escaped
         self.drawn = len(self.order)
         out.flush()
 
