@@ -85,7 +85,9 @@ def register(group: click.Group) -> None:
                 return
         if sys.stderr.isatty():
             click.echo("", err=True)
-        click.echo(f"Exported {result.rows:,} item{'s' * (result.rows != 1)} to {result.path}")
+        click.echo(f"Exported {result.rows:,} item{'s' * (result.rows != 1)} to {result.path}"
+                   + (f" ({result.cut_cells:,} cell{'s' * (result.cut_cells != 1)} cut at Excel's "
+                      "32,767-character limit, marked in the cell)" if result.cut_cells else ""))
 
 
 def _progress():

@@ -7,9 +7,13 @@ through `SafeStream`, so text from sources cannot drive the terminal."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
+import os
+import signal
 import sys
+import threading
 from typing import Any
 
 import click
@@ -68,17 +72,42 @@ class GuardedGroup(click.Group):
         ctx.color = True  # click must not strip ESC on pipes only: SafeStream escapes it everywhere
         out, err = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = SafeStream(out), SafeStream(err)
+        _exit_cleanly_on_sigterm()
         try:
             _setup_logging()
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit,
                 KeyboardInterrupt):
             raise
-        except Exception as exc:
+        except BrokenPipeError:  # `inbox ... | head`: the reader has what it wanted
+            _quiet_stdout(out)
+            ctx.exit(1)
+        except Exception as exc:  # the one place that words any failure
             _fail(exc, ctx)
         finally:
-            sys.stdout.flush()
+            with contextlib.suppress(OSError, ValueError):
+                sys.stdout.flush()
             sys.stdout, sys.stderr = out, err
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """SIGTERM (a shutdown, `kill`) becomes SystemExit, so that every `finally` runs: an
+    export removes its unfinished file, a transaction rolls back, locks are released."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def stop(signum: int, _frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    with contextlib.suppress(ValueError, OSError):
+        signal.signal(signal.SIGTERM, stop)
+
+
+def _quiet_stdout(out: Any) -> None:
+    """Point stdout at /dev/null so that the flush at exit does not complain again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, out.fileno())
 
 
 def _setup_logging() -> None:

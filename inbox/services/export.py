@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from inbox.domain import InboxFilter, ItemRow, format_time, utcnow
+from inbox.services.export_staging import staged
 from inbox.store import Store
 
 FORMATS = ("csv", "xlsx")
@@ -33,6 +33,7 @@ COLUMNS = ("date", "source", "whose", "kind", "author", "rating", "title", "text
 BATCH = 500                       # rows per reply lookup and per progress report
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 XLSX_MAX_STRING = 32767           # Excel's limit on characters in a cell
+XLSX_CUT_MARKER = " […cut: longer than Excel's 32,767-character cell limit]"
 XLSX_MAX_URL = 2079               # Excel's limit on a hyperlink's length
 XLSX_MAX_LINKS = 65530            # Excel's limit on hyperlinks per worksheet
 XLSX_WIDTHS = (17, 16, 11, 9, 20, 7, 30, 60, 20, 9, 40, 9, 8, 50)
@@ -60,6 +61,7 @@ class ExportResult:
     path: Path
     rows: int
     format: str
+    cut_cells: int = 0  # XLSX cells cut at Excel's 32,767-character limit (marked in the cell)
 
 
 @dataclass(slots=True)
@@ -145,12 +147,19 @@ def _is_linkable(url: str) -> bool:
     return len(url) <= XLSX_MAX_URL and _LINKABLE.match(url) is not None
 
 
-def _xlsx_text(text: str) -> str:
-    return text[:XLSX_MAX_STRING]
+def _xlsx_text(text: str, cut: list[int] | None = None) -> str:
+    """`text`, or its start and a visible marker when it is over Excel's cell limit (Excel
+    would refuse to open the file); each cut is counted in `cut[0]`."""
+    if len(text) <= XLSX_MAX_STRING:
+        return text
+    if cut is not None:
+        cut[0] += 1
+    return text[:XLSX_MAX_STRING - len(XLSX_CUT_MARKER)] + XLSX_CUT_MARKER
 
 
-def write_xlsx(path: Path, recs: Iterable[Record]) -> int:
-    """A workbook with a frozen, filterable 'Feedback' sheet and a 'Summary' sheet."""
+def write_xlsx(path: Path, recs: Iterable[Record], cut: list[int] | None = None) -> int:
+    """A workbook with a frozen, filterable 'Feedback' sheet and a 'Summary' sheet. Cells
+    cut at Excel's limit are counted in `cut[0]`."""
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(path), {
@@ -173,7 +182,7 @@ def write_xlsx(path: Path, recs: Iterable[Record]) -> int:
             ws.write_datetime(n, 0, datetime.fromisoformat(rec[0][:19]), date_fmt)
             for col in TEXT_COLUMNS:
                 if rec[col]:
-                    ws.write_string(n, col, _xlsx_text(rec[col]))
+                    ws.write_string(n, col, _xlsx_text(rec[col], cut))
             for col in NUMBER_COLUMNS:
                 if rec[col] is not None:
                     ws.write_number(n, col, rec[col])
@@ -247,21 +256,24 @@ def _mode_for(target: Path) -> int:
 
 @contextmanager
 def atomic_target(target: Path) -> Iterator[Path]:
-    """A temporary file beside `target`, renamed onto it only if the block succeeds."""
+    """A temporary file beside `target` (in a hidden staging folder that also holds the
+    XLSX writer's own temporary files), renamed onto it only if the block succeeds; nothing
+    is left behind on any error (see `export_staging`)."""
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        stage = staged(target)
+        tmp = stage.__enter__()
     except OSError as exc:
         raise ExportError(f"Cannot write in {target.parent}: {exc.strerror or exc}.") from None
-    os.close(fd)
-    tmp = Path(tmp_name)
     try:
         yield tmp
-        os.chmod(tmp, _mode_for(target))   # mkstemp makes 0600; an export is an ordinary file
+        if not tmp.exists():
+            tmp.touch()
+        os.chmod(tmp, _mode_for(target))   # an export is an ordinary file
         os.replace(tmp, target)
-    except BaseException:
-        with suppress(OSError):
-            tmp.unlink()
+    except BaseException as exc:
+        stage.__exit__(type(exc), exc, exc.__traceback__)
         raise
+    stage.__exit__(None, None, None)
 
 
 # -- the entry point -----------------------------------------------------------------------
@@ -301,16 +313,17 @@ def _export(store: Store, flt: InboxFilter, fmt: str, path: Path, bom: bool, pro
     if should_cancel and should_cancel():
         raise ExportCancelled()
     recs = records(store, store.iter_items(flt, page=BATCH, now=now), now, on_batch)
+    cut = [0]
     try:
         with atomic_target(path) as tmp:
             if fmt == "csv":
                 with open(tmp, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as out:
                     rows = write_csv(out, recs)
             else:
-                rows = write_xlsx(tmp, recs)
+                rows = write_xlsx(tmp, recs, cut)
     except PermissionError as exc:
         raise ExportError(f"Could not write {path}: {exc.strerror or exc} "
                           f"(is the file open in another program?).") from None
     except OSError as exc:
         raise ExportError(f"Could not write {path}: {exc.strerror or exc}.") from None
-    return ExportResult(path=path, rows=rows, format=fmt)
+    return ExportResult(path=path, rows=rows, format=fmt, cut_cells=cut[0])

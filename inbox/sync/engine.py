@@ -26,7 +26,17 @@ from inbox.secrets import NoKeyring, Secrets, SecretsError
 from inbox.services.pipeline import Pipeline, default_pipeline
 from inbox.sources.base import Page, SourceError
 from inbox.sources.registry import connector_class
-from inbox.store import IngestResult, NotFound, RunCounts, Store
+from inbox.store import (
+    DamagedDatabase,
+    DiskFull,
+    IngestResult,
+    NotFound,
+    ReadOnlyDatabase,
+    RunCounts,
+    Store,
+    StoreError,
+    classify,
+)
 from inbox.sync.checkpoint import background_checkpoints
 from inbox.sync.errors import error_kind
 from inbox.sync.http import HttpClient, scrub
@@ -191,6 +201,7 @@ class SourceRun:
         self.summary = RunSummary(source.id, source.name, source.kind, _now(), None,
                                   0, 0, 0, 0, None)
         self.run_id: int | None = None
+        self.saved = 0  # entries of committed pages (stored, unchanged or skipped on purpose)
         self._buffer: list[Page] = []
         self._buffered_since = 0.0
         self._writing: asyncio.Future | None = None  # the pages the writer has not saved yet
@@ -208,7 +219,15 @@ class SourceRun:
         return self.summary
 
     async def run(self) -> RunSummary:
-        await self._record_start()
+        try:
+            await self._record_start()
+        except Exception as exc:  # a read-only or full disk refuses even the run's record
+            fault = classify(exc)
+            if fault is None or isinstance(fault, NotFound):
+                raise
+            log.error("sync of %s cannot start: %s", self.source.name, exc)
+            await self._finish(ERROR, self._fault_text(fault), error_kind(exc))
+            return self.summary
         self.emit(replace(self.progress))
         if self.run_id is None:  # removed while the run waited for its turn
             await self._finish(ERROR, REMOVED, SyncErrorKind.REMOVED)
@@ -227,6 +246,10 @@ class SourceRun:
             await self._finish(ERROR, str(exc), error_kind(exc))
         except Exception as exc:  # a connector bug or a full disk: this source only
             log.exception("sync of %s failed", self.source.name)
+            fault = classify(exc)
+            if fault is not None:  # the disk or the database, not the connector: say which
+                await self._finish(ERROR, self._fault_text(fault), error_kind(exc))
+                return self.summary
             await self._finish(ERROR, self.http.scrub(f"unexpected error in the {self.source.kind} "
                                                       f"connector: {type(exc).__name__}: {exc}")[:500],
                                error_kind(exc))
@@ -299,11 +322,25 @@ class SourceRun:
         s.new += result.new
         s.updated += result.updated
         s.skipped += result.skipped
+        self.saved += result.new + result.updated + result.unchanged + result.skipped
         for note in result.notes[:20]:  # entries the store could not take: named in the log
             log.warning("%s: skipped %s", self.source.name, note)
         s.new_item_ids += result.new_ids
         p.new, p.updated = s.new, s.updated
         self.emit(replace(p))
+
+    def _fault_text(self, fault: StoreError) -> str:
+        s = self.summary
+        lost = max(0, s.fetched - self.saved)
+        if isinstance(fault, DiskFull):
+            return (f"The disk is full: {lost:,} of {s.fetched:,} rows were not saved; "
+                    "free some space and sync again")
+        if isinstance(fault, ReadOnlyDatabase):
+            return ("The inbox file or its folder is read-only; allow writing to it and sync again"
+                    + (f" ({lost:,} rows were not saved)" if lost else ""))
+        if isinstance(fault, DamagedDatabase):
+            return "The inbox file is damaged; restore a backup (inbox backup restore FILE --yes)"
+        return f"{fault} ({lost:,} rows were not saved)"
 
     async def _finish(self, state: str, error: str | None, kind: SyncErrorKind | None = None) -> None:
         s = self.summary
@@ -320,7 +357,12 @@ class SourceRun:
                     store.update_source(self.source.id, last_synced_at=s.finished_at, last_error=None)
                 elif state == ERROR:
                     store.update_source(self.source.id, last_error=s.error)
-        await _settled(self.writer.submit(record))
+        try:
+            await _settled(self.writer.submit(record))
+        except Exception as exc:  # a full disk refuses the record too: the summary still tells
+            if classify(exc) is None:
+                raise
+            log.warning("could not record the end of %s's sync: %s", self.source.name, exc)
         self.progress.state = state
         self.progress.error = s.error
         self.progress.error_kind = s.error_kind

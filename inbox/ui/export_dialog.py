@@ -285,6 +285,9 @@ class ExportDialog(QDialog):
         self.progress.setRange(0, max(result.rows, 1))
         self.progress.setValue(max(result.rows, 1))
         message = f"Exported {result.rows:,} item{'s' * (result.rows != 1)} to {result.path}"
+        if getattr(result, "cut_cells", 0):
+            message += (f" ({result.cut_cells:,} cell{'s' * (result.cut_cells != 1)} cut at Excel's "
+                        "32,767-character limit, marked in the cell)")
         self._say(message)
         self.export_button.setVisible(False)
         self.open_folder_button.setVisible(True)
