@@ -29,6 +29,7 @@ from inbox.store.errors import (
 from inbox.store.faults import classify
 from inbox.store.ingest import IngestMixin, IngestPipeline, IngestResult
 from inbox.store.item_lookups import ItemLookupsMixin
+from inbox.store.locks import LocksMixin, SyncRunning
 from inbox.store.maintenance import MaintenanceMixin, engine_version
 from inbox.store.migrations import SCHEMA_VERSION
 from inbox.store.outbox import OutboxMixin
@@ -59,6 +60,7 @@ __all__ = [
     "RunCounts",
     "Store",
     "StoreError",
+    "SyncRunning",
     "classify",
     "engine_version",
     "write_transaction",
@@ -67,7 +69,7 @@ __all__ = [
 
 class Store(SourcesMixin, IngestMixin, QueryMixin, TriageMixin, AuthorsMixin, PeopleMixin,
             OutboxMixin, RulesMixin, SavedRepliesMixin, SavedViewsMixin, SyncRunsMixin,
-            MaintenanceMixin, BackupMixin, ItemLookupsMixin):
+            MaintenanceMixin, BackupMixin, ItemLookupsMixin, LocksMixin):
     """The database of one workspace."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:

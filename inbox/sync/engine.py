@@ -123,6 +123,13 @@ async def sync(store: Store, *, secrets: Secrets, sources: list[str] | None = No
     if not chosen:
         return []
     gate = asyncio.Semaphore(max(1, concurrency))
+    with store.sync_lock():  # another process's sync or import: "A sync is already running"
+        return await _sync_locked(store, chosen, emit, gate, cancel, secrets, pipeline, http_options)
+
+
+async def _sync_locked(store: Store, chosen: list[Source], emit: Callable[[Progress], None],
+                       gate: asyncio.Semaphore, cancel: asyncio.Event | None, secrets: Secrets,
+                       pipeline: Pipeline, http_options: dict | None) -> list[RunSummary]:
     # Building the client loads the TLS certificates (~0.1 s): not on the event loop.
     http = await asyncio.to_thread(HttpClient, **(http_options or {}))
     scorer = Scorer()
@@ -141,6 +148,12 @@ async def sync(store: Store, *, secrets: Secrets, sources: list[str] | None = No
     for src, result in zip(chosen, results, strict=True):
         if isinstance(result, RunSummary):
             summaries.append(result)
+        elif isinstance(result, Exception):  # failed outside its own handling: say why, not "cancelled"
+            log.error("sync of %s failed", src.name, exc_info=result)
+            fault = classify(result)
+            text = str(fault) if fault else f"unexpected error ({type(result).__name__}); the details are in the log"
+            summaries.append(RunSummary(src.id, src.name, src.kind, _now(), _now(), 0, 0, 0, 0,
+                                        text, error_kind=error_kind(result)))
         else:  # cancelled before it could even record itself
             summaries.append(RunSummary(src.id, src.name, src.kind, _now(), _now(), 0, 0, 0, 0,
                                         CANCELLED, error_kind=SyncErrorKind.CANCELLED))
