@@ -52,7 +52,7 @@ def test_a_second_sync_says_one_is_running_and_the_first_finishes(import_db: Pat
     first = _start_sync(import_db)
     _wait_for_lock(import_db, first)
     second = run_inbox("sync", "--db", str(import_db))
-    out, err = first.communicate(timeout=300)
+    _out, err = first.communicate(timeout=300)
     assert first.returncode == 0, err
     assert second.returncode == 2
     assert "A sync is already running" in second.stderr
@@ -74,13 +74,11 @@ def test_the_lock_of_a_killed_sync_is_released(import_db: Path) -> None:
 def test_in_one_process_the_lock_is_exclusive_and_can_wait(tmp_path: Path) -> None:
     with Store(tmp_path / "inbox.db") as store:
         with store.sync_lock():
-            with pytest.raises(SyncRunning, match="A sync is already running"):
-                with store.sync_lock():
-                    pass
+            with pytest.raises(SyncRunning, match="A sync is already running"), store.sync_lock():
+                pass
             started = time.monotonic()
-            with pytest.raises(SyncRunning):
-                with store.sync_lock(wait=0.5):
-                    pass
+            with pytest.raises(SyncRunning), store.sync_lock(wait=0.5):
+                pass
             assert time.monotonic() - started >= 0.5
         with store.sync_lock():  # released: free again
             pass
