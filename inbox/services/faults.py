@@ -29,6 +29,8 @@ def describe(exc: BaseException, db_path: Path | None = None, *, doing: str = ""
     again = f" and {doing} again" if doing else " and try again"
     if fault is None:
         return None
+    if isinstance(fault, CannotOpen) and db_path is not None and _read_only_place(Path(db_path)):
+        fault = ReadOnlyDatabase(str(fault))  # SQLite says "cannot open" for a read-only disk
     if isinstance(fault, DamagedDatabase):
         return damaged_text()
     if isinstance(fault, (ForeignDatabase, NotADatabase)):
@@ -47,3 +49,11 @@ def describe(exc: BaseException, db_path: Path | None = None, *, doing: str = ""
     if isinstance(fault, Busy):
         return "The inbox is busy in another program (a sync or an import); try again when it has finished."
     return str(fault)
+
+
+def _read_only_place(path: Path) -> bool:
+    """The file exists but it or its folder cannot be written (a read-only disk refuses
+    even root)."""
+    import os
+
+    return path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))

@@ -40,6 +40,8 @@ def classify(exc: BaseException) -> StoreError | None:
         return CannotOpen("The inbox file or its folder cannot be opened (missing or moved).")
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
         return Busy("The inbox is busy in another program; try again in a moment.")
+    if name.startswith("SQLITE_IOERR") and _file_size_limited():  # EFBIG: full, for us
+        return DiskFull("The disk is full (the file-size limit is reached).")
     if name.startswith("SQLITE_IOERR") or "disk i/o error" in text:
         return CannotOpen("The inbox file could not be read or written (a disk error).")
     return None
@@ -53,3 +55,13 @@ def _os_error(exc: OSError) -> StoreError | None:
     if exc.errno == errno.ENOENT:
         return CannotOpen("The folder is missing (moved or removed).")
     return None
+
+
+def _file_size_limited() -> bool:
+    """A file-size limit (ulimit -f) is set: SQLite reports reaching it as an I/O error."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return False
+    soft = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    return soft != resource.RLIM_INFINITY
