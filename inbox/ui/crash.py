@@ -200,8 +200,10 @@ def startup_error_text(exc: BaseException, db_path: Path) -> str:
     from inbox.services.faults import describe
 
     described = describe(exc, db_path)
+    if described is not None and "Restore a backup" in described:  # damaged: the next step is in it
+        return f"{APP_NAME} cannot open {db_path}:\n{described}\n\nOr start with another file: inbox --db FILE"
     if described is not None:
-        reason = described.rstrip(".")
+        reason = described.rstrip(".").replace(". Nothing was changed", "")
     elif isinstance(exc, OSError):
         reason = exc.strerror or str(exc)
     else:

@@ -1,0 +1,49 @@
+"""The window on a file that is not ours, too new or damaged: it says so (dialog and
+terminal), exits 1, shows no traceback, and leaves the file byte-for-byte unchanged."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from inbox.store import SCHEMA_VERSION
+from tests.faults import damage, fingerprint, make_foreign, make_inbox, run_inbox
+
+
+def _newer(path: Path) -> Path:
+    make_inbox(path)
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 2}")
+    conn.commit()
+    conn.close()
+    return path
+
+
+def _damaged(path: Path) -> Path:
+    make_inbox(path, 400)
+    damage(path)
+    return path
+
+
+@pytest.mark.parametrize(("make", "sentence"), [
+    (lambda p: make_foreign(p, wal=True), "This file is not a Feedback Inbox database"),
+    (_newer, "newer Feedback Inbox"),
+    (_damaged, "The inbox file is damaged. Restore a backup: inbox backup restore FILE --yes"),
+], ids=["foreign", "newer", "damaged"])
+def test_the_window_refuses_and_changes_nothing(tmp_path: Path, make, sentence) -> None:
+    path = make(tmp_path / "inbox.db")
+    before = path.read_bytes()
+    result = run_inbox("--smoke-test", "--db", str(path), env={"QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 1
+    assert sentence in result.stderr and "Traceback" not in result.stderr + result.stdout
+    assert path.read_bytes() == before
+
+
+def test_inbox_db_pointing_at_a_foreign_file_opens_no_window(tmp_path: Path) -> None:
+    other = make_foreign(tmp_path / "notes.db")
+    before = fingerprint(other)
+    result = run_inbox("--smoke-test", env={"QT_QPA_PLATFORM": "offscreen", "INBOX_DB": str(other)})
+    assert result.returncode == 1 and "not a Feedback Inbox database" in result.stderr
+    assert fingerprint(other) == before
