@@ -77,8 +77,11 @@ def count_items(path: Path) -> int:
 
 
 def integrity(path: Path) -> str:
+    """"ok", or the first problem (a file too damaged to check says so too)."""
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         return conn.execute("PRAGMA integrity_check").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
     finally:
         conn.close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
 import threading
 import time
 from dataclasses import dataclass
@@ -215,6 +216,18 @@ def move_aside(db_path: Path, *, now: datetime | None = None) -> Path:
         if side.exists():
             os.replace(side, target.with_name(target.name + extra))
     os.replace(db_path, target)
+    return target
+
+
+def keep_damaged_copy(db_path: Path, *, now: datetime | None = None) -> Path:
+    """A byte copy of a database that cannot be backed up (damaged), and of its `-wal`,
+    named `<stem>-damaged-<time>` beside it, for when it stays open (the window's restore)."""
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime(_STAMP)
+    target = db_path.with_name(f"{db_path.stem}-damaged-{stamp}{db_path.suffix}")
+    shutil.copy2(db_path, target)
+    wal = db_path.with_name(db_path.name + "-wal")
+    if wal.exists():
+        shutil.copy2(wal, target.with_name(target.name + "-wal"))
     return target
 
 

@@ -52,7 +52,11 @@ def restore_backup(window: MainWindow, file: Path | None = None) -> bool:
                           "The inbox as it is now is backed up first, so you can go back to it."):
         return False
     try:
-        safety = backups.create_backup(window.db_path, label="before-restore")
+        try:
+            safety = backups.create_backup(window.db_path, label="before-restore")
+        except backups.BackupError as exc:  # damaged: a copy of it as it is, then the restore
+            log.warning("the inbox cannot be backed up before the restore (%s); keeping a copy", exc)
+            safety = backups.keep_damaged_copy(window.db_path)
         backups.restore_into(window.store, file)
     except (backups.BackupError, OSError) as exc:
         log.error("restore of %s failed: %s", file, exc)

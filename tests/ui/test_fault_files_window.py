@@ -47,3 +47,24 @@ def test_inbox_db_pointing_at_a_foreign_file_opens_no_window(tmp_path: Path) -> 
     result = run_inbox("--smoke-test", env={"QT_QPA_PLATFORM": "offscreen", "INBOX_DB": str(other)})
     assert result.returncode == 1 and "not a Feedback Inbox database" in result.stderr
     assert fingerprint(other) == before
+
+
+def test_restore_from_the_window_works_when_the_open_inbox_is_damaged(window, qtbot, answers) -> None:
+    from inbox.services import backup as backups
+    from inbox.ui import backups as backup_ui
+    from tests.faults import integrity
+    from tests.ui.conftest import settle
+
+    backup_ui.install(window)
+    before = window.store.count_items()
+    good = window.run_command("file.backup_now")
+    damage(window.db_path)
+    assert integrity(window.db_path) != "ok"
+    damaged_bytes = window.db_path.read_bytes()
+    answers.confirm = True
+    assert backup_ui.restore_backup(window, good) is True
+    settle(qtbot, window)
+    assert window.store.count_items() == before and integrity(window.db_path) == "ok"
+    kept = list(window.db_path.parent.glob(f"{window.db_path.stem}-damaged-*{window.db_path.suffix}"))
+    assert len(kept) == 1 and kept[0].read_bytes() == damaged_bytes  # the damaged file, kept as it was
+    assert not [b for b in backups.list_backups(window.db_path) if "before-restore" in b.path.name]
