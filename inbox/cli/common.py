@@ -25,6 +25,9 @@ def resolve_db(ctx: click.Context, db_path: str | None) -> Path:
 
 
 def open_store(ctx: click.Context, db_path: str | None) -> Store:
+    from inbox.cli.guard import exit_cleanly_on_sigterm
+
+    exit_cleanly_on_sigterm()
     path = resolve_db(ctx, db_path)
     try:
         return workspace.open_store(path)

@@ -72,7 +72,6 @@ class GuardedGroup(click.Group):
         ctx.color = True  # click must not strip ESC on pipes only: SafeStream escapes it everywhere
         out, err = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = SafeStream(out), SafeStream(err)
-        _exit_cleanly_on_sigterm()
         try:
             _setup_logging()
             return super().invoke(ctx)
@@ -90,9 +89,10 @@ class GuardedGroup(click.Group):
             sys.stdout, sys.stderr = out, err
 
 
-def _exit_cleanly_on_sigterm() -> None:
+def exit_cleanly_on_sigterm() -> None:
     """SIGTERM (a shutdown, `kill`) becomes SystemExit, so that every `finally` runs: an
-    export removes its unfinished file, a transaction rolls back, locks are released."""
+    export removes its unfinished file, a transaction rolls back, locks are released.
+    For commands only (called when they open the store), not the window's event loop."""
     if threading.current_thread() is not threading.main_thread():
         return
 

@@ -27,6 +27,17 @@ if TYPE_CHECKING:
 # What a single bad entry raises while its page is written (not a full disk or a lock).
 _UNSTORABLE = (UnicodeEncodeError, OverflowError, RecursionError, TypeError, ValueError,
                sqlite3.IntegrityError, sqlite3.InterfaceError, sqlite3.DataError)
+def _why(exc: BaseException) -> str:
+    """A note's words for what made an entry unstorable (never Python's own)."""
+    if isinstance(exc, UnicodeError):
+        return "text that is not valid Unicode"
+    if isinstance(exc, OverflowError):
+        return "a number too large to store"
+    if isinstance(exc, RecursionError):
+        return "data nested too deeply"
+    return "a value the database cannot store"
+
+
 CHUNK = 500  # SQLite's default limit on variables is 32766; keep IN lists modest
 
 _INSERTED = ("id", "source_id", "external_id", "kind", "url", "author_id", "rating", "title", "text",
@@ -135,8 +146,7 @@ class IngestMixin:
             except _UNSTORABLE as exc:
                 self._author_cache.clear()
                 result.skipped += 1
-                result.notes.append(f"entry {position} ({str(item.external_id)[:40]}): cannot be stored "
-                                    f"({type(exc).__name__})")
+                result.notes.append(f"entry {position} ({str(item.external_id)[:40]}): {_why(exc)}")
                 continue
             result.add(one)
         return result

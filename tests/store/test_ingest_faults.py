@@ -34,6 +34,7 @@ def test_bad_entries_are_skipped_with_a_note_and_the_page_is_stored(store) -> No
     assert result.skipped >= 5 and len(result.notes) >= 5
     assert any("not valid Unicode" in n for n in result.notes)
     assert any("longer than 100,000 characters" in n for n in result.notes)
+    assert not any("Error" in n for n in result.notes)  # words, not Python's exception names
     assert store.get_source(sid).cursor == {"page": 2}  # the page's cursor still moved on
     assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
