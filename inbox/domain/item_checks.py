@@ -8,6 +8,7 @@ the rest of the page is stored."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from inbox.domain.models import Item
@@ -16,6 +17,7 @@ MAX_TEXT_CHARS = 100_000   # a review's text or reply: far beyond any real one
 MAX_FIELD_CHARS = 10_000   # ids, titles, names, links, language
 MAX_RAW_CHARS = 1_000_000  # the source's own record, kept for reference
 MAX_NESTING = 32           # deeper than any export or API payload we read
+_SURROGATE = re.compile("[\ud800-\udfff]")  # what UTF-8 cannot encode
 
 
 def is_valid_unicode(text: str) -> bool:
@@ -74,10 +76,13 @@ def unstorable(item: Item, *, deep: bool = True) -> str | None:
                    ("author name", item.author.display_name, MAX_FIELD_CHARS),
                    ("author handle", item.author.handle, MAX_FIELD_CHARS),
                    ("author link", item.author.profile_url, MAX_FIELD_CHARS)]
-    for label, value, limit in checks:
-        problem = text_problem(label, value, limit)
-        if problem:
-            return problem
+    texts = [(label, v if isinstance(v, str) else str(v), limit) for label, v, limit in checks if v]
+    # one pass over all of them in C: the common case (every field fine) stays cheap
+    if any(len(v) > limit for _, v, limit in texts) or _SURROGATE.search("".join(v for _, v, _ in texts)):
+        for label, value, limit in texts:
+            problem = text_problem(label, value, limit)
+            if problem:
+                return problem
     if item.rating is not None and not isinstance(item.rating, int | float):
         return "the rating is not a number"
     if deep and item.raw is not None:

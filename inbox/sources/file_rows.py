@@ -59,11 +59,13 @@ def row_problem(row: Any) -> str | None:
         return row.why
     if not isinstance(row, dict):
         return "not an object"
-    if nesting(row) > MAX_NESTING:
-        return f"nested more than {MAX_NESTING} levels deep"
-    for value in row.values():
-        if isinstance(value, str) and not is_valid_unicode(value):
-            return "text that is not valid Unicode (is the file saved as UTF-8?)"
+    values = row.values()
+    if not all(isinstance(v, str) for v in values):  # JSON: objects and lists inside
+        if nesting(row) > MAX_NESTING:
+            return f"nested more than {MAX_NESTING} levels deep"
+        values = [v for v in values if isinstance(v, str)]
+    if not is_valid_unicode("".join(values)):
+        return "text that is not valid Unicode (is the file saved as UTF-8?)"
     return None
 
 
