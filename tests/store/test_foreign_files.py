@@ -9,7 +9,7 @@ import pytest
 
 from inbox.store import SCHEMA_VERSION, DamagedDatabase, ForeignDatabase, NewerSchema, Store
 from inbox.store.identity import APPLICATION_ID
-from inbox.store.migrations import migrate
+from inbox.store.migrations import M011_APPLICATION_ID, MIGRATIONS, migrate
 from tests.faults import damage, fingerprint, make_foreign, make_inbox
 
 
@@ -77,7 +77,7 @@ def test_new_files_get_our_application_id(tmp_path: Path) -> None:
 def test_an_older_inbox_without_the_id_is_recognised_by_its_tables_and_marked(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path, isolation_level=None)
-    migrate(conn, target=SCHEMA_VERSION - 1)  # the id is set by the last migration (M011)
+    migrate(conn, target=MIGRATIONS.index(M011_APPLICATION_ID))  # every migration before M011
     assert conn.execute("PRAGMA application_id").fetchone()[0] == 0
     conn.close()
     with Store(path) as store:
