@@ -34,6 +34,8 @@ class InboxFilter:
     include_owner_replies: bool = False
     item_ids: list[int] | None = None   # an explicit selection
     sentiment: str | None = None        # positive | neutral | negative | unknown (override wins)
+    # one row per conversation (its head); False lists every customer message (exports)
+    conversations: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
