@@ -157,3 +157,24 @@ def test_search_is_stemmed_plural_and_singular_alike(store: Store) -> None:
     assert {r.external_id for r in store.search("croissants")} == {"1", "2"}
     assert {r.external_id for r in store.search("wait")} == {"3"}
     assert {r.external_id for r in store.search('"best croissants"')} == {"2"}
+
+
+def test_tag_counts_follow_erasure_and_source_removal(store: Store) -> None:
+    one, two = store.add_source("google", "Google"), store.add_source("yelp", "Yelp")
+    for src in (one, two):
+        store.save_page(src.id, [
+            Item(f"{src.id}a", "review", text="Cold coffee", rating=1, created_at=T0, author=Author("ann", "Ann")),
+            Item(f"{src.id}b", "review", text="Nice", rating=5, created_at=T0, author=Author("bo", "Bo")),
+            reply(f"{src.id}c", f"{src.id}a", "Sorry to hear that", 1, owner=True),
+        ])
+    ops = Operations(store)
+    heads = [r.id for r in store.list_items(now=NOW)[0]]
+    ops.tag(heads, "complaint")
+    tag = store.list_tags()[0]
+    assert store.counts(NOW)["tags"][tag.id] == 4
+    store.erase_author(store.conn.execute(  # Ann on Google (on Yelp she is another author)
+        "SELECT id FROM authors WHERE external_id = 'ann' AND platform = 'google'").fetchone()[0])
+    assert store.counts(NOW)["tags"][tag.id] == 3
+    store.remove_source(two.id)
+    assert store.counts(NOW) == store.recounted(NOW)
+    assert store.counts(NOW)["tags"][tag.id] == 1
