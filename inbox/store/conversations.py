@@ -283,5 +283,5 @@ def _tally(conn: sqlite3.Connection, rows: Iterable[tuple[int, str, int, int]],
             if status == "unread":
                 views[View.UNREAD] += n
     for sid, w in conn.execute("SELECT id, whose FROM sources"):
-        whose[w] = whose.get(w, 0) + sources.get(sid, 0)
-    return {"views": views, "sources": {k: v for k, v in sources.items() if v}, "whose": whose, "tags": tags}
+        whose[w] = whose.get(w, 0) + sources.setdefault(sid, 0)  # a source emptied shows 0
+    return {"views": views, "sources": sources, "whose": whose, "tags": tags}

@@ -98,8 +98,7 @@ def check_query(conn: sqlite3.Connection, query: str) -> str:
 def conversation_rows(flt: InboxFilter) -> bool:
     """Whether a filter's list shows one row per conversation (its head). Searches, one
     author's items and explicit selections (drafts, the outbox) list messages."""
-    return (flt.conversations and not flt.include_owner_replies and flt.author_id is None
-            and flt.item_ids is None and not flt.query.strip())
+    return flt.conversation_rows()
 
 
 def conversation_figures(flt: InboxFilter) -> bool:
