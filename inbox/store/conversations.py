@@ -202,6 +202,12 @@ class ConversationsMixin:
             "WHERE id IN (SELECT value FROM json_each(:ids)) AND thread_id IS NOT NULL) ORDER BY 1",
             {"ids": ids_json(ids)})]
 
+    def conversation_heads(self, ids: Sequence[int]) -> list[int]:
+        """Those of the items that head their conversation (the rows the list shows)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM items WHERE id IN (SELECT value FROM json_each(?)) AND is_head = 1 ORDER BY id",
+            (ids_json(ids),))]
+
     def attach_conversations(self, items: list[ItemRow]) -> None:
         """Fill the list's conversation figures for rows: messages, latest activity, and
         whether the owner has replied (one query per page, on the thread index)."""
