@@ -12,9 +12,8 @@ string (never a formula) by a workbook that does not turn strings into formulas 
 
 from __future__ import annotations
 
-import dataclasses
-
 import csv
+import dataclasses
 import os
 import re
 import tempfile

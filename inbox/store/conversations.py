@@ -108,7 +108,7 @@ ON CONFLICT (source_id, status, snoozed) DO UPDATE SET n = n + excluded.n
 """
 
 # A new customer message in a conversation makes it unread again (and back in the Inbox).
-REOPEN = f"""
+REOPEN = """
 UPDATE items SET status = 'unread'
 WHERE is_head = 1 AND status != 'unread' AND thread_id IN (
     SELECT thread_id FROM items WHERE id IN (SELECT value FROM json_each(?))
@@ -231,15 +231,18 @@ class ConversationsMixin:
     # -- counts ------------------------------------------------------------------------
 
     def _count_rows(self, now: str) -> list[tuple[int, str, int, int]]:
-        """(source id, status, snoozed now, conversations) from the counters; snoozes are
-        looked up (few, on their partial index) since whether one is due depends on the time."""
-        rows = [(s, st, 0, n) for s, st, n in self.conn.execute(
-            "SELECT source_id, status, n FROM conversation_counts WHERE snoozed = 0 AND n != 0")]
-        rows += self.conn.execute(
-            "SELECT source_id, status, snoozed_until > ?, count(*) FROM items i "
-            f"WHERE snoozed_until IS NOT NULL AND {COUNTED.format(r='i')} GROUP BY 1, 2, 3",
-            (now,)).fetchall()
-        return rows
+        """(source id, status, snoozed now, conversations) from the counters. A snooze whose
+        time has come but that has not been woken yet counts as not snoozed: those few are
+        looked up on the snooze index (by name: grouping by source, the planner would
+        rather walk items_by_source_time, every row of it)."""
+        rows = [tuple(r) for r in self.conn.execute(
+            "SELECT source_id, status, snoozed, n FROM conversation_counts WHERE n != 0")]
+        for source_id, status, n in self.conn.execute(
+                "SELECT source_id, status, count(*) FROM items i INDEXED BY items_snoozed "
+                f"WHERE snoozed_until IS NOT NULL AND snoozed_until <= ? AND {COUNTED.format(r='i')} "
+                "GROUP BY 1, 2", (now,)):
+            rows += [(source_id, status, 1, -n), (source_id, status, 0, n)]
+        return rows  # type: ignore[return-value]
 
     def counts(self, now: str | None = None) -> dict[str, dict[Any, int]]:
         """Conversation counts per view, per source, per own/competitor and per tag, read

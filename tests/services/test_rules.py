@@ -4,7 +4,6 @@ arrival inside the ingest transaction, preview, apply to existing items and its 
 from __future__ import annotations
 
 import itertools
-
 from datetime import UTC, datetime, timedelta
 
 import pytest
