@@ -149,6 +149,8 @@ class IngestMixin:
                 result.new_ids = self._insert_and_thread(source_id, new_rows, pipeline)
             if pipeline is not None:
                 pipeline.after_page(self, source_id, result)  # type: ignore[arg-type]
+            if result.new_ids:  # a customer's new message, still unread after the rules, reopens
+                self._reopen_conversations("[" + ",".join(map(str, result.new_ids)) + "]")  # type: ignore[attr-defined]
         return result
 
     # -- pieces -------------------------------------------------------------------------
@@ -369,10 +371,10 @@ class IngestMixin:
                 if orphan_id != target:
                     self._merge_thread(orphan_id, target)
         # Conversations: new heads into the counts, then each touched thread's head made
-        # right (a reply before its root, a merge), then a new customer message reopens.
+        # right (a reply before its root, a merge). (A new message reopens its conversation
+        # once the rules have run: upsert_items.)
         self._add_new_to_counts(page_ids)
         self.refresh_heads({row["thread_id"] for row in rows})
-        self._reopen_conversations(page_ids)
         self.conn.execute(insights_schema.NEW_ROOTS_REPLY_TIME, (page_ids,))
         self.conn.execute(insights_schema.NEW_OWNER_REPLIES_REPLY_TIME, (page_ids,))
         return ids

@@ -178,3 +178,17 @@ def test_tag_counts_follow_erasure_and_source_removal(store: Store) -> None:
     store.remove_source(two.id)
     assert store.counts(NOW) == store.recounted(NOW)
     assert store.counts(NOW)["tags"][tag.id] == 1
+
+
+def test_a_muted_new_reply_leaves_its_done_conversation_done(store: Store) -> None:
+    src = store.add_source("mastodon", "Mastodon")
+    pipeline = default_pipeline()
+    store.save_page(src.id, [Item("a", "mention", text="Lovely buns", created_at=T0, author=Author("ann", "Ann"))],
+                    pipeline=pipeline)
+    Operations(store).mark_done([store.list_items(now=NOW)[0][0].id])
+    rules.save_rule(store, Rule("Bots", Conditions(author="spambot"), Actions(mute=True)))
+    store.save_page(src.id, [reply("b", "a", "Buy followers", 1, who="spambot")], pipeline=pipeline)
+    assert store.counts(NOW)["views"][View.DONE] == 1
+    store.save_page(src.id, [reply("c", "a", "Agreed!", 2, who="cy")], pipeline=pipeline)
+    assert store.counts(NOW)["views"][View.INBOX] == 1
+    assert [r.status for r in store.list_items(InboxFilter(view=View.INBOX), now=NOW)[0]] == ["unread"]
