@@ -46,6 +46,7 @@ def report(store: Store, label: str) -> None:
             ("sidebar counts (views, sources, whose, tags)", lambda: reader.counts()),
             ("tags with counts", lambda: reader.list_tags()),
             ("list count: Inbox", lambda: reader.count_items(InboxFilter(view=View.INBOX))),
+            ("list count: a tag", lambda: reader.count_items(InboxFilter(tags=["praise"]))),
             ("list count: All of one source", lambda: reader.count_items(InboxFilter(source_ids=[src]))),
             ("list count: competitors' Done", lambda: reader.count_items(InboxFilter(view=View.DONE,
                                                                                      whose="competitor")))):

@@ -251,6 +251,12 @@ class ConversationsMixin:
         return _tally(self.conn, self._count_rows(now), dict(self.conn.execute(
             "SELECT t.id, coalesce(c.n, 0) FROM tags t LEFT JOIN tag_conversations c ON c.tag_id = t.id")))
 
+    def count_tag(self, name: str) -> int:
+        """Conversations with a tag (what the tag's list shows)."""
+        row = self.conn.execute("SELECT coalesce(c.n, 0) FROM tags t LEFT JOIN tag_conversations c "
+                                "ON c.tag_id = t.id WHERE t.name = ?", (name,)).fetchone()
+        return row[0] if row else 0
+
     def count_view(self, view: str, source_ids: Sequence[int] = (), whose: str | None = None,
                    now: str | None = None) -> int:
         """Conversations in a view, perhaps of some sources or of own/competitor sources."""

@@ -229,6 +229,8 @@ class QueryMixin:
         plain = InboxFilter(view=flt.view, source_ids=flt.source_ids, whose=flt.whose)
         if flt == plain and flt.view in View.ALL_VIEWS:
             return self.count_view(flt.view, flt.source_ids, flt.whose, now)  # type: ignore[attr-defined]
+        if flt == InboxFilter(view=View.ALL, tags=flt.tags) and len(flt.tags) == 1:  # a tag's own list
+            return self.count_tag(flt.tags[0])  # type: ignore[attr-defined]
         where, args = self.filter_sql(flt or InboxFilter(), now)
         return self.conn.execute(f"SELECT count(*) FROM items i WHERE {where}", args).fetchone()[0]
 

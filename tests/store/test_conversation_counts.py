@@ -192,3 +192,17 @@ def test_a_muted_new_reply_leaves_its_done_conversation_done(store: Store) -> No
     store.save_page(src.id, [reply("c", "a", "Agreed!", 2, who="cy")], pipeline=pipeline)
     assert store.counts(NOW)["views"][View.INBOX] == 1
     assert [r.status for r in store.list_items(InboxFilter(view=View.INBOX), now=NOW)[0]] == ["unread"]
+
+
+def test_the_list_count_of_a_view_or_a_tag_is_the_number_of_its_rows(store: Store) -> None:
+    src = store.add_source("google", "Google")
+    store.save_page(src.id, [
+        Item(f"r{n}", "review", text=f"Review {n}", rating=n % 5 + 1, created_at=T0 + timedelta(hours=n),
+             author=Author(f"a{n}", f"A{n}")) for n in range(12)] + [reply("x", "r1", "Thanks", 20, owner=True)])
+    ops = Operations(store)
+    heads = [r.id for r in store.list_items(now=NOW)[0]]
+    ops.tag(heads[:5], "praise")
+    ops.mark_done(heads[3:8])
+    for flt in (InboxFilter(tags=["praise"]), InboxFilter(view=View.INBOX), InboxFilter(view=View.DONE, source_ids=[src.id]),
+                InboxFilter(whose="own"), InboxFilter(tags=["nothing"])):
+        assert store.count_items(flt, NOW) == len(store.list_items(flt, limit=100, now=NOW)[0])
