@@ -183,10 +183,10 @@ class Operations:
     def tag(self, ids: Sequence[int], name: str, colour: str | None = None) -> ChangeSet:
         """Add a tag (created, with a colour, if new); undo removes it from the items that
         did not have it."""
-        ids = list(ids)
+        ids = self._whole(ids)
         with self.store.transaction():
             tag_name = self.store.ensure_tag(name, colour).name
-            added = self.store.tag_items(self._whole(ids), tag_name)
+            added = self.store.tag_items(ids, tag_name)
 
         def inverse() -> ChangeSet:
             self.store.untag_items(added, tag_name)
@@ -196,11 +196,11 @@ class Operations:
 
     def untag(self, ids: Sequence[int], name: str, colour: str | None = None) -> ChangeSet:
         """Remove a tag; undo puts it back on the items that had it."""
-        ids = list(ids)
+        ids = self._whole(ids)
         with self.store.transaction():
             if colour:
                 self.store.ensure_tag(name, colour)
-            removed = self.store.untag_items(self._whole(ids), name)
+            removed = self.store.untag_items(ids, name)
 
         def inverse() -> ChangeSet:
             self.store.tag_items(removed, name)
