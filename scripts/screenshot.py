@@ -1,6 +1,7 @@
 """Take docs/screenshot.png: the main window on the demo workspace at 1280x800.
 
-Run: QT_QPA_PLATFORM=offscreen python scripts/screenshot.py [out.png] [--dark] [--small]
+Run: QT_QPA_PLATFORM=offscreen python scripts/screenshot.py [out.png] [--dark] [--small] [--thread]
+(--thread opens a conversation of several messages)
 """
 
 from __future__ import annotations
@@ -55,6 +56,11 @@ def main() -> int:
     def select() -> None:
         window.list_ctl.move_current(1)
         window.list_ctl.move_current(1)
+        if "--thread" in sys.argv:  # open a conversation of several messages
+            rows = window.model.rows
+            row = next((n for n, r in enumerate(rows) if r.messages > 2), None)
+            if row is not None:
+                window.list_ctl.select_row(row)
         QTimer.singleShot(400, shoot)  # the opened item's view arrives from a worker
 
     def shoot() -> None:

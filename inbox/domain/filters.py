@@ -34,6 +34,14 @@ class InboxFilter:
     include_owner_replies: bool = False
     item_ids: list[int] | None = None   # an explicit selection
     sentiment: str | None = None        # positive | neutral | negative | unknown (override wins)
+    # one row per conversation (its head); False lists every customer message (exports)
+    conversations: bool = True
+
+    def conversation_rows(self) -> bool:
+        """Whether the list shows one row per conversation. Searches, one author's items and
+        explicit selections (drafts, the outbox) list messages."""
+        return (self.conversations and not self.include_owner_replies and self.author_id is None
+                and self.item_ids is None and not self.query.strip())
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

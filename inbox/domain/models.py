@@ -141,6 +141,11 @@ class ItemRow:
     deleted: bool
     tags: list[tuple[str, str]] = field(default_factory=list)  # (name, colour)
     sentiment: str = "unknown"  # positive | neutral | negative | unknown; the owner's correction wins
+    # the conversation the row stands for (filled for list rows by the store)
+    messages: int = 1
+    last_activity_at: str | None = None
+    replied: bool = False
+    unread_messages: bool = False
 
     @property
     def first_line(self) -> str:

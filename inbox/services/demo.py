@@ -89,6 +89,8 @@ class _Gen:
         self.people = [f"{f} {ln}" for f in T.FIRST_NAMES for ln in T.LAST_NAMES]
         self.rng.shuffle(self.people)
         self.regulars = self.people[:25]  # people who also post on social media
+        self.said: list[str] = []            # the last review's fragments, and whether each praised
+        self.mood_of: dict[str, str] = {}
 
     def when(self, max_days: int = 540) -> datetime:
         # More feedback recently: the square root skews toward the present.
@@ -126,33 +128,56 @@ class _Gen:
         parts: list[str] = []
         for i in range(n):
             side = mood if mood != "mid" else ("pos" if i % 2 == 0 else "neg")
-            pool = praise if side == "pos" else complaints
-            if self.rng.random() < 0.3:
-                pool = list(T.ASPECTS)
-            aspect = self.rng.choice(pool)
+            pool = [a for a in (praise if side == "pos" else complaints) if a not in aspects]
+            if self.rng.random() < 0.3 or not pool:
+                pool = [a for a in T.ASPECTS if a not in aspects]
+            aspect = self.rng.choice(pool)  # each aspect once: no sentence said twice
             aspects.append(aspect)
             parts.append(self.rng.choice(T.ASPECTS[aspect][side]))
+        self.said = parts
+        self.mood_of = {p: ("pos" if p in T.ASPECTS[a]["pos"] else "neg") for p, a in zip(parts, aspects, strict=True)}
         opener = self.rng.choice(T.OPENERS[mood]).format(day=self.rng.choice(T.DAYS), who=self.rng.choice(T.WHO))
-        joiner = ", and " if mood == "pos" else ". Also, " if mood == "neg" else ", but "
-        body = joiner.join(parts)
+        body = _join(parts, mood)
         if opener.endswith((".", "!", ":")):
             body = body[0].upper() + body[1:]
         text = f"{opener} {body}."
         if n >= 3:  # a long one, as some people write
             text += (" I come here a lot, usually with my laptop for a couple of hours, and I have seen the place"
-                     " change over the last year. " + self.rng.choice(T.ASPECTS[aspects[0]][
-                         "pos" if mood != "neg" else "neg"]).capitalize() + ".")
+                     " change over the last year.")
         closer = self.rng.choice(T.CLOSERS[mood])
         text = " ".join((text + " " + closer).split())
         text = text[0].upper() + text[1:]
         return self.rng.choice(T.TITLES[mood]), text, aspects, mood
 
-    def owner_reply(self, name: str, aspects: list[str], mood: str) -> str:
+    def owner_reply(self, name: str, aspects: list[str], mood: str, said: list[str] | None = None) -> str:
+        """A reply that answers what the review said: its praise echoed, its complaint's own fix."""
+        said = said or []
+        praised = [p for p in said if self.mood_of.get(p) == "pos"]
+        complained = [p for p in said if self.mood_of.get(p) == "neg"]
         aspect = aspects[0] if aspects else "visit"
+        if complained:
+            aspect = aspects[said.index(complained[0])]
         template = self.rng.choice(T.OWNER_REPLIES[mood])
-        echo = (T.ASPECTS.get(aspect, {}).get("pos") or ["glad you enjoyed it"])[0]
-        return template.format(name=name.split(" ")[0], aspect=aspect, echo=echo.capitalize(),
-                               fix=T.FIXES.get(aspect, "We're on it.")) + f" — {OWNER}"
+        echo = praised[0] if praised else "glad you enjoyed it"
+        fix = T.COMPLAINT_FIXES.get(complained[0], "We're on it.") if complained else "We're on it."
+        return template.format(name=name.split(" ")[0], aspect=aspect, echo=echo[0].upper() + echo[1:],
+                               fix=fix) + f" — {OWNER}"
+
+
+def _join(parts: list[str], mood: str) -> str:
+    """Fragments as one sentence or a few, each joining word used once ("Also… Also…" reads
+    as a machine's)."""
+    if len(parts) == 1:
+        return parts[0]
+    if mood == "pos":
+        return ", ".join(parts[:-1]) + " and " + parts[-1]
+    if mood == "mid":
+        return ", but ".join(parts[:2]) + ("" if len(parts) < 3 else ". And " + ", ".join(parts[2:]))
+    joiners = [". Also, ", ". On top of that, ", ", and "]
+    out = parts[0]
+    for joiner, part in zip(joiners, parts[1:], strict=False):
+        out += joiner + part
+    return out
 
 
 def build_demo(store: Store, seed: int = 7, *, pipeline: Pipeline | None = None) -> dict[str, int]:
@@ -205,6 +230,7 @@ def _items_for(gen: _Gen, spec: DemoSource) -> tuple[list[Item], dict[str, set[s
         created = gen.when()
         author = gen.person(spec.kind)
         language = "en"
+        said: list[str] = []
         if spec.kind in ("appstore", "googleplay"):
             mood = "pos" if rating >= 4 else "neg" if rating <= 2 else "mid"
             side = "neg" if mood == "neg" else "pos"
@@ -216,6 +242,7 @@ def _items_for(gen: _Gen, spec: DemoSource) -> tuple[list[Item], dict[str, set[s
             title, aspects, mood = "", [], "pos" if rating >= 4 else "neg" if rating <= 2 else "mid"
         else:
             title, text, aspects, mood = gen.review(spec, rating)
+            said = list(gen.said)
         if spec.kind in ("google", "facebook", "googleplay"):
             title = ""  # these sources have no review titles
         items.append(Item(ext, "review", text=text.strip(), title=title, url=spec.url + ext, author=author,
@@ -230,7 +257,7 @@ def _items_for(gen: _Gen, spec: DemoSource) -> tuple[list[Item], dict[str, set[s
         if gen.rng.random() < spec.reply_rate and language == "en":
             reply_at = created + timedelta(hours=gen.rng.randint(1, 72))
             if reply_at < gen.anchor:
-                items.append(Item(f"{ext}#reply", "reply", text=gen.owner_reply(author.label, aspects, mood),
+                items.append(Item(f"{ext}#reply", "reply", text=gen.owner_reply(author.label, aspects, mood, said),
                                   url=spec.url + ext, author=Author("owner", f"{BUSINESS} (owner)"),
                                   created_at=reply_at, is_owner_reply=True, parent_external_id=ext))
     return items, tags
@@ -250,14 +277,19 @@ def _social(gen: _Gen, spec: DemoSource) -> list[Item]:
                           created_at=created, language="en",
                           html=f"<p>{html.escape(text)}</p>" if spec.kind in ("mastodon", "reddit") else None))
         parents = [root]
+        answered = False
+        said: list[str] = []
         for k in range(gen.rng.randint(1, 4 if spec.kind == "reddit" else 3)):
             created += timedelta(minutes=gen.rng.randint(5, 600))
             if created >= gen.anchor:
                 break
             ext = f"{root}-r{k}"
-            owner = k > 0 and gen.rng.random() < 0.3
+            owner = k > 0 and not answered and gen.rng.random() < 0.3  # the owner answers a thread once
+            answered = answered or owner
+            unsaid = [r for r in T.SOCIAL_REPLIES if r not in said]  # nobody says the same thing twice
             body = (f"Thanks for the mention, {author.label.split(' ')[0]}! Come say hi — {OWNER}"
-                    if owner else gen.rng.choice(T.SOCIAL_REPLIES))
+                    if owner else gen.rng.choice(unsaid))
+            said.append(body)
             items.append(Item(ext, "comment" if spec.kind == "reddit" else "reply", text=body,
                               url=spec.url + ext, author=Author("owner", BUSINESS) if owner else gen.person(spec.kind),
                               created_at=created, language="en", is_owner_reply=owner,
@@ -284,8 +316,9 @@ def _triage(store: Store, gen: _Gen, new_ids: list[int], tags_for: dict[int, set
     rows = store.item_briefs(new_ids)
     replied = store.replied_thread_ids()
     done, read, snoozed, drafts = [], [], [], []
+    heads = set(store.conversation_heads(new_ids))
     for item_id, created, rating, owner, thread_id in rows:
-        if owner:
+        if owner or item_id not in heads:
             continue
         age = (gen.anchor - parse_time(created)).days
         if age > 21 and (thread_id in replied or gen.rng.random() < 0.85):
@@ -296,10 +329,11 @@ def _triage(store: Store, gen: _Gen, new_ids: list[int], tags_for: dict[int, set
             drafts.append(item_id)
         elif age <= 10 and len(snoozed) < 4 and gen.rng.random() < 0.15:
             snoozed.append(item_id)
-    store.set_status(done, "done")
-    store.set_status(read, "read")
+    # as the owner would: a conversation at a time, every message of it
+    store.set_status(store.conversation_item_ids(done), "done")
+    store.set_status(store.conversation_item_ids(read), "read")
     for i, item_id in enumerate(snoozed):
-        store.snooze([item_id], gen.anchor + timedelta(days=2 + i))
+        store.snooze(store.conversation_item_ids([item_id]), gen.anchor + timedelta(days=2 + i))
     for name, colour in TAG_COLOURS.items():
         store.ensure_tag(name, colour)
     by_tag: dict[str, list[int]] = {}

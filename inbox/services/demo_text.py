@@ -132,3 +132,35 @@ SOCIAL_REPLIES = [
     "Same experience here, the milk was barely warm.", "Their wifi password is on the chalkboard btw",
     "Go early, the croissants sell out.", "+1, lovely staff.",
 ]
+
+# The owner's fix for each complaint, so that a reply answers what the customer wrote
+# (a reply about eggs to a complaint about a sandwich reads as a form letter).
+COMPLAINT_FIXES = {
+    "my latte was lukewarm": "We've retrained the morning shift on milk temperature.",
+    "the cappuccino tasted burnt": "We've recalibrated the grinder and changed to a lighter roast.",
+    "the coffee was watery": "We've recalibrated the grinder so every shot is weighed.",
+    "they got my order wrong twice": "Every order now gets your name and a check at the hand-off.",
+    "the oat milk had run out again": "We now order oat milk twice a week, not once.",
+    "the croissant was stale": "Croissants are now baked in three batches through the morning.",
+    "pastries were sold out by 10am": "We now bake a second batch at 10:30 so the shelves aren't empty.",
+    "the muffin was dry": "We've changed the muffin recipe and bake them smaller batches.",
+    "the cake slice was tiny for the price": "Cake slices are now cut a third bigger.",
+    "the staff seemed annoyed when I asked a question": "I've talked with the team about it this week.",
+    "waited 20 minutes for a takeaway": "Takeaway orders now have their own station at the rush.",
+    "nobody cleared the tables": "Someone is now on tables every half hour.",
+    "the person at the till was rude": "I've talked with the team about it this week.",
+    "the queue at 9am went out the door": "From next week a second till opens for the morning rush.",
+    "the morning queue is a nightmare": "From next week a second till opens for the morning rush.",
+    "ordering took forever at lunchtime": "You can now order ahead in our app to skip the lunch queue.",
+    "£4.80 for a latte is too much": "We've kept the filter coffee at £2.50 and added a loyalty card.",
+    "prices went up again": "Our loyalty card now gives every tenth coffee free.",
+    "expensive for what you get": "We've added a £6 lunch deal with soup and bread.",
+    "it's cramped and noisy": "We've moved two tables to open up the room.",
+    "the toilets were not clean": "Toilets are now checked every hour, with a sign-off sheet.",
+    "no wifi, which they don't mention": "The wifi password is now on every table.",
+    "the music was far too loud": "We've turned the music down and set a limit.",
+    "it was freezing inside": "We've fixed the heating.",
+    "my eggs were overcooked": "Our new chef has changed how we cook the eggs.",
+    "the sandwich was soggy": "Sandwiches are now made to order, not in the morning.",
+    "very few gluten free options": "We've added two gluten-free dishes to the menu.",
+}

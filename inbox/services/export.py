@@ -13,6 +13,7 @@ string (never a formula) by a workbook that does not turn strings into formulas 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -297,6 +298,7 @@ def export_view(store: Store, flt: InboxFilter, fmt: str, target: str | Path, *,
 
 def _export(store: Store, flt: InboxFilter, fmt: str, path: Path, bom: bool, progress: Progress | None,
             should_cancel: ShouldCancel | None, now: str) -> ExportResult:
+    flt = dataclasses.replace(flt, conversations=False)  # every customer message, not one per conversation
     total = store.count_items(flt, now=now)
     done = 0
     if progress:

@@ -109,6 +109,11 @@ class Operations:
 
     # -- helpers --------------------------------------------------------------------------
 
+    def _whole(self, ids: Sequence[int]) -> list[int]:
+        """The selection grown to whole conversations: triage acts on every message of a
+        conversation (a list row stands for all of them), and undo restores each one."""
+        return self.store.conversation_item_ids(list(ids))
+
     def _triage_changes(self, ids: Sequence[int]) -> ChangeSet:
         return ChangeSet(items=frozenset(ids), threads=frozenset(self.store.thread_ids_of(ids)), counts=True)
 
@@ -127,6 +132,7 @@ class Operations:
         if not ids:
             return NO_CHANGES
         status = Status(status).value
+        ids = self._whole(ids)
         before = self.store.set_status(ids, status)
         if undoable:
             default = "Done" if status == Status.DONE else f"Marked {status}"
@@ -145,6 +151,7 @@ class Operations:
         ids = list(ids)
         if not ids:
             return NO_CHANGES
+        ids = self._whole(ids)
         before = self.store.snooze(ids, until)
         self.undo_stack.push(f"Snoozed until {until.astimezone():%a %d %b %H:%M}", self._restore(before, ids), ids)
         return self._triage_changes(ids)
@@ -176,7 +183,7 @@ class Operations:
     def tag(self, ids: Sequence[int], name: str, colour: str | None = None) -> ChangeSet:
         """Add a tag (created, with a colour, if new); undo removes it from the items that
         did not have it."""
-        ids = list(ids)
+        ids = self._whole(ids)
         with self.store.transaction():
             tag_name = self.store.ensure_tag(name, colour).name
             added = self.store.tag_items(ids, tag_name)
@@ -189,7 +196,7 @@ class Operations:
 
     def untag(self, ids: Sequence[int], name: str, colour: str | None = None) -> ChangeSet:
         """Remove a tag; undo puts it back on the items that had it."""
-        ids = list(ids)
+        ids = self._whole(ids)
         with self.store.transaction():
             if colour:
                 self.store.ensure_tag(name, colour)

@@ -225,7 +225,7 @@ class Outbox:
             self.store.save_page(entry.source_id, [posted])
             self.store.mark_outbox_sent(entry.id, posted.external_id, format_time(self.clock()))
             if entry.mark_done:
-                self.store.set_status([entry.item_id], "done")
+                self.store.set_status(self.store.conversation_item_ids([entry.item_id]), "done")  # the whole conversation
 
     def _record_failure(self, entry_id: int, message: str, retry_at: datetime | None) -> None:
         self.store.mark_outbox_failed(entry_id, message[:500], format_time(retry_at))

@@ -12,6 +12,7 @@ import sqlite_utils
 from inbox.store.authors import AuthorsMixin
 from inbox.store.backup import BackupMixin
 from inbox.store.connection import connect, read_transaction, write_transaction
+from inbox.store.conversations import ConversationsMixin
 from inbox.store.errors import (
     BadQuery,
     Busy,
@@ -69,7 +70,7 @@ __all__ = [
 
 class Store(SourcesMixin, IngestMixin, QueryMixin, TriageMixin, AuthorsMixin, PeopleMixin,
             OutboxMixin, RulesMixin, SavedRepliesMixin, SavedViewsMixin, SyncRunsMixin,
-            MaintenanceMixin, BackupMixin, ItemLookupsMixin, LocksMixin):
+            MaintenanceMixin, BackupMixin, ItemLookupsMixin, ConversationsMixin, LocksMixin):
     """The database of one workspace."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:

@@ -144,6 +144,7 @@ class AuthorsMixin:
                              "AND NOT EXISTS (SELECT 1 FROM items WHERE thread_id = threads.id)", (tids,))
                 conn.execute("UPDATE threads SET root_item_id = NULL WHERE id IN (SELECT value FROM json_each(?)) "
                              "AND root_item_id NOT IN (SELECT id FROM items)", (tids,))
+                self.refresh_heads(thread_ids)  # type: ignore[attr-defined]  # what is left, headed again
                 conn.execute(
                     "INSERT INTO tombstones (platform, author_external_id, erased_at) "
                     "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",

@@ -43,7 +43,7 @@ CHUNK = 500  # SQLite's default limit on variables is 32766; keep IN lists modes
 _INSERTED = ("id", "source_id", "external_id", "kind", "url", "author_id", "rating", "title", "text",
              "html", "language", "created_at", "updated_at", "is_owner_reply", "parent_external_id",
              "root_external_id", "thread_id", "status", "deleted_at", "fetched_at", "raw", "sentiment",
-             "sentiment_label")
+             "sentiment_label", "is_head")
 ROWS_PER_INSERT = 100
 # Authors whose id and names ingest remembers, so that a page of known authors writes none.
 # One entry is ~130 bytes: a string key and one integer (the id, and a 64-bit digest of the
@@ -185,10 +185,14 @@ class IngestMixin:
                     result.updated_ids.append(old["id"])
                 else:
                     result.unchanged += 1
+            if result.updated_ids:  # an edit may change which message heads a conversation
+                self.refresh_heads(self.thread_ids_of(result.updated_ids))  # type: ignore[attr-defined]
             if new_rows:
                 result.new_ids = self._insert_and_thread(source_id, new_rows, pipeline)
             if pipeline is not None:
                 pipeline.after_page(self, source_id, result)  # type: ignore[arg-type]
+            if result.new_ids:  # a customer's new message, still unread after the rules, reopens
+                self._reopen_conversations("[" + ",".join(map(str, result.new_ids)) + "]")  # type: ignore[attr-defined]
         return result
 
     # -- pieces -------------------------------------------------------------------------
@@ -307,6 +311,7 @@ class IngestMixin:
             "status": "read" if item.is_owner_reply else "unread",
             "sentiment": None,
             "sentiment_label": None,
+            "is_head": 0,  # worked out with the row's thread (_insert_and_thread)
         }
 
     def _update(self, item_id: int, row: dict[str, Any]) -> None:
@@ -367,6 +372,8 @@ class IngestMixin:
             thread[0] = max(thread[0], when)
             if row["external_id"] == key and row["parent_external_id"] in (None, key):
                 thread[1] = item_id
+                # a thread's root heads its conversation (a late root is put right below)
+                row["is_head"] = 0 if row["is_owner_reply"] else 1
         thread_ids = self._upsert_threads(source_id, new_threads)
         for row, (key, tid) in zip(rows, keys, strict=True):
             row["thread_id"] = thread_ids[key] if tid is None else tid
@@ -405,6 +412,11 @@ class IngestMixin:
                 target = by_ext[ext]["thread_id"]
                 if orphan_id != target:
                     self._merge_thread(orphan_id, target)
+        # Conversations: new heads into the counts, then each touched thread's head made
+        # right (a reply before its root, a merge). (A new message reopens its conversation
+        # once the rules have run: upsert_items.)
+        self._add_new_to_counts(page_ids)
+        self.refresh_heads({row["thread_id"] for row in rows})
         self.conn.execute(insights_schema.NEW_ROOTS_REPLY_TIME, (page_ids,))
         self.conn.execute(insights_schema.NEW_OWNER_REPLIES_REPLY_TIME, (page_ids,))
         return ids
@@ -439,6 +451,7 @@ class IngestMixin:
             self.conn.execute("DELETE FROM items_fts")
             self.conn.execute(_INDEX_ITEMS.format(where=""))
             insights_schema.rebuild(self.conn)
+            self.recount_conversations()  # type: ignore[attr-defined]
 
     def mark_deleted(self, source_id: int, external_ids: Iterable[str]) -> int:
         """Mark items the source no longer has; they stay, flagged, with their tags."""

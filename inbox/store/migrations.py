@@ -275,6 +275,29 @@ M007_NO_PARENT_INDEX = "DROP INDEX IF EXISTS items_by_parent;"
 M008_SYNC_ERROR_KIND = "ALTER TABLE sync_runs ADD COLUMN error_kind TEXT;"
 
 
+# Search finds what people mean: "croissant" finds "croissants". The index is built again
+# with the Porter stemmer in front of the same tokenizer; the triggers name the table, not
+# its tokenizer, so they stay.
+M009_STEMMED_SEARCH = f"""
+        DROP TABLE items_fts;
+        CREATE VIRTUAL TABLE items_fts USING fts5(
+            title, text, author, tokenize = 'porter unicode61 remove_diacritics 2'
+        );
+        INSERT INTO items_fts (items_fts, rank) VALUES ('automerge', 8);
+        INSERT INTO items_fts (rowid, title, text, author)
+            SELECT {time_key_sql("i")}, i.title, i.text, a.display_name || ' ' || a.handle
+            FROM items i LEFT JOIN authors a ON a.id = i.author_id ORDER BY 1;
+        """
+
+
+def m010_conversations(conn: sqlite3.Connection) -> None:
+    """One row per conversation: the head flag and the maintained conversation counts
+    (inbox/store/conversations.py holds the schema, next to the code that keeps it)."""
+    from inbox.store import conversations
+
+    conversations.migrate(conn)
+
+
 # Our mark in the file's header, so that another program's SQLite file is never taken for an
 # inbox (checked by `identity.check_identity` before any write). New files get it here too.
 M011_APPLICATION_ID = f"PRAGMA application_id = {APPLICATION_ID};"
@@ -282,6 +305,7 @@ M011_APPLICATION_ID = f"PRAGMA application_id = {APPLICATION_ID};"
 
 MIGRATIONS: list[Migration] = [M001_CORE, M002_SEARCH, M003_WORKFLOW, M004_FEEDBACK_VIEW, m005_insights,
                                M006_NO_INSERT_TRIGGERS, M007_NO_PARENT_INDEX, M008_SYNC_ERROR_KIND,
+                               M009_STEMMED_SEARCH, m010_conversations,
                                M011_APPLICATION_ID]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -77,8 +77,8 @@ class TriageMixin:
 
     def list_tags(self) -> list[Tag]:
         return [Tag(r[0], r[1], r[2], r[3]) for r in self.conn.execute(
-            "SELECT t.id, t.name, t.colour, count(it.item_id) FROM tags t "
-            "LEFT JOIN item_tags it ON it.tag_id = t.id GROUP BY t.id ORDER BY t.name COLLATE NOCASE")]
+            "SELECT t.id, t.name, t.colour, coalesce(c.n, 0) FROM tags t "  # conversations, maintained
+            "LEFT JOIN tag_conversations c ON c.tag_id = t.id ORDER BY t.name COLLATE NOCASE")]
 
     def ensure_tag(self, name: str, colour: str | None = None) -> Tag:
         """The tag with this name, created (with a colour of its own) if new."""

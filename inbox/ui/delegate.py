@@ -154,6 +154,7 @@ class ItemDelegate(QStyledItemDelegate):
                 painter.drawText(QRect(x, line1.top(), sw, line1.height()),
                                  Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, s)
                 x += sw + 8
+        x = self._conversation_marks(painter, item, small, soft, line1, x, left + avail)
         painter.setFont(small)
         painter.setPen(soft)
         where = item.source_name + (" · competitor" if item.whose == "competitor" else "")
@@ -189,6 +190,34 @@ class ItemDelegate(QStyledItemDelegate):
         painter.drawText(QRect(left, line2.top(), text_w, line2.height()),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, body)
         painter.restore()
+
+    @staticmethod
+    def _conversation_marks(painter: QPainter, item: ItemRow, font: QFont, colour: QColor, line: QRect,
+                            x: int, limit: int) -> int:
+        """After the author: how many messages the conversation holds ("3", like a mail
+        client's thread count) and "↩" once the owner has replied. Returns the next x."""
+        marks = []
+        if item.messages > 1:
+            marks.append(str(item.messages))
+        if item.replied:
+            marks.append("↩")
+        if not marks:
+            return x
+        text = " ".join(marks)
+        fm = QFontMetrics(font)
+        w = fm.horizontalAdvance(text) + 10
+        if x + w >= limit:
+            return x
+        box = QRectF(x, line.top() + 2, w, line.height() - 4)
+        painter.setFont(font)
+        edge = QColor(colour)
+        edge.setAlphaF(0.35)
+        painter.setPen(edge)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(box, box.height() / 2, box.height() / 2)
+        painter.setPen(colour)
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+        return x + w + 8
 
     def _age(self, item: ItemRow) -> str:
         """The item's age; for a snoozed item, when it comes back."""

@@ -83,7 +83,9 @@ class ItemListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             stars = f", {item.rating} stars" if item.rating else ""
             unread = "unread, " if item.status == "unread" else ""
-            return f"{unread}{item.author_name} on {item.source_name}{stars}: {item.first_line}"
+            size = f", {item.messages} messages" if item.messages > 1 else ""
+            replied = ", replied" if item.replied else ""
+            return f"{unread}{item.author_name} on {item.source_name}{stars}{size}{replied}: {item.first_line}"
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
 from inbox.domain import ItemRow, Thread
@@ -58,7 +58,8 @@ def _when(created_at: str, now: datetime | None) -> str:
 
 
 def message_html(item: ItemRow, muted: str, accent: str, now: datetime | None,
-                 other_items: int = 0, indent: bool = False) -> str:
+                 other_items: int = 0, indent: bool = False, *, selected: bool = False,
+                 tint: str = "", bar: str = "") -> str:
     """One message of the conversation: a header line and the sanitised body."""
     source = SOURCE_LABELS.get(item.source_kind, item.source_kind)
     who = escape(item.author_name)
@@ -66,8 +67,9 @@ def message_html(item: ItemRow, muted: str, accent: str, now: datetime | None,
         who = f'<a style="text-decoration:none" href="{INTERNAL_SCHEME}:author/{item.author_id}"><b>{who}</b></a>'
     else:
         who = f"<b>{who}</b>"
-    if item.is_owner_reply:
-        who += f' <span style="color:{muted}">(your reply)</span>'
+    if item.is_owner_reply:  # the owner's own words, told apart at a glance
+        who += (f' <span style="background-color:{accent}; color:{_chip_fg(accent)}">'
+                f'&nbsp;Your reply&nbsp;</span>')
     handle = f' <span style="color:{muted}">{escape(item.author_handle)}</span>' \
         if item.author_handle and item.author_handle != item.author_name else ""
     rating = f' <span style="color:#e0a800">{stars(item.rating)}</span>' if item.rating else ""
@@ -85,15 +87,18 @@ def message_html(item: ItemRow, muted: str, accent: str, now: datetime | None,
     title = f"<p><b>{escape(item.title)}</b></p>" if item.title and item.title not in item.text else ""
     body = body_html(item.text, item.html)
     deleted = f'<p style="color:{muted}"><i>Deleted at the source.</i></p>' if item.deleted else ""
-    message = (f"<p style=\"margin-bottom:0\">{who}{handle}{rating}</p>"
+    mark = f' <span style="color:{accent}">◀ opened</span>' if selected and indent else ""
+    message = (f"<a name=\"m{item.id}\"></a><p style=\"margin-bottom:0\">{who}{handle}{rating}{mark}</p>"
                f'<p style="color:{muted}; margin-top:2px">{" · ".join(meta)}</p>'
                f"{'<p>' + tags + '</p>' if tags else ''}{title}{body}{deleted}")
-    if not indent:
+    if not indent and not selected:
         return f'<div style="margin-bottom:16px">{message}</div>'
     # QTextDocument draws no CSS borders: a thin coloured table cell marks a reply instead
-    return (f'<table cellspacing="0" cellpadding="0" style="margin-left:24px; margin-top:6px; margin-bottom:10px">'
-            f'<tr><td width="3" bgcolor="{accent}"></td>'
-            f'<td style="padding-left:12px">{message}</td></tr></table>')
+    # (the owner's in the accent colour), and the selected message sits on a tint
+    back = f' bgcolor="{tint}"' if selected and tint else ""
+    return (f'<table width="100%" cellspacing="0" cellpadding="0" style="margin-left:{24 if indent else 0}px; '
+            f'margin-top:6px; margin-bottom:10px"><tr><td width="3" bgcolor="{bar or accent}"></td>'
+            f'<td style="padding:4px 4px 4px 12px"{back}>{message}</td></tr></table>')
 
 
 def muted_colour(palette: QPalette) -> str:
@@ -111,16 +116,47 @@ def _chip_fg(colour: str) -> str:
     return chip_text_colour(QColor(colour)).name()
 
 
+def _mix(a: QColor, b: QColor, share: float) -> str:
+    """`a` moved `share` of the way towards `b`, as #rrggbb."""
+    return "#{:02x}{:02x}{:02x}".format(*(round(x * (1 - share) + y * share)
+                                         for x, y in zip(a.getRgb()[:3], b.getRgb()[:3], strict=True)))
+
+
+def conversation_messages(thread: Thread) -> list[ItemRow]:
+    """The thread's messages to show: each once, and the owner's same reply once (a reply
+    sent from here and then fetched back, or posted twice, is one reply to the reader)."""
+    seen_ids: set[int] = set()
+    seen_replies: set[str] = set()
+    out = []
+    for item in thread.items:
+        if item.id in seen_ids:
+            continue
+        seen_ids.add(item.id)
+        if item.is_owner_reply:
+            key = " ".join(item.text.split()).casefold()
+            if key in seen_replies:
+                continue
+            seen_replies.add(key)
+        out.append(item)
+    return out
+
+
 def thread_html(thread: Thread, focus_id: int, palette: QPalette, now: datetime | None,
                 other_counts: dict[int, int]) -> str:
-    """The whole conversation: the root first, then every reply under it in time order."""
+    """The whole conversation: the root first, then every reply under it in time order; the
+    opened message marked when there are several."""
     muted = muted_colour(palette)
     accent = palette.color(QPalette.ColorRole.Highlight).name()
+    base = palette.color(QPalette.ColorRole.Base)
+    tint = _mix(base, palette.color(QPalette.ColorRole.Highlight), 0.12)
+    customer_bar = _mix(base, palette.color(QPalette.ColorRole.Text), 0.25)
+    messages = conversation_messages(thread)
     parts = []
-    for n, item in enumerate(thread.items):
+    for n, item in enumerate(messages):
         parts.append(message_html(item, muted, accent, now,
                                   other_items=other_counts.get(item.author_id or -1, 0),
-                                  indent=n > 0))
+                                  indent=n > 0, selected=item.id == focus_id and len(messages) > 1,
+                                  tint=tint, bar=accent if item.is_owner_reply else customer_bar))
     if not parts:
         return f'<p style="color:{muted}">This conversation is empty.</p>'
     return "".join(parts)
@@ -202,7 +238,10 @@ class ReadingPane(QWidget):
         self.other_counts = other_counts
         root = thread.items[0] if thread.items else item
         kind = "Review" if root.kind == "review" else root.kind.capitalize()
-        self.header.setText(f"{kind} by {root.author_name}")
+        n = len(conversation_messages(thread))
+        self.header.setText(f"{kind} by {root.author_name}" + (f" · {n} messages" if n > 1 else ""))
         self.header.show()
         html = thread_html(thread, item.id, self.palette(), self.now(), other_counts)
         self.browser.setHtml(html)
+        if thread.items and item.id != thread.items[0].id:
+            self.browser.scrollToAnchor(f"m{item.id}")  # a reply found by search: show it

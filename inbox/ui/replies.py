@@ -308,7 +308,7 @@ class RepliesController(QObject):
             self.store.save_page(item.source_id, [reply])
             self.store.delete_draft(item.id)
             if mark_done:
-                self.store.set_status([item.id], "done")
+                self.store.set_status(self.store.conversation_item_ids([item.id]), "done")
         self.editor.show_item(item, "", self.editor.context)
         self.refresh_sidebar()
         self.window.data_changed()

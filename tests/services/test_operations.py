@@ -34,6 +34,11 @@ def state(store: Store) -> list[tuple]:
     return [tuple(map(tuple, triage)), tuple(map(tuple, tags)), tuple(map(tuple, drafts))]
 
 
+def whole(store: Store, ids: list[int]) -> frozenset[int]:
+    """The items with every other message of their conversations: what triage acts on."""
+    return frozenset(store.conversation_item_ids(ids))
+
+
 def item_ids(store: Store, n: int) -> list[int]:
     return [r.id for r in store.list_items(InboxFilter(view=View.INBOX), limit=n, now="2026-03-02T09:30:00Z")[0]]
 
@@ -43,7 +48,9 @@ def test_mark_done_archives_and_reports_items_threads_and_counts(store):
     ids = item_ids(store, 3)
     changes = ops.mark_done(ids)
     assert all(store.get_item(i).status == "done" for i in ids)
-    assert changes.items == frozenset(ids)
+    # every message of the conversations: the first row is the mention with its two comments
+    assert changes.items == frozenset(store.conversation_item_ids(ids)) > frozenset(ids)
+    assert all(store.get_item(i).status == "done" for i in changes.items)
     assert changes.threads == frozenset(store.get_item(i).thread_id for i in ids) - {None}
     assert changes.counts and not changes.tags and not changes.sources and not changes.everything
     assert ops.undo_stack.labels == ["Done"]
@@ -59,7 +66,7 @@ def test_set_status_read_unread_and_undo(store):
     assert store.get_item(ids[0]).status == "unread"
     assert ops.undo_stack.labels == ["Marked read", "Marked unread"]
     entry, changes = ops.undo()
-    assert entry.label == "Marked unread" and changes.items == frozenset(ids[:1]) and changes.counts
+    assert entry.label == "Marked unread" and changes.items == whole(store, ids[:1]) and changes.counts
     ops.undo()
     assert state(store) == before
     assert ops.undo() is None
@@ -71,7 +78,7 @@ def test_snooze_hides_until_then_and_done_items_come_back_read(store):
     ops.mark_done([b])
     until = NOW + timedelta(days=1)
     changes = ops.snooze([a, b], until)
-    assert changes.items == {a, b} and changes.counts
+    assert changes.items == whole(store, [a, b]) and changes.counts
     assert store.get_item(a).snoozed_until == "2026-03-03T09:30:00Z"
     assert store.get_item(b).status == "read"
     assert a not in item_ids(store, 100)
@@ -85,7 +92,7 @@ def test_wake_due_is_not_an_undo_step(store):
     ops.snooze([a], NOW + timedelta(hours=1))
     assert ops.wake_due(NOW) == ChangeSet()
     changes = ops.wake_due(NOW + timedelta(hours=2))
-    assert changes.items == {a} and store.get_item(a).status == "unread"
+    assert changes.items == whole(store, [a]) and store.get_item(a).status == "unread"
     assert len(ops.undo_stack) == 1  # only the snooze
 
 
@@ -93,7 +100,7 @@ def test_toggle_tag_adds_creates_then_removes(store):
     ops = Operations(store)
     ids = item_ids(store, 3)
     changes = ops.toggle_tag(ids, "follow up", "#123456")
-    assert changes.tags and changes.counts and changes.items == frozenset(ids)
+    assert changes.tags and changes.counts and changes.items == whole(store, ids)
     assert ("follow up", "#123456") in store.get_item(ids[0]).tags
     assert [t.name for t in store.list_tags()] == ["follow up"]
     ops.toggle_tag(ids, "follow up")  # all have it: the toggle removes it

@@ -3,6 +3,7 @@ arrival inside the ingest transaction, preview, apply to existing items and its 
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -58,8 +59,10 @@ def test_substring_keyword_is_case_insensitive_and_skips_owner_replies(cafe):
 
 def test_fts_keyword_matches_words_not_parts(cafe):
     store, *_ = cafe
-    assert rules.preview(store, Conditions(keyword="croissant", keyword_mode="fts")).count == 0
-    assert rules.preview(store, Conditions(keyword="croissant*", keyword_mode="fts")).count == 1
+    assert rules.preview(store, Conditions(keyword="croissa", keyword_mode="fts")).count == 0
+    assert rules.preview(store, Conditions(keyword="croissa*", keyword_mode="fts")).count == 1
+    # the index is stemmed: the singular finds the plural
+    assert rules.preview(store, Conditions(keyword="croissant", keyword_mode="fts")).count == 1
     assert rules.preview(store, Conditions(keyword="cold", keyword_mode="fts")).count == 3
     with pytest.raises(RuleError, match="quote is not closed"):
         rules.preview(store, Conditions(keyword='"cold', keyword_mode="fts"))
@@ -140,7 +143,9 @@ def test_on_ingest_query_count_does_not_grow_with_page_size(store):
         store.save_page(own.id, [item(f"p{n0 + k}", "cold" if k % 2 else "warm", rating=2, n=k)
                                  for k in range(n)], pipeline=ON_ARRIVAL)
         store.conn.set_trace_callback(None)
-        return sum(1 for s in statements if "rules" in s or "inbox_casefold" in s or "item_tags" in s
+        # a trigger's run is traced as its statement again: count each statement once
+        issued = [s for s, _ in itertools.groupby(statements)]
+        return sum(1 for s in issued if "rules" in s or "inbox_casefold" in s or "item_tags" in s
                    or s.lstrip().startswith("UPDATE items SET status"))
 
     small, big = count_pages(0, 10), count_pages(1000, 400)

@@ -25,9 +25,9 @@ def test_review_shows_with_the_owners_reply(window, qtbot, workspace_store):
     assert "Review number 1: slow queue at lunch" in text
     assert "Thank you, see you soon! — Ellie" in text
     assert text.index("Review number 1") < text.index("Thank you")
-    assert "(your reply)" in text
+    assert "Your reply" in text  # the owner's reply, labelled as theirs
     assert "View original" in text
-    assert window.reading.header.text() == "Review by Guest 01"
+    assert window.reading.header.text() == "Review by Guest 01 · 2 messages"
 
 
 def test_mention_shows_replies_under_it_from_any_reply(window, qtbot, workspace_store):
@@ -37,7 +37,9 @@ def test_mention_shows_replies_under_it_from_any_reply(window, qtbot, workspace_
     text = window.reading.browser.toPlainText()
     order = [text.index(s) for s in ("Anyone tried the new flat white", "Yes! Best in town.", "Too milky for me.")]
     assert order == sorted(order)
-    assert window.reading.header.text() == "Mention by Ana"
+    assert window.reading.header.text() == "Mention by Ana · 3 messages"
+    # the reply that was opened (from a search, say) is the one marked
+    assert "Cy @cy ◀ opened" in text and text.count("◀ opened") == 1
 
 
 def test_author_other_items_are_one_click_away(window, qtbot, workspace_store):

@@ -7,8 +7,10 @@ from inbox.domain import InboxFilter, View
 
 def test_window_lists_inbox_newest_first_and_opens_first_item(window):
     rows = window.model.rows
-    assert len(rows) == 25 + 3 + 5  # reviews, mention + 2 comments, rival; the owner's reply is hidden
-    assert rows[0].text == "Too milky for me."
+    # reviews, the mention with its 2 comments as one conversation, rival; the owner's reply
+    # is part of its review's conversation
+    assert len(rows) == 25 + 1 + 5
+    assert (rows[0].text, rows[0].messages) == ("Anyone tried the new flat white at the café?", 3)
     assert not any(r.is_owner_reply for r in rows)
     assert [r.created_at for r in rows] == sorted((r.created_at for r in rows), reverse=True)
     assert window.current_item() is not None

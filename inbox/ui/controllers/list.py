@@ -204,7 +204,8 @@ class ListController(QObject):
         def done(n: int | None) -> None:
             if n is not None and flt is self.flt:
                 self.total_count = n
-                self.list_count.setText(f"{n:,} item{'s' if n != 1 else ''}")
+                noun = "conversation" if flt.conversation_rows() else "message"
+                self.list_count.setText(f"{n:,} {noun}{'s' if n != 1 else ''}")
                 self.update_empty()
         self.window.run_in_worker(count, done, lambda exc: None)
 
@@ -305,7 +306,7 @@ class ListController(QObject):
     def _selection_changed(self) -> None:
         n = len(self.list_view.selectionModel().selectedRows())
         if n > 1:
-            self.window.status_message(f"{n} items selected", 3000)
+            self.window.status_message(f"{n} conversations selected", 3000)
 
     def move_current(self, step: int) -> None:
         row = self.list_view.currentIndex().row()
