@@ -1,9 +1,9 @@
 """One customer's data: find an author, export everything about them, or erase them.
 
-Erasure removes their items (with tags, drafts and outbox entries), the owner's replies to
-those items, and the author row, and leaves a tombstone so that the next sync skips them;
-the store overwrites what it deletes, so their text is not left in the file
-(`Store.erase_author`). This module decides what is exported, in which format, and that
+Erasure removes every identity of the person, their items, the owner's replies to those
+items and all that hangs on them, and records one-way digests that keep them out of later
+syncs, imports and restored backups; the store overwrites what it deletes, so their text
+is not left in the file (`Store.erase_author`, `inbox/store/erasures.py`). This module decides what is exported, in which format, and that
 the business's own account is never erased.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 
 from inbox import APP_NAME, __version__
 from inbox.domain import format_time, utcnow
-from inbox.domain.authors import AuthorSummary
+from inbox.domain.authors import AuthorSummary, ErasureReport
 from inbox.services.export import ExportError, atomic_target, check_target, records, write_csv
 from inbox.store import NotFound, Store, StoreError
 
@@ -26,22 +26,28 @@ __all__ = ["AuthorSummary", "ErasePlan", "author_data", "erase_author", "erase_p
 
 @dataclass(slots=True)
 class ErasePlan:
-    """What erasing an author removes; shown before asking for confirmation."""
+    """What erasing an author removes (shown before asking) or removed (after), per kind,
+    and what is kept out from then on."""
 
     author: AuthorSummary
-    items: int
-    owner_replies: int
-    drafts: int
-    outbox: int
+    report: ErasureReport
+
+    @property
+    def items(self) -> int:
+        return self.report.items
 
     def describe(self) -> str:
-        parts = [f"{self.items} item{'s' * (self.items != 1)}"]
-        if self.owner_replies:
-            parts.append(f"{self.owner_replies} of your replies to them")
-        parts.append(f"{self.drafts} draft{'s' * (self.drafts != 1)}")
-        parts.append(f"{self.outbox} queued or sent repl{'ies' if self.outbox != 1 else 'y'}")
-        return (f"{self.author.name} ({self.author.platform}, id {self.author.id}): "
-                + ", ".join(parts))
+        """One line: who, and each kind that has anything to remove."""
+        lines = self.report.removed_lines(nonzero=True) or ["nothing stored"]
+        accounts = len(self.report.identities)
+        who = f"{self.author.name} ({self.author.platform}, id {self.author.id})"
+        if accounts > 1:
+            who += f" and {accounts - 1} linked account{'s' * (accounts > 2)}"
+        return f"{who}: " + ", ".join(lines)
+
+    def details(self) -> str:
+        """Every kind on its own line, then what is kept out: for the window and the CLI."""
+        return "\n".join([*(f"  {line}" for line in self.report.removed_lines()), self.report.kept_out_line()])
 
 
 def list_authors(store: Store, query: str = "", limit: int = 200) -> list[AuthorSummary]:
@@ -126,13 +132,10 @@ def erase_plan(store: Store, author_id: int) -> ErasePlan:
     if author.is_owner:
         raise StoreError(f"{author.name} ({author.platform}, id {author.id}) is your own account: "
                          f"its items are your replies. It cannot be erased.")
-    counts = store.erasure_counts(author_id)
-    return ErasePlan(author=author, items=author.items, owner_replies=counts.owner_replies,
-                     drafts=counts.drafts, outbox=counts.outbox)
+    return ErasePlan(author=author, report=store.erasure_counts(author_id))
 
 
 def erase_author(store: Store, author_id: int) -> ErasePlan:
     """Erase an author for good (see the module docstring); returns what was removed."""
     plan = erase_plan(store, author_id)
-    store.erase_author(author_id)
-    return plan
+    return ErasePlan(author=plan.author, report=store.erase_author(author_id))

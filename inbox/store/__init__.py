@@ -12,6 +12,7 @@ import sqlite_utils
 from inbox.store.authors import AuthorsMixin
 from inbox.store.backup import BackupMixin
 from inbox.store.connection import connect, read_transaction, write_transaction
+from inbox.store.erasures import ErasureRecords, ErasuresMixin, Reapplied
 from inbox.store.errors import BadQuery, DatabaseError, NotADatabase, NotFound, StoreError
 from inbox.store.ingest import IngestMixin, IngestPipeline, IngestResult
 from inbox.store.item_lookups import ItemLookupsMixin
@@ -31,10 +32,12 @@ __all__ = [
     "SCHEMA_VERSION",
     "BadQuery",
     "DatabaseError",
+    "ErasureRecords",
     "IngestPipeline",
     "IngestResult",
     "NotADatabase",
     "NotFound",
+    "Reapplied",
     "RunCounts",
     "Store",
     "StoreError",
@@ -45,7 +48,7 @@ __all__ = [
 
 class Store(SourcesMixin, IngestMixin, QueryMixin, TriageMixin, AuthorsMixin, PeopleMixin,
             OutboxMixin, RulesMixin, SavedRepliesMixin, SavedViewsMixin, SyncRunsMixin,
-            MaintenanceMixin, BackupMixin, ItemLookupsMixin):
+            MaintenanceMixin, BackupMixin, ItemLookupsMixin, ErasuresMixin):
     """The database of one workspace."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:

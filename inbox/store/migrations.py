@@ -273,8 +273,17 @@ M007_NO_PARENT_INDEX = "DROP INDEX IF EXISTS items_by_parent;"
 M008_SYNC_ERROR_KIND = "ALTER TABLE sync_runs ADD COLUMN error_kind TEXT;"
 
 
+def m013_erasure_records(conn: sqlite3.Connection) -> None:
+    """Erasure records hold one-way digests, not the plain platform ids the tombstones
+    kept: an erased customer's id is personal data too (docs/database.md)."""
+    from inbox.store import erasure_schema
+
+    erasure_schema.create(conn)
+
+
 MIGRATIONS: list[Migration] = [M001_CORE, M002_SEARCH, M003_WORKFLOW, M004_FEEDBACK_VIEW, m005_insights,
-                               M006_NO_INSERT_TRIGGERS, M007_NO_PARENT_INDEX, M008_SYNC_ERROR_KIND]
+                               M006_NO_INSERT_TRIGGERS, M007_NO_PARENT_INDEX, M008_SYNC_ERROR_KIND,
+                               m013_erasure_records]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

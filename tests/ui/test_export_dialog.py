@@ -155,7 +155,7 @@ def test_author_commands_export_and_erase_the_open_items_author(window, qtbot, t
     assert window.store.count_items(InboxFilter(query="flat white")) == 0
     qtbot.waitUntil(lambda: not window.model.loading)
     assert "Erased Ana (mastodon" in window.statusBar().currentMessage()
-    assert window.store.conn.execute("SELECT count(*) FROM tombstones").fetchone()[0] == 1
+    assert window.store.conn.execute("SELECT count(*) FROM erasures").fetchone()[0] == 1
 
 
 def test_author_commands_need_an_open_item(window, qtbot):
