@@ -8,6 +8,7 @@ import click
 
 from inbox.cli.common import db_option, echo_json, fail, resolve_db
 from inbox.services import backup as backups
+from inbox.services.erasure import describe_reapplied
 
 
 def _human_size(n: int) -> str:
@@ -69,9 +70,11 @@ def register(group: click.Group) -> None:
         if not yes:
             fail(f"this replaces {path} with {file.name}; run again with --yes to do it")
         try:
-            safety = backups.restore(file, path)
+            safety, reapplied = backups.restore_reporting(file, path)
         except backups.BackupError as exc:
             fail(str(exc))
         click.echo(f"restored {path} from {file}")
+        if reapplied:
+            click.echo(describe_reapplied(reapplied))
         if safety is not None:
             click.echo(f"the previous database was saved as {safety}")

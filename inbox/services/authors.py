@@ -9,6 +9,7 @@ the business's own account is never erased.
 
 from __future__ import annotations
 
+import html
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,7 +90,7 @@ def author_data(store: Store, author_id: int) -> dict[str, Any]:
             "deleted_at": x["deleted_at"], "status": it.status, "snoozed_until": it.snoozed_until,
             "tags": [name for name, _ in it.tags], "thread_id": it.thread_id,
             "in_reply_to": x["parent_external_id"],
-            "sentiment": x["sentiment"], "sentiment_label": x["sentiment_label"],
+            "sentiment": x["sentiment"], "sentiment_label": it.sentiment,  # the owner's correction wins
             "owner_replies": replies.get(it.id, []),
             "draft_reply": {k: draft[k] for k in ("text", "created_at", "updated_at")} if draft else None,
             "outbox": rec.outbox.get(it.id, []),
@@ -105,22 +106,73 @@ def author_data(store: Store, author_id: int) -> dict[str, Any]:
     }
 
 
-def export_author(store: Store, author_id: int, target: str | Path) -> tuple[Path, Path]:
-    """Write `<target>` (.json) and the same name with .csv; returns both paths."""
+def export_author(store: Store, author_id: int, target: str | Path) -> tuple[Path, Path, Path]:
+    """Write `<target>` (.json), and beside it the same name with .html (a page the customer
+    can read) and .csv (their items); returns the three paths."""
     json_path = check_target(target)
     if json_path.suffix.lower() != ".json":
         json_path = json_path.with_name(json_path.name + ".json")
     csv_path = json_path.with_suffix(".csv")
+    html_path = json_path.with_suffix(".html")
     data = author_data(store, author_id)
     now = format_time(utcnow())
     try:
         with atomic_target(json_path) as tmp:
             tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+        with atomic_target(html_path) as tmp:
+            tmp.write_text(author_html(data), encoding="utf-8")
         with atomic_target(csv_path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
             write_csv(out, records(store, store.author_export_rows(author_id), now))
     except OSError as exc:
         raise ExportError(f"Could not write the author's data: {exc.strerror or exc}.") from None
-    return json_path, csv_path
+    return json_path, csv_path, html_path
+
+
+def author_html(data: dict[str, Any]) -> str:
+    """`author_data` as one self-contained page a person can read. Every value is escaped:
+    the text is other people's (a review can hold `<script>`), and the page has no script,
+    no remote resource and a policy that forbids both."""
+    e = html.escape
+    a = data["author"]
+    name = a["display_name"] or a["handle"] or "Anonymous"
+
+    def row(label: str, value: Any) -> str:
+        return f"<tr><th>{e(label)}</th><td>{e('' if value is None else str(value))}</td></tr>" if value not in (
+            None, "", []) else ""
+
+    parts = [
+        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">',
+        f"<title>Data held about {e(name)}</title>",
+        "<style>body{font:15px/1.5 system-ui,sans-serif;max-width:50em;margin:2em auto;padding:0 1em}"
+        "th{text-align:left;padding-right:1em;vertical-align:top;color:#555;font-weight:normal}"
+        "section{border-top:1px solid #ccc;padding:.5em 0}.text{white-space:pre-wrap}"
+        "blockquote{margin:.5em 0 .5em 1em;padding-left:1em;border-left:3px solid #ccc}</style>",
+        "</head><body>",
+        f"<h1>Data held about {e(name)}</h1>",
+        f"<p>Exported {e(data['exported_at'])} by {e(data['exported_by'])}: "
+        f"{len(data['items'])} item{'s' * (len(data['items']) != 1)}.</p>",
+        "<table>", row("Platform", a["platform"]), row("Id on the platform", a["external_id"]),
+        row("Name", a["display_name"]), row("Handle", a["handle"]), row("Profile", a["profile_url"]), "</table>",
+    ]
+    for it in data["items"]:
+        parts += ["<section>", f"<h2>{e(it['title'] or it['kind'].capitalize())}</h2>", "<table>",
+                  row("Source", it["source"]), row("Written", it["created_at"]), row("Edited", it["updated_at"]),
+                  row("Rating", it["rating"]), row("Link", it["url"]), row("Tags", ", ".join(it["tags"])),
+                  row("Sentiment", it["sentiment_label"]), row("Status in our inbox", it["status"]), "</table>",
+                  f'<p class="text">{e(it["text"])}</p>']
+        for r in it["owner_replies"]:
+            parts.append(f'<blockquote><p>Our reply, {e(r["created_at"] or "")}:</p>'
+                         f'<p class="text">{e(r["text"])}</p></blockquote>')
+        if it["draft_reply"]:
+            parts.append(f'<blockquote><p>Our unsent draft reply:</p>'
+                         f'<p class="text">{e(it["draft_reply"]["text"])}</p></blockquote>')
+        for o in it["outbox"]:
+            parts.append(f'<blockquote><p>Our reply ({e(o["state"])}):</p>'
+                         f'<p class="text">{e(o["text"])}</p></blockquote>')
+        parts.append("</section>")
+    parts.append("</body></html>")
+    return "\n".join(p for p in parts if p)
 
 
 # -- erasure -------------------------------------------------------------------------------

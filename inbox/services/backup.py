@@ -19,7 +19,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from inbox.paths import data_dir
-from inbox.store import SCHEMA_VERSION, DatabaseError, NotADatabase, Store
+from inbox.services import erasure
+from inbox.store import SCHEMA_VERSION, DatabaseError, NotADatabase, Reapplied, Store
 from inbox.store import backup as store_backup
 
 log = logging.getLogger(__name__)
@@ -158,21 +159,31 @@ def backup_if_due(db_path: Path, folder: Path | None = None, *, now: datetime | 
         return None
 
 
-def restore_into(store: Store, backup_file: Path) -> None:
+def restore_into(store: Store, backup_file: Path) -> list[Reapplied]:
     """Replace the content of the open `store` with `backup_file` (checked first), then
     bring it up to this version's schema. Other connections see the restored data on
-    their next read, so an open window can simply reload."""
+    their next read, so an open window can simply reload. Erasures made since the backup
+    are applied again (`services.erasure`); returns those."""
     check_database(backup_file)
+    records = erasure.records_of(store)
     try:
         store.restore_from(backup_file)
     except DatabaseError as exc:
         raise BackupError(f"restore failed, the current database is unchanged: {exc}") from None
+    return erasure.reapply_after_restore(store, records)
 
 
 def restore(backup_file: Path, db_path: Path, folder: Path | None = None) -> Path | None:
     """Restore `backup_file` over `db_path`. The current database is backed up first (label
     `before-restore`); that copy's path is returned (None when there was no database)."""
+    return restore_reporting(backup_file, db_path, folder)[0]
+
+
+def restore_reporting(backup_file: Path, db_path: Path,
+                      folder: Path | None = None) -> tuple[Path | None, list[Reapplied]]:
+    """`restore`, and the erasures it applied again to the restored copy."""
     backup_file, db_path = Path(backup_file), Path(db_path)
+    records = erasure.records_in_file(db_path)
     check_database(backup_file)
     safety = create_backup(db_path, folder, label="before-restore") if db_path.exists() else None
     check_database(backup_file)
@@ -181,4 +192,6 @@ def restore(backup_file: Path, db_path: Path, folder: Path | None = None) -> Pat
     except DatabaseError as exc:
         raise BackupError(f"restore failed, the current database is unchanged: {exc}") from None
     log.info("restored %s from %s (previous database saved as %s)", db_path, backup_file, safety)
-    return safety
+    with Store(db_path) as store:
+        reapplied = erasure.reapply_after_restore(store, records)
+    return safety, reapplied

@@ -42,7 +42,7 @@ def test_list_finds_authors_by_name_handle_or_id(store, ids):
 
 
 def test_author_export_has_items_replies_drafts_and_outbox(store, ids, tmp_path):
-    json_path, csv_path = export_author(store, jane_id(store), tmp_path / "jane.json")
+    json_path, csv_path, _html = export_author(store, jane_id(store), tmp_path / "jane.json")
     assert (json_path.name, csv_path.name) == ("jane.json", "jane.csv")
     data = json.loads(json_path.read_text(encoding="utf-8"))
     assert data["author"] == {"id": jane_id(store), "platform": "google", "external_id": "jane",
@@ -62,7 +62,7 @@ def test_author_export_has_items_replies_drafts_and_outbox(store, ids, tmp_path)
 
 def test_reddit_author_export_holds_the_owner_reply_and_outbox_but_not_others(store, ids, tmp_path):
     reddit_jane = list_authors(store, "jane")[1].id
-    json_path, _ = export_author(store, reddit_jane, tmp_path / "rj")
+    json_path, _, _ = export_author(store, reddit_jane, tmp_path / "rj")
     assert json_path.name == "rj.json"
     data = json.loads(json_path.read_text(encoding="utf-8"))
     (post,) = data["items"]
