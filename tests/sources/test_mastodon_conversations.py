@@ -3,9 +3,9 @@ the fake instance, with statuses recorded from a real server (tests/replay/recor
 
 from __future__ import annotations
 
+from tests.replay.harness import add_source, http_client, ingest, stored, thread_ids
 from tests.replay.mastodon import STATUS_BASE, FakeMastodon, account
 from tests.replay.recorded import MASTODON_EMPTY_CONTEXT, MASTODON_REPLY, MASTODON_TOOT, recorded
-from tests.replay.harness import add_source, http_client, ingest, stored, thread_ids
 from tests.replay.server import Reply
 
 TOKEN = "mast-token-123"
