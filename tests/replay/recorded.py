@@ -50,3 +50,49 @@ MASTODON_EMPTY_CONTEXT: dict[str, Any] = {"ancestors": [], "descendants": []}
 def recorded(value: Any) -> Any:
     """A copy to hand out, so that no test changes the recording."""
     return copy.deepcopy(value)
+
+
+# -- Bluesky -------------------------------------------------------------------------------
+# Recorded by the atproto reference implementation's AppView tests (bluesky-social/atproto,
+# packages/bsky/tests/views/__snapshots__/thread.test.ts.snap, "pds thread views fetches
+# ancestors 1" and "fetches deep post thread 1"): getPostThread answers. The snapshot masks
+# ids as `user(n)`, `record(n)` and `cids(n)`; they are given back here as real-shaped DIDs,
+# at:// URIs and CIDs (`BSKY_IDS`), and the avatars and embeds are left out.
+BSKY_ALICE = "did:plc:dfyspsc5lkr4aqxvupctnwla"   # user(0): in our tests, the business
+BSKY_BOB = "did:plc:a2bobbobbobbobbobbobbob"      # user(2) / user(3)
+BSKY_CAROL = "did:plc:c3carolcarolcarolcarol"     # user(2) in the deep thread
+BSKY_IDS = {
+    "again": f"at://{BSKY_ALICE}/app.bsky.feed.post/3kagain00001",
+    "hear that": f"at://{BSKY_BOB}/app.bsky.feed.post/3khearthat01",
+    "thanks bob": f"at://{BSKY_ALICE}/app.bsky.feed.post/3kthanksbob1",
+    "of course": f"at://{BSKY_CAROL}/app.bsky.feed.post/3kofcourse01",
+}
+
+
+def _bsky_author(did: str, handle: str, name: str | None) -> dict[str, Any]:
+    author: dict[str, Any] = {"did": did, "handle": handle, "viewer": {}}
+    if name:
+        author["displayName"] = name
+    return author
+
+
+def _bsky_post(text: str, author: dict[str, Any], cid: str, parent: str | None, root: str | None,
+               counts: tuple[int, int, int]) -> dict[str, Any]:
+    record: dict[str, Any] = {"$type": "app.bsky.feed.post", "createdAt": "1970-01-01T00:00:00.000Z", "text": text}
+    if parent:
+        record["reply"] = {"parent": {"cid": "bafyreiparent", "uri": BSKY_IDS[parent]},
+                           "root": {"cid": "bafyreiroot", "uri": BSKY_IDS[root or parent]}}
+    likes, replies, reposts = counts
+    return {"author": author, "cid": cid, "indexedAt": "1970-01-01T00:00:00.000Z", "likeCount": likes,
+            "record": record, "replyCount": replies, "repostCount": reposts, "uri": BSKY_IDS[text], "viewer": {}}
+
+
+_ALICE = _bsky_author(BSKY_ALICE, "alice.test", "ali")
+_BOB = _bsky_author(BSKY_BOB, "bob.test", "bobby")
+_CAROL = _bsky_author(BSKY_CAROL, "carol.test", None)
+BSKY_POSTS = {
+    "again": _bsky_post("again", _ALICE, "bafyreiagain", None, None, (3, 2, 1)),
+    "hear that": _bsky_post("hear that", _BOB, "bafyreihear", "again", None, (0, 1, 0)),
+    "thanks bob": _bsky_post("thanks bob", _ALICE, "bafyreithanks", "hear that", "again", (0, 0, 1)),
+    "of course": _bsky_post("of course", _CAROL, "bafyreicourse", "again", None, (0, 0, 0)),
+}
