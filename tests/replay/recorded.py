@@ -96,3 +96,37 @@ BSKY_POSTS = {
     "thanks bob": _bsky_post("thanks bob", _ALICE, "bafyreithanks", "hear that", "again", (0, 0, 1)),
     "of course": _bsky_post("of course", _CAROL, "bafyreicourse", "again", None, (0, 0, 0)),
 }
+
+
+# -- Reddit --------------------------------------------------------------------------------
+# Recorded by PRAW's integration tests against reddit.com (praw-dev/praw,
+# tests/integration/cassettes/TestComment.test_parent__chain.json, 2017-07-22): the answer
+# to GET /comments/6otocc/_/dkk4qjd?context=100 — the post "Comment Chain" and the chain of
+# comments "24" … "32" above comment dkk4qjd (Reddit sends at most 8 parents: the top one's
+# own parent, t1_dkk4q9z, is not in it). The fields below are the recorded ones; PRAW's
+# cassette masks the author as <USERNAME> and the subreddit as <TEST_SUBREDDIT>.
+REDDIT_POST = {
+    "id": "6otocc", "name": "t3_6otocc", "title": "Comment Chain", "selftext": "", "selftext_html": None,
+    "author": "<USERNAME>", "subreddit": "<TEST_SUBREDDIT>", "subreddit_name_prefixed": "r/<TEST_SUBREDDIT>",
+    "subreddit_id": "t5_2t5o6", "num_comments": 32, "score": 1, "ups": 1, "downs": 0, "edited": False,
+    "is_self": True, "created": 1500735394.0, "created_utc": 1500706594.0, "domain": "self.<TEST_SUBREDDIT>",
+    "permalink": "/r/<TEST_SUBREDDIT>/comments/6otocc/comment_chain/",
+    "url": "https://www.reddit.com/r/<TEST_SUBREDDIT>/comments/6otocc/comment_chain/"}
+# (id, body, created_utc, parent) from the top of the chain down
+REDDIT_CHAIN = [("dkk4qc2", "24", 1500706654.0, "t1_dkk4q9z"), ("dkk4qd0", "25", 1500706656.0, "t1_dkk4qc2"),
+                ("dkk4qe9", "26", 1500706658.0, "t1_dkk4qd0"), ("dkk4qfj", "27", 1500706660.0, "t1_dkk4qe9"),
+                ("dkk4qg2", "28", 1500706661.0, "t1_dkk4qfj"), ("dkk4qgv", "29", 1500706663.0, "t1_dkk4qg2"),
+                ("dkk4qhx", "30", 1500706665.0, "t1_dkk4qgv"), ("dkk4qin", "31", 1500706666.0, "t1_dkk4qhx"),
+                ("dkk4qjd", "32", 1500706668.0, "t1_dkk4qin")]
+
+
+def reddit_comment(cid: str, body: str, created: float, parent: str, depth: int,
+                   author: str = "<USERNAME>") -> dict[str, Any]:
+    """One recorded comment's `data` (its `replies` filled in by the caller)."""
+    return {"subreddit_id": "t5_2t5o6", "link_id": "t3_6otocc", "replies": "", "id": cid, "gilded": 0,
+            "archived": False, "score": 1, "author": author, "created_utc": created, "parent_id": parent,
+            "subreddit_name_prefixed": "r/<TEST_SUBREDDIT>", "controversiality": 0, "body": body,
+            "edited": False, "downs": 0, "body_html": f'<div class="md"><p>{body}</p>\n</div>',
+            "stickied": False, "subreddit": "<TEST_SUBREDDIT>", "score_hidden": False,
+            "subreddit_type": "public", "name": f"t1_{cid}", "created": created + 28800.0, "collapsed": False,
+            "ups": 1, "depth": depth, "distinguished": None}
