@@ -130,3 +130,38 @@ def reddit_comment(cid: str, body: str, created: float, parent: str, depth: int,
             "stickied": False, "subreddit": "<TEST_SUBREDDIT>", "score_hidden": False,
             "subreddit_type": "public", "name": f"t1_{cid}", "created": created + 28800.0, "collapsed": False,
             "ups": 1, "depth": depth, "distinguished": None}
+
+
+# -- Facebook ------------------------------------------------------------------------------
+# Recorded by python-facebook's tests against the Graph API (sns-sdks/python-facebook,
+# testdata/facebook/apidata/posts/feed_fields_p1.json: a Page's posts with
+# fields=id,message,created_time; testdata/facebook/apidata/comments/comments_p1.json:
+# comments on a post with filter=stream). That recording asked for no `id` or `from` on the
+# comments, so each comment's id is the `comment_id` of its recorded permalink_url.
+FACEBOOK_PAGE = "4"
+FACEBOOK_POSTS = [
+    {"id": "4_10113477241177441", "message": "Happy July 4th! 🇺🇸", "created_time": "2021-07-04T19:50:58+0000"},
+    {"id": "4_10113400535556121",
+     "message": "I'm grateful to get to build things that so many people find meaningful in their lives.",
+     "created_time": "2021-06-29T01:34:06+0000"},
+    {"id": "4_10113319652002411",
+     "message": "New commerce features coming to support businesses and make shopping easier: Shops on "
+                "WhatsApp and Marketplace, Instagram Visual Search and Shops Ads. More detail in the comments.",
+     "created_time": "2021-06-22T18:06:08+0000"},
+]
+FACEBOOK_COMMENTS = [
+    {"comment_count": 1, "created_time": "2021-08-10T18:45:03+0000", "like_count": 0,
+     "message": "Boa noite peço ajuda  Como faço para usar a minha página como meu perfil?",
+     "permalink_url": "https://www.facebook.com/19292868552/posts/10158407654328553/?comment_id=10158407835073553"},
+    {"comment_count": 2, "created_time": "2021-08-10T19:38:44+0000", "like_count": 0,
+     "message": "Can someone from Instagram please assist me in getting my business Instagram back? It’s been "
+                "5 months since I’ve submitted my verification and have yet to receive a response. This is my "
+                "business account and it’s effecting my livelihood 😕 Facebook for Developers",
+     "permalink_url": "https://www.facebook.com/19292868552/posts/10158407654328553/?comment_id=10158407903973553"},
+]
+
+
+def facebook_comment(entry: dict[str, Any], post: str) -> dict[str, Any]:
+    """A recorded comment with the id its permalink names, on `post`."""
+    cid = entry["permalink_url"].rsplit("comment_id=", 1)[-1]
+    return {**entry, "id": f"{post.split('_')[-1]}_{cid}"}
