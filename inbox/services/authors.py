@@ -67,8 +67,26 @@ def get_author(store: Store, author_id: int) -> AuthorSummary:
 
 
 def author_data(store: Store, author_id: int) -> dict[str, Any]:
-    """Everything the inbox holds about one author, as plain JSON-ready data."""
-    rec = store.author_records(author_id)
+    """Everything the inbox holds about one author and the accounts linked to them as the
+    same person (what an erasure would remove), as plain JSON-ready data."""
+    group = store.erasure_group(author_id)
+    records = [store.author_records(aid) for aid in [author_id, *(a for a in group if a != author_id)]]
+    items: list[dict[str, Any]] = []
+    for rec in records:
+        items += _items_of(rec)
+    items.sort(key=lambda i: (i["created_at"] or "", i["id"]))
+    fields = ("id", "platform", "external_id", "display_name", "handle", "profile_url")
+    return {
+        "exported_at": format_time(utcnow()),
+        "exported_by": f"{APP_NAME} {__version__}",
+        "author": {k: records[0].author[k] for k in fields},
+        "linked_accounts": [{k: rec.author[k] for k in fields} for rec in records[1:]],
+        "items": items,
+    }
+
+
+def _items_of(rec: Any) -> list[dict[str, Any]]:
+    """One account's items, each with the owner's replies to it, its draft and outbox."""
     extra = rec.extras
     # An owner reply belongs under the item it answers: its direct parent when that is one
     # of theirs, else the conversation's first item.
@@ -97,13 +115,7 @@ def author_data(store: Store, author_id: int) -> dict[str, Any]:
             "raw": json.loads(x["raw"]) if x["raw"] else None,
         }
 
-    return {
-        "exported_at": format_time(utcnow()),
-        "exported_by": f"{APP_NAME} {__version__}",
-        "author": {k: rec.author[k] for k in ("id", "platform", "external_id", "display_name",
-                                              "handle", "profile_url")},
-        "items": [item_dict(it) for it in rec.items],
-    }
+    return [item_dict(it) for it in rec.items]
 
 
 def export_author(store: Store, author_id: int, target: str | Path) -> tuple[Path, Path, Path]:
@@ -122,7 +134,9 @@ def export_author(store: Store, author_id: int, target: str | Path) -> tuple[Pat
         with atomic_target(html_path) as tmp:
             tmp.write_text(author_html(data), encoding="utf-8")
         with atomic_target(csv_path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
-            write_csv(out, records(store, store.author_export_rows(author_id), now))
+            rows = [row for aid in [author_id, *(a for a in store.erasure_group(author_id) if a != author_id)]
+                    for row in store.author_export_rows(aid)]
+            write_csv(out, records(store, rows, now))
     except OSError as exc:
         raise ExportError(f"Could not write the author's data: {exc.strerror or exc}.") from None
     return json_path, csv_path, html_path
@@ -155,6 +169,10 @@ def author_html(data: dict[str, Any]) -> str:
         "<table>", row("Platform", a["platform"]), row("Id on the platform", a["external_id"]),
         row("Name", a["display_name"]), row("Handle", a["handle"]), row("Profile", a["profile_url"]), "</table>",
     ]
+    for other in data.get("linked_accounts") or []:
+        parts += ["<h3>Also their account</h3>", "<table>", row("Platform", other["platform"]),
+                  row("Id on the platform", other["external_id"]), row("Name", other["display_name"]),
+                  row("Handle", other["handle"]), "</table>"]
     for it in data["items"]:
         parts += ["<section>", f"<h2>{e(it['title'] or it['kind'].capitalize())}</h2>", "<table>",
                   row("Source", it["source"]), row("Written", it["created_at"]), row("Edited", it["updated_at"]),

@@ -231,3 +231,17 @@ def test_erase_plan_is_a_read(store):
     plan = erase_plan(store, jane(store))
     assert plan.report.items == 2 and erasure_rows(store) == [tuple(r) for r in store.conn.execute(
         "SELECT * FROM erasure_salt")]
+
+
+def test_export_covers_every_linked_account_that_erase_would_remove(store, tmp_path):
+    fill(store)
+    google, reddit = jane(store), store.conn.execute(
+        "SELECT id FROM authors WHERE external_id = 'jane' AND platform = 'reddit'").fetchone()[0]
+    store.link_authors(google, reddit)
+    json_path, csv_path, html_path = export_author(store, google, tmp_path / "jane.json")
+    data = json.loads(json_path.read_text(encoding="utf-8"))
+    assert [a["platform"] for a in data["linked_accounts"]] == ["reddit"]
+    assert {i["external_id"] for i in data["items"]} == {"r1", "r2", "p1"}
+    assert "Zanzibarquux" in html_path.read_text(encoding="utf-8")
+    assert "Zanzibarquux" in csv_path.read_text(encoding="utf-8")
+    assert erase_plan(store, google).report.items == 3
