@@ -76,7 +76,8 @@ class ErasureReport:
     def kept_out_line(self) -> str:
         platforms = ", ".join(dict.fromkeys(p.capitalize() for p in self.identities)) or "their platforms"
         ids = self.kept_out_identities or len(self.identities)
+        n = self.kept_out_items or self.items + self.owner_replies
         return (f"From now on, syncs, imports and restored backups keep out anything from their "
-                f"{ids} account{'s' * (ids != 1)} ({platforms}) and any reply to their "
-                f"{self.kept_out_items or self.items + self.owner_replies} erased item(s). "
+                f"{ids} account{'s' * (ids != 1)} ({platforms}) and any reply to the "
+                f"{n} erased item{'s' * (n != 1)}. "
                 f"Only one-way digests of those ids are kept, not the ids or names.")

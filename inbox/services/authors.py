@@ -37,8 +37,15 @@ class ErasePlan:
     def items(self) -> int:
         return self.report.items
 
+    def who(self) -> str:
+        """The person as the owner knows them: name and platforms, no ids."""
+        platforms = ", ".join(dict.fromkeys(p.capitalize() for p in self.report.identities)) or \
+            self.author.platform.capitalize()
+        return f"{self.author.name} ({platforms})"
+
     def describe(self) -> str:
-        """One line: who, and each kind that has anything to remove."""
+        """One line for the command line: who (with the id it was asked by), and each kind
+        that has anything to remove."""
         lines = self.report.removed_lines(nonzero=True) or ["nothing stored"]
         accounts = len(self.report.identities)
         who = f"{self.author.name} ({self.author.platform}, id {self.author.id})"
@@ -48,7 +55,8 @@ class ErasePlan:
 
     def details(self) -> str:
         """Every kind on its own line, then what is kept out: for the window and the CLI."""
-        return "\n".join([*(f"  {line}" for line in self.report.removed_lines()), self.report.kept_out_line()])
+        return "\n".join([*(f"  {line}" for line in self.report.removed_lines()), "",
+                          self.report.kept_out_line()])
 
 
 def list_authors(store: Store, query: str = "", limit: int = 200) -> list[AuthorSummary]:

@@ -72,8 +72,8 @@ def erase_author_data(window: MainWindow) -> bool:
         window.status_message(str(exc))
         return False
     if not window.confirm("Erase author?",
-                          f"Erase for good {plan.describe()}?\n\n{plan.details()}\n\nThere is no undo: "
-                          "use “Export author data…” first if they asked for a copy."):
+                          f"Erase {plan.who()} for good? This removes:\n{plan.details()}\n\nThere is no "
+                          "undo: use “Export author data…” first if they asked for a copy."):
         return False
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a write: the one writer, briefly
     try:
@@ -81,9 +81,9 @@ def erase_author_data(window: MainWindow) -> bool:
     finally:
         QApplication.restoreOverrideCursor()
     window.data_changed()
-    window.status_message(f"Erased {done.describe()}.", 10_000)
+    window.status_message(f"Erased {done.who()}.", 10_000)
     notice = QMessageBox(QMessageBox.Icon.Information, "Author erased",
-                         f"Erased {done.author.name}. Removed:\n{done.details()}", parent=window)
+                         f"Erased {done.who()}. Removed:\n{done.details()}", parent=window)
     notice.setObjectName("erased_notice")
     window.present(notice)
     return True
