@@ -247,6 +247,7 @@ class ErasuresMixin:
         erase again whatever of theirs it holds: the restored copy may predate them.
         Returns the erasures that this copy lacked, oldest first, with what they removed."""
         done: list[Reapplied] = []
+        self.__dict__.pop("_reapply_cache", None)
         by_erasure: dict[int, list[tuple[str, str, str, int]]] = {}
         for row in records.digests:
             by_erasure.setdefault(row[3], []).append(row)
@@ -257,20 +258,26 @@ class ErasuresMixin:
             report = self.erase_customer(self._matching_authors(rows), extra_item_ids=self._matching_items(rows),
                                          carried=(erasure, rows))
             done.append(Reapplied(erasure["erased_at"], report))
+        self.__dict__.pop("_reapply_cache", None)
         return done
 
     def _matching_authors(self, rows: Sequence[tuple[str, str, str, int]]) -> list[int]:
-        wanted = {(d, salt) for d, kind, salt, _ in rows if kind == AUTHOR}
-        salts = {salt for _, salt in wanted}
-        return [author_id for author_id, platform, ext in self.conn.execute(
-                    "SELECT id, platform, external_id FROM authors")
-                if any((digest(salt, AUTHOR, platform, ext), salt) in wanted for salt in salts)]
+        wanted = {d for d, kind, _, _ in rows if kind == AUTHOR}
+        salts = {salt for _, kind, salt, _ in rows if kind == AUTHOR}
+        return sorted({aid for salt in salts for d, aid in self._digests_of(AUTHOR, salt).items() if d in wanted})
 
     def _matching_items(self, rows: Sequence[tuple[str, str, str, int]]) -> list[int]:
-        wanted = {(d, salt) for d, kind, salt, _ in rows if kind == ITEM}
-        salts = {salt for _, salt in wanted}
-        if not wanted:
-            return []
-        return [item_id for item_id, kind, ext in self.conn.execute(
-                    "SELECT i.id, s.kind, i.external_id FROM items i JOIN sources s ON s.id = i.source_id")
-                if any((digest(salt, ITEM, kind, ext), salt) in wanted for salt in salts)]
+        wanted = {d for d, kind, _, _ in rows if kind == ITEM}
+        salts = {salt for _, kind, salt, _ in rows if kind == ITEM}
+        return sorted({iid for salt in salts for d, iid in self._digests_of(ITEM, salt).items() if d in wanted})
+
+    def _digests_of(self, kind: str, salt: str) -> dict[str, int]:
+        """Digest -> row id of every author or item stored, under `salt`, computed once per
+        restore (a restore may re-apply many erasures; ids of rows erased meanwhile match
+        nothing and cost nothing)."""
+        cache: dict[tuple[str, str], dict[str, int]] = self.__dict__.setdefault("_reapply_cache", {})
+        if (kind, salt) not in cache:
+            sql = ("SELECT id, platform, external_id FROM authors" if kind == AUTHOR else
+                   "SELECT i.id, s.kind, i.external_id FROM items i JOIN sources s ON s.id = i.source_id")
+            cache[(kind, salt)] = {digest(salt, kind, p, e): rid for rid, p, e in self.conn.execute(sql)}
+        return cache[(kind, salt)]
