@@ -245,3 +245,31 @@ def test_export_covers_every_linked_account_that_erase_would_remove(store, tmp_p
     assert "Zanzibarquux" in html_path.read_text(encoding="utf-8")
     assert "Zanzibarquux" in csv_path.read_text(encoding="utf-8")
     assert erase_plan(store, google).report.items == 3
+
+
+def test_a_backup_older_than_the_erasure_records_gets_the_erasure_too(tmp_path):
+    """A copy from before migration M013 has no salt of its own yet: the records carried
+    into it keep theirs, so they still match there."""
+    old = tmp_path / "old.db"
+    conn = sqlite3.connect(old, isolation_level=None)
+    migrate(conn, target=MIGRATIONS.index(next(m for m in MIGRATIONS
+                                              if getattr(m, "__name__", "") == "m013_erasure_records")))
+    conn.execute("INSERT INTO sources (id, kind, name, created_at) VALUES (1, 'google', 'Café', '2026-01-01T00:00:00Z')")
+    conn.execute("INSERT INTO authors (id, platform, external_id, display_name) VALUES (1, 'google', 'zoe', 'Zoe')")
+    for n in (1, 2):
+        conn.execute("INSERT INTO items (source_id, external_id, kind, author_id, text, created_at, fetched_at) "
+                     "VALUES (1, ?, 'review', 1, ?, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+                     (f"z{n}", f"Zoe wrote {n}"))
+    conn.close()
+    current = tmp_path / "inbox.db"
+    current.write_bytes(old.read_bytes())
+    with Store(current) as store:
+        erase_author(store, store.conn.execute("SELECT id FROM authors WHERE external_id = 'zoe'").fetchone()[0])
+        reapplied = backups.restore_into(store, old)
+        assert [r.report.items for r in reapplied] == [2]
+        assert store.conn.execute("SELECT count(*) FROM items").fetchone()[0] == 0
+        salts = {r[0] for r in store.conn.execute("SELECT salt FROM erasure_digests")}
+        assert store.erasure_salt() not in salts        # the restored copy made its own salt
+        again = store.save_page(1, [Item("z3", kind="review", text="Zoe is back", rating=5, created_at=T0,
+                                         author=Author("zoe", display_name="Zoe"))])
+        assert (again.new, again.skipped) == (0, 1)
