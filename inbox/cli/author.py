@@ -38,21 +38,21 @@ def register(group: click.Group) -> None:
     @author.command("export")
     @click.argument("author_id", type=int)
     @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-                  help="The JSON file to write; a CSV of their items goes beside it.")
+                  help="The JSON file to write; a readable HTML page and a CSV of their items go beside it.")
     @db_option
     @click.pass_context
     def export_cmd(ctx: click.Context, author_id: int, output: str, db_path: str | None) -> None:
         """Everything about one author: their items, your replies, drafts and outbox."""
         with open_store(ctx, db_path) as store:
             try:
-                json_path, csv_path = export_author(store, author_id, output)
+                json_path, csv_path, html_path = export_author(store, author_id, output)
             except NotFound:
                 fail(f"no author with id {author_id}; find one with `inbox author list --query NAME`.")
                 return
             except ExportError as exc:
                 fail(str(exc))
                 return
-        click.echo(f"Wrote {json_path}\nWrote {csv_path}")
+        click.echo(f"Wrote {json_path}\nWrote {html_path} (readable page)\nWrote {csv_path}")
 
     @author.command("erase")
     @click.argument("author_id", type=int)
@@ -71,7 +71,11 @@ def register(group: click.Group) -> None:
                 fail(str(exc))
                 return
             if not yes:
-                fail(f"not erasing without --yes. This would remove for good {plan.describe()}. "
-                     f"Export it first with `inbox author export {author_id} -o FILE` if needed.")
+                click.echo(f"This would remove for good {plan.author.name} "
+                           f"({', '.join(plan.report.identities) or plan.author.platform}):", err=True)
+                click.echo(plan.details(), err=True)
+                fail(f"not erasing without --yes. Export it first with "
+                     f"`inbox author export {author_id} -o FILE` if they asked for a copy.")
             done = erase_author(store, author_id)
-        click.echo(f"Erased {done.describe()}. Their items will not come back on the next sync.")
+        click.echo(f"Erased {done.author.name} ({', '.join(done.report.identities)}). Removed:")
+        click.echo(done.details())

@@ -8,6 +8,7 @@ import click
 
 from inbox.cli.common import db_option, echo_json, fail, resolve_db
 from inbox.services import backup as backups
+from inbox.services.erasure import describe_reapplied
 
 
 def _human_size(n: int) -> str:
@@ -78,3 +79,5 @@ def register(group: click.Group) -> None:
         if result.moved_aside is not None:
             click.echo(f"the previous file could not be backed up ({result.reason}); "
                        f"it was moved aside, unchanged, to {result.moved_aside}")
+        if result.reapplied:
+            click.echo(describe_reapplied(list(result.reapplied)))

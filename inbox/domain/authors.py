@@ -39,9 +39,45 @@ class AuthorRecords:
 
 
 @dataclass(slots=True)
-class ErasureCounts:
-    """What erasing an author would remove besides their own items."""
+class ErasureReport:
+    """What an erasure removed (or would remove), per kind, and what it keeps out from now
+    on: counts and platform names only, never a name or an id."""
 
-    owner_replies: int
-    drafts: int
-    outbox: int
+    identities: list[str] = field(default_factory=list)  # the platform of each identity erased
+    items: int = 0              # their items
+    owner_replies: int = 0      # the owner's replies to them
+    tags: int = 0               # tags on those items
+    drafts: int = 0
+    outbox: int = 0             # queued or sent replies
+    phrases: int = 0            # phrases the themes counted from their words
+    figures: int = 0            # items taken out of the per-day figures (charts, response rate)
+    kept_out_identities: int = 0
+    kept_out_items: int = 0
+
+    def counts(self) -> dict[str, int]:
+        return {"identities": len(self.identities), "items": self.items, "owner_replies": self.owner_replies,
+                "tags": self.tags, "drafts": self.drafts, "outbox": self.outbox, "phrases": self.phrases,
+                "figures": self.figures}
+
+    def removed_lines(self, *, nonzero: bool = False) -> list[str]:
+        """One line per kind, as the owner reads them (only kinds with anything: `nonzero`)."""
+        def n(count: int, one: str, many: str) -> str:
+            return f"{count} {one if count == 1 else many}"
+        counts = (self.items, self.owner_replies, self.tags, self.drafts, self.outbox, self.phrases, self.figures)
+        lines = [n(self.items, "item they wrote", "items they wrote"),
+                n(self.owner_replies, "of your replies to them", "of your replies to them"),
+                n(self.tags, "tag on their items", "tags on their items"),
+                n(self.drafts, "draft reply", "draft replies"),
+                n(self.outbox, "queued or sent reply", "queued or sent replies"),
+                n(self.phrases, "theme phrase from their words", "theme phrases from their words"),
+                n(self.figures, "item counted in the charts and figures", "items counted in the charts and figures")]
+        return [line for line, count in zip(lines, counts, strict=True) if count or not nonzero]
+
+    def kept_out_line(self) -> str:
+        platforms = ", ".join(dict.fromkeys(p.capitalize() for p in self.identities)) or "their platforms"
+        ids = self.kept_out_identities or len(self.identities)
+        n = self.kept_out_items or self.items + self.owner_replies
+        return (f"From now on, syncs, imports and restored backups keep out anything from their "
+                f"{ids} account{'s' * (ids != 1)} ({platforms}) and any reply to the "
+                f"{n} erased item{'s' * (n != 1)}. "
+                f"Only one-way digests of those ids are kept, not the ids or names.")

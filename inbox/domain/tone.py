@@ -71,6 +71,7 @@ class ReplyContext:
     customer_text: str = ""
     rating: int | None = None
     sentiment: float | None = None  # -1 .. 1 (VADER compound), when known
+    sentiment_override: str | None = None  # the owner's correction (positive/neutral/negative): wins over the score
     source_kind: str = ""
     limits: tuple[ReplyLimit, ...] = ()  # the site's, from its connector class (no limits: none)
     prefix: str = ""  # what the site will put before the reply (Mastodon's "@acct "), counted too
@@ -166,8 +167,11 @@ def check_tone(reply: str, ctx: ReplyContext, phrases: Sequence[Phrase] = ()) ->
         flags.append(ToneFlag("off_topic", "The reply doesn't mention anything the customer wrote about.",
                               "Answer their actual point — name the dish, the delay, the person they mentioned."))
 
-    negative = (ctx.rating is not None and ctx.rating <= 2) or (
-        ctx.sentiment is not None and ctx.sentiment <= NEGATIVE_SENTIMENT)
+    if ctx.sentiment_override in ("positive", "neutral", "negative"):
+        unhappy = ctx.sentiment_override == "negative"
+    else:
+        unhappy = ctx.sentiment is not None and ctx.sentiment <= NEGATIVE_SENTIMENT
+    negative = (ctx.rating is not None and ctx.rating <= 2) or unhappy
     if negative:
         if not _APOLOGY.search(reply):
             flags.append(ToneFlag("no_apology", "This customer was unhappy and the reply doesn't say sorry.",

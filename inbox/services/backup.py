@@ -10,6 +10,7 @@ a copy killed half-way never looks like a good backup. No Qt here: the UI and th
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import os
 import shutil
@@ -20,7 +21,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from inbox.paths import data_dir
-from inbox.store import SCHEMA_VERSION, DamagedDatabase, DatabaseError, NotADatabase, Store, classify
+from inbox.services import erasure
+from inbox.store import (
+    SCHEMA_VERSION,
+    DamagedDatabase,
+    DatabaseError,
+    NotADatabase,
+    Reapplied,
+    Store,
+    classify,
+)
 from inbox.store import backup as store_backup
 from inbox.store.identity import check_identity
 
@@ -183,15 +193,18 @@ def backup_if_due(db_path: Path, folder: Path | None = None, *, now: datetime | 
         return None
 
 
-def restore_into(store: Store, backup_file: Path) -> None:
+def restore_into(store: Store, backup_file: Path) -> list[Reapplied]:
     """Replace the content of the open `store` with `backup_file` (checked first), then
     bring it up to this version's schema. Other connections see the restored data on
-    their next read, so an open window can simply reload."""
+    their next read, so an open window can simply reload. Erasures made since the backup
+    are applied again (`services.erasure`); returns those."""
     check_database(backup_file)
+    records = erasure.records_of(store)
     try:
         store.restore_from(backup_file)
     except DatabaseError as exc:
         raise BackupError(f"restore failed, the current database is unchanged: {exc}") from None
+    return erasure.reapply_after_restore(store, records)
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +214,7 @@ class RestoreResult:
     saved: Path | None = None        # a backup of it (label `before-restore`)
     moved_aside: Path | None = None  # it could not be backed up (damaged, not ours): renamed, kept
     reason: str = ""                 # why it was moved aside
+    reapplied: tuple[Reapplied, ...] = ()  # erasures made since the backup, applied again
 
 
 def move_aside(db_path: Path, *, now: datetime | None = None) -> Path:
@@ -237,6 +251,7 @@ def restore(backup_file: Path, db_path: Path, folder: Path | None = None) -> Res
     cannot be (damaged, not ours, newer) it is moved aside instead, never opened for writing,
     so a restore works exactly when the inbox is broken."""
     backup_file, db_path = Path(backup_file), Path(db_path)
+    records = erasure.records_in_file(db_path)
     check_database(backup_file)
     result = RestoreResult()
     if db_path.exists():
@@ -250,4 +265,6 @@ def restore(backup_file: Path, db_path: Path, folder: Path | None = None) -> Res
     except DatabaseError as exc:
         raise BackupError(f"restore failed, the current database is unchanged: {exc}") from None
     log.info("restored %s from %s (previous database: %s)", db_path, backup_file, result)
-    return result
+    with Store(db_path) as store:
+        reapplied = erasure.reapply_after_restore(store, records)
+    return dataclasses.replace(result, reapplied=tuple(reapplied))

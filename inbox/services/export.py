@@ -29,7 +29,8 @@ from inbox.services.export_staging import staged
 from inbox.store import Store
 
 FORMATS = ("csv", "xlsx")
-COLUMNS = ("date", "source", "whose", "kind", "author", "rating", "title", "text", "tags",
+# `sentiment` is the owner's correction when there is one, else the computed label.
+COLUMNS = ("date", "source", "whose", "kind", "author", "rating", "sentiment", "title", "text", "tags",
            "status", "URL", "thread id", "replied", "reply text")
 BATCH = 500                       # rows per reply lookup and per progress report
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -37,7 +38,7 @@ XLSX_MAX_STRING = 32767           # Excel's limit on characters in a cell
 XLSX_CUT_MARKER = " […cut: longer than Excel's 32,767-character cell limit]"
 XLSX_MAX_URL = 2079               # Excel's limit on a hyperlink's length
 XLSX_MAX_LINKS = 65530            # Excel's limit on hyperlinks per worksheet
-XLSX_WIDTHS = (17, 16, 11, 9, 20, 7, 30, 60, 20, 9, 40, 9, 8, 50)
+XLSX_WIDTHS = (17, 16, 11, 9, 20, 7, 10, 30, 60, 20, 9, 40, 9, 8, 50)
 NUMBER_COLUMNS = (COLUMNS.index("rating"), COLUMNS.index("thread id"))
 URL_COLUMN = COLUMNS.index("URL")
 TEXT_COLUMNS = tuple(i for i in range(1, len(COLUMNS)) if i not in (*NUMBER_COLUMNS, URL_COLUMN))
@@ -107,7 +108,7 @@ def record(row: ItemRow, reply: str | None, now: str) -> Record:
     """One exported row, typed (rating and thread id int); the writers format dates."""
     tags = [name for name, _colour in row.tags]
     return (row.created_at, row.source_name, row.whose, row.kind, row.author_name, row.rating,
-            row.title, row.text, ", ".join(tags), display_status(row, now),
+            row.sentiment, row.title, row.text, ", ".join(tags), display_status(row, now),
             row.url, row.thread_id, "no" if reply is None else "yes", reply or "", tags)
 
 

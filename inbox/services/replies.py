@@ -11,6 +11,7 @@ from inbox.domain import ItemRow
 from inbox.domain.reply_length import OverLimit, ReplyLimit, over_limits
 from inbox.domain.templates import author_display_name
 from inbox.domain.tone import ReplyContext
+from inbox.services import sentiment
 from inbox.sources.base import Connector, SourceError
 from inbox.sources.registry import connector_class
 from inbox.store import Store, StoreError
@@ -54,7 +55,8 @@ def too_long(store: Store, item: ItemRow, text: str) -> list[OverLimit]:
 
 def reply_context(store: Store, item: ItemRow) -> ReplyContext:
     """What the tone check and the editor need to know about the item a reply answers."""
+    _label, override, score = sentiment.item_sentiment(store, item.id)
     return ReplyContext(author_name=author_display_name(item), customer_text=item.text or item.title,
-                        rating=item.rating, sentiment=store.item_sentiment_score(item.id),
+                        rating=item.rating, sentiment=score, sentiment_override=override,
                         source_kind=item.source_kind, limits=reply_limits(store, item),
                         prefix=reply_prefix(item))

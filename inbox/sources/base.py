@@ -119,6 +119,9 @@ class Connector(ABC):
         self.source = source
         self.secret_values = secret_values
         self.http = http
+        # Credentials the platform renewed during a run (a session), for the engine to
+        # save in the keyring afterwards, merged with the source's other secrets.
+        self.secret_updates: dict[str, str] = {}
 
     @classmethod
     def can_reply_to(cls, item: ItemRow) -> bool:

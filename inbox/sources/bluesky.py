@@ -1,13 +1,16 @@
 """Bluesky: mentions, replies and quotes (listNotifications) and post search (searchPosts),
-signed in with an app password. Every call goes to the PDS (`base_url`) with the session
-token; an expired token is refreshed once, then we sign in again."""
+signed in with an app password, and the thread around each of them (getPostThread).
+Every call goes to the PDS (`base_url`) with the session token. The session is kept in the
+keyring between syncs (`secret_updates`, saved by the engine): createSession is limited per
+day, so a sync refreshes the kept session and signs in again only when that fails."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import json
+from collections.abc import AsyncIterator, Iterator
 from typing import Any, ClassVar
 
-from inbox.domain import Author, Item, ItemKind, parse_time
+from inbox.domain import Author, Item, ItemKind, format_time, parse_time
 from inbox.domain.reply_length import ReplyLimit
 from inbox.sources.base import BadPayload, Connector, CredentialsRejected, Page, Setting, SourceError
 from inbox.sources.payload import parse_json
@@ -15,6 +18,12 @@ from inbox.sources.watermark import Watermark
 
 MAX_PAGES = 200  # a first sync keeps at most the newest 20,000 notifications
 REASONS = ("mention", "reply", "quote")
+# Threads fetched per sync (newest first), and how far around each post: replies below
+# (`depth`) and posts above (`parentHeight`).
+MAX_THREADS = 25
+THREAD_DEPTH = 6
+PARENT_HEIGHT = 20
+SESSION_SECRET = "session"   # the kept session (JSON), beside the app password
 
 
 class BlueskyConnector(Connector):
@@ -32,6 +41,28 @@ class BlueskyConnector(Connector):
 
     session: dict[str, Any] | None = None
 
+    # -- the kept session ------------------------------------------------------------
+
+    def _kept_session(self) -> dict[str, Any] | None:
+        """The session saved by an earlier sync, if it is this account's."""
+        try:
+            kept = json.loads(self.secret_values.get(SESSION_SECRET) or "null")
+        except ValueError:
+            return None
+        handle = (self.setting("handle") or "").lstrip("@").lower()
+        if not isinstance(kept, dict) or not kept.get("accessJwt") or not kept.get("refreshJwt") \
+                or str(kept.get("handle", "")).lower() != handle:
+            return None
+        return kept
+
+    def _keep(self, session: dict[str, Any]) -> None:
+        """Ask the engine to save the session in the keyring after this sync."""
+        kept = {k: session.get(k) for k in ("did", "handle", "accessJwt", "refreshJwt")}
+        self.secret_updates = {SESSION_SECRET: json.dumps(kept)}
+        add_secrets = getattr(self.http, "add_secrets", None)
+        if callable(add_secrets):  # never shown in an error message
+            add_secrets([str(kept["accessJwt"] or ""), str(kept["refreshJwt"] or "")])
+
     async def login(self) -> dict[str, Any]:
         handle, password = self.setting("handle"), self.secret_values.get("app_password")
         if not handle or not password:
@@ -44,6 +75,7 @@ class BlueskyConnector(Connector):
             code = data.get("error") if isinstance(data, dict) else None
             raise CredentialsRejected(f"Bluesky refused the sign-in ({code or 'no session'})")
         self.session = data
+        self._keep(data)
         return data
 
     async def _refresh(self) -> None:
@@ -51,15 +83,19 @@ class BlueskyConnector(Connector):
         response = await self.http.request(
             "POST", f"{self.base_url}/xrpc/com.atproto.server.refreshSession",
             headers={"Authorization": f"Bearer {self.session.get('refreshJwt', '')}"},
-            ok_statuses=(400,))
+            ok_statuses=(400, 401))
         data = parse_json(response) if response.content else {}
-        if response.status_code == 400 or not isinstance(data, dict) or not data.get("accessJwt"):
+        if response.status_code in (400, 401) or not isinstance(data, dict) or not data.get("accessJwt"):
             await self.login()
         else:
             self.session = data
+            self._keep(data)
 
-    async def xrpc(self, nsid: str, params: Any) -> Any:
-        """GET an XRPC query; `ExpiredToken` refreshes the session once."""
+    async def xrpc(self, nsid: str, params: Any, *, missing_ok: bool = False) -> Any:
+        """GET an XRPC query; `ExpiredToken` refreshes the session once. With `missing_ok`,
+        a `NotFound` answer (a deleted post) is None."""
+        if self.session is None:
+            self.session = self._kept_session()
         if self.session is None:
             await self.login()
         for attempt in (0, 1):
@@ -71,6 +107,8 @@ class BlueskyConnector(Connector):
             if response.status_code != 400:
                 return data
             error = data.get("error") if isinstance(data, dict) else None
+            if missing_ok and error == "NotFound":
+                return None
             if error in ("ExpiredToken", "InvalidToken") and attempt == 0:
                 await self._refresh()
                 continue
@@ -83,6 +121,7 @@ class BlueskyConnector(Connector):
 
     async def pages(self, cursor: dict[str, Any]) -> AsyncIterator[Page]:
         state = dict(cursor)
+        self._arrived: list[Item] = []
         async for page in self._walk(state, "notifications", "app.bsky.notification.listNotifications",
                                      {"limit": 100, "reasons": list(REASONS)}):
             yield page
@@ -93,6 +132,33 @@ class BlueskyConnector(Connector):
                 params["since"] = state["search"]
             async for page in self._walk(state, "search", "app.bsky.feed.searchPosts", params):
                 yield page
+        async for page in self._threads(state):
+            yield page
+
+    # -- whole threads ---------------------------------------------------------------
+
+    async def _threads(self, state: dict[str, Any]) -> AsyncIterator[Page]:
+        """The thread around each post that arrived in this sync: the posts above it (up to
+        PARENT_HEIGHT) and the replies below (THREAD_DEPTH levels), newest posts first, at
+        most MAX_THREADS calls; a post already seen in a fetched thread is not asked again."""
+        arrived = sorted({i.external_id: i for i in self._arrived}.values(),
+                         key=lambda i: i.created_at.isoformat() if i.created_at else "", reverse=True)
+        covered: set[str] = set()
+        calls = 0
+        for post in arrived:
+            if post.external_id in covered:
+                continue
+            if calls >= MAX_THREADS:
+                return
+            calls += 1
+            data = await self.xrpc("app.bsky.feed.getPostThread",
+                                   {"uri": post.external_id, "depth": THREAD_DEPTH, "parentHeight": PARENT_HEIGHT},
+                                   missing_ok=True)
+            views = list(_thread_posts(data.get("thread") if isinstance(data, dict) else None))
+            covered.update(str(v.get("uri")) for v in views)
+            items = [i for i in (self._item(v) for v in views) if i is not None]
+            if views:
+                yield Page(items, dict(state), skipped=len(views) - len(items))
 
     async def _walk(self, state: dict[str, Any], key: str, nsid: str,
                     params: dict[str, Any]) -> AsyncIterator[Page]:
@@ -116,6 +182,9 @@ class BlueskyConnector(Connector):
                     skipped += 1
                     continue
                 items.append(item)
+                seen = format_time(parse_time(entry.get("indexedAt")))
+                if mark.old is None or (seen is not None and seen > mark.old):
+                    self._arrived.append(item)  # new since the last sync: its thread changed
                 reached = mark.reached(parse_time(entry.get("indexedAt"))) or reached
             page_cursor = data.get("cursor")
             if reached or not page_cursor or not entries:
@@ -150,12 +219,31 @@ class BlueskyConnector(Connector):
             url=f"https://bsky.app/profile/{handle or who.get('did', '')}/post/{rkey}",
             author=author, language=str(langs[0]) if langs else "",
             created_at=parse_time(record.get("createdAt")) or parse_time(entry.get("indexedAt")),
-            is_owner_reply=own and bool(parent),
+            is_owner_reply=own,  # the business's own posts, in threads or search, are never feedback
             parent_external_id=str(parent) if parent else None,
             root_external_id=str(root) if root and root != uri else None,
             raw={"cid": entry.get("cid"), "reason": entry.get("reason"),
                  "reply": reply or None},
         )
+
+
+def _thread_posts(node: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    """The post views of a getPostThread answer: the post, its parents, every reply below
+    (blocked and deleted posts, `#notFoundPost` / `#blockedPost`, have none)."""
+    if not isinstance(node, dict) or depth > 100:
+        return
+    post = node.get("post")
+    if isinstance(post, dict):
+        yield post
+    parent = node.get("parent")
+    while isinstance(parent, dict) and depth < 100:
+        if isinstance(parent.get("post"), dict):
+            yield parent["post"]
+        parent = parent.get("parent")
+        depth += 1
+    for reply in node.get("replies") or []:
+        yield from _thread_posts({k: v for k, v in reply.items() if k != "parent"}, depth + 1) \
+            if isinstance(reply, dict) else ()
 
 
 CONNECTOR = BlueskyConnector

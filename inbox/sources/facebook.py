@@ -1,6 +1,7 @@
 """Facebook Page (Graph API): the Page's ratings where the API version still serves them,
-public posts that tag the Page (mentions), and comments on the Page's recent posts.
-Replies to comments are the reply half's job.
+public posts that tag the Page (mentions), and comments on the Page's recent posts and on
+older posts whose `updated_time` shows new comments since the last sync. Replies to
+comments are the reply half's job.
 
 Ratings were removed in Graph API v22 (error code 12): the source then syncs comments only
 and says so in its cursor's `note`, rather than failing. Errors are read from the error
@@ -16,7 +17,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from typing import Any, ClassVar
 
-from inbox.domain import Author, Item, ItemKind, ItemRow, parse_time
+from inbox.domain import Author, Item, ItemKind, ItemRow, format_time, parse_time
 from inbox.domain.models import normalise_rating
 from inbox.sources.base import (
     BadPayload,
@@ -38,6 +39,10 @@ MAX_POSTS = 100                  # recent posts whose comments are read on each 
 POST_WINDOW = timedelta(days=30)  # posts older than the last sync minus this are not re-read
 OVERLAP_S = 2 * 86400
 PERMISSION_CODES = {10, *range(200, 300)}
+# Older posts with new comments: how many of the newest posts' `updated_time` are read per
+# sync (the feed lists by creation, newest first), and the most whose comments are re-read.
+UPDATED_SCAN = 300
+MAX_UPDATED = 25
 RATING_FIELDS = ("created_time,recommendation_type,review_text,reviewer,open_graph_story,"
                  "has_rating,has_review,rating")
 TAGGED_FIELDS = "id,message,created_time,permalink_url,from"
@@ -237,6 +242,33 @@ class FacebookConnector(Connector):
                 break
         return posts[:MAX_POSTS]
 
+    async def _older_with_new_comments(self, since: str | None, recent: list[str]) -> list[str]:
+        """Posts older than the re-read window whose `updated_time` (a new comment moves it)
+        is past the last sync: the newest UPDATED_SCAN posts are looked at, at most
+        MAX_UPDATED returned, most recently updated first. Nothing on a first sync (the
+        window covers it)."""
+        if not since:
+            return []
+        seen, found = set(recent), []
+        after: str | None = None
+        scanned = 0
+        while scanned < UPDATED_SCAN:
+            params: dict[str, Any] = {"fields": "id,created_time,updated_time", "limit": 100}
+            if after:
+                params["after"] = after
+            payload = await self.graph(f"{self.page_id}/feed", params)
+            posts = [p for p in listed(payload.get("data")) if isinstance(p, dict)]
+            scanned += len(posts)
+            for p in posts:
+                pid, updated = text(p.get("id")), format_time(parse_time(p.get("updated_time")))
+                if pid and pid not in seen and updated and updated >= since:
+                    found.append((updated, pid))
+                    seen.add(pid)
+            after = next_after(payload)
+            if not after or not posts:
+                break
+        return [pid for _, pid in sorted(found, reverse=True)[:MAX_UPDATED]]
+
     async def pages(self, cursor: dict[str, Any]) -> AsyncIterator[Page]:
         """Ratings, then posts that tag the Page, then comments on its recent posts; each
         part keeps its own watermark, moved only once that part is read to the end."""
@@ -265,7 +297,8 @@ class FacebookConnector(Connector):
         since = int((old - POST_WINDOW).timestamp()) if old else None
         params = {"filter": "stream", "order": "reverse_chronological", "limit": 100,
                   "fields": COMMENT_FIELDS}
-        for post in await self._posts(since):
+        recent = await self._posts(since)
+        for post in recent + await self._older_with_new_comments(comments.stop_below, recent):
             async for items, skipped in self._edge(
                     f"{post}/comments", params, lambda p: parse_comments(p, page), comments):
                 yield Page(items=items, cursor=dict(state), skipped=skipped)

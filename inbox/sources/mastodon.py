@@ -20,6 +20,10 @@ from inbox.sources.sanitize import sanitize_html, to_text
 
 PAGE_LIMIT = 80
 MAX_SEARCH_PAGES = 10
+# Conversations (statuses/{id}/context) fetched per sync, newest first; and the share of the
+# instance's rate limit (300 calls / 5 min by default) always left for everything else.
+MAX_CONTEXTS = 40
+RATE_RESERVE = 60
 _LINK = re.compile(r'<([^>]+)>\s*;\s*rel="?([a-z]+)"?')
 
 
@@ -78,11 +82,59 @@ class MastodonConnector(Connector):
 
     async def pages(self, cursor: dict[str, Any]) -> AsyncIterator[Page]:
         cursor = dict(cursor)
+        self._arrived: list[dict[str, Any]] = []
+        self._remaining: int | None = None
+        if not cursor.get("me"):  # our account, to tell our posts in conversations (first sync only)
+            me = await self.http.get_json(f"{self.base_url}/api/v1/accounts/verify_credentials",
+                                          headers=self._headers())
+            cursor["me"] = str(me.get("id") or "") if isinstance(me, dict) else ""
         async for page in self._mentions(cursor):
             yield page
         if self.setting("query"):
             async for page in self._search(cursor):
                 yield page
+        async for page in self._conversations(cursor):
+            yield page
+
+    # -- whole conversations ---------------------------------------------------------
+
+    def _note_rate(self, response: Any) -> None:
+        try:
+            self._remaining = int(response.headers.get("x-ratelimit-remaining", ""))
+        except ValueError:
+            pass
+
+    async def _conversations(self, cursor: dict[str, Any]) -> AsyncIterator[Page]:
+        """The post each new mention answers and the replies under it (`/context`), for
+        the conversations that changed in this sync (a mention arrived in them), newest
+        first, at most MAX_CONTEXTS and never below RATE_RESERVE calls left."""
+        arrived = sorted({str(s["id"]): s for s in self._arrived}.values(),
+                         key=lambda s: _id_key(str(s["id"])), reverse=True)
+        if not arrived:
+            return
+        covered: set[str] = set()
+        calls = 0
+        for status in arrived:
+            sid = str(status["id"])
+            if sid in covered:
+                continue  # already in a conversation fetched in this sync
+            if calls >= MAX_CONTEXTS or (self._remaining is not None and self._remaining <= RATE_RESERVE):
+                return
+            calls += 1
+            response = await self.http.request("GET", f"{self.base_url}/api/v1/statuses/{sid}/context",
+                                               headers=self._headers(), ok_statuses=(404,))
+            self._note_rate(response)
+            if response.status_code == 404:
+                continue  # deleted since, or not visible to us
+            data = parse_json(response)
+            if not isinstance(data, dict):
+                raise BadPayload("Mastodon sent a conversation in an unexpected shape")
+            statuses = [x for key in ("ancestors", "descendants") for x in (data.get(key) or [])
+                        if isinstance(x, dict)]
+            covered.update(str(x.get("id")) for x in statuses)
+            items = [i for i in (self._item(x, me=cursor.get("me", "")) for x in statuses) if i]
+            if statuses:
+                yield Page(items, dict(cursor), skipped=len(statuses) - len(items))
 
     async def _mentions(self, cursor: dict[str, Any]) -> AsyncIterator[Page]:
         min_id = str(cursor.get("min_id") or "0")
@@ -95,9 +147,13 @@ class MastodonConnector(Connector):
                 raise BadPayload("Mastodon sent notifications in an unexpected shape")
             if not data:
                 return
+            self._note_rate(response)
             items, skipped = [], 0
             for note in data:
-                item = self._item((note or {}).get("status")) if isinstance(note, dict) else None
+                status = note.get("status") if isinstance(note, dict) else None
+                item = self._item(status)
+                if item is not None:
+                    self._arrived.append(status)  # type: ignore[arg-type]
                 if item is None:
                     skipped += 1
                 else:
@@ -124,6 +180,7 @@ class MastodonConnector(Connector):
             if not statuses:
                 return
             items = [i for i in (self._item(s) for s in statuses) if i]
+            self._arrived += [s for s in statuses if isinstance(s, dict) and s.get("id")]
             ids = [str(s["id"]) for s in statuses if isinstance(s, dict) and s.get("id")]
             newest = max(ids, key=_id_key) if ids else None
             old = cursor.get("search_min_id")
@@ -132,7 +189,8 @@ class MastodonConnector(Connector):
             cursor["search_min_id"] = newest
             yield Page(items, dict(cursor), skipped=len(statuses) - len(items))
 
-    def _item(self, status: Any) -> Item | None:
+    def _item(self, status: Any, *, me: str = "") -> Item | None:
+        """A status as an item; `me` (our account id) marks the business's own posts."""
         if not isinstance(status, dict) or not status.get("id"):
             return None
         if isinstance(status.get("reblog"), dict):
@@ -147,9 +205,11 @@ class MastodonConnector(Connector):
             acct = str(account.get("acct") or account.get("username") or "")
             author = Author(external_id=str(account["id"]), display_name=str(account.get("display_name") or acct),
                             handle=f"@{acct}" if acct else "", profile_url=str(account.get("url") or ""))
+        own = bool(me) and isinstance(account, dict) and str(account.get("id")) == me
         return Item(
             external_id=str(status["id"]),
-            kind=ItemKind.MENTION,
+            kind=ItemKind.REPLY if own else ItemKind.MENTION,
+            is_owner_reply=own,
             text=text,
             title=str(status.get("spoiler_text") or ""),
             html=sanitize_html(content),

@@ -1,10 +1,14 @@
 """Reddit: search for the business's name (newest first) with a "script" app's OAuth2
-password grant. Posts are mentions; `*_html` is sanitised, the Markdown kept as text."""
+password grant. Posts are mentions; `*_html` is sanitised, the Markdown kept as text.
+
+Conversations: the comments under a matched post (again whenever its comment count
+changes: the counts of the newest TRACKED posts are kept in the cursor and checked with one
+/api/info call per sync), and the chain of parents above a matched comment."""
 
 from __future__ import annotations
 
 import base64
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any, ClassVar
 
 from inbox import __version__
@@ -17,6 +21,10 @@ from inbox.sources.watermark import Watermark
 
 TOKEN_URL = "https://www.reddit.com/api/v1/access_token"
 MAX_PAGES = 10  # listings end near 1,000 items anyway
+TRACKED = 100      # posts whose comment count is watched (one /api/info call holds 100)
+MAX_TREES = 10     # comment trees fetched per sync, newest posts first
+TREE_DEPTH = 8     # levels of replies under a post
+CONTEXT = 8        # parents above a matched comment (Reddit sends at most 8)
 
 
 class RedditConnector(Connector):
@@ -84,6 +92,7 @@ class RedditConnector(Connector):
         if not query:
             raise SourceError("set query=... (what to search Reddit for)")
         mark = Watermark(cursor)
+        matched: list[dict[str, Any]] = []
         after: str | None = None
         for _ in range(MAX_PAGES):
             params = {"q": query, "sort": "new", "t": "all", "type": "link", "limit": 100}
@@ -102,13 +111,71 @@ class RedditConnector(Connector):
                     skipped += 1
                     continue
                 items.append(item)
+                matched.append(thing)  # type: ignore[arg-type]
                 reached = mark.reached(item.created_at) or reached
             after = data.get("after")
             if reached or not after or not children:
-                yield Page(items, mark.done(), skipped=skipped)
-                return
+                break
             yield Page(items, mark.during(), skipped=skipped)
-        yield Page([], mark.done())
+        else:
+            items, skipped = [], 0
+        done = mark.done()
+        tracked, trees = await self._changed_posts(cursor.get("threads") or {}, matched)
+        done["threads"] = tracked
+        yield Page(items, done, skipped=skipped)
+        async for page in self._conversations(trees, [m for m in matched if str(m.get("name", "")).startswith("t1_")],
+                                              done):
+            yield page
+
+    # -- conversations ---------------------------------------------------------------
+
+    async def _changed_posts(self, tracked: dict[str, int], matched: list[dict[str, Any]]
+                             ) -> tuple[dict[str, int], list[str]]:
+        """(comment counts of the newest TRACKED posts, posts whose comments to fetch): a
+        matched post with comments, or a tracked one whose count changed since the last sync."""
+        counts = {str(k): int(v) for k, v in tracked.items() if isinstance(v, int)}
+        fresh = {str(m["name"]): int(m.get("num_comments") or 0) for m in matched
+                 if str(m.get("name", "")).startswith("t3_")}
+        older = [name for name in counts if name not in fresh][:TRACKED]
+        now: dict[str, int] = {}
+        if older:
+            try:
+                listing = await self.api("/api/info", {"id": ",".join(older)})
+            except (BadPayload, SourceError):
+                listing = None  # checked again on the next sync; the page found so far is kept
+            for child in ((listing.get("data") or {}).get("children") or []) if isinstance(listing, dict) else []:
+                d = child.get("data") if isinstance(child, dict) else None
+                if isinstance(d, dict) and d.get("name"):
+                    now[str(d["name"])] = int(d.get("num_comments") or 0)
+        changed = [name for name, n in fresh.items() if n > 0 and counts.get(name) != n]
+        changed += [name for name, n in now.items() if counts.get(name) != n]
+        merged = {**counts, **now, **fresh}
+        newest = sorted(merged, key=lambda name: (name in fresh, name), reverse=True)[:TRACKED]
+        return {name: merged[name] for name in newest}, changed
+
+    async def _conversations(self, posts: list[str], comments: list[dict[str, Any]],
+                             cursor: dict[str, Any]) -> AsyncIterator[Page]:
+        """The comment trees of `posts` (at most MAX_TREES), then each matched comment's
+        parents; a tree not fetched now is fetched on a later sync (its count still differs)."""
+        tracked = dict(cursor.get("threads") or {})
+        for name in posts[MAX_TREES:]:
+            tracked[name] = -1  # not fetched now: differs from the real count on the next sync
+        for name in posts[:MAX_TREES]:
+            data = await self.api(f"/comments/{name[3:]}", {"depth": TREE_DEPTH, "limit": 200, "sort": "new"})
+            yield self._tree_page(data, {**cursor, "threads": tracked})
+        for comment in comments[:MAX_TREES]:
+            link, cid = str(comment.get("link_id") or ""), str(comment.get("id") or "")
+            if link.startswith("t3_") and cid:
+                data = await self.api(f"/comments/{link[3:]}/_/{cid}", {"context": CONTEXT})
+                yield self._tree_page(data, {**cursor, "threads": tracked})
+
+    def _tree_page(self, data: Any, cursor: dict[str, Any]) -> Page:
+        """A /comments answer ([post listing, comment listing]) as a page of items."""
+        if not (isinstance(data, list) and len(data) == 2):
+            raise BadPayload("Reddit sent a comment tree in an unexpected shape")
+        things = list(_things(data[0])) + list(_things(data[1]))
+        items = [i for i in (self._item(t) for t in things) if i is not None]
+        return Page(items, cursor, skipped=len(things) - len(items))
 
     def _item(self, d: dict[str, Any]) -> Item | None:
         name = d.get("name")
@@ -127,6 +194,8 @@ class RedditConnector(Connector):
                             profile_url=f"https://www.reddit.com/user/{d['author']}")
         permalink = str(d.get("permalink") or "")
         edited = d.get("edited")
+        own = bool(d.get("author")) and str(d.get("author")).lower() == (self.secret_values.get("username") or "").lower()
+        link = str(d.get("link_id") or "")
         return Item(
             external_id=str(name), kind=ItemKind.COMMENT if is_comment else ItemKind.MENTION,
             title=title, text=text, html=sanitize_html(body_html) or None,
@@ -134,9 +203,25 @@ class RedditConnector(Connector):
             author=author, created_at=parse_time(d.get("created_utc")),
             updated_at=parse_time(edited) if edited and edited is not True else None,
             parent_external_id=str(d["parent_id"]) if is_comment and d.get("parent_id") else None,
+            root_external_id=link if is_comment and link.startswith("t3_") else None,
+            is_owner_reply=own,
             raw={"subreddit": d.get("subreddit_name_prefixed"), "score": d.get("score"),
                  "num_comments": d.get("num_comments")},
         )
+
+
+def _things(listing: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    """Every post or comment `data` in a listing and the `replies` below each ("more"
+    stubs, which would need more calls, are left out)."""
+    data = listing.get("data") if isinstance(listing, dict) else None
+    for child in (data.get("children") or []) if isinstance(data, dict) and depth < 50 else []:
+        if not isinstance(child, dict) or child.get("kind") not in ("t1", "t3"):
+            continue
+        thing = child.get("data")
+        if isinstance(thing, dict):
+            yield thing
+            if isinstance(thing.get("replies"), dict):
+                yield from _things(thing["replies"], depth + 1)
 
 
 CONNECTOR = RedditConnector

@@ -13,6 +13,7 @@ from inbox.store.authors import AuthorsMixin
 from inbox.store.backup import BackupMixin
 from inbox.store.connection import connect, read_transaction, write_transaction
 from inbox.store.conversations import ConversationsMixin
+from inbox.store.erasures import ErasureRecords, ErasuresMixin, Reapplied
 from inbox.store.errors import (
     BadQuery,
     Busy,
@@ -51,6 +52,7 @@ __all__ = [
     "DamagedDatabase",
     "DatabaseError",
     "DiskFull",
+    "ErasureRecords",
     "ForeignDatabase",
     "IngestPipeline",
     "IngestResult",
@@ -58,6 +60,7 @@ __all__ = [
     "NotADatabase",
     "NotFound",
     "ReadOnlyDatabase",
+    "Reapplied",
     "RunCounts",
     "Store",
     "StoreError",
@@ -70,7 +73,8 @@ __all__ = [
 
 class Store(SourcesMixin, IngestMixin, QueryMixin, TriageMixin, AuthorsMixin, PeopleMixin,
             OutboxMixin, RulesMixin, SavedRepliesMixin, SavedViewsMixin, SyncRunsMixin,
-            MaintenanceMixin, BackupMixin, ItemLookupsMixin, ConversationsMixin, LocksMixin):
+            MaintenanceMixin, BackupMixin, ItemLookupsMixin, ConversationsMixin, LocksMixin,
+            ErasuresMixin):
     """The database of one workspace."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:

@@ -1,9 +1,5 @@
-"""Authors: finding one, everything that belongs to one, and erasing one for good.
-
-Erasure removes their items (with tags, drafts and outbox entries, and the full-text rows
-via the triggers), the owner's replies to those items, and the author row; it leaves a
-tombstone (platform, author external id) that ingest checks, so the next sync skips them.
-"""
+"""Authors: finding one, everything that belongs to one, and erasing one for good (the
+erasure itself and the records that keep them out are in `erasures.py`)."""
 
 from __future__ import annotations
 
@@ -12,9 +8,8 @@ import sqlite3
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from inbox.domain import ItemRow, format_time, utcnow
-from inbox.domain.authors import AuthorRecords, AuthorSummary, ErasureCounts
-from inbox.store.connection import write_transaction
+from inbox.domain import ItemRow
+from inbox.domain.authors import AuthorRecords, AuthorSummary, ErasureReport
 from inbox.store.errors import NotFound
 from inbox.store.queries import ROW_SELECT, row_to_item
 
@@ -26,7 +21,6 @@ _AUTHOR_SELECT = """
     FROM authors a
 """
 
-_THEIR_ITEMS = "SELECT id FROM items WHERE author_id = :a"
 # The owner's replies to them: answering one of their items directly, or in a thread that
 # one of their items started.
 _OWNER_REPLIES = """
@@ -39,7 +33,6 @@ _OWNER_REPLIES = """
     JOIN items r ON r.thread_id = t.id
     WHERE p.author_id = :a AND r.is_owner_reply = 1 AND r.author_id IS NOT :a
 """
-_ERASED_IDS = f"{_THEIR_ITEMS} UNION {_OWNER_REPLIES}"
 
 
 def _summary(row: Sequence[Any]) -> AuthorSummary:
@@ -107,53 +100,12 @@ class AuthorsMixin:
         return AuthorRecords(author=author, items=items, extras=extras, drafts=drafts, outbox=outbox,
                              owner_replies=replies)
 
-    def erasure_counts(self, author_id: int) -> ErasureCounts:
-        """What `erase_author` would remove besides the author's own items (a read)."""
-        p = {"a": author_id}
-        return ErasureCounts(
-            owner_replies=self.conn.execute(f"SELECT count(*) FROM ({_OWNER_REPLIES})", p).fetchone()[0],
-            drafts=self.conn.execute(
-                f"SELECT count(*) FROM drafts WHERE item_id IN ({_ERASED_IDS})", p).fetchone()[0],
-            outbox=self.conn.execute(
-                f"SELECT count(*) FROM outbox WHERE item_id IN ({_ERASED_IDS})", p).fetchone()[0],
-        )
+    def erasure_counts(self, author_id: int) -> ErasureReport:
+        """What `erase_author` would remove (a read); NotFound if no such author."""
+        return self.erasure_preview(self.erasure_group(author_id))  # type: ignore[attr-defined]
 
-    def erase_author(self, author_id: int) -> None:
-        """Erase an author, their items, the owner's replies to them and everything derived,
-        and tombstone them so that sync skips them. Deleted rows are overwritten
-        (`secure_delete`), the full-text index is merged so that their words leave it, and
-        the WAL is checkpointed: their text must not stay in the file. NotFound if no such
-        author; refusing to erase the owner's account is the caller's rule."""
-        author = self.get_author(author_id)
-        p = {"a": author_id}
-        conn = self.conn
-        conn.execute("PRAGMA secure_delete = ON")
-        try:
-            with write_transaction(conn):
-                conn.execute("CREATE TEMP TABLE IF NOT EXISTS erase_ids (id INTEGER PRIMARY KEY)")
-                conn.execute("DELETE FROM temp.erase_ids")
-                conn.execute(f"INSERT OR IGNORE INTO temp.erase_ids {_ERASED_IDS}", p)
-                thread_ids = [r[0] for r in conn.execute(
-                    "SELECT DISTINCT thread_id FROM items WHERE id IN (SELECT id FROM temp.erase_ids)")
-                    if r[0] is not None]
-                conn.execute("DELETE FROM drafts WHERE item_id IN (SELECT id FROM temp.erase_ids)")
-                conn.execute("DELETE FROM outbox WHERE item_id IN (SELECT id FROM temp.erase_ids)")
-                conn.execute("DELETE FROM items WHERE id IN (SELECT id FROM temp.erase_ids)")
-                tids = _ids_json(thread_ids)
-                conn.execute("DELETE FROM threads WHERE id IN (SELECT value FROM json_each(?)) "
-                             "AND NOT EXISTS (SELECT 1 FROM items WHERE thread_id = threads.id)", (tids,))
-                conn.execute("UPDATE threads SET root_item_id = NULL WHERE id IN (SELECT value FROM json_each(?)) "
-                             "AND root_item_id NOT IN (SELECT id FROM items)", (tids,))
-                self.refresh_heads(thread_ids)  # type: ignore[attr-defined]  # what is left, headed again
-                conn.execute(
-                    "INSERT INTO tombstones (platform, author_external_id, erased_at) "
-                    "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                    (author["platform"], author["external_id"], format_time(utcnow())))
-                conn.execute("DELETE FROM authors WHERE id = ?", (author_id,))
-                conn.execute("DELETE FROM temp.erase_ids")
-                # Deleted FTS entries stay in old index segments until merged away.
-                conn.execute("INSERT INTO items_fts (items_fts) VALUES ('optimize')")
-        finally:
-            conn.execute("PRAGMA secure_delete = OFF")
-        # Old copies of the pages may sit in the WAL; move them out if no reader holds it.
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    def erase_author(self, author_id: int) -> ErasureReport:
+        """Erase an author and the identities linked to them as the same person, with
+        everything theirs, and record what keeps them out (`ErasuresMixin.erase_customer`).
+        NotFound if no such author; refusing to erase the owner's account is the caller's rule."""
+        return self.erase_customer(self.erasure_group(author_id))  # type: ignore[attr-defined]

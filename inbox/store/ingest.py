@@ -198,23 +198,12 @@ class IngestMixin:
     # -- pieces -------------------------------------------------------------------------
 
     def _drop_erased(self, platform: str, batch: dict[str, Item], result: IngestResult) -> dict[str, Item]:
-        author_ids = sorted({i.author.external_id for i in batch.values() if i.author})
-        erased: set[str] = set()
-        for chunk in _chunks(author_ids):
-            q = ",".join("?" * len(chunk))
-            erased.update(r[0] for r in self.conn.execute(
-                f"SELECT author_external_id FROM tombstones WHERE platform = ? "
-                f"AND author_external_id IN ({q})", (platform, *chunk)))
-        if not erased:
+        """Leave out what an erasure keeps out (`ErasuresMixin.erasure_drops`)."""
+        dropped = self.erasure_drops(platform, list(batch.values()))  # type: ignore[attr-defined]
+        if not dropped:
             return batch
-        kept = {k: v for k, v in batch.items() if not (v.author and v.author.external_id in erased)}
-        # The owner's replies to an erased author's items in this page go too (erasure
-        # removed them; they name the person and answer nothing that is left).
-        dropped = set(batch) - set(kept)
-        kept = {k: v for k, v in kept.items()
-                if not (v.is_owner_reply and str(v.parent_external_id) in dropped)}
-        result.skipped += len(batch) - len(kept)
-        return kept
+        result.skipped += len(dropped & set(batch))
+        return {k: v for k, v in batch.items() if k not in dropped}
 
     def _existing(self, source_id: int, ext_ids: list[str]) -> dict[str, sqlite3.Row]:
         found: dict[str, sqlite3.Row] = {}

@@ -303,10 +303,18 @@ def m010_conversations(conn: sqlite3.Connection) -> None:
 M011_APPLICATION_ID = f"PRAGMA application_id = {APPLICATION_ID};"
 
 
+def m013_erasure_records(conn: sqlite3.Connection) -> None:
+    """Erasure records hold one-way digests, not the plain platform ids the tombstones
+    kept: an erased customer's id is personal data too (docs/database.md)."""
+    from inbox.store import erasure_schema
+
+    erasure_schema.create(conn)
+
+
 MIGRATIONS: list[Migration] = [M001_CORE, M002_SEARCH, M003_WORKFLOW, M004_FEEDBACK_VIEW, m005_insights,
                                M006_NO_INSERT_TRIGGERS, M007_NO_PARENT_INDEX, M008_SYNC_ERROR_KIND,
                                M009_STEMMED_SEARCH, m010_conversations,
-                               M011_APPLICATION_ID]
+                               M011_APPLICATION_ID, m013_erasure_records]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

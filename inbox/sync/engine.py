@@ -24,7 +24,7 @@ from inbox.domain import Item, Source, format_time, utcnow
 from inbox.domain.sync_errors import SyncErrorKind
 from inbox.secrets import NoKeyring, Secrets, SecretsError
 from inbox.services.pipeline import Pipeline, default_pipeline
-from inbox.sources.base import Page, SourceError
+from inbox.sources.base import Connector, Page, SourceError
 from inbox.sources.registry import connector_class
 from inbox.store import (
     DamagedDatabase,
@@ -296,6 +296,18 @@ class SourceRun:
             # Whole pages already received are kept, whatever ended the run.
             await _settled(self._hand_over(last=True))
             await pages.aclose()
+            await self._save_secret_updates(connector)
+
+    async def _save_secret_updates(self, connector: Connector) -> None:
+        """A session the connector renewed goes to the keyring (merged with the rest), so
+        the next sync need not sign in again; a keyring failure costs only that."""
+        if not connector.secret_updates:
+            return
+        self.http.add_secrets(connector.secret_updates)
+        try:
+            await asyncio.to_thread(self.secrets.set, self.source.name, dict(connector.secret_updates), merge=True)
+        except SecretsError as exc:
+            log.warning("could not keep the session of %s: %s", self.source.name, exc)
 
     async def _hand_over(self, last: bool = False) -> None:
         """Give the buffered pages to be scored and written, and fetch on meanwhile: wait

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from inbox.services.authors import erase_author, erase_plan, export_author
 from inbox.store import StoreError
@@ -31,9 +31,9 @@ def _author_of_current(window: MainWindow) -> tuple[int, str] | None:
 
 
 def start_author_export(window: MainWindow, author_id: int, path: str | Path) -> None:
-    """Write the JSON and CSV off the GUI thread; report in the status bar."""
-    def done(paths: tuple[Path, Path]) -> None:
-        window.status_message(f"Wrote {paths[0]} and {paths[1].name}", 10_000)
+    """Write the JSON, HTML and CSV off the GUI thread; report in the status bar."""
+    def done(paths: tuple[Path, Path, Path]) -> None:
+        window.status_message(f"Wrote {paths[0]}, {paths[2].name} (a readable page) and {paths[1].name}", 10_000)
 
     def failed(exc: Exception) -> None:
         window.status_message(f"Could not export the author's data: {exc}", 10_000)
@@ -72,9 +72,8 @@ def erase_author_data(window: MainWindow) -> bool:
         window.status_message(str(exc))
         return False
     if not window.confirm("Erase author?",
-                          f"Erase for good {plan.describe()}?\n\nTheir name stays on a list of erased "
-                          "authors so the next sync does not bring them back. There is no undo: "
-                          "use “Export author data…” first if they asked for a copy."):
+                          f"Erase {plan.who()} for good? This removes:\n{plan.details()}\n\nThere is no "
+                          "undo: use “Export author data…” first if they asked for a copy."):
         return False
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a write: the one writer, briefly
     try:
@@ -82,7 +81,11 @@ def erase_author_data(window: MainWindow) -> bool:
     finally:
         QApplication.restoreOverrideCursor()
     window.data_changed()
-    window.status_message(f"Erased {done.describe()}.", 10_000)
+    window.status_message(f"Erased {done.who()}.", 10_000)
+    notice = QMessageBox(QMessageBox.Icon.Information, "Author erased",
+                         f"Erased {done.who()}. Removed:\n{done.details()}", parent=window)
+    notice.setObjectName("erased_notice")
+    window.present(notice)
     return True
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from inbox.services import backup as backups
+from inbox.services.erasure import describe_reapplied
 
 if TYPE_CHECKING:
     from inbox.ui.main_window import MainWindow
@@ -57,15 +58,15 @@ def restore_backup(window: MainWindow, file: Path | None = None) -> bool:
         except backups.BackupError as exc:  # damaged: a copy of it as it is, then the restore
             log.warning("the inbox cannot be backed up before the restore (%s); keeping a copy", exc)
             safety = backups.keep_damaged_copy(window.db_path)
-        backups.restore_into(window.store, file)
+        reapplied = backups.restore_into(window.store, file)
     except (backups.BackupError, OSError) as exc:
         log.error("restore of %s failed: %s", file, exc)
         QMessageBox.warning(window, "Restore failed", f"{exc}")
         return False
     log.info("restored %s from %s; previous state saved as %s", window.db_path, file, safety)
     window.data_changed()
-    window.status_message(f"Restored the backup from {_when(file)}. The previous state is saved as {safety.name}.",
-                          15_000)
+    window.status_message(f"Restored the backup from {_when(file)}. The previous state is saved as {safety.name}."
+                          + (f" {describe_reapplied(reapplied)}" if reapplied else ""), 15_000)
     return True
 
 

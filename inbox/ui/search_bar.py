@@ -1,4 +1,5 @@
-"""The search field and its filter chips (source, rating, tag, status, date, own/competitor).
+"""The search field and its filter chips (source, rating, tag, status, date, own/competitor,
+sentiment).
 
 The bar holds no filter of its own: it shows the window's current filter (`show_filter`)
 and reports each change as keyword updates of `InboxFilter` fields (`changed`)."""
@@ -32,6 +33,10 @@ RATINGS: list[tuple[str, int | None, int | None]] = [
 DATES: list[tuple[str, int | None]] = [
     ("Any time", None), ("Today", 0), ("Last 7 days", 7), ("Last 30 days", 30),
     ("Last 12 months", 365)]
+# The label the list and charts use: the owner's correction wins over the computed one.
+SENTIMENTS: list[tuple[str, str | None]] = [
+    ("Any sentiment", None), ("Positive", "positive"), ("Neutral", "neutral"), ("Negative", "negative"),
+    ("Not scored", "unknown")]
 SEARCH_DELAY_MS = 250
 
 
@@ -83,7 +88,7 @@ class SearchBar(QWidget):
         chips.setSpacing(4)
         self.chips: dict[str, Chip] = {}
         for key, label in (("view", "Status"), ("source", "Source"), ("rating", "Rating"),
-                           ("tag", "Tag"), ("date", "Date"), ("whose", "Business")):
+                           ("tag", "Tag"), ("date", "Date"), ("whose", "Business"), ("sentiment", "Sentiment")):
             chip = Chip(label, self)
             self.chips[key] = chip
             chips.addWidget(chip)
@@ -144,6 +149,8 @@ class SearchBar(QWidget):
                         f"{flt.since or '…'} – {flt.until or '…'}")
         self.chips["date"].show_value(date)
         self.chips["whose"].show_value({"own": "Own", "competitor": "Competitors"}.get(flt.whose or ""))
+        self.chips["sentiment"].show_value(next((label for label, value in SENTIMENTS[1:]
+                                                 if value == flt.sentiment), None))
 
     def _since(self, days: int | None) -> str | None:
         if days is None:
@@ -201,3 +208,7 @@ class SearchBar(QWidget):
         for label, whose in (("Own and competitors", None), ("Own business", "own"),
                              ("Competitors", "competitor")):
             self._add(m, label, flt.whose == whose, {"whose": whose})
+        m = self.chips["sentiment"].menu_
+        m.clear()
+        for label, value in SENTIMENTS:
+            self._add(m, label, flt.sentiment == value, {"sentiment": value})

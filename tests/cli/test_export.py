@@ -101,7 +101,8 @@ def test_author_list_export_and_erase(db, tmp_path):
 
     res = run("author", "export", str(jane), "-o", str(tmp_path / "jane.json"), db=db)
     assert res.returncode == 0, res.stderr
-    assert res.stdout.split() == ["Wrote", str(tmp_path / "jane.json"), "Wrote", str(tmp_path / "jane.csv")]
+    assert res.stdout.splitlines() == [f"Wrote {tmp_path / 'jane.json'}", f"Wrote {tmp_path / 'jane.html'} (readable page)",
+                                       f"Wrote {tmp_path / 'jane.csv'}"]
     data = json.loads((tmp_path / "jane.json").read_text(encoding="utf-8"))
     assert [i["draft_reply"]["text"] if i["draft_reply"] else None for i in data["items"]] == [None, "Hi Jane"]
 

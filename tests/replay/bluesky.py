@@ -1,5 +1,6 @@
 """A fake Bluesky PDS: createSession / refreshSession, listNotifications and searchPosts
-with opaque cursors, newest first; access tokens can be expired on demand."""
+with opaque cursors, newest first; getPostThread over every post it knows (`others` are
+posts seen only in threads); access tokens can be expired on demand."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ OWN_DID = "did:plc:dfyspsc5lkr4aqxvupctnwla"
 
 class FakeBluesky:
     def __init__(self, n: int = 120, *, handle: str = "harbourcafe.bsky.social",
-                 app_password: str = "abcd-efgh-ijkl-mnop") -> None:
-        self.handle, self.app_password = handle, app_password
+                 app_password: str = "abcd-efgh-ijkl-mnop", did: str = OWN_DID) -> None:
+        self.handle, self.app_password, self.did = handle, app_password, did
         self.notifications: list[dict[str, Any]] = []
         self.posts: list[dict[str, Any]] = []
         self.generation = 0
         self.sessions = 0
+        self.refreshes = 0
+        self.others: list[dict[str, Any]] = []
         self._sorted: dict[str, tuple[int, list[dict[str, Any]]]] = {}
         for i in range(n):
             self.notify(f"Mention {i} of @{handle} ✨")
@@ -55,7 +58,7 @@ class FakeBluesky:
 
     def _session(self) -> dict[str, Any]:
         self.sessions += 1
-        return {"did": OWN_DID, "handle": self.handle, "active": True,
+        return {"did": self.did, "handle": self.handle, "active": True,
                 "accessJwt": f"access-{self.generation}", "refreshJwt": f"refresh-{self.generation}"}
 
     def create_session(self, req: Request) -> Reply:
@@ -69,7 +72,39 @@ class FakeBluesky:
         if req.headers.get("authorization") != f"Bearer refresh-{self.generation - 1}" and \
                 req.headers.get("authorization") != f"Bearer refresh-{self.generation}":
             return Reply(status=400, json={"error": "ExpiredToken", "message": "Token has expired"})
+        self.refreshes += 1
         return Reply(json=self._session())
+
+    def get_post_thread(self, req: Request) -> Reply:
+        """The post, its parents up to `parentHeight` and its replies `depth` levels down,
+        as threadViewPost nodes."""
+        if req.headers.get("authorization") != f"Bearer access-{self.generation}":
+            return Reply(status=400, json={"error": "ExpiredToken", "message": "Token has expired"})
+        posts = {p["uri"]: p for p in [*self.notifications, *self.posts, *self.others]}
+        uri = req.arg("uri") or ""
+        if uri not in posts:
+            return Reply(status=400, json={"error": "NotFound", "message": f"Post not found: {uri}"})
+
+        def parent_of(post: dict[str, Any]) -> str | None:
+            return ((post.get("record") or {}).get("reply") or {}).get("parent", {}).get("uri")
+
+        def down(post: dict[str, Any], depth: int) -> dict[str, Any]:
+            node: dict[str, Any] = {"$type": "app.bsky.feed.defs#threadViewPost", "post": post}
+            if depth > 0:
+                node["replies"] = [down(p, depth - 1) for p in posts.values() if parent_of(p) == post["uri"]]
+            return node
+
+        thread = down(posts[uri], int(req.arg("depth") or 6))
+        node, height = thread, int(req.arg("parentHeight") or 80)
+        while height > 0 and parent_of(node["post"]):
+            above = posts.get(parent_of(node["post"]) or "")
+            node["parent"] = ({"$type": "app.bsky.feed.defs#threadViewPost", "post": above} if above else
+                              {"$type": "app.bsky.feed.defs#notFoundPost", "uri": parent_of(node["post"]),
+                               "notFound": True})
+            if not above:
+                break
+            node, height = node["parent"], height - 1
+        return Reply(json={"thread": thread})
 
     def _page(self, req: Request, entries: list[dict[str, Any]], key: str) -> Reply:
         if req.headers.get("authorization") != f"Bearer access-{self.generation}":
@@ -95,6 +130,7 @@ class FakeBluesky:
         server.add("POST", r"/xrpc/com.atproto.server.refreshSession", self.refresh_session)
         server.add("GET", r"/xrpc/app.bsky.notification.listNotifications",
                    lambda req: self._page(req, self.notifications, "notifications"))
+        server.add("GET", r"/xrpc/app.bsky.feed.getPostThread", self.get_post_thread)
         server.add("GET", r"/xrpc/app.bsky.feed.searchPosts",
                    lambda req: self._page(req, self.posts, "posts"))
         return self

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from tests.replay.server import ReplayServer, Reply, Request
@@ -126,9 +127,19 @@ def install(server: ReplayServer, graph: Graph) -> None:
         return RATINGS_GONE if graph.ratings is None else _page_of(req, graph.ratings)
 
     def feed(req: Request) -> Reply:
+        """Newest first by creation; `since` (a Unix time) filters on created_time, as the
+        Graph API does; `updated_time` is the post's latest comment, when asked for."""
         if not authorised(req):
             return TOKEN_EXPIRED
-        return _page_of(req, graph.posts)
+        posts = sorted(graph.posts, key=lambda p: p["created_time"], reverse=True)
+        if req.arg("since"):
+            since = datetime.fromtimestamp(int(req.arg("since") or 0), UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
+            posts = [p for p in posts if p["created_time"] >= since]
+        if "updated_time" in (req.arg("fields") or ""):
+            posts = [{**p, "updated_time": max([p["created_time"], *(c["created_time"] for c in
+                                                                      graph.comments.get(p["id"], []))])}
+                     for p in posts]
+        return _page_of(req, posts)
 
     def comments(req: Request) -> Reply:
         if not authorised(req):

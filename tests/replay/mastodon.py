@@ -4,6 +4,8 @@
     fake = FakeMastodon(n=250).install(replay)
     fake.mention("new text")          # a newer mention appears
     fake.edit(3, "edited text")       # status 3 edited (edited_at set)
+    fake.post(status)                 # a status in a conversation that is not a mention
+    fake.remaining = 70               # X-RateLimit-Remaining from now on
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ class FakeMastodon:
         self.notes: list[dict[str, Any]] = []
         self._ids: list[int] = []
         self.server: ReplayServer | None = None
+        self.others: list[dict[str, Any]] = []   # statuses seen only in conversations
+        self.remaining = 296
         for i in range(n):
             self.mention(TEXTS[i % len(TEXTS)] + f" #{i}")
 
@@ -66,7 +70,38 @@ class FakeMastodon:
         self.notes[i]["status"]["content"] = f"<p>{text}</p>"
         self.notes[i]["status"]["edited_at"] = "2026-03-30T12:00:00.000Z"
 
+    def post(self, status: dict[str, Any]) -> dict[str, Any]:
+        self.others.append(status)
+        return status
+
     # -- HTTP ---------------------------------------------------------------------------
+
+    def _rate(self) -> dict[str, str]:
+        return {"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": str(self.remaining),
+                "X-RateLimit-Reset": "2026-03-14T10:00:00.000000Z"}
+
+    def context(self, req: Request) -> Reply:
+        """GET /api/v1/statuses/{id}/context: ancestors oldest first, then every reply
+        below, in id order (as Mastodon sends them)."""
+        if not self._authorised(req):
+            return Reply(status=401, json={"error": "The access token is invalid"})
+        self.remaining -= 1
+        by_id = {s["id"]: s for s in [n.get("status") for n in self.notes] + self.others
+                 if isinstance(s, dict) and s.get("id")}
+        sid = req.match.group(1) if req.match else ""
+        if sid not in by_id:
+            return Reply(status=404, json={"error": "Record not found"}, headers=self._rate())
+        ancestors, parent = [], by_id[sid].get("in_reply_to_id")
+        while parent in by_id and len(ancestors) < 40:
+            ancestors.insert(0, by_id[parent])
+            parent = by_id[parent].get("in_reply_to_id")
+        below, frontier = [], {sid}
+        while frontier:
+            children = [s for s in by_id.values() if s.get("in_reply_to_id") in frontier]
+            below += children
+            frontier = {s["id"] for s in children}
+        below.sort(key=lambda s: (len(s["id"]), s["id"]))
+        return Reply(json={"ancestors": ancestors, "descendants": below}, headers=self._rate())
 
     def _authorised(self, req: Request) -> bool:
         return req.headers.get("authorization") == f"Bearer {self.token}"
@@ -86,8 +121,7 @@ class FakeMastodon:
             lo = bisect.bisect_right(ids, int(req.arg("since_id"))) if req.arg("since_id") else 0
             chosen = notes[max(lo, hi - limit):hi]
         chosen = chosen[::-1]
-        headers = {"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "296",
-                   "X-RateLimit-Reset": "2026-03-14T10:00:00.000000Z"}
+        headers = self._rate()
         if chosen:
             base = self.server.base_url if self.server else ""
             def link(**kw: Any) -> str:
@@ -116,4 +150,5 @@ class FakeMastodon:
         server.add("GET", prefix + r"/api/v1/notifications", self.notifications)
         server.add("GET", prefix + r"/api/v2/search", self.search)
         server.add("GET", prefix + r"/api/v1/accounts/verify_credentials", self.verify)
+        server.add("GET", prefix + r"/api/v1/statuses/(\d+)/context", self.context)
         return self

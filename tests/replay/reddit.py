@@ -1,4 +1,6 @@
-"""A fake Reddit (token endpoint + OAuth search listing, newest first, `after` paging)."""
+"""A fake Reddit (token endpoint + OAuth search listing, newest first, `after` paging), with
+comment trees: /comments/{post} (the post and its comments, `depth` levels), /comments/{post}
+/_/{comment}?context=N (a comment with up to N parents above it) and /api/info."""
 
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ class FakeReddit:
                  username: str = "owner", password: str = "hunter2-pw") -> None:
         self.creds = (client_id, client_secret, username, password)
         self.posts: list[dict[str, Any]] = [self.post(i) for i in range(n)]
+        self.comments: list[dict[str, Any]] = []   # comment `data`, flat: parent_id and link_id
+        self.extra_posts: list[dict[str, Any]] = []  # posts seen only in comment trees
         self.tokens_issued = 0
         self.valid_token = "reddit-access-0"
 
@@ -67,7 +71,52 @@ class FakeReddit:
             "children": [{"kind": "t3", "data": d} for d in chunk]}},
             headers={"x-ratelimit-used": "4", "x-ratelimit-remaining": "996.0", "x-ratelimit-reset": "412"})
 
+    def _authorised(self, req: Request) -> bool:
+        return req.headers.get("authorization") == f"bearer {self.valid_token}"
+
+    def _post(self, name: str) -> dict[str, Any] | None:
+        return next((p for p in [*self.posts, *self.extra_posts] if p["name"] == name), None)
+
+    def _tree(self, parent: str, depth: int, only: set[str] | None = None, level: int = 0) -> dict[str, Any]:
+        kids = [c for c in self.comments if c["parent_id"] == parent and (only is None or c["name"] in only)]
+        children = []
+        for c in kids:
+            data = {**c, "depth": level}
+            below = self._tree(c["name"], depth - 1, only, level + 1) if depth > 1 else None
+            data["replies"] = below if below and below["data"]["children"] else ""
+            children.append({"kind": "t1", "data": data})
+        return {"kind": "Listing", "data": {"modhash": "", "children": children, "after": None, "before": None}}
+
+    def comment_tree(self, req: Request) -> Reply:
+        if not self._authorised(req):
+            return Reply(status=401, json={"error": 401})
+        post = self._post("t3_" + (req.match.group(1) if req.match else ""))
+        if post is None:
+            return Reply(status=404, json={"message": "Not Found", "error": 404})
+        link = {"kind": "Listing", "data": {"modhash": "", "children": [{"kind": "t3", "data": post}],
+                                            "after": None, "before": None}}
+        focus = req.match.group(2) if req.match else None
+        if focus:  # the comment and `context` parents above it
+            by_name = {c["name"]: c for c in self.comments}
+            chain, name = [], f"t1_{focus}"
+            while name in by_name and len(chain) <= int(req.arg("context") or 0):
+                chain.append(name)
+                name = by_name[name]["parent_id"]
+            top = by_name[chain[-1]]["parent_id"] if chain else post["name"]
+            return Reply(json=[link, self._tree(top, 100, set(chain))])
+        return Reply(json=[link, self._tree(post["name"], int(req.arg("depth") or 10))])
+
+    def info(self, req: Request) -> Reply:
+        if not self._authorised(req):
+            return Reply(status=401, json={"error": 401})
+        names = (req.arg("id") or "").split(",")
+        found = [p for p in (self._post(n) for n in names) if p]
+        return Reply(json={"kind": "Listing", "data": {"children": [{"kind": "t3", "data": p} for p in found],
+                                                       "after": None, "before": None}})
+
     def install(self, server: ReplayServer) -> FakeReddit:
+        server.add("GET", r"/comments/(\w+)(?:/_/(\w+))?", self.comment_tree)
+        server.add("GET", r"/api/info", self.info)
         server.add("POST", r"/api/v1/access_token", self.token)
         server.add("GET", r"/search", self.search)
         server.add("GET", r"/api/v1/me", lambda req: Reply(json={"name": self.creds[2]}))

@@ -42,7 +42,7 @@ def test_list_finds_authors_by_name_handle_or_id(store, ids):
 
 
 def test_author_export_has_items_replies_drafts_and_outbox(store, ids, tmp_path):
-    json_path, csv_path = export_author(store, jane_id(store), tmp_path / "jane.json")
+    json_path, csv_path, _html = export_author(store, jane_id(store), tmp_path / "jane.json")
     assert (json_path.name, csv_path.name) == ("jane.json", "jane.csv")
     data = json.loads(json_path.read_text(encoding="utf-8"))
     assert data["author"] == {"id": jane_id(store), "platform": "google", "external_id": "jane",
@@ -62,7 +62,7 @@ def test_author_export_has_items_replies_drafts_and_outbox(store, ids, tmp_path)
 
 def test_reddit_author_export_holds_the_owner_reply_and_outbox_but_not_others(store, ids, tmp_path):
     reddit_jane = list_authors(store, "jane")[1].id
-    json_path, _ = export_author(store, reddit_jane, tmp_path / "rj")
+    json_path, _, _ = export_author(store, reddit_jane, tmp_path / "rj")
     assert json_path.name == "rj.json"
     data = json.loads(json_path.read_text(encoding="utf-8"))
     (post,) = data["items"]
@@ -76,14 +76,14 @@ def test_erase_removes_everything_of_theirs_and_nothing_else(store, ids):
     jane = jane_id(store)
     before = store.count_items(InboxFilter())
     plan = erase_author(store, jane)
-    assert (plan.items, plan.owner_replies, plan.drafts, plan.outbox) == (2, 1, 1, 0)
+    r = plan.report
+    assert (r.items, r.owner_replies, r.drafts, r.outbox, r.tags) == (2, 1, 1, 0, 1)
     assert store.count_items(InboxFilter()) == before - 2
     assert store.conn.execute("SELECT count(*) FROM items WHERE external_id IN ('r1', 'r2', 'r1-reply')"
                               ).fetchone()[0] == 0
     assert store.conn.execute("SELECT count(*) FROM authors WHERE id = ?", (jane,)).fetchone()[0] == 0
     assert [d.text for d in store.list_drafts()] == ["Someone else's draft"]
-    assert [tuple(r) for r in store.conn.execute("SELECT platform, author_external_id FROM tombstones")] == [
-        ("google", "jane")]
+    assert store.conn.execute("SELECT count(*) FROM erasure_digests WHERE kind = 'author'").fetchone()[0] == 1
     with pytest.raises(NotFound):
         store.get_author(jane)
     # other people's items, threads and the tag itself remain
@@ -95,7 +95,7 @@ def test_erase_removes_their_words_from_search_and_from_the_file(store, ids, tmp
     reddit_jane = list_authors(store, "jane")[1].id
     assert [r.title for r in store.search("Zanzibarquux")] == ["Zanzibarquux latte"]
     plan = erase_author(store, reddit_jane)
-    assert (plan.items, plan.owner_replies, plan.outbox) == (1, 1, 1)
+    assert (plan.report.items, plan.report.owner_replies, plan.report.outbox) == (1, 1, 1)
     assert store.search("Zanzibarquux") == []
     assert store.conn.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH 'Zanzibarquux'"
                               ).fetchone()[0] == 0
@@ -129,14 +129,14 @@ def test_erased_author_does_not_come_back_on_resync(store, ids):
     assert store.conn.execute("SELECT count(*) FROM items WHERE external_id IN ('r1', 'r1-reply', 'r99')"
                               ).fetchone()[0] == 0
     assert [r.text for r in store.search("Somebody")] == ["Somebody new"]
-    # a Jane on another platform is another person: the tombstone is per platform
+    # a Jane on another platform is another person: the erasure record is per platform
     assert list_authors(store, "jane")[0].platform == "reddit"
 
 
 def test_erase_plan_does_not_change_anything(store, ids):
     plan = erase_plan(store, jane_id(store))
     assert "Jane Doe (google" in plan.describe() and "2 items" in plan.describe()
-    assert store.conn.execute("SELECT count(*) FROM tombstones").fetchone()[0] == 0
+    assert store.conn.execute("SELECT count(*) FROM erasures").fetchone()[0] == 0
     with pytest.raises(NotFound, match="inbox author list"):
         erase_plan(store, 999_999)
 
@@ -149,4 +149,4 @@ def test_the_business_own_account_is_listed_last_and_cannot_be_erased(store, ids
     with pytest.raises(StoreError, match="your own account"):
         erase_author(store, owner.id)
     assert store.conn.execute("SELECT count(*) FROM items WHERE is_owner_reply = 1").fetchone()[0] == 12
-    assert store.conn.execute("SELECT count(*) FROM tombstones").fetchone()[0] == 0
+    assert store.conn.execute("SELECT count(*) FROM erasures").fetchone()[0] == 0

@@ -44,7 +44,7 @@ def test_csv_has_every_column_with_the_values_of_the_store(store, ids, tmp_path)
     r3 = next(r for r in rows if r["text"] == "Review number 3 about coffee")
     assert r3 == {
         "date": "2026-03-04 12:00:00", "source": "Café Google", "whose": "own", "kind": "review",
-        "author": "Guest 3", "rating": "3", "title": "Title 3", "text": "Review number 3 about coffee",
+        "author": "Guest 3", "rating": "3", "sentiment": "unknown", "title": "Title 3", "text": "Review number 3 about coffee",
         "tags": "Coffee, Staff", "status": "unread", "URL": "https://maps.example/r3",
         "thread id": r3["thread id"], "replied": "yes", "reply text": "Thanks for review 3!"}
     r4 = next(r for r in rows if r["text"] == "Review number 4 about coffee")
@@ -53,6 +53,22 @@ def test_csv_has_every_column_with_the_values_of_the_store(store, ids, tmp_path)
     reddit = [r for r in rows if r["source"] == "Café Reddit"]
     assert {(r["author"], r["replied"], r["reply text"]) for r in reddit} == {
         ("Jane Doe", "yes", "Owner says hi to Jane"), ("Bob", "yes", "Owner says hi to Jane")}
+
+
+def test_the_sentiment_column_is_the_owners_correction_when_there_is_one(store, ids, tmp_path):
+    from inbox.services import sentiment
+
+    r3, r4 = item_id(store, "r3"), item_id(store, "r4")
+    store.conn.execute("UPDATE items SET sentiment = 0.8, sentiment_label = 'positive' WHERE id IN (?, ?)", (r3, r4))
+    sentiment.set_override(store, [r3], "negative")
+    export_view(store, InboxFilter(), "csv", tmp_path / "s.csv")
+    by_text = {r["text"]: r["sentiment"] for r in read_csv(tmp_path / "s.csv")}
+    assert by_text["Review number 3 about coffee"] == "negative"
+    assert by_text["Review number 4 about coffee"] == "positive"
+    export_view(store, InboxFilter(sentiment="negative"), "xlsx", tmp_path / "s.xlsx")
+    rows = list(openpyxl.load_workbook(tmp_path / "s.xlsx")["Feedback"].iter_rows(min_row=2, values_only=True))
+    assert [(r[COLUMNS.index("text")], r[COLUMNS.index("sentiment")]) for r in rows] == [
+        ("Review number 3 about coffee", "negative")]
 
 
 def test_csv_quotes_every_cell_and_bom_is_optional(store, ids, tmp_path):
@@ -86,12 +102,12 @@ def test_xlsx_reads_back_typed_frozen_filtered_and_linked(store, ids, tmp_path):
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0] == COLUMNS and len(rows) == result.rows + 1 == 40
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:N40"
-    assert ws.column_dimensions["H"].width > ws.column_dimensions["F"].width  # text wider than rating
-    by_text = {r[7]: r for r in rows[1:]}
+    assert ws.auto_filter.ref == "A1:O40"
+    assert ws.column_dimensions["I"].width > ws.column_dimensions["F"].width  # text wider than rating
+    by_text = {r[8]: r for r in rows[1:]}
     r3 = by_text["Review number 3 about coffee"]
-    assert r3[0] == datetime(2026, 3, 4, 12, 0) and r3[5] == 3 and r3[8] == "Coffee, Slow"
-    assert r3[12:] == ("yes", "Thanks for review 3!")
+    assert r3[0] == datetime(2026, 3, 4, 12, 0) and r3[5] == 3 and r3[9] == "Coffee, Slow"
+    assert r3[6] == "unknown" and r3[13:] == ("yes", "Thanks for review 3!")
     url_col = COLUMNS.index("URL") + 1
     links = {ws.cell(row=r, column=url_col).value: ws.cell(row=r, column=url_col).hyperlink
              for r in range(2, len(rows) + 1)}

@@ -122,7 +122,7 @@ def test_erasure_counts_are_a_read(filled: Store) -> None:
     reddit = filled.erasure_counts(author_id(filled, "ann_r", "reddit"))
     assert (reddit.owner_replies, reddit.drafts, reddit.outbox) == (1, 0, 1)
     assert filled.author_summary(ann).items == 2
-    assert filled.conn.execute("SELECT count(*) FROM tombstones").fetchone()[0] == 0
+    assert filled.conn.execute("SELECT count(*) FROM erasures").fetchone()[0] == 0
 
 
 def test_erase_author_removes_theirs_and_the_replies_to_them_and_nothing_else(filled: Store) -> None:
@@ -132,8 +132,8 @@ def test_erase_author_removes_theirs_and_the_replies_to_them_and_nothing_else(fi
     assert left == {"b1", "b1r", "p1", "c1", "c2"}
     assert [d.text for d in filled.list_drafts()] == ["Bob's draft"]
     assert [r[0] for r in filled.conn.execute("SELECT text FROM outbox")] == ["Queued for Reddit Ann"]
-    assert [tuple(r) for r in filled.conn.execute("SELECT platform, author_external_id FROM tombstones")] == [
-        ("google", "ann")]
+    assert [r[0] for r in filled.conn.execute("SELECT kind FROM erasure_digests ORDER BY kind")] == [
+        "author", "item", "item", "item"]        # her account, her two items, the reply to her
     with pytest.raises(NotFound):
         filled.get_author(ann)
     assert [a.external_id for a in filled.find_authors("ann")] == ["ann_r"]
@@ -164,4 +164,4 @@ def test_erase_author_of_no_author_changes_nothing(filled: Store) -> None:
     with pytest.raises(NotFound):
         filled.erase_author(999_999)
     assert filled.conn.execute("SELECT count(*) FROM items").fetchone()[0] == before
-    assert filled.conn.execute("SELECT count(*) FROM tombstones").fetchone()[0] == 0
+    assert filled.conn.execute("SELECT count(*) FROM erasures").fetchone()[0] == 0

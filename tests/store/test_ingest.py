@@ -9,6 +9,7 @@ import pytest
 
 from inbox.domain import Author, Item, parse_time
 from inbox.store import Store
+from inbox.store.erasure_schema import digest
 
 T0 = parse_time("2026-03-02T08:41:17.512340Z")
 
@@ -104,7 +105,10 @@ def test_cursor_and_items_commit_together_or_not_at_all(store, src):
 
 
 def test_erased_author_is_not_brought_back(store, src):
-    store.conn.execute("INSERT INTO tombstones VALUES ('google', 'a-r1', '2026-01-01T00:00:00Z')")
+    salt = store.erasure_salt()
+    store.conn.execute("INSERT INTO erasures (id, erased_at) VALUES (1, '2026-01-01T00:00:00Z')")
+    store.conn.execute("INSERT INTO erasure_digests VALUES (?, 'author', ?, 1)",
+                       (digest(salt, "author", "google", "a-r1"), salt))
     result = store.save_page(src.id, [review("r1"), review("r2")])
     assert (result.new, result.skipped) == (1, 1)
 

@@ -70,7 +70,7 @@ def test_saved_search_query_collects_matching_posts_once(store, replay):
     [s] = run_sync(store)
     assert s.ok and s.new == 10  # the matching posts are mentions too: stored once, not twice
     assert replay.count("GET", r"/api/v2/search") == 2  # one page, then nothing newer
-    assert replay.requests[-1].arg("min_id") == fake.status(7)["id"]
+    assert [r for r in replay.requests if r.path == "/api/v2/search"][-1].arg("min_id") == fake.status(7)["id"]
     fake.mention("Кофе снова отличный")  # not a mention of us in real life, found by search
     [again] = run_sync(store)
     assert again.ok and again.new == 1 and item_count(store, src.id) == 11

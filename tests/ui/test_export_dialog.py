@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from PySide6.QtWidgets import QMessageBox
 
 from inbox.domain import Author, InboxFilter, Item, View
 from inbox.services import export as export_service
@@ -147,15 +148,22 @@ def test_author_commands_export_and_erase_the_open_items_author(window, qtbot, t
 
     answers.confirm = False
     window.actions_by_id["author.erase"].trigger()
-    assert "Erase for good Ana (mastodon" in answers.asked[-1][1]
+    assert "Erase Ana (Mastodon) for good?" in answers.asked[-1][1] and "id " not in answers.asked[-1][1]
+    assert "1 item they wrote" in answers.asked[-1][1] and "keep out" in answers.asked[-1][1]
+    assert (tmp_path / "ana.html").exists()
     assert window.store.count_items(InboxFilter(author_id=item.author_id)) == 1
 
     answers.confirm = True
     window.actions_by_id["author.erase"].trigger()
     assert window.store.count_items(InboxFilter(query="flat white")) == 0
     qtbot.waitUntil(lambda: not window.model.loading)
-    assert "Erased Ana (mastodon" in window.statusBar().currentMessage()
-    assert window.store.conn.execute("SELECT count(*) FROM tombstones").fetchone()[0] == 1
+    assert "Erased Ana (Mastodon)" in window.statusBar().currentMessage()
+    assert window.store.conn.execute("SELECT count(*) FROM erasures").fetchone()[0] == 1
+    notice = window.findChild(QMessageBox, "erased_notice")
+    assert notice is not None and notice.isVisible()
+    assert "1 item they wrote" in notice.text() and "0 draft replies" in notice.text()
+    assert "From now on" in notice.text()
+    notice.close()
 
 
 def test_author_commands_need_an_open_item(window, qtbot):

@@ -155,3 +155,26 @@ def test_custom_date_range(window, qtbot):
     assert all("2026-02-26" <= r.created_at[:10] <= "2026-03-01" for r in window.model.rows)
     assert window.search_bar.chips["date"].text() == "Date: 2026-02-26 – 2026-03-01"
     assert chip_action(window, "date", "Custom range…").isChecked()
+
+
+def test_sentiment_chip_narrows_by_the_owners_correction(window, qtbot, workspace_store):
+    from inbox.services import sentiment
+
+    settle(qtbot, window)
+    happy = window.model.rows[0]
+    window.store.conn.execute("UPDATE items SET sentiment = 0.9, sentiment_label = 'positive' WHERE id = ?",
+                              (happy.id,))
+    sentiment.set_override(window.store, [happy.id], "negative")
+    window.data_changed()
+    settle(qtbot, window)
+    chip_action(window, "sentiment", "Negative").trigger()
+    settle(qtbot, window)
+    assert happy.id in {r.id for r in window.model.rows}
+    assert all(r.sentiment == "negative" for r in window.model.rows)
+    assert window.current_filter().sentiment == "negative"
+    assert window.search_bar.chips["sentiment"].text() == "Sentiment: Negative"
+    assert window.search_bar.chips["sentiment"].isChecked()
+    chip_action(window, "sentiment", "Any sentiment").trigger()
+    settle(qtbot, window)
+    assert window.current_filter().sentiment is None
+    assert not window.search_bar.chips["sentiment"].isChecked()

@@ -192,6 +192,26 @@ def test_restore_from_the_window_reloads_and_keeps_the_previous_state(window, qt
     assert any(title == "Restore backup?" for title, _ in answers.asked)
 
 
+def test_restore_from_the_window_reapplies_later_erasures_and_says_so(window, qtbot, answers) -> None:
+    from inbox.services.authors import erase_author
+    from tests.ui.conftest import settle
+
+    backup_ui.install(window)
+    saved = window.run_command("file.backup_now")
+    author_id, name = window.store.conn.execute(
+        "SELECT a.id, a.display_name FROM authors a JOIN items i ON i.author_id = a.id "
+        "WHERE i.is_owner_reply = 0 LIMIT 1").fetchone()
+    before = window.store.count_items()
+    erased = erase_author(window.store, author_id).report.items
+    answers.confirm = True
+    assert backup_ui.restore_backup(window, saved) is True
+    settle(qtbot, window)
+    assert window.store.count_items() == before - erased
+    assert "re-applied the erasure of" in window.statusBar().currentMessage()
+    assert window.store.conn.execute("SELECT count(*) FROM authors WHERE display_name = ?", (name,)
+                                     ).fetchone()[0] == 0
+
+
 def test_restore_refuses_a_file_that_is_not_a_backup(window, tmp_path: Path, answers) -> None:
     junk = tmp_path / "holiday.jpg"
     junk.write_bytes(b"\xff\xd8\xff\xe0 not a database" * 10)
