@@ -21,6 +21,7 @@ from inbox.services.sources import SourceDraft, SourceExists, SourcesService
 from inbox.sources.base import Connector, SourceError
 from inbox.sources.registry import KINDS, connector_class
 from inbox.store import NotFound, Store, StoreError
+from inbox.sync.errors import explain_exception
 
 
 def _change(change: Coroutine[Any, Any, Source], outcome: str) -> Source:
@@ -252,7 +253,8 @@ def register(group: click.Group) -> None:
             try:
                 verdict = asyncio.run(_test(SourcesService(store, open_secrets(ctx)), source))
             except (SourceError, SecretsError) as exc:
-                click.echo(f"{source.name}: FAILED: {exc}")
+                plain = explain_exception(exc, source.kind)
+                click.echo(f"{source.name}: FAILED: {plain.text}\n    details: {plain.detail}")
                 sys.exit(1)
         click.echo(f"{source.name}: {verdict}")
 

@@ -196,7 +196,8 @@ class SourcesService:
             scrub = getattr(http, "scrub", None)
             if scrub is None:
                 raise
-            raise SourceError(scrub(str(exc))) from None
+            exc.args = (scrub(str(exc)),)  # keep the class: it says which kind of failure
+            raise
 
     def count_items(self, source_id: int) -> int:
         """Items synced from a source (what removing it deletes)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import logging
 import textwrap
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -47,6 +48,9 @@ from inbox.services.sources import SECRETS_TIMEOUT_S, SourceDraft, SourceExists,
 from inbox.sources.base import Connector, Setting, SourceError
 from inbox.sources.registry import available_kinds, connector_class
 from inbox.store import NotFound, Store, StoreError
+from inbox.sync.errors import explain_exception
+
+log = logging.getLogger(__name__)
 
 KEYRING_TIMEOUT_S = SECRETS_TIMEOUT_S
 TEST_TIMEOUT_S = 60.0
@@ -292,8 +296,15 @@ class SourcesDialog(QDialog):
         self.verdict.setTextFormat(Qt.TextFormat.PlainText)  # errors may quote a server's text
         self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.verdict.setObjectName("verdict")
+        self.verdict_detail = ""
+        self.details_button = QPushButton("Details…")
+        self.details_button.setObjectName("verdictDetails")
+        self.details_button.setFlat(True)
+        self.details_button.setVisible(False)
+        self.details_button.clicked.connect(self.show_details)
         actions = QHBoxLayout()
         actions.addWidget(self.test_button)
+        actions.addWidget(self.details_button)
         actions.addStretch(1)
         actions.addWidget(self.save_button)
         right = QVBoxLayout()
@@ -419,10 +430,22 @@ class SourcesDialog(QDialog):
         self.show_verdict("")
         self.form.name.setFocus()
 
-    def show_verdict(self, text: str, *, ok: bool | None = None) -> None:
+    def show_verdict(self, text: str, *, ok: bool | None = None, detail: str = "") -> None:
         colour = {True: "#1a7f37", False: "#c62828", None: ""}[ok]
         self.verdict.setStyleSheet(f"color: {colour};" if colour else "")
         self.verdict.setText(text)
+        self.verdict_detail = detail  # the technical message, one click away
+        self.details_button.setVisible(bool(detail))
+        if detail:
+            log.info("source test or save failed: %s", detail)
+
+    def show_details(self) -> QMessageBox:
+        box = QMessageBox(QMessageBox.Icon.Information, "Details", self.verdict_detail,
+                          QMessageBox.StandardButton.Close, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # it may quote what a server sent
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.open()
+        return box
 
     def _set_busy(self, busy: bool, text: str = "") -> None:
         self.busy = busy
@@ -490,7 +513,10 @@ class SourcesDialog(QDialog):
             return await self.service.edit(old.id, v)
         except SourceExists as exc:
             self.show_verdict(f"Not saved: a source named “{exc.name}” already exists.", ok=False)
-        except (SecretsError, StoreError) as exc:
+        except SecretsError as exc:
+            plain = explain_exception(exc, v.kind)
+            self.show_verdict(f"Not saved. {plain.text}", ok=False, detail=plain.detail)
+        except StoreError as exc:
             self.show_verdict(f"Not saved: {exc}.", ok=False)
         except Exception as exc:  # never leave the dialog silent (and never echo values)
             self.show_verdict(f"Not saved: unexpected {type(exc).__name__}.", ok=False)
@@ -538,14 +564,17 @@ class SourcesDialog(QDialog):
         except TimeoutError:
             text, ok = f"No answer within {TEST_TIMEOUT_S:.0f} seconds.", False
         except (SourceError, SecretsError) as exc:
-            text, ok = f"Failed: {exc}", False
+            plain = explain_exception(exc, self.form.values().kind)
+            text, ok, detail = plain.text, False, plain.detail
         except Exception as exc:  # a connector bug must not take the dialog down
-            text, ok = f"Failed: {type(exc).__name__}", False
+            log.exception("testing a source failed")
+            plain = explain_exception(exc, self.form.values().kind)
+            text, ok, detail = plain.text, False, plain.detail
         else:
-            text, ok = verdict, True
+            text, ok, detail = verdict, True, ""
         finally:
             self._set_busy(False)
-        self.show_verdict(text, ok=ok)
+        self.show_verdict(text, ok=ok, detail=detail)
         return text
 
 

@@ -95,9 +95,11 @@ def test_sync_exit_code_and_reason_when_a_source_fails(cli, replay):
     cli("sources", "add", "rss", "--name", "Feed", "--set", f"url={replay.base_url}{feed.path}")
     r = cli("sync")
     assert r.exit_code == 1
-    assert "FAILED: credentials rejected" in r.output and "bad-token-value" not in r.output
+    assert f"{bad}: Mastodon no longer accepts the saved key." in r.output
+    assert "details: credentials rejected" in r.output and "bad-token-value" not in r.output
     r = cli("sources", "test", bad)
-    assert r.exit_code == 1 and f"{bad}: FAILED: credentials rejected" in r.output
+    assert r.exit_code == 1 and f"{bad}: FAILED: Mastodon no longer accepts the saved key." in r.output
+    assert "details: credentials rejected" in r.output
     listed = cli("sources", "list").output
     assert "error: credentials rejected" in listed
     r = cli("sync", "--source", "Feed")

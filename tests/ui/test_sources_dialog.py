@@ -132,12 +132,18 @@ def test_add_source_keeps_the_secret_in_the_keyring_only(qtbot, window, aloop, s
     assert mem.get(new_name) == {} and mem.entries == {}
 
 
-def test_without_a_keyring_nothing_is_created(qtbot, window, aloop, store, no_keyring):  # noqa: F811
+def test_without_a_keyring_nothing_is_created(qtbot, window, aloop, store, no_keyring,  # noqa: F811
+                                              monkeypatch):
+    monkeypatch.setenv("XDG_CURRENT_DESKTOP", "KDE")
     dialog = open_dialog(window, KeyringSecrets())
     fill_yelp(qtbot, dialog, "Yelp without keyring", api_key="sk-should-not-be-stored")
     dialog.save_button.click()
     run_until(aloop, lambda: not dialog.busy and dialog.verdict.text().startswith("Not saved"), what="refusal")
-    assert "credentials not saved: no system keyring" in dialog.verdict.text()
+    assert dialog.verdict.text() == (
+        "Not saved. Feedback Inbox can't open the system keyring, where sign-ins are kept. "
+        "Switch on KDE Wallet in System Settings ▸ KDE Wallet (package kwalletmanager), or install "
+        "GNOME Keyring (gnome-keyring); then log out and in again.")
+    assert "no system keyring" in dialog.verdict_detail and dialog.details_button.isVisibleTo(dialog)
     assert store.list_sources() == []
     assert b"sk-should-not-be-stored" not in db_bytes(store.path)
     assert dialog.form.name.text() == "Yelp without keyring"  # the form keeps what was typed
@@ -174,7 +180,10 @@ def test_a_hanging_keyring_times_out_without_freezing(qtbot, window, aloop, stor
         dialog.save_button.click()
         run_until(aloop, lambda: not dialog.busy, what="timeout")
         timer.stop()
-        assert dialog.verdict.text() == "Not saved: the system keyring did not answer (is it locked?)."
+        assert dialog.verdict.text() == (
+            "Not saved. The system keyring, where sign-ins are kept, is locked or did not answer. "
+            "Unlock it (it usually asks for your login password) and try again.")
+        assert dialog.verdict_detail == "the system keyring did not answer (is it locked?)"
         assert store.list_sources() == []
         assert len(ticks) >= 3  # the event loop kept running while the keyring hung
         time.sleep(1.0)  # let the hung call end before the backend is restored
@@ -236,8 +245,9 @@ def test_test_connection_success_and_rejected_key(qtbot, window, aloop, store, r
     dialog.form.secret_edits["api_key"].setText("bad-key")
     dialog.test_button.click()
     run_until(aloop, lambda: not dialog.busy, what="second test")
-    assert dialog.verdict.text().startswith("Failed: credentials rejected")
-    assert "bad-key" not in dialog.verdict.text()
+    assert dialog.verdict.text() == "Yelp no longer accepts the saved key. Paste a new key from your Yelp account."
+    assert dialog.verdict_detail.startswith("credentials rejected")
+    assert "bad-key" not in dialog.verdict.text() + dialog.verdict_detail
     assert store.list_sources() == []  # testing saves nothing
     assert replay.count("GET", r"/v3/businesses/harbour-street-cafe-brighton/reviews") == 2
 
@@ -286,8 +296,12 @@ def test_an_error_quoting_html_is_shown_as_text(qtbot, window, aloop, store, rep
     fill_yelp(qtbot, dialog, "Yelp html", api_key="k", base_url=replay.base_url + "/v3")
     dialog.test_button.click()
     run_until(aloop, lambda: not dialog.busy, what="test connection")
-    assert evil in dialog.verdict.text()
+    assert dialog.verdict.text() == "Yelp refused the request. Check the source's settings; Details shows what it said."
+    assert evil in dialog.verdict_detail
     assert dialog.verdict.textFormat() == Qt.TextFormat.PlainText
+    box = dialog.show_details()
+    assert box.textFormat() == Qt.TextFormat.PlainText and evil in box.text()
+    box.close()
     assert sources_dialog.plain_tooltip(evil) == (
         "<p style='white-space: pre-wrap'>&lt;img src=&#x27;file:///etc/hostname&#x27;&gt;"
         "&lt;b&gt;bold&lt;/b&gt;</p>")

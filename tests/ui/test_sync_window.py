@@ -304,3 +304,32 @@ def test_startup_catches_up_on_sources_not_synced_for_an_interval(qtbot, window,
     wait_sync(aloop, controller)
     assert [s.source_name for s in controller.task.result()] == ["Stale"]
     assert controller.last_notice == "2 new items from Stale"  # not its first sync: announced
+
+
+def test_an_empty_list_says_why_the_only_source_failed_never_inbox_zero(qtbot, window, aloop, store):  # noqa: F811
+    source = store.add_source("appstore", "Order-ahead app", settings={
+        "app_id": "1611223344", "country": "gb", "base_url": f"http://127.0.0.1:{closed_port()}"})
+    controller = install(window)
+    controller.sync_now()
+    wait_sync(aloop, controller)
+    expected = ("Nothing new from “Order-ahead app”: its last sync failed.\n"
+                "Can't reach App Store. Check that you're online.")
+    run_until(aloop, lambda: window.empty_label.text() == expected, what="the reason in the empty list")
+    assert window.list_stack.currentWidget() is window.empty_label
+    tip = window.sidebar.entries[f"source:{source.id}"].tooltip
+    assert "Can&#x27;t reach App Store. Check that you&#x27;re online." in tip and "Details: " in tip
+
+    # after a restart (a new window on the same file) the list says the same, at once
+    from PySide6.QtCore import QSettings
+
+    from inbox.ui.main_window import MainWindow
+
+    again = MainWindow(store, db_path=store.path, settings=QSettings(str(store.path) + ".ini",
+                                                                   QSettings.Format.IniFormat))
+    try:
+        run_until(aloop, lambda: not again.model.loading and again.empty_label.text() == expected,
+                  what="the reason after a restart")
+        assert "Inbox zero" not in again.empty_label.text()
+    finally:
+        again.shutdown()
+        again.deleteLater()

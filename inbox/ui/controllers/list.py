@@ -29,6 +29,7 @@ from inbox.store import BadQuery, Store
 from inbox.ui import sidebar_keys
 from inbox.ui.delegate import ROW_HEIGHT, ItemDelegate
 from inbox.ui.dialogs import DateRangeDialog
+from inbox.ui.failures import empty_list_text
 from inbox.ui.list_model import ItemListModel, sync_loader
 from inbox.ui.search_bar import VIEW_LABELS, SearchBar
 
@@ -124,6 +125,7 @@ class ListController(QObject):
         self.empty_label = QLabel()
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
+        self.empty_label.setTextFormat(Qt.TextFormat.PlainText)  # source names are the owner's text
         self.empty_label.setAccessibleName("Empty list")
         self.list_stack = QStackedWidget()
         self.list_stack.addWidget(view)
@@ -259,7 +261,10 @@ class ListController(QObject):
         empty = not self.model.rows and not self.model.loading
         if empty:
             f = self.flt
-            if f.query or f.tags or f.source_ids or f.rating_min or f.rating_max or f.since or f.whose:
+            failed = empty_list_text(self.window.sidebar_ctl.failed_sources(f.source_ids or None))
+            if failed and not (f.query or f.tags or f.rating_min or f.rating_max or f.since):
+                text = failed  # a failed sync is why the list is empty: never "Inbox zero"
+            elif f.query or f.tags or f.source_ids or f.rating_min or f.rating_max or f.since or f.whose:
                 text = "Nothing matches this search."
             elif f.view == View.INBOX:
                 text = "Inbox zero. ✓\nNothing waits for you."

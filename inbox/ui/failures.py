@@ -1,0 +1,30 @@
+"""How a source's failed sync is said on screen: the owner's sentence first, the technical
+message after it (one hover or click away), for the sidebar and the empty list."""
+
+from __future__ import annotations
+
+import html
+
+from inbox.domain.plain_errors import PlainError
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip showing `text` as it is: Qt renders tooltips that look like HTML as rich
+    text, and error details can quote what a server sent."""
+    return "<p style='white-space: pre-wrap'>" + html.escape(text) + "</p>"
+
+
+def failure_tip(plain: PlainError, name: str = "") -> str:
+    """A tooltip: "Harbour Café: Can't reach Google. Check that you're online." then the detail."""
+    head = f"{name}: {plain.text}" if name else f"Last sync failed. {plain.text}"
+    return head + (f"\n\nDetails: {plain.detail}" if plain.detail else "")
+
+
+def empty_list_text(failures: list[tuple[str, PlainError]]) -> str:
+    """What the empty list says when sources failed: never "Inbox zero"; the reason instead."""
+    if not failures:
+        return ""
+    name, plain = failures[0]
+    more = len(failures) - 1
+    tail = f"\n\n{more} other source{'s' if more != 1 else ''} failed too; hover over them in the sidebar." if more else ""
+    return f"Nothing new from “{name}”: its last sync failed.\n{plain.text}{tail}"
