@@ -37,6 +37,7 @@ from inbox.ui import (
     single_instance,
     sources_dialog,
     sync_controller,
+    workspace_switch,
 )
 from inbox.ui.about import app_icon
 from inbox.ui.crash import install_crash_handler, report_startup_error
@@ -52,7 +53,7 @@ START = time.perf_counter()
 # so a renamed module fails at start-up. The order is the order of their menu entries.
 EXTENSIONS: dict[str, ModuleType] = {module.__name__: module for module in (
     sources_dialog, sync_controller, rules_dialog, replies, export_dialog, author_data, dashboard,
-    profile, backups, about, settings_dialog, first_run,
+    profile, backups, about, settings_dialog, workspace_switch, first_run,
 )}
 # The same without the first-run dialog: for scripts and tests that build a whole window.
 EXTENSIONS_WITHOUT_DIALOGS = [name for name in EXTENSIONS if name != first_run.__name__]
@@ -64,6 +65,7 @@ def install_extensions(window: MainWindow, names: list[str] | None = None) -> li
     chosen = list(EXTENSIONS) if names is None else names
     for name in chosen:
         EXTENSIONS[name].install(window)
+    window.installed_extensions = chosen  # a workspace switch installs the same in the new window
     return chosen
 
 

@@ -16,7 +16,7 @@ import textwrap
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -489,7 +489,7 @@ class SourcesDialog(QDialog):
             return False
         added = self.form.source is None
         self.reload(select_id=saved.id)
-        self.show_verdict(f"Saved “{saved.name}” in your own inbox. Restart Feedback Inbox to open it."
+        self.show_verdict(f"Saved “{saved.name}” in your own inbox, which opens now."
                           if self.for_demo else f"Saved “{saved.name}”.", ok=True)
         self.sources_changed.emit()
         if added:
@@ -586,7 +586,7 @@ def default_http() -> Any:
 
 
 DEMO_NOTE = ("You are looking at the demo café. Sources you add here go into your own inbox "
-             "(not the demo), which opens the next time you start Feedback Inbox.")
+             "(not the demo), which opens as soon as you save one. The demo stays under File.")
 
 
 def install(window: Any, *, secrets: Secrets | None = None) -> None:
@@ -605,6 +605,8 @@ def install(window: Any, *, secrets: Secrets | None = None) -> None:
                                    confirm=window.confirm, for_demo=demo, secrets=secrets)
             if demo:
                 dialog.destroyed.connect(store.close)
+                # the first own source: the window leaves the demo for the owner's inbox, live
+                dialog.source_added.connect(lambda source: QTimer.singleShot(0, lambda: _open_own(window, source)))
             else:
                 dialog.sources_changed.connect(window.data_changed)
                 dialog.source_added.connect(lambda source: _sync_new(window, source))
@@ -627,6 +629,17 @@ def _sync_new(window: Any, source: Source) -> None:
     controller = window.extensions.get(SyncController)
     if controller is not None and not controller.running:
         controller.sync_now(sources=[source])
+
+
+def _open_own(window: Any, source: Source) -> None:
+    from inbox.ui.workspace_switch import open_own_inbox  # it imports this module
+
+    open_own_inbox(window, source)
+    dialog = window.extensions.get(SourcesDialog)
+    if dialog is not None:  # the new window has its own; this one closes the store it opened
+        window.extensions.remove(SourcesDialog)
+        dialog.close()
+        dialog.deleteLater()
 
 
 def _set_interval(window: Any, minutes: int) -> None:

@@ -308,7 +308,10 @@ def test_an_error_quoting_html_is_shown_as_text(qtbot, window, aloop, store, rep
 
 
 def test_in_the_demo_a_new_source_goes_to_the_users_own_inbox(qtbot, window, aloop, store,  # noqa: F811
-                                                               monkeypatch):
+                                                               monkeypatch, replay):
+    from tests.ui.test_sync_window import AppStore
+
+    AppStore(replay)
     from inbox.paths import default_db_path
     from inbox.services.workspace import choose_workspace
     from inbox.store import Store
@@ -319,11 +322,28 @@ def test_in_the_demo_a_new_source_goes_to_the_users_own_inbox(qtbot, window, alo
     dialog.add_button.click()
     dialog.form.kind.setCurrentIndex(dialog.form.kind.findData("appstore"))
     dialog.form.name.setText("My real app")
-    dialog.form.setting_edits["app_id"].setText("1234567890")
+    dialog.form.setting_edits["app_id"].setText("1611223344")
+    dialog.form.setting_edits["country"].setText("gb")
+    dialog.form.setting_edits["base_url"].setText(replay.base_url)
     dialog.save_button.click()
     run_until(aloop, lambda: not dialog.busy, what="save")
-    assert dialog.verdict.text() == "Saved “My real app” in your own inbox. Restart Feedback Inbox to open it."
+    assert dialog.verdict.text() == "Saved “My real app” in your own inbox, which opens now."
     assert store.list_sources() == []  # the demo file is untouched
+    # no restart: the window is rebuilt on the owner's inbox, which syncs the new source
+    from PySide6.QtWidgets import QApplication
+
+    from inbox.ui.main_window import MainWindow
+
+    def own_window():
+        return next((w for w in QApplication.topLevelWidgets()
+                     if isinstance(w, MainWindow) and w is not window and w.isVisible()), None)
+    run_until(aloop, lambda: own_window() is not None, what="the owner's inbox to open")
+    own_win = own_window()
+    assert not own_win.is_demo and own_win.db_path == default_db_path() and not window.isVisible()
+    assert [s.name for s in own_win.store.list_sources()] == ["My real app"]
+    assert "workspace.demo" in own_win.actions_by_id  # the demo stays one click away
+    run_until(aloop, lambda: len(own_win.model.rows) == 2, what="the new source's reviews in the list")
+    own_win.close()
     with Store(default_db_path()) as own:
         assert [s.name for s in own.list_sources()] == ["My real app"]
     workspace = choose_workspace()
