@@ -16,7 +16,7 @@ import click
 from inbox.cli.common import db_option, echo_json, fail, open_secrets, open_store
 from inbox.domain import Source
 from inbox.domain.models import SOURCE_LABELS
-from inbox.secrets import NoKeyring, Secrets, SecretsError
+from inbox.secrets import NoKeyring, Secrets, SecretsError, key_of, read_source
 from inbox.services.sources import SourceDraft, SourceExists, SourcesService
 from inbox.sources.base import Connector, SourceError
 from inbox.sources.registry import KINDS, connector_class
@@ -287,7 +287,7 @@ async def _google_login(source: Source, secrets: Secrets) -> None:
     from inbox.sources.google_oauth import AUTH_URL, authorize
     from inbox.sync.http import HttpClient
 
-    values = await asyncio.to_thread(secrets.get, source.name)
+    values = await asyncio.to_thread(read_source, secrets, source)
     if not values.get("client_id") or not values.get("client_secret"):
         raise SourceError("add the OAuth client first: inbox sources add google ... "
                           "--secret client_id --secret client_secret")
@@ -297,4 +297,4 @@ async def _google_login(source: Source, secrets: Secrets) -> None:
         token = await authorize(values["client_id"], values["client_secret"], http,
                                 auth_url=source.settings.get("auth_url") or AUTH_URL,
                                 token_url=source.settings.get("token_url") or TOKEN_URL)
-    await asyncio.to_thread(secrets.set, source.name, {"refresh_token": token})
+    await asyncio.to_thread(secrets.set, key_of(source), {"refresh_token": token})

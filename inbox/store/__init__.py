@@ -13,6 +13,7 @@ from inbox.store.authors import AuthorsMixin
 from inbox.store.backup import BackupMixin
 from inbox.store.connection import connect, read_transaction, write_transaction
 from inbox.store.errors import BadQuery, DatabaseError, NotADatabase, NotFound, StoreError
+from inbox.store.identity import IdentityMixin
 from inbox.store.ingest import IngestMixin, IngestPipeline, IngestResult
 from inbox.store.item_lookups import ItemLookupsMixin
 from inbox.store.maintenance import MaintenanceMixin, engine_version
@@ -45,7 +46,7 @@ __all__ = [
 
 class Store(SourcesMixin, IngestMixin, QueryMixin, TriageMixin, AuthorsMixin, PeopleMixin,
             OutboxMixin, RulesMixin, SavedRepliesMixin, SavedViewsMixin, SyncRunsMixin,
-            MaintenanceMixin, BackupMixin, ItemLookupsMixin):
+            MaintenanceMixin, BackupMixin, ItemLookupsMixin, IdentityMixin):
     """The database of one workspace."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from inbox.domain import Item, Source, format_time, utcnow
 from inbox.domain.sync_errors import SyncErrorKind
-from inbox.secrets import NoKeyring, Secrets, SecretsError
+from inbox.secrets import NoKeyring, Secrets, SecretsError, read_source
 from inbox.services.pipeline import Pipeline, default_pipeline
 from inbox.sources.base import Page, SourceError
 from inbox.sources.registry import connector_class
@@ -238,7 +238,7 @@ class SourceRun:
         cls = await asyncio.to_thread(connector_class, self.source.kind)  # imports off the loop
         secret_values: dict[str, str] = {}
         if cls.secrets:
-            secret_values = await asyncio.to_thread(self.secrets.get, self.source.name)
+            secret_values = await asyncio.to_thread(read_source, self.secrets, self.source)
             self.http.add_secrets(secret_values)
         connector = cls(self.source, secret_values, self.http)
         pages = connector.pages(dict(self.source.cursor))

@@ -51,6 +51,14 @@ def test_bad_settings_are_refused_clearly(cli):
     assert json.loads(cli("sources", "list", "--json").output) == []
 
 
+def store_key(db, name: str) -> str:
+    """Where the keyring files a source's secrets (by database and id, never its name)."""
+    from inbox.store import Store
+
+    with Store(db) as store:
+        return store.get_source(name).secret_key
+
+
 def test_add_list_test_sync_remove_with_saved_secrets(cli, replay):
     FakeMastodon(n=30, token="the-real-token-77").install(replay)
     masto = "Masto"
@@ -58,7 +66,8 @@ def test_add_list_test_sync_remove_with_saved_secrets(cli, replay):
     r = cli("sources", "add", "mastodon", "--name", masto, "--set", f"base_url={replay.base_url}",
             "--secret", "token", input="the-real-token-77\n")
     assert r.exit_code == 0, r.output
-    assert SECRETS.get(masto) == {"token": "the-real-token-77"}
+    masto_key = store_key(cli.db, masto)
+    assert SECRETS.get(masto_key) == {"token": "the-real-token-77"}
     assert b"the-real-token-77" not in cli.db.read_bytes()  # never in the database
     r = cli("sources", "add", "rss", "--name", "Alerts", "--competitor", "--set", f"url={replay.base_url}{feed.path}")
     assert r.exit_code == 0
@@ -79,10 +88,10 @@ def test_add_list_test_sync_remove_with_saved_secrets(cli, replay):
     r = cli("sources", "add", "mastodon", "--name", masto, "--set", "base_url=http://x", "--secret", "token",
             input="other\n")
     assert r.exit_code == 2 and "already exists" in r.output
-    assert SECRETS.get(masto) == {"token": "the-real-token-77"}  # not overwritten
+    assert SECRETS.get(masto_key) == {"token": "the-real-token-77"}  # not overwritten
 
     r = cli("sources", "remove", masto)
-    assert r.exit_code == 0 and SECRETS.get(masto) == {}
+    assert r.exit_code == 0 and SECRETS.get(masto_key) == {}
     assert [s["name"] for s in json.loads(cli("sources", "list", "--json").output)] == ["Alerts"]
 
 

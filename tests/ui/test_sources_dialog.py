@@ -101,19 +101,19 @@ def test_add_source_keeps_the_secret_in_the_keyring_only(qtbot, window, aloop, s
     source = store.get_source(name)
     assert source.whose == "competitor"
     assert source.settings == {"business_id": "harbour-street-cafe-brighton"}
-    assert mem.get(name) == {"api_key": key}
+    assert mem.entries == {source.secret_key: {"api_key": key}}  # by database and id, not name
     store.conn.execute("PRAGMA wal_checkpoint(FULL)")
     assert key.encode() not in db_bytes(store.path)
     # the window's sidebar lists the new source
     run_until(aloop, lambda: f"source:{source.id}" in window.sidebar.entries, what="sidebar entry")
 
-    # rename: the secret moves with the source's name
+    # rename: the secret stays where it is, with the source
     new_name = name + " (renamed)"
     dialog.form.name.setText(new_name)
     dialog.save_button.click()
     run_until(aloop, lambda: dialog.verdict.text() == f"Saved “{new_name}”.", what="rename")
-    assert mem.get(new_name) == {"api_key": key}
-    assert mem.get(name) == {}
+    assert mem.entries == {source.secret_key: {"api_key": key}}
+    assert store.get_source(source.id).secret_key == source.secret_key
 
     # Test connection on the saved source, password field left empty: the saved key is used
     replay.add("GET", r"/v3/businesses/[^/]+/reviews",
@@ -129,7 +129,7 @@ def test_add_source_keeps_the_secret_in_the_keyring_only(qtbot, window, aloop, s
     dialog.remove_selected()
     run_until(aloop, lambda: dialog.verdict.text().startswith("Removed"), what="remove")
     assert store.list_sources() == []
-    assert mem.get(new_name) == {} and mem.entries == {}
+    assert mem.entries == {}
 
 
 def test_without_a_keyring_nothing_is_created(qtbot, window, aloop, store, no_keyring,  # noqa: F811
