@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from inbox.domain import Author, Item, ItemKind, format_time, parse_time, utcnow
 from inbox.domain.models import normalise_rating
 from inbox.sources.base import Connector, CredentialsRejected, Page, RateLimited, Setting, SourceError
+from inbox.sources.choices import Choice
 from inbox.sources.payload import parse_json
 from inbox.sources.tolerant import counted, dig, error_body, listed, require_dict, text
 
@@ -154,6 +155,27 @@ class YelpConnector(Connector):
         if budget:
             new_cursor["budget"] = budget
         yield Page(items=items, cursor=new_cursor, skipped=skipped)
+
+    async def search(self, term: str, location: str) -> list[Choice]:
+        """Businesses matching a name near a place (Business Search), to pick instead of
+        typing the id."""
+        key = self.secret_values.get("api_key")
+        if not key:
+            raise CredentialsRejected("paste the API key first")
+        response = await self.http.request(
+            "GET", f"{self.base_url}/businesses/search", headers={"Authorization": f"Bearer {key}"},
+            params={"term": term, "location": location, "limit": 10})
+        data = response.json() if response.content else {}
+        found = data.get("businesses") if isinstance(data, dict) else None
+        choices = []
+        for b in found if isinstance(found, list) else []:
+            if isinstance(b, dict) and (b.get("alias") or b.get("id")):
+                where = ", ".join((b.get("location") or {}).get("display_address") or [])
+                reviews = b.get("review_count")
+                detail = " · ".join(x for x in (where, f"{reviews} reviews" if isinstance(reviews, int) else "") if x)
+                choices.append(Choice(str(b.get("name") or b.get("alias")),
+                                      {"business_id": str(b.get("alias") or b.get("id"))}, detail))
+        return choices
 
     async def test(self) -> str:
         payload, _ = await self._fetch()

@@ -25,6 +25,7 @@ from inbox.services.workspace import choose_workspace, open_store
 from inbox.sync.engine import SWITCH_INTERVAL_S
 from inbox.ui import (
     about,
+    add_source_wizard,
     author_data,
     backups,
     dashboard,
@@ -52,7 +53,8 @@ START = time.perf_counter()
 # The features that plug into the window through their `install(window)`, imported by name
 # so a renamed module fails at start-up. The order is the order of their menu entries.
 EXTENSIONS: dict[str, ModuleType] = {module.__name__: module for module in (
-    sources_dialog, sync_controller, rules_dialog, replies, export_dialog, author_data, dashboard,
+    sources_dialog, add_source_wizard, sync_controller, rules_dialog, replies, export_dialog, author_data,
+    dashboard,
     profile, backups, about, settings_dialog, workspace_switch, first_run,
 )}
 # The same without the first-run dialog: for scripts and tests that build a whole window.

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 SEEN_KEY = "first_run.seen"
 ADD_SOURCE_COMMAND = "sources.manage"
+GUIDED_ADD_COMMAND = "sources.add"  # inbox/ui/add_source_wizard.py
 
 
 def guide_path() -> Path | None:
@@ -148,13 +149,16 @@ class FirstRunDialog(QDialog):
 
 def show_first_run(window: MainWindow) -> FirstRunDialog:
     """Open the welcome screen (non-blocking) and remember that it was seen."""
-    command = window.commands.commands.get(ADD_SOURCE_COMMAND)
+    # the guided flow where it is installed, else the Sources form
+    command_id = next((c for c in (GUIDED_ADD_COMMAND, ADD_SOURCE_COMMAND) if c in window.commands.commands),
+                      ADD_SOURCE_COMMAND)
+    command = window.commands.commands.get(command_id)
     where = f"{command.menu} ▸ {command.title}" if command else "File ▸ Sources…"
     dialog = FirstRunDialog(window.is_demo, command is not None, window, where)
 
     def done(_result: int) -> None:
         if dialog.wants_add_source:
-            window.run_command(ADD_SOURCE_COMMAND)
+            window.run_command(command_id)
 
     dialog.finished.connect(done)
     settings.set(SEEN_KEY, True, local=_settings(window))

@@ -265,7 +265,7 @@ class ListController(QObject):
             if failed and not (f.query or f.tags or f.rating_min or f.rating_max or f.since):
                 text = failed  # a failed sync is why the list is empty: never "Inbox zero"
             elif not self.window.sidebar_ctl.sources_known and not self.window.is_demo:
-                text = "No sources yet.\nAdd where your customers talk with File ▸ Sources…"
+                text = "No sources yet.\nAdd where your customers talk with File ▸ Add a source…"
             elif f.query or f.tags or f.source_ids or f.rating_min or f.rating_max or f.since or f.whose:
                 text = "Nothing matches this search."
             elif f.view == View.INBOX:
