@@ -61,11 +61,14 @@ PLANS: dict[str, Plan] = {p.kind: p for p in (
 
 
 def guide_section(markdown: str, heading: str) -> str:
-    """The part of the set-up guide under `## heading…` (up to the next `## `)."""
+    """The part of the set-up guide under `## heading…`, up to the next `## ` or its
+    "### On the command line" (the app shows the steps in the app, not the commands)."""
     lines = markdown.splitlines()
     out: list[str] = []
     inside = False
     for line in lines:
+        if inside and line.startswith("### On the command line"):
+            break
         if line.startswith("## "):
             if inside:
                 break

@@ -94,6 +94,10 @@ class WherePage(_Page):
         super().__init__(flow, "Where do your customers talk about you?")
         self.list = QListWidget()
         self.list.setObjectName("platforms")
+        self.list.setSpacing(5)
+        font = self.list.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.list.setFont(font)
         for plan in PLANS.values():
             item = QListWidgetItem(plan.title + ("   · no sign-in needed" if plan.no_sign_in else ""))
             item.setData(Qt.ItemDataRole.UserRole, plan.kind)
@@ -379,7 +383,7 @@ class CheckPage(_Page):
         self.found.setStyleSheet("" if ok else "color: #c62828;")
         self.detail_text = detail
         self.details.setVisible(bool(detail))
-        self.setSubTitle("Looks right? Name it and press Finish; your reviews arrive at once." if ok
+        self.setSubTitle("Looks right? Name it and press Save and fetch; your reviews arrive at once." if ok
                          else "Go Back to change what you entered, or try again later.")
         self.checked = ok
         self._changed()
