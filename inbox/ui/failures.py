@@ -4,8 +4,11 @@ message after it (one hover or click away), for the sidebar and the empty list."
 from __future__ import annotations
 
 import html
+from datetime import date
 
+from inbox.domain import Source
 from inbox.domain.plain_errors import PlainError
+from inbox.sources.facebook_versions import version_warning
 
 
 def plain_tooltip(text: str) -> str:
@@ -28,3 +31,13 @@ def empty_list_text(failures: list[tuple[str, PlainError]]) -> str:
     more = len(failures) - 1
     tail = f"\n\n{more} other source{'s' if more != 1 else ''} failed too; hover over them in the sidebar." if more else ""
     return f"Nothing new from “{name}”: its last sync failed.\n{plain.text}{tail}"
+
+
+def source_warning(source: Source, today: date | None = None) -> str | None:
+    """A warning ahead of trouble: the Facebook Graph version it pins ends soon."""
+    if source.kind != "facebook":
+        return None
+    from inbox.sources.registry import connector_class
+
+    base = str(source.settings.get("base_url") or connector_class("facebook").default_base_url)
+    return version_warning(base, today or date.today())

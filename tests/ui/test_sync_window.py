@@ -333,3 +333,17 @@ def test_an_empty_list_says_why_the_only_source_failed_never_inbox_zero(qtbot, w
     finally:
         again.shutdown()
         again.deleteLater()
+
+
+def test_a_facebook_source_warns_ahead_of_its_graph_version_end(qtbot, window, aloop, store):  # noqa: F811
+    from datetime import date
+
+    from inbox.ui.failures import source_warning
+
+    source = store.add_source("facebook", "Café on Facebook", settings={"page_id": "1"})
+    assert source_warning(source, date(2027, 1, 1)).startswith(
+        "Facebook stops answering Graph API v21.0 on 21 January 2027, in 20 days.")
+    window.sidebar_ctl.refresh_sources(store.list_sources(), {})
+    tip = window.sidebar.entries[f"source:{source.id}"].tooltip
+    expected = source_warning(source)
+    assert (expected is None) or ("Graph API v21.0" in tip)

@@ -19,7 +19,7 @@ from inbox.store import Store, StoreError
 from inbox.sync.errors import explain_failure
 from inbox.ui import sidebar_keys
 from inbox.ui.delegate import source_pixmap
-from inbox.ui.failures import failure_tip, plain_tooltip
+from inbox.ui.failures import failure_tip, plain_tooltip, source_warning
 from inbox.ui.search_bar import VIEW_LABELS
 from inbox.ui.sidebar import Sidebar, dot_icon
 
@@ -66,7 +66,11 @@ class SidebarController(QObject):
                        lambda: show(InboxFilter(view=View.ALL, whose="competitor"), "Competitors",
                                     sidebar_keys.whose("competitor")))
         self.failures = self.store.last_failures()
-        self.refresh_sources(self.store.list_sources(), {})
+        sources = self.store.list_sources()
+        self.refresh_sources(sources, {})
+        warnings = [f"“{s.name}”: {w}" for s in sources if s.enabled and (w := source_warning(s))]
+        if warnings:  # said once at start, and kept in the source's tooltip
+            QTimer.singleShot(0, lambda: self.window.status_message(warnings[0], 20_000))
         # tags (with their counts) arrive with the first counts
         self.refresh_saved_views()
 
@@ -116,6 +120,9 @@ class SidebarController(QObject):
                 tip += " — paused"
             if s.last_error:
                 tip += "\n" + failure_tip(self.plain_failure(s))
+            warning = source_warning(s)
+            if warning:
+                tip += "\n⚠ " + warning
             label = s.name + ("" if s.enabled else " (paused)")
             if key not in self.sidebar.entries:
                 self.add_entry(
