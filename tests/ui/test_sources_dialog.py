@@ -240,7 +240,8 @@ def test_test_connection_success_and_rejected_key(qtbot, window, aloop, store, r
     dialog.test_button.click()
     assert not dialog.test_button.isEnabled()  # busy, and the window is not blocked
     run_until(aloop, lambda: not dialog.busy, what="test connection")
-    assert dialog.verdict.text() == "OK: 2 review excerpts of 148 reviews"
+    assert dialog.verdict.text() == ("OK: 2 review excerpts of 148 reviews (all Yelp shares on this key's plan; "
+                                     "paid plans share more)")
 
     dialog.form.secret_edits["api_key"].setText("bad-key")
     dialog.test_button.click()
