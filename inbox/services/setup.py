@@ -23,6 +23,7 @@ from inbox.sources.choices import Choice
 from inbox.sources.registry import connector_class
 
 NO_SIGN_IN = "No sign-in needed: these reviews are public."
+NOUNS = {"rss": "article", "mastodon": "mention", "bluesky": "post", "reddit": "post"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,15 +126,17 @@ class Preview:
     newest: datetime | None = None
     name: str = ""
     stats: dict[str, Any] = field(default_factory=dict)
+    more: bool = False  # another page follows the first
+    noun: str = "review"  # what the platform's items are called
 
     def sentence(self, now: datetime | None = None) -> str:
         """"Found 212 reviews of Harbour Street Café, newest from yesterday"."""
         n = self.total if self.total is not None else self.count
-        what = f"{n} review{'s' if n != 1 else ''}" + ("" if self.total is not None or self.count < 20
+        what = f"{n} {self.noun}{'s' if n != 1 else ''}" + ("" if self.total is not None or not self.more
                                                          else " or more")
         of = f" of {self.name}" if self.name else ""
         if not n:
-            return f"Connected{of}, but there are no reviews yet."
+            return f"Connected{of}, but there are no {self.noun}s yet."
         when = f", newest from {relative_day(self.newest, now or utcnow())}" if self.newest else ""
         return f"Found {what}{of}{when}."
 
@@ -184,6 +187,7 @@ async def preview(draft: SourceDraft, http: Http, *, name: str = "") -> Preview:
     pages = connector.pages({})
     try:
         page = await anext(pages, None)
+        more = page is not None and bool(page.items) and await anext(pages, None) is not None
     finally:
         await pages.aclose()
     items = [i for i in (page.items if page else []) if not i.is_owner_reply]
@@ -194,4 +198,4 @@ async def preview(draft: SourceDraft, http: Http, *, name: str = "") -> Preview:
             total = stats[key]
             break
     newest = max((i.created_at for i in items if i.created_at), default=None)
-    return Preview(len(items), total, newest, name, stats)
+    return Preview(len(items), total, newest, name, stats, more, NOUNS.get(draft.kind, "review"))

@@ -147,7 +147,7 @@ def test_a_news_feed_needs_no_sign_in(qtbot, window, aloop, store, mem, replay):
     assert wizard.currentId() == CHECK  # nothing to choose for a feed
     check = wizard.pages[CHECK]
     run_until(aloop, lambda: check.found.text().startswith("Found"), what="the check")
-    assert check.found.text().startswith("Found 6 reviews")
+    assert check.found.text().startswith("Found 6 articles")
     check.name.setText("Google Alerts")
     finish(aloop, wizard, window)
     run_until(aloop, lambda: len(window.model.rows) == 6, what="the feed's items in the list")
