@@ -136,7 +136,7 @@ class Preview:
                                                          else " or more")
         of = f" of {self.name}" if self.name else ""
         if not n:
-            return f"Connected{of}, but there are no {self.noun}s yet."
+            return f"Connected{' to ' + self.name if self.name else ''}, but there are no {self.noun}s yet."
         when = f", newest from {relative_day(self.newest, now or utcnow())}" if self.newest else ""
         return f"Found {what}{of}{when}."
 
