@@ -7,7 +7,7 @@ import html
 from datetime import date
 
 from inbox.domain import Source
-from inbox.domain.plain_errors import PlainError
+from inbox.domain.plain_errors import EDIT, REPORT, RETRY, SIGN_IN, PlainError
 from inbox.sources.facebook_versions import version_warning
 
 
@@ -31,6 +31,24 @@ def empty_list_text(failures: list[tuple[str, PlainError]]) -> str:
     more = len(failures) - 1
     tail = f"\n\n{more} other source{'s' if more != 1 else ''} failed too; hover over them in the sidebar." if more else ""
     return f"Nothing new from “{name}”: its last sync failed.\n{plain.text}{tail}"
+
+
+FIX_LINK, DETAILS_LINK = "inbox:fix", "inbox:details"
+_FIX_WORDS = {SIGN_IN: "Sign in again…", EDIT: "Open its settings…", RETRY: "Try again", REPORT: ""}
+
+
+def empty_list_html(failures: list[tuple[str, PlainError]]) -> str:
+    """`empty_list_text` as rich text (every word escaped) with the next step as a link
+    ("Sign in again…", "Try again") and the technical detail one click away."""
+    text = empty_list_text(failures)
+    if not text:
+        return ""
+    plain = failures[0][1]
+    links = [f'<a href="{DETAILS_LINK}">Details…</a>']
+    fix = _FIX_WORDS.get(plain.action or "", "")
+    if fix:
+        links.insert(0, f'<a href="{FIX_LINK}">{html.escape(fix)}</a>')
+    return ("<p>" + html.escape(text).replace("\n", "<br>") + "</p><p>" + " &nbsp; ".join(links) + "</p>")
 
 
 def source_warning(source: Source, today: date | None = None) -> str | None:

@@ -312,10 +312,15 @@ def test_an_empty_list_says_why_the_only_source_failed_never_inbox_zero(qtbot, w
     controller = install(window)
     controller.sync_now()
     wait_sync(aloop, controller)
-    expected = ("Nothing new from “Order-ahead app”: its last sync failed.\n"
-                "Can't reach App Store. Check that you're online.")
+    expected = ("<p>Nothing new from “Order-ahead app”: its last sync failed.<br>"
+                "Can&#x27;t reach App Store. Check that you&#x27;re online.</p>"
+                '<p><a href="inbox:fix">Try again</a> &nbsp; <a href="inbox:details">Details…</a></p>')
     run_until(aloop, lambda: window.empty_label.text() == expected, what="the reason in the empty list")
     assert window.list_stack.currentWidget() is window.empty_label
+    before = len(window.statusBar().currentMessage())
+    window.list_ctl._empty_link("inbox:fix")  # "Try again" syncs again
+    wait_sync(aloop, controller)
+    assert before is not None and "1 source failed (Order-ahead app)" in window.statusBar().currentMessage()
     tip = window.sidebar.entries[f"source:{source.id}"].tooltip
     assert "Can&#x27;t reach App Store. Check that you&#x27;re online." in tip and "Details: " in tip
 
@@ -347,3 +352,25 @@ def test_a_facebook_source_warns_ahead_of_its_graph_version_end(qtbot, window, a
     tip = window.sidebar.entries[f"source:{source.id}"].tooltip
     expected = source_warning(source)
     assert (expected is None) or ("Graph API v21.0" in tip)
+
+
+def test_a_refused_sign_in_offers_to_sign_in_again(qtbot, window, aloop, store, replay):  # noqa: F811
+    from inbox.secrets import MemorySecrets
+    from inbox.ui import sources_dialog
+    from tests.replay.mastodon import FakeMastodon
+
+    FakeMastodon(n=2, token="good").install(replay)
+    source = store.add_source("mastodon", "Café on Mastodon", settings={"base_url": replay.base_url})
+    mem = MemorySecrets({source.secret_key: {"token": "revoked"}})
+    controller = install(window)
+    controller.secrets = mem
+    sources_dialog.install(window, secrets=mem)
+    controller.sync_now()
+    wait_sync(aloop, controller)
+    run_until(aloop, lambda: "Sign in again…" in window.empty_label.text(), what="the sign-in link")
+    assert "Mastodon no longer accepts the saved key. Paste a new key from your Mastodon account." \
+        in window.empty_label.text()
+    window.list_ctl._empty_link("inbox:fix")
+    dialog = window.extensions.get(sources_dialog.SourcesDialog)
+    assert dialog is not None and dialog.form.source.id == source.id  # its key field is right there
+    assert "token" in dialog.form.secret_edits

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMenu
 
-from inbox.domain import InboxFilter, View
+from inbox.domain import InboxFilter, Source, View
 from inbox.domain.plain_errors import PlainError
 from inbox.services import settings
 from inbox.services.saved_views import delete_saved_view, list_saved_views, save_view
@@ -141,9 +141,9 @@ class SidebarController(QObject):
         return explain_failure(source.kind, kind, error,
                                interval_minutes=settings.get("sync.interval_minutes", self.store))
 
-    def failed_sources(self, source_ids: list[int] | None = None) -> list[tuple[str, PlainError]]:
+    def failed_sources(self, source_ids: list[int] | None = None) -> list[tuple[Source, PlainError]]:
         """Enabled sources (of `source_ids`, or all) whose last sync failed, with the reason."""
-        return [(s.name, self.plain_failure(s)) for s in self.sources_known
+        return [(s, self.plain_failure(s)) for s in self.sources_known
                 if s.enabled and s.last_error and (not source_ids or s.id in source_ids)]
 
     def refresh_tags(self, tags, counts: dict[int, int]) -> None:
