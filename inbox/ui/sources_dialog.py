@@ -55,6 +55,8 @@ log = logging.getLogger(__name__)
 KEYRING_TIMEOUT_S = SECRETS_TIMEOUT_S
 TEST_TIMEOUT_S = 60.0
 _BASE_URL = Setting("base_url", "API address (leave empty for the service's own)")
+# Settings an owner never needs (addresses for testing, endpoints): behind "Advanced".
+ADVANCED_SETTINGS = {"base_url", "token_url", "auth_url", "accounts_url", "locations_url", "timezone"}
 
 RunTask = Callable[[Coroutine[Any, Any, Any]], "asyncio.Task[Any]"]
 Confirm = Callable[[str, str], bool]
@@ -133,6 +135,7 @@ class SourceForm(QWidget):
         self._fixed_rows = self.form.rowCount()
         self.setting_edits: dict[str, QLineEdit] = {}
         self.secret_edits: dict[str, QLineEdit] = {}
+        self.advanced_first = self.advanced_end = 0  # the rows behind "Advanced"
         self.required: set[str] = set()
         self.source: Source | None = None
         self.kind.currentIndexChanged.connect(lambda _i: self._build_fields())
@@ -156,13 +159,24 @@ class SourceForm(QWidget):
         self.setting_edits.clear()
         self.secret_edits.clear()
         self.required.clear()
+        self.advanced_first = self.advanced_end = 0
         cls = self.connector
         if cls is None:
             return
         settings = list(cls.settings)
         if cls.default_base_url and not any(s.name == "base_url" for s in settings):
             settings.append(_BASE_URL)
+        advanced = [s for s in settings if s.name in ADVANCED_SETTINGS]
+        settings = [s for s in settings if s.name not in ADVANCED_SETTINGS] + advanced
         for s in settings:
+            if advanced and s is advanced[0]:  # API addresses and the like: out of the way
+                toggle = QPushButton("Advanced ▸")
+                toggle.setObjectName("advancedSettings")
+                toggle.setFlat(True)
+                toggle.setCheckable(True)
+                toggle.toggled.connect(self._show_advanced)
+                self.form.addRow(toggle)
+                self.advanced_first = self.form.rowCount()
             edit = QLineEdit()
             edit.setObjectName(f"setting_{s.name}")
             default = s.default or (cls.default_base_url if s.name == "base_url" else None)
@@ -175,6 +189,8 @@ class SourceForm(QWidget):
             self.form.addRow(_pretty(s.name) + (" *" if s.required else ""), edit)
             if s.help:
                 self.form.addRow("", self._help_label(s.help))
+        self.advanced_end = self.form.rowCount()
+        self._show_advanced(False)
         if cls.secrets:
             line = QFrame()
             line.setFrameShape(QFrame.Shape.HLine)
@@ -192,6 +208,13 @@ class SourceForm(QWidget):
                 edit.setPlaceholderText("leave empty to keep the saved value")
             self.secret_edits[name] = edit
             self.form.addRow(_pretty(name), edit)
+
+    def _show_advanced(self, shown: bool) -> None:
+        for row in range(self.advanced_first, self.advanced_end):
+            self.form.setRowVisible(row, shown)
+        toggle = self.findChild(QPushButton, "advancedSettings")
+        if toggle is not None:
+            toggle.setText("Advanced ▾" if shown else "Advanced ▸")
 
     @staticmethod
     def _help_label(text: str) -> QLabel:
@@ -273,7 +296,8 @@ class SourcesDialog(QDialog):
         self.list.setSpacing(2)
         self.add_button = QPushButton("Add source")
         self.remove_button = QPushButton("Remove…")
-        self.empty_hint = QLabel("No sources yet.\n\nChoose a kind on the right, fill in its "
+        self.empty_hint = QLabel("No sources yet.\n\nFile ▸ Add a source… walks you through it "
+                                 "step by step. Or choose a kind on the right, fill in its "
                                  "fields and Save. Your own business and competitors can both "
                                  "be followed.")
         self.empty_hint.setWordWrap(True)

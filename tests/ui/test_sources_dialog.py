@@ -14,7 +14,7 @@ import keyring.backends.fail
 import pytest
 from jaraco.classes import properties
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QPushButton
 
 from inbox.secrets import KeyringSecrets, MemorySecrets, Secrets
 from inbox.ui import sources_dialog
@@ -279,6 +279,8 @@ def test_screenshot(qtbot, window, aloop, store, tmp_path):  # noqa: F811
     assert dialog.form.kind.isEnabled() is False
     assert dialog.list.currentItem().data(Qt.ItemDataRole.UserRole) == store.get_source(
         "Harbour Street Café · Yelp").id
+    assert not dialog.form.setting_edits["base_url"].isVisibleTo(dialog)  # behind "Advanced"
+    dialog.form.findChild(QPushButton, "advancedSettings").click()
     run_until(aloop, lambda: dialog.form.setting_edits["base_url"].isVisible(), what="fields shown")
     assert dialog.form.secret_edits["api_key"].placeholderText() == "leave empty to keep the saved value"
     dialog.show_verdict("OK: 3 review excerpts of 148 reviews", ok=True)
