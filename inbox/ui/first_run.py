@@ -111,8 +111,9 @@ class FirstRunDialog(QDialog):
             demo
             + f"<p><b>To see your own feedback, add a source:</b> open <b>{where_to_add}</b> and "
               "choose where your customers talk — Google, Yelp, Trustpilot, Facebook, Mastodon, "
-              "Bluesky, Reddit, a feed, an app store, or a file you exported. Each one needs a key "
-              "or a login from that site; the set-up guide shows where to find it.</p>"
+              "Bluesky, Reddit, a feed, an app store, or a file you exported. A news feed, the App "
+              "Store and an exported file need no sign-in; the others walk you through signing in "
+              "step by step. Your own inbox opens as soon as you add one.</p>"
               "<p><b>Your data stays here.</b> Everything is kept in one file on this computer, "
               "credentials go to the system keyring, and the app only talks to the sources you add. "
               "A copy of the database is made every day.</p>")
