@@ -23,6 +23,8 @@ from inbox.sources.choices import Choice
 from inbox.sources.registry import connector_class
 
 NO_SIGN_IN = "No sign-in needed: these reviews are public."
+# Typed only to list choices, never saved (a Facebook user token: each Page has its own).
+TRANSIENT_SECRETS = {"user_token"}
 NOUNS = {"rss": "article", "mastodon": "mention", "bluesky": "post", "reddit": "post"}
 
 
@@ -55,6 +57,10 @@ PLANS: dict[str, Plan] = {p.kind: p for p in (
          "Yelp", secret_fields=("api_key",), advanced=("base_url", "timezone")),
     Plan("trustpilot", "Trustpilot (API)", "A Trustpilot API key and your website's address.", "key",
          "domain", "Trustpilot", secret_fields=("api_key",), advanced=("base_url",)),
+    Plan("facebook", "Facebook Page",
+         "A Facebook access token from the Graph API Explorer with the permissions pages_show_list, "
+         "pages_read_engagement and pages_read_user_content (the guide shows how).", "key", "list",
+         "Facebook Page", secret_fields=("user_token",), advanced=("base_url",)),
     Plan("file", "A review export file (Trustpilot, Google Play, any CSV)",
          "The file you downloaded: Trustpilot Business ▸ Reviews ▸ Export, or Google Play Console ▸ "
          "Download reports ▸ Reviews.", "file", guide_heading="CSV / JSON file import", no_sign_in=True),
@@ -178,6 +184,8 @@ async def choices(draft: SourceDraft, http: Http, *, term: str = "", place: str 
         return await connector.search(term, place)
     if draft.kind == "trustpilot":
         return await connector.find(term)
+    if draft.kind == "facebook":
+        return await connector.list_pages()
     return []
 
 

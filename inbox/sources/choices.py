@@ -12,3 +12,4 @@ class Choice:
     label: str                                         # "Harbour Street Café"
     settings: dict[str, str] = field(default_factory=dict)  # what choosing it sets
     detail: str = ""                                   # "12 Harbour St, Brighton · 212 reviews"
+    secrets: dict[str, str] = field(default_factory=dict)  # what choosing it signs in with (a Page token)

@@ -42,6 +42,7 @@ from inbox.secrets import Secrets
 from inbox.services.setup import (
     NO_SIGN_IN,
     PLANS,
+    TRANSIENT_SECRETS,
     Plan,
     choices,
     guide_section,
@@ -60,6 +61,7 @@ from inbox.ui.reading_pane import SafeBrowser
 log = logging.getLogger(__name__)
 RunTask = Callable[[Coroutine[Any, Any, Any]], "asyncio.Future[Any]"]
 WHERE, NEEDS, CONNECT, CHOOSE, CHECK = range(5)
+KEY_LABELS = {"api_key": "API key", "user_token": "Access token"}
 STEP_TIMEOUT_S = 60.0
 
 
@@ -103,7 +105,7 @@ class WherePage(_Page):
             item.setData(Qt.ItemDataRole.UserRole, plan.kind)
             self.list.addItem(item)
         self.list.setCurrentRow(0)
-        more = _label("Mastodon, Bluesky, Reddit, Facebook and Google Play are set up in File ▸ Sources….")
+        more = _label("Mastodon, Bluesky, Reddit and Google Play are set up in File ▸ Sources….")
         more.setStyleSheet("color: palette(placeholder-text);")
         layout = QVBoxLayout(self)
         layout.addWidget(self.list, 1)
@@ -215,7 +217,7 @@ class ConnectPage(_Page):
             self.form.addRow(self.client_label)
         elif plan.connect == "key":
             for name in plan.secret_fields:
-                self._edit(name, "API key", "paste it here", secret=True)
+                self._edit(name, KEY_LABELS.get(name, "API key"), "paste it here", secret=True)
         elif plan.connect == "url":
             self._edit("url", "Feed address", "https://www.google.com/alerts/feeds/…")
         elif plan.connect == "link":
@@ -308,7 +310,8 @@ class ChoosePage(_Page):
             self.query.addRow("Website", self.term)
             self.query.addRow("", self.search)
         else:
-            self.setSubTitle("The locations your Google account manages.")
+            self.setSubTitle("The Pages your account manages." if plan.kind == "facebook"
+                             else "The locations your Google account manages.")
             self.flow.launch(self.flow.load_choices())
         for w in (self.term, self.place, self.search):
             w.setVisible(plan.choose in ("search", "domain") and (w is not self.place or plan.choose == "search"))
@@ -328,6 +331,7 @@ class ChoosePage(_Page):
     def validatePage(self) -> bool:
         choice: Choice = self.list.currentItem().data(Qt.ItemDataRole.UserRole)
         self.flow.settings.update(choice.settings)
+        self.flow.secrets_typed.update(choice.secrets)
         self.flow.chosen_name = choice.label
         return True
 
@@ -468,12 +472,15 @@ class AddSourceWizard(QWizard):
         self.busy = self.run_task(coro)
         return self.busy
 
-    def draft(self) -> SourceDraft:
+    def draft(self, *, saving: bool = False) -> SourceDraft:
+        """The source as entered so far; `saving` leaves out what was only typed to list
+        choices (a Facebook user token)."""
         check = self.pages[CHECK]
+        typed = {k: v for k, v in self.secrets_typed.items() if not (saving and k in TRANSIENT_SECRETS)}
         return SourceDraft(
             kind=self.plan.kind, name=" ".join(check.name.text().split()) or self.plan.title,
             whose=Whose.COMPETITOR.value if check.competitor.isChecked() else Whose.OWN.value,
-            settings=dict(self.settings), secrets={**self.client_secrets(), **self.secrets_typed})
+            settings=dict(self.settings), secrets={**self.client_secrets(), **typed})
 
     def client_secrets(self) -> dict[str, str]:
         return {k: v for k, v in self.client.items() if k in ("client_id", "client_secret")}
@@ -554,7 +561,7 @@ class AddSourceWizard(QWizard):
     async def save(self) -> Source | None:
         page: CheckPage = self.pages[CHECK]
         try:
-            source = await self.service.add(self.draft())
+            source = await self.service.add(self.draft(saving=True))
         except SourceExists as exc:
             page.show_result(f"You already have a source named “{exc.name}”. Choose another name.", False)
             page.checked = True

@@ -183,3 +183,35 @@ def test_a_wrong_store_link_is_said_plainly(qtbot, window, aloop, store, mem):  
     wizard.next()
     assert wizard.currentId() == CONNECT
     assert connect.status.text().startswith("That is not an App Store link.")
+
+
+def test_facebook_lists_the_pages_and_keeps_only_the_page_token(qtbot, window, aloop, store, mem, replay):  # noqa: F811
+    from tests.replay import facebook as fb
+    from tests.replay.server import Reply
+
+    fb.install(replay, fb.Graph())
+    user_token = "EAAGUserTokenFromTheExplorer"
+    replay.add("GET", rf"/{fb.VERSION}/me/accounts", lambda req: Reply(json={"data": [
+        {"id": fb.PAGE, "name": "Harbour Street Café", "category": "Café", "access_token": fb.TOKEN,
+         "tasks": ["ANALYZE", "ADVERTISE", "MODERATE", "CREATE_CONTENT", "MANAGE"]}],
+        "paging": {"cursors": {"before": "QVFIUk", "after": "QVFIUk"}}})
+        if req.headers.get("authorization") == f"Bearer {user_token}" else fb.TOKEN_EXPIRED)
+    wizard = start(window, mem)
+    pick(wizard, "facebook")
+    wizard.next()
+    connect = wizard.pages[CONNECT]
+    connect.edits["user_token"].setText(user_token)
+    connect.advanced_button.click()
+    connect.advanced_edits["base_url"].setText(f"{replay.base_url}/{fb.VERSION}")
+    wizard.next()
+    choose = wizard.pages[CHOOSE]
+    run_until(aloop, lambda: choose.list.count() == 1, what="the Pages the token manages")
+    assert choose.list.item(0).text() == "Harbour Street Café\nCafé"
+    wizard.next()
+    check = wizard.pages[CHECK]
+    run_until(aloop, lambda: check.found.text().startswith("Found") or check.details.isVisible(), what="check")
+    assert check.found.text().startswith("Found"), check.found.text()
+    finish(aloop, wizard, window)
+    source = store.get_source("Harbour Street Café")
+    assert source.settings["page_id"] == fb.PAGE
+    assert mem.entries == {source.secret_key: {"page_token": fb.TOKEN}}  # the user token is not kept
