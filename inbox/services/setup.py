@@ -61,6 +61,10 @@ PLANS: dict[str, Plan] = {p.kind: p for p in (
          "A Facebook access token from the Graph API Explorer with the permissions pages_show_list, "
          "pages_read_engagement and pages_read_user_content (the guide shows how).", "key", "list",
          "Facebook Page", secret_fields=("user_token",), advanced=("base_url",)),
+    Plan("googleplay", "Google Play (API)",
+         "Your app's Play Store link and a service account's key file that Play Console lets read "
+         "reviews (the guide shows how). No developer account? Use the monthly review report file.",
+         "play", guide_heading="Google Play", advanced=("base_url",)),
     Plan("file", "A review export file (Trustpilot, Google Play, any CSV)",
          "The file you downloaded: Trustpilot Business ▸ Reviews ▸ Export, or Google Play Console ▸ "
          "Download reports ▸ Reviews.", "file", guide_heading="CSV / JSON file import", no_sign_in=True),
@@ -121,6 +125,20 @@ def read_client_file(path: str | Path) -> dict[str, str]:
         if client.get(theirs):
             out[ours] = str(client[theirs])
     return out
+
+
+def read_service_account_file(path: str | Path) -> str:
+    """A Google service account's downloaded key file → its JSON on one line (the Google Play
+    source's secret), so nothing is pasted or converted by hand."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise ValueError("That file can't be read as a service account key file (….json).") from None
+    if not isinstance(data, dict) or data.get("type") != "service_account" or not data.get("private_key") \
+            or not data.get("client_email"):
+        raise ValueError("That is not a service account key file: in Google Cloud open the service "
+                         "account ▸ Keys ▸ Add key ▸ JSON, and choose the file it downloads.")
+    return json.dumps(data, separators=(",", ":"))
 
 
 @dataclass(slots=True)

@@ -48,6 +48,7 @@ from inbox.services.setup import (
     guide_section,
     preview,
     read_client_file,
+    read_service_account_file,
     settings_from_link,
 )
 from inbox.services.sources import SourceDraft, SourceExists, SourcesService
@@ -105,7 +106,7 @@ class WherePage(_Page):
             item.setData(Qt.ItemDataRole.UserRole, plan.kind)
             self.list.addItem(item)
         self.list.setCurrentRow(0)
-        more = _label("Mastodon, Bluesky, Reddit and Google Play are set up in File ▸ Sources….")
+        more = _label("Mastodon, Bluesky and Reddit are set up in File ▸ Sources….")
         more.setStyleSheet("color: palette(placeholder-text);")
         layout = QVBoxLayout(self)
         layout.addWidget(self.list, 1)
@@ -197,6 +198,7 @@ class ConnectPage(_Page):
         self.sign_in_button = None
         self.status.setText("")
         self.setSubTitle({"oauth": "Sign in through your browser.", "key": "Paste your key.",
+                          "play": "Paste your app's link and choose the key file.",
                           "url": "Paste the feed's address.", "link": "Paste your app's store link.",
                           "file": "Choose the file you downloaded."}[plan.connect])
         if plan.connect == "oauth":
@@ -226,6 +228,12 @@ class ConnectPage(_Page):
             edit = self._edit("path", "File", "the CSV or JSON file")
             browse = QPushButton("Choose file…")
             browse.clicked.connect(lambda: self._choose_file(edit))
+            self.form.addRow("", browse)
+        elif plan.connect == "play":
+            self._edit("link", "Play Store link", "https://play.google.com/store/apps/details?id=…")
+            key = self._edit("key_file", "Key file", "the service account's .json key")
+            browse = QPushButton("Choose the key file…")
+            browse.clicked.connect(lambda: self._choose_file(key))
             self.form.addRow("", browse)
         for name in plan.advanced:
             edit = QLineEdit()
@@ -259,8 +267,11 @@ class ConnectPage(_Page):
         plan = self.flow.plan
         settings = {k: e.text().strip() for k, e in self.advanced_edits.items() if e.text().strip()}
         try:
-            if plan.connect == "link":
+            if plan.connect in ("link", "play"):
                 settings.update(settings_from_link(plan.kind, self.edits["link"].text()))
+            if plan.connect == "play":
+                self.flow.secrets_typed["service_account_json"] = read_service_account_file(
+                    self.edits["key_file"].text().strip())
             elif plan.connect in ("url", "file"):
                 key = "url" if plan.connect == "url" else "path"
                 settings[key] = self.edits[key].text().strip()

@@ -215,3 +215,32 @@ def test_facebook_lists_the_pages_and_keeps_only_the_page_token(qtbot, window, a
     source = store.get_source("Harbour Street Café")
     assert source.settings["page_id"] == fb.PAGE
     assert mem.entries == {source.secret_key: {"page_token": fb.TOKEN}}  # the user token is not kept
+
+
+def test_google_play_from_the_store_link_and_the_key_file(qtbot, window, aloop, store, mem, replay, tmp_path):  # noqa: F811
+    from tests.replay import googleplay as fake
+
+    fake.install(replay, fake.sample())
+    key_file = tmp_path / "harbour-cafe-0123456789ab.json"
+    key_file.write_text(fake.service_account_json(f"{replay.base_url}/token"))  # several lines, as downloaded
+    wizard = start(window, mem)
+    pick(wizard, "googleplay")
+    wizard.next()
+    connect = wizard.pages[CONNECT]
+    connect.edits["link"].setText(f"https://play.google.com/store/apps/details?id={fake.PACKAGE}&hl=en_GB")
+    connect.edits["key_file"].setText(str(tmp_path / "missing.json"))
+    wizard.next()
+    assert wizard.currentId() == CONNECT and connect.status.text().startswith("That file can't be read")
+    connect.edits["key_file"].setText(str(key_file))
+    connect.advanced_button.click()
+    connect.advanced_edits["base_url"].setText(f"{replay.base_url}/androidpublisher/v3")
+    wizard.next()
+    check = wizard.pages[CHECK]
+    run_until(aloop, lambda: check.found.text().startswith("Found") or check.details.isVisible(), what="check")
+    assert check.found.text().startswith("Found"), check.found.text()
+    check.name.setText("Android app")
+    finish(aloop, wizard, window)
+    source = store.get_source("Android app")
+    assert source.settings["package_name"] == fake.PACKAGE
+    saved = mem.entries[source.secret_key]["service_account_json"]
+    assert "\n" not in saved.replace("\\n", "") and json.loads(saved)["type"] == "service_account"
