@@ -244,3 +244,31 @@ def test_google_play_from_the_store_link_and_the_key_file(qtbot, window, aloop, 
     assert source.settings["package_name"] == fake.PACKAGE
     saved = mem.entries[source.secret_key]["service_account_json"]
     assert "\n" not in saved.replace("\\n", "") and json.loads(saved)["type"] == "service_account"
+
+
+def test_from_the_demo_the_first_source_opens_the_owners_inbox(qtbot, window, aloop, store, mem, replay,  # noqa: F811
+                                                                monkeypatch):
+    from PySide6.QtWidgets import QApplication
+
+    from inbox.paths import default_db_path
+    from inbox.ui.main_window import MainWindow
+
+    feed = FakeFeed(n=3).install(replay)
+    monkeypatch.setattr(window, "is_demo", True)
+    wizard = start(window, mem)
+    pick(wizard, "rss")
+    wizard.next()
+    wizard.pages[CONNECT].edits["url"].setText(replay.base_url + feed.path)
+    wizard.next()
+    wizard.pages[CHECK].name.setText("Google Alerts")
+    finish(aloop, wizard, window)
+    assert store.list_sources() == []  # the demo file is untouched
+
+    def own_window():
+        return next((w for w in QApplication.topLevelWidgets()
+                     if isinstance(w, MainWindow) and w is not window and w.isVisible()), None)
+    run_until(aloop, lambda: own_window() is not None, what="the owner's inbox, without a restart")
+    own = own_window()
+    assert not own.is_demo and own.db_path == default_db_path()
+    run_until(aloop, lambda: len(own.model.rows) == 3, what="the feed's items in the owner's list")
+    own.close()
