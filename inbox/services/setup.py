@@ -8,8 +8,10 @@ already holds; the plan says which of sign in / paste / choose / pick a file app
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -17,8 +19,9 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from inbox.domain import Source, utcnow
+from inbox.secrets import Secrets, key_of, read_source
 from inbox.services.sources import SourceDraft
-from inbox.sources.base import Http, SourceError
+from inbox.sources.base import CredentialsRejected, Http, SourceError
 from inbox.sources.choices import Choice
 from inbox.sources.registry import connector_class
 
@@ -225,3 +228,25 @@ async def preview(draft: SourceDraft, http: Http, *, name: str = "") -> Preview:
             break
     newest = max((i.created_at for i in items if i.created_at), default=None)
     return Preview(len(items), total, newest, name, stats, more, NOUNS.get(draft.kind, "review"))
+
+
+async def sign_in_again(source: Source, secrets: Secrets, http: Http, *,
+                        open_browser: Callable[[str], object] | None = None) -> None:
+    """"Sign in again" for a Google source whose saved sign-in was refused: the browser
+    consent with the client it already has, the new refresh token into the keyring."""
+    from inbox.sources.google import TOKEN_URL
+    from inbox.sources.google_oauth import AUTH_URL, authorize
+
+    if source.kind != "google":
+        raise SourceError("only Google sources sign in through the browser; paste a new key instead")
+    values = await asyncio.to_thread(read_source, secrets, source)
+    if not values.get("client_id") or not values.get("client_secret"):
+        raise CredentialsRejected("the source has no OAuth client saved; add it again with File ▸ Add a source…")
+    add_secrets = getattr(http, "add_secrets", None)
+    if add_secrets is not None:
+        add_secrets(values)
+    extra = {"open_browser": open_browser} if open_browser is not None else {}
+    token = await authorize(values["client_id"], values["client_secret"], http,
+                            auth_url=str(source.settings.get("auth_url") or AUTH_URL),
+                            token_url=str(source.settings.get("token_url") or TOKEN_URL), **extra)
+    await asyncio.to_thread(secrets.set, key_of(source), {"refresh_token": token})

@@ -618,5 +618,29 @@ def open_wizard(window: Any, *, secrets: Secrets | None = None,
     return wizard
 
 
+def sign_in_again(window: Any, source: Source, *, secrets: Secrets | None = None,
+                  open_browser: Callable[[str], object] | None = None) -> asyncio.Future[Any]:
+    """"Sign in again…" for a Google source: the browser consent, then a sync; said in the
+    status bar in plain words either way."""
+    from inbox.secrets import from_environment
+    from inbox.services import setup
+
+    chosen = secrets if secrets is not None else getattr(window, "sources_secrets", None) or from_environment()
+
+    async def run() -> None:
+        window.status_message("Your browser opened: sign in to Google there and allow access…", 60_000)
+        try:
+            async with _default_http() as http:
+                await setup.sign_in_again(source, chosen, http, open_browser=open_browser or webbrowser.open)
+        except Exception as exc:
+            window.status_message(explain_exception(exc, source.kind).text, 20_000)
+            return
+        window.status_message(f"Signed in again. Fetching “{source.name}”…", 10_000)
+        from inbox.ui import sources_dialog
+
+        sources_dialog._sync_new(window, window.store.get_source(source.id))
+    return window.run_task(run())
+
+
 def install(window: Any) -> None:
     window.register_command("sources.add", "Add a source…", lambda: open_wizard(window), menu="File")

@@ -53,3 +53,27 @@ def test_the_check_says_what_it_found() -> None:
         "Found 50 articles or more of the feed, newest from today."
     assert Preview(0, None, None, "X").sentence(now) == "Connected to X, but there are no reviews yet."
     assert relative_day(now - timedelta(days=3), now) == "3 days ago"
+
+
+async def test_sign_in_again_puts_a_new_refresh_token_in_the_keyring(store, replay) -> None:
+    """Google refused the saved sign-in: the browser consent (PKCE, loopback) with the client
+    the source already has, and the new token replaces the old one under the source's key."""
+    import asyncio
+
+    import httpx
+
+    from inbox.secrets import MemorySecrets
+    from inbox.services.setup import sign_in_again
+    from inbox.sync.http import HttpClient
+    from tests.replay.google_setup import CLIENT_ID, CLIENT_SECRET, FakeGoogleSignIn
+
+    google = FakeGoogleSignIn(n=1).install(replay)
+    source = store.add_source("google", "Café", settings={
+        **FakeGoogleSignIn.settings(replay.base_url), "auth_url": replay.base_url + "/o/oauth2/v2/auth"})
+    mem = MemorySecrets({source.secret_key: {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+                                             "refresh_token": "revoked"}})
+    async with HttpClient(retries=0) as http:
+        await sign_in_again(source, mem, http, open_browser=lambda url: httpx.get(url, follow_redirects=True))
+    assert mem.get(source.secret_key) == {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+                                          "refresh_token": google.refresh_token}
+    assert google.consents == 1 and asyncio.get_running_loop()

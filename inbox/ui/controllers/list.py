@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from inbox import APP_NAME
 from inbox.domain import InboxFilter, View, format_time
-from inbox.domain.plain_errors import RETRY
+from inbox.domain.plain_errors import RETRY, SIGN_IN
 from inbox.services.operations import ChangeSet
 from inbox.store import BadQuery, Store
 from inbox.ui import sidebar_keys
@@ -293,6 +293,10 @@ class ListController(QObject):
             box.open()
         elif link == FIX_LINK and plain.action == RETRY and "sync.now" in self.window.commands.commands:
             self.window.run_command("sync.now")
+        elif link == FIX_LINK and plain.action == SIGN_IN and source.kind == "google":
+            from inbox.ui.add_source_wizard import sign_in_again  # the browser flow lives there
+
+            sign_in_again(self.window, source)
         elif link == FIX_LINK and "sources.manage" in self.window.commands.commands:
             dialog = self.window.run_command("sources.manage")
             if dialog is not None:
