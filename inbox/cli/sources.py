@@ -31,10 +31,10 @@ def _change(change: Coroutine[Any, Any, Source], outcome: str) -> Source:
         return asyncio.run(change)
     except SourceExists as exc:
         fail(f"a source named {exc.name!r} already exists")
-    except NoKeyring as exc:
-        fail(f"{exc}; {outcome}")
+    except NoKeyring as exc:  # what to install or switch on, then the technical detail
+        fail(f"{explain_exception(exc, '').text} Nothing was changed ({outcome}).\n    details: {exc}")
     except SecretsError as exc:
-        fail(f"credentials not saved: {exc}; {outcome}")
+        fail(f"credentials not saved: {explain_exception(exc, '').text} ({outcome}).\n    details: {exc}")
     except (StoreError, ValueError) as exc:
         fail(str(exc))
 

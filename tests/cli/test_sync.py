@@ -118,14 +118,17 @@ def test_sync_exit_code_and_reason_when_a_source_fails(cli, replay):
 
 
 def test_no_keyring_means_credentials_not_saved_and_source_not_added(tmp_path):
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+           "XDG_CURRENT_DESKTOP": "GNOME"}
     env.pop(TEST_FILE_ENV, None)  # the real keyring path (KeyringSecrets)
     db = tmp_path / "nokr.db"
     cmd = [sys.executable, "-m", "inbox", "--db", str(db)]
     r = subprocess.run([*cmd, "sources", "add", "mastodon", "--name", "M", "--set", "base_url=http://127.0.0.1:9", "--secret", "token"], input="tok-123\n", capture_output=True, text=True,
                        cwd=ROOT, env=env, timeout=60)
     assert r.returncode == 2
-    assert "credentials not saved: no system keyring" in r.stderr and "tok-123" not in r.stderr
+    assert "Feedback Inbox can't open the system keyring, where sign-ins are kept. Install GNOME Keyring" \
+        in r.stderr and "Nothing was changed" in r.stderr
+    assert "details: credentials not saved: no system keyring" in r.stderr and "tok-123" not in r.stderr
     r = subprocess.run([*cmd, "sources", "list", "--json"], capture_output=True, text=True, cwd=ROOT, env=env,
                        timeout=60)
     assert json.loads(r.stdout) == []
