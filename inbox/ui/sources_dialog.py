@@ -48,7 +48,8 @@ from inbox.services.sources import SECRETS_TIMEOUT_S, SourceDraft, SourceExists,
 from inbox.sources.base import Connector, Setting, SourceError
 from inbox.sources.registry import available_kinds, connector_class
 from inbox.store import NotFound, Store, StoreError
-from inbox.sync.errors import explain_exception
+from inbox.sync.errors import explain_exception, explain_failure
+from inbox.ui.failures import failure_tip
 
 log = logging.getLogger(__name__)
 
@@ -397,6 +398,7 @@ class SourcesDialog(QDialog):
         self.list.blockSignals(True)
         self.list.clear()
         heading = None
+        failures = self.store.last_failures()  # why each failed, in the owner's words
         for s in self.store.list_sources():
             group = "Competitors" if s.whose == Whose.COMPETITOR else "My business"
             if group != heading:
@@ -411,7 +413,8 @@ class SourcesDialog(QDialog):
             item = QListWidgetItem(f"{s.name}\n{kind_label(s.kind)}" + ("  ⚠" if s.last_error else ""))
             item.setData(Qt.ItemDataRole.UserRole, s.id)
             if s.last_error:
-                item.setToolTip(plain_tooltip(f"Last sync failed: {s.last_error}"))
+                error, kind = failures.get(s.id, (s.last_error, None))
+                item.setToolTip(plain_tooltip(failure_tip(explain_failure(s.kind, kind, error))))
             self.list.addItem(item)
             if s.id == select_id:
                 self.list.setCurrentItem(item)
