@@ -272,3 +272,27 @@ def test_from_the_demo_the_first_source_opens_the_owners_inbox(qtbot, window, al
     assert not own.is_demo and own.db_path == default_db_path()
     run_until(aloop, lambda: len(own.model.rows) == 3, what="the feed's items in the owner's list")
     own.close()
+
+
+def test_the_app_store_from_a_pasted_link_needs_no_sign_in(qtbot, window, aloop, store, mem, replay):  # noqa: F811
+    from tests.ui.test_sync_window import AppStore
+
+    AppStore(replay)
+    wizard = start(window, mem)
+    pick(wizard, "appstore")
+    assert wizard.pages[NEEDS].no_sign_in.isVisibleTo(wizard)
+    wizard.next()
+    connect = wizard.pages[CONNECT]
+    connect.edits["link"].setText("https://apps.apple.com/gb/app/harbour-cafe-order-ahead/id1611223344")
+    connect.advanced_button.click()
+    connect.advanced_edits["base_url"].setText(replay.base_url)
+    wizard.next()
+    check = wizard.pages[CHECK]
+    run_until(aloop, lambda: check.found.text().startswith("Found"), what="the check")
+    assert check.found.text().startswith("Found 2 reviews")
+    check.name.setText("Order-ahead app")
+    finish(aloop, wizard, window)
+    assert store.get_source("Order-ahead app").settings == {"base_url": replay.base_url, "app_id": "1611223344",
+                                                           "country": "gb"}
+    run_until(aloop, lambda: len(window.model.rows) == 2, what="the app's reviews in the list")
+    assert mem.entries == {}
