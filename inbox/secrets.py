@@ -29,6 +29,7 @@ from typing import Protocol
 import keyring
 import keyring.errors
 
+from inbox.domain import Source
 from inbox.logging_setup import register_secret
 
 SERVICE = "feedback-inbox"
@@ -111,7 +112,7 @@ def _entry(source_name: str) -> str:
 
 
 class Secrets(Protocol):
-    """Where a source's secrets live, keyed by the source's name.
+    """Where a source's secrets live, keyed by `key_of(source)` (its database and id).
 
     Every call may block (a D-Bus prompt): async callers run them on a worker thread."""
 
@@ -250,6 +251,31 @@ class JsonFileSecrets(MemorySecrets):
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(self.entries, f)
         os.replace(tmp, self.path)
+
+
+def key_of(source: Source) -> str:
+    """Where a source's secrets are filed: its stable key (database id and source id), or
+    its name for a source not saved yet."""
+    return source.secret_key or source.name
+
+
+def read_source(secrets: Secrets, source: Source) -> dict[str, str]:
+    """A source's secrets. Entries filed under the source's name (before secrets were keyed
+    by id) are moved to its key on first read, so upgrading loses no sign-in.
+
+    Blocks like every keyring call: async callers run it on a worker thread."""
+    key = key_of(source)
+    values = secrets.get(key)
+    if values or key == source.name:
+        return values
+    legacy = secrets.get(source.name)
+    if legacy:
+        secrets.set(key, legacy, merge=False)
+        try:
+            secrets.delete(source.name)
+        except SecretsError as exc:  # a leftover copy is harmless; the key has them now
+            logging.getLogger("inbox.secrets").warning("old keyring entry of a source not removed: %s", exc)
+    return legacy
 
 
 def from_environment() -> Secrets:

@@ -16,11 +16,12 @@ import click
 from inbox.cli.common import db_option, echo_json, fail, open_secrets, open_store
 from inbox.domain import Source
 from inbox.domain.models import SOURCE_LABELS
-from inbox.secrets import NoKeyring, Secrets, SecretsError
+from inbox.secrets import NoKeyring, Secrets, SecretsError, key_of, read_source
 from inbox.services.sources import SourceDraft, SourceExists, SourcesService
 from inbox.sources.base import Connector, SourceError
 from inbox.sources.registry import KINDS, connector_class
 from inbox.store import NotFound, Store, StoreError
+from inbox.sync.errors import explain_exception
 
 
 def _change(change: Coroutine[Any, Any, Source], outcome: str) -> Source:
@@ -30,10 +31,10 @@ def _change(change: Coroutine[Any, Any, Source], outcome: str) -> Source:
         return asyncio.run(change)
     except SourceExists as exc:
         fail(f"a source named {exc.name!r} already exists")
-    except NoKeyring as exc:
-        fail(f"{exc}; {outcome}")
+    except NoKeyring as exc:  # what to install or switch on, then the technical detail
+        fail(f"{explain_exception(exc, '').text} Nothing was changed ({outcome}).\n    details: {exc}")
     except SecretsError as exc:
-        fail(f"credentials not saved: {exc}; {outcome}")
+        fail(f"credentials not saved: {explain_exception(exc, '').text} ({outcome}).\n    details: {exc}")
     except (StoreError, ValueError) as exc:
         fail(str(exc))
 
@@ -252,7 +253,8 @@ def register(group: click.Group) -> None:
             try:
                 verdict = asyncio.run(_test(SourcesService(store, open_secrets(ctx)), source))
             except (SourceError, SecretsError) as exc:
-                click.echo(f"{source.name}: FAILED: {exc}")
+                plain = explain_exception(exc, source.kind)
+                click.echo(f"{source.name}: FAILED: {plain.text}\n    details: {plain.detail}")
                 sys.exit(1)
         click.echo(f"{source.name}: {verdict}")
 
@@ -285,7 +287,7 @@ async def _google_login(source: Source, secrets: Secrets) -> None:
     from inbox.sources.google_oauth import AUTH_URL, authorize
     from inbox.sync.http import HttpClient
 
-    values = await asyncio.to_thread(secrets.get, source.name)
+    values = await asyncio.to_thread(read_source, secrets, source)
     if not values.get("client_id") or not values.get("client_secret"):
         raise SourceError("add the OAuth client first: inbox sources add google ... "
                           "--secret client_id --secret client_secret")
@@ -295,4 +297,4 @@ async def _google_login(source: Source, secrets: Secrets) -> None:
         token = await authorize(values["client_id"], values["client_secret"], http,
                                 auth_url=source.settings.get("auth_url") or AUTH_URL,
                                 token_url=source.settings.get("token_url") or TOKEN_URL)
-    await asyncio.to_thread(secrets.set, source.name, {"refresh_token": token})
+    await asyncio.to_thread(secrets.set, key_of(source), {"refresh_token": token})

@@ -18,6 +18,7 @@ from inbox.domain.sync_errors import SyncErrorKind
 from inbox.secrets import Secrets
 from inbox.store import StoreError
 from inbox.sync.engine import Progress, RunSummary, sync
+from inbox.sync.errors import explain_failure
 
 
 class ProgressView:
@@ -67,9 +68,13 @@ class ProgressView:
 def print_table(summaries: list[RunSummary]) -> None:
     click.echo(f"{'SOURCE':<24} {'KIND':<11} {'FETCHED':>8} {'NEW':>7} {'UPDATED':>7} {'SKIPPED':>7}  RESULT")
     for s in summaries:
-        result = "ok" if s.ok else f"FAILED: {s.error}"
+        result = "ok" if s.ok else "FAILED (see below)"
         click.echo(f"{s.source_name[:24]:<24} {s.kind:<11} {s.fetched:>8} {s.new:>7} {s.updated:>7} "
                    f"{s.skipped:>7}  {result}")
+    for s in summaries:
+        if not s.ok:  # the owner's sentence, then the technical detail
+            plain = explain_failure(s.kind, s.error_kind, s.error or "")
+            click.echo(f"{s.source_name}: {plain.text}\n    details: {plain.detail}")
 
 
 async def _run(store: Any, secrets: Secrets, names: list[str] | None, view: ProgressView,

@@ -102,6 +102,9 @@ class Source:
     last_synced_at: str | None = None
     last_error: str | None = None
     stats: dict[str, Any] = field(default_factory=dict)
+    # Where its secrets are kept: "<database id>/<source id>", stable across renames and
+    # never shared between databases ("" for a source not saved yet).
+    secret_key: str = ""
 
 
 @dataclass(slots=True, frozen=True)

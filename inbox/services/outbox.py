@@ -25,7 +25,7 @@ from typing import Any
 from inbox.domain import Source, format_time, parse_time, utcnow
 from inbox.domain.models import SOURCE_LABELS
 from inbox.domain.outbox import PENDING_STATES, OutboxEntry
-from inbox.secrets import Secrets
+from inbox.secrets import Secrets, read_source
 from inbox.services import settings
 from inbox.services.replies import can_post, too_long
 from inbox.sources.base import (
@@ -87,7 +87,7 @@ def default_connector_factory(http: Http, secret_store: Secrets) -> ConnectorFac
     from inbox.sources.registry import connector_class
 
     async def make(source: Source) -> Connector:
-        secrets = await asyncio.to_thread(secret_store.get, source.name)
+        secrets = await asyncio.to_thread(read_source, secret_store, source)
         if hasattr(http, "add_secrets"):  # never shown in a message
             http.add_secrets(secrets)
         cls = connector_class(source.kind)

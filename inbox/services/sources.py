@@ -1,9 +1,11 @@
 """Add, edit, rename, test and remove sources, with their secrets: the one copy of these
 operations, used by the Sources dialog and by `inbox sources`.
 
-Secrets are filed under the source's name, so a rename moves them. They are written
-*before* the store row, so "no system keyring" leaves nothing half-created; when the store
-write then fails, the secrets are put back as they were. Secret calls may block (a D-Bus
+Secrets are filed under the source's stable key (its database's id and its own id, see
+`inbox.secrets.key_of`), so a rename leaves them in place and two databases never share
+them. A new source's row is written first (its id is the key) and removed again when the
+keyring refuses, so "no system keyring" leaves nothing half-created; when an edit's store
+write fails, the secrets are put back as they were. Secret calls may block (a D-Bus
 unlock prompt), so they run on a worker thread with a timeout; store calls run on the
 caller's thread (the window's event loop, or `asyncio.run` on the command line).
 """
@@ -11,13 +13,14 @@ caller's thread (the window's event loop, or `asyncio.run` on the command line).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from inbox.domain import Source, Whose
-from inbox.secrets import TIMEOUT_S, NoKeyring, Secrets, SecretsError
+from inbox.secrets import TIMEOUT_S, NoKeyring, Secrets, SecretsError, key_of, read_source
 from inbox.sources.base import Http, SourceError
 from inbox.sources.registry import connector_class
 from inbox.store import NotFound, Store, StoreError
@@ -101,60 +104,65 @@ class SourcesService:
             raise SourceExists(name)
 
     async def add(self, draft: SourceDraft) -> Source:
-        """Save the secrets, then create the source; raises SourceExists, SecretsError
-        (nothing created), StoreError or ValueError (secrets removed again)."""
+        """Create the source, then save its secrets under its new key; raises SourceExists,
+        StoreError or ValueError (nothing created), SecretsError (the source is removed
+        again: "no system keyring" leaves nothing half-created)."""
         name = draft.name.strip()
-        self._check_free(name)  # before the secrets: never overwrite another source's
+        self._check_free(name)
+        with self.store.transaction():
+            source = self.store.add_source(draft.kind, name, whose=draft.whose, settings=draft.settings)
+            if not draft.enabled:
+                source = self.store.update_source(source.id, enabled=False)
         if draft.secrets:
-            await self._secret(self.secrets.set, name, dict(draft.secrets), merge=False)
-        try:
-            with self.store.transaction():
-                source = self.store.add_source(draft.kind, name, whose=draft.whose, settings=draft.settings)
-                if not draft.enabled:
-                    source = self.store.update_source(source.id, enabled=False)
-        except Exception:
-            if draft.secrets:
-                await self._forget(name)
-            raise
+            try:
+                await self._secret(self.secrets.set, key_of(source), dict(draft.secrets), merge=False)
+            except BaseException:
+                self.store.remove_source(source.id)
+                raise
+        elif secret_names(source.kind):
+            # SQLite may give a removed source's id again: never inherit what it left behind
+            await self._forget(key_of(source))
         return source
 
     async def edit(self, source_id: int, draft: SourceDraft) -> Source:
         """Change name, whose, settings (replaced by `draft.settings`), enabled, and merge
-        the given secrets into the saved ones; a new name takes the secrets along. The kind
-        never changes. When the store refuses, the secrets are restored."""
+        the given secrets into the saved ones. The kind never changes. Secrets are filed
+        under the source's id, so a rename leaves them where they are. When the store
+        refuses, the secrets are restored."""
         old = self.store.get_source(source_id)
         name = draft.name.strip()
         self._check_free(name, old.id)
-        renamed = name != old.name and bool(secret_names(old.kind))
-        # Secrets are filed under the source's name: a rename copies them to the new one.
-        before = await self._secret(self.secrets.get, old.name) if renamed or draft.secrets else {}
-        previous = {} if renamed else before  # what `name` held before, to restore on failure
-        wrote = bool(draft.secrets or (renamed and before))
-        if wrote:
-            await self._secret(self.secrets.set, name, {**before, **draft.secrets}, merge=False)
+        key = key_of(old)
+        before: dict[str, str] = {}
+        if draft.secrets:
+            before = await self._secret(read_source, self.secrets, old)  # moves an entry kept by name
+            await self._secret(self.secrets.set, key, {**before, **draft.secrets}, merge=False)
         try:
             source = self.store.update_source(old.id, name=name, whose=draft.whose,
                                               settings=dict(draft.settings), enabled=draft.enabled)
         except Exception:
-            if wrote:
-                await self._restore(name, previous)
+            if draft.secrets:
+                await self._restore(key, before)
             raise
-        if renamed and before:
-            await self._forget(old.name)
+        if name != old.name and not draft.secrets and secret_names(old.kind):
+            # an entry still filed under the old name (saved before keys) moves now, not
+            # after the rename made that name unfindable
+            with contextlib.suppress(SecretsError):
+                await self._secret(read_source, self.secrets, old)
         return source
 
-    async def _restore(self, name: str, values: dict[str, str]) -> None:
+    async def _restore(self, key: str, values: dict[str, str]) -> None:
         """Put a source's secrets back as they were (best effort, as `_forget`)."""
         if not values:
-            await self._forget(name)
+            await self._forget(key)
             return
         try:
-            await self._secret(self.secrets.set, name, values, merge=False)
+            await self._secret(self.secrets.set, key, values, merge=False)
         except SecretsError as exc:
-            log.warning("could not restore the credentials of %r: %s", name, exc)
+            log.warning("could not restore the credentials of a source: %s", exc)
 
     async def rename(self, source_id: int, new_name: str) -> Source:
-        """Only the name changes; the secrets move with it."""
+        """Only the name changes; the secrets stay with the source."""
         draft = SourceDraft.of(self.store.get_source(source_id))
         draft.name = new_name
         return await self.edit(source_id, draft)
@@ -166,7 +174,9 @@ class SourcesService:
         error = None
         if secret_names(source.kind):
             try:
-                await self._secret(self.secrets.delete, source.name)
+                await self._secret(self.secrets.delete, key_of(source))
+                if key_of(source) != source.name:  # an entry from before keys, never read since
+                    await self._secret(self.secrets.delete, source.name)
             except NoKeyring:
                 pass  # nothing can have been saved without a keyring
             except SecretsError as exc:
@@ -184,7 +194,7 @@ class SourcesService:
             raise SourceError(NOT_AVAILABLE) from None
         values = dict(draft.secrets)
         if saved is not None and set(cls.secrets) - set(values):
-            values = {**await self._secret(self.secrets.get, saved.name), **values}
+            values = {**await self._secret(read_source, self.secrets, saved), **values}
         source = Source(id=saved.id if saved else 0, kind=draft.kind, name=draft.name or "test",
                         whose=draft.whose, settings=dict(draft.settings))
         add_secrets = getattr(http, "add_secrets", None)
@@ -196,7 +206,8 @@ class SourcesService:
             scrub = getattr(http, "scrub", None)
             if scrub is None:
                 raise
-            raise SourceError(scrub(str(exc))) from None
+            exc.args = (scrub(str(exc)),)  # keep the class: it says which kind of failure
+            raise
 
     def count_items(self, source_id: int) -> int:
         """Items synced from a source (what removing it deletes)."""

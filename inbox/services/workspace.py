@@ -26,6 +26,16 @@ def choose_workspace(db_path: Path | None = None) -> Workspace:
         with Store(path) as store:
             if store.list_sources():
                 return Workspace(path, is_demo=False)
+    return demo_workspace()
+
+
+def own_workspace() -> Workspace:
+    """The owner's own database (where sources added from the demo go)."""
+    return Workspace(default_db_path(), is_demo=False)
+
+
+def demo_workspace() -> Workspace:
+    """The demo café's database, built on first use."""
     demo = data_dir() / "demo.db"
     with Store(demo) as store:
         if not store.list_sources():

@@ -11,7 +11,7 @@ import re
 from collections.abc import AsyncIterator
 from typing import Any, ClassVar
 
-from inbox.domain import Author, Item, ItemKind, parse_time
+from inbox.domain import Author, Item, ItemKind, parse_time, utcnow
 from inbox.domain.models import normalise_rating
 from inbox.sources.base import BadPayload, Connector, Page, RateLimited, Setting, SourceError
 from inbox.sources.payload import parse_json
@@ -20,6 +20,16 @@ from inbox.sources.watermark import Watermark
 
 MAX_PAGE = 10
 OVERLAP_S = 2 * 86400
+SEEN_IDS = 100  # the newest review ids per storefront, for feeds whose entries carry no time
+FIRST_SEEN = "time_is_first_seen"  # in an item's raw: its time is when the app first saw it
+
+
+def _first_seen(item: Item, now: Any) -> Item:
+    """An undated review gets the time it was first seen, marked as such in its raw data."""
+    if item.created_at is None:
+        item.created_at = item.updated_at = now
+        item.raw = {**(item.raw or {}), FIRST_SEEN: True}
+    return item
 
 
 def label(entry: Any, *path: str) -> str:
@@ -98,14 +108,23 @@ class AppStoreConnector(Connector):
     async def pages(self, cursor: dict[str, Any]) -> AsyncIterator[Page]:
         state = {cc: dict(mark) for cc, mark in (cursor.get("countries") or {}).items()
                  if isinstance(mark, dict)}
+        now = utcnow()
         for country in countries(self.setting("country")):
             mark = Watermark(state.get(country, {}), key="newest", overlap_s=OVERLAP_S)
+            # Some storefronts' feeds carry no `updated`: the ids already stored are then
+            # what stops the walk, and such a review gets the time it was first seen.
+            seen = set(state.get(country, {}).get("seen") or [])
+            newest_ids: list[str] = []
             for number in range(1, MAX_PAGE + 1):
                 items, skipped = parse_feed(await self._page(country, number), country)
-                reached = [mark.reached(i.created_at) for i in items]
+                newest_ids += [i.external_id for i in items][:SEEN_IDS - len(newest_ids)]
+                reached = [mark.reached(i.created_at) or i.external_id in seen for i in items]
+                items = [_first_seen(i, now) for i in items
+                         if i.created_at is not None or i.external_id not in seen]
                 last = not items or any(reached) or number == MAX_PAGE
                 if last:
-                    state[country] = mark.done()
+                    kept = [i for i in state.get(country, {}).get("seen") or [] if i not in newest_ids]
+                    state[country] = {**mark.done(), "seen": (newest_ids + kept)[:SEEN_IDS]}
                 yield Page(items=items, cursor={"countries": {k: dict(v) for k, v in state.items()}},
                            skipped=skipped)
                 if last:

@@ -26,6 +26,8 @@ PARENT_HEIGHT = 20
 SESSION_SECRET = "session"   # the kept session (JSON), beside the app password
 
 
+OVERLAP_S = 120  # posts indexed late by up to this much are still fetched
+
 class BlueskyConnector(Connector):
     kind = "bluesky"
     title = "Bluesky"
@@ -129,7 +131,10 @@ class BlueskyConnector(Connector):
         if query:
             params: dict[str, Any] = {"q": query, "sort": "latest", "limit": 100}
             if state.get("search"):
-                params["since"] = state["search"]
+                # `since` is compared with the server's sortAt (the earlier of createdAt and
+                # indexedAt), not the indexedAt the watermark holds: the overlap catches a post
+                # written before the watermark but indexed after it
+                params["since"] = Watermark(state, key="search", overlap_s=OVERLAP_S).stop_below
             async for page in self._walk(state, "search", "app.bsky.feed.searchPosts", params):
                 yield page
         async for page in self._threads(state):
@@ -162,7 +167,7 @@ class BlueskyConnector(Connector):
 
     async def _walk(self, state: dict[str, Any], key: str, nsid: str,
                     params: dict[str, Any]) -> AsyncIterator[Page]:
-        mark = Watermark(state, key=key, overlap_s=120)
+        mark = Watermark(state, key=key, overlap_s=OVERLAP_S)
         page_cursor: str | None = None
         for _ in range(MAX_PAGES):
             data = await self.xrpc(nsid, {**params, **({"cursor": page_cursor} if page_cursor else {})})

@@ -28,6 +28,7 @@ from inbox.sources.base import (
     Setting,
     SourceError,
 )
+from inbox.sources.choices import Choice
 from inbox.sources.payload import parse_json
 from inbox.sources.tolerant import dig, error_body, listed, require_dict, stable_id, text
 from inbox.sources.watermark import Watermark
@@ -210,6 +211,24 @@ class FacebookConnector(Connector):
         if not isinstance(payload, dict):
             raise BadPayload("Facebook answered with JSON of an unexpected shape")
         return payload
+
+    async def list_pages(self) -> list[Choice]:
+        """The Pages a user token manages (`GET /me/accounts`), each with its own Page token,
+        so the owner picks one instead of copying ids and tokens (the set-up flow)."""
+        token = self.secret_values.get("user_token")
+        if not token:
+            raise CredentialsRejected("paste your Facebook access token first")
+        response = await self.http.request(
+            "GET", f"{self.base_url}/me/accounts", params={"fields": "id,name,access_token,category"},
+            headers={"Authorization": f"Bearer {token}"}, ok_statuses=(400, 401, 403))
+        payload = parse_json(response) if response.status_code < 400 else error_body(response)
+        if response.status_code >= 400 or (isinstance(payload, dict) and "error" in payload):
+            raise graph_error(payload, response.headers, response.status_code)
+        pages = payload.get("data") if isinstance(payload, dict) else None
+        return [Choice(str(p.get("name") or p["id"]), {"page_id": str(p["id"])}, str(p.get("category") or ""),
+                       {"page_token": str(p["access_token"])})
+                for p in pages if isinstance(p, dict) and p.get("id") and p.get("access_token")] \
+            if isinstance(pages, list) else []
 
     async def _edge(self, path: str, params: dict[str, Any], parse: Parser,
                     mark: Watermark) -> AsyncIterator[tuple[list[Item], int]]:

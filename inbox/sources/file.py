@@ -26,6 +26,7 @@ from inbox.domain.item_checks import unstorable
 from inbox.domain.models import normalise_rating
 from inbox.sources import file_rows
 from inbox.sources.base import BadPayload, Connector, Page, Setting, SourceError
+from inbox.sources.file_presets import detect, mapping_for, preset_named
 from inbox.sources.tolerant import counted, stable_id
 
 log = logging.getLogger("inbox.sources.file")
@@ -262,6 +263,8 @@ class FileConnector(Connector):
         Setting("mapping", "Which column holds each field, e.g. 'id=Review ID,text=Comment,"
                 "rating=Stars,author=Name,created_at=Date,url=Link,title=Title,reply=Our reply,"
                 "replied_at=Reply date'; omitted fields are found by common column names"),
+        Setting("preset", "A known export: trustpilot-export or googleplay-report (found by its "
+                "columns when left empty)"),
     ]
     secrets: ClassVar[list[str]] = []
     can_reply = False
@@ -277,7 +280,9 @@ class FileConnector(Connector):
              ) -> Iterator[tuple[list[Item], int, list[str]]]:
         """Batches of (items, skipped, problems) from the file's bytes."""
         columns, rows, unit = read_rows(data, self.path.suffix.lower())
-        mapping = resolve_mapping(parse_mapping(self.setting("mapping")), columns)
+        preset = preset_named(self.setting("preset")) or detect(columns)  # see file_presets.py
+        given = self.setting("mapping") or (mapping_for(preset, columns) if preset else "")
+        mapping = resolve_mapping(parse_mapping(given), columns)
         items: list[Item] = []
         problems: list[str] = []
         skipped = 0

@@ -17,10 +17,13 @@ from inbox.domain import Author, Item, ItemKind, parse_time
 from inbox.domain.models import normalise_rating
 from inbox.domain.reply_length import ReplyLimit
 from inbox.sources.base import BadPayload, Connector, CredentialsRejected, Page, Setting, SourceError
+from inbox.sources.choices import Choice
 from inbox.sources.payload import parse_json
 from inbox.sources.watermark import Watermark
 
 TOKEN_URL = "https://oauth2.googleapis.com/token"
+ACCOUNTS_URL = "https://mybusinessaccountmanagement.googleapis.com/v1"   # accounts.list
+LOCATIONS_URL = "https://mybusinessbusinessinformation.googleapis.com/v1"  # locations.list
 MAX_PAGES = 100_000  # effectively all: the watermark must only move after a full walk
 REPLY_SUFFIX = "#reply"
 
@@ -33,6 +36,8 @@ class GoogleConnector(Connector):
         Setting("location_id", "The numeric location id (locations/<location_id>)", required=True),
         Setting("base_url", "API host", default="https://mybusiness.googleapis.com/v4"),
         Setting("token_url", "OAuth token endpoint", default=TOKEN_URL),
+        Setting("accounts_url", "Account Management API address", default=ACCOUNTS_URL),
+        Setting("locations_url", "Business Information API address", default=LOCATIONS_URL),
     ]
     secrets: ClassVar[list[str]] = ["client_id", "client_secret", "refresh_token"]
     can_reply = True
@@ -40,6 +45,7 @@ class GoogleConnector(Connector):
     reply_limits = (ReplyLimit(4096, "bytes"),)
 
     _access: str | None = None
+    last_stats: dict[str, Any] = {}  # noqa: RUF012 (replaced per instance, never mutated)
 
     @property
     def location_path(self) -> str:
@@ -110,12 +116,54 @@ class GoogleConnector(Connector):
                     gone.append(made[0].external_id + REPLY_SUFFIX)
                 reached = mark.reached(parse_time(review.get("updateTime"))) or reached
             stats = {k: data[k] for k in ("averageRating", "totalReviewCount") if k in data}
+            self.last_stats = stats  # what a set-up check reports ("Found 212 reviews")
             token = data.get("nextPageToken")
             if reached or not token or not reviews:
                 yield Page(items, mark.done(**stats), skipped=skipped, deleted=gone)
                 return
             yield Page(items, mark.during(), skipped=skipped, deleted=gone)
         yield Page([], mark.done())
+
+    async def _listed(self, url: str, key: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Every entry of a Google list call (following nextPageToken)."""
+        found: list[dict[str, Any]] = []
+        token: str | None = None
+        for _ in range(50):
+            token_header = {"Authorization": f"Bearer {await self.access_token()}"}
+            response = await self.http.request(
+                "GET", url, headers=token_header, params={**params, **({"pageToken": token} if token else {})})
+            data = parse_json(response)
+            if not isinstance(data, dict):
+                raise BadPayload("Google sent a list in an unexpected shape")
+            found += [e for e in data.get(key) or [] if isinstance(e, dict)]
+            token = data.get("nextPageToken")
+            if not token:
+                break
+        return found
+
+    async def list_locations(self) -> list[Choice]:
+        """The locations this sign-in manages (accounts.list, then locations.list of each),
+        so the owner picks one instead of typing account and location ids."""
+        accounts_url = (self.setting("accounts_url") or ACCOUNTS_URL).rstrip("/")
+        locations_url = (self.setting("locations_url") or LOCATIONS_URL).rstrip("/")
+        choices: list[Choice] = []
+        for account in await self._listed(f"{accounts_url}/accounts", "accounts", {"pageSize": 20}):
+            account_name = str(account.get("name") or "")  # "accounts/123"
+            if not account_name.startswith("accounts/"):
+                continue
+            locations = await self._listed(f"{locations_url}/{account_name}/locations", "locations",
+                                           {"readMask": "name,title,storefrontAddress", "pageSize": 100})
+            for location in locations:
+                location_id = str(location.get("name") or "").rpartition("/")[2]
+                if not location_id:
+                    continue
+                address = location.get("storefrontAddress") if isinstance(location.get("storefrontAddress"), dict) else {}
+                where = ", ".join([*address.get("addressLines", [])[:1], address.get("locality", "")]).strip(", ")
+                choices.append(Choice(
+                    str(location.get("title") or location_id),
+                    {"account_id": account_name.partition("/")[2], "location_id": location_id},
+                    " · ".join(x for x in (where, str(account.get("accountName") or "")) if x)))
+        return choices
 
     def _items(self, r: dict[str, Any]) -> list[Item]:
         ext = r.get("name") or r.get("reviewId")

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from inbox.domain import Author, Item, ItemKind, parse_time
 from inbox.domain.models import normalise_rating
 from inbox.sources.base import Connector, CredentialsRejected, Page, Setting, SourceError
+from inbox.sources.choices import Choice
 from inbox.sources.payload import parse_json
 from inbox.sources.tolerant import counted, dig, listed, require_dict, text
 from inbox.sources.watermark import Watermark
@@ -151,6 +152,23 @@ class TrustpilotConnector(Connector):
             yield Page(items=items, cursor=mark.done() if last else mark.during(), skipped=skipped)
             if last:
                 return
+
+    async def find(self, domain: str) -> list[Choice]:
+        """The business unit of a website (business-units/find), to pick instead of typing
+        its 24-character id."""
+        key = self.secret_values.get("api_key")
+        if not key:
+            raise CredentialsRejected("paste the API key first")
+        response = await self.http.request(
+            "GET", f"{self.base_url}/business-units/find", params={"name": domain.strip()},
+            headers={"apikey": key}, ok_statuses=(404,))
+        data = response.json() if response.status_code == 200 and response.content else {}
+        if not isinstance(data, dict) or not data.get("id"):
+            return []
+        total = (data.get("numberOfReviews") or {}).get("total") if isinstance(data.get("numberOfReviews"), dict) else None
+        return [Choice(str(data.get("displayName") or domain), {"business_unit_id": str(data["id"])},
+                       " · ".join(x for x in (str(data.get("websiteUrl") or ""),
+                                              f"{total} reviews" if isinstance(total, int) else "") if x))]
 
     async def test(self) -> str:
         payload = await self._page(1)

@@ -16,10 +16,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from inbox.domain import Author, Item, ItemKind, format_time, parse_time, utcnow
 from inbox.domain.models import normalise_rating
 from inbox.sources.base import Connector, CredentialsRejected, Page, RateLimited, Setting, SourceError
+from inbox.sources.choices import Choice
 from inbox.sources.payload import parse_json
 from inbox.sources.tolerant import counted, dig, error_body, listed, require_dict, text
 
 DEFAULT_ZONE = "America/Los_Angeles"
+FREE_PLAN_REVIEWS = 3  # Yelp's free plan shares three review excerpts per business
 
 
 def clean_url(url: str) -> str:
@@ -110,9 +112,17 @@ class YelpConnector(Connector):
         Setting("locale", "Review language as a Yelp locale, e.g. en_US or fr_FR (default: Yelp's)"),
         Setting("timezone", "IANA zone of Yelp's review times, which carry none (Yelp documents "
                 "Pacific time)", default=DEFAULT_ZONE),
+        Setting("reviews_per_request", "Reviews per request your Yelp plan allows: 3 on the free "
+                "plan; Enhanced and Premium plans share more (up to 50)", default=str(FREE_PLAN_REVIEWS)),
         Setting("base_url", "API address (for testing)", default=default_base_url),
     ]
     secrets: ClassVar[list[str]] = ["api_key"]
+
+    def _per_request(self) -> int:
+        try:
+            return max(1, min(50, int(self.setting("reviews_per_request") or FREE_PLAN_REVIEWS)))
+        except ValueError:
+            raise SourceError("the Yelp source's reviews_per_request must be a number from 1 to 50") from None
     can_reply = False
 
     def _zone(self) -> ZoneInfo:
@@ -130,9 +140,12 @@ class YelpConnector(Connector):
         key = self.secret_values.get("api_key")
         if not key:
             raise CredentialsRejected("no Yelp API key saved for this source")
-        params = {"locale": self.setting("locale")} if self.setting("locale") else None
+        params: dict[str, Any] = {"locale": self.setting("locale")} if self.setting("locale") else {}
+        per_request = self._per_request()
+        if per_request > FREE_PLAN_REVIEWS:  # paid plans share more; the free one refuses a bigger limit
+            params["limit"] = per_request
         response = await self.http.request(
-            "GET", f"{self.base_url}/businesses/{business}/reviews", params=params,
+            "GET", f"{self.base_url}/businesses/{business}/reviews", params=params or None,
             headers={"Authorization": f"Bearer {key}"}, ok_statuses=(400, 401, 403, 404))
         if response.status_code >= 400:
             raise _error(error_body(response), response.status_code)
@@ -151,15 +164,41 @@ class YelpConnector(Connector):
         new_cursor = dict(cursor)
         if isinstance(total, int):
             new_cursor["total"] = total
+        new_cursor["shared"] = len(items)  # how many of them Yelp shares on this key's plan
         if budget:
             new_cursor["budget"] = budget
         yield Page(items=items, cursor=new_cursor, skipped=skipped)
+
+    async def search(self, term: str, location: str) -> list[Choice]:
+        """Businesses matching a name near a place (Business Search), to pick instead of
+        typing the id."""
+        key = self.secret_values.get("api_key")
+        if not key:
+            raise CredentialsRejected("paste the API key first")
+        response = await self.http.request(
+            "GET", f"{self.base_url}/businesses/search", headers={"Authorization": f"Bearer {key}"},
+            params={"term": term, "location": location, "limit": 10})
+        data = response.json() if response.content else {}
+        found = data.get("businesses") if isinstance(data, dict) else None
+        choices = []
+        for b in found if isinstance(found, list) else []:
+            if isinstance(b, dict) and (b.get("alias") or b.get("id")):
+                where = ", ".join((b.get("location") or {}).get("display_address") or [])
+                reviews = b.get("review_count")
+                detail = " · ".join(x for x in (where, f"{reviews} reviews" if isinstance(reviews, int) else "") if x)
+                choices.append(Choice(str(b.get("name") or b.get("alias")),
+                                      {"business_id": str(b.get("alias") or b.get("id"))}, detail))
+        return choices
 
     async def test(self) -> str:
         payload, _ = await self._fetch()
         items, _ = parse_reviews(payload, self._zone())
         total = payload.get("total")
-        return f"OK: {counted(len(items), 'review excerpt')}" + (f" of {counted(total, 'review')}" if isinstance(total, int) else "")
+        verdict = f"OK: {counted(len(items), 'review excerpt')}" + (
+            f" of {counted(total, 'review')}" if isinstance(total, int) else "")
+        if isinstance(total, int) and total > len(items):
+            verdict += " (all Yelp shares on this key's plan; paid plans share more)"
+        return verdict
 
 
 CONNECTOR = YelpConnector

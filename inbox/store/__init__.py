@@ -13,6 +13,7 @@ from inbox.store.authors import AuthorsMixin
 from inbox.store.backup import BackupMixin
 from inbox.store.connection import connect, read_transaction, write_transaction
 from inbox.store.conversations import ConversationsMixin
+from inbox.store.database_id import DatabaseIdMixin
 from inbox.store.erasures import ErasureRecords, ErasuresMixin, Reapplied
 from inbox.store.errors import (
     BadQuery,
@@ -74,7 +75,7 @@ __all__ = [
 class Store(SourcesMixin, IngestMixin, QueryMixin, TriageMixin, AuthorsMixin, PeopleMixin,
             OutboxMixin, RulesMixin, SavedRepliesMixin, SavedViewsMixin, SyncRunsMixin,
             MaintenanceMixin, BackupMixin, ItemLookupsMixin, ConversationsMixin, LocksMixin,
-            ErasuresMixin):
+            ErasuresMixin, DatabaseIdMixin):
     """The database of one workspace."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from inbox.domain import Source, SourceKind, Whose, format_time, utcnow
@@ -11,17 +12,20 @@ from inbox.store.connection import write_transaction
 from inbox.store.errors import NotFound, StoreError
 
 
-def _row_to_source(row: sqlite3.Row) -> Source:
+def _row_to_source(row: sqlite3.Row, database_id: str) -> Source:
     return Source(
         id=row["id"], kind=row["kind"], name=row["name"], whose=row["whose"],
         settings=json.loads(row["settings"] or "{}"), cursor=json.loads(row["cursor"] or "{}"),
         enabled=bool(row["enabled"]), last_synced_at=row["last_synced_at"],
         last_error=row["last_error"], stats=json.loads(row["stats"] or "{}"),
+        secret_key=f"{database_id}/{row['id']}" if database_id else "",
     )
 
 
 class SourcesMixin:
     conn: sqlite3.Connection
+
+    database_id: Callable[[], str]  # DatabaseIdMixin
 
     def add_source(self, kind: str, name: str, *, whose: str = Whose.OWN,
                    settings: dict[str, Any] | None = None) -> Source:
@@ -46,11 +50,12 @@ class SourcesMixin:
             row = self.conn.execute("SELECT * FROM sources WHERE name = ?", (key,)).fetchone()
         if row is None:
             raise NotFound(f"no source named {key!r}")
-        return _row_to_source(row)
+        return _row_to_source(row, self.database_id())
 
     def list_sources(self) -> list[Source]:
         rows = self.conn.execute("SELECT * FROM sources ORDER BY whose DESC, name").fetchall()
-        return [_row_to_source(r) for r in rows]
+        database_id = self.database_id()
+        return [_row_to_source(r, database_id) for r in rows]
 
     def update_source(self, source_id: int, **fields: Any) -> Source:
         """Change name, whose, settings, enabled, last_synced_at, last_error or stats."""

@@ -54,3 +54,12 @@ class SyncRunsMixin:
         rows = self.conn.execute(
             "SELECT * FROM sync_runs WHERE source_id = ? ORDER BY id DESC LIMIT ?", (source_id, limit))
         return [dict(r) for r in rows]
+
+    def last_failures(self) -> dict[int, tuple[str, str | None]]:
+        """Sources whose latest finished run failed: {source id: (error, error kind)}, so
+        the sidebar and the empty list can say why in the owner's words."""
+        rows = self.conn.execute(
+            "SELECT r.source_id, r.error, r.error_kind FROM sync_runs r "
+            "JOIN (SELECT source_id, MAX(id) AS id FROM sync_runs WHERE finished_at IS NOT NULL "
+            "GROUP BY source_id) last ON last.id = r.id WHERE r.error IS NOT NULL")
+        return {int(r[0]): (str(r[1]), r[2]) for r in rows}

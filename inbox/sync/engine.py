@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from inbox.domain import Item, Source, format_time, utcnow
 from inbox.domain.sync_errors import SyncErrorKind
-from inbox.secrets import NoKeyring, Secrets, SecretsError
+from inbox.secrets import NoKeyring, Secrets, SecretsError, key_of, read_source
 from inbox.services.pipeline import Pipeline, default_pipeline
 from inbox.sources.base import Connector, Page, SourceError
 from inbox.sources.registry import connector_class
@@ -274,7 +274,7 @@ class SourceRun:
         cls = await asyncio.to_thread(connector_class, self.source.kind)  # imports off the loop
         secret_values: dict[str, str] = {}
         if cls.secrets:
-            secret_values = await asyncio.to_thread(self.secrets.get, self.source.name)
+            secret_values = await asyncio.to_thread(read_source, self.secrets, self.source)
             self.http.add_secrets(secret_values)
         connector = cls(self.source, secret_values, self.http)
         pages = connector.pages(dict(self.source.cursor))
@@ -305,7 +305,7 @@ class SourceRun:
             return
         self.http.add_secrets(connector.secret_updates)
         try:
-            await asyncio.to_thread(self.secrets.set, self.source.name, dict(connector.secret_updates), merge=True)
+            await asyncio.to_thread(self.secrets.set, key_of(self.source), dict(connector.secret_updates), merge=True)
         except SecretsError as exc:
             log.warning("could not keep the session of %s: %s", self.source.name, exc)
 

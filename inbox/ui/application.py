@@ -25,6 +25,7 @@ from inbox.services.workspace import choose_workspace, open_store
 from inbox.sync.engine import SWITCH_INTERVAL_S
 from inbox.ui import (
     about,
+    add_source_wizard,
     author_data,
     backups,
     dashboard,
@@ -37,6 +38,7 @@ from inbox.ui import (
     single_instance,
     sources_dialog,
     sync_controller,
+    workspace_switch,
 )
 from inbox.ui.about import app_icon
 from inbox.ui.crash import install_crash_handler, report_startup_error
@@ -51,8 +53,9 @@ START = time.perf_counter()
 # The features that plug into the window through their `install(window)`, imported by name
 # so a renamed module fails at start-up. The order is the order of their menu entries.
 EXTENSIONS: dict[str, ModuleType] = {module.__name__: module for module in (
-    sources_dialog, sync_controller, rules_dialog, replies, export_dialog, author_data, dashboard,
-    profile, backups, about, settings_dialog, first_run,
+    sources_dialog, add_source_wizard, sync_controller, rules_dialog, replies, export_dialog, author_data,
+    dashboard,
+    profile, backups, about, settings_dialog, workspace_switch, first_run,
 )}
 # The same without the first-run dialog: for scripts and tests that build a whole window.
 EXTENSIONS_WITHOUT_DIALOGS = [name for name in EXTENSIONS if name != first_run.__name__]
@@ -64,6 +67,7 @@ def install_extensions(window: MainWindow, names: list[str] | None = None) -> li
     chosen = list(EXTENSIONS) if names is None else names
     for name in chosen:
         EXTENSIONS[name].install(window)
+    window.installed_extensions = chosen  # a workspace switch installs the same in the new window
     return chosen
 
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 SEEN_KEY = "first_run.seen"
 ADD_SOURCE_COMMAND = "sources.manage"
+GUIDED_ADD_COMMAND = "sources.add"  # inbox/ui/add_source_wizard.py
 
 
 def guide_path() -> Path | None:
@@ -110,8 +111,9 @@ class FirstRunDialog(QDialog):
             demo
             + f"<p><b>To see your own feedback, add a source:</b> open <b>{where_to_add}</b> and "
               "choose where your customers talk — Google, Yelp, Trustpilot, Facebook, Mastodon, "
-              "Bluesky, Reddit, a feed, an app store, or a file you exported. Each one needs a key "
-              "or a login from that site; the set-up guide shows where to find it.</p>"
+              "Bluesky, Reddit, a feed, an app store, or a file you exported. A news feed, the App "
+              "Store and an exported file need no sign-in; the others walk you through signing in "
+              "step by step. Your own inbox opens as soon as you add one.</p>"
               "<p><b>Your data stays here.</b> Everything is kept in one file on this computer, "
               "credentials go to the system keyring, and the app only talks to the sources you add. "
               "A copy of the database is made every day.</p>")
@@ -148,13 +150,16 @@ class FirstRunDialog(QDialog):
 
 def show_first_run(window: MainWindow) -> FirstRunDialog:
     """Open the welcome screen (non-blocking) and remember that it was seen."""
-    command = window.commands.commands.get(ADD_SOURCE_COMMAND)
+    # the guided flow where it is installed, else the Sources form
+    command_id = next((c for c in (GUIDED_ADD_COMMAND, ADD_SOURCE_COMMAND) if c in window.commands.commands),
+                      ADD_SOURCE_COMMAND)
+    command = window.commands.commands.get(command_id)
     where = f"{command.menu} ▸ {command.title}" if command else "File ▸ Sources…"
     dialog = FirstRunDialog(window.is_demo, command is not None, window, where)
 
     def done(_result: int) -> None:
         if dialog.wants_add_source:
-            window.run_command(ADD_SOURCE_COMMAND)
+            window.run_command(command_id)
 
     dialog.finished.connect(done)
     settings.set(SEEN_KEY, True, local=_settings(window))

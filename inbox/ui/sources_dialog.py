@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import html
+import logging
 import textwrap
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -47,10 +48,16 @@ from inbox.services.sources import SECRETS_TIMEOUT_S, SourceDraft, SourceExists,
 from inbox.sources.base import Connector, Setting, SourceError
 from inbox.sources.registry import available_kinds, connector_class
 from inbox.store import NotFound, Store, StoreError
+from inbox.sync.errors import explain_exception, explain_failure
+from inbox.ui.failures import failure_tip
+
+log = logging.getLogger(__name__)
 
 KEYRING_TIMEOUT_S = SECRETS_TIMEOUT_S
 TEST_TIMEOUT_S = 60.0
 _BASE_URL = Setting("base_url", "API address (leave empty for the service's own)")
+# Settings an owner never needs (addresses for testing, endpoints): behind "Advanced".
+ADVANCED_SETTINGS = {"base_url", "token_url", "auth_url", "accounts_url", "locations_url", "timezone"}
 
 RunTask = Callable[[Coroutine[Any, Any, Any]], "asyncio.Task[Any]"]
 Confirm = Callable[[str, str], bool]
@@ -129,6 +136,7 @@ class SourceForm(QWidget):
         self._fixed_rows = self.form.rowCount()
         self.setting_edits: dict[str, QLineEdit] = {}
         self.secret_edits: dict[str, QLineEdit] = {}
+        self.advanced_first = self.advanced_end = 0  # the rows behind "Advanced"
         self.required: set[str] = set()
         self.source: Source | None = None
         self.kind.currentIndexChanged.connect(lambda _i: self._build_fields())
@@ -152,13 +160,24 @@ class SourceForm(QWidget):
         self.setting_edits.clear()
         self.secret_edits.clear()
         self.required.clear()
+        self.advanced_first = self.advanced_end = 0
         cls = self.connector
         if cls is None:
             return
         settings = list(cls.settings)
         if cls.default_base_url and not any(s.name == "base_url" for s in settings):
             settings.append(_BASE_URL)
+        advanced = [s for s in settings if s.name in ADVANCED_SETTINGS]
+        settings = [s for s in settings if s.name not in ADVANCED_SETTINGS] + advanced
         for s in settings:
+            if advanced and s is advanced[0]:  # API addresses and the like: out of the way
+                toggle = QPushButton("Advanced ▸")
+                toggle.setObjectName("advancedSettings")
+                toggle.setFlat(True)
+                toggle.setCheckable(True)
+                toggle.toggled.connect(self._show_advanced)
+                self.form.addRow(toggle)
+                self.advanced_first = self.form.rowCount()
             edit = QLineEdit()
             edit.setObjectName(f"setting_{s.name}")
             default = s.default or (cls.default_base_url if s.name == "base_url" else None)
@@ -171,6 +190,8 @@ class SourceForm(QWidget):
             self.form.addRow(_pretty(s.name) + (" *" if s.required else ""), edit)
             if s.help:
                 self.form.addRow("", self._help_label(s.help))
+        self.advanced_end = self.form.rowCount()
+        self._show_advanced(False)
         if cls.secrets:
             line = QFrame()
             line.setFrameShape(QFrame.Shape.HLine)
@@ -188,6 +209,13 @@ class SourceForm(QWidget):
                 edit.setPlaceholderText("leave empty to keep the saved value")
             self.secret_edits[name] = edit
             self.form.addRow(_pretty(name), edit)
+
+    def _show_advanced(self, shown: bool) -> None:
+        for row in range(self.advanced_first, self.advanced_end):
+            self.form.setRowVisible(row, shown)
+        toggle = self.findChild(QPushButton, "advancedSettings")
+        if toggle is not None:
+            toggle.setText("Advanced ▾" if shown else "Advanced ▸")
 
     @staticmethod
     def _help_label(text: str) -> QLabel:
@@ -269,7 +297,8 @@ class SourcesDialog(QDialog):
         self.list.setSpacing(2)
         self.add_button = QPushButton("Add source")
         self.remove_button = QPushButton("Remove…")
-        self.empty_hint = QLabel("No sources yet.\n\nChoose a kind on the right, fill in its "
+        self.empty_hint = QLabel("No sources yet.\n\nFile ▸ Add a source… walks you through it "
+                                 "step by step. Or choose a kind on the right, fill in its "
                                  "fields and Save. Your own business and competitors can both "
                                  "be followed.")
         self.empty_hint.setWordWrap(True)
@@ -292,8 +321,15 @@ class SourcesDialog(QDialog):
         self.verdict.setTextFormat(Qt.TextFormat.PlainText)  # errors may quote a server's text
         self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.verdict.setObjectName("verdict")
+        self.verdict_detail = ""
+        self.details_button = QPushButton("Details…")
+        self.details_button.setObjectName("verdictDetails")
+        self.details_button.setFlat(True)
+        self.details_button.setVisible(False)
+        self.details_button.clicked.connect(self.show_details)
         actions = QHBoxLayout()
         actions.addWidget(self.test_button)
+        actions.addWidget(self.details_button)
         actions.addStretch(1)
         actions.addWidget(self.save_button)
         right = QVBoxLayout()
@@ -362,6 +398,7 @@ class SourcesDialog(QDialog):
         self.list.blockSignals(True)
         self.list.clear()
         heading = None
+        failures = self.store.last_failures()  # why each failed, in the owner's words
         for s in self.store.list_sources():
             group = "Competitors" if s.whose == Whose.COMPETITOR else "My business"
             if group != heading:
@@ -376,7 +413,8 @@ class SourcesDialog(QDialog):
             item = QListWidgetItem(f"{s.name}\n{kind_label(s.kind)}" + ("  ⚠" if s.last_error else ""))
             item.setData(Qt.ItemDataRole.UserRole, s.id)
             if s.last_error:
-                item.setToolTip(plain_tooltip(f"Last sync failed: {s.last_error}"))
+                error, kind = failures.get(s.id, (s.last_error, None))
+                item.setToolTip(plain_tooltip(failure_tip(explain_failure(s.kind, kind, error))))
             self.list.addItem(item)
             if s.id == select_id:
                 self.list.setCurrentItem(item)
@@ -419,10 +457,22 @@ class SourcesDialog(QDialog):
         self.show_verdict("")
         self.form.name.setFocus()
 
-    def show_verdict(self, text: str, *, ok: bool | None = None) -> None:
+    def show_verdict(self, text: str, *, ok: bool | None = None, detail: str = "") -> None:
         colour = {True: "#1a7f37", False: "#c62828", None: ""}[ok]
         self.verdict.setStyleSheet(f"color: {colour};" if colour else "")
         self.verdict.setText(text)
+        self.verdict_detail = detail  # the technical message, one click away
+        self.details_button.setVisible(bool(detail))
+        if detail:
+            log.info("source test or save failed: %s", detail)
+
+    def show_details(self) -> QMessageBox:
+        box = QMessageBox(QMessageBox.Icon.Information, "Details", self.verdict_detail,
+                          QMessageBox.StandardButton.Close, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # it may quote what a server sent
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.open()
+        return box
 
     def _set_busy(self, busy: bool, text: str = "") -> None:
         self.busy = busy
@@ -466,7 +516,7 @@ class SourcesDialog(QDialog):
             return False
         added = self.form.source is None
         self.reload(select_id=saved.id)
-        self.show_verdict(f"Saved “{saved.name}” in your own inbox. Restart Feedback Inbox to open it."
+        self.show_verdict(f"Saved “{saved.name}” in your own inbox, which opens now."
                           if self.for_demo else f"Saved “{saved.name}”.", ok=True)
         self.sources_changed.emit()
         if added:
@@ -490,7 +540,10 @@ class SourcesDialog(QDialog):
             return await self.service.edit(old.id, v)
         except SourceExists as exc:
             self.show_verdict(f"Not saved: a source named “{exc.name}” already exists.", ok=False)
-        except (SecretsError, StoreError) as exc:
+        except SecretsError as exc:
+            plain = explain_exception(exc, v.kind)
+            self.show_verdict(f"Not saved. {plain.text}", ok=False, detail=plain.detail)
+        except StoreError as exc:
             self.show_verdict(f"Not saved: {exc}.", ok=False)
         except Exception as exc:  # never leave the dialog silent (and never echo values)
             self.show_verdict(f"Not saved: unexpected {type(exc).__name__}.", ok=False)
@@ -538,14 +591,17 @@ class SourcesDialog(QDialog):
         except TimeoutError:
             text, ok = f"No answer within {TEST_TIMEOUT_S:.0f} seconds.", False
         except (SourceError, SecretsError) as exc:
-            text, ok = f"Failed: {exc}", False
+            plain = explain_exception(exc, self.form.values().kind)
+            text, ok, detail = plain.text, False, plain.detail
         except Exception as exc:  # a connector bug must not take the dialog down
-            text, ok = f"Failed: {type(exc).__name__}", False
+            log.exception("testing a source failed")
+            plain = explain_exception(exc, self.form.values().kind)
+            text, ok, detail = plain.text, False, plain.detail
         else:
-            text, ok = verdict, True
+            text, ok, detail = verdict, True, ""
         finally:
             self._set_busy(False)
-        self.show_verdict(text, ok=ok)
+        self.show_verdict(text, ok=ok, detail=detail)
         return text
 
 
@@ -557,7 +613,7 @@ def default_http() -> Any:
 
 
 DEMO_NOTE = ("You are looking at the demo café. Sources you add here go into your own inbox "
-             "(not the demo), which opens the next time you start Feedback Inbox.")
+             "(not the demo), which opens as soon as you save one. The demo stays under File.")
 
 
 def install(window: Any, *, secrets: Secrets | None = None) -> None:
@@ -576,6 +632,8 @@ def install(window: Any, *, secrets: Secrets | None = None) -> None:
                                    confirm=window.confirm, for_demo=demo, secrets=secrets)
             if demo:
                 dialog.destroyed.connect(store.close)
+                # the first own source: the window leaves the demo for the owner's inbox, live
+                dialog.source_added.connect(lambda source: QTimer.singleShot(0, lambda: _open_own(window, source)))
             else:
                 dialog.sources_changed.connect(window.data_changed)
                 dialog.source_added.connect(lambda source: _sync_new(window, source))
@@ -598,6 +656,17 @@ def _sync_new(window: Any, source: Source) -> None:
     controller = window.extensions.get(SyncController)
     if controller is not None and not controller.running:
         controller.sync_now(sources=[source])
+
+
+def _open_own(window: Any, source: Source) -> None:
+    from inbox.ui.workspace_switch import open_own_inbox  # it imports this module
+
+    open_own_inbox(window, source)
+    dialog = window.extensions.get(SourcesDialog)
+    if dialog is not None:  # the new window has its own; this one closes the store it opened
+        window.extensions.remove(SourcesDialog)
+        dialog.close()
+        dialog.deleteLater()
 
 
 def _set_interval(window: Any, minutes: int) -> None:

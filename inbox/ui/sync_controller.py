@@ -23,7 +23,9 @@ from inbox.domain import InboxFilter, Source, View, format_time, parse_time, utc
 from inbox.domain.sync_errors import SyncErrorKind
 from inbox.secrets import Secrets, from_environment
 from inbox.services import settings
+from inbox.sync.errors import explain_failure
 from inbox.ui import sidebar_keys
+from inbox.ui.failures import failure_tip
 from inbox.ui.settings_dialog import settings_changes
 from inbox.ui.sources_dialog import plain_tooltip, sync_interval
 
@@ -244,13 +246,15 @@ class SyncController(QObject):
                 self.window.update_sidebar_entry(sidebar_keys.source(s.id), state="",
                                                  tooltip=f"Sync stopped; last complete {_when(fresh.last_synced_at)}")
             elif summary is not None and not summary.ok:
+                plain = explain_failure(s.kind, summary.error_kind, summary.error or "")
                 self.window.update_sidebar_entry(sidebar_keys.source(s.id), state="error",
-                                                 tooltip=plain_tooltip(f"Sync failed: {summary.error}"))
+                                                 tooltip=plain_tooltip(failure_tip(plain)))
             else:
                 self.window.update_sidebar_entry(
                     sidebar_keys.source(s.id), state="error" if fresh.last_error else "",
-                    tooltip=(plain_tooltip(f"Sync failed: {fresh.last_error}") if fresh.last_error
-                             else f"Last synced {_when(fresh.last_synced_at)}"))
+                    tooltip=(plain_tooltip(failure_tip(explain_failure(s.kind, None, fresh.last_error)))
+                             if fresh.last_error else f"Last synced {_when(fresh.last_synced_at)}"))
+        self.window.sidebar_ctl.schedule_counts()  # the failures the empty list explains
 
     @staticmethod
     def _summary_text(summaries: Sequence[Any]) -> str:

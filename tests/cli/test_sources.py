@@ -22,7 +22,16 @@ def cli(tmp_path, mem):
 
     def run(*args: str, input: str | None = None):
         return CliRunner().invoke(main, ["--db", str(db), *args], input=input, obj={"secrets": mem})
+    run.db = db  # type: ignore[attr-defined]
     return run
+
+
+def key(cli, name: str) -> str:
+    """Where the keyring files a source's secrets (by database and id, never its name)."""
+    from inbox.store import Store
+
+    with Store(cli.db) as store:
+        return store.get_source(name).secret_key
 
 
 def listed(cli) -> dict[str, dict]:
@@ -39,10 +48,10 @@ def test_edit_renames_changes_settings_and_replaces_one_secret(cli, mem) -> None
     assert "Saved Reddit cafe (reddit, competitor, disabled)." in r.output
     row = listed(cli)["Reddit cafe"]
     assert row["settings"] == {"query": "coffee"} and row["enabled"] is False and row["whose"] == "competitor"
-    assert mem.entries == {"Reddit cafe": {"client_id": "cid-value", "password": "new-password"}}
+    assert mem.entries == {key(cli, "Reddit cafe"): {"client_id": "cid-value", "password": "new-password"}}
     r = cli("sources", "edit", "Reddit cafe", "--enable", "--own")
     assert r.exit_code == 0 and listed(cli)["Reddit cafe"]["enabled"] is True
-    assert mem.get("Reddit cafe")["password"] == "new-password"  # untouched when not named
+    assert mem.get(key(cli, "Reddit cafe"))["password"] == "new-password"  # untouched when not named
 
 
 def test_edit_refusals_change_nothing(cli, mem) -> None:
@@ -56,7 +65,7 @@ def test_edit_refusals_change_nothing(cli, mem) -> None:
     mem.fail("set")
     r = cli("sources", "edit", "Masto", "--name", "Masto 2", "--secret", "token", input="tok-value-2\n")
     assert r.exit_code == 2 and "the source was not changed" in r.output
-    assert set(listed(cli)) == {"Masto", "Feed"} and mem.entries == {"Masto": {"token": "tok-value-1"}}
+    assert set(listed(cli)) == {"Masto", "Feed"} and mem.entries == {key(cli, "Masto"): {"token": "tok-value-1"}}
     r = cli("sources", "edit", "Nope", "--disable")
     assert r.exit_code == 2 and "no source named 'Nope'" in r.output
 

@@ -51,6 +51,14 @@ def test_bad_settings_are_refused_clearly(cli):
     assert json.loads(cli("sources", "list", "--json").output) == []
 
 
+def store_key(db, name: str) -> str:
+    """Where the keyring files a source's secrets (by database and id, never its name)."""
+    from inbox.store import Store
+
+    with Store(db) as store:
+        return store.get_source(name).secret_key
+
+
 def test_add_list_test_sync_remove_with_saved_secrets(cli, replay):
     FakeMastodon(n=30, token="the-real-token-77").install(replay)
     masto = "Masto"
@@ -58,7 +66,8 @@ def test_add_list_test_sync_remove_with_saved_secrets(cli, replay):
     r = cli("sources", "add", "mastodon", "--name", masto, "--set", f"base_url={replay.base_url}",
             "--secret", "token", input="the-real-token-77\n")
     assert r.exit_code == 0, r.output
-    assert SECRETS.get(masto) == {"token": "the-real-token-77"}
+    masto_key = store_key(cli.db, masto)
+    assert SECRETS.get(masto_key) == {"token": "the-real-token-77"}
     assert b"the-real-token-77" not in cli.db.read_bytes()  # never in the database
     r = cli("sources", "add", "rss", "--name", "Alerts", "--competitor", "--set", f"url={replay.base_url}{feed.path}")
     assert r.exit_code == 0
@@ -79,10 +88,10 @@ def test_add_list_test_sync_remove_with_saved_secrets(cli, replay):
     r = cli("sources", "add", "mastodon", "--name", masto, "--set", "base_url=http://x", "--secret", "token",
             input="other\n")
     assert r.exit_code == 2 and "already exists" in r.output
-    assert SECRETS.get(masto) == {"token": "the-real-token-77"}  # not overwritten
+    assert SECRETS.get(masto_key) == {"token": "the-real-token-77"}  # not overwritten
 
     r = cli("sources", "remove", masto)
-    assert r.exit_code == 0 and SECRETS.get(masto) == {}
+    assert r.exit_code == 0 and SECRETS.get(masto_key) == {}
     assert [s["name"] for s in json.loads(cli("sources", "list", "--json").output)] == ["Alerts"]
 
 
@@ -95,9 +104,11 @@ def test_sync_exit_code_and_reason_when_a_source_fails(cli, replay):
     cli("sources", "add", "rss", "--name", "Feed", "--set", f"url={replay.base_url}{feed.path}")
     r = cli("sync")
     assert r.exit_code == 1
-    assert "FAILED: credentials rejected" in r.output and "bad-token-value" not in r.output
+    assert f"{bad}: Mastodon no longer accepts the saved key." in r.output
+    assert "details: credentials rejected" in r.output and "bad-token-value" not in r.output
     r = cli("sources", "test", bad)
-    assert r.exit_code == 1 and f"{bad}: FAILED: credentials rejected" in r.output
+    assert r.exit_code == 1 and f"{bad}: FAILED: Mastodon no longer accepts the saved key." in r.output
+    assert "details: credentials rejected" in r.output
     listed = cli("sources", "list").output
     assert "error: credentials rejected" in listed
     r = cli("sync", "--source", "Feed")
@@ -107,14 +118,17 @@ def test_sync_exit_code_and_reason_when_a_source_fails(cli, replay):
 
 
 def test_no_keyring_means_credentials_not_saved_and_source_not_added(tmp_path):
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+           "XDG_CURRENT_DESKTOP": "GNOME"}
     env.pop(TEST_FILE_ENV, None)  # the real keyring path (KeyringSecrets)
     db = tmp_path / "nokr.db"
     cmd = [sys.executable, "-m", "inbox", "--db", str(db)]
     r = subprocess.run([*cmd, "sources", "add", "mastodon", "--name", "M", "--set", "base_url=http://127.0.0.1:9", "--secret", "token"], input="tok-123\n", capture_output=True, text=True,
                        cwd=ROOT, env=env, timeout=60)
     assert r.returncode == 2
-    assert "credentials not saved: no system keyring" in r.stderr and "tok-123" not in r.stderr
+    assert "Feedback Inbox can't open the system keyring, where sign-ins are kept. Install GNOME Keyring" \
+        in r.stderr and "Nothing was changed" in r.stderr
+    assert "details: credentials not saved: no system keyring" in r.stderr and "tok-123" not in r.stderr
     r = subprocess.run([*cmd, "sources", "list", "--json"], capture_output=True, text=True, cwd=ROOT, env=env,
                        timeout=60)
     assert json.loads(r.stdout) == []

@@ -114,8 +114,9 @@ class FakeBluesky:
             cached = (len(entries), sorted(entries, key=lambda e: e["indexedAt"], reverse=True))
             self._sorted[key] = cached
         newest_first = cached[1]
-        if req.arg("since"):
-            newest_first = [e for e in newest_first if e["indexedAt"] >= (req.arg("since") or "")]
+        if req.arg("since"):  # as the AppView does: against sortAt, the earlier of the two times
+            newest_first = [e for e in newest_first
+                            if min(e["indexedAt"], e["record"]["createdAt"]) >= (req.arg("since") or "")]
         start = int(req.arg("cursor") or 0)
         limit = int(req.arg("limit") or 50)
         chunk = newest_first[start:start + limit]

@@ -44,8 +44,10 @@ def facebook(server):
 
 
 def trustpilot(server):
-    server.add("GET", r"/private/reviews/tp1", Reply(json={"id": "tp1", "companyReply": {"text": TEXT}}))
-    return "POST", r"/private/reviews/tp1/reply", "tp1", {"business_user_id": "u"}, {"access_token": "t"}, "tp1:reply"
+    # the public GET /v1/reviews/{id} (API key), which carries companyReply
+    server.add("GET", r"/reviews/tp1$", Reply(json={"id": "tp1", "companyReply": {"text": TEXT}}))
+    return "POST", r"/private/reviews/tp1/reply", "tp1", {"business_user_id": "u"}, \
+        {"access_token": "t", "api_key": "k"}, "tp1:reply"
 
 
 def googleplay(server):
@@ -91,3 +93,20 @@ async def test_a_different_earlier_reply_is_not_taken_for_ours(store, replay) ->
         await http.aclose()
     assert second.state == "sent" and not second.already_there
     assert outbox.get(entry.id).remote_id == "1_5" and replay.count("POST", r"/1_2/comments") == 2
+
+
+async def test_trustpilot_a_404_from_the_reply_check_does_not_stop_the_reply(store, replay) -> None:
+    """The public review read answers 404 (a review it does not serve): the reply still goes."""
+    replay.add("GET", r"/reviews/tp2$", Reply(status=404, json={"message": "Not found"}))
+    replay.add("POST", r"/private/reviews/tp2/reply", [Reply(status=502), Reply(status=201)])
+    item = add_item(store, "trustpilot", replay.base_url, "tp2", settings={"business_user_id": "u"})
+    http = reply_http()
+    try:
+        outbox = Outbox(store, factory(http, {"access_token": "t", "api_key": "k"}))
+        entry = outbox.queue(item.id, TEXT, undo_seconds=0)
+        await outbox.flush()
+        [second] = await outbox.flush(utcnow() + timedelta(minutes=1))
+    finally:
+        await http.aclose()
+    assert second.state == "sent" and not second.already_there
+    assert replay.count("GET", r"/reviews/tp2$") == 1 and outbox.get(entry.id).state == "sent"

@@ -25,6 +25,11 @@ def service(store, mem) -> SourcesService:
     return SourcesService(store, mem, timeout=5)
 
 
+def key(store, name: str) -> str:
+    """Where the keyring files a saved source's secrets: by database and id, not name."""
+    return store.get_source(name).secret_key
+
+
 def masto(name: str = "Masto", base_url: str = "http://127.0.0.1:9", **secrets: str) -> SourceDraft:
     return SourceDraft("mastodon", name, settings={"base_url": base_url}, secrets=secrets)
 
@@ -33,11 +38,12 @@ async def test_add_saves_the_row_and_the_secrets(service, store, mem) -> None:
     source = await service.add(masto(" Masto ", token=TOKEN))
     assert (source.name, source.kind, source.enabled) == ("Masto", "mastodon", True)
     assert store.get_source("Masto").settings == {"base_url": "http://127.0.0.1:9"}
-    assert mem.get("Masto") == {"token": TOKEN}
+    assert mem.get(key(store, "Masto")) == {"token": TOKEN} and "Masto" not in mem.entries
+    assert key(store, "Masto") == f"{store.database_id()}/{source.id}"
     off = await service.add(SourceDraft("rss", "Feed", whose="competitor", settings={"url": "http://x"},
                                         enabled=False))
     assert (off.whose, off.enabled) == ("competitor", False)
-    assert ("set", "Feed") not in mem.calls  # no secrets, no keyring call
+    assert not [c for c in mem.calls if c[0] == "set" and c[1] == off.secret_key]  # no secrets, no keyring call
 
 
 async def test_add_never_overwrites_another_sources_secrets(service, store, mem) -> None:
@@ -45,7 +51,7 @@ async def test_add_never_overwrites_another_sources_secrets(service, store, mem)
     with pytest.raises(SourceExists) as err:
         await service.add(masto("masto", token="other"))  # names are unique ignoring case
     assert err.value.name == "masto"
-    assert mem.get("Masto") == {"token": TOKEN} and len(store.list_sources()) == 1
+    assert mem.get(key(store, "Masto")) == {"token": TOKEN} and len(store.list_sources()) == 1
 
 
 async def test_without_a_keyring_nothing_is_created(service, store, mem) -> None:
@@ -66,11 +72,40 @@ async def test_a_store_failure_after_the_secrets_takes_them_back(service, store,
     assert mem.entries == {} and store.list_sources() == []
 
 
-async def test_rename_moves_the_secrets(service, store, mem) -> None:
+async def test_rename_keeps_the_secrets_where_they_are(service, store, mem) -> None:
     source = await service.add(masto(token=TOKEN))
     renamed = await service.rename(source.id, "Masto (main)")
     assert renamed.name == "Masto (main)" and renamed.settings == source.settings
-    assert mem.get("Masto (main)") == {"token": TOKEN} and "Masto" not in mem.entries
+    assert renamed.secret_key == source.secret_key
+    assert mem.entries == {source.secret_key: {"token": TOKEN}}
+    assert not [c for c in mem.calls if c[0] in ("set", "delete")][1:]  # the rename wrote nothing
+
+
+async def test_secrets_filed_by_name_move_to_the_key_on_upgrade(service, store, mem) -> None:
+    """Entries saved by an older version under the source's name are found and moved."""
+    source = store.add_source("mastodon", "Masto", settings={"base_url": "http://127.0.0.1:9"})
+    mem.entries["Masto"] = {"token": TOKEN}
+    renamed = await service.rename(source.id, "Masto (main)")  # the old name must not be lost
+    assert mem.entries == {renamed.secret_key: {"token": TOKEN}}
+    other = store.add_source("mastodon", "Other", settings={"base_url": "http://127.0.0.1:9"})
+    mem.entries["Other"] = {"token": "t2"}
+    from inbox.secrets import read_source
+
+    assert read_source(mem, other) == {"token": "t2"}
+    assert mem.entries[other.secret_key] == {"token": "t2"} and "Other" not in mem.entries
+
+
+async def test_two_databases_never_share_secrets(tmp_path, mem) -> None:
+    from inbox.store import Store
+
+    with Store(tmp_path / "a.db") as a, Store(tmp_path / "b.db") as b:
+        one = await SourcesService(a, mem).add(masto(token="token-a"))
+        two = await SourcesService(b, mem).add(masto(token="token-b"))
+        assert one.id == two.id and one.secret_key != two.secret_key
+        assert mem.get(one.secret_key) == {"token": "token-a"} and mem.get(two.secret_key) == {"token": "token-b"}
+        database_id = a.database_id()
+    with Store(tmp_path / "a.db") as again:
+        assert again.database_id() == database_id  # kept in the file
 
 
 async def test_edit_merges_typed_secrets_into_saved_ones(service, store, mem) -> None:
@@ -81,12 +116,12 @@ async def test_edit_merges_typed_secrets_into_saved_ones(service, store, mem) ->
     edited = await service.edit(source.id, SourceDraft("reddit", "Reddit", settings={"query": "coffee"},
                                                        secrets={"password": "new-password"}, enabled=False))
     assert edited.settings == {"query": "coffee"} and edited.enabled is False
-    assert mem.get("Reddit") == {"client_id": "cid", "client_secret": "csecret", "username": "owner",
-                                 "password": "new-password"}
-    # renamed and a secret typed at once: everything moves, the typed value wins
+    assert mem.get(source.secret_key) == {"client_id": "cid", "client_secret": "csecret", "username": "owner",
+                                          "password": "new-password"}
+    # renamed and a secret typed at once: the typed value wins, nothing moves
     await service.edit(source.id, SourceDraft("reddit", "Reddit r/cafe", settings={"query": "coffee"},
                                               secrets={"username": "new-owner"}))
-    assert mem.get("Reddit r/cafe")["username"] == "new-owner" and "Reddit" not in mem.entries
+    assert mem.get(source.secret_key)["username"] == "new-owner" and list(mem.entries) == [source.secret_key]
 
 
 async def test_a_failing_secrets_write_leaves_the_source_as_it_was(service, store, mem) -> None:
@@ -97,7 +132,7 @@ async def test_a_failing_secrets_write_leaves_the_source_as_it_was(service, stor
     with pytest.raises(SecretsError):
         await service.edit(source.id, masto(base_url="http://changed", token="new"))
     assert store.get_source(source.id) == source
-    assert mem.entries == {"Masto": {"token": TOKEN}}
+    assert mem.entries == {source.secret_key: {"token": TOKEN}}
 
 
 async def test_a_refused_store_change_restores_the_secrets(service, store, mem) -> None:
@@ -112,10 +147,10 @@ async def test_a_refused_store_change_restores_the_secrets(service, store, mem) 
     store.update_source = refuse  # type: ignore[method-assign]
     with pytest.raises(StoreError):
         await service.edit(source.id, masto(token="new-token"))
-    assert mem.entries == {"Masto": {"token": TOKEN}}
+    assert mem.entries == {source.secret_key: {"token": TOKEN}}
     with pytest.raises(StoreError):
         await service.rename(source.id, "Masto 2")
-    assert mem.entries == {"Masto": {"token": TOKEN}}
+    assert mem.entries == {source.secret_key: {"token": TOKEN}}
 
 
 async def test_remove_deletes_the_secrets_and_reports_a_failure(service, store, mem) -> None:
@@ -129,9 +164,19 @@ async def test_remove_deletes_the_secrets_and_reports_a_failure(service, store, 
     assert removed.secrets_error == "the system keyring failed: simulated"
     assert store.list_sources() == []  # the source goes anyway
 
+    calls = len(mem.calls)
     feed = await service.add(SourceDraft("rss", "Feed", settings={"url": "http://x"}))
     await service.remove(feed.id)
-    assert ("delete", "Feed") not in mem.calls  # a kind without secrets never asks the keyring
+    assert mem.calls[calls:] == []  # a kind without secrets never asks the keyring
+
+
+async def test_a_new_source_never_inherits_a_removed_ones_leftover_secrets(service, store, mem) -> None:
+    gone = await service.add(masto(token=TOKEN))
+    mem.fail("delete")
+    await service.remove(gone.id)  # the keyring refused: the entry is left behind
+    mem.failures.clear()
+    again = await service.add(masto("Another"))  # SQLite gives the same id again
+    assert again.secret_key == gone.secret_key and mem.get(again.secret_key) == {}
 
 
 async def test_test_reports_what_it_found_with_saved_and_typed_secrets(service, store, mem, replay) -> None:

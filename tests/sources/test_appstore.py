@@ -57,7 +57,32 @@ async def test_pages_until_an_empty_page_and_second_run_reads_one_page(store, re
         second = await ingest(store, src.id, {}, http)
     assert first.new == 120 and second.new == 0 and second.updated == 0
     assert len(replay.requests) == 5  # page 1 reached the re-read window: no more pages
-    assert store.get_source(src.id).cursor == {"countries": {"gb": {"newest": "2026-03-14T12:00:00Z"}}}
+    gb = store.get_source(src.id).cursor["countries"]["gb"]
+    assert gb["newest"] == "2026-03-14T12:00:00Z" and len(gb["seen"]) == 100
+
+
+async def test_a_storefront_without_times_stops_at_what_it_has_and_dates_by_first_seen(store, replay):
+    """Some storefronts' entries carry no `updated`: an incremental sync must still stop once
+    it reaches stored reviews, and such a review gets the time it was first seen, marked."""
+    entries = many(120)
+    for e in entries:
+        del e["updated"]
+    fake.install(replay, {"gb": entries})
+    src = source(store, replay)
+    async with http_client() as http:
+        first = await ingest(store, src.id, {}, http)
+        pages_first = len(replay.requests)
+        entries.insert(0, {**entries[0], "id": {"label": "13000000001"}, "title": {"label": "New one"}})
+        second = await ingest(store, src.id, {}, http)
+    assert first.new == 120 and pages_first == 4
+    assert second.new == 1 and second.updated == 0
+    assert len(replay.requests) - pages_first == 1  # one page, not ten
+    rows = stored(store, src.id)
+    assert rows["gb:13000000001"].created_at and all(r.created_at for r in rows.values())
+    import json
+
+    raw = json.loads(store.conn.execute("SELECT raw FROM items WHERE external_id = 'gb:13000000001'").fetchone()[0])
+    assert raw["time_is_first_seen"] is True
 
 
 async def test_ten_pages_at_most(store, replay):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+from inbox.secrets import key_of
 from tests.replay.bluesky import FakeBluesky
 from tests.replay.recorded import BSKY_ALICE, BSKY_IDS, BSKY_POSTS, recorded
 from tests.replay.server import Reply
@@ -48,12 +49,12 @@ def test_a_reply_brings_its_whole_thread_with_our_own_posts_marked(store, replay
 
 def test_the_session_is_kept_in_the_keyring_and_refreshed_not_recreated(store, replay):
     fake = FakeBluesky(n=5).install(replay)
-    source(store, replay, handle=fake.handle)
+    key = key_of(source(store, replay, handle=fake.handle))
     [first] = run_sync(store)
     assert first.ok and fake.sessions == 1
-    kept = json.loads(SECRETS.get("bsky")["session"])
+    kept = json.loads(SECRETS.get(key)["session"])
     assert kept["accessJwt"] == "access-0" and kept["handle"] == fake.handle
-    assert SECRETS.get("bsky")["app_password"] == PASSWORD               # merged, not replaced
+    assert SECRETS.get(key)["app_password"] == PASSWORD               # merged, not replaced
     fake.notify("one more")
     [second] = run_sync(store)
     assert second.ok and second.new == 1 and fake.sessions == 1          # no second createSession
@@ -62,13 +63,13 @@ def test_the_session_is_kept_in_the_keyring_and_refreshed_not_recreated(store, r
     [third] = run_sync(store)
     assert third.ok and third.new == 1
     assert fake.sessions == 2 and fake.refreshes == 1    # refreshed (the fake's refresh mints a session)
-    assert json.loads(SECRETS.get("bsky")["session"])["accessJwt"] == "access-1"
+    assert json.loads(SECRETS.get(key)["session"])["accessJwt"] == "access-1"
 
 
 def test_a_session_of_another_account_is_not_used(store, replay):
     fake = FakeBluesky(n=2).install(replay)
-    source(store, replay, handle=fake.handle)
-    SECRETS.set("bsky", {"session": json.dumps({"handle": "someone.else", "accessJwt": "access-0",
+    key = key_of(source(store, replay, handle=fake.handle))
+    SECRETS.set(key, {"session": json.dumps({"handle": "someone.else", "accessJwt": "access-0",
                                                 "refreshJwt": "refresh-0", "did": "did:plc:x"})})
     [s] = run_sync(store)
     assert s.ok and fake.sessions == 1

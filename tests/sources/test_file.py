@@ -274,3 +274,44 @@ async def test_a_big_file_is_read_off_the_event_loop(store, tmp_path):
     tick.cancel()
     assert sum(len(p.items) for p in pages) == 60000
     assert len(gaps) > 5 and max(gaps) < 1.0  # the loop kept ticking while the file was parsed
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
+
+
+async def test_a_trustpilot_business_export_imports_with_its_preset_found_by_its_columns(store):
+    src = source(store, FIXTURES / "trustpilot-export.csv", mapping=None)
+    result = await run(store, src)
+    rows = stored(store, src.id)
+    assert result.new == 3  # two reviews and the company's reply
+    dana = rows["65f1c2a9b7e0d4001f3a9c11"]
+    assert (dana.author_name, dana.rating, dana.title) == ("Dana F.", 5, "Best buns in town")
+    assert dana.text == "Came for the cinnamon buns, stayed for the view."
+    assert dana.created_at == "2026-03-09T14:22:31Z"  # the export's times are UTC
+    reply = rows["65f1c2a9b7e0d4001f3a9c11:reply"]
+    assert reply.text == "Thank you Dana, see you soon!" and reply.is_owner_reply
+    assert rows["65f0aa10c3d2e1001f3a9b02"].rating == 2
+
+
+async def test_a_google_play_monthly_report_in_utf16_imports_with_its_preset(store):
+    path = FIXTURES / "googleplay-reviews_uk.co.harbourcafe.order_202603.csv"
+    assert path.read_bytes().startswith(b"\xff\xfe")
+    src = source(store, path, mapping=None)
+    src = store.update_source(src.id, settings={**src.settings, "preset": "googleplay-report"})
+    result = await run(store, src)
+    rows = stored(store, src.id)
+    assert result.new == 3
+    stamps = next(r for r in rows.values() if r.rating == 2)
+    assert stamps.text == "Since the update my loyalty stamps are gone."
+    assert stamps.created_at == "2026-03-13T18:42:09Z" and stamps.url.startswith("https://play.google.com/")
+    assert stamps.external_id.endswith("reviewid=gp:AOqpTOF1")  # the link names the review: re-imports match
+    again = await run(store, store.get_source(src.id))  # the same file again: nothing new
+    assert again.new == 0
+
+
+def test_presets_are_found_by_their_columns_only():
+    from inbox.sources.file_presets import detect
+
+    assert detect(["Review Id", "Review Created (UTC)", "Review Stars"]).name == "trustpilot-export"
+    assert detect(["Package Name", "Star Rating", "Review Submit Date and Time"]).name == "googleplay-report"
+    assert detect(["Date", "Stars", "Comment"]) is None

@@ -184,3 +184,25 @@ async def test_unknown_business_unit(store, replay):
     async with http_client() as http:
         with pytest.raises(SourceError, match="does not know this business_unit_id"):
             await ingest(store, src.id, SECRETS, http)
+
+
+async def test_find_lists_the_business_of_a_website(store, replay):
+    """The set-up flow finds the business unit from the website instead of a typed id
+    (GET /v1/business-units/find?name=…, as Trustpilot documents it)."""
+    def find(req):
+        if req.arg("name") != "harbourstreetcafe.co.uk" or req.headers.get("apikey") != fake.API_KEY:
+            return Reply(404, json={"message": "Not found"})
+        return Reply(json={
+            "id": "5f2b8c1d9e0a1b0012345678", "displayName": "Harbour Street Café",
+            "name": {"identifying": "harbourstreetcafe.co.uk", "referring": ["harbourstreetcafe.co.uk"]},
+            "websiteUrl": "https://harbourstreetcafe.co.uk", "numberOfReviews": {"total": 212, "oneStar": 4},
+            "trustScore": 4.6})
+    replay.add("GET", r"/v1/business-units/find", find)
+    src = source(store, replay)
+    async with http_client() as http:
+        conn = connector(store, src.id, SECRETS, http)
+        [found] = await conn.find("harbourstreetcafe.co.uk")
+        assert await conn.find("nobody.example") == []
+    assert found.label == "Harbour Street Café"
+    assert found.settings == {"business_unit_id": "5f2b8c1d9e0a1b0012345678"}
+    assert found.detail == "https://harbourstreetcafe.co.uk · 212 reviews"

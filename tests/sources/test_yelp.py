@@ -125,7 +125,7 @@ async def test_wrong_key_is_rejected_by_the_server(store, replay):
         with pytest.raises(CredentialsRejected):
             await connector(store, src.id, {"api_key": "wrong"}, http).test()
         verdict = await connector(store, src.id, SECRETS, http).test()
-    assert verdict == "OK: 2 review excerpts of 148 reviews"
+    assert verdict == "OK: 2 review excerpts of 148 reviews (all Yelp shares on this key's plan; paid plans share more)"
 
 
 async def test_unknown_zone_is_a_clear_error(store, replay):
@@ -159,3 +159,16 @@ async def test_unknown_business_with_an_html_404(store, replay):
     async with http_client() as http:
         with pytest.raises(SourceError, match="does not know this business_id"):
             await ingest(store, src.id, SECRETS, http)
+
+
+async def test_a_paid_plan_asks_for_more_reviews_and_the_free_one_never_does(store, replay):
+    fake.install(replay)
+    free = source(store, replay)
+    async with http_client() as http:
+        await ingest(store, free.id, SECRETS, http)
+    assert replay.requests[-1].arg("limit") is None  # the free plan refuses a bigger limit
+    assert store.get_source(free.id).cursor["shared"] == 2
+    paid = store.update_source(free.id, settings={**store.get_source(free.id).settings, "reviews_per_request": "20"})
+    async with http_client() as http:
+        await ingest(store, paid.id, SECRETS, http)
+    assert replay.requests[-1].arg("limit") == "20"

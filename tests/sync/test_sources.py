@@ -142,6 +142,24 @@ def test_bluesky_notifications_search_threads_and_watermark(store, replay):
     assert len(replay.requests) - before == 2  # one page of each, then stop: the session was kept
 
 
+def test_bluesky_search_catches_a_post_indexed_after_the_watermark(store, replay):
+    """`since` is the watermark minus the overlap: a post written just before the last sync's
+    newest but indexed after it (the server compares its sortAt, i.e. createdAt) is not missed."""
+    fake = FakeBluesky(n=0).install(replay)
+    fake.search_post("first")  # written and indexed 2026-03-01T00:00:12
+    src = bsky_source(store, replay, query="Harbour Street Café")
+    [s] = run_sync(store)
+    assert s.ok and s.new == 1
+    assert store.get_source(src.id).cursor["search"] == "2026-03-01T00:00:12Z"
+    late = fake.search_post("written before, indexed late")
+    late["record"]["createdAt"] = "2026-03-01T00:00:00.000Z"
+    late["indexedAt"] = "2026-03-01T00:05:00.000Z"
+    [again] = run_sync(store)
+    assert again.ok and again.new == 1
+    since = [r.arg("since") for r in replay.requests if "searchPosts" in r.path][-1]
+    assert since == "2026-02-28T23:58:12Z"
+
+
 def test_bluesky_expired_token_refreshes(store, replay):
     fake = FakeBluesky(n=130).install(replay)
     bsky_source(store, replay)

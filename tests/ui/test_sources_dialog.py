@@ -14,7 +14,7 @@ import keyring.backends.fail
 import pytest
 from jaraco.classes import properties
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QPushButton
 
 from inbox.secrets import KeyringSecrets, MemorySecrets, Secrets
 from inbox.ui import sources_dialog
@@ -101,19 +101,19 @@ def test_add_source_keeps_the_secret_in_the_keyring_only(qtbot, window, aloop, s
     source = store.get_source(name)
     assert source.whose == "competitor"
     assert source.settings == {"business_id": "harbour-street-cafe-brighton"}
-    assert mem.get(name) == {"api_key": key}
+    assert mem.entries == {source.secret_key: {"api_key": key}}  # by database and id, not name
     store.conn.execute("PRAGMA wal_checkpoint(FULL)")
     assert key.encode() not in db_bytes(store.path)
     # the window's sidebar lists the new source
     run_until(aloop, lambda: f"source:{source.id}" in window.sidebar.entries, what="sidebar entry")
 
-    # rename: the secret moves with the source's name
+    # rename: the secret stays where it is, with the source
     new_name = name + " (renamed)"
     dialog.form.name.setText(new_name)
     dialog.save_button.click()
     run_until(aloop, lambda: dialog.verdict.text() == f"Saved “{new_name}”.", what="rename")
-    assert mem.get(new_name) == {"api_key": key}
-    assert mem.get(name) == {}
+    assert mem.entries == {source.secret_key: {"api_key": key}}
+    assert store.get_source(source.id).secret_key == source.secret_key
 
     # Test connection on the saved source, password field left empty: the saved key is used
     replay.add("GET", r"/v3/businesses/[^/]+/reviews",
@@ -129,15 +129,21 @@ def test_add_source_keeps_the_secret_in_the_keyring_only(qtbot, window, aloop, s
     dialog.remove_selected()
     run_until(aloop, lambda: dialog.verdict.text().startswith("Removed"), what="remove")
     assert store.list_sources() == []
-    assert mem.get(new_name) == {} and mem.entries == {}
+    assert mem.entries == {}
 
 
-def test_without_a_keyring_nothing_is_created(qtbot, window, aloop, store, no_keyring):  # noqa: F811
+def test_without_a_keyring_nothing_is_created(qtbot, window, aloop, store, no_keyring,  # noqa: F811
+                                              monkeypatch):
+    monkeypatch.setenv("XDG_CURRENT_DESKTOP", "KDE")
     dialog = open_dialog(window, KeyringSecrets())
     fill_yelp(qtbot, dialog, "Yelp without keyring", api_key="sk-should-not-be-stored")
     dialog.save_button.click()
     run_until(aloop, lambda: not dialog.busy and dialog.verdict.text().startswith("Not saved"), what="refusal")
-    assert "credentials not saved: no system keyring" in dialog.verdict.text()
+    assert dialog.verdict.text() == (
+        "Not saved. Feedback Inbox can't open the system keyring, where sign-ins are kept. "
+        "Switch on KDE Wallet in System Settings ▸ KDE Wallet (package kwalletmanager), or install "
+        "GNOME Keyring (gnome-keyring); then log out and in again.")
+    assert "no system keyring" in dialog.verdict_detail and dialog.details_button.isVisibleTo(dialog)
     assert store.list_sources() == []
     assert b"sk-should-not-be-stored" not in db_bytes(store.path)
     assert dialog.form.name.text() == "Yelp without keyring"  # the form keeps what was typed
@@ -174,7 +180,10 @@ def test_a_hanging_keyring_times_out_without_freezing(qtbot, window, aloop, stor
         dialog.save_button.click()
         run_until(aloop, lambda: not dialog.busy, what="timeout")
         timer.stop()
-        assert dialog.verdict.text() == "Not saved: the system keyring did not answer (is it locked?)."
+        assert dialog.verdict.text() == (
+            "Not saved. The system keyring, where sign-ins are kept, is locked or did not answer. "
+            "Unlock it (it usually asks for your login password) and try again.")
+        assert dialog.verdict_detail == "the system keyring did not answer (is it locked?)"
         assert store.list_sources() == []
         assert len(ticks) >= 3  # the event loop kept running while the keyring hung
         time.sleep(1.0)  # let the hung call end before the backend is restored
@@ -231,13 +240,15 @@ def test_test_connection_success_and_rejected_key(qtbot, window, aloop, store, r
     dialog.test_button.click()
     assert not dialog.test_button.isEnabled()  # busy, and the window is not blocked
     run_until(aloop, lambda: not dialog.busy, what="test connection")
-    assert dialog.verdict.text() == "OK: 2 review excerpts of 148 reviews"
+    assert dialog.verdict.text() == ("OK: 2 review excerpts of 148 reviews (all Yelp shares on this key's plan; "
+                                     "paid plans share more)")
 
     dialog.form.secret_edits["api_key"].setText("bad-key")
     dialog.test_button.click()
     run_until(aloop, lambda: not dialog.busy, what="second test")
-    assert dialog.verdict.text().startswith("Failed: credentials rejected")
-    assert "bad-key" not in dialog.verdict.text()
+    assert dialog.verdict.text() == "Yelp no longer accepts the saved key. Paste a new key from your Yelp account."
+    assert dialog.verdict_detail.startswith("credentials rejected")
+    assert "bad-key" not in dialog.verdict.text() + dialog.verdict_detail
     assert store.list_sources() == []  # testing saves nothing
     assert replay.count("GET", r"/v3/businesses/harbour-street-cafe-brighton/reviews") == 2
 
@@ -268,6 +279,8 @@ def test_screenshot(qtbot, window, aloop, store, tmp_path):  # noqa: F811
     assert dialog.form.kind.isEnabled() is False
     assert dialog.list.currentItem().data(Qt.ItemDataRole.UserRole) == store.get_source(
         "Harbour Street Café · Yelp").id
+    assert not dialog.form.setting_edits["base_url"].isVisibleTo(dialog)  # behind "Advanced"
+    dialog.form.findChild(QPushButton, "advancedSettings").click()
     run_until(aloop, lambda: dialog.form.setting_edits["base_url"].isVisible(), what="fields shown")
     assert dialog.form.secret_edits["api_key"].placeholderText() == "leave empty to keep the saved value"
     dialog.show_verdict("OK: 3 review excerpts of 148 reviews", ok=True)
@@ -286,15 +299,22 @@ def test_an_error_quoting_html_is_shown_as_text(qtbot, window, aloop, store, rep
     fill_yelp(qtbot, dialog, "Yelp html", api_key="k", base_url=replay.base_url + "/v3")
     dialog.test_button.click()
     run_until(aloop, lambda: not dialog.busy, what="test connection")
-    assert evil in dialog.verdict.text()
+    assert dialog.verdict.text() == "Yelp refused the request. Check the source's settings; Details shows what it said."
+    assert evil in dialog.verdict_detail
     assert dialog.verdict.textFormat() == Qt.TextFormat.PlainText
+    box = dialog.show_details()
+    assert box.textFormat() == Qt.TextFormat.PlainText and evil in box.text()
+    box.close()
     assert sources_dialog.plain_tooltip(evil) == (
         "<p style='white-space: pre-wrap'>&lt;img src=&#x27;file:///etc/hostname&#x27;&gt;"
         "&lt;b&gt;bold&lt;/b&gt;</p>")
 
 
 def test_in_the_demo_a_new_source_goes_to_the_users_own_inbox(qtbot, window, aloop, store,  # noqa: F811
-                                                               monkeypatch):
+                                                               monkeypatch, replay):
+    from tests.ui.test_sync_window import AppStore
+
+    AppStore(replay)
     from inbox.paths import default_db_path
     from inbox.services.workspace import choose_workspace
     from inbox.store import Store
@@ -305,11 +325,28 @@ def test_in_the_demo_a_new_source_goes_to_the_users_own_inbox(qtbot, window, alo
     dialog.add_button.click()
     dialog.form.kind.setCurrentIndex(dialog.form.kind.findData("appstore"))
     dialog.form.name.setText("My real app")
-    dialog.form.setting_edits["app_id"].setText("1234567890")
+    dialog.form.setting_edits["app_id"].setText("1611223344")
+    dialog.form.setting_edits["country"].setText("gb")
+    dialog.form.setting_edits["base_url"].setText(replay.base_url)
     dialog.save_button.click()
     run_until(aloop, lambda: not dialog.busy, what="save")
-    assert dialog.verdict.text() == "Saved “My real app” in your own inbox. Restart Feedback Inbox to open it."
+    assert dialog.verdict.text() == "Saved “My real app” in your own inbox, which opens now."
     assert store.list_sources() == []  # the demo file is untouched
+    # no restart: the window is rebuilt on the owner's inbox, which syncs the new source
+    from PySide6.QtWidgets import QApplication
+
+    from inbox.ui.main_window import MainWindow
+
+    def own_window():
+        return next((w for w in QApplication.topLevelWidgets()
+                     if isinstance(w, MainWindow) and w is not window and w.isVisible()), None)
+    run_until(aloop, lambda: own_window() is not None, what="the owner's inbox to open")
+    own_win = own_window()
+    assert not own_win.is_demo and own_win.db_path == default_db_path() and not window.isVisible()
+    assert [s.name for s in own_win.store.list_sources()] == ["My real app"]
+    assert "workspace.demo" in own_win.actions_by_id  # the demo stays one click away
+    run_until(aloop, lambda: len(own_win.model.rows) == 2, what="the new source's reviews in the list")
+    own_win.close()
     with Store(default_db_path()) as own:
         assert [s.name for s in own.list_sources()] == ["My real app"]
     workspace = choose_workspace()

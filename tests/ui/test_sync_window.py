@@ -304,3 +304,73 @@ def test_startup_catches_up_on_sources_not_synced_for_an_interval(qtbot, window,
     wait_sync(aloop, controller)
     assert [s.source_name for s in controller.task.result()] == ["Stale"]
     assert controller.last_notice == "2 new items from Stale"  # not its first sync: announced
+
+
+def test_an_empty_list_says_why_the_only_source_failed_never_inbox_zero(qtbot, window, aloop, store):  # noqa: F811
+    source = store.add_source("appstore", "Order-ahead app", settings={
+        "app_id": "1611223344", "country": "gb", "base_url": f"http://127.0.0.1:{closed_port()}"})
+    controller = install(window)
+    controller.sync_now()
+    wait_sync(aloop, controller)
+    expected = ("<p>Nothing new from “Order-ahead app”: its last sync failed.<br>"
+                "Can&#x27;t reach App Store. Check that you&#x27;re online.</p>"
+                '<p><a href="inbox:fix">Try again</a> &nbsp; <a href="inbox:details">Details…</a></p>')
+    run_until(aloop, lambda: window.empty_label.text() == expected, what="the reason in the empty list")
+    assert window.list_stack.currentWidget() is window.empty_label
+    before = len(window.statusBar().currentMessage())
+    window.list_ctl._empty_link("inbox:fix")  # "Try again" syncs again
+    wait_sync(aloop, controller)
+    assert before is not None and "1 source failed (Order-ahead app)" in window.statusBar().currentMessage()
+    tip = window.sidebar.entries[f"source:{source.id}"].tooltip
+    assert "Can&#x27;t reach App Store. Check that you&#x27;re online." in tip and "Details: " in tip
+
+    # after a restart (a new window on the same file) the list says the same, at once
+    from PySide6.QtCore import QSettings
+
+    from inbox.ui.main_window import MainWindow
+
+    again = MainWindow(store, db_path=store.path, settings=QSettings(str(store.path) + ".ini",
+                                                                   QSettings.Format.IniFormat))
+    try:
+        run_until(aloop, lambda: not again.model.loading and again.empty_label.text() == expected,
+                  what="the reason after a restart")
+        assert "Inbox zero" not in again.empty_label.text()
+    finally:
+        again.shutdown()
+        again.deleteLater()
+
+
+def test_a_facebook_source_warns_ahead_of_its_graph_version_end(qtbot, window, aloop, store):  # noqa: F811
+    from datetime import date
+
+    from inbox.ui.failures import source_warning
+
+    source = store.add_source("facebook", "Café on Facebook", settings={"page_id": "1"})
+    assert source_warning(source, date(2027, 1, 1)).startswith(
+        "Facebook stops answering Graph API v21.0 on 21 January 2027, in 20 days.")
+    window.sidebar_ctl.refresh_sources(store.list_sources(), {})
+    tip = window.sidebar.entries[f"source:{source.id}"].tooltip
+    expected = source_warning(source)
+    assert (expected is None) or ("Graph API v21.0" in tip)
+
+
+def test_a_refused_sign_in_offers_to_sign_in_again(qtbot, window, aloop, store, replay):  # noqa: F811
+    from inbox.secrets import MemorySecrets
+    from inbox.ui import sources_dialog
+    from tests.replay.mastodon import FakeMastodon
+
+    FakeMastodon(n=2, token="good").install(replay)
+    source = store.add_source("mastodon", "Café on Mastodon", settings={"base_url": replay.base_url})
+    mem = MemorySecrets({source.secret_key: {"token": "revoked"}})
+    controller = install(window)
+    controller.secrets = mem
+    sources_dialog.install(window, secrets=mem)
+    controller.sync_now()
+    wait_sync(aloop, controller)
+    run_until(aloop, lambda: "Sign in again…" in window.empty_label.text(), what="the sign-in link")
+    assert "Mastodon no longer accepts the saved key. Paste a new key from your Mastodon account." \
+        in window.empty_label.text()
+    window.list_ctl._empty_link("inbox:fix")
+    dialog = window.extensions.get(sources_dialog.SourcesDialog)
+    assert dialog is not None and dialog.form.source.id == source.id  # its key field is right there
+    assert "token" in dialog.form.secret_edits

@@ -1,4 +1,5 @@
-"""Trustpilot: `POST /v1/private/reviews/{id}/reply` with a Business user's OAuth token."""
+"""Trustpilot: `POST /v1/private/reviews/{id}/reply` with a Business user's OAuth token; an
+existing reply is read first from the public `GET /v1/reviews/{id}` (`companyReply`)."""
 
 from __future__ import annotations
 
@@ -29,10 +30,17 @@ async def post_reply(connector: Connector, item: ItemRow, text: str, idempotency
 
 
 async def find_owner_reply(connector: Connector, item: ItemRow) -> Item | None:
-    headers = await bearer_headers(connector, "access_token")
+    """Whether the review already has our reply, read with the public `GET /v1/reviews/{id}`
+    (API key only), whose answer carries `companyReply`. A 404 there (a review the public
+    API does not serve, e.g. one under moderation) says nothing about a reply, so it is not
+    an error: the reply is sent."""
+    key = connector.secret_values.get("api_key")
+    headers = {"apikey": key} if key else await bearer_headers(connector, "access_token")
     response = await connector.http.request(
-        "GET", f"{connector.base_url}/private/reviews/{item.external_id}", headers=headers,
+        "GET", f"{connector.base_url}/reviews/{item.external_id}", headers=headers,
         ok_statuses=READ_STATUSES)
+    if response.status_code == 404:
+        return None
     reply = (check(response, SITE) or {}).get("companyReply")
     if not isinstance(reply, dict) or not reply.get("text"):
         return None

@@ -38,5 +38,9 @@ class Registry:
     def remove(self, kind: type) -> None:
         self._by_type.pop(kind, None)
 
+    def items(self) -> list[tuple[type, Any]]:
+        """(type, feature) pairs, in the order they were added."""
+        return [*self._by_type.items()]  # (`list` here is the sibling module)
+
     def __contains__(self, kind: type) -> bool:
         return kind in self._by_type

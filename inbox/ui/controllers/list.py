@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMenu,
+    QMessageBox,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -24,11 +25,13 @@ from PySide6.QtWidgets import (
 
 from inbox import APP_NAME
 from inbox.domain import InboxFilter, View, format_time
+from inbox.domain.plain_errors import RETRY, SIGN_IN
 from inbox.services.operations import ChangeSet
 from inbox.store import BadQuery, Store
 from inbox.ui import sidebar_keys
 from inbox.ui.delegate import ROW_HEIGHT, ItemDelegate
 from inbox.ui.dialogs import DateRangeDialog
+from inbox.ui.failures import DETAILS_LINK, FIX_LINK, empty_list_html
 from inbox.ui.list_model import ItemListModel, sync_loader
 from inbox.ui.search_bar import VIEW_LABELS, SearchBar
 
@@ -126,6 +129,9 @@ class ListController(QObject):
         self.empty_label.setTextFormat(Qt.TextFormat.PlainText)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
+        self.empty_label.setTextFormat(Qt.TextFormat.PlainText)  # source names are the owner's text
+        self.empty_label.linkActivated.connect(self._empty_link)
+        self.failed: list = []  # (source, PlainError) the empty list explains
         self.empty_label.setAccessibleName("Empty list")
         self.list_stack = QStackedWidget()
         self.list_stack.addWidget(view)
@@ -262,7 +268,14 @@ class ListController(QObject):
         empty = not self.model.rows and not self.model.loading
         if empty:
             f = self.flt
-            if f.query or f.tags or f.source_ids or f.rating_min or f.rating_max or f.since or f.whose:
+            self.failed = self.window.sidebar_ctl.failed_sources(f.source_ids or None)
+            failed = empty_list_html([(s.name, plain) for s, plain in self.failed])
+            self.empty_label.setTextFormat(Qt.TextFormat.RichText if failed else Qt.TextFormat.PlainText)
+            if failed and not (f.query or f.tags or f.rating_min or f.rating_max or f.since):
+                text = failed  # a failed sync is why the list is empty: never "Inbox zero"
+            elif not self.window.sidebar_ctl.sources_known and not self.window.is_demo:
+                text = "No sources yet.\nAdd where your customers talk with File ▸ Add a source…"
+            elif f.query or f.tags or f.source_ids or f.rating_min or f.rating_max or f.since or f.whose:
                 text = "Nothing matches this search."
             elif f.view == View.INBOX:
                 text = "Inbox zero. ✓\nNothing waits for you."
@@ -270,6 +283,27 @@ class ListController(QObject):
                 text = "Nothing here."
             self.empty_label.setText(text)
         self.list_stack.setCurrentWidget(self.empty_label if empty else self.list_view)
+
+    def _empty_link(self, link: str) -> None:
+        """The empty list's "Sign in again…" / "Try again" / "Details…" for its failed source."""
+        if not self.failed:
+            return
+        source, plain = self.failed[0]
+        if link == DETAILS_LINK:
+            box = QMessageBox(QMessageBox.Icon.Information, "Details", plain.detail or plain.text,
+                              QMessageBox.StandardButton.Close, self.window)
+            box.setTextFormat(Qt.TextFormat.PlainText)  # it may quote what a server sent
+            box.open()
+        elif link == FIX_LINK and plain.action == RETRY and "sync.now" in self.window.commands.commands:
+            self.window.run_command("sync.now")
+        elif link == FIX_LINK and plain.action == SIGN_IN and source.kind == "google":
+            from inbox.ui.add_source_wizard import sign_in_again  # the browser flow lives there
+
+            sign_in_again(self.window, source)
+        elif link == FIX_LINK and "sources.manage" in self.window.commands.commands:
+            dialog = self.window.run_command("sources.manage")
+            if dialog is not None:
+                dialog.reload(select_id=source.id)  # its sign-in fields are right there
 
     def _load_failed(self, exc: Exception) -> None:
         self._after_load.pop("count", None)  # nothing to count

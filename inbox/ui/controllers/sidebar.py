@@ -11,11 +11,15 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMenu
 
-from inbox.domain import InboxFilter, View
+from inbox.domain import InboxFilter, Source, View
+from inbox.domain.plain_errors import PlainError
+from inbox.services import settings
 from inbox.services.saved_views import delete_saved_view, list_saved_views, save_view
 from inbox.store import Store, StoreError
+from inbox.sync.errors import explain_failure
 from inbox.ui import sidebar_keys
 from inbox.ui.delegate import source_pixmap
+from inbox.ui.failures import failure_tip, plain_tooltip, source_warning
 from inbox.ui.search_bar import VIEW_LABELS
 from inbox.ui.sidebar import Sidebar, dot_icon
 
@@ -37,6 +41,7 @@ class SidebarController(QObject):
         self.saved_views: dict[int, Any] = {}
         self.sources_known: list = []
         self.tags_known: list = []
+        self.failures: dict[int, tuple[str, str | None]] = {}  # source id: (error, kind) of its last run
         self.sidebar = Sidebar()
         self.sidebar.setMinimumWidth(200)
         self.sidebar.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -60,7 +65,12 @@ class SidebarController(QObject):
         self.add_entry("Businesses", sidebar_keys.whose("competitor"), "Competitors",
                        lambda: show(InboxFilter(view=View.ALL, whose="competitor"), "Competitors",
                                     sidebar_keys.whose("competitor")))
-        self.refresh_sources(self.store.list_sources(), {})
+        self.failures = self.store.last_failures()
+        sources = self.store.list_sources()
+        self.refresh_sources(sources, {})
+        warnings = [f"“{s.name}”: {w}" for s in sources if s.enabled and (w := source_warning(s))]
+        if warnings:  # said once at start, and kept in the source's tooltip
+            QTimer.singleShot(0, lambda: self.window.status_message(warnings[0], 20_000))
         # tags (with their counts) arrive with the first counts
         self.refresh_saved_views()
 
@@ -77,14 +87,15 @@ class SidebarController(QObject):
         def query(s: Store):
             if gen != self._counts_gen:
                 return None  # a newer request is queued behind this one
-            return s.counts(now), s.list_sources(), s.list_tags()
+            return s.counts(now), s.list_sources(), s.list_tags(), s.last_failures()
 
         self.window.run_in_worker(query, self._apply_counts, lambda exc: log.warning("counts failed: %s", exc))
 
     def _apply_counts(self, result) -> None:
         if result is None:
             return
-        counts, sources, tags = result
+        counts, sources, tags, failures = result
+        self.failures = failures
         for view, n in counts["views"].items():
             self.sidebar.update_entry(sidebar_keys.view(view), count=n)
         for whose, n in counts["whose"].items():
@@ -94,6 +105,7 @@ class SidebarController(QObject):
         search_bar = self.window.list_ctl.search_bar
         search_bar.set_choices(sources, tags)
         search_bar.show_filter(self.window.list_ctl.flt)
+        self.window.list_ctl.update_empty()  # a failure that arrived explains an empty list
 
     def refresh_sources(self, sources, counts: dict[int, int]) -> None:
         self.sources_known = sources
@@ -107,18 +119,32 @@ class SidebarController(QObject):
             if not s.enabled:
                 tip += " — paused"
             if s.last_error:
-                tip += f"\nLast error: {s.last_error}"
+                tip += "\n" + failure_tip(self.plain_failure(s))
+            warning = source_warning(s)
+            if warning:
+                tip += "\n⚠ " + warning
             label = s.name + ("" if s.enabled else " (paused)")
             if key not in self.sidebar.entries:
                 self.add_entry(
                     "Sources", key, label,
                     lambda sid=s.id, name=s.name: self.window.list_ctl.show(
                         InboxFilter(view=View.ALL, source_ids=[sid]), name, sidebar_keys.source(sid)),
-                    icon=QIcon(source_pixmap(s.kind, 16)), tooltip=tip)
+                    icon=QIcon(source_pixmap(s.kind, 16)), tooltip=plain_tooltip(tip))
             entry = self.sidebar.entries[key]
             state = None if entry.state == "syncing" else ("error" if s.last_error else "")
             self.sidebar.update_entry(key, label=label, count=counts.get(s.id, entry.count or 0),
-                                      tooltip=tip, state=state)
+                                      tooltip=plain_tooltip(tip), state=state)
+
+    def plain_failure(self, source) -> PlainError:
+        """Why `source`'s last sync failed, in the owner's words (detail: the technical text)."""
+        error, kind = self.failures.get(source.id, (source.last_error or "", None))
+        return explain_failure(source.kind, kind, error,
+                               interval_minutes=settings.get("sync.interval_minutes", self.store))
+
+    def failed_sources(self, source_ids: list[int] | None = None) -> list[tuple[Source, PlainError]]:
+        """Enabled sources (of `source_ids`, or all) whose last sync failed, with the reason."""
+        return [(s, self.plain_failure(s)) for s in self.sources_known
+                if s.enabled and s.last_error and (not source_ids or s.id in source_ids)]
 
     def refresh_tags(self, tags, counts: dict[int, int]) -> None:
         self.tags_known = tags

@@ -1,0 +1,646 @@
+"""File ▸ Add a source…: a step-by-step flow per platform, for an owner who is not a developer.
+
+Steps: where (the platform) → what you will need (the guide's own steps, inline) → connect
+(sign in through the browser, paste a key, a feed address, a store link, or a file) → choose
+which business/location (from the list the platform returns) → check (a first read that
+says what it found) → save, and the window fetches it at once.
+
+The flow's logic is `inbox.services.setup` and saving is `SourcesService.add`; this module
+only asks and redraws. Network and keyring calls run as coroutines on the window's loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import webbrowser
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from inbox.domain import Source, Whose
+from inbox.secrets import Secrets
+from inbox.services.setup import (
+    NO_SIGN_IN,
+    PLANS,
+    TRANSIENT_SECRETS,
+    Plan,
+    choices,
+    guide_section,
+    preview,
+    read_client_file,
+    read_service_account_file,
+    settings_from_link,
+)
+from inbox.services.sources import SourceDraft, SourceExists, SourcesService
+from inbox.sources.base import SourceError
+from inbox.sources.choices import Choice
+from inbox.store import Store
+from inbox.sync.errors import explain_exception
+from inbox.ui.first_run import guide_path
+from inbox.ui.reading_pane import SafeBrowser
+
+log = logging.getLogger(__name__)
+RunTask = Callable[[Coroutine[Any, Any, Any]], "asyncio.Future[Any]"]
+WHERE, NEEDS, CONNECT, CHOOSE, CHECK = range(5)
+KEY_LABELS = {"api_key": "API key", "user_token": "Access token"}
+STEP_TIMEOUT_S = 60.0
+
+
+def _label(text: str = "", *, name: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # platforms' answers are shown as text
+    if name:
+        label.setObjectName(name)
+    return label
+
+
+class _Page(QWizardPage):
+    """A page whose "Next" waits for `ready`."""
+
+    def __init__(self, flow: AddSourceWizard, title: str) -> None:
+        super().__init__()
+        self.flow = flow
+        self.setTitle(title)
+        self.ready = True
+
+    def set_ready(self, ready: bool) -> None:
+        self.ready = ready
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return self.ready
+
+
+class WherePage(_Page):
+    def __init__(self, flow: AddSourceWizard) -> None:
+        super().__init__(flow, "Where do your customers talk about you?")
+        self.list = QListWidget()
+        self.list.setObjectName("platforms")
+        self.list.setSpacing(5)
+        font = self.list.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.list.setFont(font)
+        for plan in PLANS.values():
+            item = QListWidgetItem(plan.title + ("   · no sign-in needed" if plan.no_sign_in else ""))
+            item.setData(Qt.ItemDataRole.UserRole, plan.kind)
+            self.list.addItem(item)
+        self.list.setCurrentRow(0)
+        more = _label("Mastodon, Bluesky and Reddit are set up in File ▸ Sources….")
+        more.setStyleSheet("color: palette(placeholder-text);")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(more)
+        self.list.itemDoubleClicked.connect(lambda _item: flow.next())
+
+    def validatePage(self) -> bool:
+        self.flow.choose_plan(PLANS[self.list.currentItem().data(Qt.ItemDataRole.UserRole)])
+        return True
+
+
+class NeedsPage(_Page):
+    def __init__(self, flow: AddSourceWizard) -> None:
+        super().__init__(flow, "What you will need")
+        self.needs = _label(name="needs")
+        self.no_sign_in = _label(NO_SIGN_IN, name="noSignIn")
+        self.no_sign_in.setStyleSheet("color: #1a7f37; font-weight: 600;")
+        self.guide = SafeBrowser()
+        self.guide.setObjectName("guide")
+        self.guide.link_requested.connect(self._link)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.needs)
+        layout.addWidget(self.no_sign_in)
+        layout.addWidget(_label("The steps, from the set-up guide:"))
+        layout.addWidget(self.guide, 1)
+
+    def initializePage(self) -> None:
+        plan = self.flow.plan
+        self.setSubTitle(plan.title)
+        self.needs.setText(plan.needs)
+        self.no_sign_in.setVisible(plan.no_sign_in)
+        self.guide.setMarkdown(self.flow.guide_text(plan))
+
+    def _link(self, url: QUrl) -> None:
+        """Links open in the browser only on a click, and only after a yes."""
+        if url.scheme() in ("http", "https") and self.flow.confirm(
+                "Open in your browser?", f"Open {url.toString()}?"):
+            QDesktopServices.openUrl(url)
+
+
+class ConnectPage(_Page):
+    def __init__(self, flow: AddSourceWizard) -> None:
+        super().__init__(flow, "Connect")
+        self.form = QFormLayout()
+        self.status = _label(name="connectStatus")
+        self.advanced_button = QPushButton("Advanced ▸")
+        self.advanced_button.setFlat(True)
+        self.advanced_button.setObjectName("advanced")
+        self.advanced_box = QWidget()
+        self.advanced_form = QFormLayout(self.advanced_box)
+        self.advanced_box.setVisible(False)
+        self.advanced_button.clicked.connect(self._toggle_advanced)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        layout.addWidget(self.advanced_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.advanced_box)
+        self.edits: dict[str, QLineEdit] = {}
+        self.advanced_edits: dict[str, QLineEdit] = {}
+        self.sign_in_button: QPushButton | None = None
+
+    def _toggle_advanced(self) -> None:
+        shown = not self.advanced_box.isVisible()
+        self.advanced_box.setVisible(shown)
+        self.advanced_button.setText("Advanced ▾" if shown else "Advanced ▸")
+
+    def _clear(self, form: QFormLayout) -> None:
+        while form.rowCount():
+            form.removeRow(0)
+
+    def _edit(self, name: str, label: str, placeholder: str = "", *, secret: bool = False) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName(name)
+        edit.setPlaceholderText(placeholder)
+        if secret:
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+        edit.textChanged.connect(lambda _t: self._changed())
+        self.edits[name] = edit
+        self.form.addRow(label, edit)
+        return edit
+
+    def initializePage(self) -> None:
+        plan = self.flow.plan
+        self._clear(self.form)
+        self._clear(self.advanced_form)
+        self.edits.clear()
+        self.advanced_edits.clear()
+        self.sign_in_button = None
+        self.status.setText("")
+        self.setSubTitle({"oauth": "Sign in through your browser.", "key": "Paste your key.",
+                          "play": "Paste your app's link and choose the key file.",
+                          "url": "Paste the feed's address.", "link": "Paste your app's store link.",
+                          "file": "Choose the file you downloaded."}[plan.connect])
+        if plan.connect == "oauth":
+            row = QHBoxLayout()
+            choose = QPushButton("Choose the client file…")
+            choose.setObjectName("chooseClientFile")
+            choose.clicked.connect(self._choose_client_file)
+            self.sign_in_button = QPushButton(f"Sign in with {plan.title.split()[0]}")
+            self.sign_in_button.setObjectName("signIn")
+            self.sign_in_button.clicked.connect(lambda: self.flow.launch(self.flow.sign_in()))
+            row.addWidget(choose)
+            row.addWidget(self.sign_in_button)
+            row.addStretch(1)
+            self.form.addRow(_label("The OAuth client file you downloaded from Google Cloud "
+                                    "(client_secret_….json), then sign in."))
+            self.form.addRow(row)
+            self.client_label = _label(name="clientFile")
+            self.form.addRow(self.client_label)
+        elif plan.connect == "key":
+            for name in plan.secret_fields:
+                self._edit(name, KEY_LABELS.get(name, "API key"), "paste it here", secret=True)
+        elif plan.connect == "url":
+            self._edit("url", "Feed address", "https://www.google.com/alerts/feeds/…")
+        elif plan.connect == "link":
+            self._edit("link", "Store link", "https://apps.apple.com/gb/app/…/id1611223344")
+        elif plan.connect == "file":
+            edit = self._edit("path", "File", "the CSV or JSON file")
+            browse = QPushButton("Choose file…")
+            browse.clicked.connect(lambda: self._choose_file(edit))
+            self.form.addRow("", browse)
+        elif plan.connect == "play":
+            self._edit("link", "Play Store link", "https://play.google.com/store/apps/details?id=…")
+            key = self._edit("key_file", "Key file", "the service account's .json key")
+            browse = QPushButton("Choose the key file…")
+            browse.clicked.connect(lambda: self._choose_file(key))
+            self.form.addRow("", browse)
+        for name in plan.advanced:
+            edit = QLineEdit()
+            edit.setObjectName(f"advanced_{name}")
+            self.advanced_edits[name] = edit
+            self.advanced_form.addRow(name.replace("_", " ").capitalize().replace("url", "URL"), edit)
+        self.advanced_button.setVisible(bool(plan.advanced))
+        self.advanced_box.setVisible(False)
+        self._changed()
+
+    def _choose_client_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "The OAuth client file", str(Path.home() / "Downloads"),
+                                              "JSON files (*.json)")
+        if path:
+            self.flow.use_client_file(path)
+
+    def _choose_file(self, edit: QLineEdit) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "The review export", str(Path.home() / "Downloads"),
+                                              "Exports (*.csv *.json *.jsonl *.ndjson);;All files (*)")
+        if path:
+            edit.setText(path)
+
+    def _changed(self) -> None:
+        plan = self.flow.plan
+        if plan.connect == "oauth":
+            self.set_ready(bool(self.flow.secrets_typed.get("refresh_token")))
+        else:
+            self.set_ready(all(e.text().strip() for e in self.edits.values()))
+
+    def validatePage(self) -> bool:
+        plan = self.flow.plan
+        settings = {k: e.text().strip() for k, e in self.advanced_edits.items() if e.text().strip()}
+        try:
+            if plan.connect in ("link", "play"):
+                settings.update(settings_from_link(plan.kind, self.edits["link"].text()))
+            if plan.connect == "play":
+                self.flow.secrets_typed["service_account_json"] = read_service_account_file(
+                    self.edits["key_file"].text().strip())
+            elif plan.connect in ("url", "file"):
+                key = "url" if plan.connect == "url" else "path"
+                settings[key] = self.edits[key].text().strip()
+        except ValueError as exc:
+            self.status.setText(str(exc))
+            return False
+        for name in plan.secret_fields:
+            self.flow.secrets_typed[name] = self.edits[name].text().strip()
+        self.flow.settings.update(settings)
+        return True
+
+
+class ChoosePage(_Page):
+    def __init__(self, flow: AddSourceWizard) -> None:
+        super().__init__(flow, "Which one is yours?")
+        self.term = QLineEdit()
+        self.term.setObjectName("term")
+        self.place = QLineEdit()
+        self.place.setObjectName("place")
+        self.search = QPushButton("Search")
+        self.search.setObjectName("search")
+        self.search.clicked.connect(lambda: flow.launch(flow.load_choices()))
+        self.list = QListWidget()
+        self.list.setObjectName("choices")
+        self.list.currentItemChanged.connect(lambda cur, _prev: self.set_ready(cur is not None))
+        self.status = _label(name="chooseStatus")
+        self.query = QFormLayout()
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.query)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.status)
+
+    def initializePage(self) -> None:
+        plan = self.flow.plan
+        while self.query.rowCount():
+            self.query.takeRow(0)
+        self.list.clear()
+        self.status.setText("")
+        self.set_ready(False)
+        if plan.choose == "search":
+            self.setSubTitle("Your business's name and town, as on Yelp.")
+            self.query.addRow("Name", self.term)
+            self.query.addRow("Town or postcode", self.place)
+            self.query.addRow("", self.search)
+        elif plan.choose == "domain":
+            self.setSubTitle("Your website's address, as on your Trustpilot page.")
+            self.query.addRow("Website", self.term)
+            self.query.addRow("", self.search)
+        else:
+            self.setSubTitle("The Pages your account manages." if plan.kind == "facebook"
+                             else "The locations your Google account manages.")
+            self.flow.launch(self.flow.load_choices())
+        for w in (self.term, self.place, self.search):
+            w.setVisible(plan.choose in ("search", "domain") and (w is not self.place or plan.choose == "search"))
+
+    def show_choices(self, found: list[Choice]) -> None:
+        self.list.clear()
+        for choice in found:
+            item = QListWidgetItem(choice.label + (f"\n{choice.detail}" if choice.detail else ""))
+            item.setData(Qt.ItemDataRole.UserRole, choice)
+            self.list.addItem(item)
+        if found:
+            self.list.setCurrentRow(0)
+            self.status.setText(f"Found {len(found)}. Choose yours.")
+        else:
+            self.status.setText("Nothing found. Check the spelling, or the account you signed in with.")
+
+    def validatePage(self) -> bool:
+        choice: Choice = self.list.currentItem().data(Qt.ItemDataRole.UserRole)
+        self.flow.settings.update(choice.settings)
+        self.flow.secrets_typed.update(choice.secrets)
+        self.flow.chosen_name = choice.label
+        return True
+
+
+class CheckPage(_Page):
+    def __init__(self, flow: AddSourceWizard) -> None:
+        super().__init__(flow, "Check and save")
+        self.found = _label(name="found")
+        font = self.found.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.found.setFont(font)
+        self.details = QPushButton("Details…")
+        self.details.setObjectName("details")
+        self.details.setFlat(True)
+        self.details.setVisible(False)
+        self.details.clicked.connect(self._details)
+        self.detail_text = ""
+        self.name = QLineEdit()
+        self.name.setObjectName("name")
+        self.name.textChanged.connect(lambda _t: self._changed())
+        self.own = QRadioButton("My business")
+        self.competitor = QRadioButton("A competitor")
+        self.own.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.own)
+        group.addButton(self.competitor)
+        whose = QHBoxLayout()
+        whose.addWidget(self.own)
+        whose.addWidget(self.competitor)
+        whose.addStretch(1)
+        form = QFormLayout()
+        form.addRow("Name in your inbox", self.name)
+        form.addRow("Whose", whose)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.found)
+        layout.addWidget(self.details, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        self.checked = False
+
+    def initializePage(self) -> None:
+        self.setSubTitle("Reading the first reviews (nothing is saved yet)…")
+        self.found.setText("Checking…")
+        self.details.setVisible(False)
+        self.checked = False
+        if not self.name.text():
+            self.name.setText(self.flow.chosen_name or self.flow.plan.title)
+        self._changed()
+        self.flow.launch(self.flow.check())
+
+    def show_result(self, text: str, ok: bool, detail: str = "") -> None:
+        self.found.setText(text)
+        self.found.setStyleSheet("" if ok else "color: #c62828;")
+        self.detail_text = detail
+        self.details.setVisible(bool(detail))
+        self.setSubTitle("Looks right? Name it and press Save and fetch; your reviews arrive at once." if ok
+                         else "Go Back to change what you entered, or try again later.")
+        self.checked = ok
+        self._changed()
+
+    def _details(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, "Details", self.detail_text,
+                          QMessageBox.StandardButton.Close, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.open()
+
+    def _changed(self) -> None:
+        self.set_ready(self.checked and bool(self.name.text().strip()))
+
+    def validatePage(self) -> bool:
+        self.flow.launch(self.flow.save())
+        return False  # the wizard closes itself once saved
+
+
+class AddSourceWizard(QWizard):
+    """The guided Add-source flow. `source_added` carries the saved Source."""
+
+    source_added = Signal(object)
+
+    def __init__(self, store: Store, secrets: Secrets, parent: QWidget | None = None, *,
+                 run_task: RunTask | None = None, http_factory: Callable[[], Any] | None = None,
+                 open_browser: Callable[[str], object] = webbrowser.open,
+                 confirm: Callable[[str, str], bool] | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Add a source")
+        self.setObjectName("add_source_wizard")
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.resize(720, 560)
+        self.service = SourcesService(store, secrets)
+        self.run_task = run_task or (lambda coro: asyncio.ensure_future(coro))
+        self.http_factory = http_factory or _default_http
+        self.open_browser = open_browser
+        self._confirm = confirm
+        self.plan: Plan = next(iter(PLANS.values()))
+        self.settings: dict[str, str] = {}
+        self.secrets_typed: dict[str, str] = {}
+        self.client: dict[str, str] = {}
+        self.chosen_name = ""
+        self.saved: Source | None = None
+        self.busy: asyncio.Future[Any] | None = None
+        self._guide = ""
+        path = guide_path()
+        if path is not None:
+            self._guide = path.read_text(encoding="utf-8")
+        self.pages = {WHERE: WherePage(self), NEEDS: NeedsPage(self), CONNECT: ConnectPage(self),
+                      CHOOSE: ChoosePage(self), CHECK: CheckPage(self)}
+        for page_id, page in self.pages.items():
+            self.setPage(page_id, page)
+        self.setButtonText(QWizard.WizardButton.FinishButton, "Save and fetch")
+        self.setOption(QWizard.WizardOption.HaveFinishButtonOnEarlyPages, False)
+
+    # -- navigation ------------------------------------------------------------------------
+
+    def nextId(self) -> int:
+        current = self.currentId()
+        if current == CONNECT and not self.plan.choose:
+            return CHECK
+        if current == CHECK:
+            return -1
+        return current + 1
+
+    def choose_plan(self, plan: Plan) -> None:
+        if plan.kind != self.plan.kind:
+            self.settings, self.secrets_typed, self.client, self.chosen_name = {}, {}, {}, ""
+            self.pages[CHECK].name.clear()
+        self.plan = plan
+
+    def guide_text(self, plan: Plan) -> str:
+        section = guide_section(self._guide, plan.guide_heading or plan.title) if self._guide else ""
+        return section or f"## {plan.title}\n\n{plan.needs}"
+
+    def confirm(self, title: str, text: str) -> bool:
+        if self._confirm is not None:
+            return self._confirm(title, text)
+        return QMessageBox.question(self, title, text) == QMessageBox.StandardButton.Yes
+
+    def launch(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Future[Any]:
+        self.busy = self.run_task(coro)
+        return self.busy
+
+    def draft(self, *, saving: bool = False) -> SourceDraft:
+        """The source as entered so far; `saving` leaves out what was only typed to list
+        choices (a Facebook user token)."""
+        check = self.pages[CHECK]
+        typed = {k: v for k, v in self.secrets_typed.items() if not (saving and k in TRANSIENT_SECRETS)}
+        return SourceDraft(
+            kind=self.plan.kind, name=" ".join(check.name.text().split()) or self.plan.title,
+            whose=Whose.COMPETITOR.value if check.competitor.isChecked() else Whose.OWN.value,
+            settings=dict(self.settings), secrets={**self.client_secrets(), **typed})
+
+    def client_secrets(self) -> dict[str, str]:
+        return {k: v for k, v in self.client.items() if k in ("client_id", "client_secret")}
+
+    # -- steps that talk to the platform ---------------------------------------------------
+
+    def use_client_file(self, path: str) -> bool:
+        page: ConnectPage = self.pages[CONNECT]
+        try:
+            self.client = read_client_file(path)
+        except ValueError as exc:
+            page.client_label.setText(str(exc))
+            return False
+        for ours in ("auth_url", "token_url"):
+            google_default = "google.com" in self.client.get(ours, "") or "googleapis.com" in self.client.get(ours, "")
+            if ours in self.client and not google_default:
+                self.settings[ours] = self.client[ours]
+        page.client_label.setText(f"Client file read: {Path(path).name}. Now sign in.")
+        return True
+
+    async def sign_in(self) -> None:
+        """The browser consent (PKCE, loopback on 127.0.0.1); the refresh token stays in
+        memory until Save puts it in the keyring with the rest."""
+        from inbox.sources.google import TOKEN_URL
+        from inbox.sources.google_oauth import AUTH_URL, authorize
+
+        page: ConnectPage = self.pages[CONNECT]
+        if not self.client:
+            page.status.setText("Choose the client file first (the guide above shows where to get it).")
+            return
+        advanced = {k: e.text().strip() for k, e in page.advanced_edits.items() if e.text().strip()}
+        self.settings.update(advanced)
+        page.status.setText("Your browser opened: sign in there and allow access…")
+        try:
+            async with self.http_factory() as http:
+                token = await authorize(self.client["client_id"], self.client["client_secret"], http,
+                                        open_browser=self.open_browser,
+                                        auth_url=self.settings.get("auth_url") or AUTH_URL,
+                                        token_url=self.settings.get("token_url") or TOKEN_URL)
+        except SourceError as exc:
+            log.info("sign-in failed: %s", exc)
+            page.status.setText(explain_exception(exc, self.plan.kind).text)
+            return
+        self.secrets_typed["refresh_token"] = token
+        page.status.setText("Signed in ✓  Press Next to choose your location.")
+        page._changed()
+
+    async def load_choices(self) -> None:
+        page: ChoosePage = self.pages[CHOOSE]
+        page.status.setText("Asking…")
+        try:
+            async with self.http_factory() as http:
+                found = await asyncio.wait_for(
+                    choices(self.draft(), http, term=page.term.text(), place=page.place.text()), STEP_TIMEOUT_S)
+        except (SourceError, TimeoutError) as exc:
+            page.status.setText(explain_exception(exc, self.plan.kind).text)
+            return
+        page.show_choices(found)
+
+    async def check(self) -> None:
+        page: CheckPage = self.pages[CHECK]
+        try:
+            async with self.http_factory() as http:
+                found = await asyncio.wait_for(
+                    preview(self.draft(), http, name=self.chosen_name), STEP_TIMEOUT_S)
+        except (SourceError, TimeoutError) as exc:
+            plain = explain_exception(exc, self.plan.kind)
+            log.info("set-up check failed: %s", plain.detail)
+            page.show_result(plain.text, False, plain.detail)
+            return
+        except Exception as exc:  # a connector bug must not take the flow down
+            log.exception("set-up check failed")
+            plain = explain_exception(exc, self.plan.kind)
+            page.show_result(plain.text, False, plain.detail)
+            return
+        page.show_result(found.sentence(), True)
+
+    async def save(self) -> Source | None:
+        page: CheckPage = self.pages[CHECK]
+        try:
+            source = await self.service.add(self.draft(saving=True))
+        except SourceExists as exc:
+            page.show_result(f"You already have a source named “{exc.name}”. Choose another name.", False)
+            page.checked = True
+            page._changed()
+            return None
+        except Exception as exc:  # the keyring said no, the disk is full
+            plain = explain_exception(exc, self.plan.kind)
+            page.show_result(f"Not saved. {plain.text}", False, plain.detail)
+            return None
+        self.saved = source
+        self.source_added.emit(source)
+        self.accept()
+        return source
+
+
+def _default_http() -> Any:
+    from inbox.sync.http import HttpClient
+
+    return HttpClient()
+
+
+def open_wizard(window: Any, *, secrets: Secrets | None = None,
+                open_browser: Callable[[str], object] = webbrowser.open) -> AddSourceWizard:
+    """The flow over the owner's inbox (from the demo too: sources always go to their own),
+    non-modal; a saved source is fetched at once, and the demo switches to the owner's inbox."""
+    from inbox.paths import default_db_path
+    from inbox.secrets import from_environment
+    from inbox.ui import sources_dialog
+
+    chosen = secrets if secrets is not None else getattr(window, "sources_secrets", None) or from_environment()
+    store = Store(default_db_path()) if window.is_demo else window.store
+    wizard = AddSourceWizard(store, chosen, window, run_task=lambda coro: window.run_task(coro),
+                             open_browser=open_browser, confirm=window.confirm)
+    if window.is_demo:
+        wizard.destroyed.connect(store.close)
+        wizard.source_added.connect(lambda source: sources_dialog._open_own(window, source))
+    else:
+        wizard.source_added.connect(lambda _s: window.data_changed())
+        wizard.source_added.connect(lambda source: sources_dialog._sync_new(window, source))
+    wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    window.extensions.add(wizard)
+    wizard.show()
+    return wizard
+
+
+def sign_in_again(window: Any, source: Source, *, secrets: Secrets | None = None,
+                  open_browser: Callable[[str], object] | None = None) -> asyncio.Future[Any]:
+    """"Sign in again…" for a Google source: the browser consent, then a sync; said in the
+    status bar in plain words either way."""
+    from inbox.secrets import from_environment
+    from inbox.services import setup
+
+    chosen = secrets if secrets is not None else getattr(window, "sources_secrets", None) or from_environment()
+
+    async def run() -> None:
+        window.status_message("Your browser opened: sign in to Google there and allow access…", 60_000)
+        try:
+            async with _default_http() as http:
+                await setup.sign_in_again(source, chosen, http, open_browser=open_browser or webbrowser.open)
+        except Exception as exc:
+            window.status_message(explain_exception(exc, source.kind).text, 20_000)
+            return
+        window.status_message(f"Signed in again. Fetching “{source.name}”…", 10_000)
+        from inbox.ui import sources_dialog
+
+        sources_dialog._sync_new(window, window.store.get_source(source.id))
+    return window.run_task(run())
+
+
+def install(window: Any) -> None:
+    window.register_command("sources.add", "Add a source…", lambda: open_wizard(window), menu="File")

@@ -1,0 +1,79 @@
+"""The guided set-up's logic: store links, the downloaded Google client file, the guide's
+section for a platform, and the check's sentence."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from inbox.services.setup import Preview, guide_section, read_client_file, relative_day, settings_from_link
+
+
+def test_store_links_give_the_ids() -> None:
+    assert settings_from_link("appstore", "https://apps.apple.com/gb/app/harbour-cafe/id1611223344?platform=iphone") \
+        == {"app_id": "1611223344", "country": "gb"}
+    assert settings_from_link("appstore", "https://apps.apple.com/app/id1611223344") == {"app_id": "1611223344",
+                                                                                         "country": "us"}
+    assert settings_from_link("googleplay", "https://play.google.com/store/apps/details?id=com.harbourcafe.order&hl=en") \
+        == {"package_name": "com.harbourcafe.order"}
+    with pytest.raises(ValueError, match="not an App Store link"):
+        settings_from_link("appstore", "https://example.com/app")
+    with pytest.raises(ValueError, match="not a Google Play link"):
+        settings_from_link("googleplay", "https://play.google.com/store/apps/details?hl=en")
+
+
+def test_the_downloaded_client_file_is_read(tmp_path) -> None:
+    path = tmp_path / "client_secret_1.json"
+    path.write_text(json.dumps({"installed": {"client_id": "1.apps.googleusercontent.com", "client_secret": "GOCSPX-x",
+                                              "token_uri": "https://oauth2.googleapis.com/token"}}))
+    assert read_client_file(path) == {"client_id": "1.apps.googleusercontent.com", "client_secret": "GOCSPX-x",
+                                      "token_url": "https://oauth2.googleapis.com/token"}
+    path.write_text(json.dumps({"type": "service_account", "private_key": "-----BEGIN"}))
+    with pytest.raises(ValueError, match="Desktop app"):
+        read_client_file(path)
+    path.write_text("not json")
+    with pytest.raises(ValueError, match="can't be read"):
+        read_client_file(path)
+
+
+def test_the_guide_section_stops_before_the_commands() -> None:
+    guide = "# Guide\n\n## Yelp\n\n1. Create an app.\n\n### On the command line\n\ninbox sources add yelp\n\n## Trustpilot\n\nx"
+    assert guide_section(guide, "Yelp") == "## Yelp\n\n1. Create an app."
+    assert guide_section(guide, "Nothing") == ""
+
+
+def test_the_check_says_what_it_found() -> None:
+    now = datetime(2026, 3, 14, 12, tzinfo=UTC)
+    yesterday = now - timedelta(days=1)
+    assert Preview(50, 212, yesterday, "Harbour Street Café").sentence(now) == \
+        "Found 212 reviews of Harbour Street Café, newest from yesterday."
+    assert Preview(50, None, now, "the feed", more=True, noun="article").sentence(now) == \
+        "Found 50 articles or more of the feed, newest from today."
+    assert Preview(0, None, None, "X").sentence(now) == "Connected to X, but there are no reviews yet."
+    assert relative_day(now - timedelta(days=3), now) == "3 days ago"
+
+
+async def test_sign_in_again_puts_a_new_refresh_token_in_the_keyring(store, replay) -> None:
+    """Google refused the saved sign-in: the browser consent (PKCE, loopback) with the client
+    the source already has, and the new token replaces the old one under the source's key."""
+    import asyncio
+
+    import httpx
+
+    from inbox.secrets import MemorySecrets
+    from inbox.services.setup import sign_in_again
+    from inbox.sync.http import HttpClient
+    from tests.replay.google_setup import CLIENT_ID, CLIENT_SECRET, FakeGoogleSignIn
+
+    google = FakeGoogleSignIn(n=1).install(replay)
+    source = store.add_source("google", "Café", settings={
+        **FakeGoogleSignIn.settings(replay.base_url), "auth_url": replay.base_url + "/o/oauth2/v2/auth"})
+    mem = MemorySecrets({source.secret_key: {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+                                             "refresh_token": "revoked"}})
+    async with HttpClient(retries=0) as http:
+        await sign_in_again(source, mem, http, open_browser=lambda url: httpx.get(url, follow_redirects=True))
+    assert mem.get(source.secret_key) == {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+                                          "refresh_token": google.refresh_token}
+    assert google.consents == 1 and asyncio.get_running_loop()
