@@ -142,6 +142,10 @@ def explain(kind: SyncErrorKind | str | None, *, source_kind: str, platform: str
                           "Check the source's settings; Details shows what it said.", detail, EDIT)
     if k is SyncErrorKind.REMOVED:
         return PlainError("This source was removed while it synced.", "", detail)
+    if k is SyncErrorKind.DISK:
+        return PlainError(f"Feedback Inbox couldn't save everything it read from {platform}: the disk "
+                          "is full or the inbox can't be written.",
+                          "Free some space, then sync again; what was saved is kept.", detail, RETRY)
     if k is SyncErrorKind.CANCELLED:
         return PlainError("You stopped this sync.", "Press Sync to run it again.", detail, RETRY)
     return PlainError(f"Something went wrong inside Feedback Inbox while reading {platform}.",

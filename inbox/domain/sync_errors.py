@@ -16,4 +16,5 @@ class SyncErrorKind(StrEnum):
     BAD_DATA = "bad_data"          # the answer could not be read
     REMOVED = "removed"            # the source was removed while it synced
     CANCELLED = "cancelled"        # the user stopped the sync
-    INTERNAL = "internal"          # a bug in a connector, or a full disk
+    DISK = "disk"                  # the inbox's disk is full, or its file cannot be written
+    INTERNAL = "internal"          # a bug in a connector

@@ -239,7 +239,7 @@ class SourceRun:
             if fault is None or isinstance(fault, NotFound):
                 raise
             log.error("sync of %s cannot start: %s", self.source.name, exc)
-            await self._finish(ERROR, self._fault_text(fault), error_kind(exc))
+            await self._finish(ERROR, self._fault_text(fault), error_kind(fault))
             return self.summary
         self.emit(replace(self.progress))
         if self.run_id is None:  # removed while the run waited for its turn
@@ -261,7 +261,7 @@ class SourceRun:
             log.exception("sync of %s failed", self.source.name)
             fault = classify(exc)
             if fault is not None:  # the disk or the database, not the connector: say which
-                await self._finish(ERROR, self._fault_text(fault), error_kind(exc))
+                await self._finish(ERROR, self._fault_text(fault), error_kind(fault))
                 return self.summary
             await self._finish(ERROR, self.http.scrub(f"unexpected error in the {self.source.kind} "
                                                       f"connector: {type(exc).__name__}: {exc}")[:500],

@@ -22,7 +22,7 @@ from inbox.sources.base import (
     SourceError,
     SourceNotFound,
 )
-from inbox.store import NotFound
+from inbox.store import DiskFull, NotFound, ReadOnlyDatabase
 
 # Most specific first: the first class the exception is an instance of decides.
 _KINDS: tuple[tuple[type[BaseException], SyncErrorKind], ...] = (
@@ -34,12 +34,14 @@ _KINDS: tuple[tuple[type[BaseException], SyncErrorKind], ...] = (
     (BadPayload, SyncErrorKind.BAD_DATA),
     (SourceError, SyncErrorKind.REFUSED),
     (SecretsError, SyncErrorKind.CREDENTIALS),
+    (DiskFull, SyncErrorKind.DISK),
+    (ReadOnlyDatabase, SyncErrorKind.DISK),
     (NotFound, SyncErrorKind.REMOVED),  # the only row a sync's writes need is the source's own
 )
 
 
 def error_kind(exc: BaseException) -> SyncErrorKind:
-    """The kind of failure `exc` is; anything unforeseen is INTERNAL (a bug, a full disk)."""
+    """The kind of failure `exc` is; anything unforeseen is INTERNAL (a bug)."""
     for cls, kind in _KINDS:
         if isinstance(exc, cls):
             return kind

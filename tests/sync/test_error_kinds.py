@@ -16,7 +16,7 @@ from inbox.sources.base import (
     SourceError,
     SourceNotFound,
 )
-from inbox.store import NotFound
+from inbox.store import DiskFull, NotFound, ReadOnlyDatabase
 from inbox.sync.errors import error_kind
 from inbox.sync.http import HttpClient
 from tests.replay import Reply
@@ -34,6 +34,8 @@ from tests.sync_helpers import run_sync
     (NoKeyring("no keyring"), SyncErrorKind.CREDENTIALS),
     (SecretsError("locked"), SyncErrorKind.CREDENTIALS),
     (NotFound("no source"), SyncErrorKind.REMOVED),
+    (DiskFull("database or disk is full"), SyncErrorKind.DISK),
+    (ReadOnlyDatabase("attempt to write a readonly database"), SyncErrorKind.DISK),
     (KeyError("a connector bug"), SyncErrorKind.INTERNAL),
 ])
 def test_each_failure_has_its_kind(exc: BaseException, kind: SyncErrorKind) -> None:
