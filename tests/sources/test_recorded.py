@@ -43,6 +43,10 @@ async def test_bluesky_search_posts(store, replay):
                Reply(json={"did": "did:plc:me", "handle": "cafe.bsky.social", "accessJwt": "a", "refreshJwt": "r"}))
     replay.add("GET", r"/xrpc/app.bsky.notification.listNotifications", Reply(json={"notifications": []}))
     replay.add("GET", r"/xrpc/app.bsky.feed.searchPosts", Reply(json=recorded("bluesky-search-posts.json")))
+    posts = {p["uri"]: p for p in recorded("bluesky-search-posts.json")["posts"]}
+    replay.add("GET", r"/xrpc/app.bsky.feed.getPostThread",  # each post alone in its thread
+               lambda req: Reply(json={"thread": {"$type": "app.bsky.feed.defs#threadViewPost",
+                                                  "post": posts[req.arg("uri")], "replies": []}}))
     src = add_source(store, "bluesky", {"handle": "cafe.bsky.social", "query": "Hcéres", "base_url": replay.base_url})
     async with http_client() as http:
         result = await ingest(store, src.id, {"app_password": "abcd-efgh-ijkl-mnop"}, http)
@@ -73,6 +77,9 @@ async def test_mastodon_mention(store, replay):
     body = recorded("mastodon-notifications.json")
     replay.add("GET", r"/api/v1/notifications",
                lambda req: Reply(json=body if req.arg("min_id") == "0" else []))
+    replay.add("GET", r"/api/v1/accounts/verify_credentials",
+               Reply(json={"id": "110", "username": "mastodonpy_test", "acct": "mastodonpy_test"}))
+    replay.add("GET", r"/api/v1/statuses/[^/]+/context", Reply(json={"ancestors": [], "descendants": []}))
     src = add_source(store, "mastodon", {"base_url": replay.base_url})
     async with http_client() as http:
         result = await ingest(store, src.id, {"token": "t"}, http)
@@ -86,6 +93,10 @@ async def test_reddit_search(store, replay):
                Reply(json={"access_token": "a", "token_type": "bearer", "expires_in": 3600, "scope": "*"}))
     replay.add("GET", r"/search", lambda req: Reply(json=recorded("reddit-search.json") if not req.arg("after")
                                                     else {"kind": "Listing", "data": {"children": [], "after": None}}))
+    listings = {c["data"]["id"]: c for c in recorded("reddit-search.json")["data"]["children"]}
+    replay.add("GET", r"/comments/(?P<post>[^/?]+)",  # each post with no comments under it
+               lambda req: Reply(json=[{"kind": "Listing", "data": {"children": [listings[req.match["post"]]]}},
+                                       {"kind": "Listing", "data": {"children": []}}]))
     src = add_source(store, "reddit", {"query": "praw oauth search", "base_url": replay.base_url,
                                        "token_url": replay.base_url + "/api/v1/access_token"})
     secrets = {"client_id": "c", "client_secret": "s", "username": "u", "password": "p"}
