@@ -41,6 +41,13 @@ class Pipeline:
         for step in self.page_steps:
             step(store, source_id, result)
 
+    def deferred(self) -> Pipeline:
+        """This pipeline without its row steps: new rows are written without their
+        analysis, which the background pass (`sentiment.backfill`) adds later. For big
+        hand-overs, so that analysis does not hold up the rows (a killed process leaves
+        them pending, and the next pass resumes them)."""
+        return replace(self, row_steps=(), ahead={}) if self.row_steps else self
+
     def for_batch(self, ahead: Mapping[sentiment.Key, sentiment.Analysis]) -> Pipeline:
         """This pipeline with the analyses made ahead for one batch of items."""
         return replace(self, ahead=ahead) if ahead else self

@@ -133,10 +133,18 @@ def score_changed(store: Store, source_id: int, result: IngestResult) -> None:
 
 
 def backfill(store: Store, batch: int = BATCH) -> int:
-    """Score one batch of not-yet-scored items (newest first); returns how many. Call
-    repeatedly until it returns 0; each batch is its own short transaction."""
+    """The analysis pass, one batch of items without an analysis (newest first); returns
+    how many. Call repeatedly until it returns 0; each batch is its own short transaction,
+    so a killed pass loses one batch of work and the next one resumes there."""
     with store.transaction():
-        return score_items(store, data.unanalysed_ids(store, batch))
+        scored, found = analyse_items(store, data.unanalysed_ids(store, batch))
+        data.write_pending_analyses(store, scored, found)
+    return len(scored)
+
+
+def pending(store: Store) -> int:
+    """How many items wait for the analysis pass (a big sync or import leaves them to it)."""
+    return data.pending_analysis_count(store)
 
 
 def prepare_backfill(reader: Store, batch: int = BATCH) -> Scored:
@@ -146,7 +154,9 @@ def prepare_backfill(reader: Store, batch: int = BATCH) -> Scored:
 
 
 def finish_backfill(store: Store, prepared: Scored) -> int:
-    data.write_analyses(store, *prepared)
+    """Write a prepared batch; items analysed meanwhile (by another pass) are left as they
+    are. Returns how many of the batch were still pending (0 only for an empty batch)."""
+    data.write_pending_analyses(store, *prepared)
     return len(prepared[0])
 
 

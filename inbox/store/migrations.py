@@ -273,8 +273,18 @@ M007_NO_PARENT_INDEX = "DROP INDEX IF EXISTS items_by_parent;"
 M008_SYNC_ERROR_KIND = "ALTER TABLE sync_runs ADD COLUMN error_kind TEXT;"
 
 
+# Items written without their analysis (a big sync or import leaves sentiment and phrases to a
+# background pass): the pass finds the next batch, and counts what is left, through this index
+# alone instead of scanning every item. An item leaves the index when it is analysed.
+M015_PENDING_ANALYSIS = """
+        CREATE INDEX IF NOT EXISTS items_pending_analysis ON items (created_at)
+            WHERE sentiment_label IS NULL AND is_owner_reply = 0;
+        """
+
+
 MIGRATIONS: list[Migration] = [M001_CORE, M002_SEARCH, M003_WORKFLOW, M004_FEEDBACK_VIEW, m005_insights,
-                               M006_NO_INSERT_TRIGGERS, M007_NO_PARENT_INDEX, M008_SYNC_ERROR_KIND]
+                               M006_NO_INSERT_TRIGGERS, M007_NO_PARENT_INDEX, M008_SYNC_ERROR_KIND,
+                               M015_PENDING_ANALYSIS]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

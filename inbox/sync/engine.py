@@ -30,7 +30,6 @@ from inbox.store import IngestResult, NotFound, RunCounts, Store
 from inbox.sync.checkpoint import background_checkpoints
 from inbox.sync.errors import error_kind
 from inbox.sync.http import HttpClient, scrub
-from inbox.sync.scoring import Scorer
 from inbox.sync.writer import Writer
 
 log = logging.getLogger("inbox.sync")
@@ -40,6 +39,10 @@ QUEUED, SYNCING, DONE, ERROR, CANCELLED = "queued", "syncing", "done", "error", 
 REMOVED = "the source was removed while it synced; nothing more was saved for it"
 FLUSH_ITEMS = 500     # hand pages to the writer when this many items wait ...
 FLUSH_SECONDS = 0.5   # ... or the oldest waiting page is this old
+# A hand-over of this many items is written without its analysis (sentiment, phrases: about
+# 100 µs an item of pure Python, more than the write itself); the background pass
+# (`sentiment.backfill`) adds it later. Smaller ones, the usual sync, are analysed at once.
+DEFER_ANALYSIS_AT = 200
 
 
 @dataclass
@@ -115,9 +118,8 @@ async def sync(store: Store, *, secrets: Secrets, sources: list[str] | None = No
     gate = asyncio.Semaphore(max(1, concurrency))
     # Building the client loads the TLS certificates (~0.1 s): not on the event loop.
     http = await asyncio.to_thread(HttpClient, **(http_options or {}))
-    scorer = Scorer()
     async with http, Writer(store) as writer, background_checkpoints(writer.store), responsive_gil():
-        tasks = [asyncio.create_task(_guarded(SourceRun(writer, src, http, emit, scorer, secrets, pipeline),
+        tasks = [asyncio.create_task(_guarded(SourceRun(writer, src, http, emit, secrets, pipeline),
                                               gate, cancel))
                  for src in chosen]
         watcher = asyncio.create_task(_cancel_on(cancel, tasks)) if cancel else None
@@ -126,7 +128,6 @@ async def sync(store: Store, *, secrets: Secrets, sources: list[str] | None = No
         finally:
             if watcher:
                 watcher.cancel()
-            scorer.close()
     summaries = []
     for src, result in zip(chosen, results, strict=True):
         if isinstance(result, RunSummary):
@@ -178,11 +179,10 @@ class SourceRun:
     """One source's run: the counters, the `sync_runs` row and the progress it emits."""
 
     def __init__(self, writer: Writer, source: Source, http: HttpClient,
-                 emit: Callable[[Progress], None], scorer: Scorer, secrets: Secrets,
+                 emit: Callable[[Progress], None], secrets: Secrets,
                  pipeline: Pipeline) -> None:
         self.writer = writer
         self.secrets = secrets
-        self.scorer = scorer
         self.pipeline = pipeline
         self.source = source
         self.http = http
@@ -262,20 +262,20 @@ class SourceRun:
             await pages.aclose()
 
     async def _hand_over(self, last: bool = False) -> None:
-        """Give the buffered pages to be scored and written, and fetch on meanwhile: wait
+        """Give the buffered pages to be written, and fetch on meanwhile: wait
         only for the previous hand-over (one in flight per source keeps the pages in order
         and bounds memory), or for this one too when it is the `last`."""
         await self._written()
         if self._buffer:
             pages, self._buffer = self._buffer, []
             self.summary.skipped += sum(page.skipped for page in pages)
-            self._writing = asyncio.ensure_future(self._score_and_write(pages))
+            self._writing = asyncio.ensure_future(self._write_pages(pages))
         if last:
             await self._written()
 
-    async def _score_and_write(self, pages: list[Page]) -> IngestResult:
+    async def _write_pages(self, pages: list[Page]) -> IngestResult:
         items = [item for page in pages for item in page.items]
-        batch = self.pipeline.for_batch(await self.scorer.analyses(items))
+        batch = self.pipeline.deferred() if len(items) >= DEFER_ANALYSIS_AT else self.pipeline
         return await self.writer.submit(lambda store: self._write(store, pages, items, batch), size=len(items))
 
     async def _written(self) -> None:

@@ -10,6 +10,7 @@ until a sync succeeds again; everything synced stays readable meanwhile.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -212,7 +213,26 @@ class SyncController(QObject):
         if background:
             self.notify(new_items_notice(store, summaries, first_time))
         self.finished.emit(summaries)
+        if any(s.new for s in summaries):
+            self.analyse_pending()
         return summaries
+
+    def analyse_pending(self) -> None:
+        """A big sync writes its items without their sentiment and themes: the background
+        pass adds them on a worker, a batch at a time, while the status bar says so."""
+        from inbox.ui.scoring import backfill_for
+
+        def progress(n: int) -> None:
+            with contextlib.suppress(RuntimeError):  # the window is being destroyed
+                self.progress_label.setText(f"Analysing new items… {n:,} done")
+
+        def done(n: int) -> None:
+            with contextlib.suppress(RuntimeError):
+                self.progress_label.setText("")
+                if n:
+                    self.window.data_changed()  # sentiment filters and counts moved
+
+        backfill_for(self.window).start(progress, done)
 
     def _on_progress(self, p: Any) -> None:
         self.progress[p.source_id] = p
