@@ -193,7 +193,7 @@ def main() -> int:
             line = f"  {q:<10} inbox search {whole * 1000:6.0f} ms, in process {inproc * 1000:5.1f} ms ({hits} rows)"
             if has_notmuch:
                 nm_env = {**os.environ, "NOTMUCH_CONFIG": str(work / "notmuch-config")}
-                nmw = median_of(lambda q=q: timed(["notmuch", "search", "--limit=200", q], nm_env)[0])
+                nmw = median_of(lambda q=q, e=nm_env: timed(["notmuch", "search", "--limit=200", q], e)[0])
                 line += f"; notmuch search {nmw * 1000:5.0f} ms -> ratio {nmw / whole:.2f}x (notmuch/inbox)"
             print(line)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
