@@ -50,7 +50,7 @@ class Review:
 
 def generate(n: int, seed: int) -> list[Review]:
     """Reviews like the demo's: an opener, one to three aspects, a closer; a tenth with no
-    title; 3,000 different reviewers; times spread over two years."""
+    title; 3,000 different reviewers; times spread over two years, newest first."""
     rng = random.Random(seed)
     aspects = list(T.ASPECTS.values())
     start = datetime(2024, 1, 1, tzinfo=UTC)
@@ -67,7 +67,7 @@ def generate(n: int, seed: int) -> list[Review]:
         name = f"{T.FIRST_NAMES[who % len(T.FIRST_NAMES)]} {T.LAST_NAMES[who % len(T.LAST_NAMES)]} {who}"
         out.append(Review(f"R{i}", start + timedelta(seconds=rng.randrange(2 * 365 * 86400)), name, stars,
                           title, text))
-    return out
+    return sorted(out, key=lambda r: r.when, reverse=True)  # newest first, as exports list them
 
 
 def write_csv(reviews: list[Review], path: Path) -> None:
