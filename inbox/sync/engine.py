@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import sys
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field, replace
@@ -141,6 +142,53 @@ async def sync(store: Store, *, secrets: Secrets, sources: list[str] | None = No
             summaries.append(RunSummary(src.id, src.name, src.kind, _now(), _now(), 0, 0, 0, 0,
                                         CANCELLED, error_kind=SyncErrorKind.CANCELLED))
     return summaries
+
+
+async def sync_in_thread(store: Store, *, on_progress: Callable[[Progress], None] | None = None,
+                         cancel: asyncio.Event | None = None, **kw: Any) -> list[RunSummary]:
+    """`sync` on an event loop of its own in a worker thread: what the connectors do between
+    two awaits (decoding a page's JSON, building and sanitising its items: milliseconds
+    each, for five sources at once) then never runs on the caller's loop, which in the app
+    is the window's. Progress is delivered on the caller's loop; setting `cancel` there
+    cancels the sync; the engine reads the sources through a reader of its own."""
+    caller = asyncio.get_running_loop()
+    started = threading.Event()
+    inner: dict[str, Any] = {}
+
+    def emit(p: Progress) -> None:
+        if on_progress is not None:
+            with contextlib.suppress(RuntimeError):  # the caller's loop is closed: nobody listens
+                caller.call_soon_threadsafe(on_progress, p)
+
+    async def main() -> list[RunSummary]:
+        inner["loop"], inner["cancel"] = asyncio.get_running_loop(), asyncio.Event()
+        started.set()
+        reader = await asyncio.to_thread(Store.open_reader, store.path)
+        try:
+            return await sync(reader, on_progress=emit, cancel=inner["cancel"], **kw)
+        finally:
+            reader.close()
+
+    def stop() -> None:
+        started.wait()
+        with contextlib.suppress(RuntimeError):  # it had finished meanwhile
+            inner["loop"].call_soon_threadsafe(inner["cancel"].set)
+
+    async def relay() -> None:
+        assert cancel is not None
+        await cancel.wait()
+        await asyncio.to_thread(stop)
+
+    relaying = asyncio.create_task(relay()) if cancel is not None else None
+    running = asyncio.ensure_future(asyncio.to_thread(asyncio.run, main()))
+    try:
+        return await asyncio.shield(running)
+    except asyncio.CancelledError:  # the caller gave up: stop the sync, let it save what it has
+        await asyncio.to_thread(stop)
+        raise
+    finally:
+        if relaying is not None:
+            relaying.cancel()
 
 
 # Connectors parse big payloads on worker threads; with Python's default 5 ms switch interval

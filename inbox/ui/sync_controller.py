@@ -1,8 +1,8 @@
 """Sync from the window: Sync now (F5 / Ctrl+R), the automatic interval, progress in the
 status bar, per-source state in the sidebar, the offline banner and new-item notices.
 
-The engine (`inbox.sync.engine.sync`) runs as a coroutine on the qasync loop; this module
-only turns its progress and summaries into what the user sees. When every source that was
+The engine (`inbox.sync.engine.sync`) runs on an event loop of its own in a worker thread
+(`sync_in_thread`: the connectors' parsing never holds up the window); this module only turns its progress and summaries into what the user sees. When every source that was
 tried failed for network reasons the window says "Offline — showing what was synced"
 until a sync succeeds again; everything synced stays readable meanwhile.
 """
@@ -185,14 +185,16 @@ class SyncController(QObject):
     # -- the run --------------------------------------------------------------------------
 
     async def run(self, chosen: Sequence[Source], *, background: bool = False) -> list[Any]:
-        from inbox.sync.engine import sync
+        from inbox.sync.engine import sync_in_thread
 
         store = self.window.store
         first_time = {s.id for s in chosen if not s.last_synced_at}
         self.progress = {}
         try:
-            summaries = await sync(store, secrets=self.secrets, sources=[s.name for s in chosen], on_progress=self._on_progress,
-                                   cancel=self.cancel_event, http_options=self.http_options)
+            # on a loop of its own: the connectors' parsing never holds up the window
+            summaries = await sync_in_thread(store, secrets=self.secrets, sources=[s.name for s in chosen],
+                                             on_progress=self._on_progress, cancel=self.cancel_event,
+                                             http_options=self.http_options)
         except asyncio.CancelledError:
             try:
                 self._finish_sidebar(chosen, [])
