@@ -39,6 +39,7 @@ def main() -> int:
     import qasync
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
+    from sync import MIX, add_sources
 
     from inbox.secrets import MemorySecrets
     from inbox.store import Store
@@ -48,7 +49,6 @@ def main() -> int:
     from inbox.ui.main_window import MainWindow
     from inbox.ui.scoring import backfill_for
     from inbox.ui.sync_controller import SyncController
-    from sync import MIX, add_sources
 
     counts = {k: max(1, int(v * args.scale)) for k, v in MIX.items()}
     server = subprocess.Popen([sys.executable, "-m", "tests.replay.serve", *[f"--{k}={v}" for k, v in counts.items()]],
