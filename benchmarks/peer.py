@@ -25,8 +25,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, formataddr
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,17 +78,17 @@ def write_csv(reviews: list[Review], path: Path) -> None:
 
 
 def write_maildir(reviews: list[Review], root: Path) -> None:
+    """One message per review: the name (RFC 2047 where not ASCII) and title in the headers,
+    the text as an 8-bit UTF-8 body (written directly: the email package takes minutes)."""
     for sub in ("cur", "new", "tmp"):
         (root / sub).mkdir(parents=True, exist_ok=True)
     for n, r in enumerate(reviews):
-        msg = EmailMessage()
-        msg["From"] = f"{r.name} <reviewer{n % 3000}@example.org>"
-        msg["To"] = "owner@example.org"
-        msg["Subject"] = r.title or "(no title)"
-        msg["Date"] = format_datetime(r.when)
-        msg["Message-ID"] = f"<{r.id}@peer.example>"
-        msg.set_content(f"{r.text}\n\nRating: {r.stars}/5\n")
-        (root / "cur" / f"{r.id}.peer:2,S").write_bytes(bytes(msg))
+        sender = formataddr((r.name, f"reviewer{n % 3000}@example.org"), charset="utf-8")
+        message = (f"From: {sender}\nTo: owner@example.org\nSubject: {r.title or '(no title)'}\n"
+                   f"Date: {format_datetime(r.when)}\nMessage-ID: <{r.id}@peer.example>\n"
+                   "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
+                   f"Content-Transfer-Encoding: 8bit\n\n{r.text}\n\nRating: {r.stars}/5\n")
+        (root / "cur" / f"{r.id}.peer:2,S").write_bytes(message.encode("utf-8"))
 
 
 def timed(cmd: list[str], env: dict[str, str], cwd: Path = ROOT) -> tuple[float, float, str]:
