@@ -25,9 +25,9 @@ PageStep = Callable[["Store", int, "IngestResult"], None]
 class Pipeline:
     """Steps run on each ingested page (implements the store's `IngestPipeline`).
 
-    `ahead` holds sentiment analyses made before the write (the sync scores big batches in
-    a helper process); `for_batch` gives a copy carrying one batch's analyses, so they
-    travel with the write that uses them."""
+    `ahead` holds sentiment analyses made before the write, if a caller has them;
+    `for_batch` gives a copy carrying one batch's analyses, so they travel with the write
+    that uses them. `deferred` leaves new rows' analysis to the background pass."""
 
     row_steps: tuple[RowStep, ...] = ()
     page_steps: tuple[PageStep, ...] = ()

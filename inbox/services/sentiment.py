@@ -110,15 +110,10 @@ def key(title: str | None, text: str | None, rating: int | None, language: str |
     return title or "", text or "", rating if rating in (1, 2, 3, 4, 5) else None, language or ""
 
 
-def analyse_many(keys: list[Key]) -> list[Analysis]:
-    """For a helper process: the analyses of many items (title, text, rating, language)."""
-    return [analyse((0, *k)) for k in keys]
-
-
 def fill_new_rows(rows: list[dict], ahead: Mapping[Key, Analysis]) -> None:
     """Pipeline row step: score new customers' items before they are inserted, using the
-    analyses made `ahead` of the write when their content matches (the sync scores big
-    batches in a helper process)."""
+    analyses made `ahead` of the write when their content matches. (A big sync skips this
+    step, `Pipeline.deferred`, and leaves its items to the analysis pass, `backfill`.)"""
     for row in rows:
         if not row["is_owner_reply"]:
             k = key(row["title"], row["text"], row["rating"], row["language"])
