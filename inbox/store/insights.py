@@ -41,11 +41,12 @@ def items_to_analyse(store: Store, ids: Sequence[int]) -> Iterator[AnalysisRow]:
 
 
 def unanalysed_ids(store: Store, limit: int) -> list[int]:
-    """The newest customers' items without a sentiment yet (written before sentiment
-    existed, or by a path that analyses nothing)."""
+    """The customers' items stored last without a sentiment yet (written before sentiment
+    existed, or by a big sync that left it to the analysis pass), through the partial index
+    `items_pending_analysis`."""
     return [r[0] for r in store.conn.execute(
         "SELECT id FROM items WHERE sentiment_label IS NULL AND is_owner_reply = 0 "
-        "ORDER BY created_at DESC LIMIT ?", (limit,))]
+        "ORDER BY id DESC LIMIT ?", (limit,))]
 
 
 def pending_analysis_count(store: Store) -> int:

@@ -275,9 +275,10 @@ M008_SYNC_ERROR_KIND = "ALTER TABLE sync_runs ADD COLUMN error_kind TEXT;"
 
 # Items written without their analysis (a big sync or import leaves sentiment and phrases to a
 # background pass): the pass finds the next batch, and counts what is left, through this index
-# alone instead of scanning every item. An item leaves the index when it is analysed.
+# alone instead of scanning every item. An item leaves the index when it is analysed. Keyed
+# by id, not time: new rows are appended at its end, the cheapest insert an index has.
 M015_PENDING_ANALYSIS = """
-        CREATE INDEX IF NOT EXISTS items_pending_analysis ON items (created_at)
+        CREATE INDEX IF NOT EXISTS items_pending_analysis ON items (id)
             WHERE sentiment_label IS NULL AND is_owner_reply = 0;
         """
 
