@@ -60,3 +60,22 @@ def test_cancelling_on_the_callers_loop_stops_the_sync_and_keeps_what_was_saved(
     assert summary.error == CANCELLED
     saved = item_count(store)
     assert 0 < saved < 2000 and summary.new == saved
+
+
+def test_the_collector_spares_older_objects_during_a_sync_and_gets_them_back_after(store, replay):
+    """A full collection during a sync walked the whole process (the window's rows) holding
+    the GIL: the loop stalled up to 100 ms. During a sync, older objects are frozen."""
+    import gc
+
+    FakeMastodon(n=120, token=TOKEN).install(replay)
+    add_source(store, "mastodon", "masto", {"base_url": replay.base_url}, {"token": TOKEN})
+    before = gc.get_threshold()
+    seen: list[tuple[int, int]] = []
+
+    async def main():
+        return await sync_in_thread(store, secrets=SECRETS, http_options=FAST,
+                                    on_progress=lambda p: seen.append((gc.get_freeze_count(), gc.get_threshold()[0])))
+    [summary] = asyncio.run(main())
+    assert summary.ok
+    assert any(frozen > 0 and young >= 20_000 for frozen, young in seen)
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == before
