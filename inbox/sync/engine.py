@@ -172,7 +172,8 @@ async def sync_in_thread(store: Store, *, on_progress: Callable[[Progress], None
             reader.close()
 
     def stop() -> None:
-        started.wait()
+        if not started.wait(30):  # its thread never started: nothing to stop
+            return
         with contextlib.suppress(RuntimeError):  # it had finished meanwhile
             inner["loop"].call_soon_threadsafe(inner["cancel"].set)
 
