@@ -74,11 +74,17 @@ def main() -> int:
 
     phase = {"name": "sync"}
     worst: dict[str, tuple[float, float]] = {}
-    last = {"wall": time.perf_counter(), "cpu": time.thread_time()}
+    last = {"wall": time.perf_counter(), "cpu": time.thread_time(), "proc": time.process_time()}
+
+    gaps: list[tuple[float, float, float, str, float]] = []  # (gap ms, GUI CPU ms, s in, phase, process CPU ms)
+    began = time.perf_counter()
 
     def tick() -> None:
-        wall, cpu = time.perf_counter(), time.thread_time()
+        wall, cpu, proc = time.perf_counter(), time.thread_time(), time.process_time()
         gap = (wall - last["wall"]) * 1000 - 10
+        gaps.append((gap, (cpu - last["cpu"]) * 1000, last["wall"] - began, phase["name"],
+                     (proc - last["proc"]) * 1000))
+        last["proc"] = proc
         if gap > worst.get(phase["name"], (0.0, 0.0))[0]:
             worst[phase["name"]] = (gap, (cpu - last["cpu"]) * 1000)
         last["wall"], last["cpu"] = wall, cpu
@@ -114,6 +120,10 @@ def main() -> int:
     for name, (gap, cpu) in worst.items():
         print(f"longest GUI stall during {name}: {gap:.1f} ms wall (budget {BUDGET_MS:.0f} ms); "
               f"GUI-thread CPU inside it {cpu:.1f} ms")
+    over = sorted(g for g in gaps if g[0] > BUDGET_MS)
+    print(f"ticks: {len(gaps):,}; over {BUDGET_MS:.0f} ms: {len(over)}; the largest: " + ", ".join(
+        f"{g:.0f} ms (GUI thread CPU {c:.1f} ms, whole process {pc:.0f} ms) at {t:.1f} s in {p}"
+        for g, c, t, p, pc in over[::-1][:5]))
     if "analysis_s" in out:
         print(f"analysis pass after the sync: {out['analysis_s']:.1f} s")
     window.shutdown()
