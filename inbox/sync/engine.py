@@ -195,6 +195,8 @@ async def sync_in_thread(store: Store, *, on_progress: Callable[[Progress], None
 
 
 YOUNG_COLLECTION_AT = 20_000
+_collector_lock = threading.Lock()
+_collector_state: dict[str, Any] = {"depth": 0, "thresholds": (700, 10, 10)}
 
 
 @contextlib.asynccontextmanager
@@ -204,14 +206,21 @@ async def collector_spared() -> AsyncIterator[None]:
     (in the app, the window's rows) while holding the GIL, stalling the event loop by up
     to 100 ms and costing 15% of the sync's CPU. What the sync leaves in cycles is still
     collected; the frozen objects go back to the collector after it."""
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(max(thresholds[0], YOUNG_COLLECTION_AT), *thresholds[1:])
+    with _collector_lock:  # syncs may overlap: the first in changes the collector, the last out restores it
+        if not _collector_state["depth"]:
+            _collector_state["thresholds"] = gc.get_threshold()
+            gc.freeze()
+            young, *older = _collector_state["thresholds"]
+            gc.set_threshold(max(young, YOUNG_COLLECTION_AT), *older)
+        _collector_state["depth"] += 1
     try:
         yield
     finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
+        with _collector_lock:
+            _collector_state["depth"] -= 1
+            if not _collector_state["depth"]:
+                gc.set_threshold(*_collector_state["thresholds"])
+                gc.unfreeze()
 
 
 # Connectors parse big payloads on worker threads; with Python's default 5 ms switch interval
