@@ -6,16 +6,20 @@ import os
 import sys
 from pathlib import Path
 
-import platformdirs
-
 from inbox import APP_ID
+
+# platformdirs is imported where it is asked: a command given --db or INBOX_DB never needs it.
 
 
 def data_dir() -> Path:
+    import platformdirs
+
     return Path(platformdirs.user_data_dir(APP_ID, appauthor=False))
 
 
 def log_dir() -> Path:
+    import platformdirs
+
     return Path(platformdirs.user_log_dir(APP_ID, appauthor=False))
 
 

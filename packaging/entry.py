@@ -5,5 +5,5 @@ import multiprocessing
 from inbox.cli import main
 
 if __name__ == "__main__":
-    multiprocessing.freeze_support()  # a big sync scores sentiment in a spawned helper process
+    multiprocessing.freeze_support()  # should any library spawn a helper process in the bundle
     main()

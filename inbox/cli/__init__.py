@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
@@ -9,8 +10,26 @@ import click
 from inbox import __version__
 from inbox.cli.guard import GuardedGroup
 
+# One module per command, named as the command (`inbox/cli/<name>.py` defines
+# `register(group)`), imported only when its command runs (or `--help` lists them): a command
+# pays for its own imports only. The order is the order of `inbox --help`.
+COMMAND_MODULES = ("demo", "stats", "search", "sources", "sync", "export", "author", "outbox", "backup",
+                   "insights", "settings", "about")
 
-@click.group(cls=GuardedGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(GuardedGroup):
+    """The root group (see `GuardedGroup`), whose commands are registered by their modules on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*COMMAND_MODULES, *(c for c in super().list_commands(ctx) if c not in COMMAND_MODULES)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            importlib.import_module(f"{__name__}.{cmd_name}").register(self)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), envvar="INBOX_DB",
               help="Database file (default: the platform data directory; env INBOX_DB).")
 @click.option("--smoke-test", is_flag=True, help="Open the window, paint the first rows, exit 0.")
@@ -27,26 +46,3 @@ def main(ctx: click.Context, db_path: str | None, smoke_test: bool) -> None:
         from inbox.app import run_gui  # Qt is imported only when the window is wanted
 
         sys.exit(run_gui(db_path=db_path, smoke_test=smoke_test))
-
-
-# Each module defines `register(group)`; imported by name so a renamed one fails loudly. The
-# order is the order of `inbox --help`.
-from inbox.cli import (  # noqa: E402  (the commands register on `main`, defined above)
-    about,
-    author,
-    backup,
-    demo,
-    export,
-    insights,
-    outbox,
-    search,
-    settings,
-    sources,
-    stats,
-    sync,
-)
-
-COMMAND_MODULES = (demo, stats, search, sources, sync, export, author, outbox, backup, insights, settings, about)
-
-for _module in COMMAND_MODULES:
-    _module.register(main)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from inbox.paths import default_db_path
-from inbox.secrets import Secrets, from_environment
-from inbox.services import workspace
-from inbox.store import Store
+
+if TYPE_CHECKING:  # imported where used: the keyring alone costs a quick command's whole budget
+    from inbox.secrets import Secrets
+    from inbox.store import Store
 
 db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False), envvar="INBOX_DB",
                          help="Database file (env INBOX_DB).")
@@ -28,6 +29,8 @@ def open_store(ctx: click.Context, db_path: str | None) -> Store:
     from inbox.cli.guard import exit_cleanly_on_sigterm
 
     exit_cleanly_on_sigterm()
+    from inbox.services import workspace
+
     path = resolve_db(ctx, db_path)
     try:
         return workspace.open_store(path)
@@ -43,6 +46,8 @@ def open_store(ctx: click.Context, db_path: str | None) -> Store:
 def open_secrets(ctx: click.Context) -> Secrets:
     """Where credentials live: the OS keyring (tests may hand the root context a
     `secrets` object, or use the test file of `inbox.secrets.from_environment`)."""
+    from inbox.secrets import from_environment
+
     root = ctx.find_root()
     given = (root.obj or {}).get("secrets")
     return given if given is not None else from_environment()

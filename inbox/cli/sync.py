@@ -20,6 +20,8 @@ from inbox.store import StoreError
 from inbox.sync.engine import Progress, RunSummary, sync
 from inbox.sync.errors import explain_failure
 
+ANALYSE_NOW_AT_MOST = 5_000  # about half a second of analysis
+
 
 class ProgressView:
     """Renders Progress: redrawn lines on a terminal, plain lines elsewhere."""
@@ -89,6 +91,19 @@ async def _run(store: Any, secrets: Secrets, names: list[str] | None, view: Prog
     return await sync(store, secrets=secrets, sources=names, on_progress=view, cancel=cancel, http_options=http_options)
 
 
+def _analyse_a_few(store: Any) -> int:
+    """Items a big sync left to the analysis pass: analysed now when they are few (well
+    under a second), else left to the background pass. Returns how many are left."""
+    from inbox.services import sentiment
+
+    waiting = sentiment.pending(store)
+    if 0 < waiting <= ANALYSE_NOW_AT_MOST:
+        while sentiment.backfill(store):
+            pass
+        waiting = sentiment.pending(store)
+    return waiting
+
+
 def register(group: click.Group) -> None:
     @group.command("sync")
     @click.option("--source", "names", multiple=True, metavar="NAME",
@@ -107,12 +122,16 @@ def register(group: click.Group) -> None:
                 summaries = asyncio.run(_run(store, open_secrets(ctx), list(names) or None, view, {"read_timeout": timeout}))
             except StoreError as exc:
                 fail(str(exc))
+            waiting = _analyse_a_few(store)
         if as_json:
             echo_json([s.to_dict() for s in summaries])
         elif not summaries:
             click.echo("No enabled sources. Add one: inbox sources add KIND --name NAME ...")
         else:
             print_table(summaries)
+        if waiting and not as_json:
+            click.echo(f"{waiting:,} new items still need their sentiment and themes: the app adds them "
+                       "in the background while it is open, or run `inbox insights --rescore` now.")
         if any(s.error_kind == SyncErrorKind.CANCELLED for s in summaries):
             sys.exit(130)
         if not all(s.ok for s in summaries):

@@ -25,9 +25,9 @@ PageStep = Callable[["Store", int, "IngestResult"], None]
 class Pipeline:
     """Steps run on each ingested page (implements the store's `IngestPipeline`).
 
-    `ahead` holds sentiment analyses made before the write (the sync scores big batches in
-    a helper process); `for_batch` gives a copy carrying one batch's analyses, so they
-    travel with the write that uses them."""
+    `ahead` holds sentiment analyses made before the write, if a caller has them;
+    `for_batch` gives a copy carrying one batch's analyses, so they travel with the write
+    that uses them. `deferred` leaves new rows' analysis to the background pass."""
 
     row_steps: tuple[RowStep, ...] = ()
     page_steps: tuple[PageStep, ...] = ()
@@ -40,6 +40,13 @@ class Pipeline:
     def after_page(self, store: Store, source_id: int, result: IngestResult) -> None:
         for step in self.page_steps:
             step(store, source_id, result)
+
+    def deferred(self) -> Pipeline:
+        """This pipeline without its row steps: new rows are written without their
+        analysis, which the background pass (`sentiment.backfill`) adds later. For big
+        hand-overs, so that analysis does not hold up the rows (a killed process leaves
+        them pending, and the next pass resumes them)."""
+        return replace(self, row_steps=(), ahead={}) if self.row_steps else self
 
     def for_batch(self, ahead: Mapping[sentiment.Key, sentiment.Analysis]) -> Pipeline:
         """This pipeline with the analyses made ahead for one batch of items."""

@@ -110,15 +110,10 @@ def key(title: str | None, text: str | None, rating: int | None, language: str |
     return title or "", text or "", rating if rating in (1, 2, 3, 4, 5) else None, language or ""
 
 
-def analyse_many(keys: list[Key]) -> list[Analysis]:
-    """For a helper process: the analyses of many items (title, text, rating, language)."""
-    return [analyse((0, *k)) for k in keys]
-
-
 def fill_new_rows(rows: list[dict], ahead: Mapping[Key, Analysis]) -> None:
     """Pipeline row step: score new customers' items before they are inserted, using the
-    analyses made `ahead` of the write when their content matches (the sync scores big
-    batches in a helper process)."""
+    analyses made `ahead` of the write when their content matches. (A big sync skips this
+    step, `Pipeline.deferred`, and leaves its items to the analysis pass, `backfill`.)"""
     for row in rows:
         if not row["is_owner_reply"]:
             k = key(row["title"], row["text"], row["rating"], row["language"])
@@ -133,10 +128,18 @@ def score_changed(store: Store, source_id: int, result: IngestResult) -> None:
 
 
 def backfill(store: Store, batch: int = BATCH) -> int:
-    """Score one batch of not-yet-scored items (newest first); returns how many. Call
-    repeatedly until it returns 0; each batch is its own short transaction."""
+    """The analysis pass, one batch of items without an analysis (newest first); returns
+    how many. Call repeatedly until it returns 0; each batch is its own short transaction,
+    so a killed pass loses one batch of work and the next one resumes there."""
     with store.transaction():
-        return score_items(store, data.unanalysed_ids(store, batch))
+        scored, found = analyse_items(store, data.unanalysed_ids(store, batch))
+        data.write_pending_analyses(store, scored, found)
+    return len(scored)
+
+
+def pending(store: Store) -> int:
+    """How many items wait for the analysis pass (a big sync or import leaves them to it)."""
+    return data.pending_analysis_count(store)
 
 
 def prepare_backfill(reader: Store, batch: int = BATCH) -> Scored:
@@ -146,7 +149,9 @@ def prepare_backfill(reader: Store, batch: int = BATCH) -> Scored:
 
 
 def finish_backfill(store: Store, prepared: Scored) -> int:
-    data.write_analyses(store, *prepared)
+    """Write a prepared batch; items analysed meanwhile (by another pass) are left as they
+    are. Returns how many of the batch were still pending (0 only for an empty batch)."""
+    data.write_pending_analyses(store, *prepared)
     return len(prepared[0])
 
 

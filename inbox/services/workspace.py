@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from inbox.paths import data_dir, default_db_path
-from inbox.services import sentiment
 from inbox.store import Store
+from inbox.store import insights as insights_data
 
 
 @dataclass(slots=True)
@@ -51,7 +51,10 @@ def open_store(path: str | Path) -> Store:
     existed (marked by migration 5; runs once)."""
     store = Store(path)
     try:
-        sentiment.backfill_marked(store)
+        if insights_data.backfill_pending(store):  # rare: sentiment (VADER) is imported only then
+            from inbox.services import sentiment
+
+            sentiment.backfill_marked(store)
     except BaseException:
         store.close()
         raise

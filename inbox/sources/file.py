@@ -182,6 +182,8 @@ def cell(row: dict[str, Any], column: str | None) -> str:
     if not column:
         return ""
     value: Any = row.get(column)
+    if type(value) is str:  # every CSV cell: the common case first
+        return value.strip()
     if value is None and "." in column:
         value = row
         for part in column.split("."):
@@ -313,17 +315,22 @@ class FileConnector(Connector):
         if isinstance(seen, dict) and seen.get("sha256") == current["sha256"]:
             return  # unchanged content: nothing to do
         undated = parse_time(cursor.get("undated_at")) or utcnow()
-        batches = await asyncio.to_thread(lambda: list(self.read(data, undated)))
+        # Batches are parsed one ahead on a worker thread while the sync writes the earlier
+        # ones (two cores at work, and only two batches of the file in memory as items).
+        batches = self.read(data, undated)
+        following = await asyncio.to_thread(next, batches, None)
         notes: list[str] = []
         total_skipped = 0
-        for n, (items, skipped, problems) in enumerate(batches, start=1):
+        while following is not None:
+            items, skipped, problems = following
+            following = await asyncio.to_thread(next, batches, None)
             for problem in problems[:max(0, MAX_NOTES - len(notes))]:
                 log.warning("%s: skipped %s", self.path.name, problem)
                 notes.append(problem)
             total_skipped += skipped
             # only a finished import marks the file as read; a killed one starts over
             page_cursor = {**cursor, "undated_at": format_time(undated)}
-            if n == len(batches):
+            if following is None:
                 page_cursor = {"file": current, "undated_at": format_time(undated),
                                "skipped": total_skipped, "notes": notes}
             yield Page(items=items, cursor=page_cursor, skipped=skipped)

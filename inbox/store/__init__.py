@@ -7,8 +7,6 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from inbox.store.authors import AuthorsMixin
 from inbox.store.backup import BackupMixin
 from inbox.store.connection import connect, read_transaction, write_transaction
@@ -87,7 +85,17 @@ class Store(SourcesMixin, IngestMixin, QueryMixin, TriageMixin, AuthorsMixin, Pe
             raise classify(exc) or DatabaseError(str(exc)) from exc
         self._author_cache = {}
         self._author_state = (0, 0)
-        self.db = sqlite_utils.Database(self.conn)
+        self._db: Any = None
+
+    @property
+    def db(self) -> Any:
+        """sqlite-utils over this connection, made on first use: importing it costs more
+        than a whole `inbox search` (see docs/benchmarks.md)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     @classmethod
     def open_reader(cls, path: str | Path) -> Store:

@@ -41,11 +41,35 @@ def items_to_analyse(store: Store, ids: Sequence[int]) -> Iterator[AnalysisRow]:
 
 
 def unanalysed_ids(store: Store, limit: int) -> list[int]:
-    """The newest customers' items without a sentiment yet (written before sentiment
-    existed, or by a path that analyses nothing)."""
+    """The customers' items stored last without a sentiment yet (written before sentiment
+    existed, or by a big sync that left it to the analysis pass), through the partial index
+    `items_pending_analysis`."""
     return [r[0] for r in store.conn.execute(
         "SELECT id FROM items WHERE sentiment_label IS NULL AND is_owner_reply = 0 "
-        "ORDER BY created_at DESC LIMIT ?", (limit,))]
+        "ORDER BY id DESC LIMIT ?", (limit,))]
+
+
+def pending_analysis_count(store: Store) -> int:
+    """How many customers' items wait for their analysis (through the partial index
+    `items_pending_analysis`, so it costs what is pending, not what is stored)."""
+    return store.conn.execute(
+        "SELECT count(*) FROM items WHERE sentiment_label IS NULL AND is_owner_reply = 0").fetchone()[0]
+
+
+def write_pending_analyses(store: Store, scored: list[list[Any]], found: list[list[Any]]) -> int:
+    """Like `write_analyses`, for the background pass: only the items still without an
+    analysis are written (another pass, or a sync's update, may have done some meanwhile),
+    so no item's analysis is ever stored twice. Returns how many were written."""
+    if not scored:
+        return 0
+    with write_transaction(store.conn):
+        ids = json.dumps([s[0] for s in scored])
+        still = {r[0] for r in store.conn.execute(
+            "SELECT id FROM items WHERE id IN (SELECT value FROM json_each(?)) AND sentiment_label IS NULL",
+            (ids,))}
+        mine = [s for s in scored if s[0] in still]
+        write_analyses(store, mine, [f for f in found if f[0] in still])
+    return len(mine)
 
 
 def write_analyses(store: Store, scored: list[list[Any]], found: list[list[Any]]) -> None:

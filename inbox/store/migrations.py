@@ -311,10 +311,21 @@ def m013_erasure_records(conn: sqlite3.Connection) -> None:
     erasure_schema.create(conn)
 
 
+# Items written without their analysis (a big sync or import leaves sentiment and phrases to a
+# background pass): the pass finds the next batch, and counts what is left, through this index
+# alone instead of scanning every item. An item leaves the index when it is analysed. Keyed
+# by id, not time: new rows are appended at its end, the cheapest insert an index has.
+M015_PENDING_ANALYSIS = """
+        CREATE INDEX IF NOT EXISTS items_pending_analysis ON items (id)
+            WHERE sentiment_label IS NULL AND is_owner_reply = 0;
+        """
+
+
 MIGRATIONS: list[Migration] = [M001_CORE, M002_SEARCH, M003_WORKFLOW, M004_FEEDBACK_VIEW, m005_insights,
                                M006_NO_INSERT_TRIGGERS, M007_NO_PARENT_INDEX, M008_SYNC_ERROR_KIND,
                                M009_STEMMED_SEARCH, m010_conversations,
-                               M011_APPLICATION_ID, m013_erasure_records]
+                               M011_APPLICATION_ID, m013_erasure_records,
+                               M015_PENDING_ANALYSIS]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import sys
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field, replace
@@ -40,7 +42,6 @@ from inbox.store import (
 from inbox.sync.checkpoint import background_checkpoints
 from inbox.sync.errors import error_kind
 from inbox.sync.http import HttpClient, scrub
-from inbox.sync.scoring import Scorer
 from inbox.sync.writer import Writer
 
 log = logging.getLogger("inbox.sync")
@@ -50,6 +51,15 @@ QUEUED, SYNCING, DONE, ERROR, CANCELLED = "queued", "syncing", "done", "error", 
 REMOVED = "the source was removed while it synced; nothing more was saved for it"
 FLUSH_ITEMS = 500     # hand pages to the writer when this many items wait ...
 FLUSH_SECONDS = 0.5   # ... or the oldest waiting page is this old
+# Pages that arrive while the writer is still busy with the previous hand-over are gathered
+# into one bigger hand-over, up to this many items: a fast source (a file, a quick server)
+# then commits 5,000 items a transaction instead of 500, which rewrites each index page
+# far less often (a third less CPU per item in a 100,000-row import; docs/benchmarks.md).
+MAX_HAND_OVER = 5_000
+# A hand-over of this many items is written without its analysis (sentiment, phrases: about
+# 100 µs an item of pure Python, more than the write itself); the background pass
+# (`sentiment.backfill`) adds it later. Smaller ones, the usual sync, are analysed at once.
+DEFER_ANALYSIS_AT = 200
 
 
 @dataclass
@@ -132,9 +142,9 @@ async def _sync_locked(store: Store, chosen: list[Source], emit: Callable[[Progr
                        pipeline: Pipeline, http_options: dict | None) -> list[RunSummary]:
     # Building the client loads the TLS certificates (~0.1 s): not on the event loop.
     http = await asyncio.to_thread(HttpClient, **(http_options or {}))
-    scorer = Scorer()
-    async with http, Writer(store) as writer, background_checkpoints(writer.store), responsive_gil():
-        tasks = [asyncio.create_task(_guarded(SourceRun(writer, src, http, emit, scorer, secrets, pipeline),
+    async with http, Writer(store) as writer, background_checkpoints(writer.store), responsive_gil(), \
+            collector_spared():
+        tasks = [asyncio.create_task(_guarded(SourceRun(writer, src, http, emit, secrets, pipeline),
                                               gate, cancel))
                  for src in chosen]
         watcher = asyncio.create_task(_cancel_on(cancel, tasks)) if cancel else None
@@ -143,7 +153,6 @@ async def _sync_locked(store: Store, chosen: list[Source], emit: Callable[[Progr
         finally:
             if watcher:
                 watcher.cancel()
-            scorer.close()
     summaries = []
     for src, result in zip(chosen, results, strict=True):
         if isinstance(result, RunSummary):
@@ -158,6 +167,83 @@ async def _sync_locked(store: Store, chosen: list[Source], emit: Callable[[Progr
             summaries.append(RunSummary(src.id, src.name, src.kind, _now(), _now(), 0, 0, 0, 0,
                                         CANCELLED, error_kind=SyncErrorKind.CANCELLED))
     return summaries
+
+
+async def sync_in_thread(store: Store, *, on_progress: Callable[[Progress], None] | None = None,
+                         cancel: asyncio.Event | None = None, **kw: Any) -> list[RunSummary]:
+    """`sync` on an event loop of its own in a worker thread: what the connectors do between
+    two awaits (decoding a page's JSON, building and sanitising its items: milliseconds
+    each, for five sources at once) then never runs on the caller's loop, which in the app
+    is the window's. Progress is delivered on the caller's loop; setting `cancel` there
+    cancels the sync; the engine reads the sources through a reader of its own."""
+    caller = asyncio.get_running_loop()
+    started = threading.Event()
+    inner: dict[str, Any] = {}
+
+    def emit(p: Progress) -> None:
+        if on_progress is not None:
+            with contextlib.suppress(RuntimeError):  # the caller's loop is closed: nobody listens
+                caller.call_soon_threadsafe(on_progress, p)
+
+    async def main() -> list[RunSummary]:
+        inner["loop"], inner["cancel"] = asyncio.get_running_loop(), asyncio.Event()
+        started.set()
+        reader = await asyncio.to_thread(Store.open_reader, store.path)
+        try:
+            return await sync(reader, on_progress=emit, cancel=inner["cancel"], **kw)
+        finally:
+            reader.close()
+
+    def stop() -> None:
+        if not started.wait(30):  # its thread never started: nothing to stop
+            return
+        with contextlib.suppress(RuntimeError):  # it had finished meanwhile
+            inner["loop"].call_soon_threadsafe(inner["cancel"].set)
+
+    async def relay() -> None:
+        assert cancel is not None
+        await cancel.wait()
+        await asyncio.to_thread(stop)
+
+    relaying = asyncio.create_task(relay()) if cancel is not None else None
+    running = asyncio.ensure_future(asyncio.to_thread(asyncio.run, main()))
+    try:
+        return await asyncio.shield(running)
+    except asyncio.CancelledError:  # the caller gave up: stop the sync, let it save what it has
+        await asyncio.to_thread(stop)
+        raise
+    finally:
+        if relaying is not None:
+            relaying.cancel()
+
+
+YOUNG_COLLECTION_AT = 20_000
+_collector_lock = threading.Lock()
+_collector_state: dict[str, Any] = {"depth": 0, "thresholds": (700, 10, 10)}
+
+
+@contextlib.asynccontextmanager
+async def collector_spared() -> AsyncIterator[None]:
+    """Python's cyclic collector, while a sync runs, leaves alone what existed before it
+    (`gc.freeze`): its full collections otherwise walked every object of the process
+    (in the app, the window's rows) while holding the GIL, stalling the event loop by up
+    to 100 ms and costing 15% of the sync's CPU. What the sync leaves in cycles is still
+    collected; the frozen objects go back to the collector after it."""
+    with _collector_lock:  # syncs may overlap: the first in changes the collector, the last out restores it
+        if not _collector_state["depth"]:
+            _collector_state["thresholds"] = gc.get_threshold()
+            gc.freeze()
+            young, *older = _collector_state["thresholds"]
+            gc.set_threshold(max(young, YOUNG_COLLECTION_AT), *older)
+        _collector_state["depth"] += 1
+    try:
+        yield
+    finally:
+        with _collector_lock:
+            _collector_state["depth"] -= 1
+            if not _collector_state["depth"]:
+                gc.set_threshold(*_collector_state["thresholds"])
+                gc.unfreeze()
 
 
 # Connectors parse big payloads on worker threads; with Python's default 5 ms switch interval
@@ -201,11 +287,10 @@ class SourceRun:
     """One source's run: the counters, the `sync_runs` row and the progress it emits."""
 
     def __init__(self, writer: Writer, source: Source, http: HttpClient,
-                 emit: Callable[[Progress], None], scorer: Scorer, secrets: Secrets,
+                 emit: Callable[[Progress], None], secrets: Secrets,
                  pipeline: Pipeline) -> None:
         self.writer = writer
         self.secrets = secrets
-        self.scorer = scorer
         self.pipeline = pipeline
         self.source = source
         self.http = http
@@ -288,9 +373,11 @@ class SourceRun:
                 now = time.monotonic()
                 if len(self._buffer) == 1:
                     self._buffered_since = now
-                if waiting >= FLUSH_ITEMS or now - self._buffered_since >= FLUSH_SECONDS:
+                due = waiting >= FLUSH_ITEMS or now - self._buffered_since >= FLUSH_SECONDS
+                busy = self._writing is not None and not self._writing.done()
+                if due and not (busy and waiting < MAX_HAND_OVER):
                     await self._hand_over()
-                else:
+                else:  # while the writer is still at the previous hand-over, gather a bigger one
                     self.emit(replace(self.progress))
         finally:
             # Whole pages already received are kept, whatever ended the run.
@@ -310,20 +397,20 @@ class SourceRun:
             log.warning("could not keep the session of %s: %s", self.source.name, exc)
 
     async def _hand_over(self, last: bool = False) -> None:
-        """Give the buffered pages to be scored and written, and fetch on meanwhile: wait
+        """Give the buffered pages to be written, and fetch on meanwhile: wait
         only for the previous hand-over (one in flight per source keeps the pages in order
         and bounds memory), or for this one too when it is the `last`."""
         await self._written()
         if self._buffer:
             pages, self._buffer = self._buffer, []
             self.summary.skipped += sum(page.skipped for page in pages)
-            self._writing = asyncio.ensure_future(self._score_and_write(pages))
+            self._writing = asyncio.ensure_future(self._write_pages(pages))
         if last:
             await self._written()
 
-    async def _score_and_write(self, pages: list[Page]) -> IngestResult:
+    async def _write_pages(self, pages: list[Page]) -> IngestResult:
         items = [item for page in pages for item in page.items]
-        batch = self.pipeline.for_batch(await self.scorer.analyses(items))
+        batch = self.pipeline.deferred() if len(items) >= DEFER_ANALYSIS_AT else self.pipeline
         return await self.writer.submit(lambda store: self._write(store, pages, items, batch), size=len(items))
 
     async def _written(self) -> None:

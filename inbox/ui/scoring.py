@@ -1,4 +1,5 @@
-"""Scoring items that predate sentiment, in the background: the slow part (VADER, phrases)
+"""The analysis pass in the window: items a big sync wrote without their sentiment and
+phrases, and items that predate sentiment, scored in the background: the slow part (VADER, phrases)
 on a worker with a reader connection, the short write on the GUI thread's writer, a
 small batch at a time so the window never waits."""
 
@@ -12,7 +13,9 @@ from inbox.services import sentiment
 if TYPE_CHECKING:
     from inbox.ui.main_window import MainWindow
 
-BATCH = 500
+# Small batches: each batch's write runs on the GUI thread, and 500 items' write (with the
+# per-day figures' triggers) took 20-35 ms of it; 100 stay within a frame.
+BATCH = 100
 
 
 class Backfill:

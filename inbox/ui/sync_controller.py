@@ -1,8 +1,8 @@
 """Sync from the window: Sync now (F5 / Ctrl+R), the automatic interval, progress in the
 status bar, per-source state in the sidebar, the offline banner and new-item notices.
 
-The engine (`inbox.sync.engine.sync`) runs as a coroutine on the qasync loop; this module
-only turns its progress and summaries into what the user sees. When every source that was
+The engine (`inbox.sync.engine.sync`) runs on an event loop of its own in a worker thread
+(`sync_in_thread`: the connectors' parsing never holds up the window); this module only turns its progress and summaries into what the user sees. When every source that was
 tried failed for network reasons the window says "Offline — showing what was synced"
 until a sync succeeds again; everything synced stays readable meanwhile.
 """
@@ -10,6 +10,7 @@ until a sync succeeds again; everything synced stays readable meanwhile.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -186,14 +187,16 @@ class SyncController(QObject):
     # -- the run --------------------------------------------------------------------------
 
     async def run(self, chosen: Sequence[Source], *, background: bool = False) -> list[Any]:
-        from inbox.sync.engine import sync
+        from inbox.sync.engine import sync_in_thread
 
         store = self.window.store
         first_time = {s.id for s in chosen if not s.last_synced_at}
         self.progress = {}
         try:
-            summaries = await sync(store, secrets=self.secrets, sources=[s.name for s in chosen], on_progress=self._on_progress,
-                                   cancel=self.cancel_event, http_options=self.http_options)
+            # on a loop of its own: the connectors' parsing never holds up the window
+            summaries = await sync_in_thread(store, secrets=self.secrets, sources=[s.name for s in chosen],
+                                             on_progress=self._on_progress, cancel=self.cancel_event,
+                                             http_options=self.http_options)
         except asyncio.CancelledError:
             try:
                 self._finish_sidebar(chosen, [])
@@ -214,7 +217,26 @@ class SyncController(QObject):
         if background:
             self.notify(new_items_notice(store, summaries, first_time))
         self.finished.emit(summaries)
+        if any(s.new for s in summaries):
+            self.analyse_pending()
         return summaries
+
+    def analyse_pending(self) -> None:
+        """A big sync writes its items without their sentiment and themes: the background
+        pass adds them on a worker, a batch at a time, while the status bar says so."""
+        from inbox.ui.scoring import backfill_for
+
+        def progress(n: int) -> None:
+            with contextlib.suppress(RuntimeError):  # the window is being destroyed
+                self.progress_label.setText(f"Analysing new items… {n:,} done")
+
+        def done(n: int) -> None:
+            with contextlib.suppress(RuntimeError):
+                self.progress_label.setText("")
+                if n:
+                    self.window.data_changed()  # sentiment filters and counts moved
+
+        backfill_for(self.window).start(progress, done)
 
     def _on_progress(self, p: Any) -> None:
         self.progress[p.source_id] = p

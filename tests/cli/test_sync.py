@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from inbox.cli import main
 from inbox.secrets import TEST_FILE_ENV
+from inbox.store import Store
 from tests.replay.feeds import FakeFeed
 from tests.replay.mastodon import FakeMastodon
 from tests.sync_helpers import SECRETS, forget_test_secrets  # noqa: F401
@@ -178,3 +179,35 @@ async def test_google_installed_app_login_flow(replay):
                                                    auth_url=replay.base_url + "/auth",
                                                    token_url=replay.base_url + "/token"), 20)
     assert refresh == "1//fresh" and opened[0].startswith(replay.base_url + "/auth?")
+
+
+def _csv(path: Path, rows: int) -> Path:
+    path.write_text("Review ID,Date,Name,Stars,Comment\n" + "\n".join(
+        f"R{i},2025-03-{1 + i % 28:02d},Guest {i % 50},{1 + i % 5},\"Lovely scones, visit {i}\""
+        for i in range(rows)), encoding="utf-8")
+    return path
+
+
+def test_a_small_import_is_analysed_before_the_command_ends(cli, tmp_path):
+    assert cli("sources", "add", "file", "--name", "export", "--set",
+               f"path={_csv(tmp_path / 'small.csv', 700)}").exit_code == 0
+    done = cli("sync")
+    assert done.exit_code == 0, done.output
+    assert "still need their sentiment" not in done.output
+    with Store(cli.db) as store:
+        assert store.conn.execute("SELECT count(*) FROM items WHERE sentiment_label IS NULL").fetchone()[0] == 0
+
+
+def test_a_big_import_leaves_analysis_to_the_background_and_says_so(cli, tmp_path, monkeypatch):
+    from inbox.cli import sync as sync_cli
+
+    monkeypatch.setattr(sync_cli, "ANALYSE_NOW_AT_MOST", 300)  # what is "big", kept small for a test
+    assert cli("sources", "add", "file", "--name", "export", "--set",
+               f"path={_csv(tmp_path / 'big.csv', 700)}").exit_code == 0
+    done = cli("sync")
+    assert done.exit_code == 0, done.output
+    assert "700 new items still need their sentiment and themes" in done.output
+    assert "inbox insights --rescore" in done.output
+    assert cli("insights", "--rescore").exit_code == 0
+    with Store(cli.db) as store:
+        assert store.conn.execute("SELECT count(*) FROM items WHERE sentiment_label IS NULL").fetchone()[0] == 0

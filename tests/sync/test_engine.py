@@ -200,7 +200,8 @@ def test_the_wal_stays_small_during_a_long_sync_and_is_checkpointed_after(store,
         done.set()
         watcher.join()
     assert s.ok and s.new == 4000
-    assert max(sizes) < 3_000_000, f"the WAL grew to {max(sizes):,} bytes"
+    # at most about one transaction's pages (a hand-over of up to MAX_HAND_OVER items, ~4 MB here)
+    assert max(sizes) < 8_000_000, f"the WAL grew to {max(sizes):,} bytes"
     assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == WAL_AUTOCHECKPOINT_PAGES
     assert not wal.exists() or store.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[0] == 0
 

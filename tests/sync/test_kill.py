@@ -102,6 +102,9 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(tmp_path, replay
                              "GROUP BY source_id, external_id HAVING count(*) > 1").fetchall()
         assert dupes == []
         assert conn.execute("SELECT count(*) FROM items_fts").fetchone()[0] == sum(expected.values())
+        # what the killed runs left to the analysis pass, the last run analysed (few enough)
+        assert conn.execute("SELECT count(*) FROM items WHERE sentiment_label IS NULL "
+                            "AND is_owner_reply = 0").fetchone()[0] == 0
     # the kills really did land mid-sync: several distinct partial states were observed
     assert len([c for c in counts_seen if 0 < c < sum(expected.values())]) >= 3, counts_seen
     conn.close()
