@@ -10,7 +10,7 @@ import html
 from collections.abc import Callable
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat
+from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from inbox.domain import ItemRow
 from inbox.domain.models import SOURCE_LABELS
 from inbox.domain.outbox import OutboxEntry
-from inbox.domain.reply_length import as_posted, reply_length
+from inbox.domain.reply_length import as_posted, count_graphemes, reply_length
 from inbox.domain.templates import NAME_MAX, author_display_name, clean_value, unfilled
 from inbox.domain.tone import Phrase, ReplyContext, ToneFlag, check_tone
 from inbox.services.replies import can_post
@@ -248,6 +248,18 @@ class ReplyEditor(QWidget):
         self.editor.setTextCursor(cursor)
         self.editor.setFocus()
 
+    def append_paragraph(self, text: str) -> None:
+        """Add `text` as a new paragraph after the draft (a saved reply kept with what was written)."""
+        current = self.text().rstrip()
+        self.set_text(f"{current}\n\n{text}" if current else text)
+        self.editor.moveCursor(QTextCursor.MoveOperation.End)
+        self.editor.setFocus()
+
+    def replace_text(self, text: str) -> None:
+        self.set_text(text)
+        self.editor.moveCursor(QTextCursor.MoveOperation.End)
+        self.editor.setFocus()
+
     # -- saving ----------------------------------------------------------------------
 
     def _text_changed(self) -> None:
@@ -289,9 +301,16 @@ class ReplyEditor(QWidget):
         self._update_counter(text)
 
     def _update_counter(self, text: str) -> None:
-        """The first of the site's limits (the one people run into), counted the site's way."""
+        """The first of the site's limits (the one people run into), counted the site's way,
+        over what is sent: the trimmed reply (and the mention the site adds). Empty: no count."""
+        text = text.strip()
+        if not text:
+            self.counter.setText("")
+            self.counter.setStyleSheet("")
+            return
         if not self.context.limits:
-            self.counter.setText(f"{len(text)} characters" if text else "")
+            n = count_graphemes(text)
+            self.counter.setText(f"{n} character" + ("" if n == 1 else "s"))
             return
         limit = self.context.limits[0]
         used = reply_length(as_posted(text, self.context.prefix), limit)

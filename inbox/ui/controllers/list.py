@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -323,6 +324,12 @@ class ListController(QObject):
         self.search_bar.field.selectAll()
 
     def escape(self) -> None:
+        """Esc steps back one level. From anywhere in the reading pane (the conversation, the
+        reply box) it only returns to the list: a draft being written never loses its item."""
+        focus = QApplication.focusWidget()
+        if focus is not None and (focus is self.window.reading or self.window.reading.isAncestorOf(focus)):
+            self.list_view.setFocus()
+            return
         if self.search_bar.field.hasFocus():
             self.search_bar.submit()
             self.list_view.setFocus()
