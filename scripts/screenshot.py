@@ -10,38 +10,22 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtGui import QColor, QPalette
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from inbox.services.demo import build_demo
 from inbox.store import Store
+from inbox.ui.appearance import Appearance
 from inbox.ui.application import EXTENSIONS_WITHOUT_DIALOGS, install_extensions, make_app
 from inbox.ui.main_window import MainWindow
 
 SIZE = (1024, 640) if "--small" in sys.argv else (1280, 800)
 
 
-def dark_palette() -> QPalette:
-    p = QPalette()
-    for role, colour in ((QPalette.ColorRole.Window, "#202124"), (QPalette.ColorRole.WindowText, "#e8eaed"),
-                         (QPalette.ColorRole.Base, "#1b1b1d"), (QPalette.ColorRole.AlternateBase, "#26272a"),
-                         (QPalette.ColorRole.Text, "#e8eaed"), (QPalette.ColorRole.Button, "#2c2d30"),
-                         (QPalette.ColorRole.ButtonText, "#e8eaed"), (QPalette.ColorRole.Highlight, "#3b6fd6"),
-                         (QPalette.ColorRole.HighlightedText, "#ffffff"),
-                         (QPalette.ColorRole.PlaceholderText, "#9aa0a6"), (QPalette.ColorRole.ToolTipBase, "#2c2d30"),
-                         (QPalette.ColorRole.ToolTipText, "#e8eaed"), (QPalette.ColorRole.Link, "#8ab4f8")):
-        p.setColor(role, QColor(colour))
-    return p
-
-
 def main() -> int:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     out = Path(args[0] if args else "docs/screenshot.png")
     app = make_app()
-    if "--dark" in sys.argv:
-        app.setStyle("Fusion")
-        app.setPalette(dark_palette())
     tmp = Path(tempfile.mkdtemp())
     store = Store(tmp / "demo.db")
     build_demo(store, seed=7)
@@ -51,6 +35,8 @@ def main() -> int:
         install_extensions(window, EXTENSIONS_WITHOUT_DIALOGS)
     window.resize(*SIZE)
     window.show()
+    if "--dark" in sys.argv:  # switched while the window is up: the runtime switch is what's shown
+        Appearance(app).apply("dark")
 
     def select() -> None:
         window.list_ctl.move_current(1)

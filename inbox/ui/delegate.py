@@ -4,16 +4,18 @@ light and dark themes both read well; only tag and source colours are fixed."""
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPalette, QPixmap
-from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QToolTip
 
 from inbox.domain import ItemRow
 from inbox.domain.models import SOURCE_LABELS
-from inbox.domain.times import from_db, humanize_age
+from inbox.domain.times import from_db, utcnow
 from inbox.paths import resources_dir
+from inbox.ui import local_time
 from inbox.ui.list_model import ItemRole
 
 SOURCE_COLOURS = {
@@ -74,6 +76,13 @@ def muted(palette: QPalette, role: QPalette.ColorRole = QPalette.ColorRole.Text)
     c = QColor(palette.color(role))
     c.setAlphaF(0.62)
     return c
+
+
+def row_tooltip(item: ItemRow) -> str:
+    """Plain text (escaped): names come from the internet."""
+    then = from_db(item.created_at)
+    parts = [item.author_name, item.source_name, local_time.full(then) if then else ""]
+    return "<qt>" + html.escape(" · ".join(p for p in parts if p)) + "</qt>"
 
 
 class ItemDelegate(QStyledItemDelegate):
@@ -190,11 +199,19 @@ class ItemDelegate(QStyledItemDelegate):
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, body)
         painter.restore()
 
+    def helpEvent(self, event, view, option, index) -> bool:
+        """The row's tooltip: where, who and the full local time (the model's own says UTC)."""
+        item: ItemRow | None = index.data(ItemRole) if index.isValid() else None
+        if event is None or event.type() != QEvent.Type.ToolTip or item is None:
+            return super().helpEvent(event, view, option, index)
+        QToolTip.showText(event.globalPos(), row_tooltip(item), view)
+        return True
+
     def _age(self, item: ItemRow) -> str:
         """The item's age; for a snoozed item, when it comes back."""
         now: datetime | None = self.now() if self.now else None
         until = from_db(item.snoozed_until)
         if until is not None and until > (now or until):
-            return "⏰ " + until.astimezone().strftime("%a %d %b %H:%M")
+            return "⏰ " + local_time.when(until, now or utcnow())
         then = from_db(item.created_at)
-        return humanize_age(then, now) if then is not None else ""
+        return local_time.short(then, now or utcnow()) if then is not None else ""

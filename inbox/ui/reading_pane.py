@@ -17,7 +17,9 @@ from PySide6.QtWidgets import QFrame, QLabel, QSplitter, QTextBrowser, QVBoxLayo
 
 from inbox.domain import ItemRow, Thread
 from inbox.domain.models import SOURCE_LABELS
-from inbox.domain.times import from_db, humanize_age
+from inbox.domain.times import from_db, utcnow
+from inbox.domain.wording import plural
+from inbox.ui import local_time
 from inbox.ui.delegate import stars
 from inbox.ui.sanitize import body_html, escape, is_openable
 
@@ -50,10 +52,16 @@ class SafeBrowser(QTextBrowser):
 
 
 def _when(created_at: str, now: datetime | None) -> str:
+    """ "yesterday 14:05" in the computer's zone (or the owner's), never UTC."""
     then = from_db(created_at)
     if then is None:
         return ""
-    return f"{then.strftime('%d %b %Y, %H:%M')} UTC ({humanize_age(then, now)} ago)"
+    return local_time.when(then, now or utcnow())
+
+
+def _full(created_at: str) -> str:
+    then = from_db(created_at)
+    return local_time.full(then) if then is not None else ""
 
 
 def message_html(item: ItemRow, muted: str, accent: str, now: datetime | None,
@@ -71,12 +79,12 @@ def message_html(item: ItemRow, muted: str, accent: str, now: datetime | None,
         if item.author_handle and item.author_handle != item.author_name else ""
     rating = f' <span style="color:#e0a800">{stars(item.rating)}</span>' if item.rating else ""
     where = item.source_name if source.lower() in item.source_name.lower() else f"{source} · {item.source_name}"
-    meta = [escape(where), escape(_when(item.created_at, now))]
+    meta = [escape(where), f'<span title="{escape(_full(item.created_at))}">{escape(_when(item.created_at, now))}</span>']
     if item.url and is_openable(item.url):
         meta.append(f'<a href="{escape(item.url)}">View original</a>')
     if other_items:
         meta.append(f'<a href="{INTERNAL_SCHEME}:author/{item.author_id}">'
-                    f'{other_items} other item{"s" if other_items != 1 else ""} by this author</a>')
+                    f'{plural(other_items, "other item")} by this author</a>')
     tags = "".join(
         f'<span style="background-color:{escape(colour)}; color:{_chip_fg(colour)}">&nbsp;{escape(name)}&nbsp;</span> '
         for name, colour in item.tags)

@@ -35,10 +35,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inbox.domain import parse_time
+from inbox.domain import parse_time, utcnow
+from inbox.domain.times import date_text
 from inbox.services import rules
 from inbox.services.rules import Actions, ApplyResult, Conditions, Rule, RuleError
 from inbox.store import Store, StoreError
+from inbox.ui import local_time
 
 RunInWorker = Callable[..., None]   # (fn(reader_store), on_done, on_error) -> None
 Confirm = Callable[[str, str], bool]
@@ -363,7 +365,8 @@ class RulesDialog(QDialog):
         self.preview_table.setRowCount(len(result.rows))
         for row, item in enumerate(result.rows):
             dt = parse_time(item.created_at)
-            cells = [dt.astimezone().strftime("%d %b %Y") if dt else "", item.source_name,
+            cells = [date_text(dt.astimezone(local_time.zone()).date(), utcnow().astimezone(local_time.zone()).date())
+                     if dt else "", item.source_name,
                      "★" * (item.rating or 0), f"{item.author_name}: {item.first_line}"]
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)

@@ -3,12 +3,22 @@ counts. Other features add entries through the window (`add_sidebar_entry`)."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
+
+from inbox.domain.wording import plural
 
 SECTIONS = ("Views", "Sources", "Businesses", "Tags", "Saved searches")
 KeyRole = Qt.ItemDataRole.UserRole + 10
@@ -49,7 +59,7 @@ class Sidebar(QTreeWidget):
         self.setIndentation(8)
         self.setUniformRowHeights(True)
         self.setIconSize(QSize(16, 16))
-        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # "Harbour Str…Google" keeps the platform
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)  # cut at the end; the tooltip has it all
         self.setFrameShape(QTreeWidget.Shape.NoFrame)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setAccessibleName("Views, sources and tags")
@@ -63,9 +73,34 @@ class Sidebar(QTreeWidget):
         self.itemClicked.connect(self._activated)
         self.itemActivated.connect(self._activated)
         self.setAutoFillBackground(True)
-        pal = self.palette()
-        pal.setColor(QPalette.ColorRole.Base, pal.color(QPalette.ColorRole.Window))
-        self.setPalette(pal)
+        self._restyling = False
+        self.restyle()
+
+    def restyle(self) -> None:
+        """Colours from the application's palette: the sidebar's background is the window's,
+        section titles and counts are muted. Run again when the theme changes at run time
+        (a palette copied once would keep the old theme's colours)."""
+        self._restyling = True
+        try:
+            app = QApplication.instance()
+            source = app.palette() if isinstance(app, QApplication) else self.palette()
+            pal = QPalette()  # only Base set here: every other colour keeps following the app's
+            pal.setColor(QPalette.ColorRole.Base, source.color(QPalette.ColorRole.Window))
+            self.setPalette(pal)
+            muted = source.color(QPalette.ColorRole.PlaceholderText)
+            for section in self.sections.values():
+                section.setForeground(0, muted)
+            for key in self.entries:
+                self.update_entry(key)
+            self.viewport().update()
+        finally:
+            self._restyling = False
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange,
+                            QEvent.Type.StyleChange) and not self._restyling:
+            self.restyle()
 
     def section(self, name: str) -> QTreeWidgetItem:
         if name in self.sections:
@@ -138,8 +173,9 @@ class Sidebar(QTreeWidget):
         suffix = {"syncing": "  ⟳", "error": "  ⚠"}.get(entry.state, "")
         entry.item.setText(0, entry.label + suffix)
         entry.item.setText(1, "" if not entry.count else f"{entry.count:,}")
-        entry.item.setToolTip(0, entry.tooltip)
-        entry.item.setToolTip(1, entry.tooltip)
+        tip = entry.tooltip or "<qt>" + html.escape(entry.label) + "</qt>"  # a cut name, whole
+        entry.item.setToolTip(0, tip)
+        entry.item.setToolTip(1, tip)
         colour = QColor("#d93025") if entry.state == "error" else None
         if colour is not None:
             entry.item.setForeground(0, colour)
@@ -148,7 +184,7 @@ class Sidebar(QTreeWidget):
         count_colour = self.palette().color(QPalette.ColorRole.PlaceholderText)
         entry.item.setForeground(1, count_colour)
         entry.item.setData(0, Qt.ItemDataRole.AccessibleTextRole,
-                           f"{entry.label}, {entry.count or 0} items" + (f", {entry.state}" if entry.state else ""))
+                           f"{entry.label}, {plural(entry.count or 0, 'item')}" + (f", {entry.state}" if entry.state else ""))
 
     def select_key(self, key: str | None) -> None:
         self.blockSignals(True)

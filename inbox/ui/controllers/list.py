@@ -40,6 +40,19 @@ log = logging.getLogger(__name__)
 LIST_MENU = ("item.done", "item.snooze", "item.tag", "item.unread", "item.read", "item.open_original", "item.author")
 
 
+def highlight_key(flt: InboxFilter, key: str | None) -> str | None:
+    """The sidebar entry that says what the list shows: a status view follows the Status
+    chip; a source's entry stays lit only while that one source is the filter."""
+    family = sidebar_keys.family(key)
+    if family == sidebar_keys.VIEW:
+        return sidebar_keys.view(flt.view) if flt.view in View.ALL_VIEWS else None
+    if family == sidebar_keys.SOURCE:
+        if flt.source_ids == [sidebar_keys.source_id(key)]:
+            return key
+        return None if flt.source_ids else sidebar_keys.view(flt.view)
+    return key
+
+
 class ListController(QObject):
     """Owns the filter on screen and the list widgets; opens the row the user lands on."""
 
@@ -48,6 +61,7 @@ class ListController(QObject):
         self.window = window
         self.store = window.store
         self.flt = InboxFilter(view=View.INBOX)
+        self.view_before_search: str | None = None  # a search looks in All; clearing it goes back
         self.view_title = "Inbox"
         self.view_key: str | None = sidebar_keys.view(View.INBOX)
         self.total_count: int | None = None
@@ -141,7 +155,7 @@ class ListController(QObject):
         self.flt = flt
         self.view_title = title
         self.view_key = key
-        w.sidebar.select_key(key)
+        w.sidebar.select_key(highlight_key(flt, key))
         self.search_bar.show_error(None)
         self.search_bar.show_filter(flt)
         self.list_title.setText(title)
@@ -170,6 +184,14 @@ class ListController(QObject):
             except BadQuery as exc:
                 self.search_bar.show_error(str(exc))
                 return
+        if "query" in changes and "view" not in changes:
+            searching, was = bool(changes["query"].strip()), bool(self.flt.query.strip())
+            if searching and not was:  # search covers everything; the "In:" chip narrows it
+                self.view_before_search = self.flt.view
+                changes = {**changes, "view": View.ALL}
+            elif was and not searching and self.view_before_search:
+                changes = {**changes, "view": self.view_before_search}
+                self.view_before_search = None
         flt = dataclasses.replace(self.flt, **changes)
         title = self.view_title
         if flt.query.strip():
