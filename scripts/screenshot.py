@@ -1,6 +1,6 @@
 """Take docs/screenshot.png: the main window on the demo workspace at 1280x800.
 
-Run: QT_QPA_PLATFORM=offscreen python scripts/screenshot.py [out.png] [--dark] [--small]
+Run: QT_QPA_PLATFORM=offscreen python scripts/screenshot.py [out.png] [--dark] [--small] [--insights]
 """
 
 from __future__ import annotations
@@ -41,7 +41,21 @@ def main() -> int:
     def select() -> None:
         window.list_ctl.move_current(1)
         window.list_ctl.move_current(1)
+        if "--insights" in sys.argv:  # Insights in the window, a theme's items beside the charts
+            window.run_command("insights.dashboard")
+            QTimer.singleShot(1500, drill)
+            return
         QTimer.singleShot(400, shoot)  # the opened item's view arrives from a worker
+
+    def drill() -> None:
+        from PySide6.QtWidgets import QListWidget
+
+        from inbox.ui.dashboard import DashboardWindow
+        view = window.extensions.get(DashboardWindow)
+        themes = view.dashboard.findChild(QListWidget, "themes_complaints")
+        if themes is not None and themes.count() and themes.item(0).flags():
+            themes.itemClicked.emit(themes.item(0))
+        QTimer.singleShot(800, shoot)
 
     def shoot() -> None:
         app.processEvents()

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QFrame, QLabel, QSplitter, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
 from inbox.domain import ItemRow, Thread
 from inbox.domain.models import SOURCE_LABELS
@@ -132,6 +132,26 @@ def thread_html(thread: Thread, focus_id: int, palette: QPalette, now: datetime 
     return "".join(parts)
 
 
+class SidewaysScroll(QScrollArea):
+    """Scrolls its widget sideways only: as tall as the widget needs, as narrow as asked."""
+
+    def __init__(self, widget: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidget(widget)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMinimumWidth(0)
+
+    def minimumSizeHint(self) -> QSize:
+        inner = self.widget().minimumSizeHint() if self.widget() is not None else QSize(0, 0)
+        return QSize(0, inner.height() + self.horizontalScrollBar().sizeHint().height())
+
+    def sizeHint(self) -> QSize:
+        inner = self.widget().sizeHint() if self.widget() is not None else QSize(0, 0)
+        return QSize(inner.width(), inner.height() + self.horizontalScrollBar().sizeHint().height())
+
+
 class ReadingPane(QWidget):
     """The thread, a header, and room for other features' widgets underneath (replies)."""
 
@@ -166,8 +186,12 @@ class ReadingPane(QWidget):
         self.extras.setContentsMargins(0, 0, 0, 0)
         self.extras.setSpacing(0)
         self.extras.addStretch(1)  # widgets stack at the top; spare room stays below them
-        self.split.addWidget(self.extras_box)
-        self.extras_box.hide()
+        # In a scroll area: a narrow pane scrolls the reply's buttons sideways instead of
+        # forcing the whole window wider than the screen.
+        self.extras_scroll = SidewaysScroll(self.extras_box)
+        self.extras_scroll.setObjectName("readingExtras")
+        self.split.addWidget(self.extras_scroll)
+        self.extras_scroll.hide()
         self.split.setStretchFactor(0, 3)
         self.split.setStretchFactor(1, 2)
         layout.addWidget(self.split, 1)
@@ -180,6 +204,7 @@ class ReadingPane(QWidget):
     def add_widget(self, widget: QWidget) -> None:
         self.extras.insertWidget(self.extras.count() - 1, widget)
         self.extras_box.show()
+        self.extras_scroll.show()
 
     def show_empty(self, text: str = "Select an item to read it.") -> None:
         self.empty_text = text

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -159,14 +159,23 @@ class ReplyEditor(QWidget):
         self.send_button.setDefault(True)
         self.send_button.setToolTip("Send the reply (Ctrl+Enter); you can undo for a few seconds")
         self.copy_button = QPushButton("Copy reply and open the page")
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.counter)
-        bottom.addStretch(1)
-        bottom.addWidget(self.discard_button)
-        bottom.addWidget(self.saved_button)
-        bottom.addWidget(self.done_box)
-        bottom.addWidget(self.copy_button)
-        bottom.addWidget(self.send_button)
+        # The buttons sit on one row when the pane is wide and on two when it is narrow
+        # (resizeEvent), so Send is never pushed out of sight.
+        self.bottom = QHBoxLayout()
+        self.bottom.addWidget(self.counter)
+        self.bottom.addStretch(1)
+        self.bottom.addWidget(self.discard_button)
+        self.bottom.addWidget(self.saved_button)
+        self.bottom2 = QHBoxLayout()
+        self.bottom2.addStretch(1)
+        self.send_row = [self.done_box, self.copy_button, self.send_button]
+        for w in self.send_row:
+            self.bottom.addWidget(w)
+        self._two_rows = False
+        bottom = QVBoxLayout()
+        bottom.setSpacing(4)
+        bottom.addLayout(self.bottom)
+        bottom.addLayout(self.bottom2)
 
         self.closed_note = QLabel()
         self.closed_note.setTextFormat(Qt.TextFormat.PlainText)
@@ -183,6 +192,7 @@ class ReplyEditor(QWidget):
         layout.addWidget(self.tone)
         layout.addLayout(bottom)
         layout.addWidget(self.closed_note)
+        layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)  # minimumSizeHint decides
         self.controls = [self.editor, self.counter, self.discard_button, self.saved_button, self.done_box, self.send_button,
                          self.copy_button, self.saved_label]
 
@@ -200,6 +210,31 @@ class ReplyEditor(QWidget):
         self.saved_button.clicked.connect(self.picker_requested.emit)
         self.discard_button.clicked.connect(self.discard_requested.emit)
         self.show_item(None, "", ReplyContext())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._arrange_buttons()
+
+    def _arrange_buttons(self) -> None:
+        spacing = self.bottom.spacing()
+        widths = [w.sizeHint().width() + spacing for w in
+                  (self.counter, self.discard_button, self.saved_button, *self.send_row) if not w.isHidden()]
+        margins = self.layout().contentsMargins()
+        two = sum(widths) + 40 > self.width() - margins.left() - margins.right()
+        if two == self._two_rows:
+            return
+        self._two_rows = two
+        target = self.bottom2 if two else self.bottom
+        for w in self.send_row:
+            target.addWidget(w)
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as the wider of the two button rows."""
+        hint = super().minimumSizeHint()
+        rows = [[self.counter, self.discard_button, self.saved_button], self.send_row]
+        margins = self.layout().contentsMargins()
+        need = max(sum(w.sizeHint().width() + 6 for w in row if not w.isHidden()) for row in rows)
+        return QSize(min(hint.width(), need + margins.left() + margins.right()), hint.height())
 
     # -- which item ------------------------------------------------------------------
 
@@ -234,6 +269,7 @@ class ReplyEditor(QWidget):
         self.discard_button.setEnabled(bool(draft.strip()))
         self.show_pending(pending)
         self.run_tone_check()
+        self._arrange_buttons()
 
     def text(self) -> str:
         return self.editor.toPlainText()

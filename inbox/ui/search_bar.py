@@ -75,6 +75,7 @@ class SearchBar(QWidget):
     save_requested = Signal()
     clear_requested = Signal()
     date_range_requested = Signal()
+    reason_closed = Signal()        # the "why" chip's ✕: go back to the list before it
 
     def __init__(self, clock: Callable[[], datetime], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -110,6 +111,17 @@ class SearchBar(QWidget):
             self.chips[key] = chip
             chips.addWidget(chip)
         self.chips["scope"].setAccessibleName("Search in")
+        # Why the list shows what it shows, when a chart click chose it ("From Insights: …")
+        self.reason = QToolButton(self.chip_row)
+        self.reason.setObjectName("reasonChip")
+        self.reason.setCheckable(True)
+        self.reason.setChecked(True)
+        self.reason.setMaximumWidth(CHIP_MAX_WIDTH + 80)
+        self.reason.setAccessibleName("Why these items are shown")
+        self.reason.clicked.connect(lambda _=False: self.reason_closed.emit())
+        self.reason.hide()
+        self.reason_text = ""
+        chips.insertWidget(0, self.reason)
         self.chips["scope"].hide()  # shown while searching
         chips.addStretch(1)
         self.save_button = QToolButton()
@@ -148,6 +160,16 @@ class SearchBar(QWidget):
         if text != self._shown_query:
             self._shown_query = text
             self.changed.emit({"query": text})
+
+    def show_reason(self, text: str | None) -> None:
+        """Say why the list shows these items (None hides it); ✕ or Esc goes back."""
+        self.reason_text = text or ""
+        self.reason.setVisible(bool(text))
+        if text:
+            full = f"✕  {text}"
+            self.reason.setText(self.reason.fontMetrics().elidedText(
+                full, Qt.TextElideMode.ElideRight, CHIP_MAX_WIDTH + 50).replace("&", "&&"))
+            self.reason.setToolTip(html.escape(text) + "<br>Click or press Esc to go back.")
 
     def show_error(self, message: str | None) -> None:
         self.error.setText(message or "")

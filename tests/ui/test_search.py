@@ -193,4 +193,5 @@ def test_search_looks_everywhere_with_a_scope_chip_and_the_sidebar_follows(windo
     assert not scope.isVisible()
     chip_action(window, "view", "Done").trigger()  # the Status chip moves the highlight too
     settle(qtbot, window)
-    assert window.sidebar.currentItem() is window.sidebar.entries["view:done"].item
+    assert window.current_filter().view == View.DONE, window.current_filter()
+    assert window.sidebar.currentItem() is window.sidebar.entries["view:done"].item, window.sidebar.currentItem().text(0)

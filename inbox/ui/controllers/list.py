@@ -30,6 +30,7 @@ from inbox.store import BadQuery, Store
 from inbox.ui import sidebar_keys
 from inbox.ui.delegate import ROW_HEIGHT, ItemDelegate
 from inbox.ui.dialogs import DateRangeDialog
+from inbox.ui.elided_label import ElidedLabel
 from inbox.ui.list_model import ItemListModel, sync_loader
 from inbox.ui.search_bar import VIEW_LABELS, SearchBar
 
@@ -62,6 +63,10 @@ class ListController(QObject):
         self.store = window.store
         self.flt = InboxFilter(view=View.INBOX)
         self.view_before_search: str | None = None  # a search looks in All; clearing it goes back
+        # Esc in the list asks these first (Insights: back from a chart's items); True = handled
+        self.back_handlers: list[Callable[[], bool]] = []
+        self.shown_handlers: list[Callable[[str | None], None]] = []  # after every show(), with its key
+        self.highlight_override: str | None = None  # an entry lit whatever the filter (Insights)
         self.view_title = "Inbox"
         self.view_key: str | None = sidebar_keys.view(View.INBOX)
         self.total_count: int | None = None
@@ -83,7 +88,7 @@ class ListController(QObject):
         mid.addWidget(self.search_bar)
         head = QHBoxLayout()
         head.setContentsMargins(12, 4, 12, 6)
-        self.list_title = QLabel()
+        self.list_title = ElidedLabel()
         self.list_title.setObjectName("listTitle")
         self.list_title.setAccessibleName("List title")
         font = self.list_title.font()
@@ -155,9 +160,10 @@ class ListController(QObject):
         self.flt = flt
         self.view_title = title
         self.view_key = key
-        w.sidebar.select_key(highlight_key(flt, key))
+        w.sidebar.select_key(self.highlighted_key())
         self.search_bar.show_error(None)
         self.search_bar.show_filter(flt)
+        self.search_bar.show_reason(None)  # a "why" belongs to the list it was set for
         self.list_title.setText(title)
         w.setWindowTitle(f"{title} — {APP_NAME}" + (" (demo workspace)" if w.is_demo else ""))
         self._restore = None
@@ -165,6 +171,12 @@ class ListController(QObject):
         self.list_count.setText("")
         self.after_load("count", self.count_current)  # heavier than the page: once the rows are in
         self.model.set_filter(flt)
+        for handler in list(self.shown_handlers):
+            handler(key)
+
+    def highlighted_key(self) -> str | None:
+        """The sidebar entry to light for what the list shows now."""
+        return self.highlight_override or highlight_key(self.flt, self.view_key)
 
     def after_load(self, name: str, work: Callable[[], None]) -> None:
         """Run `work` once the next page has arrived (or failed)."""
@@ -359,6 +371,8 @@ class ListController(QObject):
             self.list_view.setFocus()
         elif len(self.list_view.selectionModel().selectedRows()) > 1:
             self.select_row(max(self.list_view.currentIndex().row(), 0))
+        elif any(handler() for handler in list(self.back_handlers)):
+            return
         elif self.flt.query:
             self.search_bar.field.clear()
             self.apply_filter_change({"query": ""})

@@ -38,7 +38,7 @@ class SidebarController(QObject):
         self.sources_known: list = []
         self.tags_known: list = []
         self.sidebar = Sidebar()
-        self.sidebar.setMinimumWidth(200)
+        self.sidebar.setMinimumWidth(150)  # names are cut at the end, whole in their tooltips
         self.sidebar.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.sidebar.customContextMenuRequested.connect(self._menu)
         self.counts_timer = QTimer(self)
@@ -131,7 +131,7 @@ class SidebarController(QObject):
                                    InboxFilter(view=View.ALL, tags=[name]), f"Tag: {name}", sidebar_keys.tag(name)),
                                icon=dot_icon(t.colour), tooltip=f"Items tagged “{t.name}”")
             self.sidebar.update_entry(key, count=counts.get(t.id, t.count), icon=dot_icon(t.colour))
-        self.sidebar.select_key(self.window.list_ctl.view_key)
+        self.sidebar.select_key(self.window.list_ctl.highlighted_key())
 
     # -- saved searches ------------------------------------------------------------------
 
@@ -143,7 +143,7 @@ class SidebarController(QObject):
             self.add_entry("Saved searches", sidebar_keys.saved(v.id), v.name,
                            lambda v=v: self.window.list_ctl.show(v.filter, v.name, sidebar_keys.saved(v.id)),
                            tooltip=f"Saved search: {v.filter.query or 'filters'} (right-click to delete)")
-        self.sidebar.select_key(self.window.list_ctl.view_key)
+        self.sidebar.select_key(self.window.list_ctl.highlighted_key())
 
     def save_current_search(self) -> None:
         lst = self.window.list_ctl
@@ -158,7 +158,7 @@ class SidebarController(QObject):
             return
         self.refresh_saved_views()
         lst.view_key = sidebar_keys.saved(view.id)
-        self.sidebar.select_key(lst.view_key)
+        self.sidebar.select_key(lst.highlighted_key())
         self.window.status_message(f"Saved search “{view.name}”.")
 
     def delete_saved_search(self, view_id: int | None = None) -> None:
