@@ -235,7 +235,7 @@ def markdown() -> str:
     lines = [
         "# Settings",
         "",
-        "Every setting, as the Settings window (Tools ▸ Settings…, `Ctrl+,`) and",
+        "Every setting, as the Settings window (Edit ▸ Settings…, `Ctrl+,`) and",
         "`inbox settings list` show it. Workspace settings live in the workspace's database (they",
         "move with it and with its backups); settings of this computer live in the desktop's",
         "settings store (organisation and application `feedback-inbox`).",

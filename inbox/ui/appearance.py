@@ -101,7 +101,6 @@ def install(window: MainWindow) -> Appearance:
     if theme != "system":
         appearance.apply(theme)
     r = window.register_command
-    window.menus["View"].addSeparator()
     r("view.theme_light", "Appearance: light", lambda: set_theme(window, "light"), menu="View")
     r("view.theme_dark", "Appearance: dark", lambda: set_theme(window, "dark"), menu="View")
     r("view.theme_system", "Appearance: same as the computer", lambda: set_theme(window, "system"), menu="View")

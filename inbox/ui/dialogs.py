@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QStyle,
     QStyledItemDelegate,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -135,11 +136,33 @@ class TagPicker(QDialog):
         self.list.setAccessibleName("Tags")
         self.list.itemActivated.connect(lambda _: self.accept_current())
         layout.addWidget(self.list)
-        row = QHBoxLayout()
-        self.colour_button = QPushButton("Colour…")
-        self.colour_button.setAccessibleName("Colour of the new tag")
+        # A new tag's colour: one click on a swatch; any other colour behind "More…"
+        swatches = QHBoxLayout()
+        swatches.setSpacing(4)
+        self.swatch_label = QLabel("Colour:")
+        swatches.addWidget(self.swatch_label)
+        self.swatches: list[QToolButton] = []
+        for colour in DEFAULT_TAG_COLOURS:
+            swatch = QToolButton()
+            swatch.setObjectName(f"swatch_{colour}")
+            swatch.setCheckable(True)
+            swatch.setAutoExclusive(False)
+            swatch.setFixedSize(22, 22)
+            swatch.setAccessibleName(f"Tag colour {colour}")
+            swatch.setToolTip("Colour of the new tag")
+            swatch.setStyleSheet(f"QToolButton {{ background: {colour}; border: 1px solid palette(mid); border-radius: 11px; }}"
+                                 f" QToolButton:checked {{ border: 3px solid palette(text); }}")
+            swatch.clicked.connect(lambda _=False, c=colour: self.set_new_colour(QColor(c)))
+            swatches.addWidget(swatch)
+            self.swatches.append(swatch)
+        self.colour_button = QPushButton("More…")
+        self.colour_button.setAccessibleName("Another colour for the new tag")
+        self.colour_button.setToolTip("Pick any colour for the new tag")
         self.colour_button.clicked.connect(self.pick_colour)
-        row.addWidget(self.colour_button)
+        swatches.addWidget(self.colour_button)
+        swatches.addStretch(1)
+        layout.addLayout(swatches)
+        row = QHBoxLayout()
         row.addStretch(1)
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         box.accepted.connect(self.accept_current)
@@ -173,7 +196,11 @@ class TagPicker(QDialog):
             it = QListWidgetItem(dot_icon(self.new_colour), f"Create tag “{text}”")
             it.setData(Qt.ItemDataRole.UserRole, (text, "new"))
             self.list.insertItem(0 if not self.list.count() else self.list.count(), it)
-        self.colour_button.setEnabled(bool(text) and not exact)
+        creating = bool(text) and not exact
+        for w in (self.colour_button, self.swatch_label, *self.swatches):
+            w.setEnabled(creating)
+        for swatch in self.swatches:
+            swatch.setChecked(swatch.objectName() == f"swatch_{self.new_colour}")
         if self.list.count():
             self.list.setCurrentRow(0)
 

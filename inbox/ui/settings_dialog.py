@@ -1,4 +1,4 @@
-"""Tools ▸ Settings… (Ctrl+,): one window generated from the settings table.
+"""Edit ▸ Settings… (Ctrl+,): one window generated from the settings table.
 
 Each setting in `inbox.services.settings` that is not internal gets a row: a checkbox, a
 number box or a text field by its type, with its one-line description under it. Saving writes
@@ -214,5 +214,5 @@ def _mark_read_changed(window: MainWindow, name: str, value: Any) -> None:
 
 
 def install(window: MainWindow) -> None:
-    window.register_command("app.settings", "Settings…", lambda: open_settings(window), menu="Tools")
+    window.register_command("app.settings", "Settings…", lambda: open_settings(window), menu="Edit")
     settings_changes(window).changed.connect(lambda name, value: _mark_read_changed(window, name, value))

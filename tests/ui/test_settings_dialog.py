@@ -1,4 +1,4 @@
-"""Tools ▸ Settings… (Ctrl+,): generated from the settings table; saving writes through it and
+"""Edit ▸ Settings… (Ctrl+,): generated from the settings table; saving writes through it and
 the features that keep a setting in memory follow."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ def open_dialog(window) -> settings_dialog.SettingsDialog:
 def test_one_row_per_visible_setting_with_its_description(window):
     settings_dialog.install(window)
     assert window.commands.key_for("app.settings") == "Ctrl+,"
-    assert window.actions_by_id["app.settings"] in window.menus["Tools"].actions()
+    assert window.actions_by_id["app.settings"] in window.menus["Edit"].actions()
     dialog = open_dialog(window)
     kinds = {bool: QCheckBox, int: QSpinBox, str: QLineEdit}
     assert set(dialog.editors) == {s.name for s in settings.visible()}
