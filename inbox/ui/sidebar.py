@@ -128,10 +128,12 @@ class Sidebar(QTreeWidget):
         return item
 
     def add_entry(self, section: str, key: str, label: str, on_activate: Callable[[], object], *,
-                  count: int | None = None, icon: QIcon | None = None, tooltip: str = "") -> Entry:
+                  count: int | None = None, icon: QIcon | None = None, tooltip: str = "",
+                  parent_key: str | None = None) -> Entry:
+        """An entry in `section`, or under the entry `parent_key` (a source under its business)."""
         if key in self.entries:
             self.remove_entry(key)
-        parent = self.section(section)
+        parent = self.entries[parent_key].item if parent_key in self.entries else self.section(section)
         item = QTreeWidgetItem(["", ""])
         item.setData(0, KeyRole, key)
         item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -139,6 +141,7 @@ class Sidebar(QTreeWidget):
         if icon is not None:
             item.setIcon(0, icon)
         parent.addChild(item)
+        parent.setExpanded(True)
         entry = Entry(key, section, label, on_activate, item)
         self.entries[key] = entry
         self.update_entry(key, label=label, count=count, tooltip=tooltip)
@@ -147,7 +150,10 @@ class Sidebar(QTreeWidget):
     def remove_entry(self, key: str) -> None:
         entry = self.entries.pop(key, None)
         if entry is not None:
-            entry.item.parent().removeChild(entry.item)
+            for child_key in [k for k, e in self.entries.items() if e.item.parent() is entry.item]:
+                self.remove_entry(child_key)
+            if entry.item.parent() is not None:
+                entry.item.parent().removeChild(entry.item)
 
     def remove_section_entries(self, section: str, keep: set[str] | None = None) -> None:
         for key, entry in list(self.entries.items()):

@@ -62,3 +62,19 @@ def test_chip_words() -> None:
 def test_sentiment_label_with_the_score_in_the_tooltip(args, label, tip) -> None:
     shown, tooltip = sentiment_text(*args)
     assert shown == label and tip.replace("-", "−") in tooltip.replace("-", "−")
+
+
+def test_sources_group_under_their_business() -> None:
+    from inbox.domain.businesses import group_sources, short_name
+    from inbox.domain.models import Source
+
+    sources = [Source(1, "google", "Harbour Café · Google"), Source(2, "bluesky", "Bluesky mentions"),
+               Source(3, "yelp", "Bean & Gone · Yelp", whose="competitor"),
+               Source(4, "google", "Bean & Gone · Google", whose="competitor"),
+               Source(5, "google", "Daily Grind", whose="competitor", settings={"business": "The Daily Grind"})]
+    groups = group_sources(sources, "Harbour Café")
+    assert [(g.label, [s.id for s in g.sources]) for g in groups] == [
+        ("Harbour Café", [2, 1]), ("Bean & Gone", [4, 3]), ("The Daily Grind", [5])]
+    assert [short_name(s, groups[1]) for s in groups[1].sources] == ["Google", "Yelp"]
+    assert short_name(sources[0], groups[0]) == "Google" and short_name(sources[1], groups[0]) == "Bluesky mentions"
+    assert group_sources([], "x") == []

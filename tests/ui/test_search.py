@@ -195,3 +195,25 @@ def test_search_looks_everywhere_with_a_scope_chip_and_the_sidebar_follows(windo
     settle(qtbot, window)
     assert window.current_filter().view == View.DONE, window.current_filter()
     assert window.sidebar.currentItem() is window.sidebar.entries["view:done"].item, window.sidebar.currentItem().text(0)
+
+
+def test_sources_are_grouped_under_their_business(window, qtbot, workspace_store):
+    settle(qtbot, window)
+    entries = window.sidebar.entries
+    sources = {s.name: s.id for s in workspace_store.list_sources()}
+    rival = entries[f"source:{sources['Rival · Google']}"]
+    business = rival.item.parent()
+    assert business.text(0) == "Rival" and rival.label == "Google"  # the business once, the site under it
+    assert "Rival · Google" in rival.item.toolTip(0)  # the whole name one hover away
+    own = entries[f"source:{sources['Mastodon mentions']}"].item.parent()
+    assert own is not business and own.parent() is window.sidebar.sections["Sources"]
+    window.sidebar._activated(business)
+    settle(qtbot, window)
+    assert {r.whose for r in window.model.rows} == {"competitor"} and window.list_title.text() == "Rival"
+    assert window.sidebar.currentItem() is business
+    long_name = "A source with a name far too long to fit in the sidebar at any sensible width"
+    workspace_store.add_source("rss", long_name)
+    window.refresh_counts()
+    settle(qtbot, window)
+    entry = next(e for e in entries.values() if e.label == long_name)
+    assert window.sidebar.textElideMode() == Qt.TextElideMode.ElideRight and long_name in entry.item.toolTip(0)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -11,10 +12,14 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMenu
 
-from inbox.domain import InboxFilter, View
+from inbox.domain import InboxFilter, View, parse_time, utcnow
+from inbox.domain.businesses import group_sources, short_name
+from inbox.domain.models import SOURCE_LABELS
+from inbox.domain.wording import plural
+from inbox.services import settings
 from inbox.services.saved_views import delete_saved_view, list_saved_views, save_view
 from inbox.store import Store, StoreError
-from inbox.ui import sidebar_keys
+from inbox.ui import local_time, sidebar_keys
 from inbox.ui.delegate import source_pixmap
 from inbox.ui.search_bar import VIEW_LABELS
 from inbox.ui.sidebar import Sidebar, dot_icon
@@ -24,6 +29,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 COUNTS_DELAY_MS = 120
+BUSINESS = "business"  # sidebar key family: a business's sources together
+
+
+def plain_tooltip(text: str) -> str:
+    """Names come from the internet: never let Qt take them as HTML."""
+    return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
 
 
 class SidebarController(QObject):
@@ -47,8 +58,10 @@ class SidebarController(QObject):
         self.counts_timer.timeout.connect(self.refresh_counts)
 
     def add_entry(self, section: str, key: str, label: str, on_activate: Callable[[], object], *,
-                  count: int | None = None, icon: QIcon | None = None, tooltip: str = "") -> None:
-        self.sidebar.add_entry(section, key, label, on_activate, count=count, icon=icon, tooltip=tooltip)
+                  count: int | None = None, icon: QIcon | None = None, tooltip: str = "",
+                  parent_key: str | None = None) -> None:
+        self.sidebar.add_entry(section, key, label, on_activate, count=count, icon=icon, tooltip=tooltip,
+                               parent_key=parent_key)
 
     def populate(self) -> None:
         show = self.window.list_ctl.show
@@ -96,29 +109,60 @@ class SidebarController(QObject):
         search_bar.show_filter(self.window.list_ctl.flt)
 
     def refresh_sources(self, sources, counts: dict[int, int]) -> None:
+        """Sources under their business: the own business's first, then each competitor's,
+        each business an entry of its own that lists all its sources."""
         self.sources_known = sources
-        keys = {sidebar_keys.source(s.id) for s in sources}
+        groups = group_sources(sources, settings.get("business_name", self.store))
+        group_keys = {sidebar_keys.make(BUSINESS, g.key): g for g in groups}
+        keys = {sidebar_keys.source(s.id) for s in sources} | set(group_keys)
+        if any(self._parent_of(sidebar_keys.source(s.id)) != sidebar_keys.make(BUSINESS, g.key)
+               for g in groups for s in g.sources if sidebar_keys.source(s.id) in self.sidebar.entries):
+            keys = set()  # a source moved to another business (renamed): lay the section out again
         self.sidebar.remove_section_entries("Sources", keep=keys | {
-            k for k, e in self.sidebar.entries.items() if e.section == "Sources" and sidebar_keys.family(k) != sidebar_keys.SOURCE})
-        for s in sources:
-            key = sidebar_keys.source(s.id)
-            synced = f"last synced {s.last_synced_at}" if s.last_synced_at else "never synced"
-            tip = f"{s.name} ({s.kind}, {'competitor' if s.whose == 'competitor' else 'own'}) — {synced}"
-            if not s.enabled:
-                tip += " — paused"
-            if s.last_error:
-                tip += f"\nLast error: {s.last_error}"
-            label = s.name + ("" if s.enabled else " (paused)")
-            if key not in self.sidebar.entries:
-                self.add_entry(
-                    "Sources", key, label,
-                    lambda sid=s.id, name=s.name: self.window.list_ctl.show(
-                        InboxFilter(view=View.ALL, source_ids=[sid]), name, sidebar_keys.source(sid)),
-                    icon=QIcon(source_pixmap(s.kind, 16)), tooltip=tip)
-            entry = self.sidebar.entries[key]
-            state = None if entry.state == "syncing" else ("error" if s.last_error else "")
-            self.sidebar.update_entry(key, label=label, count=counts.get(s.id, entry.count or 0),
-                                      tooltip=tip, state=state)
+            k for k, e in self.sidebar.entries.items()
+            if e.section == "Sources" and sidebar_keys.family(k) not in (sidebar_keys.SOURCE, BUSINESS)})
+        show = self.window.list_ctl.show
+        for gkey, group in group_keys.items():
+            ids = [s.id for s in group.sources]
+            label = group.label
+            if gkey not in self.sidebar.entries:
+                self.add_entry("Sources", gkey, label,
+                               lambda ids=ids, label=label, key=gkey: show(
+                                   InboxFilter(view=View.ALL, source_ids=list(ids)), label, key),
+                               tooltip=plain_tooltip(f"{label}: all {plural(len(ids), 'source')}"
+                                                     + (" (a competitor)" if group.whose == "competitor" else "")))
+            total = sum(counts.get(i, 0) for i in ids)
+            self.sidebar.update_entry(gkey, label=label, count=total or None)
+            for s in group.sources:
+                self._source_entry(s, short_name(s, group), gkey, counts)
+
+    def _parent_of(self, key: str) -> str | None:
+        entry = self.sidebar.entries.get(key)
+        parent = entry.item.parent() if entry is not None else None
+        return parent.data(0, Qt.ItemDataRole.UserRole + 10) if parent is not None else None
+
+    def _source_entry(self, s, short: str, parent_key: str, counts: dict[int, int]) -> None:
+        key = sidebar_keys.source(s.id)
+        synced = "never synced"
+        if s.last_synced_at:
+            then = parse_time(s.last_synced_at)
+            synced = f"last synced {local_time.when(then, utcnow())}" if then else "never synced"
+        tip = f"{s.name} ({SOURCE_LABELS.get(s.kind, s.kind)}, {'competitor' if s.whose == 'competitor' else 'own'}) — {synced}"
+        if not s.enabled:
+            tip += " — paused"
+        if s.last_error:
+            tip += f"\nLast error: {s.last_error}"
+        label = short + ("" if s.enabled else " (paused)")
+        if key not in self.sidebar.entries:
+            self.add_entry(
+                "Sources", key, label,
+                lambda sid=s.id, name=s.name: self.window.list_ctl.show(
+                    InboxFilter(view=View.ALL, source_ids=[sid]), name, sidebar_keys.source(sid)),
+                icon=QIcon(source_pixmap(s.kind, 16)), tooltip=plain_tooltip(tip), parent_key=parent_key)
+        entry = self.sidebar.entries[key]
+        state = None if entry.state == "syncing" else ("error" if s.last_error else "")
+        self.sidebar.update_entry(key, label=label, count=counts.get(s.id, entry.count or 0),
+                                  tooltip=plain_tooltip(tip), state=state)
 
     def refresh_tags(self, tags, counts: dict[int, int]) -> None:
         self.tags_known = tags
