@@ -31,3 +31,15 @@ def sentiment_text(label: str, override: str | None = None, score: float | None 
     if words != shown and rating:  # the stars decided: say so instead of contradicting
         tip = f"From the {rating} ★ rating; the words alone read {words} (score {score:+.2f})."
     return shown, tip
+
+
+def initials(name: str) -> str:
+    """What an avatar shows: "Amara Okafor" -> "AO", "@jon@mastodon.social" -> "J", "" -> "?"."""
+    words = [w for w in name.replace("@", " ").replace(".", " ").replace("_", " ").split()
+             if any(c.isalnum() for c in w)]
+    if "@" in name or "." in name.split(" ")[0]:  # a handle: its first letter only
+        words = words[:1]
+    letters = [next(c for c in w if c.isalnum()) for w in words[:2]]
+    if len(words) > 2:
+        letters = [letters[0], next(c for c in words[-1] if c.isalnum())]
+    return "".join(letters).upper() or "?"

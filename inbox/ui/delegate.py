@@ -5,6 +5,7 @@ light and dark themes both read well; only tag and source colours are fixed."""
 from __future__ import annotations
 
 import html
+import zlib
 from datetime import datetime
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleO
 from inbox.domain import ItemRow
 from inbox.domain.models import SOURCE_LABELS
 from inbox.domain.times import from_db, utcnow
+from inbox.domain.wording import initials
 from inbox.paths import resources_dir
 from inbox.ui import local_time
 from inbox.ui.list_model import ItemRole
@@ -59,6 +61,42 @@ def source_pixmap(kind: str, size: int = ICON) -> QPixmap:
         p.drawText(QRectF(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, letter)
         p.end()
     _icon_cache[key] = pix
+    return pix
+
+
+BADGE = 14
+AVATAR_COLOURS = ("#5b8def", "#e5484d", "#46a758", "#f76b15", "#8e4ec6", "#12a594", "#d6409f", "#0090ff",
+                  "#a18072", "#6e56cf")
+_avatar_cache: dict[str, QPixmap] = {}
+
+
+def avatar_pixmap(name: str, size: int = ICON) -> QPixmap:
+    """A circle with the author's initials, its colour fixed by the name (drawn here, no
+    picture is ever fetched)."""
+    letters = initials(name)
+    colour = AVATAR_COLOURS[zlib.crc32(name.casefold().encode()) % len(AVATAR_COLOURS)]
+    key = f"{letters}|{colour}|{size}"
+    if key in _avatar_cache:
+        return _avatar_cache[key]
+    ratio = QApplication.instance().devicePixelRatio() if QApplication.instance() else 1.0
+    pix = QPixmap(int(size * ratio), int(size * ratio))
+    pix.setDevicePixelRatio(ratio)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor(colour))
+    p.drawEllipse(QRectF(0, 0, size, size))
+    font = QFont()
+    font.setBold(True)
+    font.setPixelSize(int(size * (0.42 if len(letters) > 1 else 0.5)))
+    p.setFont(font)
+    p.setPen(QColor("white"))
+    p.drawText(QRectF(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, letters)
+    p.end()
+    if len(_avatar_cache) > 2000:
+        _avatar_cache.clear()
+    _avatar_cache[key] = pix
     return pix
 
 
@@ -126,7 +164,10 @@ class ItemDelegate(QStyledItemDelegate):
             painter.setBrush(pal.color(QPalette.ColorRole.HighlightedText if selected
                                        else QPalette.ColorRole.Highlight))
             painter.drawEllipse(QRectF(rect.left() + 4, rect.top() + 19, 6, 6))
-        painter.drawPixmap(rect.left() + 13, rect.top() + 9, source_pixmap(item.source_kind))
+        # the person (initials) with the platform's logo as a badge, as a mail client's sender
+        painter.drawPixmap(rect.left() + 12, rect.top() + 8, avatar_pixmap(item.author_name))
+        painter.drawPixmap(rect.left() + 12 + ICON - 10, rect.top() + 8 + ICON - 10,
+                           source_pixmap(item.source_kind, BADGE))
 
         left = rect.left() + 48
         right = rect.right() - 10

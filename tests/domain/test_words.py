@@ -78,3 +78,13 @@ def test_sources_group_under_their_business() -> None:
     assert [short_name(s, groups[1]) for s in groups[1].sources] == ["Google", "Yelp"]
     assert short_name(sources[0], groups[0]) == "Google" and short_name(sources[1], groups[0]) == "Bluesky mentions"
     assert group_sources([], "x") == []
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Amara Okafor", "AO"), ("@jon@mastodon.social", "J"), ("kofie29", "K"), ("Ellie C.", "EC"),
+    ("Mary Anne de la Cruz", "MC"), ("", "?"), ("   ", "?"), ("tomb.bsky.social", "T"), ("Zoë", "Z"),
+])
+def test_avatar_initials(name: str, expected: str) -> None:
+    from inbox.domain.wording import initials
+
+    assert initials(name) == expected
