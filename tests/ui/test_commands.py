@@ -260,3 +260,28 @@ def test_tag_colours_come_from_swatches_with_more_behind(window, qtbot) -> None:
     assert picker.new_colour == DEFAULT_TAG_COLOURS[3] and picker.swatches[3].isChecked()
     picker.accept_current()
     assert any(t.name == "brand new tag" and t.colour == DEFAULT_TAG_COLOURS[3] for t in window.store.list_tags())
+
+
+def test_the_palette_matches_fuzzily_and_by_synonyms(window, qtbot) -> None:
+    from inbox.ui.application import EXTENSIONS_WITHOUT_DIALOGS, install_extensions
+
+    install_extensions(window, EXTENSIONS_WITHOUT_DIALOGS)
+    table = window.commands
+
+    def first(text: str) -> str:
+        found = table.matching(text)
+        assert found, text
+        return found[0].id
+
+    assert first("export csv") == "file.export"
+    assert first("dark") == "view.theme_dark"
+    assert first("settings") == "app.settings"
+    assert first("preferences") == "app.settings"
+    assert first("setings") == "app.settings"  # a typo still finds it
+    assert first("snoz") == "item.snooze"
+    assert first("archive") == "item.done"
+    assert table.matching("zzzz qqq") == []
+    palette = window.show_palette()
+    qtbot.keyClicks(palette.filter, "dark")
+    assert palette.shown_ids()[0] == "view.theme_dark"
+    palette.close()
