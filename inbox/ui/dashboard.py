@@ -95,6 +95,10 @@ class Dashboard(QWidget):
             edit.setVisible(False)
         self.source_box = QComboBox()
         self.source_box.setMinimumWidth(220)
+        self.period_box.setAccessibleName("Period")
+        self.since_edit.setAccessibleName("From")
+        self.until_edit.setAccessibleName("To")
+        self.source_box.setAccessibleName("Sources")
         self.status = QLabel("")
         self.status.setObjectName("dashboardStatus")
         self.scoring = QLabel("")
@@ -464,6 +468,7 @@ class Dashboard(QWidget):
     def _theme_list(self, bf: BusinessFigures, themes: list[Theme], kind: str) -> QWidget:
         widget = QListWidget()
         widget.setObjectName(f"themes_{kind}")
+        widget.setAccessibleName(f"Themes in {kind}")
         widget.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         widget.setMinimumHeight(220)
         if not themes:
@@ -489,6 +494,7 @@ class Dashboard(QWidget):
         columns = ["Business", "Rating", "Items", "Positive", "Negative", "Replied to", "Median reply"]
         table = QTableWidget(len(figures.businesses), len(columns))
         table.setObjectName("comparisonTable")
+        table.setAccessibleName("Your business against each competitor")
         table.setHorizontalHeaderLabels(columns)
         table.verticalHeader().setVisible(False)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -65,6 +65,13 @@ def source_pixmap(kind: str, size: int = ICON) -> QPixmap:
 
 
 BADGE = 14
+
+
+def row_height(font: QFont) -> int:
+    """Two lines of text and their margins: 60 px at the usual sizes, more with a larger
+    system font, so nothing is clipped."""
+    line = QFontMetrics(font).height()
+    return max(ROW_HEIGHT, 8 + line + 5 + line + 12)
 AVATAR_COLOURS = ("#5b8def", "#e5484d", "#46a758", "#f76b15", "#8e4ec6", "#12a594", "#d6409f", "#0090ff",
                   "#a18072", "#6e56cf")
 _avatar_cache: dict[str, QPixmap] = {}
@@ -131,7 +138,7 @@ class ItemDelegate(QStyledItemDelegate):
         self.now = now  # callable returning an aware datetime, for ages
 
     def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
-        return QSize(320, ROW_HEIGHT)
+        return QSize(320, row_height(option.font))
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:

@@ -337,6 +337,7 @@ class InsightsBar(QWidget):
         for title, value in self.CHOICES:
             self.choice.addItem(title, value)
         self.choice.setToolTip("Correct the sentiment: your choice wins in filters, exports and charts")
+        self.choice.setAccessibleName("Correct the sentiment")
         self.choice.activated.connect(self._corrected)
         self.profile_button = QPushButton("Customer profile")
         self.profile_button.clicked.connect(lambda: self.item and open_profile(self.host, self.item.author_id))

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -28,7 +28,7 @@ from inbox.domain import InboxFilter, View, format_time
 from inbox.services.operations import ChangeSet
 from inbox.store import BadQuery, Store
 from inbox.ui import sidebar_keys
-from inbox.ui.delegate import ROW_HEIGHT, ItemDelegate
+from inbox.ui.delegate import ROW_HEIGHT, ItemDelegate, row_height
 from inbox.ui.dialogs import DateRangeDialog
 from inbox.ui.elided_label import ElidedLabel
 from inbox.ui.list_model import ItemListModel, sync_loader
@@ -123,7 +123,8 @@ class ListController(QObject):
         vh.hide()
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vh.setMinimumSectionSize(ROW_HEIGHT)
-        vh.setDefaultSectionSize(ROW_HEIGHT)
+        vh.setDefaultSectionSize(row_height(view.font()))
+        view.installEventFilter(self)  # a larger system font makes the rows taller, never clipped
         hh = view.horizontalHeader()
         hh.hide()
         hh.setStretchLastSection(True)
@@ -149,6 +150,11 @@ class ListController(QObject):
         self.list_stack.addWidget(view)
         self.list_stack.addWidget(self.empty_label)
         mid.addWidget(self.list_stack, 1)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.list_view and event.type() == QEvent.Type.FontChange:
+            self.list_view.verticalHeader().setDefaultSectionSize(row_height(self.list_view.font()))
+        return False
 
     def now_text(self) -> str:
         return format_time(self.window.clock())
