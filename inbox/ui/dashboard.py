@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from inbox.domain import InboxFilter, format_time, utcnow
+from inbox.domain.wording import plural
 from inbox.services import insights, sentiment
 from inbox.services.insights import BusinessFigures, Figures
 from inbox.services.themes import Period, Theme, theme_filter
@@ -257,7 +258,7 @@ class Dashboard(QWidget):
                 w.deleteLater()
         p = figures.period
         items = sum(b.volume for b in figures.businesses)
-        self.status.setText(f"{_day(p.since)} – {_day(p.until)} · {items:,} items")
+        self.status.setText(f"{_day(p.since)} – {_day(p.until)} · {plural(items, 'item')}")
         if not figures.businesses or not items:
             empty = QLabel("No feedback in this period. Choose a longer period or other sources.")
             empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -297,9 +298,9 @@ class Dashboard(QWidget):
         tiles = [("Average rating", f"{own.rating:.2f} ★" if own.rating else "—", f"{own.rated:,} rated",
                   {"rating_min": 1}),
                  ("Items", f"{own.volume:,}", own.business.label, {}),
-                 ("Positive", percent(own.share("positive")), f"{own.sentiment['positive']:,} items",
+                 ("Positive", percent(own.share("positive")), plural(own.sentiment['positive'], 'item'),
                   {"sentiment": "positive"}),
-                 ("Negative", percent(own.share("negative")), f"{own.sentiment['negative']:,} items",
+                 ("Negative", percent(own.share("negative")), plural(own.sentiment['negative'], 'item'),
                   {"sentiment": "negative"}),
                  ("Replied to", percent(own.response_rate), f"{own.answered:,} of {own.threads:,} conversations", {}),
                  ("Median time to reply", hours_text(own.median_reply_hours), "owner reply − item", {})]

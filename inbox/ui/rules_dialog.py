@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from inbox.domain import parse_time, utcnow
 from inbox.domain.times import date_text
+from inbox.domain.wording import plural
 from inbox.services import rules
 from inbox.services.rules import Actions, ApplyResult, Conditions, Rule, RuleError
 from inbox.store import Store, StoreError
@@ -412,7 +413,7 @@ class RulesDialog(QDialog):
         result = rules.apply_to_existing(self.store, rule)
         self.last_apply = result
         self.undo_button.setEnabled(bool(result.changed))
-        self.show_message(f"Applied to {result.matched} items ({result.changed} changed).", ok=True)
+        self.show_message(f"Applied to {plural(result.matched, 'item')} ({result.changed} changed).", ok=True)
         self.items_changed.emit()
         self._fill_tags_keep_text()
         return result

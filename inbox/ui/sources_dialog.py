@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from inbox.domain import Source, Whose
 from inbox.domain.models import SOURCE_LABELS
+from inbox.domain.wording import plural
 from inbox.paths import default_db_path
 from inbox.secrets import Secrets, SecretsError, from_environment
 from inbox.services import settings as app_settings
@@ -505,7 +506,7 @@ class SourcesDialog(QDialog):
             return
         n = self.service.count_items(source.id)
         if not self.confirm("Remove source",
-                            f"Remove “{source.name}” and the {n} items synced from it? "
+                            f"Remove “{source.name}” and the {plural(n, 'item')} synced from it? "
                             "Its saved credentials are deleted from the keyring. This cannot be undone."):
             return
         self._launch(lambda: self._remove(source), "Removing…")
