@@ -1,6 +1,6 @@
 """Take docs/screenshot.png: the main window on the demo workspace at 1280x800.
 
-Run: QT_QPA_PLATFORM=offscreen python scripts/screenshot.py [out.png] [--dark] [--small] [--insights]
+Run: QT_QPA_PLATFORM=offscreen python scripts/screenshot.py [out.png] [--dark] [--small] [--insights] [--reply]
 """
 
 from __future__ import annotations
@@ -45,7 +45,19 @@ def main() -> int:
             window.run_command("insights.dashboard")
             QTimer.singleShot(1500, drill)
             return
+        if "--reply" in sys.argv:  # a draft with a saved reply appended: the tone check speaks
+            QTimer.singleShot(400, write)
+            return
         QTimer.singleShot(400, shoot)  # the opened item's view arrives from a worker
+
+    def write() -> None:
+        from inbox.ui.replies import RepliesController
+        editor = window.extensions.get(RepliesController).editor
+        name = (editor.item.author_name.split() or ["there"])[0] if editor.item else "there"
+        editor.set_text(f"Hi {name}, the wifi password is on the chalkboard by the till.\n\n"
+                        f"Hi {name}, thank you! It made our day to read that. — Maria")
+        editor.run_tone_check()
+        QTimer.singleShot(300, shoot)
 
     def drill() -> None:
         from PySide6.QtWidgets import QListWidget

@@ -133,19 +133,23 @@ def thread_html(thread: Thread, focus_id: int, palette: QPalette, now: datetime 
 
 
 class SidewaysScroll(QScrollArea):
-    """Scrolls its widget sideways only: as tall as the widget needs, as narrow as asked."""
+    """Scrolls its widget sideways rather than widening the window; as tall as the widget
+    needs up to `max_min_height`, and scrolls up and down below that (a short screen)."""
 
-    def __init__(self, widget: QWidget, parent: QWidget | None = None) -> None:
+    def __init__(self, widget: QWidget, parent: QWidget | None = None, max_min_height: int | None = None) -> None:
         super().__init__(parent)
+        self.max_min_height = max_min_height
         self.setWidget(widget)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if max_min_height is None
+                                        else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setMinimumWidth(0)
 
     def minimumSizeHint(self) -> QSize:
         inner = self.widget().minimumSizeHint() if self.widget() is not None else QSize(0, 0)
-        return QSize(0, inner.height() + self.horizontalScrollBar().sizeHint().height())
+        height = inner.height() if self.max_min_height is None else min(inner.height(), self.max_min_height)
+        return QSize(0, height + self.horizontalScrollBar().sizeHint().height())
 
     def sizeHint(self) -> QSize:
         inner = self.widget().sizeHint() if self.widget() is not None else QSize(0, 0)
@@ -188,7 +192,7 @@ class ReadingPane(QWidget):
         self.extras.addStretch(1)  # widgets stack at the top; spare room stays below them
         # In a scroll area: a narrow pane scrolls the reply's buttons sideways instead of
         # forcing the whole window wider than the screen.
-        self.extras_scroll = SidewaysScroll(self.extras_box)
+        self.extras_scroll = SidewaysScroll(self.extras_box, max_min_height=200)
         self.extras_scroll.setObjectName("readingExtras")
         self.split.addWidget(self.extras_scroll)
         self.extras_scroll.hide()

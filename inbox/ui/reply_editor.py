@@ -141,7 +141,7 @@ class ReplyEditor(QWidget):
         self.tone.setAccessibleName("Tone check")
         self.tone.setWordWrap(True)
         self.tone.setFrameShape(QFrame.Shape.NoFrame)
-        self.tone.setMaximumHeight(190)
+        self.tone.setMaximumHeight(120)  # scrolls beyond: the buttons stay in sight
         self.tone.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.tone.setStyleSheet("QListWidget { background: transparent; }")
         self.tone.hide()
