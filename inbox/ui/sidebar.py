@@ -112,7 +112,7 @@ class Sidebar(QTreeWidget):
         font.setPointSizeF(font.pointSizeF() * 0.8)
         item.setFont(0, font)
         item.setForeground(0, self.palette().color(QPalette.ColorRole.PlaceholderText))
-        item.setSizeHint(0, QSize(0, 30))
+        item.setSizeHint(0, QSize(0, max(30, self.fontMetrics().height() + 12)))  # grows with the font
         order = list(SECTIONS)
         pos = self.topLevelItemCount()
         if name in order:
@@ -137,7 +137,7 @@ class Sidebar(QTreeWidget):
         item = QTreeWidgetItem(["", ""])
         item.setData(0, KeyRole, key)
         item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        item.setSizeHint(0, QSize(0, 26))
+        item.setSizeHint(0, QSize(0, max(26, self.fontMetrics().height() + 8)))
         if icon is not None:
             item.setIcon(0, icon)
         parent.addChild(item)

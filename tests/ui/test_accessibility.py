@@ -122,3 +122,15 @@ def test_a_larger_font_makes_rows_taller_not_clipped(window, qtbot) -> None:
     QApplication.processEvents()
     height = window.list_view.rowHeight(0)
     assert height > ROW_HEIGHT and height >= 2 * QFontMetrics(big).height() + 8
+
+
+def test_sidebar_rows_fit_a_larger_font(qapp) -> None:
+    from inbox.ui.sidebar import Sidebar
+
+    bar = Sidebar()
+    big = QFont(bar.font())
+    big.setPointSizeF(big.pointSizeF() * 2.2)
+    bar.setFont(big)
+    entry = bar.add_entry("Views", "view:inbox", "Inbox", lambda: None)
+    assert entry.item.sizeHint(0).height() >= QFontMetrics(big).height()
+    bar.deleteLater()
