@@ -128,6 +128,7 @@ class SettingsDialog(QDialog):
             editor.completer().setFilterMode(Qt.MatchFlag.MatchContains)
             editor.completer().setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
             editor.setMinimumWidth(260)
+            editor.lineEdit().setAccessibleName(setting.title)
         else:
             editor = QLineEdit()
             editor.setMinimumWidth(360)  # a name, not a paragraph

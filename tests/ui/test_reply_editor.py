@@ -327,6 +327,7 @@ def test_saved_reply_into_a_draft_asks_replace_or_append(window, replies, qtbot)
     cancel = next(b for b in replies.dialog.buttons() if b.text() not in ("Replace", "Append"))
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
     assert editor.text() == first
+    editor.save_now()  # before the workspace closes
 
 
 def test_counter_counts_what_is_sent_and_hides_when_empty(window, replies, qtbot) -> None:
@@ -340,3 +341,4 @@ def test_counter_counts_what_is_sent_and_hides_when_empty(window, replies, qtbot
     editor.set_text("  Thanks!\n\n\n")
     editor.run_tone_check()
     assert editor.counter.text().startswith("7 / ")
+    editor.save_now()  # before the workspace closes
