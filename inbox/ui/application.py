@@ -25,6 +25,7 @@ from inbox.services.workspace import choose_workspace, open_store
 from inbox.sync.engine import SWITCH_INTERVAL_S
 from inbox.ui import (
     about,
+    accessibility,
     appearance,
     author_data,
     backups,
@@ -53,7 +54,7 @@ START = time.perf_counter()
 # so a renamed module fails at start-up. The order is the order of their menu entries.
 EXTENSIONS: dict[str, ModuleType] = {module.__name__: module for module in (
     sources_dialog, sync_controller, rules_dialog, replies, export_dialog, author_data, dashboard,
-    profile, backups, about, settings_dialog, appearance, first_run,
+    profile, backups, about, settings_dialog, appearance, accessibility, first_run,
 )}
 # The same without the first-run dialog: for scripts and tests that build a whole window.
 EXTENSIONS_WITHOUT_DIALOGS = [name for name in EXTENSIONS if name != first_run.__name__]

@@ -267,6 +267,7 @@ class SourcesDialog(QDialog):
 
         self.list = QListWidget()
         self.list.setMinimumWidth(240)
+        self.list.setAccessibleName("Sources")
         self.list.setSpacing(2)
         self.add_button = QPushButton("Add source")
         self.remove_button = QPushButton("Remove…")
@@ -322,6 +323,7 @@ class SourcesDialog(QDialog):
         self.interval.setSuffix(" min")
         self.interval.setSpecialValueText(interval.zero_text)
         self.interval.setValue(sync_interval(store))
+        self.interval.setAccessibleName("Sync automatically every")
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         bottom = QHBoxLayout()

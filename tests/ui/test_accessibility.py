@@ -52,7 +52,9 @@ def test_every_control_has_an_accessible_name(window, qtbot) -> None:
     window.run_command("insights.dashboard")  # the charts, inside the window
     settle(qtbot, window)
     assert _unnamed(window) == []
-    for command in ("item.tag", "item.snooze", "app.palette", "app.settings"):
+    for command in ("item.tag", "item.snooze", "app.palette", "app.settings", "sources.manage", "rules.manage",
+                    "file.export", "reply.saved_replies"):
+        window.active_dialog = None
         dialog = window.run_command(command) or window.active_dialog
         assert dialog is not None, command
         assert _unnamed(dialog) == [], command
