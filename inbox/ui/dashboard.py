@@ -669,7 +669,7 @@ class DashboardWindow(QWidget):
         self._sizes: list[int] | None = None
         host.list_ctl.back_handlers.append(self.back)
         host.list_ctl.shown_handlers.append(self._list_shown)
-        host.search_bar.reason_closed.connect(self.back)
+        host.search_bar.reason_closed.connect(self.undrill)
         host.list_ctl.list_view.pressed.connect(lambda _index: self.read())
         for command in ("nav.next", "nav.previous", "nav.open"):
             action = host.actions_by_id.get(command)
@@ -725,6 +725,15 @@ class DashboardWindow(QWidget):
             return True
         self.leave(restore=True)
         return True
+
+    def undrill(self) -> None:
+        """The "why" chip's ✕: the list as it was before the click, and the charts."""
+        if not self.active:
+            return
+        self.stack.setCurrentWidget(self)
+        if self.drilled is not None:
+            self._restore(self.drilled)
+            self.drilled = None
 
     def leave(self, restore: bool) -> None:
         if not self.active:

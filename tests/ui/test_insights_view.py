@@ -58,6 +58,21 @@ def test_insights_is_a_view_in_the_main_window_and_esc_goes_back(qtbot, make_win
     assert window.sidebar.currentItem() is window.sidebar.entries["view:inbox"].item
 
 
+def test_the_why_chip_closes_back_to_the_list_before(qtbot, make_window, cafe_store: Store) -> None:  # noqa: F811
+    window = make_window(cafe_store)
+    before = [r.id for r in window.model.rows]
+    view = _insights(qtbot, window)
+    view.dashboard.open_sentiment(0, "negative")
+    settle(qtbot, window)
+    window.list_ctl.select_row(0)
+    view.read()
+    assert window.reading.isVisible()
+    qtbot.mouseClick(window.search_bar.reason, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    assert view.isVisible() and [r.id for r in window.model.rows] == before
+    assert not window.search_bar.reason.isVisible()
+
+
 def test_going_to_another_view_leaves_insights(qtbot, make_window, cafe_store: Store) -> None:  # noqa: F811
     window = make_window(cafe_store)
     view = _insights(qtbot, window)
