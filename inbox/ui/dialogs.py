@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from inbox.domain import Tag
 from inbox.domain.snooze import snooze_presets
 from inbox.store.triage import DEFAULT_TAG_COLOURS
+from inbox.ui import local_time
 from inbox.ui.commands import Command, CommandTable
 from inbox.ui.sidebar import dot_icon
 
@@ -50,17 +51,19 @@ class SnoozeDialog(QDialog):
         what = "this item" if count == 1 else f"{count} items"
         layout.addWidget(QLabel(f"Snooze {what} until:"))
         self.buttons: dict[str, QPushButton] = {}
-        for key, label, when in snooze_presets(now):
+        self.zone = local_time.zone()  # the owner's zone (Settings), not only the computer's
+        for key, label, when in snooze_presets(now, self.zone):
             b = QPushButton(label)
             b.setAccessibleName(f"Snooze until {label}")
             b.clicked.connect(lambda _=False, w=when: self.choose(w))
             layout.addWidget(b)
             self.buttons[key] = b
         row = QHBoxLayout()
-        self.picker = QDateTimeEdit(QDateTime(now.astimezone()).addDays(2))
+        wall = now.astimezone(self.zone).replace(tzinfo=None, microsecond=0)  # a wall clock in that zone
+        self.picker = QDateTimeEdit(QDateTime(wall).addDays(2))
         self.picker.setTime(QTime(8, 0))
         self.picker.setCalendarPopup(True)
-        self.picker.setMinimumDateTime(QDateTime(now.astimezone()))
+        self.picker.setMinimumDateTime(QDateTime(wall))
         self.picker.setDisplayFormat("ddd d MMM yyyy, HH:mm")
         self.picker.setAccessibleName("Snooze until date and time")
         row.addWidget(self.picker, 1)
@@ -74,7 +77,8 @@ class SnoozeDialog(QDialog):
         layout.addWidget(box)
 
     def picked(self) -> datetime:
-        return self.picker.dateTime().toPython().astimezone().astimezone(UTC)
+        wall = self.picker.dateTime().toPython().replace(tzinfo=None)
+        return wall.replace(tzinfo=self.zone).astimezone(UTC)
 
     def choose(self, when: datetime) -> None:
         self.accept()

@@ -4,6 +4,7 @@ zone (a fixed one here), never UTC."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.conftest import settle
@@ -77,3 +78,20 @@ def test_the_time_zone_setting_refuses_unknown_zones(window) -> None:
     with pytest.raises(settings.SettingError, match="Europe/London"):
         settings.set("display.time_zone", "Atlantis/Capital", local=window.settings)
     assert settings.set("display.time_zone", "Europe/Lisbon", local=window.settings) == "Europe/Lisbon"
+
+
+def test_snooze_picks_a_time_in_the_chosen_zone(window, appearance, qtbot, workspace_store) -> None:
+    from datetime import datetime
+
+    from PySide6.QtCore import QDateTime
+
+    from inbox.ui import local_time
+
+    local_time.set_zone("Asia/Tokyo")
+    target = window.model.rows[1]
+    window.open_item(target.id)
+    dialog = window.snooze_dialog()
+    assert "Tomorrow" in dialog.buttons["tomorrow"].text()
+    dialog.picker.setDateTime(QDateTime(datetime(2026, 3, 20, 23, 45)))  # 23:45 in Tokyo
+    qtbot.keyClick(dialog.picker, Qt.Key.Key_Return)
+    assert workspace_store.get_item(target.id).snoozed_until == "2026-03-20T14:45:00Z"
