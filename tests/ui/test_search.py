@@ -217,3 +217,18 @@ def test_sources_are_grouped_under_their_business(window, qtbot, workspace_store
     settle(qtbot, window)
     entry = next(e for e in entries.values() if e.label == long_name)
     assert window.sidebar.textElideMode() == Qt.TextElideMode.ElideRight and long_name in entry.item.toolTip(0)
+
+
+def test_a_saved_search_or_tag_stays_lit_only_while_the_list_keeps_it(window, qtbot, workspace_store, answers):
+    search(qtbot, window, "queue")
+    answers.texts.append("Queues")
+    window.save_current_search()
+    saved = window.sidebar.entries[window.view_key]
+    window.sidebar._activated(saved.item)
+    settle(qtbot, window)
+    assert window.sidebar.currentItem() is saved.item
+    chip_action(window, "rating", "1–2 ★").trigger()  # narrower: still that search
+    settle(qtbot, window)
+    assert window.sidebar.currentItem() is saved.item
+    search(qtbot, window, "croissant")  # another search: no longer the saved one
+    assert window.sidebar.currentItem() is None or window.sidebar.currentItem() is not saved.item

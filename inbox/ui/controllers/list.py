@@ -41,9 +41,22 @@ log = logging.getLogger(__name__)
 LIST_MENU = ("item.done", "item.snooze", "item.tag", "item.unread", "item.read", "item.open_original", "item.author")
 
 
-def highlight_key(flt: InboxFilter, key: str | None) -> str | None:
+_PLAIN = InboxFilter()
+
+
+def _still_within(flt: InboxFilter, base: InboxFilter) -> bool:
+    """Whether `flt` keeps every constraint `base` set (it may add more of its own)."""
+    for name in InboxFilter.__dataclass_fields__:
+        wanted = getattr(base, name)
+        if name != "view" and wanted != getattr(_PLAIN, name) and getattr(flt, name) != wanted:
+            return False
+    return True
+
+
+def highlight_key(flt: InboxFilter, key: str | None, key_filter: InboxFilter | None = None) -> str | None:
     """The sidebar entry that says what the list shows: a status view follows the Status
-    chip; a source's entry stays lit only while that one source is the filter."""
+    chip; a source's entry stays lit only while that one source is the filter; any other
+    entry (a business, a tag, a saved search) while the list keeps what it chose."""
     family = sidebar_keys.family(key)
     if family == sidebar_keys.VIEW:
         return sidebar_keys.view(flt.view) if flt.view in View.ALL_VIEWS else None
@@ -51,6 +64,8 @@ def highlight_key(flt: InboxFilter, key: str | None) -> str | None:
         if flt.source_ids == [sidebar_keys.source_id(key)]:
             return key
         return None if flt.source_ids else sidebar_keys.view(flt.view)
+    if key_filter is not None and not _still_within(flt, key_filter):
+        return None
     return key
 
 
@@ -67,6 +82,8 @@ class ListController(QObject):
         self.back_handlers: list[Callable[[], bool]] = []
         self.shown_handlers: list[Callable[[str | None], None]] = []  # after every show(), with its key
         self.highlight_override: str | None = None  # an entry lit whatever the filter (Insights)
+        self.key_filter: InboxFilter | None = None  # the filter the sidebar entry (view_key) chose
+        self._chip_change = False
         self.view_title = "Inbox"
         self.view_key: str | None = sidebar_keys.view(View.INBOX)
         self.total_count: int | None = None
@@ -165,6 +182,8 @@ class ListController(QObject):
         w = self.window
         self.flt = flt
         self.view_title = title
+        if not self._chip_change or key != self.view_key:
+            self.key_filter = dataclasses.replace(flt, source_ids=list(flt.source_ids), tags=list(flt.tags))
         self.view_key = key
         w.sidebar.select_key(self.highlighted_key())
         self.search_bar.show_error(None)
@@ -182,7 +201,7 @@ class ListController(QObject):
 
     def highlighted_key(self) -> str | None:
         """The sidebar entry to light for what the list shows now."""
-        return self.highlight_override or highlight_key(self.flt, self.view_key)
+        return self.highlight_override or highlight_key(self.flt, self.view_key, self.key_filter)
 
     def after_load(self, name: str, work: Callable[[], None]) -> None:
         """Run `work` once the next page has arrived (or failed)."""
@@ -216,7 +235,11 @@ class ListController(QObject):
             title = f"Search: {flt.query.strip()}"
         elif self.view_title.startswith("Search: "):
             title = VIEW_LABELS.get(flt.view, "Items")
-        self.show(flt, title, self.view_key)
+        self._chip_change = True
+        try:
+            self.show(flt, title, self.view_key)
+        finally:
+            self._chip_change = False
 
     def date_range_dialog(self) -> DateRangeDialog:
         dialog = DateRangeDialog(self.flt.since, self.flt.until, self.window.clock().astimezone(),
