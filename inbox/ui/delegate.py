@@ -101,7 +101,7 @@ def avatar_pixmap(name: str, size: int = ICON) -> QPixmap:
     p.setPen(QColor("white"))
     p.drawText(QRectF(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, letters)
     p.end()
-    if len(_avatar_cache) > 2000:
+    if len(_avatar_cache) > 512:  # a few hundred faces on screen at most; memory stays flat
         _avatar_cache.clear()
     _avatar_cache[key] = pix
     return pix
