@@ -1,6 +1,6 @@
 """Take docs/screenshot.png: the main window on the demo workspace at 1280x800.
 
-Run: QT_QPA_PLATFORM=offscreen python scripts/screenshot.py [out.png] [--dark] [--small] [--thread]
+Run: QT_QPA_PLATFORM=offscreen python scripts/screenshot.py [out.png] [--dark] [--small] [--thread] [--insights] [--reply]
 (--thread opens a conversation of several messages)
 """
 
@@ -11,38 +11,22 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtGui import QColor, QPalette
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from inbox.services.demo import build_demo
 from inbox.store import Store
+from inbox.ui.appearance import Appearance
 from inbox.ui.application import EXTENSIONS_WITHOUT_DIALOGS, install_extensions, make_app
 from inbox.ui.main_window import MainWindow
 
 SIZE = (1024, 640) if "--small" in sys.argv else (1280, 800)
 
 
-def dark_palette() -> QPalette:
-    p = QPalette()
-    for role, colour in ((QPalette.ColorRole.Window, "#202124"), (QPalette.ColorRole.WindowText, "#e8eaed"),
-                         (QPalette.ColorRole.Base, "#1b1b1d"), (QPalette.ColorRole.AlternateBase, "#26272a"),
-                         (QPalette.ColorRole.Text, "#e8eaed"), (QPalette.ColorRole.Button, "#2c2d30"),
-                         (QPalette.ColorRole.ButtonText, "#e8eaed"), (QPalette.ColorRole.Highlight, "#3b6fd6"),
-                         (QPalette.ColorRole.HighlightedText, "#ffffff"),
-                         (QPalette.ColorRole.PlaceholderText, "#9aa0a6"), (QPalette.ColorRole.ToolTipBase, "#2c2d30"),
-                         (QPalette.ColorRole.ToolTipText, "#e8eaed"), (QPalette.ColorRole.Link, "#8ab4f8")):
-        p.setColor(role, QColor(colour))
-    return p
-
-
 def main() -> int:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     out = Path(args[0] if args else "docs/screenshot.png")
     app = make_app()
-    if "--dark" in sys.argv:
-        app.setStyle("Fusion")
-        app.setPalette(dark_palette())
     tmp = Path(tempfile.mkdtemp())
     store = Store(tmp / "demo.db")
     build_demo(store, seed=7)
@@ -52,6 +36,8 @@ def main() -> int:
         install_extensions(window, EXTENSIONS_WITHOUT_DIALOGS)
     window.resize(*SIZE)
     window.show()
+    if "--dark" in sys.argv:  # switched while the window is up: the runtime switch is what's shown
+        Appearance(app).apply("dark")
 
     def select() -> None:
         window.list_ctl.move_current(1)
@@ -61,7 +47,33 @@ def main() -> int:
             row = next((n for n, r in enumerate(rows) if r.messages > 2), None)
             if row is not None:
                 window.list_ctl.select_row(row)
+        if "--insights" in sys.argv:  # Insights in the window, a theme's items beside the charts
+            window.run_command("insights.dashboard")
+            QTimer.singleShot(1500, drill)
+            return
+        if "--reply" in sys.argv:  # a draft with a saved reply appended: the tone check speaks
+            QTimer.singleShot(400, write)
+            return
         QTimer.singleShot(400, shoot)  # the opened item's view arrives from a worker
+
+    def write() -> None:
+        from inbox.ui.replies import RepliesController
+        editor = window.extensions.get(RepliesController).editor
+        name = (editor.item.author_name.split() or ["there"])[0] if editor.item else "there"
+        editor.set_text(f"Hi {name}, the wifi password is on the chalkboard by the till.\n\n"
+                        f"Hi {name}, thank you! It made our day to read that. — Maria")
+        editor.run_tone_check()
+        QTimer.singleShot(300, shoot)
+
+    def drill() -> None:
+        from PySide6.QtWidgets import QListWidget
+
+        from inbox.ui.dashboard import DashboardWindow
+        view = window.extensions.get(DashboardWindow)
+        themes = view.dashboard.findChild(QListWidget, "themes_complaints")
+        if themes is not None and themes.count() and themes.item(0).flags():
+            themes.itemClicked.emit(themes.item(0))
+        QTimer.singleShot(800, shoot)
 
     def shoot() -> None:
         app.processEvents()

@@ -34,7 +34,7 @@ def main() -> None:
 
     from PySide6.QtCore import QSettings
     from PySide6.QtGui import QColor, QPalette
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
     from inbox.services.demo import build_demo
     from inbox.store import Store
@@ -61,8 +61,14 @@ def main() -> None:
     window.show()
     wait(app, lambda: window.workers.pending == 0)
 
-    dash = dashboard.open_dashboard(window)
+    # Insights lives inside the main window now; for the docs picture, the same dashboard
+    # on its own, tall enough to show every chart.
+    dash = QWidget()
+    dash.dashboard = dashboard.Dashboard(window, dash)
+    QVBoxLayout(dash).addWidget(dash.dashboard)
     dash.resize(1200, 1500)
+    dash.show()
+    dash.dashboard.refresh()
     dash.dashboard.period_box.setCurrentIndex(args.period)
     wait(app, lambda: dash.dashboard.status.text().endswith("items") and window.workers.pending == 0)
     for _ in range(20):

@@ -46,7 +46,7 @@ def _spec(name: str) -> Setting:
 def register(group: click.Group) -> None:
     @group.group("settings")
     def settings_group() -> None:
-        """Show and change settings (the same as Tools ▸ Settings… in the app)."""
+        """Show and change settings (the same as Edit ▸ Settings… in the app)."""
 
     @settings_group.command("list")
     @db_option

@@ -6,7 +6,8 @@ One text format keeps times sortable as strings and readable in any SQLite tool.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DB_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 _FRACTION = re.compile(r"(\.\d{1,6})\d*")  # fromisoformat in 3.11 takes at most 6 digits
@@ -90,3 +91,76 @@ def humanize_age(then: datetime, now: datetime | None = None) -> str:
         if secs >= size:
             return f"{secs // size}{unit}"
     return "now"
+
+
+# -- times as a person reads them ------------------------------------------------------------
+# The store keeps UTC; the screen shows the computer's zone (or the owner's override). Every
+# function takes the zone, so tests pin one and nothing here reads the clock or the system.
+
+def zone_named(name: str | None) -> tzinfo:
+    """The zone for an override name ("Europe/London"); "" means this computer's zone.
+    Raises ValueError for a name the zone database does not know."""
+    name = (name or "").strip()
+    if not name:
+        return system_zone()
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r}: use a name such as Europe/London") from exc
+
+
+def system_zone() -> tzinfo:
+    """This computer's zone (with its daylight saving rules when the system says which)."""
+    local = datetime.now().astimezone().tzinfo
+    return local if local is not None else UTC
+
+
+def _day_word(then: datetime, now: datetime) -> str | None:
+    days = (now.date() - then.date()).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if days == -1:
+        return "tomorrow"
+    if 1 < abs(days) < 7:  # this past or coming week: the weekday
+        return then.strftime("%a")
+    return None
+
+
+def _day_month(d: date | datetime, today: date) -> str:
+    """ "1 Sep", or "1 Sep 2025" outside the current year (no leading zero, no ISO)."""
+    text = f"{d.day} {d.strftime('%b')}"
+    return text if d.year == today.year else f"{text} {d.year}"
+
+
+def when_text(then: datetime, now: datetime, tz: tzinfo) -> str:
+    """A moment in local time, relative when close: "today 09:12", "yesterday 14:05",
+    "Mon 14:05", "1 Sep 14:05", "3 Mar 2025, 14:05"."""
+    then, now = then.astimezone(tz), now.astimezone(tz)
+    clock = then.strftime("%H:%M")
+    word = _day_word(then, now)
+    if word:
+        return f"{word} {clock}"
+    day = _day_month(then, now.date())
+    return f"{day}, {clock}" if then.year != now.year else f"{day} {clock}"
+
+
+def list_when(then: datetime, now: datetime, tz: tzinfo) -> str:
+    """The list's short form, as a mail client: "14:05" today, "yesterday", "Mon", "1 Sep"."""
+    then, now = then.astimezone(tz), now.astimezone(tz)
+    word = _day_word(then, now)
+    if word == "today":
+        return then.strftime("%H:%M")
+    return word or _day_month(then, now.date())
+
+
+def full_when(then: datetime, tz: tzinfo) -> str:
+    """Every detail, for a tooltip: "Tuesday 1 September 2026, 14:05"."""
+    then = then.astimezone(tz)
+    return f"{then.strftime('%A')} {then.day} {then.strftime('%B %Y, %H:%M')}"
+
+
+def date_text(d: date, today: date) -> str:
+    """A day in a chip or a heading: "1 Sep", "1 Sep 2025"."""
+    return _day_month(d, today)

@@ -40,6 +40,16 @@ _OFFER = re.compile(
     r"get in touch|contact (me|us)|drop (me|us)|come (back|in|by)|pop (in|by|back)|"
     r"next time|we'?ll|we will|i'?ll|i will|let me|let us|happy to|send (you|it)|"
     r"speak to|talk to|reach (me|us)|\d{3}[ -]?\d{3,})\b", re.I)
+# A greeting opens the reply, a line or a sentence; a sign-off closes a line ("— Maria",
+# "Best wishes, Maria"). Two of either usually means a saved reply was added to a draft.
+_GREETING = re.compile(
+    r"(?:^|[.!?\n])[ \t]*((?:hi|hello|hey|hiya|dear|good (?:morning|afternoon|evening))\b)", re.I | re.M)
+_NAME = r"(?-i:[^\W\d_a-z])[\w'-]*(?:[ \t]+[^\W\d_][\w'-]*){0,2}|\{\w+\}"  # "Maria", "The team"
+_SIGN_OFF = re.compile(
+    r"(?:(?:^|\s)[—–][ \t]*(?:" + _NAME + r")"
+    r"|^[ \t]*(?:best(?: wishes| regards)?|kind regards|warm(?:est)? regards|regards|cheers|sincerely|"
+    r"yours(?: sincerely| truly)?|all the best|many thanks|thanks again|take care)[,.!]?"
+    r"(?:[ \t]+(?:" + _NAME + r"))?)[ \t.!]*$", re.I | re.M)
 _GREETING_WINDOW = 80  # characters from the start where a greeting by name is expected
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam"})
 
@@ -161,6 +171,20 @@ def check_tone(reply: str, ctx: ReplyContext, phrases: Sequence[Phrase] = ()) ->
     if name and name.casefold() not in reply[:_GREETING_WINDOW].casefold():
         flags.append(ToneFlag("no_greeting", f"The reply doesn't greet {name} by name.",
                               f"Start with “Hi {name},” — people read replies that use their name."))
+
+    greetings = list(_GREETING.finditer(reply))
+    if len(greetings) >= 2:
+        second = greetings[1]
+        flags.append(ToneFlag("two_greetings", "The reply greets the customer twice.",
+                              "Keep one greeting at the start and remove the other.",
+                              second.start(1), second.end(1)))
+    sign_offs = list(_SIGN_OFF.finditer(reply))
+    if len(sign_offs) >= 2:
+        first_end = sign_offs[0]
+        flags.append(ToneFlag("two_sign_offs", "The reply signs off twice.",
+                              "Keep one sign-off at the end and remove the other.",
+                              first_end.start() + len(first_end.group()) - len(first_end.group().lstrip()),
+                              first_end.end()))
 
     customer = meaningful_words(ctx.customer_text)
     if len(customer) >= 3 and not (customer & meaningful_words(reply)):

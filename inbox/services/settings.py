@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
+from inbox.domain.times import zone_named
+
 if TYPE_CHECKING:
     from inbox.store import Store
 
@@ -77,6 +79,11 @@ TABLE: tuple[Setting, ...] = (
             key="reply_undo_seconds", minimum=0, maximum=60, unit="seconds", zero_text="no delay"),
     Setting("reading.mark_read_on_open", bool, True, "Mark items read when opened",
             "Opening a review or mention marks it read, as opening an email does.", C),
+    Setting("display.time_zone", str, "", "Time zone",
+            "Show times in this zone (a name such as Europe/London); empty uses this computer's.", C),
+    Setting("display.theme", str, "system", "Appearance",
+            "Light or dark colours, or follow the computer's setting.", C,
+            choices=(("system", "Same as the computer"), ("light", "Light"), ("dark", "Dark"))),
     Setting("export.format", str, "csv", "Export format",
             "The file type the Export window starts with (it remembers your last choice).", C,
             choices=(("csv", "CSV, for any spreadsheet"), ("xlsx", "Excel workbook"))),
@@ -149,6 +156,11 @@ def validate(setting: Setting, value: Any) -> Any:
     text = str(value if value is not None else "").strip()
     if setting.choices and text not in choice_values(setting):
         raise SettingError(f"{setting.name} is one of: {', '.join(choice_values(setting))}")
+    if setting.name == "display.time_zone" and text:
+        try:
+            zone_named(text)
+        except ValueError as exc:
+            raise SettingError(str(exc)) from None
     return text
 
 
@@ -223,7 +235,7 @@ def markdown() -> str:
     lines = [
         "# Settings",
         "",
-        "Every setting, as the Settings window (Tools ▸ Settings…, `Ctrl+,`) and",
+        "Every setting, as the Settings window (Edit ▸ Settings…, `Ctrl+,`) and",
         "`inbox settings list` show it. Workspace settings live in the workspace's database (they",
         "move with it and with its backups); settings of this computer live in the desktop's",
         "settings store (organisation and application `feedback-inbox`).",

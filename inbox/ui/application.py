@@ -25,7 +25,9 @@ from inbox.services.workspace import choose_workspace, open_store
 from inbox.sync.engine import SWITCH_INTERVAL_S
 from inbox.ui import (
     about,
+    accessibility,
     add_source_wizard,
+    appearance,
     author_data,
     backups,
     dashboard,
@@ -54,8 +56,8 @@ START = time.perf_counter()
 # so a renamed module fails at start-up. The order is the order of their menu entries.
 EXTENSIONS: dict[str, ModuleType] = {module.__name__: module for module in (
     sources_dialog, add_source_wizard, sync_controller, rules_dialog, replies, export_dialog, author_data,
-    dashboard,
-    profile, backups, about, settings_dialog, workspace_switch, first_run,
+    dashboard, profile, backups, about, settings_dialog, appearance, accessibility, workspace_switch,
+    first_run,
 )}
 # The same without the first-run dialog: for scripts and tests that build a whole window.
 EXTENSIONS_WITHOUT_DIALOGS = [name for name in EXTENSIONS if name != first_run.__name__]

@@ -51,7 +51,6 @@ def export_author_data(window: MainWindow, folder: Path | None = None) -> QFileD
     dialog = QFileDialog(window, f"Export everything about {name}",
                          str((folder or default_folder()) / f"{slug}-{author_id}.json"))
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
     dialog.setDefaultSuffix("json")
     dialog.setNameFilter("JSON (*.json)")
     dialog.fileSelected.connect(lambda path: start_author_export(window, author_id, path))
@@ -92,4 +91,5 @@ def erase_author_data(window: MainWindow) -> bool:
 def install(window: MainWindow) -> None:
     window.register_command("author.export", "Export author data…", lambda: export_author_data(window),
                             menu="Item")
-    window.register_command("author.erase", "Erase author…", lambda: erase_author_data(window), menu="Item")
+    window.register_command("author.erase", "Erase author…", lambda: erase_author_data(window), menu="Item",
+                            destructive=True)

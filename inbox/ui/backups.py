@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from inbox.services import backup as backups
 from inbox.services.erasure import describe_reapplied
+from inbox.ui import local_time
 
 if TYPE_CHECKING:
     from inbox.ui.main_window import MainWindow
@@ -35,7 +36,7 @@ def choose_backup_file(parent: QWidget) -> Path | None:
 def _when(path: Path) -> str:
     info = next((b for b in backups.list_backups(path, path.parent) if b.path == path), None)
     created = info.created if info else datetime.fromtimestamp(path.stat().st_mtime, UTC)
-    return created.astimezone().strftime("%A %d %B %Y, %H:%M")
+    return local_time.full(created)
 
 
 def restore_backup(window: MainWindow, file: Path | None = None) -> bool:

@@ -7,6 +7,7 @@ all read, so a key can never be bound in one place and shown differently in anot
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -51,6 +52,58 @@ DEFAULT_BINDINGS: dict[str, str] = {
 }
 
 MENUS = ("File", "Edit", "View", "Item", "Tools", "Help")
+
+# Words people type for a command that its title doesn't use ("dark", "export csv",
+# "preferences"): the palette matches them as it matches the title.
+SYNONYMS: dict[str, str] = {
+    "file.export": "csv excel xlsx spreadsheet download save file",
+    "view.theme_dark": "dark mode night theme colours",
+    "view.theme_light": "light mode day theme colours bright",
+    "view.theme_system": "theme system automatic colours mode",
+    "app.settings": "settings preferences options configure configuration time zone timezone",
+    "app.quit": "exit close leave",
+    "item.done": "archive finish complete close",
+    "item.snooze": "later remind postpone",
+    "item.tag": "label category",
+    "item.read": "seen",
+    "sync.now": "refresh fetch update download reload check new",
+    "insights.dashboard": "charts stats statistics reports analytics graphs insights",
+    "insights.profile": "customer person history",
+    "reply.picker": "template canned answer respond",
+    "reply.focus": "answer respond write",
+    "reply.send": "post answer respond",
+    "reply.saved_replies": "templates canned answers",
+    "sources.manage": "accounts connect add platform google yelp facebook integrations",
+    "rules.manage": "automation filters auto",
+    "file.backup_now": "backup save copy",
+    "file.restore_backup": "restore backup recover",
+    "help.shortcuts": "keys keyboard hotkeys help",
+    "edit.undo": "revert back",
+    "edit.find": "search find look",
+    "author.erase": "delete gdpr remove forget",
+    "author.export": "gdpr download data",
+}
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in "".join(c.lower() if c.isalnum() else " " for c in text).split() if w]
+
+
+def _word_score(query: str, words: list[str]) -> float:
+    """How well one typed word matches: 3 a whole word, 2 a word's start, 1 inside a word,
+    a fraction for a near miss (a typo: "setings", "dakr"); 0 none."""
+    best = 0.0
+    for w in words:
+        if w == query:
+            return 3.0
+        if w.startswith(query):
+            best = max(best, 2.0)
+        elif query in w:
+            best = max(best, 1.0)
+    if best or len(query) < 3:
+        return best
+    close = difflib.get_close_matches(query, words, n=1, cutoff=0.75)
+    return difflib.SequenceMatcher(None, query, close[0]).ratio() if close else 0.0
 
 
 @dataclass(slots=True)
@@ -113,11 +166,24 @@ class CommandTable:
         return split_keys(self.bindings.get(command_id, ""))
 
     def matching(self, text: str) -> list[Command]:
-        """Commands whose title or id contains every word of `text`, by title."""
-        words = text.lower().split()
-        found = [c for c in self.commands.values()
-                 if all(w in (c.title + " " + c.id).lower() for w in words)]
-        return sorted(found, key=lambda c: c.title.lower())
+        """Commands matching every word of `text` in their title, id or synonyms — whole
+        words, starts of words, inside words or near misses — best first, then by title."""
+        query = _words(text)
+        if not query:
+            return sorted(self.commands.values(), key=lambda c: c.title.lower())
+        scored = []
+        for c in self.commands.values():
+            title = _words(c.title)
+            others = _words(c.id + " " + SYNONYMS.get(c.id, ""))
+            total = 0.0
+            for q in query:
+                score = max(_word_score(q, title) * 1.2, _word_score(q, others))
+                if not score:
+                    break
+                total += score
+            else:
+                scored.append((-total, c.title.lower(), c))
+        return [c for *_, c in sorted(scored, key=lambda t: (t[0], t[1]))]
 
     def conflicts(self) -> dict[str, list[str]]:
         """Keys bound to more than one command (tests keep this empty)."""

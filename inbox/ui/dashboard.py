@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QScrollArea,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -44,6 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from inbox.domain import InboxFilter, format_time, utcnow
+from inbox.domain.wording import plural
 from inbox.services import insights, sentiment
 from inbox.services.insights import BusinessFigures, Figures
 from inbox.services.themes import Period, Theme, theme_filter
@@ -59,6 +61,7 @@ from inbox.ui.charts import (
     style_axis,
     years_title,
 )
+from inbox.ui.reading_pane import SidewaysScroll
 from inbox.ui.scoring import backfill_for
 
 if TYPE_CHECKING:
@@ -66,6 +69,7 @@ if TYPE_CHECKING:
 
 PERIODS = [("Last 30 days", 30), ("Last 90 days", 90), ("Last 12 months", 365), ("Custom…", 0)]
 CHART_HEIGHT = 300
+INSIGHTS_KEY = sidebar_keys.make("insights", "dashboard")
 LABEL_TITLES = {"positive": "Positive", "neutral": "Neutral", "negative": "Negative", "unknown": "Unknown"}
 
 
@@ -92,6 +96,10 @@ class Dashboard(QWidget):
             edit.setVisible(False)
         self.source_box = QComboBox()
         self.source_box.setMinimumWidth(220)
+        self.period_box.setAccessibleName("Period")
+        self.since_edit.setAccessibleName("From")
+        self.until_edit.setAccessibleName("To")
+        self.source_box.setAccessibleName("Sources")
         self.status = QLabel("")
         self.status.setTextFormat(Qt.TextFormat.PlainText)  # may quote an error
         self.status.setObjectName("dashboardStatus")
@@ -122,7 +130,10 @@ class Dashboard(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.body)
         layout = QVBoxLayout(self)
-        layout.addLayout(bar)
+        bar_box = QWidget()
+        bar_box.setLayout(bar)
+        bar.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(SidewaysScroll(bar_box))  # never wider than the pane it is in
         layout.addWidget(scroll, 1)
 
         self._fill_sources()
@@ -248,7 +259,7 @@ class Dashboard(QWidget):
                 w.deleteLater()
         p = figures.period
         items = sum(b.volume for b in figures.businesses)
-        self.status.setText(f"{_day(p.since)} – {_day(p.until)} · {items:,} items")
+        self.status.setText(f"{_day(p.since)} – {_day(p.until)} · {plural(items, 'item')}")
         if not figures.businesses or not items:
             empty = QLabel("No feedback in this period. Choose a longer period or other sources.")
             empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -288,9 +299,9 @@ class Dashboard(QWidget):
         tiles = [("Average rating", f"{own.rating:.2f} ★" if own.rating else "—", f"{own.rated:,} rated",
                   {"rating_min": 1}),
                  ("Items", f"{own.volume:,}", own.business.label, {}),
-                 ("Positive", percent(own.share("positive")), f"{own.sentiment['positive']:,} items",
+                 ("Positive", percent(own.share("positive")), plural(own.sentiment['positive'], 'item'),
                   {"sentiment": "positive"}),
-                 ("Negative", percent(own.share("negative")), f"{own.sentiment['negative']:,} items",
+                 ("Negative", percent(own.share("negative")), plural(own.sentiment['negative'], 'item'),
                   {"sentiment": "negative"}),
                  ("Replied to", percent(own.response_rate), f"{own.answered:,} of {own.threads:,} conversations", {}),
                  ("Median time to reply", hours_text(own.median_reply_hours), "owner reply − item", {})]
@@ -459,6 +470,7 @@ class Dashboard(QWidget):
     def _theme_list(self, bf: BusinessFigures, themes: list[Theme], kind: str) -> QWidget:
         widget = QListWidget()
         widget.setObjectName(f"themes_{kind}")
+        widget.setAccessibleName(f"Themes in {kind}")
         widget.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         widget.setMinimumHeight(220)
         if not themes:
@@ -484,6 +496,7 @@ class Dashboard(QWidget):
         columns = ["Business", "Rating", "Items", "Positive", "Negative", "Replied to", "Median reply"]
         table = QTableWidget(len(figures.businesses), len(columns))
         table.setObjectName("comparisonTable")
+        table.setAccessibleName("Your business against each competitor")
         table.setHorizontalHeaderLabels(columns)
         table.verticalHeader().setVisible(False)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -607,16 +620,147 @@ class Tile(QLabel):
 
 
 class DashboardWindow(QWidget):
-    """The dashboard in a window of its own beside the inbox."""
+    """Insights as a view inside the main window (G, N): the dashboard takes the reading
+    pane's place, the list stays beside it. A click on a figure lists its items there with a
+    chip that says why; opening one of them shows the conversation; Esc steps back (to the
+    charts, then to the list as it was, then out of Insights)."""
 
     def __init__(self, host: MainWindow) -> None:
-        super().__init__(host, Qt.WindowType.Window)
-        self.setWindowTitle("Insights — Feedback Inbox")
+        super().__init__()
+        self.host = host
+        self.setObjectName("insightsView")
+        self.setAccessibleName("Insights")
         self.dashboard = Dashboard(host, self)
+        self.dashboard._show = self.drill  # type: ignore[method-assign]  # figures list their items here
+        title = QLabel("Insights")
+        font = title.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        title.setFont(font)
+        close = QPushButton("Close Insights")
+        close.setAccessibleName("Close Insights and go back to reading")
+        close.setToolTip("Back to reading (Esc)")
+        close.clicked.connect(lambda: self.leave(restore=True))
+        head = QHBoxLayout()
+        head.setContentsMargins(16, 12, 16, 0)
+        head.addWidget(title, 1)
+        head.addWidget(close)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 8)
-        layout.addWidget(self.dashboard)
-        self.resize(1200, 900)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(head)
+        layout.addWidget(self.dashboard, 1)
+        self.setMinimumWidth(0)
+
+        # the reading pane's place in the splitter becomes a stack: conversation | insights
+        splitter, reading = host.splitter, host.reading
+        index = splitter.indexOf(reading)
+        sizes = splitter.sizes()
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("readingStack")
+        splitter.replaceWidget(index, self.stack)
+        self.stack.addWidget(reading)
+        self.stack.addWidget(self)
+        self.stack.setCurrentWidget(reading)
+        splitter.setSizes(sizes)
+
+        self.active = False
+        self.before: tuple[InboxFilter, str, str | None] | None = None  # the list before Insights
+        self.drilled: tuple[InboxFilter, str, str | None] | None = None  # the list before a click
+        self._ours = False  # set while this view changes the list itself
+        self._sizes: list[int] | None = None
+        host.list_ctl.back_handlers.append(self.back)
+        host.list_ctl.shown_handlers.append(self._list_shown)
+        host.search_bar.reason_closed.connect(self.undrill)
+        host.list_ctl.list_view.pressed.connect(lambda _index: self.read())
+        for command in ("nav.next", "nav.previous", "nav.open"):
+            action = host.actions_by_id.get(command)
+            if action is not None:
+                action.triggered.connect(lambda _=False: self.read())
+
+    @property
+    def showing_charts(self) -> bool:
+        return self.active and self.stack.currentWidget() is self
+
+    def enter(self) -> None:
+        host = self.host
+        if not self.active:
+            lst = host.list_ctl
+            self.before = (lst.current_filter(), lst.view_title, lst.view_key)
+            self.active = True
+            self._sizes = host.splitter.sizes()
+            total = sum(self._sizes[1:])
+            if total > 0:  # the charts get the larger share; the list stays beside them
+                host.splitter.setSizes([self._sizes[0], total * 2 // 5, total - total * 2 // 5])
+        self.stack.setCurrentWidget(self)
+        host.list_ctl.highlight_override = INSIGHTS_KEY
+        host.sidebar.select_key(INSIGHTS_KEY)
+        self.dashboard.setFocus()
+
+    def drill(self, flt: InboxFilter, title: str) -> None:
+        """A figure was clicked: its items in the list beside the charts, and why."""
+        lst = self.host.list_ctl
+        if self.drilled is None:
+            self.drilled = (lst.current_filter(), lst.view_title, lst.view_key)
+        self._ours = True
+        try:
+            self.host.show_items(flt, title)
+        finally:
+            self._ours = False
+        self.host.search_bar.show_reason(f"From Insights: {title}")
+
+    def read(self) -> None:
+        """A row of the list was chosen: show its conversation in the charts' place."""
+        if self.showing_charts:
+            self.stack.setCurrentWidget(self.host.reading)
+
+    def back(self) -> bool:
+        """One step back; False when Insights has nothing to step back from."""
+        if not self.active:
+            return False
+        if self.stack.currentWidget() is not self:
+            self.stack.setCurrentWidget(self)  # from a conversation back to the charts
+            return True
+        if self.drilled is not None:
+            self._restore(self.drilled)
+            self.drilled = None
+            return True
+        self.leave(restore=True)
+        return True
+
+    def undrill(self) -> None:
+        """The "why" chip's ✕: the list as it was before the click, and the charts."""
+        if not self.active:
+            return
+        self.stack.setCurrentWidget(self)
+        if self.drilled is not None:
+            self._restore(self.drilled)
+            self.drilled = None
+
+    def leave(self, restore: bool) -> None:
+        if not self.active:
+            return
+        self.active = False
+        self.host.list_ctl.highlight_override = None
+        self.host.sidebar.select_key(self.host.list_ctl.highlighted_key())
+        self.stack.setCurrentWidget(self.host.reading)
+        if self._sizes:
+            self.host.splitter.setSizes(self._sizes)
+        before, self.before, self.drilled = self.before, None, None
+        if restore and before is not None:
+            self._restore(before)
+        self.host.list_ctl.list_view.setFocus()
+
+    def _restore(self, state: tuple[InboxFilter, str, str | None]) -> None:
+        self._ours = True
+        try:
+            self.host.list_ctl.show(*state)
+        finally:
+            self._ours = False
+
+    def _list_shown(self, _key: str | None) -> None:
+        # another part of the window chose what the list shows (a view, a source): Insights ends
+        if self.active and not self._ours:
+            self.leave(restore=False)
 
 
 def _day(iso: str) -> str:
@@ -643,9 +787,7 @@ def open_dashboard(window: MainWindow) -> DashboardWindow:
         timer.timeout.connect(lambda: existing.isVisible() and existing.dashboard.refresh())
         window.data_changed_signal.connect(lambda _changes: timer.start())
     existing.dashboard._fill_sources()
-    existing.show()
-    existing.raise_()
-    existing.activateWindow()
+    existing.enter()
     existing.dashboard.refresh()
     return existing
 
@@ -655,7 +797,7 @@ def install(window: MainWindow) -> None:
     sidebar entry."""
     open_it: Callable[[], object] = lambda: open_dashboard(window)  # noqa: E731
     window.register_command("insights.dashboard", "Insights dashboard", open_it, menu="View")
-    window.add_sidebar_entry("Views", sidebar_keys.make("insights", "dashboard"), "Insights", open_it,
+    window.add_sidebar_entry("Views", INSIGHTS_KEY, "Insights", open_it,
                              tooltip="Ratings, sentiment, themes and competitors as charts")
     backfill_for(window).start()  # items older than sentiment get scored in the background
 

@@ -4,16 +4,20 @@ light and dark themes both read well; only tag and source colours are fixed."""
 
 from __future__ import annotations
 
+import html
+import zlib
 from datetime import datetime
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPalette, QPixmap
-from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QToolTip
 
 from inbox.domain import ItemRow
 from inbox.domain.models import SOURCE_LABELS
-from inbox.domain.times import from_db, humanize_age
+from inbox.domain.times import from_db, utcnow
+from inbox.domain.wording import initials
 from inbox.paths import resources_dir
+from inbox.ui import local_time
 from inbox.ui.list_model import ItemRole
 
 SOURCE_COLOURS = {
@@ -60,6 +64,49 @@ def source_pixmap(kind: str, size: int = ICON) -> QPixmap:
     return pix
 
 
+BADGE = 14
+
+
+def row_height(font: QFont) -> int:
+    """Two lines of text and their margins: 60 px at the usual sizes, more with a larger
+    system font, so nothing is clipped."""
+    line = QFontMetrics(font).height()
+    return max(ROW_HEIGHT, 8 + line + 5 + line + 12)
+AVATAR_COLOURS = ("#5b8def", "#e5484d", "#46a758", "#f76b15", "#8e4ec6", "#12a594", "#d6409f", "#0090ff",
+                  "#a18072", "#6e56cf")
+_avatar_cache: dict[str, QPixmap] = {}
+
+
+def avatar_pixmap(name: str, size: int = ICON) -> QPixmap:
+    """A circle with the author's initials, its colour fixed by the name (drawn here, no
+    picture is ever fetched)."""
+    letters = initials(name)
+    colour = AVATAR_COLOURS[zlib.crc32(name.casefold().encode()) % len(AVATAR_COLOURS)]
+    key = f"{letters}|{colour}|{size}"
+    if key in _avatar_cache:
+        return _avatar_cache[key]
+    ratio = QApplication.instance().devicePixelRatio() if QApplication.instance() else 1.0
+    pix = QPixmap(int(size * ratio), int(size * ratio))
+    pix.setDevicePixelRatio(ratio)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor(colour))
+    p.drawEllipse(QRectF(0, 0, size, size))
+    font = QFont()
+    font.setBold(True)
+    font.setPixelSize(int(size * (0.42 if len(letters) > 1 else 0.5)))
+    p.setFont(font)
+    p.setPen(QColor("white"))
+    p.drawText(QRectF(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, letters)
+    p.end()
+    if len(_avatar_cache) > 512:  # a few hundred faces on screen at most; memory stays flat
+        _avatar_cache.clear()
+    _avatar_cache[key] = pix
+    return pix
+
+
 def stars(rating: int | None) -> str:
     return "" if not rating else "★" * rating + "☆" * (5 - rating)
 
@@ -76,6 +123,13 @@ def muted(palette: QPalette, role: QPalette.ColorRole = QPalette.ColorRole.Text)
     return c
 
 
+def row_tooltip(item: ItemRow) -> str:
+    """Plain text (escaped): names come from the internet."""
+    then = from_db(item.created_at)
+    parts = [item.author_name, item.source_name, local_time.full(then) if then else ""]
+    return "<qt>" + html.escape(" · ".join(p for p in parts if p)) + "</qt>"
+
+
 class ItemDelegate(QStyledItemDelegate):
     """Paints an `ItemRow` in two lines; unread rows bold with a dot."""
 
@@ -84,7 +138,7 @@ class ItemDelegate(QStyledItemDelegate):
         self.now = now  # callable returning an aware datetime, for ages
 
     def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
-        return QSize(320, ROW_HEIGHT)
+        return QSize(320, row_height(option.font))
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
@@ -117,7 +171,10 @@ class ItemDelegate(QStyledItemDelegate):
             painter.setBrush(pal.color(QPalette.ColorRole.HighlightedText if selected
                                        else QPalette.ColorRole.Highlight))
             painter.drawEllipse(QRectF(rect.left() + 4, rect.top() + 19, 6, 6))
-        painter.drawPixmap(rect.left() + 13, rect.top() + 9, source_pixmap(item.source_kind))
+        # the person (initials) with the platform's logo as a badge, as a mail client's sender
+        painter.drawPixmap(rect.left() + 12, rect.top() + 8, avatar_pixmap(item.author_name))
+        painter.drawPixmap(rect.left() + 12 + ICON - 10, rect.top() + 8 + ICON - 10,
+                           source_pixmap(item.source_kind, BADGE))
 
         left = rect.left() + 48
         right = rect.right() - 10
@@ -218,12 +275,19 @@ class ItemDelegate(QStyledItemDelegate):
         painter.setPen(colour)
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
         return x + w + 8
+    def helpEvent(self, event, view, option, index) -> bool:
+        """The row's tooltip: where, who and the full local time (the model's own says UTC)."""
+        item: ItemRow | None = index.data(ItemRole) if index.isValid() else None
+        if event is None or event.type() != QEvent.Type.ToolTip or item is None:
+            return super().helpEvent(event, view, option, index)
+        QToolTip.showText(event.globalPos(), row_tooltip(item), view)
+        return True
 
     def _age(self, item: ItemRow) -> str:
         """The item's age; for a snoozed item, when it comes back."""
         now: datetime | None = self.now() if self.now else None
         until = from_db(item.snoozed_until)
         if until is not None and until > (now or until):
-            return "⏰ " + until.astimezone().strftime("%a %d %b %H:%M")
+            return "⏰ " + local_time.when(until, now or utcnow())
         then = from_db(item.created_at)
-        return humanize_age(then, now) if then is not None else ""
+        return local_time.short(then, now or utcnow()) if then is not None else ""

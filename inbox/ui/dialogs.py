@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QStyle,
     QStyledItemDelegate,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
 from inbox.domain import Tag
 from inbox.domain.snooze import snooze_presets
 from inbox.store.triage import DEFAULT_TAG_COLOURS
+from inbox.ui import local_time
 from inbox.ui.commands import Command, CommandTable
 from inbox.ui.sidebar import dot_icon
 
@@ -49,17 +51,19 @@ class SnoozeDialog(QDialog):
         what = "this item" if count == 1 else f"{count} items"
         layout.addWidget(QLabel(f"Snooze {what} until:"))
         self.buttons: dict[str, QPushButton] = {}
-        for key, label, when in snooze_presets(now):
+        self.zone = local_time.zone()  # the owner's zone (Settings), not only the computer's
+        for key, label, when in snooze_presets(now, self.zone):
             b = QPushButton(label)
             b.setAccessibleName(f"Snooze until {label}")
             b.clicked.connect(lambda _=False, w=when: self.choose(w))
             layout.addWidget(b)
             self.buttons[key] = b
         row = QHBoxLayout()
-        self.picker = QDateTimeEdit(QDateTime(now.astimezone()).addDays(2))
+        wall = now.astimezone(self.zone).replace(tzinfo=None, microsecond=0)  # a wall clock in that zone
+        self.picker = QDateTimeEdit(QDateTime(wall).addDays(2))
         self.picker.setTime(QTime(8, 0))
         self.picker.setCalendarPopup(True)
-        self.picker.setMinimumDateTime(QDateTime(now.astimezone()))
+        self.picker.setMinimumDateTime(QDateTime(wall))
         self.picker.setDisplayFormat("ddd d MMM yyyy, HH:mm")
         self.picker.setAccessibleName("Snooze until date and time")
         row.addWidget(self.picker, 1)
@@ -73,7 +77,8 @@ class SnoozeDialog(QDialog):
         layout.addWidget(box)
 
     def picked(self) -> datetime:
-        return self.picker.dateTime().toPython().astimezone().astimezone(UTC)
+        wall = self.picker.dateTime().toPython().replace(tzinfo=None)
+        return wall.replace(tzinfo=self.zone).astimezone(UTC)
 
     def choose(self, when: datetime) -> None:
         self.accept()
@@ -135,11 +140,33 @@ class TagPicker(QDialog):
         self.list.setAccessibleName("Tags")
         self.list.itemActivated.connect(lambda _: self.accept_current())
         layout.addWidget(self.list)
-        row = QHBoxLayout()
-        self.colour_button = QPushButton("Colour…")
-        self.colour_button.setAccessibleName("Colour of the new tag")
+        # A new tag's colour: one click on a swatch; any other colour behind "More…"
+        swatches = QHBoxLayout()
+        swatches.setSpacing(4)
+        self.swatch_label = QLabel("Colour:")
+        swatches.addWidget(self.swatch_label)
+        self.swatches: list[QToolButton] = []
+        for colour in DEFAULT_TAG_COLOURS:
+            swatch = QToolButton()
+            swatch.setObjectName(f"swatch_{colour}")
+            swatch.setCheckable(True)
+            swatch.setAutoExclusive(False)
+            swatch.setFixedSize(22, 22)
+            swatch.setAccessibleName(f"Tag colour {colour}")
+            swatch.setToolTip("Colour of the new tag")
+            swatch.setStyleSheet(f"QToolButton {{ background: {colour}; border: 1px solid palette(mid); border-radius: 11px; }}"
+                                 f" QToolButton:checked {{ border: 3px solid palette(text); }}")
+            swatch.clicked.connect(lambda _=False, c=colour: self.set_new_colour(QColor(c)))
+            swatches.addWidget(swatch)
+            self.swatches.append(swatch)
+        self.colour_button = QPushButton("More…")
+        self.colour_button.setAccessibleName("Another colour for the new tag")
+        self.colour_button.setToolTip("Pick any colour for the new tag")
         self.colour_button.clicked.connect(self.pick_colour)
-        row.addWidget(self.colour_button)
+        swatches.addWidget(self.colour_button)
+        swatches.addStretch(1)
+        layout.addLayout(swatches)
+        row = QHBoxLayout()
         row.addStretch(1)
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         box.accepted.connect(self.accept_current)
@@ -173,7 +200,11 @@ class TagPicker(QDialog):
             it = QListWidgetItem(dot_icon(self.new_colour), f"Create tag “{text}”")
             it.setData(Qt.ItemDataRole.UserRole, (text, "new"))
             self.list.insertItem(0 if not self.list.count() else self.list.count(), it)
-        self.colour_button.setEnabled(bool(text) and not exact)
+        creating = bool(text) and not exact
+        for w in (self.colour_button, self.swatch_label, *self.swatches):
+            w.setEnabled(creating)
+        for swatch in self.swatches:
+            swatch.setChecked(swatch.objectName() == f"swatch_{self.new_colour}")
         if self.list.count():
             self.list.setCurrentRow(0)
 

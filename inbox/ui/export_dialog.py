@@ -236,7 +236,6 @@ class ExportDialog(QDialog):
         """A non-blocking save dialog (open(), never exec())."""
         dialog = QFileDialog(self, "Export to", self.target_edit.text())
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
         dialog.setDefaultSuffix(self.fmt)
         dialog.setNameFilter("CSV (*.csv)" if self.fmt == "csv" else "Excel workbook (*.xlsx)")
         dialog.fileSelected.connect(self.target_edit.setText)

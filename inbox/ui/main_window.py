@@ -53,6 +53,15 @@ log = logging.getLogger(__name__)
 
 SETTINGS_ORG, SETTINGS_APP = settings_table.LOCAL_SCOPE
 SIDEBAR_WIDTH = 245
+LAST_IN_MENU = {"app.quit"}
+# Commands grouped with another family in the menus than their id's prefix says
+MENU_GROUPS = {"edit.undo": "undo", "edit.find": "find", "edit.escape": "find", "edit.select_all": "select",
+               "view.refresh": "list", "view.clear_filters": "list", "view.save_search": "saved",
+               "view.delete_saved_search": "saved", "settings.mark_read_on_open": "reading",
+               "view.drafts": "view", "view.outbox": "view", "insights.dashboard": "view",
+               "view.theme_light": "theme", "view.theme_dark": "theme", "view.theme_system": "theme",
+               "app.palette": "palette", "help.shortcuts": "help", "insights.profile": "author",
+               "app.settings": "settings"}
 
 
 class MainWindow(QMainWindow):
@@ -79,6 +88,7 @@ class MainWindow(QMainWindow):
         self.ops = Operations(store, self.undo_stack)
         self.extensions = Registry()
         self.active_dialog: QDialog | None = None
+        self._menu_entries: dict[str, list[tuple[str, bool]]] = {}  # menu -> (command id, destructive)
         self._default_panes = False  # set when no saved pane widths: see showEvent
         self.banner = QLabel()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -175,13 +185,13 @@ class MainWindow(QMainWindow):
         r("nav.next", "Next item", lambda: lst.move_current(1), menu="View")
         r("nav.previous", "Previous item", lambda: lst.move_current(-1), menu="View")
         r("nav.open", "Open item (read the conversation)", reading.focus, menu="View", context="list")
-        self.menus["View"].addSeparator()
         for view in View.ALL_VIEWS:
             r(f"view.{view}", f"Go to {VIEW_LABELS[view]}", lambda v=view: lst.show_view(v), menu="View")
         r("view.refresh", "Reload the list", self.data_changed, menu="View")
         r("view.clear_filters", "Clear search and filters", lst.clear_filters, menu="View")
         r("view.save_search", "Save search…", self.sidebar_ctl.save_current_search, menu="View")
-        r("view.delete_saved_search", "Delete saved search", self.sidebar_ctl.delete_saved_search, menu="View")
+        r("view.delete_saved_search", "Delete saved search…", self.sidebar_ctl.delete_saved_search, menu="View",
+          destructive=True)
         mark = r("settings.mark_read_on_open", "Mark items read when opened",
                  lambda: reading.set_mark_read_on_open(mark.isChecked()), menu="View")
         mark.setCheckable(True)
@@ -199,8 +209,9 @@ class MainWindow(QMainWindow):
 
     def register_command(self, id: str, title: str, callback: Callable[[], object], *,
                          shortcut: str | None = None, menu: str = "Tools",
-                         context: str = "window") -> QAction:
-        """Add a command to a menu, the palette and the shortcut table."""
+                         context: str = "window", destructive: bool = False) -> QAction:
+        """Add a command to a menu, the palette and the shortcut table. `destructive`
+        commands (they erase or delete) go in a group of their own at the menu's end."""
         menu = menu if menu in self.menus else "Tools"
         key, unbound = self.commands.register(Command(id, title, callback, menu, context), shortcut)
         for other in unbound:
@@ -224,9 +235,38 @@ class MainWindow(QMainWindow):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             self.addAction(action)
         action.triggered.connect(lambda _=False, cid=id: self.run_command(cid))
-        self.menus[menu].addAction(action)
         self.actions_by_id[id] = action
+        entries = [e for e in self._menu_entries.setdefault(menu, []) if e[0] != id]
+        entries.append((id, destructive))
+        self._menu_entries[menu] = entries
+        self._arrange_menu(menu)
         return action
+
+    def _arrange_menu(self, menu: str) -> None:
+        """Lay a menu out in groups: commands of one family ("reply.", "view.") together in
+        the order families first appeared, a separator between groups, destructive commands
+        apart at the end, and Quit last in File."""
+        m = self.menus[menu]
+        for action in m.actions():
+            if action.isSeparator() or action.objectName() in self.actions_by_id:
+                m.removeAction(action)
+        entries = self._menu_entries.get(menu, [])
+        last = [cid for cid, _ in entries if cid in LAST_IN_MENU]
+        destructive = [cid for cid, d in entries if d and cid not in last]
+        families: dict[str, list[str]] = {}
+        for cid, d in entries:
+            if not d and cid not in last:
+                families.setdefault(MENU_GROUPS.get(cid, cid.split(".")[0]), []).append(cid)
+        groups = [*families.values(), destructive, last]
+        first = True
+        for group in groups:
+            if not group:
+                continue
+            if not first:
+                m.addSeparator()
+            first = False
+            for cid in group:
+                m.addAction(self.actions_by_id[cid])
 
     def run_command(self, command_id: str) -> object:
         return self.commands.commands[command_id].callback()

@@ -31,7 +31,9 @@ from PySide6.QtWidgets import (
 
 from inbox.domain import ItemRow, parse_time
 from inbox.domain.models import SOURCE_LABELS
+from inbox.domain.wording import plural, sentiment_text
 from inbox.services import people, sentiment
+from inbox.ui import local_time
 from inbox.ui.charts import SENTIMENT_COLOURS, chart_view, make_chart, style_axis
 from inbox.ui.plain import plain_label, safe_colour
 
@@ -44,7 +46,10 @@ def _day(iso: str | None) -> str:
     if not iso:
         return "—"
     d = parse_time(iso)
-    return f"{d.day} {d.strftime('%b %Y')}" if d else iso[:10]
+    if d is None:
+        return "—"
+    d = d.astimezone(local_time.zone())
+    return f"{d.day} {d.strftime('%b %Y')}"
 
 
 def _stars(rating: int | None) -> str:
@@ -123,9 +128,9 @@ class ProfilePane(QWidget):
         platforms = ", ".join(sorted({_platform(a["platform"]) for a in profile.authors}))
         header = QLabel(
             f"<div style='font-size:16pt;font-weight:600'>{html.escape(profile.name)}</div>"
-            f"<div>{len(profile.items)} items on {html.escape(platforms)}{average}</div>"
+            f"<div>{plural(len(profile.items), 'item')} on {html.escape(platforms)}{average}</div>"
             f"<div>First contact {_day(profile.first_contact)} · last contact {_day(profile.last_contact)}"
-            f" · {sum(r.whose == 'own' for r in profile.replies)} replies from you</div>")
+            f" · {plural(sum(r.whose == 'own' for r in profile.replies), 'reply')} from you</div>")
         header.setTextFormat(Qt.TextFormat.RichText)
         self.layout_.addWidget(header)
         if profile.tags:
@@ -333,6 +338,7 @@ class InsightsBar(QWidget):
         for title, value in self.CHOICES:
             self.choice.addItem(title, value)
         self.choice.setToolTip("Correct the sentiment: your choice wins in filters, exports and charts")
+        self.choice.setAccessibleName("Correct the sentiment")
         self.choice.activated.connect(self._corrected)
         self.profile_button = QPushButton("Customer profile")
         self.profile_button.clicked.connect(lambda: self.item and open_profile(self.host, self.item.author_id))
@@ -361,8 +367,11 @@ class InsightsBar(QWidget):
 
     def _show_sentiment(self, label: str, override: str | None, score: float | None) -> None:
         colour = SENTIMENT_COLOURS.get(label, "#8d8d8d")
-        how = "your correction" if override else (f"score {score:+.2f}" if score is not None else "no score")
-        self.label.setText(f"Sentiment: <b style='color:{colour}'>{label}</b> ({how})")
+        shown, tip = sentiment_text(label, override, score, self.item.rating if self.item else None)
+        mine = " (your correction)" if override else ""
+        self.label.setText(f"Sentiment: <b style='color:{colour}'>{shown}</b>{mine}")
+        self.label.setToolTip(tip)
+        self.label.setAccessibleName(f"Sentiment: {shown}{mine}")
         self.choice.blockSignals(True)
         self.choice.setCurrentIndex(next(i for i, (_, v) in enumerate(self.CHOICES) if v == override))
         self.choice.blockSignals(False)

@@ -11,13 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QFrame, QLabel, QSplitter, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
 from inbox.domain import ItemRow, Thread
 from inbox.domain.models import SOURCE_LABELS
-from inbox.domain.times import from_db, humanize_age
+from inbox.domain.times import from_db, utcnow
+from inbox.domain.wording import plural
+from inbox.ui import local_time
 from inbox.ui.delegate import stars
 from inbox.ui.plain import safe_colour
 from inbox.ui.sanitize import body_html, escape, is_openable
@@ -51,10 +53,16 @@ class SafeBrowser(QTextBrowser):
 
 
 def _when(created_at: str, now: datetime | None) -> str:
+    """ "yesterday 14:05" in the computer's zone (or the owner's), never UTC."""
     then = from_db(created_at)
     if then is None:
         return ""
-    return f"{then.strftime('%d %b %Y, %H:%M')} UTC ({humanize_age(then, now)} ago)"
+    return local_time.when(then, now or utcnow())
+
+
+def _full(created_at: str) -> str:
+    then = from_db(created_at)
+    return local_time.full(then) if then is not None else ""
 
 
 def message_html(item: ItemRow, muted: str, accent: str, now: datetime | None,
@@ -74,12 +82,12 @@ def message_html(item: ItemRow, muted: str, accent: str, now: datetime | None,
         if item.author_handle and item.author_handle != item.author_name else ""
     rating = f' <span style="color:#e0a800">{stars(item.rating)}</span>' if item.rating else ""
     where = item.source_name if source.lower() in item.source_name.lower() else f"{source} · {item.source_name}"
-    meta = [escape(where), escape(_when(item.created_at, now))]
+    meta = [escape(where), f'<span title="{escape(_full(item.created_at))}">{escape(_when(item.created_at, now))}</span>']
     if item.url and is_openable(item.url):
         meta.append(f'<a href="{escape(item.url)}">View original</a>')
     if other_items:
         meta.append(f'<a href="{INTERNAL_SCHEME}:author/{item.author_id}">'
-                    f'{other_items} other item{"s" if other_items != 1 else ""} by this author</a>')
+                    f'{plural(other_items, "other item")} by this author</a>')
     tags = "".join(
         f'<span style="background-color:{safe_colour(colour)}; color:{_chip_fg(safe_colour(colour))}">'
         f'&nbsp;{escape(name)}&nbsp;</span> '
@@ -162,6 +170,30 @@ def thread_html(thread: Thread, focus_id: int, palette: QPalette, now: datetime 
     return "".join(parts)
 
 
+class SidewaysScroll(QScrollArea):
+    """Scrolls its widget sideways rather than widening the window; as tall as the widget
+    needs up to `max_min_height`, and scrolls up and down below that (a short screen)."""
+
+    def __init__(self, widget: QWidget, parent: QWidget | None = None, max_min_height: int | None = None) -> None:
+        super().__init__(parent)
+        self.max_min_height = max_min_height
+        self.setWidget(widget)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if max_min_height is None
+                                        else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setMinimumWidth(0)
+
+    def minimumSizeHint(self) -> QSize:
+        inner = self.widget().minimumSizeHint() if self.widget() is not None else QSize(0, 0)
+        height = inner.height() if self.max_min_height is None else min(inner.height(), self.max_min_height)
+        return QSize(0, height + self.horizontalScrollBar().sizeHint().height())
+
+    def sizeHint(self) -> QSize:
+        inner = self.widget().sizeHint() if self.widget() is not None else QSize(0, 0)
+        return QSize(inner.width(), inner.height() + self.horizontalScrollBar().sizeHint().height())
+
+
 class ReadingPane(QWidget):
     """The thread, a header, and room for other features' widgets underneath (replies)."""
 
@@ -197,8 +229,12 @@ class ReadingPane(QWidget):
         self.extras.setContentsMargins(0, 0, 0, 0)
         self.extras.setSpacing(0)
         self.extras.addStretch(1)  # widgets stack at the top; spare room stays below them
-        self.split.addWidget(self.extras_box)
-        self.extras_box.hide()
+        # In a scroll area: a narrow pane scrolls the reply's buttons sideways instead of
+        # forcing the whole window wider than the screen.
+        self.extras_scroll = SidewaysScroll(self.extras_box, max_min_height=200)
+        self.extras_scroll.setObjectName("readingExtras")
+        self.split.addWidget(self.extras_scroll)
+        self.extras_scroll.hide()
         self.split.setStretchFactor(0, 3)
         self.split.setStretchFactor(1, 2)
         layout.addWidget(self.split, 1)
@@ -211,6 +247,7 @@ class ReadingPane(QWidget):
     def add_widget(self, widget: QWidget) -> None:
         self.extras.insertWidget(self.extras.count() - 1, widget)
         self.extras_box.show()
+        self.extras_scroll.show()
 
     def show_empty(self, text: str = "Select an item to read it.") -> None:
         self.empty_text = text

@@ -10,13 +10,14 @@ import logging
 import uuid
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer, QUrl
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
 )
@@ -199,13 +200,42 @@ class RepliesController(QObject):
         self.dialog = picker
         return picker
 
-    def insert_saved(self, body: str) -> None:
+    def insert_saved(self, body: str) -> QMessageBox | None:
+        """Put a saved reply in the box. A draft already there is never overwritten
+        silently: ask whether to replace it or append the saved reply as a new paragraph."""
         item = self.editor.item
         if item is None:
-            return
+            return None
         values = values_for(item, business_name=settings.get("business_name", self.store),
                             owner_name=settings.get("owner_name", self.store))
-        self.editor.insert_text(render(body, values).text)
+        text = render(body, values).text
+        if not self.editor.text().strip():
+            self.editor.replace_text(text)
+            return None
+        ask = QMessageBox(QMessageBox.Icon.Question, "Insert saved reply",
+                          "You have already written a reply. Replace it with the saved reply, "
+                          "or add the saved reply after it as a new paragraph?",
+                          QMessageBox.StandardButton.Cancel, self.window)
+        replace = ask.addButton("Replace", QMessageBox.ButtonRole.DestructiveRole)
+        append = ask.addButton("Append", QMessageBox.ButtonRole.AcceptRole)
+        ask.setDefaultButton(append)
+        replace.setAccessibleName("Replace the draft with the saved reply")
+        append.setAccessibleName("Append the saved reply as a new paragraph")
+
+        def answered(button) -> None:
+            if self.editor.item is None or self.editor.item.id != item.id:  # another item opened: leave it
+                return
+            if button is replace:
+                self.editor.replace_text(text)
+            elif button is append:
+                self.editor.append_paragraph(text)
+            else:
+                self.focus_editor()
+        ask.buttonClicked.connect(answered)
+        ask.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        ask.open()
+        self.dialog = ask
+        return ask
 
     def save_as_saved_reply(self) -> None:
         """Keep a reply that worked: the customer's first name and yours become variables."""
@@ -272,7 +302,7 @@ class RepliesController(QObject):
 
     def send(self, mark_done: bool = True) -> None:
         item = self.editor.item
-        text = self.editor.text()
+        text = self.editor.text().strip()  # what the counter counted: no stray blank lines
         if item is None or not self.editor.editor.isVisible() or self.editor.editor.isReadOnly():
             return
         if not text.strip():

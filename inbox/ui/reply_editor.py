@@ -9,8 +9,8 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from inbox.domain import ItemRow
 from inbox.domain.models import SOURCE_LABELS
 from inbox.domain.outbox import OutboxEntry
-from inbox.domain.reply_length import as_posted, reply_length
+from inbox.domain.reply_length import as_posted, count_graphemes, reply_length
 from inbox.domain.templates import NAME_MAX, author_display_name, clean_value, unfilled
 from inbox.domain.tone import Phrase, ReplyContext, ToneFlag, check_tone
 from inbox.services.replies import can_post
@@ -141,7 +141,7 @@ class ReplyEditor(QWidget):
         self.tone.setAccessibleName("Tone check")
         self.tone.setWordWrap(True)
         self.tone.setFrameShape(QFrame.Shape.NoFrame)
-        self.tone.setMaximumHeight(190)
+        self.tone.setMaximumHeight(120)  # scrolls beyond: the buttons stay in sight
         self.tone.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.tone.setStyleSheet("QListWidget { background: transparent; }")
         self.tone.hide()
@@ -159,14 +159,23 @@ class ReplyEditor(QWidget):
         self.send_button.setDefault(True)
         self.send_button.setToolTip("Send the reply (Ctrl+Enter); you can undo for a few seconds")
         self.copy_button = QPushButton("Copy reply and open the page")
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.counter)
-        bottom.addStretch(1)
-        bottom.addWidget(self.discard_button)
-        bottom.addWidget(self.saved_button)
-        bottom.addWidget(self.done_box)
-        bottom.addWidget(self.copy_button)
-        bottom.addWidget(self.send_button)
+        # The buttons sit on one row when the pane is wide and on two when it is narrow
+        # (resizeEvent), so Send is never pushed out of sight.
+        self.bottom = QHBoxLayout()
+        self.bottom.addWidget(self.counter)
+        self.bottom.addStretch(1)
+        self.bottom.addWidget(self.discard_button)
+        self.bottom.addWidget(self.saved_button)
+        self.bottom2 = QHBoxLayout()
+        self.bottom2.addStretch(1)
+        self.send_row = [self.done_box, self.copy_button, self.send_button]
+        for w in self.send_row:
+            self.bottom.addWidget(w)
+        self._two_rows = False
+        bottom = QVBoxLayout()
+        bottom.setSpacing(4)
+        bottom.addLayout(self.bottom)
+        bottom.addLayout(self.bottom2)
 
         self.closed_note = QLabel()
         self.closed_note.setTextFormat(Qt.TextFormat.PlainText)
@@ -183,6 +192,7 @@ class ReplyEditor(QWidget):
         layout.addWidget(self.tone)
         layout.addLayout(bottom)
         layout.addWidget(self.closed_note)
+        layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)  # minimumSizeHint decides
         self.controls = [self.editor, self.counter, self.discard_button, self.saved_button, self.done_box, self.send_button,
                          self.copy_button, self.saved_label]
 
@@ -200,6 +210,31 @@ class ReplyEditor(QWidget):
         self.saved_button.clicked.connect(self.picker_requested.emit)
         self.discard_button.clicked.connect(self.discard_requested.emit)
         self.show_item(None, "", ReplyContext())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._arrange_buttons()
+
+    def _arrange_buttons(self) -> None:
+        spacing = self.bottom.spacing()
+        widths = [w.sizeHint().width() + spacing for w in
+                  (self.counter, self.discard_button, self.saved_button, *self.send_row) if not w.isHidden()]
+        margins = self.layout().contentsMargins()
+        two = sum(widths) + 40 > self.width() - margins.left() - margins.right()
+        if two == self._two_rows:
+            return
+        self._two_rows = two
+        target = self.bottom2 if two else self.bottom
+        for w in self.send_row:
+            target.addWidget(w)
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as the wider of the two button rows."""
+        hint = super().minimumSizeHint()
+        rows = [[self.counter, self.discard_button, self.saved_button], self.send_row]
+        margins = self.layout().contentsMargins()
+        need = max(sum(w.sizeHint().width() + 6 for w in row if not w.isHidden()) for row in rows)
+        return QSize(min(hint.width(), need + margins.left() + margins.right()), hint.height())
 
     # -- which item ------------------------------------------------------------------
 
@@ -234,6 +269,7 @@ class ReplyEditor(QWidget):
         self.discard_button.setEnabled(bool(draft.strip()))
         self.show_pending(pending)
         self.run_tone_check()
+        self._arrange_buttons()
 
     def text(self) -> str:
         return self.editor.toPlainText()
@@ -246,6 +282,18 @@ class ReplyEditor(QWidget):
         cursor = self.editor.textCursor()
         cursor.insertText(text)
         self.editor.setTextCursor(cursor)
+        self.editor.setFocus()
+
+    def append_paragraph(self, text: str) -> None:
+        """Add `text` as a new paragraph after the draft (a saved reply kept with what was written)."""
+        current = self.text().rstrip()
+        self.set_text(f"{current}\n\n{text}" if current else text)
+        self.editor.moveCursor(QTextCursor.MoveOperation.End)
+        self.editor.setFocus()
+
+    def replace_text(self, text: str) -> None:
+        self.set_text(text)
+        self.editor.moveCursor(QTextCursor.MoveOperation.End)
         self.editor.setFocus()
 
     # -- saving ----------------------------------------------------------------------
@@ -289,9 +337,16 @@ class ReplyEditor(QWidget):
         self._update_counter(text)
 
     def _update_counter(self, text: str) -> None:
-        """The first of the site's limits (the one people run into), counted the site's way."""
+        """The first of the site's limits (the one people run into), counted the site's way,
+        over what is sent: the trimmed reply (and the mention the site adds). Empty: no count."""
+        text = text.strip()
+        if not text:
+            self.counter.setText("")
+            self.counter.setStyleSheet("")
+            return
         if not self.context.limits:
-            self.counter.setText(f"{len(text)} characters" if text else "")
+            n = count_graphemes(text)
+            self.counter.setText(f"{n} character" + ("" if n == 1 else "s"))
             return
         limit = self.context.limits[0]
         used = reply_length(as_posted(text, self.context.prefix), limit)

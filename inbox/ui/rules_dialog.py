@@ -35,10 +35,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inbox.domain import parse_time
+from inbox.domain import parse_time, utcnow
+from inbox.domain.times import date_text
+from inbox.domain.wording import plural
 from inbox.services import rules
 from inbox.services.rules import Actions, ApplyResult, Conditions, Rule, RuleError
 from inbox.store import Store, StoreError
+from inbox.ui import local_time
 
 RunInWorker = Callable[..., None]   # (fn(reader_store), on_done, on_error) -> None
 Confirm = Callable[[str, str], bool]
@@ -101,6 +104,8 @@ class RulesDialog(QDialog):
             self.whose.addItem(label, value)
         self.rating_min = self._rating_box()
         self.rating_max = self._rating_box()
+        self.rating_min.setAccessibleName("Rating from")
+        self.rating_max.setAccessibleName("Rating to")
         rating = QHBoxLayout()
         rating.addWidget(self.rating_min)
         rating.addWidget(QLabel("to"))
@@ -130,6 +135,7 @@ class RulesDialog(QDialog):
         self.tag.setEditable(True)
         self.tag.setMinimumWidth(160)
         self.tag.lineEdit().setPlaceholderText("no tag")
+        self.tag.setAccessibleName("Tag")
         self.mark_read = QCheckBox("Mark read")
         self.mute = QCheckBox("Mute (mark done)")
         tf.addWidget(QLabel("Tag"))
@@ -144,6 +150,7 @@ class RulesDialog(QDialog):
         self.preview_label.setTextFormat(Qt.TextFormat.PlainText)
         self.preview_table = QTableWidget(0, 4)
         self.preview_table.setHorizontalHeaderLabels(["Date", "Source", "Rating", "Text"])
+        self.preview_table.setAccessibleName("Existing items the rule matches")
         self.preview_table.verticalHeader().hide()
         self.preview_table.setWordWrap(False)
         self.preview_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
@@ -363,7 +370,8 @@ class RulesDialog(QDialog):
         self.preview_table.setRowCount(len(result.rows))
         for row, item in enumerate(result.rows):
             dt = parse_time(item.created_at)
-            cells = [dt.astimezone().strftime("%d %b %Y") if dt else "", item.source_name,
+            cells = [date_text(dt.astimezone(local_time.zone()).date(), utcnow().astimezone(local_time.zone()).date())
+                     if dt else "", item.source_name,
                      "★" * (item.rating or 0), f"{item.author_name}: {item.first_line}"]
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
@@ -409,7 +417,7 @@ class RulesDialog(QDialog):
         result = rules.apply_to_existing(self.store, rule)
         self.last_apply = result
         self.undo_button.setEnabled(bool(result.changed))
-        self.show_message(f"Applied to {result.matched} items ({result.changed} changed).", ok=True)
+        self.show_message(f"Applied to {plural(result.matched, 'item')} ({result.changed} changed).", ok=True)
         self.items_changed.emit()
         self._fill_tags_keep_text()
         return result

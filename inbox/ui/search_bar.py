@@ -6,6 +6,7 @@ and reports each change as keyword updates of `InboxFilter` fields (`changed`)."
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,23 +14,28 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMenu,
+    QScrollArea,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from inbox.domain import InboxFilter, Source, Tag, View
+from inbox.domain.filter_words import date_words, names_words, rating_words
+from inbox.ui import local_time
 from inbox.ui.plain import plain_tooltip
 
 VIEW_LABELS = {View.INBOX: "Inbox", View.UNREAD: "Unread", View.SNOOZED: "Snoozed",
                View.DONE: "Done", View.ALL: "All"}
 RATINGS: list[tuple[str, int | None, int | None]] = [
-    ("Any rating", None, None), ("★★★★★ only", 5, 5), ("4★ and up", 4, None),
-    ("3★ and below", None, 3), ("2★ and below", None, 2), ("1★ only", 1, 1)]
+    ("Any rating", None, None), ("5 ★ only", 5, 5), ("4–5 ★", 4, None),
+    ("1–3 ★", None, 3), ("1–2 ★", None, 2), ("1 ★ only", 1, 1)]
 DATES: list[tuple[str, int | None]] = [
     ("Any time", None), ("Today", 0), ("Last 7 days", 7), ("Last 30 days", 30),
     ("Last 12 months", 365)]
@@ -38,6 +44,7 @@ SENTIMENTS: list[tuple[str, str | None]] = [
     ("Any sentiment", None), ("Positive", "positive"), ("Neutral", "neutral"), ("Negative", "negative"),
     ("Not scored", "unknown")]
 SEARCH_DELAY_MS = 250
+CHIP_MAX_WIDTH = 220  # a chip never pushes the window wider: long values are cut, tooltip has all
 
 
 class Chip(QToolButton):
@@ -53,12 +60,20 @@ class Chip(QToolButton):
         self.setAccessibleName(f"{name} filter")
         self.menu_ = QMenu(self)
         self.setMenu(self.menu_)
+        self.setMaximumWidth(CHIP_MAX_WIDTH)
+        self.full_text = name
         self.show_value(None)
 
-    def show_value(self, value: str | None) -> None:
-        self.setText(f"{self.name}: {value}" if value else self.name)
+    def show_value(self, value: str | None, detail: str | None = None) -> None:
+        """`value` on the chip, cut at the end to CHIP_MAX_WIDTH; the whole of it (or
+        `detail`, e.g. every source's name) in the tooltip."""
+        full = f"{self.name}: {value}" if value else self.name
+        self.full_text = full
+        room = CHIP_MAX_WIDTH - 28  # the menu arrow and the margins
+        self.setText(self.fontMetrics().elidedText(full, Qt.TextElideMode.ElideRight, room).replace("&", "&&"))
         self.setChecked(bool(value))
-        self.setToolTip(plain_tooltip(f"Filter by {self.name.lower()}" + (f" (now: {value})" if value else "")))
+        self.setToolTip(plain_tooltip(f"Filter by {self.name.lower()}" + (f" (now: {detail or value})" if value else "")))
+        self.setAccessibleDescription(full)
 
 
 class SearchBar(QWidget):
@@ -66,6 +81,7 @@ class SearchBar(QWidget):
     save_requested = Signal()
     clear_requested = Signal()
     date_range_requested = Signal()
+    reason_closed = Signal()        # the "why" chip's ✕: go back to the list before it
 
     def __init__(self, clock: Callable[[], datetime], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,29 +93,61 @@ class SearchBar(QWidget):
         self.field.setPlaceholderText("Search (/)   words, \"a phrase\", crois*, author:name")
         self.field.setClearButtonEnabled(True)
         self.field.setAccessibleName("Search")
-        outer.addWidget(self.field)
+        self.field.setMinimumWidth(80)
+        top = QHBoxLayout()
+        top.setSpacing(4)
+        top.addWidget(self.field, 1)
+        outer.addLayout(top)
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setAccessibleName("Search error")
         self.error.setStyleSheet("color: #d93025")
         self.error.hide()
         outer.addWidget(self.error)
-        chips = QHBoxLayout()
+        # The chips scroll sideways in a row that asks for no width of its own: however many
+        # filters are on, the list pane (and the window) can be as narrow as the user likes.
+        self.chip_row = QWidget()
+        chips = QHBoxLayout(self.chip_row)
+        chips.setContentsMargins(0, 0, 0, 0)
         chips.setSpacing(4)
         self.chips: dict[str, Chip] = {}
-        for key, label in (("view", "Status"), ("source", "Source"), ("rating", "Rating"),
+        for key, label in (("scope", "In"), ("view", "Status"), ("source", "Source"), ("rating", "Rating"),
                            ("tag", "Tag"), ("date", "Date"), ("whose", "Business"), ("sentiment", "Sentiment")):
-            chip = Chip(label, self)
+            chip = Chip(label, self.chip_row)
             self.chips[key] = chip
             chips.addWidget(chip)
+        self.chips["scope"].setAccessibleName("Search in")
+        # Why the list shows what it shows, when a chart click chose it ("From Insights: …")
+        self.reason = QToolButton(self.chip_row)
+        self.reason.setObjectName("reasonChip")
+        self.reason.setCheckable(True)
+        self.reason.setChecked(True)
+        self.reason.setMaximumWidth(CHIP_MAX_WIDTH + 80)
+        self.reason.setAccessibleName("Why these items are shown")
+        self.reason.clicked.connect(lambda _=False: self.reason_closed.emit())
+        self.reason.hide()
+        self.reason_text = ""
+        chips.insertWidget(0, self.reason)
+        self.chips["scope"].hide()  # shown while searching
         chips.addStretch(1)
         self.save_button = QToolButton()
         self.save_button.setText("Save search")
         self.save_button.setAccessibleName("Save this search")
         self.save_button.setToolTip("Save this search in the sidebar (Ctrl+S)")
         self.save_button.clicked.connect(self.save_requested)
-        chips.addWidget(self.save_button)
-        outer.addLayout(chips)
+        top.addWidget(self.save_button)
+        self.chip_scroll = QScrollArea()
+        self.chip_scroll.setObjectName("chipRow")
+        self.chip_scroll.setWidget(self.chip_row)
+        self.chip_scroll.setWidgetResizable(True)
+        self.chip_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.chip_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.chip_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.chip_scroll.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.chip_scroll.setMinimumWidth(0)
+        self.chip_scroll.setFixedHeight(self.chip_row.sizeHint().height()
+                                        + self.chip_scroll.horizontalScrollBar().sizeHint().height())
+        outer.addWidget(self.chip_scroll)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(SEARCH_DELAY_MS)
@@ -119,6 +167,16 @@ class SearchBar(QWidget):
             self._shown_query = text
             self.changed.emit({"query": text})
 
+    def show_reason(self, text: str | None) -> None:
+        """Say why the list shows these items (None hides it); ✕ or Esc goes back."""
+        self.reason_text = text or ""
+        self.reason.setVisible(bool(text))
+        if text:
+            full = f"✕  {text}"
+            self.reason.setText(self.reason.fontMetrics().elidedText(
+                full, Qt.TextElideMode.ElideRight, CHIP_MAX_WIDTH + 50).replace("&", "&&"))
+            self.reason.setToolTip(html.escape(text) + "<br>Click or press Esc to go back.")
+
     def show_error(self, message: str | None) -> None:
         self.error.setText(message or "")
         self.error.setVisible(bool(message))
@@ -133,20 +191,21 @@ class SearchBar(QWidget):
             self.field.setText(flt.query)
         self._shown_query = flt.query if not self.field.hasFocus() else self.field.text()
         self._build_menus(flt)
-        self.chips["view"].show_value(None if flt.view == View.ALL and not flt.query else
-                                      VIEW_LABELS.get(flt.view, flt.view))
+        searching = bool(flt.query.strip())
+        self.chips["scope"].setVisible(searching)
+        self.chips["scope"].show_value(VIEW_LABELS.get(flt.view, flt.view) if searching else None)
+        self.chips["view"].setVisible(not searching)  # while searching, "In:" says where
+        self.chips["view"].show_value(None if flt.view == View.ALL else VIEW_LABELS.get(flt.view, flt.view))
         names = {s.id: s.name for s in self._sources}
-        self.chips["source"].show_value(", ".join(names.get(i, str(i)) for i in flt.source_ids) or None)
-        rating = next((label for label, lo, hi in RATINGS[1:]
-                       if (lo, hi) == (flt.rating_min, flt.rating_max)), None)
-        if rating is None and (flt.rating_min or flt.rating_max):
-            rating = f"{flt.rating_min or 1}–{flt.rating_max or 5}★"
-        self.chips["rating"].show_value(rating)
-        self.chips["tag"].show_value(", ".join(flt.tags) or None)
+        chosen = [names.get(i, "a removed source") for i in flt.source_ids]
+        self.chips["source"].show_value(names_words(chosen, "source"), ", ".join(chosen))
+        self.chips["rating"].show_value(rating_words(flt.rating_min, flt.rating_max))
+        self.chips["tag"].show_value(names_words(flt.tags, "tag"), ", ".join(flt.tags))
+        today = self.clock().astimezone(local_time.zone()).date()
         date = None
         if flt.since or flt.until:
             date = next((label for label, days in DATES[1:] if flt.since == self._since(days) and not flt.until),
-                        f"{flt.since or '…'} – {flt.until or '…'}")
+                        date_words(flt.since, flt.until, today))
         self.chips["date"].show_value(date)
         self.chips["whose"].show_value({"own": "Own", "competitor": "Competitors"}.get(flt.whose or ""))
         self.chips["sentiment"].show_value(next((label for label, value in SENTIMENTS[1:]
@@ -155,7 +214,7 @@ class SearchBar(QWidget):
     def _since(self, days: int | None) -> str | None:
         if days is None:
             return None
-        return (self.clock().astimezone() - timedelta(days=days)).strftime("%Y-%m-%d")
+        return (self.clock().astimezone(local_time.zone()) - timedelta(days=days)).strftime("%Y-%m-%d")
 
     def _add(self, menu: QMenu, label: str, checked: bool, changes: dict[str, Any]) -> QAction:
         action = menu.addAction(label)
@@ -165,6 +224,10 @@ class SearchBar(QWidget):
         return action
 
     def _build_menus(self, flt: InboxFilter) -> None:
+        m = self.chips["scope"].menu_
+        m.clear()
+        for view, label in VIEW_LABELS.items():
+            self._add(m, "All items" if view == View.ALL else f"Only {label}", flt.view == view, {"view": view})
         m = self.chips["view"].menu_
         m.clear()
         for view, label in VIEW_LABELS.items():

@@ -1,4 +1,4 @@
-"""Tools ▸ Settings… (Ctrl+,): one window generated from the settings table.
+"""Edit ▸ Settings… (Ctrl+,): one window generated from the settings table.
 
 Each setting in `inbox.services.settings` that is not internal gets a row: a checkbox, a
 number box or a text field by its type, with its one-line description under it. Saving writes
@@ -8,6 +8,7 @@ through the table (so values are validated there) and announces each change on t
 
 from __future__ import annotations
 
+import zoneinfo
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from inbox.store import Store
     from inbox.ui.main_window import MainWindow
 
+THIS_COMPUTER_ZONE = "This computer's time zone"
 GROUPS = ((Where.WORKSPACE, "This workspace", "Kept in the workspace, so they move with it and its backups."),
           (Where.COMPUTER, "This computer", "Kept for you on this computer only."))
 
@@ -116,6 +118,17 @@ class SettingsDialog(QDialog):
             editor = QComboBox()
             for value, label in setting.choices:
                 editor.addItem(label, value)
+        elif setting.name == "display.time_zone":  # any zone name, the known ones offered
+            editor = QComboBox()
+            editor.setEditable(True)
+            editor.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            editor.addItem(THIS_COMPUTER_ZONE, "")
+            for zone in sorted(zoneinfo.available_timezones()):
+                editor.addItem(zone, zone)
+            editor.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+            editor.completer().setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            editor.setMinimumWidth(260)
+            editor.lineEdit().setAccessibleName(setting.title)
         else:
             editor = QLineEdit()
             editor.setMinimumWidth(360)  # a name, not a paragraph
@@ -157,6 +170,12 @@ class SettingsDialog(QDialog):
             editor.setChecked(bool(value))
         elif isinstance(editor, QSpinBox):
             editor.setValue(int(value))
+        elif isinstance(editor, QComboBox) and editor.isEditable():
+            found = editor.findData(value or "")
+            if found >= 0:
+                editor.setCurrentIndex(found)
+            else:
+                editor.setEditText(str(value))
         elif isinstance(editor, QComboBox):
             editor.setCurrentIndex(max(0, editor.findData(value)))
         elif isinstance(editor, QLineEdit):
@@ -169,6 +188,9 @@ class SettingsDialog(QDialog):
             return editor.isChecked()
         if isinstance(editor, QSpinBox):
             return editor.value()
+        if isinstance(editor, QComboBox) and editor.isEditable():
+            text = editor.currentText().strip()
+            return "" if text == THIS_COMPUTER_ZONE else text
         if isinstance(editor, QComboBox):
             return editor.currentData()
         assert isinstance(editor, QLineEdit)
@@ -214,5 +236,5 @@ def _mark_read_changed(window: MainWindow, name: str, value: Any) -> None:
 
 
 def install(window: MainWindow) -> None:
-    window.register_command("app.settings", "Settings…", lambda: open_settings(window), menu="Tools")
+    window.register_command("app.settings", "Settings…", lambda: open_settings(window), menu="Edit")
     settings_changes(window).changed.connect(lambda name, value: _mark_read_changed(window, name, value))

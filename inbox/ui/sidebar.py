@@ -6,10 +6,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
 
+from inbox.domain.wording import plural
 from inbox.ui.plain import plain_tooltip
 
 SECTIONS = ("Views", "Sources", "Businesses", "Tags", "Saved searches")
@@ -51,7 +59,7 @@ class Sidebar(QTreeWidget):
         self.setIndentation(8)
         self.setUniformRowHeights(True)
         self.setIconSize(QSize(16, 16))
-        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # "Harbour Str…Google" keeps the platform
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)  # cut at the end; the tooltip has it all
         self.setFrameShape(QTreeWidget.Shape.NoFrame)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setAccessibleName("Views, sources and tags")
@@ -65,9 +73,34 @@ class Sidebar(QTreeWidget):
         self.itemClicked.connect(self._activated)
         self.itemActivated.connect(self._activated)
         self.setAutoFillBackground(True)
-        pal = self.palette()
-        pal.setColor(QPalette.ColorRole.Base, pal.color(QPalette.ColorRole.Window))
-        self.setPalette(pal)
+        self._restyling = False
+        self.restyle()
+
+    def restyle(self) -> None:
+        """Colours from the application's palette: the sidebar's background is the window's,
+        section titles and counts are muted. Run again when the theme changes at run time
+        (a palette copied once would keep the old theme's colours)."""
+        self._restyling = True
+        try:
+            app = QApplication.instance()
+            source = app.palette() if isinstance(app, QApplication) else self.palette()
+            pal = QPalette()  # only Base set here: every other colour keeps following the app's
+            pal.setColor(QPalette.ColorRole.Base, source.color(QPalette.ColorRole.Window))
+            self.setPalette(pal)
+            muted = source.color(QPalette.ColorRole.PlaceholderText)
+            for section in self.sections.values():
+                section.setForeground(0, muted)
+            for key in self.entries:
+                self.update_entry(key)
+            self.viewport().update()
+        finally:
+            self._restyling = False
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange,
+                            QEvent.Type.StyleChange) and not self._restyling:
+            self.restyle()
 
     def section(self, name: str) -> QTreeWidgetItem:
         if name in self.sections:
@@ -79,7 +112,7 @@ class Sidebar(QTreeWidget):
         font.setPointSizeF(font.pointSizeF() * 0.8)
         item.setFont(0, font)
         item.setForeground(0, self.palette().color(QPalette.ColorRole.PlaceholderText))
-        item.setSizeHint(0, QSize(0, 30))
+        item.setSizeHint(0, QSize(0, max(30, self.fontMetrics().height() + 12)))  # grows with the font
         order = list(SECTIONS)
         pos = self.topLevelItemCount()
         if name in order:
@@ -95,17 +128,20 @@ class Sidebar(QTreeWidget):
         return item
 
     def add_entry(self, section: str, key: str, label: str, on_activate: Callable[[], object], *,
-                  count: int | None = None, icon: QIcon | None = None, tooltip: str = "") -> Entry:
+                  count: int | None = None, icon: QIcon | None = None, tooltip: str = "",
+                  parent_key: str | None = None) -> Entry:
+        """An entry in `section`, or under the entry `parent_key` (a source under its business)."""
         if key in self.entries:
             self.remove_entry(key)
-        parent = self.section(section)
+        parent = self.entries[parent_key].item if parent_key in self.entries else self.section(section)
         item = QTreeWidgetItem(["", ""])
         item.setData(0, KeyRole, key)
         item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        item.setSizeHint(0, QSize(0, 26))
+        item.setSizeHint(0, QSize(0, max(26, self.fontMetrics().height() + 8)))
         if icon is not None:
             item.setIcon(0, icon)
         parent.addChild(item)
+        parent.setExpanded(True)
         entry = Entry(key, section, label, on_activate, item)
         self.entries[key] = entry
         self.update_entry(key, label=label, count=count, tooltip=tooltip)
@@ -114,7 +150,10 @@ class Sidebar(QTreeWidget):
     def remove_entry(self, key: str) -> None:
         entry = self.entries.pop(key, None)
         if entry is not None:
-            entry.item.parent().removeChild(entry.item)
+            for child_key in [k for k, e in self.entries.items() if e.item.parent() is entry.item]:
+                self.remove_entry(child_key)
+            if entry.item.parent() is not None:
+                entry.item.parent().removeChild(entry.item)
 
     def remove_section_entries(self, section: str, keep: set[str] | None = None) -> None:
         for key, entry in list(self.entries.items()):
@@ -140,8 +179,9 @@ class Sidebar(QTreeWidget):
         suffix = {"syncing": "  ⟳", "error": "  ⚠"}.get(entry.state, "")
         entry.item.setText(0, entry.label + suffix)
         entry.item.setText(1, "" if not entry.count else f"{entry.count:,}")
-        entry.item.setToolTip(0, plain_tooltip(entry.tooltip))  # may quote a server's error
-        entry.item.setToolTip(1, plain_tooltip(entry.tooltip))
+        tip = plain_tooltip(entry.tooltip or entry.label)  # may quote a server's error; a cut name, whole
+        entry.item.setToolTip(0, tip)
+        entry.item.setToolTip(1, tip)
         colour = QColor("#d93025") if entry.state == "error" else None
         if colour is not None:
             entry.item.setForeground(0, colour)
@@ -150,7 +190,7 @@ class Sidebar(QTreeWidget):
         count_colour = self.palette().color(QPalette.ColorRole.PlaceholderText)
         entry.item.setForeground(1, count_colour)
         entry.item.setData(0, Qt.ItemDataRole.AccessibleTextRole,
-                           f"{entry.label}, {entry.count or 0} items" + (f", {entry.state}" if entry.state else ""))
+                           f"{entry.label}, {plural(entry.count or 0, 'item')}" + (f", {entry.state}" if entry.state else ""))
 
     def select_key(self, key: str | None) -> None:
         self.blockSignals(True)

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from inbox.domain import Source, Whose
 from inbox.domain.models import SOURCE_LABELS
+from inbox.domain.wording import plural
 from inbox.paths import default_db_path
 from inbox.secrets import Secrets, SecretsError, from_environment
 from inbox.services import settings as app_settings
@@ -294,6 +295,7 @@ class SourcesDialog(QDialog):
 
         self.list = QListWidget()
         self.list.setMinimumWidth(240)
+        self.list.setAccessibleName("Sources")
         self.list.setSpacing(2)
         self.add_button = QPushButton("Add source")
         self.remove_button = QPushButton("Remove…")
@@ -357,6 +359,7 @@ class SourcesDialog(QDialog):
         self.interval.setSuffix(" min")
         self.interval.setSpecialValueText(interval.zero_text)
         self.interval.setValue(sync_interval(store))
+        self.interval.setAccessibleName("Sync automatically every")
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         bottom = QHBoxLayout()
@@ -558,7 +561,7 @@ class SourcesDialog(QDialog):
             return
         n = self.service.count_items(source.id)
         if not self.confirm("Remove source",
-                            f"Remove “{source.name}” and the {n} items synced from it? "
+                            f"Remove “{source.name}” and the {plural(n, 'item')} synced from it? "
                             "Its saved credentials are deleted from the keyring. This cannot be undone."):
             return
         self._launch(lambda: self._remove(source), "Removing…")

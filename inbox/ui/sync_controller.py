@@ -25,7 +25,7 @@ from inbox.domain.sync_errors import SyncErrorKind
 from inbox.secrets import Secrets, from_environment
 from inbox.services import settings
 from inbox.sync.errors import explain_failure
-from inbox.ui import sidebar_keys
+from inbox.ui import local_time, sidebar_keys
 from inbox.ui.failures import failure_tip
 from inbox.ui.settings_dialog import settings_changes
 from inbox.ui.sources_dialog import plain_tooltip, sync_interval
@@ -78,7 +78,7 @@ def new_items_notice(store: Store, summaries: Sequence[Any], skip_sources: set[i
 
 def _when(stamp: str | None) -> str:
     dt = parse_time(stamp) if stamp else None
-    return dt.astimezone().strftime("%d %b %H:%M") if dt else "never"
+    return local_time.when(dt, utcnow()) if dt else "never"
 
 
 class SyncController(QObject):

@@ -83,6 +83,19 @@ CASES = [
      "Thanks for the kind words about the cake — the staff will be pleased.", set()),
     ("title before name", ReplyContext("Dr. Amira Haddad", "Great quiet spot to work.", rating=5),
      "Hi Amira, glad it was a quiet spot to work. See you soon.", set()),
+    ("a saved reply appended to a draft greets twice", PRAISE,
+     "Hi Tom, glad you liked the buns.\n\nHi Tom, thank you! See you again soon — Maria", {"two_greetings"}),
+    ("a second greeting mid-paragraph", PRAISE, "Hi Tom, the buns are back. Hello again from the team!",
+     {"two_greetings"}),
+    ("two dash sign-offs", PRAISE, "Hi Tom, glad you liked the buns. — Maria\n\nSee you soon. — Maria",
+     {"two_sign_offs"}),
+    ("unfilled sign-offs count too", PRAISE,
+     "Hi Tom, the buns are back. — {owner_name}\nThanks for coming. — {owner_name}", {"two_sign_offs"}),
+    ("a closing word and a dash sign-off", PRAISE, "Hi Tom, the buns are back.\nBest wishes,\nMaria — Maria",
+     {"two_sign_offs"}),
+    ("dashes inside sentences are not sign-offs", SOUP,
+     "Hi Jane, sorry — the soup was cold — we fixed the heater. Next bowl is on us. — Maria", set()),
+    ("one greeting and one sign-off are fine", PRAISE, "Hello Tom, the buns are back.\n\nCheers, Maria", set()),
 ]
 
 

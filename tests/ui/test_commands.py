@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
@@ -212,3 +213,75 @@ def test_only_the_latest_of_queued_counts_runs(window, qtbot, workspace_store, m
     settle(qtbot, window)
     assert 1 <= len(calls) < 6
     assert window.sidebar.entries["view:all"].count == 31
+
+
+def test_menus_are_grouped_quit_last_and_destructive_apart(window) -> None:
+    from inbox.ui import author_data, settings_dialog
+
+    author_data.install(window)
+    settings_dialog.install(window)
+    window.register_command("file.something", "Something later", lambda: None, menu="File")
+    file_actions = window.menus["File"].actions()
+    assert file_actions[-1].objectName() == "app.quit" and file_actions[-2].isSeparator()
+    item = window.menus["Item"].actions()
+    assert item[-1].objectName() == "author.erase" and item[-2].isSeparator()  # apart from everyday ones
+    view = [a for a in window.menus["View"].actions()]
+    assert view[-1].objectName() == "view.delete_saved_search"
+    assert any(a.isSeparator() for a in view)
+    for menu in window.menus.values():  # no separator first, last or doubled
+        acts = menu.actions()
+        assert not acts or (not acts[0].isSeparator() and not acts[-1].isSeparator())
+        assert not any(a.isSeparator() and b.isSeparator() for a, b in itertools.pairwise(acts))
+    assert "app.settings" in [a.objectName() for a in window.menus["Edit"].actions()]
+
+
+def test_erasing_an_author_asks_first(window, qtbot, answers) -> None:
+    from inbox.ui import author_data
+
+    author_data.install(window)
+    window.list_ctl.select_row(0)
+    qtbot.waitUntil(lambda: window.current_item() is not None, timeout=3000)
+    before = window.store.conn.execute("SELECT count(*) FROM items").fetchone()[0]
+    answers.confirm = False
+    window.run_command("author.erase")
+    assert answers.asked and answers.asked[-1][0] == "Erase author?"
+    assert window.store.conn.execute("SELECT count(*) FROM items").fetchone()[0] == before
+
+
+def test_tag_colours_come_from_swatches_with_more_behind(window, qtbot) -> None:
+    from inbox.store.triage import DEFAULT_TAG_COLOURS
+
+    window.list_ctl.select_row(0)
+    picker = window.tag_dialog()
+    qtbot.keyClicks(picker.filter, "brand new tag")
+    assert len(picker.swatches) == len(DEFAULT_TAG_COLOURS) and all(s.isEnabled() for s in picker.swatches)
+    assert picker.colour_button.text() == "More…"
+    qtbot.mouseClick(picker.swatches[3], Qt.MouseButton.LeftButton)
+    assert picker.new_colour == DEFAULT_TAG_COLOURS[3] and picker.swatches[3].isChecked()
+    picker.accept_current()
+    assert any(t.name == "brand new tag" and t.colour == DEFAULT_TAG_COLOURS[3] for t in window.store.list_tags())
+
+
+def test_the_palette_matches_fuzzily_and_by_synonyms(window, qtbot) -> None:
+    from inbox.ui.application import EXTENSIONS_WITHOUT_DIALOGS, install_extensions
+
+    install_extensions(window, EXTENSIONS_WITHOUT_DIALOGS)
+    table = window.commands
+
+    def first(text: str) -> str:
+        found = table.matching(text)
+        assert found, text
+        return found[0].id
+
+    assert first("export csv") == "file.export"
+    assert first("dark") == "view.theme_dark"
+    assert first("settings") == "app.settings"
+    assert first("preferences") == "app.settings"
+    assert first("setings") == "app.settings"  # a typo still finds it
+    assert first("snoz") == "item.snooze"
+    assert first("archive") == "item.done"
+    assert table.matching("zzzz qqq") == []
+    palette = window.show_palette()
+    qtbot.keyClicks(palette.filter, "dark")
+    assert palette.shown_ids()[0] == "view.theme_dark"
+    palette.close()

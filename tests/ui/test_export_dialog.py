@@ -186,3 +186,19 @@ def test_export_author_data_asks_for_a_file_then_writes_both(window, qtbot, tmp_
     dialog.accept()
     qtbot.waitUntil(lambda: (tmp_path / "for-ana.csv").exists(), timeout=10_000)
     assert json.loads((tmp_path / "for-ana.json").read_text(encoding="utf-8"))["author"]["display_name"] == "Ana"
+
+
+def test_file_dialogs_are_the_platforms_own(qtbot, big_db, tmp_path, window):
+    """No DontUseNativeDialog: on a desktop the user gets the system's file chooser."""
+    from PySide6.QtWidgets import QFileDialog
+
+    export = make_dialog(qtbot, big_db, tmp_path)
+    chooser = export.choose_file()
+    assert not chooser.testOption(QFileDialog.Option.DontUseNativeDialog)
+    chooser.reject()
+    author_data.install(window)
+    window.list_ctl.select_row(0)
+    qtbot.waitUntil(lambda: window.current_item() is not None)
+    dialog = author_data.export_author_data(window, folder=tmp_path)
+    assert dialog is not None and not dialog.testOption(QFileDialog.Option.DontUseNativeDialog)
+    dialog.reject()

@@ -265,3 +265,80 @@ def test_demo_workspace_replies_stay_local(make_window, workspace_store, qtbot, 
     assert [i.text for i in thread.items if i.is_owner_reply] == ["Hi Guest, sorry about the slow queue at lunch."]
     assert window.store.get_item(g2).status == "done" and replies.outbox.entries() == []
     assert "nothing was posted" in window.statusBar().currentMessage()
+
+
+def test_esc_in_the_reply_box_only_returns_to_the_list(window, replies, qtbot) -> None:
+    """With a search active, Esc in the editor must not clear it, change the view or open
+    another customer: the draft stays with its item and the list gets the keyboard."""
+    window.list_ctl.apply_filter_change({"query": "croissants"})
+    settle(qtbot, window)
+    assert window.model.rows
+    window.list_ctl.select_row(0)
+    settle(qtbot, window)
+    item = window.current_item()
+    title, rows = window.view_title, [r.id for r in window.model.rows]
+    editor = replies.editor
+    editor.editor.setFocus()
+    qtbot.keyClicks(editor.editor, "Hi, about the croissants")
+    qtbot.keyClick(editor.editor, Qt.Key.Key_Escape)
+    settle(qtbot, window)
+    assert window.list_view.hasFocus()
+    assert window.current_filter().query == "croissants" and window.search_bar.field.text() == "croissants"
+    assert window.view_title == title and [r.id for r in window.model.rows] == rows
+    assert window.current_item().id == item.id and editor.item.id == item.id
+    assert editor.text() == "Hi, about the croissants"
+    qtbot.keyClick(window.list_view, Qt.Key.Key_Escape)  # a second Esc, from the list, clears the search
+    settle(qtbot, window)
+    assert window.current_filter().query == ""
+
+
+def _choose_saved(replies, qtbot, name: str) -> None:
+    replies.window.run_command("reply.picker")
+    picker = replies.dialog
+    qtbot.keyClicks(picker.filter, name)
+    qtbot.keyClick(picker.filter, Qt.Key.Key_Return)
+
+
+def test_saved_reply_into_a_draft_asks_replace_or_append(window, replies, qtbot) -> None:
+    window.store.set_setting("owner_name", "Maria")
+    _open(window, qtbot, "g0")
+    editor = replies.editor
+    _choose_saved(replies, qtbot, "great review")  # an empty box: no question
+    first = editor.text()
+    assert first.startswith("Hi Guest, thank you!") and first.endswith("— Maria")
+
+    editor.set_text("Hi Guest, the croissants are baked at six.")
+    _choose_saved(replies, qtbot, "wait")
+    ask = replies.dialog
+    assert ask.isVisible() and "Replace" in [b.text() for b in ask.buttons()]
+    assert editor.text() == "Hi Guest, the croissants are baked at six."  # nothing changes before the answer
+    append = next(b for b in ask.buttons() if b.text() == "Append")
+    qtbot.mouseClick(append, Qt.MouseButton.LeftButton)
+    text = editor.text()
+    assert text.startswith("Hi Guest, the croissants are baked at six.\n\nHi Guest, sorry you had to wait")
+    qtbot.waitUntil(lambda: "two_greetings" in editor.flag_codes(), timeout=2000)  # the tone check notices
+
+    _choose_saved(replies, qtbot, "great review")
+    replace = next(b for b in replies.dialog.buttons() if b.text() == "Replace")
+    qtbot.mouseClick(replace, Qt.MouseButton.LeftButton)
+    assert editor.text() == first
+
+    _choose_saved(replies, qtbot, "wait")
+    cancel = next(b for b in replies.dialog.buttons() if b.text() not in ("Replace", "Append"))
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    assert editor.text() == first
+    editor.save_now()  # before the workspace closes
+
+
+def test_counter_counts_what_is_sent_and_hides_when_empty(window, replies, qtbot) -> None:
+    _open(window, qtbot, "g0")  # Google: a limit in bytes
+    editor = replies.editor
+    editor.run_tone_check()
+    assert editor.counter.text() == ""
+    editor.set_text("   \n\n  ")
+    editor.run_tone_check()
+    assert editor.counter.text() == ""
+    editor.set_text("  Thanks!\n\n\n")
+    editor.run_tone_check()
+    assert editor.counter.text().startswith("7 / ")
+    editor.save_now()  # before the workspace closes

@@ -53,10 +53,10 @@ def test_bad_query_shows_its_message_and_keeps_the_list(window, qtbot):
 def test_filter_chips_narrow_the_list(window, qtbot, workspace_store):
     window.refresh_counts()
     settle(qtbot, window)
-    chip_action(window, "rating", "★★★★★ only").trigger()
+    chip_action(window, "rating", "5 ★ only").trigger()
     settle(qtbot, window)
     assert window.model.rows and all(r.rating == 5 for r in window.model.rows)
-    assert window.search_bar.chips["rating"].text() == "Rating: ★★★★★ only"
+    assert window.search_bar.chips["rating"].text() == "Rating: 5 ★"
     assert window.search_bar.chips["rating"].isChecked()
 
     chip_action(window, "rating", "Any rating").trigger()
@@ -96,7 +96,7 @@ def test_filter_chips_narrow_the_list(window, qtbot, workspace_store):
 
 def test_save_and_delete_a_search(window, qtbot, answers):
     search(qtbot, window, "queue")
-    chip_action(window, "rating", "2★ and below").trigger()
+    chip_action(window, "rating", "1–2 ★").trigger()
     settle(qtbot, window)
     expected = [r.id for r in window.model.rows]
     assert expected
@@ -153,7 +153,7 @@ def test_custom_date_range(window, qtbot):
     assert (flt.since, flt.until) == ("2026-02-26", "2026-03-01")
     assert window.model.rows
     assert all("2026-02-26" <= r.created_at[:10] <= "2026-03-01" for r in window.model.rows)
-    assert window.search_bar.chips["date"].text() == "Date: 2026-02-26 – 2026-03-01"
+    assert window.search_bar.chips["date"].text() == "Date: 26 Feb – 1 Mar"  # no ISO dates on screen
     assert chip_action(window, "date", "Custom range…").isChecked()
 
 
@@ -178,3 +178,79 @@ def test_sentiment_chip_narrows_by_the_owners_correction(window, qtbot, workspac
     settle(qtbot, window)
     assert window.current_filter().sentiment is None
     assert not window.search_bar.chips["sentiment"].isChecked()
+def test_chips_say_it_in_words_and_stay_small(window, qtbot, workspace_store):
+    """"Rating: 1–2 ★", "Since 1 Mar", many sources as a count; a chip never grows past its
+    maximum, the whole value is in its tooltip."""
+    chip_action(window, "rating", "1–2 ★").trigger()
+    window.list_ctl.apply_filter_change({"since": "2026-03-01", "until": None})
+    settle(qtbot, window)
+    chips = window.search_bar.chips
+    assert chips["rating"].text() == "Rating: 1–2 ★"
+    assert chips["date"].text() == "Date: Since 1 Mar"
+    ids = [s.id for s in workspace_store.list_sources()]
+    assert len(ids) >= 2
+    window.list_ctl.apply_filter_change({"since": None, "source_ids": ids})
+    settle(qtbot, window)
+    assert chips["source"].text() == f"Source: {len(ids)} sources"
+    assert all(s.name in chips["source"].toolTip() for s in workspace_store.list_sources())
+    from inbox.ui.search_bar import CHIP_MAX_WIDTH
+    assert all(c.width() <= CHIP_MAX_WIDTH for c in chips.values())
+
+
+def test_search_looks_everywhere_with_a_scope_chip_and_the_sidebar_follows(window, qtbot):
+    window.show_view(View.INBOX)
+    settle(qtbot, window)
+    assert window.sidebar.currentItem() is window.sidebar.entries["view:inbox"].item
+    search(qtbot, window, "queue")
+    scope = window.search_bar.chips["scope"]
+    assert scope.isVisible() and scope.text() == "In: All"
+    assert window.current_filter().view == View.ALL
+    assert window.sidebar.currentItem() is window.sidebar.entries["view:all"].item
+    chip_action(window, "scope", "Only Inbox").trigger()
+    settle(qtbot, window)
+    assert scope.text() == "In: Inbox" and window.current_filter().view == View.INBOX
+    assert window.sidebar.currentItem() is window.sidebar.entries["view:inbox"].item
+    window.list_ctl.apply_filter_change({"query": ""})
+    settle(qtbot, window)
+    assert not scope.isVisible()
+    chip_action(window, "view", "Done").trigger()  # the Status chip moves the highlight too
+    settle(qtbot, window)
+    assert window.current_filter().view == View.DONE, window.current_filter()
+    assert window.sidebar.currentItem() is window.sidebar.entries["view:done"].item, window.sidebar.currentItem().text(0)
+
+
+def test_sources_are_grouped_under_their_business(window, qtbot, workspace_store):
+    settle(qtbot, window)
+    entries = window.sidebar.entries
+    sources = {s.name: s.id for s in workspace_store.list_sources()}
+    rival = entries[f"source:{sources['Rival · Google']}"]
+    business = rival.item.parent()
+    assert business.text(0) == "Rival" and rival.label == "Google"  # the business once, the site under it
+    assert "Rival · Google" in rival.item.toolTip(0)  # the whole name one hover away
+    own = entries[f"source:{sources['Mastodon mentions']}"].item.parent()
+    assert own is not business and own.parent() is window.sidebar.sections["Sources"]
+    window.sidebar._activated(business)
+    settle(qtbot, window)
+    assert {r.whose for r in window.model.rows} == {"competitor"} and window.list_title.text() == "Rival"
+    assert window.sidebar.currentItem() is business
+    long_name = "A source with a name far too long to fit in the sidebar at any sensible width"
+    workspace_store.add_source("rss", long_name)
+    window.refresh_counts()
+    settle(qtbot, window)
+    entry = next(e for e in entries.values() if e.label == long_name)
+    assert window.sidebar.textElideMode() == Qt.TextElideMode.ElideRight and long_name in entry.item.toolTip(0)
+
+
+def test_a_saved_search_or_tag_stays_lit_only_while_the_list_keeps_it(window, qtbot, workspace_store, answers):
+    search(qtbot, window, "queue")
+    answers.texts.append("Queues")
+    window.save_current_search()
+    saved = window.sidebar.entries[window.view_key]
+    window.sidebar._activated(saved.item)
+    settle(qtbot, window)
+    assert window.sidebar.currentItem() is saved.item
+    chip_action(window, "rating", "1–2 ★").trigger()  # narrower: still that search
+    settle(qtbot, window)
+    assert window.sidebar.currentItem() is saved.item
+    search(qtbot, window, "croissant")  # another search: no longer the saved one
+    assert window.sidebar.currentItem() is None or window.sidebar.currentItem() is not saved.item

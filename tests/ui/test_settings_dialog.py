@@ -1,4 +1,4 @@
-"""Tools ▸ Settings… (Ctrl+,): generated from the settings table; saving writes through it and
+"""Edit ▸ Settings… (Ctrl+,): generated from the settings table; saving writes through it and
 the features that keep a setting in memory follow."""
 
 from __future__ import annotations
@@ -16,14 +16,15 @@ def open_dialog(window) -> settings_dialog.SettingsDialog:
 def test_one_row_per_visible_setting_with_its_description(window):
     settings_dialog.install(window)
     assert window.commands.key_for("app.settings") == "Ctrl+,"
-    assert window.actions_by_id["app.settings"] in window.menus["Tools"].actions()
+    assert window.actions_by_id["app.settings"] in window.menus["Edit"].actions()
     dialog = open_dialog(window)
     kinds = {bool: QCheckBox, int: QSpinBox, str: QLineEdit}
     assert set(dialog.editors) == {s.name for s in settings.visible()}
     shown = {label.text() for label in dialog.findChildren(QLabel)}
     for s in settings.visible():
         editor = dialog.editors[s.name]
-        assert isinstance(editor, QComboBox if s.choices else kinds[s.type]), s.name
+        wanted = QComboBox if s.choices or s.name == "display.time_zone" else kinds[s.type]
+        assert isinstance(editor, wanted), s.name
         assert s.description in shown, s.name
     assert dialog.editors["sync.interval_minutes"].specialValueText() == "never"
     dialog.reject()
@@ -60,6 +61,30 @@ def test_saving_writes_through_the_table_and_features_follow(window, workspace_s
                                "export.format": "csv"}
     again.reject()
     assert settings.get("sync.interval_minutes", workspace_store) == 45  # cancel keeps what was saved
+
+
+def test_time_zone_and_appearance_from_the_settings_window(window, qtbot):
+    from inbox.ui import appearance, local_time
+
+    appearance.install(window)
+    settings_dialog.install(window)
+    try:
+        dialog = open_dialog(window)
+        zone = dialog.editors["display.time_zone"]
+        assert zone.currentText() == settings_dialog.THIS_COMPUTER_ZONE and dialog.value("display.time_zone") == ""
+        zone.setEditText("Atlantis/Capital")
+        dialog.save()
+        assert dialog.isVisible() and "Europe/London" in dialog.error.text()  # refused, window stays open
+        zone.setCurrentIndex(zone.findData("Asia/Tokyo"))
+        dialog.editors["display.theme"].setCurrentIndex(dialog.editors["display.theme"].findData("dark"))
+        dialog.save()
+        assert not dialog.isVisible()
+        assert str(local_time.zone()) == "Asia/Tokyo"
+        from PySide6.QtWidgets import QApplication
+        assert QApplication.palette().color(QApplication.palette().ColorRole.Window).lightness() < 100
+    finally:
+        window.extensions.get(appearance.Appearance).apply("system")
+        local_time.set_zone("")
 
 
 def test_local_settings_scope_is_the_windows():

@@ -202,6 +202,7 @@ def test_snooze_to_a_picked_date_and_time(window, qtbot, workspace_store, clock)
 
     from PySide6.QtCore import QDateTime
 
+    from inbox.ui import local_time
     from inbox.ui.delegate import ItemDelegate
 
     target = window.model.rows[2]
@@ -214,7 +215,7 @@ def test_snooze_to_a_picked_date_and_time(window, qtbot, workspace_store, clock)
     window.show_view(View.SNOOZED)
     settle(qtbot, window)
     row = window.model.rows[0]
-    assert ItemDelegate(clock)._age(row) == "⏰ " + when.astimezone().strftime("%a %d %b %H:%M")
+    assert ItemDelegate(clock)._age(row) == "⏰ " + local_time.when(when, clock())
 
 
 def test_new_tag_with_a_chosen_colour(window, qtbot, workspace_store):

@@ -8,9 +8,10 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -29,8 +30,9 @@ from inbox.domain.plain_errors import RETRY, SIGN_IN
 from inbox.services.operations import ChangeSet
 from inbox.store import BadQuery, Store
 from inbox.ui import sidebar_keys
-from inbox.ui.delegate import ROW_HEIGHT, ItemDelegate
+from inbox.ui.delegate import ROW_HEIGHT, ItemDelegate, row_height
 from inbox.ui.dialogs import DateRangeDialog
+from inbox.ui.elided_label import ElidedLabel
 from inbox.ui.failures import DETAILS_LINK, FIX_LINK, empty_list_html
 from inbox.ui.list_model import ItemListModel, sync_loader
 from inbox.ui.search_bar import VIEW_LABELS, SearchBar
@@ -42,6 +44,34 @@ log = logging.getLogger(__name__)
 LIST_MENU = ("item.done", "item.snooze", "item.tag", "item.unread", "item.read", "item.open_original", "item.author")
 
 
+_PLAIN = InboxFilter()
+
+
+def _still_within(flt: InboxFilter, base: InboxFilter) -> bool:
+    """Whether `flt` keeps every constraint `base` set (it may add more of its own)."""
+    for name in InboxFilter.__dataclass_fields__:
+        wanted = getattr(base, name)
+        if name != "view" and wanted != getattr(_PLAIN, name) and getattr(flt, name) != wanted:
+            return False
+    return True
+
+
+def highlight_key(flt: InboxFilter, key: str | None, key_filter: InboxFilter | None = None) -> str | None:
+    """The sidebar entry that says what the list shows: a status view follows the Status
+    chip; a source's entry stays lit only while that one source is the filter; any other
+    entry (a business, a tag, a saved search) while the list keeps what it chose."""
+    family = sidebar_keys.family(key)
+    if family == sidebar_keys.VIEW:
+        return sidebar_keys.view(flt.view) if flt.view in View.ALL_VIEWS else None
+    if family == sidebar_keys.SOURCE:
+        if flt.source_ids == [sidebar_keys.source_id(key)]:
+            return key
+        return None if flt.source_ids else sidebar_keys.view(flt.view)
+    if key_filter is not None and not _still_within(flt, key_filter):
+        return None
+    return key
+
+
 class ListController(QObject):
     """Owns the filter on screen and the list widgets; opens the row the user lands on."""
 
@@ -50,6 +80,13 @@ class ListController(QObject):
         self.window = window
         self.store = window.store
         self.flt = InboxFilter(view=View.INBOX)
+        self.view_before_search: str | None = None  # a search looks in All; clearing it goes back
+        # Esc in the list asks these first (Insights: back from a chart's items); True = handled
+        self.back_handlers: list[Callable[[], bool]] = []
+        self.shown_handlers: list[Callable[[str | None], None]] = []  # after every show(), with its key
+        self.highlight_override: str | None = None  # an entry lit whatever the filter (Insights)
+        self.key_filter: InboxFilter | None = None  # the filter the sidebar entry (view_key) chose
+        self._chip_change = False
         self.view_title = "Inbox"
         self.view_key: str | None = sidebar_keys.view(View.INBOX)
         self.total_count: int | None = None
@@ -71,8 +108,7 @@ class ListController(QObject):
         mid.addWidget(self.search_bar)
         head = QHBoxLayout()
         head.setContentsMargins(12, 4, 12, 6)
-        self.list_title = QLabel()
-        self.list_title.setTextFormat(Qt.TextFormat.PlainText)  # an author's name, a search
+        self.list_title = ElidedLabel()
         self.list_title.setObjectName("listTitle")
         self.list_title.setAccessibleName("List title")
         font = self.list_title.font()
@@ -107,7 +143,8 @@ class ListController(QObject):
         vh.hide()
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vh.setMinimumSectionSize(ROW_HEIGHT)
-        vh.setDefaultSectionSize(ROW_HEIGHT)
+        vh.setDefaultSectionSize(row_height(view.font()))
+        view.installEventFilter(self)  # a larger system font makes the rows taller, never clipped
         hh = view.horizontalHeader()
         hh.hide()
         hh.setStretchLastSection(True)
@@ -138,6 +175,11 @@ class ListController(QObject):
         self.list_stack.addWidget(self.empty_label)
         mid.addWidget(self.list_stack, 1)
 
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.list_view and event.type() == QEvent.Type.FontChange:
+            self.list_view.verticalHeader().setDefaultSectionSize(row_height(self.list_view.font()))
+        return False
+
     def now_text(self) -> str:
         return format_time(self.window.clock())
 
@@ -147,10 +189,13 @@ class ListController(QObject):
         w = self.window
         self.flt = flt
         self.view_title = title
+        if not self._chip_change or key != self.view_key:
+            self.key_filter = dataclasses.replace(flt, source_ids=list(flt.source_ids), tags=list(flt.tags))
         self.view_key = key
-        w.sidebar.select_key(key)
+        w.sidebar.select_key(self.highlighted_key())
         self.search_bar.show_error(None)
         self.search_bar.show_filter(flt)
+        self.search_bar.show_reason(None)  # a "why" belongs to the list it was set for
         self.list_title.setText(title)
         w.setWindowTitle(f"{title} — {APP_NAME}" + (" (demo workspace)" if w.is_demo else ""))
         self._restore = None
@@ -158,6 +203,12 @@ class ListController(QObject):
         self.list_count.setText("")
         self.after_load("count", self.count_current)  # heavier than the page: once the rows are in
         self.model.set_filter(flt)
+        for handler in list(self.shown_handlers):
+            handler(key)
+
+    def highlighted_key(self) -> str | None:
+        """The sidebar entry to light for what the list shows now."""
+        return self.highlight_override or highlight_key(self.flt, self.view_key, self.key_filter)
 
     def after_load(self, name: str, work: Callable[[], None]) -> None:
         """Run `work` once the next page has arrived (or failed)."""
@@ -177,13 +228,25 @@ class ListController(QObject):
             except BadQuery as exc:
                 self.search_bar.show_error(str(exc))
                 return
+        if "query" in changes and "view" not in changes:
+            searching, was = bool(changes["query"].strip()), bool(self.flt.query.strip())
+            if searching and not was:  # search covers everything; the "In:" chip narrows it
+                self.view_before_search = self.flt.view
+                changes = {**changes, "view": View.ALL}
+            elif was and not searching and self.view_before_search:
+                changes = {**changes, "view": self.view_before_search}
+                self.view_before_search = None
         flt = dataclasses.replace(self.flt, **changes)
         title = self.view_title
         if flt.query.strip():
             title = f"Search: {flt.query.strip()}"
         elif self.view_title.startswith("Search: "):
             title = VIEW_LABELS.get(flt.view, "Items")
-        self.show(flt, title, self.view_key)
+        self._chip_change = True
+        try:
+            self.show(flt, title, self.view_key)
+        finally:
+            self._chip_change = False
 
     def date_range_dialog(self) -> DateRangeDialog:
         dialog = DateRangeDialog(self.flt.since, self.flt.until, self.window.clock().astimezone(),
@@ -360,6 +423,12 @@ class ListController(QObject):
         self.search_bar.field.selectAll()
 
     def escape(self) -> None:
+        """Esc steps back one level. From anywhere in the reading pane (the conversation, the
+        reply box) it only returns to the list: a draft being written never loses its item."""
+        focus = QApplication.focusWidget()
+        if focus is not None and (focus is self.window.reading or self.window.reading.isAncestorOf(focus)):
+            self.list_view.setFocus()
+            return
         if self.search_bar.field.hasFocus():
             self.search_bar.submit()
             self.list_view.setFocus()
@@ -367,6 +436,8 @@ class ListController(QObject):
             self.list_view.setFocus()
         elif len(self.list_view.selectionModel().selectedRows()) > 1:
             self.select_row(max(self.list_view.currentIndex().row(), 0))
+        elif any(handler() for handler in list(self.back_handlers)):
+            return
         elif self.flt.query:
             self.search_bar.field.clear()
             self.apply_filter_change({"query": ""})

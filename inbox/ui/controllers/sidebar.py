@@ -11,15 +11,18 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMenu
 
-from inbox.domain import InboxFilter, Source, View
+from inbox.domain import InboxFilter, Source, View, parse_time, utcnow
+from inbox.domain.businesses import group_sources, short_name
+from inbox.domain.models import SOURCE_LABELS
 from inbox.domain.plain_errors import PlainError
+from inbox.domain.wording import plural
 from inbox.services import settings
 from inbox.services.saved_views import delete_saved_view, list_saved_views, save_view
 from inbox.store import Store, StoreError
 from inbox.sync.errors import explain_failure
-from inbox.ui import sidebar_keys
+from inbox.ui import local_time, sidebar_keys
 from inbox.ui.delegate import source_pixmap
-from inbox.ui.failures import failure_tip, plain_tooltip, source_warning
+from inbox.ui.failures import failure_tip, source_warning
 from inbox.ui.search_bar import VIEW_LABELS
 from inbox.ui.sidebar import Sidebar, dot_icon
 
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 COUNTS_DELAY_MS = 120
+BUSINESS = "business"  # sidebar key family: a business's sources together
 
 
 class SidebarController(QObject):
@@ -43,7 +47,7 @@ class SidebarController(QObject):
         self.tags_known: list = []
         self.failures: dict[int, tuple[str, str | None]] = {}  # source id: (error, kind) of its last run
         self.sidebar = Sidebar()
-        self.sidebar.setMinimumWidth(200)
+        self.sidebar.setMinimumWidth(150)  # names are cut at the end, whole in their tooltips
         self.sidebar.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.sidebar.customContextMenuRequested.connect(self._menu)
         self.counts_timer = QTimer(self)
@@ -52,8 +56,10 @@ class SidebarController(QObject):
         self.counts_timer.timeout.connect(self.refresh_counts)
 
     def add_entry(self, section: str, key: str, label: str, on_activate: Callable[[], object], *,
-                  count: int | None = None, icon: QIcon | None = None, tooltip: str = "") -> None:
-        self.sidebar.add_entry(section, key, label, on_activate, count=count, icon=icon, tooltip=tooltip)
+                  count: int | None = None, icon: QIcon | None = None, tooltip: str = "",
+                  parent_key: str | None = None) -> None:
+        self.sidebar.add_entry(section, key, label, on_activate, count=count, icon=icon, tooltip=tooltip,
+                               parent_key=parent_key)
 
     def populate(self) -> None:
         show = self.window.list_ctl.show
@@ -108,32 +114,63 @@ class SidebarController(QObject):
         self.window.list_ctl.update_empty()  # a failure that arrived explains an empty list
 
     def refresh_sources(self, sources, counts: dict[int, int]) -> None:
+        """Sources under their business: the own business's first, then each competitor's,
+        each business an entry of its own that lists all its sources."""
         self.sources_known = sources
-        keys = {sidebar_keys.source(s.id) for s in sources}
+        groups = group_sources(sources, settings.get("business_name", self.store))
+        group_keys = {sidebar_keys.make(BUSINESS, g.key): g for g in groups}
+        keys = {sidebar_keys.source(s.id) for s in sources} | set(group_keys)
+        if any(self._parent_of(sidebar_keys.source(s.id)) != sidebar_keys.make(BUSINESS, g.key)
+               for g in groups for s in g.sources if sidebar_keys.source(s.id) in self.sidebar.entries):
+            keys = set()  # a source moved to another business (renamed): lay the section out again
         self.sidebar.remove_section_entries("Sources", keep=keys | {
-            k for k, e in self.sidebar.entries.items() if e.section == "Sources" and sidebar_keys.family(k) != sidebar_keys.SOURCE})
-        for s in sources:
-            key = sidebar_keys.source(s.id)
-            synced = f"last synced {s.last_synced_at}" if s.last_synced_at else "never synced"
-            tip = f"{s.name} ({s.kind}, {'competitor' if s.whose == 'competitor' else 'own'}) — {synced}"
-            if not s.enabled:
-                tip += " — paused"
-            if s.last_error:
-                tip += "\n" + failure_tip(self.plain_failure(s))
-            warning = source_warning(s)
-            if warning:
-                tip += "\n⚠ " + warning
-            label = s.name + ("" if s.enabled else " (paused)")
-            if key not in self.sidebar.entries:
-                self.add_entry(
-                    "Sources", key, label,
-                    lambda sid=s.id, name=s.name: self.window.list_ctl.show(
-                        InboxFilter(view=View.ALL, source_ids=[sid]), name, sidebar_keys.source(sid)),
-                    icon=QIcon(source_pixmap(s.kind, 16)), tooltip=plain_tooltip(tip))
-            entry = self.sidebar.entries[key]
-            state = None if entry.state == "syncing" else ("error" if s.last_error else "")
-            self.sidebar.update_entry(key, label=label, count=counts.get(s.id, entry.count or 0),
-                                      tooltip=plain_tooltip(tip), state=state)
+            k for k, e in self.sidebar.entries.items()
+            if e.section == "Sources" and sidebar_keys.family(k) not in (sidebar_keys.SOURCE, BUSINESS)})
+        show = self.window.list_ctl.show
+        for gkey, group in group_keys.items():
+            ids = [s.id for s in group.sources]
+            label = group.label
+            if gkey not in self.sidebar.entries:
+                self.add_entry("Sources", gkey, label,
+                               lambda ids=ids, label=label, key=gkey: show(
+                                   InboxFilter(view=View.ALL, source_ids=list(ids)), label, key),
+                               tooltip=f"{label}: all {plural(len(ids), 'source')}"
+                                       + (" (a competitor)" if group.whose == "competitor" else ""))
+            total = sum(counts.get(i, 0) for i in ids)
+            self.sidebar.update_entry(gkey, label=label, count=total or None)
+            for s in group.sources:
+                self._source_entry(s, short_name(s, group), gkey, counts)
+
+    def _parent_of(self, key: str) -> str | None:
+        entry = self.sidebar.entries.get(key)
+        parent = entry.item.parent() if entry is not None else None
+        return parent.data(0, Qt.ItemDataRole.UserRole + 10) if parent is not None else None
+
+    def _source_entry(self, s, short: str, parent_key: str, counts: dict[int, int]) -> None:
+        key = sidebar_keys.source(s.id)
+        synced = "never synced"
+        if s.last_synced_at:
+            then = parse_time(s.last_synced_at)
+            synced = f"last synced {local_time.when(then, utcnow())}" if then else "never synced"
+        tip = f"{s.name} ({SOURCE_LABELS.get(s.kind, s.kind)}, {'competitor' if s.whose == 'competitor' else 'own'}) — {synced}"
+        if not s.enabled:
+            tip += " — paused"
+        if s.last_error:
+            tip += "\n" + failure_tip(self.plain_failure(s))
+        warning = source_warning(s)
+        if warning:
+            tip += "\n⚠ " + warning
+        label = short + ("" if s.enabled else " (paused)")
+        if key not in self.sidebar.entries:
+            self.add_entry(
+                "Sources", key, label,
+                lambda sid=s.id, name=s.name: self.window.list_ctl.show(
+                    InboxFilter(view=View.ALL, source_ids=[sid]), name, sidebar_keys.source(sid)),
+                icon=QIcon(source_pixmap(s.kind, 16)), tooltip=tip, parent_key=parent_key)
+        entry = self.sidebar.entries[key]
+        state = None if entry.state == "syncing" else ("error" if s.last_error else "")
+        self.sidebar.update_entry(key, label=label, count=counts.get(s.id, entry.count or 0),
+                                  tooltip=tip, state=state)
 
     def plain_failure(self, source) -> PlainError:
         """Why `source`'s last sync failed, in the owner's words (detail: the technical text)."""
@@ -157,7 +194,7 @@ class SidebarController(QObject):
                                    InboxFilter(view=View.ALL, tags=[name]), f"Tag: {name}", sidebar_keys.tag(name)),
                                icon=dot_icon(t.colour), tooltip=f"Items tagged “{t.name}”")
             self.sidebar.update_entry(key, count=counts.get(t.id, t.count), icon=dot_icon(t.colour))
-        self.sidebar.select_key(self.window.list_ctl.view_key)
+        self.sidebar.select_key(self.window.list_ctl.highlighted_key())
 
     # -- saved searches ------------------------------------------------------------------
 
@@ -169,7 +206,7 @@ class SidebarController(QObject):
             self.add_entry("Saved searches", sidebar_keys.saved(v.id), v.name,
                            lambda v=v: self.window.list_ctl.show(v.filter, v.name, sidebar_keys.saved(v.id)),
                            tooltip=f"Saved search: {v.filter.query or 'filters'} (right-click to delete)")
-        self.sidebar.select_key(self.window.list_ctl.view_key)
+        self.sidebar.select_key(self.window.list_ctl.highlighted_key())
 
     def save_current_search(self) -> None:
         lst = self.window.list_ctl
@@ -184,7 +221,7 @@ class SidebarController(QObject):
             return
         self.refresh_saved_views()
         lst.view_key = sidebar_keys.saved(view.id)
-        self.sidebar.select_key(lst.view_key)
+        self.sidebar.select_key(lst.highlighted_key())
         self.window.status_message(f"Saved search “{view.name}”.")
 
     def delete_saved_search(self, view_id: int | None = None) -> None:
