@@ -1,0 +1,326 @@
+"""Aspects: the things a customer talks about in a review ("oat milk latte", "the wait",
+"staff"), each with the sentiment of its own clause, and the category it belongs to.
+
+`analyse(text, rating, language)` is a pure function (no store, no Qt), cheap enough to
+run on ingest or in a background pass. English text only: other languages get no aspects
+(never a guess); their polarity stays the stars' (see `sentiment.py`).
+
+How, in short (docs/insights.md says it in an owner's words):
+- aspects are runs of nouns found by a part-of-speech tagger (`pos_tags`), merged by case
+  and plural; a word is dropped as too generic by evidence: its frequency in everyday
+  English (wordfreq: "time", "place", "thing" are said about anything);
+- each mention takes the polarity of its clause: sentences are cut at contrast words
+  ("but", "although", "however"), and at "and" between two opinions; VADER scores the
+  clause (it handles negation and "very"); the thing after "than" in a comparison gets the
+  opposite; with no opinion in the clause, the review's decisive stars decide, else neutral.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from inbox.services.aspect_categories import category_of, opinion_category
+from inbox.services.text_signals import fold
+
+POLARITIES = ("positive", "neutral", "negative")
+# Everyday words at or above this Zipf frequency (wordfreq; "place" 5.7, "time" 6.3,
+# "food" 5.4, "staff" 5.1) name no particular thing on their own.
+GENERIC_ZIPF = 5.6
+OPINION_AT = 0.05    # VADER's documented threshold on the compound score
+PATTERN_AT = 0.1     # Pattern adjectives weaker than this are no opinion
+
+TOKEN = re.compile(r"\w+(?=n['’]t\b)|n['’]t\b|\w+(?:[-'’&]\w+)*|[^\w\s]")
+SENTENCE_END = frozenset(".!?\n")
+CONTRAST = frozenset(["but", "although", "though", "however", "yet", "whereas", "except", "while", "unfortunately", "sadly", "otherwise"])
+# Subordinate contrast: "although X, Y" -> the comma closes X's clause.
+SUBORDINATE = frozenset(["although", "though", "whereas", "while"])
+NOUN_TAGS = frozenset(("NN", "NNS", "NNP", "NNPS"))
+# Indefinite pronouns tagged as nouns ("everything", "someone").
+PRONOUN_ENDS = ("thing", "one", "body")
+_BOOSTERS: frozenset[str] = frozenset()
+NEGATIONS = frozenset(["not", "no", "never", "n't", "nothing", "none", "nobody", "neither", "nor", "without", "hardly"])
+
+
+@dataclass(frozen=True, slots=True)
+class AspectMention:
+    """One mention of an aspect in a text. `term` is the merged key ("oat milk latte",
+    plurals folded); `start`/`end` locate it and `clause_start`/`clause_end` its clause
+    (character offsets into the text analysed). `by` says what set the polarity: the
+    clause's "text", or the review's "stars" when the clause holds no opinion."""
+
+    term: str
+    surface: str
+    category: str
+    polarity: str
+    start: int
+    end: int
+    clause_start: int
+    clause_end: int
+    by: str = "text"
+
+
+# Review words VADER (written for social media) lacks or reads otherwise.
+REVIEW_WORDS = {"overpriced": -2.0, "pricey": -1.2, "overcooked": -1.8, "undercooked": -1.8,
+                "stale": -1.8, "soggy": -1.6, "bland": -1.6, "greasy": -1.4, "slow": -1.4,
+                "understaffed": -1.6, "inattentive": -1.8, "cramped": -1.4, "filthy": -2.4,
+                "sticky": -1.0, "noisy": -1.2, "prompt": 1.4, "attentive": 1.8, "tasty": 2.0,
+                "affordable": 1.4, "reasonable": 1.2, "cozy": 1.6, "cosy": 1.6, "spotless": 2.0}
+
+
+@cache
+def _vader():
+    """A VADER of our own whose lexicon also holds Pattern's adjectives (its polarity lexicon
+    ships in the TextBlob wheel and was made from reviews): "exceptional", "prompt",
+    "magnificent" are opinions VADER alone does not know. The item-level sentiment keeps
+    plain VADER."""
+    import xml.etree.ElementTree as ET
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    vader = SentimentIntensityAnalyzer()
+    spec = find_spec("textblob")
+    if spec and spec.submodule_search_locations:
+        path = Path(spec.submodule_search_locations[0]) / "en" / "en-sentiment.xml"
+        sums: dict[str, list[float]] = {}
+        for node in ET.parse(path).getroot().iter("word"):
+            form = (node.get("form") or "").lower()
+            if form.isalpha():
+                sums.setdefault(form, []).append(float(node.get("polarity") or 0))
+        for form, values in sums.items():
+            mean = sum(values) / len(values)
+            if form not in vader.lexicon and abs(mean) >= PATTERN_AT:
+                vader.lexicon[form] = round(mean * 4, 2)   # Pattern's -1..1 onto VADER's -4..4
+    vader.lexicon.update(REVIEW_WORDS)
+    return vader
+
+
+def _boosters() -> frozenset[str]:
+    from vaderSentiment.vaderSentiment import BOOSTER_DICT
+
+    return frozenset(BOOSTER_DICT)
+
+
+@cache
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
+def warm_up() -> None:
+    """Load the tagger, word frequencies and VADER before the first analysis."""
+    from inbox.services import pos_tags
+
+    pos_tags.tag(["The", "coffee", "was", "good"])
+    _zipf("coffee")
+    _vader()
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text)]
+
+
+def _sentences(tokens: list[tuple[str, int, int]]) -> list[list[int]]:
+    out: list[list[int]] = [[]]
+    for i, (tok, _, _) in enumerate(tokens):
+        out[-1].append(i)
+        if tok in SENTENCE_END or tok == "\n":
+            out.append([])
+    return [s for s in out if s]
+
+
+def _clauses(words: list[str], tags: list[str]) -> list[tuple[int, int, int, int]]:
+    """(start, end, segment start, segment end) token ranges of a sentence's clauses.
+    Segments are cut before contrast words and after the comma closing a subordinate
+    contrast ("although X, Y"); within a segment, clauses are cut at "and"/"," between two
+    verb phrases ("the food was great and the service slow")."""
+    cuts = {0}
+    open_sub = False
+    for i, w in enumerate(words):
+        lw = w.lower()
+        if lw in CONTRAST and i > 0:
+            cuts.add(i)
+        if lw in SUBORDINATE:
+            open_sub = True
+        elif open_sub and w in (",", ";", "-", "—"):
+            cuts.add(i + 1)
+            open_sub = False
+        elif w in (";", "—", "–"):
+            cuts.add(i + 1)
+    bounds = [*sorted(cuts), len(words)]
+    out = []
+    for a, b in itertools.pairwise(bounds):
+        if b <= a:
+            continue
+        marks = [a]
+        for i in range(a + 1, b - 1):
+            if words[i].lower() in ("and", ",") and _has_verb(tags[marks[-1]:i]) and _has_opinion_or_verb(
+                    words[i + 1:b], tags[i + 1:b]):
+                marks.append(i)
+        marks.append(b)
+        out += [(s, e, a, b) for s, e in itertools.pairwise(marks) if e > s]
+    return out
+
+
+def _has_verb(tags: list[str]) -> bool:
+    return any(t.startswith("VB") or t == "MD" for t in tags)
+
+
+def _has_opinion_or_verb(words: list[str], tags: list[str]) -> bool:
+    return _has_verb(tags) and any(t in NOUN_TAGS for t in tags)
+
+
+def _candidates(words: list[str], tags: list[str], lexicon: dict[str, float]) -> list[tuple[int, int]]:
+    """Token ranges of noun runs that may name an aspect."""
+    found: list[tuple[int, int]] = []
+    i = 0
+    while i < len(words):
+        if tags[i] not in NOUN_TAGS or not _nounish(words[i], lexicon):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(words) and tags[j + 1] in NOUN_TAGS and _nounish(words[j + 1], lexicon):
+            j += 1
+        # generic leading words fall off ("night staff" stays; "time" alone goes)
+        while i <= j and _generic(words[i]) and i < j:
+            i += 1
+        if not (i == j and _generic(words[i])):
+            found.append((i, j + 1))
+        i = j + 1
+    return found
+
+
+def _nounish(word: str, lexicon: dict[str, float]) -> bool:
+    lw = word.lower()
+    if not word[0].isalpha() or len(lw) < 2:
+        return False
+    if lw.endswith(PRONOUN_ENDS) and lw in ("everything", "something", "anything", "nothing", "someone",
+                                             "anyone", "everyone", "noone", "somebody", "anybody",
+                                             "everybody", "nobody", "one"):
+        return False
+    # opinion nouns ("love", "disappointment") are what is said, not what it is about
+    return abs(lexicon.get(lw, 0.0)) < 1.5
+
+
+def _generic(word: str) -> bool:
+    return _zipf(fold(word.lower())) >= GENERIC_ZIPF
+
+
+def _key(words: list[str]) -> str:
+    low = [w.lower().replace("’", "'") for w in words]
+    return " ".join([*low[:-1], fold(low[-1])])
+
+
+def _polarity(vader, words: list[str], tags: list[str] | None = None) -> float:
+    """The clause's opinion: VADER's compound, and the adjectives VADER takes for mere
+    intensifiers when they stand alone ("the food was exceptional")."""
+    score = vader.polarity_scores(" ".join(words))["compound"]
+    if tags and abs(score) < OPINION_AT:
+        lexicon = vader.lexicon
+        for i, (w, t) in enumerate(zip(words, tags, strict=False)):
+            lw = w.lower()
+            if t.startswith("JJ") and lw in _BOOSTERS and lw in lexicon:
+                negated = any(x.lower() in NEGATIONS for x in words[max(0, i - 3):i])
+                score += -lexicon[lw] / 4 if negated else lexicon[lw] / 4
+    return score
+
+
+def _score(vader, words: list[str], tags: list[str], segment: list[str], segment_tags: list[str]) -> float:
+    """The clause's opinion, or its segment's when the clause has none ("we had the salmon,
+    and it was amazing")."""
+    score = _polarity(vader, words, tags)
+    if abs(score) < OPINION_AT and len(segment) > len(words):
+        score = _polarity(vader, segment, segment_tags)
+    return score
+
+
+def _label(score: float) -> str:
+    return "positive" if score >= OPINION_AT else "negative" if score <= -OPINION_AT else "neutral"
+
+
+def _star_label(rating: int | None) -> str | None:
+    if rating in (4, 5):
+        return "positive"
+    if rating in (1, 2):
+        return "negative"
+    return None
+
+
+def _clause_runs(text: str):
+    """(tokens, sentence token indexes, clause start, clause end, words, tags) per clause."""
+    from inbox.services import pos_tags
+
+    tokens = _tokens(text)
+    for sentence in _sentences(tokens):
+        words = [tokens[i][0] for i in sentence]
+        # A capital at the start of a sentence is no name ("Great food" is not a place).
+        tag_words = [w.lower() if k == 0 or words[k - 1] in ('"', "(") else w for k, w in enumerate(words)]
+        tags = pos_tags.tag(tag_words)
+        for cs, ce, ss, se in _clauses(words, tags):
+            yield tokens, sentence, cs, ce, words[cs:ce], tags[cs:ce], words[ss:se], tags[ss:se]
+
+
+def _mention_label(score: float, than: int | None, at: int, stars: str | None) -> tuple[str, str]:
+    label = _label(score)
+    if label != "neutral" and than is not None and at > than:
+        label = "negative" if label == "positive" else "positive"
+    if label == "neutral" and stars:
+        return stars, "stars"
+    return label, "text"
+
+
+def _than(lower: list[str]) -> int | None:
+    return lower.index("than") if "than" in lower else None
+
+
+def analyse(text: str, rating: int | None = None, language: str = "",
+            exclude: frozenset[str] = frozenset()) -> list[AspectMention]:
+    """The aspect mentions of one English text (empty for other languages). `exclude`
+    holds lower-cased words that make no aspect (the business's own name)."""
+    if language and not language.lower().startswith("en"):
+        return []
+    vader = _vader()
+    global _BOOSTERS
+    _BOOSTERS = _BOOSTERS or _boosters()
+    stars = _star_label(rating)
+    mentions: list[AspectMention] = []
+    for tokens, sentence, cs, ce, cwords, ctags, swords, stags in _clause_runs(text):
+        spans = _candidates(cwords, ctags, vader.lexicon)
+        if not spans:
+            continue
+        score = _score(vader, cwords, ctags, swords, stags)
+        lower = [w.lower() for w in cwords]
+        than = _than(lower)
+        hint = next((c for w in lower if (c := opinion_category(w))), None)
+        for a, b in spans:
+            key = _key(cwords[a:b])
+            if exclude.intersection(key.split()):
+                continue
+            label, by = _mention_label(score, than, a, stars)
+            category = category_of(key)
+            if category == "other" and hint:
+                category = hint
+            start, end = tokens[sentence[cs + a]][1], tokens[sentence[cs + b - 1]][2]
+            mentions.append(AspectMention(
+                key, text[start:end], category, label, start, end,
+                tokens[sentence[cs]][1], tokens[sentence[ce - 1]][2], by))
+    return mentions
+
+
+def polarity_at(text: str, start: int, end: int, rating: int | None = None) -> str:
+    """The polarity of whatever is named at text[start:end], by the same clause rules (the
+    benchmark asks this for the data set's own aspect terms)."""
+    vader = _vader()
+    global _BOOSTERS
+    _BOOSTERS = _BOOSTERS or _boosters()
+    for tokens, sentence, cs, ce, cwords, ctags, swords, stags in _clause_runs(text):
+        if tokens[sentence[cs]][1] <= start < tokens[sentence[ce - 1]][2] + 1:
+            at = next((k for k in range(cs, ce) if tokens[sentence[k]][2] > start), cs) - cs
+            return _mention_label(_score(vader, cwords, ctags, swords, stags), _than([w.lower() for w in cwords]), at,
+                                  _star_label(rating))[0]
+    return _star_label(rating) or "neutral"
