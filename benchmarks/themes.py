@@ -148,7 +148,6 @@ def measure(data: list[Sentence], baseline: bool = False, errors: int = 0) -> di
             got = _score_label(by_cat[cat]) if by_cat.get(cat) else whole
             if got == "neutral" and by_cat.get(cat) and cat != MISC:
                 got = whole if all(v == 0 for v in by_cat[cat]) else got
-            del sentence_label
             cpol_ok += got == pol
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0

@@ -67,7 +67,11 @@ REVIEW_WORDS = {"overpriced": -2.0, "pricey": -1.2, "overcooked": -1.8, "underco
                 "stale": -1.8, "soggy": -1.6, "bland": -1.6, "greasy": -1.4, "slow": -1.4,
                 "understaffed": -1.6, "inattentive": -1.8, "cramped": -1.4, "filthy": -2.4,
                 "sticky": -1.0, "noisy": -1.2, "prompt": 1.4, "attentive": 1.8, "tasty": 2.0,
-                "affordable": 1.4, "reasonable": 1.2, "cozy": 1.6, "cosy": 1.6, "spotless": 2.0}
+                "affordable": 1.4, "reasonable": 1.2, "cozy": 1.6, "cosy": 1.6, "spotless": 2.0,
+                "crash": -1.5, "crashes": -1.5, "crashing": -1.5, "crashed": -1.5, "buggy": -1.8,
+                "glitchy": -1.6, "laggy": -1.4, "freezes": -1.4, "unusable": -2.2}
+# Words tagged as nouns that say when, not what.
+WHEN = frozenset(["yesterday", "today", "tonight", "tomorrow"])
 
 
 @cache
@@ -180,12 +184,18 @@ def _candidates(words: list[str], tags: list[str], lexicon: dict[str, float]) ->
     found: list[tuple[int, int]] = []
     i = 0
     while i < len(words):
-        if tags[i] not in NOUN_TAGS or not _nounish(words[i], lexicon):
+        if tags[i] not in NOUN_TAGS or not _nounish(words[i], lexicon, head=False):
             i += 1
             continue
         j = i
-        while j + 1 < len(words) and tags[j + 1] in NOUN_TAGS and _nounish(words[j + 1], lexicon):
+        while j + 1 < len(words) and tags[j + 1] in NOUN_TAGS and _nounish(words[j + 1], lexicon, head=False):
             j += 1
+        # an opinion noun may modify ("support team") but not be the thing ("love")
+        while j >= i and not _nounish(words[j], lexicon):
+            j -= 1
+        if j < i:
+            i += 1
+            continue
         # generic leading words fall off ("night staff" stays; "time" alone goes)
         while i <= j and _generic(words[i]) and i < j:
             i += 1
@@ -195,16 +205,16 @@ def _candidates(words: list[str], tags: list[str], lexicon: dict[str, float]) ->
     return found
 
 
-def _nounish(word: str, lexicon: dict[str, float]) -> bool:
+def _nounish(word: str, lexicon: dict[str, float], head: bool = True) -> bool:
     lw = word.lower()
-    if not word[0].isalpha() or len(lw) < 2:
+    if not word[0].isalpha() or len(lw) < 2 or lw in WHEN:
         return False
     if lw.endswith(PRONOUN_ENDS) and lw in ("everything", "something", "anything", "nothing", "someone",
                                              "anyone", "everyone", "noone", "somebody", "anybody",
                                              "everybody", "nobody", "one"):
         return False
     # opinion nouns ("love", "disappointment") are what is said, not what it is about
-    return abs(lexicon.get(lw, 0.0)) < 1.5
+    return not head or abs(lexicon.get(lw, 0.0)) < 1.5
 
 
 def _generic(word: str) -> bool:
@@ -220,6 +230,11 @@ def _polarity(vader, words: list[str], tags: list[str] | None = None) -> float:
     """The clause's opinion: VADER's compound, and the adjectives VADER takes for mere
     intensifiers when they stand alone ("the food was exceptional")."""
     score = vader.polarity_scores(" ".join(words))["compound"]
+    if tags:
+        # "too loud", "overly sweet": excess is a complaint whatever the adjective
+        for i in range(len(words) - 1):
+            if words[i].lower() in ("too", "overly") and tags[i + 1].startswith("JJ"):
+                score = min(score, 0.0) - 0.4
     if tags and abs(score) < OPINION_AT:
         lexicon = vader.lexicon
         for i, (w, t) in enumerate(zip(words, tags, strict=False)):
@@ -261,6 +276,10 @@ def _clause_runs(text: str):
         # A capital at the start of a sentence is no name ("Great food" is not a place).
         tag_words = [w.lower() if k == 0 or words[k - 1] in ('"', "(") else w for k, w in enumerate(words)]
         tags = pos_tags.tag(tag_words)
+        # "the wait", "the new update": a base verb after a determiner or adjective is a noun
+        for k in range(1, len(tags)):
+            if tags[k] in ("VB", "VBP") and tags[k - 1] in ("DT", "PRP$", "JJ", "POS"):
+                tags[k] = "NN"
         for cs, ce, ss, se in _clauses(words, tags):
             yield tokens, sentence, cs, ce, words[cs:ce], tags[cs:ce], words[ss:se], tags[ss:se]
 

@@ -8,8 +8,10 @@ once, where analysis first runs; the command line never pays for it.
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import sys
+import warnings
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -32,7 +34,16 @@ def _parser() -> Any:
     lexicon = text.Lexicon(path=str(en / "en-lexicon.txt"), morphology=str(en / "en-morphology.txt"),
                            context=str(en / "en-context.txt"), entities=str(en / "en-entities.txt"),
                            language="en")
-    return text.Parser(lexicon=lexicon, default=("NN", "NNP", "CD"), language="en")
+    parser = text.Parser(lexicon=lexicon, default=("NN", "NNP", "CD"), language="en")
+    # Pattern reads its files lazily through generators that leave them to the garbage
+    # collector; load everything now and close what it left open, once.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        parser.find_tags(["The", "first", "Sentence", "runs", "."], tokenize=False)
+        for part in (lexicon, lexicon.morphology, lexicon.context, lexicon.entities):
+            part.load() if hasattr(part, "load") else None
+        gc.collect()
+    return parser
 
 
 def tag(tokens: list[str]) -> list[str]:
