@@ -91,5 +91,5 @@ def test_standouts_rank_by_margin_over_the_average_not_by_count() -> None:
     assert complaints[0] == "wait"
     assert "food" not in complaints          # mentioned most, but mostly praised
     assert "toilet" not in complaints        # two mentions cannot clear the bound
-    assert [s.term for s in standouts(counts, "positive")][0] == "cake"
+    assert next(s.term for s in standouts(counts, "positive")) == "cake"
     assert wilson_lower(0, 10) == pytest.approx(0.0) and 0 < wilson_lower(5, 10) < 0.5
