@@ -32,7 +32,7 @@ GENERIC_ZIPF = 5.6
 OPINION_AT = 0.05    # VADER's documented threshold on the compound score
 PATTERN_AT = 0.1     # Pattern adjectives weaker than this are no opinion
 
-TOKEN = re.compile(r"\w+(?=n['’]t\b)|n['’]t\b|\w+(?:[-'’&]\w+)*|[^\w\s]")
+TOKEN = re.compile(r"\w+(?=n['’]t\b)|n['’]t\b|['’](?:re|ve|s|ll|d|m)\b|\w+(?:[-&]\w+)*|[^\w\s]", re.IGNORECASE)
 SENTENCE_END = frozenset(".!?\n")
 CONTRAST = frozenset(["but", "although", "though", "however", "yet", "whereas", "except", "while", "unfortunately", "sadly", "otherwise"])
 # Subordinate contrast: "although X, Y" -> the comma closes X's clause.
@@ -70,8 +70,29 @@ REVIEW_WORDS = {"overpriced": -2.0, "pricey": -1.2, "overcooked": -1.8, "underco
                 "affordable": 1.4, "reasonable": 1.2, "cozy": 1.6, "cosy": 1.6, "spotless": 2.0,
                 "crash": -1.5, "crashes": -1.5, "crashing": -1.5, "crashed": -1.5, "buggy": -1.8,
                 "glitchy": -1.6, "laggy": -1.4, "freezes": -1.4, "unusable": -2.2}
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Words tagged as nouns that say when, not what.
 WHEN = frozenset(["yesterday", "today", "tonight", "tomorrow"])
+# Closed classes of nouns that are never what a review rates, for any business: the
+# business itself, who came along, time and quantity, the visit and the review, places
+# around, the body, and abstract words.
+NOT_ASPECTS = _wordset("""
+    restaurant restaurants business establishment company shop store cafe café salon venue joint
+    husband wife boyfriend girlfriend partner friend friends family kid kids child children son daughter
+    mom mum dad parents mother father sister brother colleague colleagues coworker coworkers group
+    guest guests person folks
+    minute minutes hour hours week weeks weekend weekends month months year years evening afternoon
+    morning monday tuesday wednesday thursday friday saturday sunday night nights
+    bit couple half lot lots amount sum rest piece plenty
+    visit visits trip return occasion birthday anniversary date review reviews reviewer experience
+    reason fact point matter chance mind feeling opinion surprise kind sort type
+    idea sense case job moment plan stuff fan try share everytime
+    neighborhood neighbourhood town area street village city block corner middle door side
+    head hand hands mouth stomach
+    """)
 
 
 @cache
@@ -196,9 +217,14 @@ def _candidates(words: list[str], tags: list[str], lexicon: dict[str, float]) ->
         if j < i:
             i += 1
             continue
-        # generic leading words fall off ("night staff" stays; "time" alone goes)
-        while i <= j and _generic(words[i]) and i < j:
+        # generic or opinion leading words fall off ("crappy service"; "night staff" stays)
+        while i < j and (_generic(words[i]) or _opinion_modifier(words[i], lexicon)):
             i += 1
+        # names (capitals mid-sentence: places, people) are not aspects unless they name one
+        if all(tags[k].startswith("NNP") for k in range(i, j + 1)) and category_of(
+                _key(words[i:j + 1])) == "other":
+            i = j + 1
+            continue
         if not (i == j and _generic(words[i])):
             found.append((i, j + 1))
         i = j + 1
@@ -207,7 +233,9 @@ def _candidates(words: list[str], tags: list[str], lexicon: dict[str, float]) ->
 
 def _nounish(word: str, lexicon: dict[str, float], head: bool = True) -> bool:
     lw = word.lower()
-    if not word[0].isalpha() or len(lw) < 2 or lw in WHEN:
+    if not word[0].isalpha() or len(lw) < 2:
+        return False
+    if head and (lw in WHEN or lw in NOT_ASPECTS):  # "shop assistant" is one, "shop" is not
         return False
     if lw.endswith(PRONOUN_ENDS) and lw in ("everything", "something", "anything", "nothing", "someone",
                                              "anyone", "everyone", "noone", "somebody", "anybody",
@@ -215,6 +243,15 @@ def _nounish(word: str, lexicon: dict[str, float], head: bool = True) -> bool:
         return False
     # opinion nouns ("love", "disappointment") are what is said, not what it is about
     return not head or abs(lexicon.get(lw, 0.0)) < 1.5
+
+
+def _opinion_modifier(word: str, lexicon: dict[str, float]) -> bool:
+    """An opinion word the tagger took for a noun ("crappy service"), not a noun that
+    happens to carry feeling ("support team")."""
+    from inbox.services import pos_tags
+
+    lw = word.lower()
+    return abs(lexicon.get(lw, 0.0)) >= 0.5 and not (pos_tags.known_tag(lw) or "").startswith("NN")
 
 
 def _generic(word: str) -> bool:

@@ -57,3 +57,8 @@ def tag(tokens: list[str]) -> list[str]:
 def warm_up() -> None:
     """Load the lexicon (~0.3 s) before the first analysis needs it."""
     _parser()
+
+
+def known_tag(word: str) -> str | None:
+    """The tag the lexicon gives a word out of context (None for words it doesn't know)."""
+    return _parser().lexicon.get(word)
