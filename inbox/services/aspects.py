@@ -321,6 +321,29 @@ def _clause_runs(text: str):
             yield tokens, sentence, cs, ce, words[cs:ce], tags[cs:ce], words[ss:se], tags[ss:se]
 
 
+def _near_score(vader, words: list[str], tags: list[str], a: int, b: int, clause_score: float) -> float:
+    """When a clause holds opinions of both signs ("gorgeously moist, yet let down by bland
+    seasoning"), each aspect takes the nearer ones: valences weighted by distance, negation
+    within three words flipping them. Otherwise the clause's score stands."""
+    lexicon = vader.lexicon
+    weighted, signs = 0.0, set()
+    for k, w in enumerate(words):
+        if a <= k < b:
+            continue
+        lw = w.lower()
+        v = lexicon.get(lw, 0.0)
+        if not v or (lw in _BOOSTERS and not tags[k].startswith("JJ")):
+            continue
+        if any(x.lower() in NEGATIONS for x in words[max(0, k - 3):k]):
+            v *= -0.74   # VADER's own negation factor
+        signs.add(v > 0)
+        distance = a - k if k < a else k - b + 1
+        weighted += v / (1 + distance)
+    if len(signs) < 2:
+        return clause_score
+    return weighted
+
+
 def _mention_label(score: float, than: int | None, at: int, stars: str | None) -> tuple[str, str]:
     label = _label(score)
     if label != "neutral" and than is not None and at > than:
@@ -357,7 +380,7 @@ def analyse(text: str, rating: int | None = None, language: str = "",
             key = _key(cwords[a:b])
             if exclude.intersection(key.split()):
                 continue
-            label, by = _mention_label(score, than, a, stars)
+            label, by = _mention_label(_near_score(vader, cwords, ctags, a, b, score), than, a, stars)
             category = category_of(key)
             if category == "other" and hint:
                 category = hint
@@ -377,6 +400,8 @@ def polarity_at(text: str, start: int, end: int, rating: int | None = None) -> s
     for tokens, sentence, cs, ce, cwords, ctags, swords, stags in _clause_runs(text):
         if tokens[sentence[cs]][1] <= start < tokens[sentence[ce - 1]][2] + 1:
             at = next((k for k in range(cs, ce) if tokens[sentence[k]][2] > start), cs) - cs
-            return _mention_label(_score(vader, cwords, ctags, swords, stags), _than([w.lower() for w in cwords]), at,
-                                  _star_label(rating))[0]
+            upto = next((k for k in range(cs, ce) if tokens[sentence[k]][1] >= end), ce) - cs
+            score = _near_score(vader, cwords, ctags, at, max(upto, at + 1),
+                                _score(vader, cwords, ctags, swords, stags))
+            return _mention_label(score, _than([w.lower() for w in cwords]), at, _star_label(rating))[0]
     return _star_label(rating) or "neutral"
