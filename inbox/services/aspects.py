@@ -242,7 +242,7 @@ def _nounish(word: str, lexicon: dict[str, float], head: bool = True) -> bool:
                                              "everybody", "nobody", "one"):
         return False
     # opinion nouns ("love", "disappointment") are what is said, not what it is about
-    return not head or abs(lexicon.get(lw, 0.0)) < 1.5
+    return not head or abs(lexicon.get(lw, 0.0)) < 1.0 or category_of(lw) != "other"
 
 
 def _opinion_modifier(word: str, lexicon: dict[str, float]) -> bool:
