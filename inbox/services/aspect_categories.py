@@ -44,7 +44,9 @@ NOUNS: dict[str, frozenset[str]] = {
         bagels waffles pancakes omelette avocado fruit fruits berries yogurt granola oat oats
         sourdough bun buns baguette wrap wraps soda lemonade tapas dim sum ramen pho bbq
         vegan vegetarian gluten selection options option flat white decaf bean beans roast
-        produce""").union({"flat white"}),
+        produce""").union({"flat white", "cold brew", "hot chocolate", "iced coffee", "iced latte", "iced tea",
+                          "french toast", "hot dog", "ice cream", "dim sum", "long black", "soft drink",
+                          "hot drink", "cold drink"}),
     "service": _words("""
         service staff staffs waiter waiters waitress waitresses server servers barista baristas
         bartender bartenders host hostess manager managers owner owners team employee employees
@@ -96,6 +98,10 @@ OPINIONS: dict[str, frozenset[str]] = {
 # The head noun decides first ("coffee table" is furniture... in a café it is still a
 # table; "wait staff" is staff), then any other word of the aspect.
 _ORDER = ("app", "ordering", "price", "wait", "clean", "service", "ambience", "food")
+
+
+# Names made of describing words ("flat white", "cold brew"): a tagger sees adjectives.
+COMPOUNDS = frozenset(t for t in NOUNS["food"] if " " in t)
 
 
 def category_of(term: str) -> str:

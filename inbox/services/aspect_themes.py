@@ -141,15 +141,21 @@ def figures(store: Store, source_ids: Sequence[int], period: Period, *, bucket_o
     return out
 
 
-def distinctive(theirs: AspectFigures, mine: AspectFigures, limit: int = 5) -> list[Standout]:
-    """Aspects that stand out as praise at a competitor and not at yours (not praised more
-    than criticised here, or hardly mentioned): "Praised at Bean & Gone, not at yours"."""
+def distinctive(theirs: AspectFigures, mine: AspectFigures, limit: int = 5) -> list[str]:
+    """Aspects praised at a competitor (at least twice, more praised than criticised) that
+    yours is not praised for (absent, or under a third of their share of praise): "Praised at
+    Bean & Gone, not at yours: window seat". Most praised first."""
+    their_total = sum(c.positive for c in theirs.counts.values()) or 1
+    my_total = sum(c.positive for c in mine.counts.values()) or 1
     found = []
-    for s in theirs.praise:
-        c = mine.counts.get(s.term)
-        if c is None or c.total < 3 or c.positive <= c.negative:
-            found.append(s)
-    return found[:limit]
+    for term, c in theirs.counts.items():
+        if c.positive < 2 or c.positive <= c.negative:
+            continue
+        mine_c = mine.counts.get(term)
+        my_share = mine_c.positive / my_total if mine_c and mine_c.positive > mine_c.negative else 0.0
+        if my_share < (c.positive / their_total) / 3:
+            found.append((c.positive, term))
+    return [term for _, term in sorted(found, key=lambda x: (-x[0], x[1]))[:limit]]
 
 
 def mentions(store: Store, source_ids: Sequence[int], period: Period, *, term: str | None = None,

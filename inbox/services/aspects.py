@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from inbox.services.aspect_categories import category_of, opinion_category
+from inbox.services.aspect_categories import COMPOUNDS, category_of, opinion_category
 from inbox.services.text_signals import fold
 
 POLARITIES = ("positive", "neutral", "negative")
@@ -31,12 +31,14 @@ POLARITIES = ("positive", "neutral", "negative")
 GENERIC_ZIPF = 5.6
 OPINION_AT = 0.05    # VADER's documented threshold on the compound score
 PATTERN_AT = 0.1     # Pattern adjectives weaker than this are no opinion
+PATTERN_SUBJECTIVE = 0.0   # senses less subjective than this describe ("cold" brew), not judge
+PATTERN_SCALE = 4.0
 
 TOKEN = re.compile(r"\w+(?=n['’]t\b)|n['’]t\b|['’](?:re|ve|s|ll|d|m)\b|\w+(?:[-&]\w+)*|[^\w\s]", re.IGNORECASE)
 SENTENCE_END = frozenset(".!?\n")
-CONTRAST = frozenset(["but", "although", "though", "however", "yet", "whereas", "except", "while", "unfortunately", "sadly", "otherwise"])
+CONTRAST = frozenset(["but", "although", "though", "however", "yet", "whereas", "except", "while", "unfortunately", "sadly", "otherwise", "despite"])
 # Subordinate contrast: "although X, Y" -> the comma closes X's clause.
-SUBORDINATE = frozenset(["although", "though", "whereas", "while"])
+SUBORDINATE = frozenset(["although", "though", "whereas", "while", "despite"])
 NOUN_TAGS = frozenset(("NN", "NNS", "NNP", "NNPS"))
 # Indefinite pronouns tagged as nouns ("everything", "someone").
 PRONOUN_ENDS = ("thing", "one", "body")
@@ -69,18 +71,20 @@ REVIEW_WORDS = {"overpriced": -2.0, "pricey": -1.2, "overcooked": -1.8, "underco
                 "sticky": -1.0, "noisy": -1.2, "prompt": 1.4, "attentive": 1.8, "tasty": 2.0,
                 "affordable": 1.4, "reasonable": 1.2, "cozy": 1.6, "cosy": 1.6, "spotless": 2.0,
                 "crash": -1.5, "crashes": -1.5, "crashing": -1.5, "crashed": -1.5, "buggy": -1.8,
-                "glitchy": -1.6, "laggy": -1.4, "freezes": -1.4, "unusable": -2.2}
+                "glitchy": -1.6, "laggy": -1.4, "freezes": -1.4, "unusable": -2.2,
+                "favourite": 2.0, "favourites": 2.0, "nightmare": -2.5, "shambles": -2.0}
 def _wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
 # Words tagged as nouns that say when, not what.
-WHEN = frozenset(["yesterday", "today", "tonight", "tomorrow"])
+WHEN = frozenset(["yesterday", "today", "tonight", "tomorrow", "lunchtime", "teatime", "weekday", "weekdays"])
 # Closed classes of nouns that are never what a review rates, for any business: the
 # business itself, who came along, time and quantity, the visit and the review, places
 # around, the body, and abstract words.
 NOT_ASPECTS = _wordset("""
     restaurant restaurants business establishment company shop store cafe café salon venue joint
+    spot gem imo tbh lol
     husband wife boyfriend girlfriend partner friend friends family kid kids child children son daughter
     mom mum dad parents mother father sister brother colleague colleagues coworker coworkers group
     guest guests person folks
@@ -115,11 +119,12 @@ def _vader():
         for node in ET.parse(path).getroot().iter("word"):
             form = (node.get("form") or "").lower()
             if form.isalpha():
-                sums.setdefault(form, []).append(float(node.get("polarity") or 0))
+                sums.setdefault(form, []).append(float(node.get("polarity") or 0)
+                                                 * (float(node.get("subjectivity") or 0) >= PATTERN_SUBJECTIVE))
         for form, values in sums.items():
             mean = sum(values) / len(values)
             if form not in vader.lexicon and abs(mean) >= PATTERN_AT:
-                vader.lexicon[form] = round(mean * 4, 2)   # Pattern's -1..1 onto VADER's -4..4
+                vader.lexicon[form] = round(mean * PATTERN_SCALE, 2)   # Pattern's -1..1 onto VADER's -4..4
     vader.lexicon.update(REVIEW_WORDS)
     return vader
 
@@ -218,7 +223,8 @@ def _candidates(words: list[str], tags: list[str], lexicon: dict[str, float]) ->
             i += 1
             continue
         # generic or opinion leading words fall off ("crappy service"; "night staff" stays)
-        while i < j and (_generic(words[i]) or _opinion_modifier(words[i], lexicon)):
+        while i < j and (_generic(words[i]) or _opinion_modifier(words[i], lexicon)) and not _in_compound(
+                words, i):
             i += 1
         # names (capitals mid-sentence: places, people) are not aspects unless they name one
         if all(tags[k].startswith("NNP") for k in range(i, j + 1)) and category_of(
@@ -266,6 +272,9 @@ def _key(words: list[str]) -> str:
 def _polarity(vader, words: list[str], tags: list[str] | None = None) -> float:
     """The clause's opinion: VADER's compound, and the adjectives VADER takes for mere
     intensifiers when they stand alone ("the food was exceptional")."""
+    if tags:  # the words of a name ("cold brew") are no opinion
+        words = [w if not (t == "NN" and abs(vader.lexicon.get(w.lower(), 0.0)) and _in_compound(words, k))
+                 else "it" for k, (w, t) in enumerate(zip(words, tags, strict=False))]
     score = vader.polarity_scores(" ".join(words))["compound"]
     if tags:
         # "too loud", "overly sweet": excess is a complaint whatever the adjective
@@ -280,6 +289,12 @@ def _polarity(vader, words: list[str], tags: list[str] | None = None) -> float:
                 negated = any(x.lower() in NEGATIONS for x in words[max(0, i - 3):i])
                 score += -lexicon[lw] / 4 if negated else lexicon[lw] / 4
     return score
+
+
+def _in_compound(words: list[str], k: int) -> bool:
+    lw = [w.lower() for w in words]
+    return (k + 1 < len(lw) and f"{lw[k]} {fold(lw[k + 1])}" in COMPOUNDS) or (
+        k > 0 and f"{lw[k - 1]} {fold(lw[k])}" in COMPOUNDS)
 
 
 def _score(vader, words: list[str], tags: list[str], segment: list[str], segment_tags: list[str]) -> float:
@@ -317,6 +332,10 @@ def _clause_runs(text: str):
         for k in range(1, len(tags)):
             if tags[k] in ("VB", "VBP") and tags[k - 1] in ("DT", "PRP$", "JJ", "POS"):
                 tags[k] = "NN"
+        # "flat white", "cold brew": names made of describing words are nouns, not opinions
+        for k in range(len(words) - 1):
+            if f"{words[k].lower()} {fold(words[k + 1].lower())}" in COMPOUNDS:
+                tags[k] = tags[k + 1] = "NN"
         for cs, ce, ss, se in _clauses(words, tags):
             yield tokens, sentence, cs, ce, words[cs:ce], tags[cs:ce], words[ss:se], tags[ss:se]
 
@@ -346,6 +365,8 @@ def _near_score(vader, words: list[str], tags: list[str], a: int, b: int, clause
 
 def _mention_label(score: float, than: int | None, at: int, stars: str | None) -> tuple[str, str]:
     label = _label(score)
+    # after "than" (a comparison) or "despite"/"even with" (a concession), the thing named
+    # is what the opinion is set against: "quick even with a queue" praises no queue
     if label != "neutral" and than is not None and at > than:
         label = "negative" if label == "positive" else "positive"
     if label == "neutral" and stars:
@@ -354,7 +375,11 @@ def _mention_label(score: float, than: int | None, at: int, stars: str | None) -
 
 
 def _than(lower: list[str]) -> int | None:
-    return lower.index("than") if "than" in lower else None
+    for k, w in enumerate(lower):
+        if w in ("than", "despite") or (w in ("with", "though", "after") and k and lower[k - 1] == "even") or (
+                w == "of" and k > 1 and lower[k - 2:k] == ["in", "spite"]):
+            return k
+    return None
 
 
 def analyse(text: str, rating: int | None = None, language: str = "",

@@ -133,10 +133,10 @@ class AspectsPanel(QWidget):
                 parts = []
                 if ahead:
                     parts.append(f"Praised at {escape(name)}, not at yours: "
-                                 f"<b>{escape(', '.join(s.term for s in ahead))}</b>")
+                                 f"<b>{escape(', '.join(ahead))}</b>")
                 if behind:
                     parts.append(f"Praised at yours, not at {escape(name)}: "
-                                 f"<b>{escape(', '.join(s.term for s in behind))}</b>")
+                                 f"<b>{escape(', '.join(behind))}</b>")
                 text.setText("<br>".join(parts))
                 self.layout_.addWidget(text)
 
@@ -210,18 +210,25 @@ def _clear(item) -> None:
 def languages_text(figures: AspectFigures) -> str:
     """Which languages were read for themes, and which were left to their stars."""
     read = sum(figures.analysed.values())
-    named = [n for n in figures.analysed if n != "not stated"]
-    text = f"Themes read from {read:,} English reviews" + (f" ({', '.join(sorted(named))})" if named else "") + "."
+    text = f"Themes read from {read:,} English {'review' if read == 1 else 'reviews'}."
     if figures.not_analysed:
-        left = ", ".join(f"{n} {_language_name(lang)}" for lang, n in sorted(figures.not_analysed.items()))
-        text += f" Not read for themes (only their stars count): {left}."
+        left = ", ".join(f"{n} {_language_name(lang)}" for lang, n in
+                         sorted(figures.not_analysed.items(), key=lambda kv: (-kv[1], kv[0])))
+        text += f" Not read for themes, only their stars count: {left}."
     return text
 
 
+LANGUAGES = {"ar": "Arabic", "cs": "Czech", "da": "Danish", "de": "German", "el": "Greek", "es": "Spanish",
+             "fi": "Finnish", "fr": "French", "he": "Hebrew", "hi": "Hindi", "hu": "Hungarian", "it": "Italian",
+             "ja": "Japanese", "ko": "Korean", "nl": "Dutch", "no": "Norwegian", "nb": "Norwegian", "pl": "Polish",
+             "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "sv": "Swedish", "tr": "Turkish",
+             "uk": "Ukrainian", "zh": "Chinese"}
+
+
 def _language_name(code: str) -> str:
-    names = {"fr": "French", "de": "German", "es": "Spanish", "it": "Italian", "nl": "Dutch", "pt": "Portuguese",
-             "not stated": "in other languages"}
-    return names.get(code.split("-")[0].lower(), f"in “{code}”")
+    if code == "not stated":
+        return "in other languages"
+    return LANGUAGES.get(code.split("-")[0].lower(), f"in another language ({code})")
 
 
 class MentionsDialog(QDialog):

@@ -267,9 +267,8 @@ class Dashboard(QWidget):
         competitors = [b for b in figures.businesses if b.business.whose == "competitor"]
         if competitors:
             self.grid.addWidget(self._card("Against your competitors", self._comparison(figures)), 4, 0, 1, 2)
-            for n, comp in enumerate(competitors):
-                self.grid.addWidget(self._card(f"{comp.business.label}: praised for, and you", self._contrast(comp)),
-                                    5 + n // 2, n % 2)
+            # What each competitor is praised for, and you are not, is in the themes card
+            # above, by aspect (`_contrast` remains for the phrase themes).
 
     def _aspects(self, figures: Figures, own: BusinessFigures) -> QWidget:
         """Themes by aspect and category (issue 18), analysed in the background."""

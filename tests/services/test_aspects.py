@@ -24,6 +24,9 @@ def polarities(text: str, rating: int | None = None) -> dict[str, str]:
      {"barista": "positive", "croissant": "negative"}),
     ("The cake was delicious and the music was far too loud.", {"cake": "positive", "music": "negative"}),
     ("The coffee wasn't bad at all.", {"coffee": "positive"}),
+    ("Cold brew on a hot day was perfect.", {"cold brew": "positive"}),       # a name, not "cold"
+    ("Despite the queue, the flat white was great.", {"queue": "neutral", "flat white": "positive"}),
+    ("Service was quick even with a queue.", {"service": "positive", "queue": "negative"}),
     # hairdresser
     ("My stylist was brilliant, but the prices are ridiculous.", {"stylist": "positive", "price": "negative"}),
     ("The colourist was not friendly at all.", {"colourist": "negative"}),

@@ -47,4 +47,4 @@ def test_words_on_screen() -> None:
     assert sparkline([0.0, None, 1.0]) == "▁ █"
     figures = aspect_themes.AspectFigures(analysed={"not stated": 3}, not_analysed={"de": 2})
     assert languages_text(figures) == ("Themes read from 3 English reviews. "
-                                       "Not read for themes (only their stars count): 2 German.")
+                                       "Not read for themes, only their stars count: 2 German.")
