@@ -84,7 +84,7 @@ WHEN = frozenset(["yesterday", "today", "tonight", "tomorrow", "lunchtime", "tea
 # around, the body, and abstract words.
 NOT_ASPECTS = _wordset("""
     restaurant restaurants business establishment company shop store cafe café salon venue joint
-    spot gem imo tbh lol
+    spot gem imo tbh lol touch
     husband wife boyfriend girlfriend partner friend friends family kid kids child children son daughter
     mom mum dad parents mother father sister brother colleague colleagues coworker coworkers group
     guest guests person folks

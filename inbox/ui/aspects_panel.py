@@ -148,9 +148,9 @@ class AspectsPanel(QWidget):
             widget.addItem("Nothing stands out in this period yet.")
             widget.item(0).setFlags(Qt.ItemFlag.NoItemFlags)
         for s in standouts:
-            word = "complaints" if kind == "negative" else "praise"
-            item = QListWidgetItem(f"{s.term} — {s.count} {word} in {s.total} mentions ({percent(s.share)}, "
-                                   f"usually {percent(s.average)})")
+            word = "criticised" if kind == "negative" else "praised"
+            item = QListWidgetItem(f"{s.term} — {word} in {s.count} of {s.total} mentions ({percent(s.share)}; "
+                                   f"all your mentions: {percent(s.average)})")
             item.setData(Qt.ItemDataRole.UserRole, s.term)
             widget.addItem(item)
         widget.itemClicked.connect(lambda item: item.data(Qt.ItemDataRole.UserRole) and self.open_mentions(
