@@ -99,6 +99,7 @@ class AspectFigures:
     complaints: list[Standout] = field(default_factory=list)
     categories: list[CategoryFigures] = field(default_factory=list)
     counts: dict[str, AspectCount] = field(default_factory=dict)
+    previous: dict[str, AspectCount] = field(default_factory=dict)  # the period before, same length
     analysed: dict[str, int] = field(default_factory=dict)       # language -> items analysed
     not_analysed: dict[str, int] = field(default_factory=dict)   # language -> items left to the stars
 
@@ -109,10 +110,16 @@ def _add(c: AspectCount, polarity: str) -> AspectCount:
 
 
 def figures(store: Store, source_ids: Sequence[int], period: Period, *, bucket_of=None,
-            exclude: frozenset[str] | set[str] = frozenset(), sample: int = SAMPLE, top: int = 10) -> AspectFigures:
+            exclude: frozenset[str] | set[str] = frozenset(), sample: int = SAMPLE, top: int = 10,
+            compare: bool = False) -> AspectFigures:
     """Standout praise and complaints, and the categories with their counts per chart
-    bucket (`bucket_of(day) -> key`), over the newest `sample` analysed items."""
+    bucket (`bucket_of(day) -> key`), over the newest `sample` analysed items; with
+    `compare`, the aspects' counts in the previous period too (for rises and falls)."""
     out = AspectFigures()
+    if compare:
+        before = period.previous()
+        for _, term, _, polarity in data.sample_mentions(store, source_ids, before.start, before.end, sample):
+            out.previous[term] = _add(out.previous.get(term, AspectCount()), polarity)
     cats = {k: CategoryFigures(k, label) for k, label in CATEGORIES.items()}
     term_counts: dict[str, Counter] = {}
     for created, term, category, polarity in data.sample_mentions(store, source_ids, period.start, period.end,
@@ -139,6 +146,20 @@ def figures(store: Store, source_ids: Sequence[int], period: Period, *, bucket_o
         if skipped:
             out.not_analysed[name] = out.not_analysed.get(name, 0) + skipped
     return out
+
+
+def trend(figures: AspectFigures, standout: Standout, *, at_least: float = 0.15) -> tuple[str, float] | None:
+    """("up" | "down", previous share) when a listed aspect's share of praise (or
+    complaints) moved by `at_least` against the previous period, which mentioned it 3+ times."""
+    before = figures.previous.get(standout.term)
+    if before is None or before.total < 3:
+        return None
+    share = before.of(standout.label) / before.total
+    if standout.share - share >= at_least:
+        return "up", share
+    if share - standout.share >= at_least:
+        return "down", share
+    return None
 
 
 def distinctive(theirs: AspectFigures, mine: AspectFigures, limit: int = 5) -> list[str]:

@@ -98,7 +98,7 @@ class AspectsPanel(QWidget):
         bucket_of, exclude = self.bucket_of, self.exclude
 
         def compute(reader):
-            mine = aspect_themes.figures(reader, own_ids, period, bucket_of=bucket_of, exclude=exclude)
+            mine = aspect_themes.figures(reader, own_ids, period, bucket_of=bucket_of, exclude=exclude, compare=True)
             theirs = [(name, aspect_themes.figures(reader, ids, period, exclude=exclude)) for name, ids in comps]
             return mine, theirs
 
@@ -151,6 +151,10 @@ class AspectsPanel(QWidget):
             word = "criticised" if kind == "negative" else "praised"
             item = QListWidgetItem(f"{s.term} — {word} in {s.count} of {s.total} mentions ({percent(s.share)}; "
                                    f"all your mentions: {percent(s.average)})")
+            moved = aspect_themes.trend(self.figures, s) if self.figures else None
+            if moved:
+                item.setText(f"{'▲' if moved[0] == 'up' else '▼'} {item.text()}, was {percent(moved[1])}")
+                item.setToolTip("Against the period before, of the same length")
             item.setData(Qt.ItemDataRole.UserRole, s.term)
             widget.addItem(item)
         widget.itemClicked.connect(lambda item: item.data(Qt.ItemDataRole.UserRole) and self.open_mentions(

@@ -66,3 +66,15 @@ def test_editing_an_item_sends_it_back_for_analysis(store: Store) -> None:
     store.save_page(src.id, [review("x", 3, "The scones were fresh today.", 4)], pipeline=default_pipeline())
     assert aspect_themes.backfill_all(store) == 1
     assert [m["polarity"] for m in aspect_themes.mentions(store, [src.id], PERIOD)] == ["positive"]
+
+
+def test_rises_against_the_previous_period(store: Store) -> None:
+    src = store.add_source("google", "Cafe · Google")
+    items = [review(f"a{i}", 1 + i, "The latte was lovely.", 5) for i in range(5)]
+    items += [review(f"b{i}", 10 + i, "The latte was cold and bitter, awful.", 1) for i in range(5)]
+    items += [review(f"c{i}", 15 + i, "The staff were lovely.", 5) for i in range(8)]
+    store.save_page(src.id, items, pipeline=default_pipeline())
+    aspect_themes.backfill_all(store)
+    later = aspect_themes.figures(store, [src.id], Period("2025-03-10", "2025-03-27"), compare=True)
+    latte = next(s for s in later.complaints if s.term == "latte")
+    assert aspect_themes.trend(later, latte) == ("up", 0.0)
