@@ -217,7 +217,7 @@ def _candidates(words: list[str], tags: list[str], lexicon: dict[str, float]) ->
         while j + 1 < len(words) and tags[j + 1] in NOUN_TAGS and _nounish(words[j + 1], lexicon, head=False):
             j += 1
         # an opinion noun may modify ("support team") but not be the thing ("love")
-        while j >= i and not _nounish(words[j], lexicon):
+        while j >= i and not _nounish(words[j], lexicon) and not _in_compound(words, j):
             j -= 1
         if j < i:
             i += 1

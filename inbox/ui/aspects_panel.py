@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from inbox.ui.main_window import MainWindow
 
 BARS = "▁▂▃▄▅▆▇█"
+BATCH = 500   # reviews read per worker call
 POLARITY_TITLES = {"positive": "Praise", "neutral": "Neutral", "negative": "Complaint"}
 
 
@@ -70,12 +71,14 @@ class AspectsPanel(QWidget):
         self.status.setWordWrap(True)
         self.layout_.addWidget(self.status)
         self.analysed = 0
+        self.shown_after: int | None = None
+        self.generation = 0   # only the newest reload draws
         self._analyse_next()
 
     # -- background analysis, then figures ----------------------------------------------
 
     def _analyse_next(self) -> None:
-        self.host.run_in_worker(lambda reader: aspect_themes.prepare(reader), self._write, self._failed)
+        self.host.run_in_worker(lambda reader: aspect_themes.prepare(reader, BATCH), self._write, self._failed)
 
     def _alive(self) -> bool:
         """The dashboard redraws on every refresh: a late answer may find this panel gone."""
@@ -86,12 +89,20 @@ class AspectsPanel(QWidget):
             aspect_themes.finish(self.host.store, prepared)   # the work is kept, nothing drawn
             return
         n = aspect_themes.finish(self.host.store, prepared) if prepared[0] else 0
-        if n:
-            self.analysed += n
+        self.analysed += n
+        if n and self.shown_after is None and self.analysed < aspect_themes.SAMPLE:
             self.status.setText(f"Reading what customers talk about… {self.analysed:,} reviews read")
             self._analyse_next()
             return
-        self.reload()
+        # The newest reviews are read first: once a sample's worth is read, show the figures
+        # and read the rest quietly, drawing once more at the end.
+        if self.shown_after is None:
+            self.shown_after = self.analysed
+            self.reload()
+        if n:
+            self._analyse_next()
+        elif self.analysed > self.shown_after:
+            self._redraw()
 
     def reload(self) -> None:
         own_ids, comps, period = self.own[1], self.competitors, self.period
@@ -102,7 +113,10 @@ class AspectsPanel(QWidget):
             theirs = [(name, aspect_themes.figures(reader, ids, period, exclude=exclude)) for name, ids in comps]
             return mine, theirs
 
-        self.host.run_in_worker(compute, lambda result: self._alive() and self.show_figures(*result), self._failed)
+        self.generation += 1
+        generation = self.generation
+        self.host.run_in_worker(compute, lambda result: self._alive() and generation == self.generation
+                                and self.show_figures(*result), self._failed)
 
     def _failed(self, _exc: Exception) -> None:
         if self._alive():
@@ -111,6 +125,7 @@ class AspectsPanel(QWidget):
     # -- drawing ---------------------------------------------------------------------------
 
     def show_figures(self, mine: AspectFigures, theirs: list[tuple[str, AspectFigures]]) -> None:
+        self._clear_figures()
         self.figures = mine
         self.status.setText(languages_text(mine))
         lists = QHBoxLayout()
@@ -194,10 +209,13 @@ class AspectsPanel(QWidget):
 
     def _redraw(self) -> None:
         self.figures = None
-        while self.layout_.count() > 1:
-            item = self.layout_.takeAt(1)
-            _clear(item)
+        self.shown_after = self.analysed
+        self._clear_figures()
         self.reload()
+
+    def _clear_figures(self) -> None:
+        while self.layout_.count() > 1:
+            _clear(self.layout_.takeAt(1))
 
 
 def _clear(item) -> None:

@@ -48,3 +48,21 @@ def test_words_on_screen() -> None:
     figures = aspect_themes.AspectFigures(analysed={"not stated": 3}, not_analysed={"de": 2})
     assert languages_text(figures) == ("Themes read from 3 English reviews. "
                                        "Not read for themes, only their stars count: 2 German.")
+
+
+def test_figures_show_once_the_newest_are_read_and_the_rest_follow(qtbot, make_window, store, monkeypatch) -> None:
+    from inbox.ui import aspects_panel
+
+    monkeypatch.setattr(aspects_panel, "BATCH", 2)
+    monkeypatch.setattr(aspect_themes, "SAMPLE", 4)
+    src = store.add_source("google", "Cafe · Google")
+    store.save_page(src.id, [Item(f"i{n}", "review", text="The tea was lovely.", rating=5,
+                                  created_at=datetime(2026, 1, 1 + n, 12, tzinfo=UTC), author=Author(f"a{n}", "P"))
+                             for n in range(9)], pipeline=default_pipeline())
+    window = make_window(store)
+    panel = AspectsPanel(window, PERIOD, ("Cafe", [src.id]), [], ["2026-01-01"], lambda day: "2026-01-01")
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(lambda: panel.figures is not None and panel.figures.counts.get("tea") is not None
+                    and panel.figures.counts["tea"].positive == 9, timeout=10000)
+    assert panel.shown_after is not None and panel.analysed == 9
+    assert store.conn.execute("SELECT count(*) FROM items WHERE aspects_version IS NULL").fetchone()[0] == 0
