@@ -78,29 +78,31 @@ def analysed_languages(store: Store, source_ids: Sequence[int], start: str, end:
 
 
 def mentions(store: Store, source_ids: Sequence[int], start: str, end: str, *, term: str | None = None,
-             category: str | None = None, polarity: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
-    """The newest mentions of an aspect (`term`) or a category, for the owner to read and
-    correct: item, time, rating, clause, where the aspect is in it, effective polarity and
-    whether the owner corrected it."""
-    conditions, args = ["i.source_id IN (SELECT value FROM json_each(?))", "i.created_at >= ?",
-                        "i.created_at <= ?", "i.deleted_at IS NULL", "coalesce(ch.hidden, 0) = 0"], \
-        [json.dumps([int(s) for s in source_ids]), start, end]
+             category: str | None = None, polarity: str | None = None, limit: int = 200,
+             scan: int = 20_000) -> list[dict[str, Any]]:
+    """The newest mentions of an aspect (`term`) or a category among the newest `scan`
+    analysed customers' items of these sources between `start` and `end`, for the owner to
+    read and correct: item, time, rating, clause, where the aspect is in it, effective
+    polarity and whether the owner corrected it. The items are walked newest first (an index
+    walk that stops early), so a million items answer as fast as a thousand."""
+    sql, args = _newest_sql(source_ids, start, end, "i.aspects_version > 0", (), scan)
+    conditions, params = ["coalesce(ch.hidden, 0) = 0"], []
     if term is not None:
         conditions.append("m.term = ?")
-        args.append(term)
+        params.append(term)
     if category is not None:
         conditions.append("coalesce(ch.category, m.category) = ?")
-        args.append(category)
+        params.append(category)
     if polarity is not None:
         conditions.append(f"{EFFECTIVE_POLARITY} = ?")
-        args.append(polarity)
+        params.append(polarity)
     rows = store.conn.execute(
-        f"SELECT m.item_id, i.created_at, i.rating, m.term, m.surface, coalesce(ch.category, m.category), "
+        f"SELECT m.item_id, s.t, i.rating, m.term, m.surface, coalesce(ch.category, m.category), "
         f"m.clause, m.term_start, m.term_end, {EFFECTIVE_POLARITY}, "
         f"EXISTS (SELECT 1 FROM aspect_corrections c WHERE c.item_id = m.item_id AND c.term = m.term), "
-        f"m.by_stars FROM aspect_mentions m JOIN items i ON i.id = m.item_id "
-        f"LEFT JOIN aspect_choices ch ON ch.term = m.term WHERE {' AND '.join(conditions)} "
-        f"ORDER BY i.created_at DESC, m.position LIMIT ?", [*args, limit])
+        f"m.by_stars FROM ({sql}) s CROSS JOIN aspect_mentions m ON m.item_id = s.v "
+        f"JOIN items i ON i.id = s.v LEFT JOIN aspect_choices ch ON ch.term = m.term "
+        f"WHERE {' AND '.join(conditions)} ORDER BY s.t DESC, m.position LIMIT ?", [*args, *params, limit])
     keys = ("item_id", "created_at", "rating", "term", "surface", "category", "clause", "term_start",
             "term_end", "polarity", "corrected", "by_stars")
     return [dict(zip(keys, r, strict=True)) for r in rows]
