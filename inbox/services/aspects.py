@@ -43,6 +43,9 @@ NOUN_TAGS = frozenset(("NN", "NNS", "NNP", "NNPS"))
 # Indefinite pronouns tagged as nouns ("everything", "someone").
 PRONOUN_ENDS = ("thing", "one", "body")
 _BOOSTERS: frozenset[str] = frozenset()
+MEASURES = frozenset(["glass", "glasses", "bottle", "bottles", "cup", "cups", "mug", "pot", "jug", "plate",
+                      "plates", "bowl", "bowls", "slice", "slices", "portion", "portions", "basket", "pint",
+                      "carafe", "scoop", "scoops"])
 NEGATIONS = frozenset(["not", "no", "never", "n't", "nothing", "none", "nobody", "neither", "nor", "without", "hardly"])
 
 
@@ -230,6 +233,15 @@ def _candidates(words: list[str], tags: list[str], lexicon: dict[str, float]) ->
         if all(tags[k].startswith("NNP") for k in range(i, j + 1)) and category_of(
                 _key(words[i:j + 1])) == "other":
             i = j + 1
+            continue
+        # a measure of something names the thing served: "glass of wine", "bowl of ramen"
+        if words[j].lower() in MEASURES and j + 2 < len(words) and words[j + 1].lower() == "of" \
+                and tags[j + 2] in NOUN_TAGS:
+            k = j + 2
+            while k + 1 < len(words) and tags[k + 1] in NOUN_TAGS:
+                k += 1
+            found.append((i, k + 1))
+            i = k + 1
             continue
         if not (i == j and _generic(words[i])):
             found.append((i, j + 1))
