@@ -13,7 +13,9 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from PySide6.QtCharts import QBarCategoryAxis, QLineSeries, QValueAxis
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -36,7 +38,15 @@ from inbox.services import aspect_themes
 from inbox.services.aspect_categories import CATEGORIES, label
 from inbox.services.aspect_ranking import Standout
 from inbox.services.aspect_themes import AspectFigures, CategoryFigures
-from inbox.ui.charts import SENTIMENT_COLOURS, percent
+from inbox.ui.charts import (
+    SENTIMENT_COLOURS,
+    SERIES_COLOURS,
+    bucket_label,
+    chart_view,
+    make_chart,
+    percent,
+    style_axis,
+)
 from inbox.ui.sanitize import escape
 
 if TYPE_CHECKING:
@@ -45,6 +55,7 @@ if TYPE_CHECKING:
 
 BARS = "▁▂▃▄▅▆▇█"
 BATCH = 500   # reviews read per worker call
+CHART_HEIGHT = 260
 POLARITY_TITLES = {"positive": "Praise", "neutral": "Neutral", "negative": "Complaint"}
 
 
@@ -59,11 +70,11 @@ class AspectsPanel(QWidget):
     def __init__(self, host: MainWindow, period: Period, own: tuple[str, list[int]],
                  competitors: list[tuple[str, list[int]]], buckets: list[str],
                  bucket_of: Callable[[str], str], exclude: frozenset[str] = frozenset(),
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, bucket: str = "month") -> None:
         super().__init__(parent)
         self.setObjectName("aspectsPanel")
         self.host, self.period, self.own, self.competitors = host, period, own, competitors
-        self.buckets, self.bucket_of, self.exclude = buckets, bucket_of, exclude
+        self.buckets, self.bucket_of, self.exclude, self.bucket = buckets, bucket_of, exclude, bucket
         self.figures: AspectFigures | None = None
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
@@ -139,6 +150,11 @@ class AspectsPanel(QWidget):
         self.layout_.addLayout(lists)
         self.layout_.addWidget(QLabel("<b>By category</b> — click one to read what was said"))
         self.layout_.addWidget(self._category_table(mine.categories))
+        if len(self.buckets) > 1:
+            view = chart_view(self._category_chart(mine.categories), CHART_HEIGHT)
+            view.setObjectName("aspectCategoryChart")
+            view.setMaximumHeight(CHART_HEIGHT + 40)
+            self.layout_.addWidget(view)
         for name, fig in theirs:
             ahead = aspect_themes.distinctive(fig, mine)
             behind = aspect_themes.distinctive(mine, fig)
@@ -200,6 +216,43 @@ class AspectsPanel(QWidget):
         table.cellClicked.connect(lambda row, _col: self.open_mentions(
             category=table.item(row, 0).data(Qt.ItemDataRole.UserRole)))
         return table
+
+    def _category_chart(self, categories: list[CategoryFigures]):
+        """Complaints' share per category and chart period: the five most mentioned
+        categories, a point where at least two mentions were made."""
+        chart = make_chart(f"Share of complaints per category, per {self.bucket}", self)
+        x = QBarCategoryAxis()
+        labels, previous = [], None
+        for key in self.buckets:
+            labels.append(bucket_label(key, self.bucket, previous))
+            previous = key
+        x.append([lab if labels.index(lab) == i else " " * (i + 1) for i, lab in enumerate(labels)])
+        style_axis(x, self, small=len(labels) > 8)
+        y = QValueAxis()
+        y.setRange(0, 100)
+        y.setTickCount(5)
+        y.setLabelFormat("%.0f%%")
+        style_axis(y, self)
+        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+        shown = [c for c in categories if c.key != "other"][:5]
+        for n, c in enumerate(shown):
+            series = QLineSeries()
+            series.setName(c.label)
+            series.setPointsVisible(True)
+            pen = series.pen()
+            pen.setWidthF(2.0)
+            pen.setColor(QColor(SERIES_COLOURS[n % len(SERIES_COLOURS)]))
+            series.setPen(pen)
+            for i, key in enumerate(self.buckets):
+                b = c.by_bucket.get(key)
+                if b is not None and b.total >= 2:
+                    series.append(i, 100 * b.negative / b.total)
+            chart.addSeries(series)
+            series.attachAxis(x)
+            series.attachAxis(y)
+            series.clicked.connect(lambda _point, k=c.key: self.open_mentions(category=k))
+        return chart
 
     def open_mentions(self, *, term: str | None = None, category: str | None = None) -> MentionsDialog:
         dialog = MentionsDialog(self.host, self.own[1], self.period, term=term, category=category, parent=self)

@@ -115,6 +115,7 @@ def test_every_kind_of_point_opens_its_items(qtbot, make_window, cafe_store: Sto
     # Themes by aspect: a category opens its mentions with the aspect highlighted in its clause.
     panel = dash.aspects_panel
     qtbot.waitUntil(lambda: panel.figures is not None, timeout=10000)
+    assert panel.findChild(QChartView, "aspectCategoryChart") is not None   # each category's complaints over time
     table = panel.findChild(QTableWidget, "aspectCategories")
     row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "Wait & speed")
     dialog = panel.open_mentions(category=table.item(row, 0).data(Qt.ItemDataRole.UserRole))
