@@ -171,8 +171,9 @@ def measure(data: list[Sentence], baseline: bool = False, errors: int = 0) -> di
 
 
 def _norm(term: str) -> str:
-    words = term.lower().split()
-    return " ".join([*words[:-1], fold(words[-1])]) if words else ""
+    """The data's term merged as the app merges aspects (case, plural)."""
+    words = term.split()
+    return aspects._key(words) if words else ""
 
 
 def _real(counts: Counter | None, label: str) -> bool:

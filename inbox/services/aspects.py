@@ -75,7 +75,23 @@ REVIEW_WORDS = {"overpriced": -2.0, "pricey": -1.2, "overcooked": -1.8, "underco
                 "affordable": 1.4, "reasonable": 1.2, "cozy": 1.6, "cosy": 1.6, "spotless": 2.0,
                 "crash": -1.5, "crashes": -1.5, "crashing": -1.5, "crashed": -1.5, "buggy": -1.8,
                 "glitchy": -1.6, "laggy": -1.4, "freezes": -1.4, "unusable": -2.2,
-                "favourite": 2.0, "favourites": 2.0, "nightmare": -2.5, "shambles": -2.0}
+                "favourite": 2.0, "favourites": 2.0, "nightmare": -2.5, "shambles": -2.0,
+                "overrated": -2.0, "lukewarm": -1.5, "tiny": -0.8, "forgot": -1.5, "forgotten": -1.5,
+                "waited": -0.8, "rushed": -1.2, "mediocre": -1.8, "meh": -1.2, "flavorless": -1.8,
+                "flavourless": -1.8, "tasteless": -1.8, "inedible": -2.5, "watery": -1.2, "rubbery": -1.5}
+# Review idioms whose words mislead a word list ("to die for", "can't be beat").
+IDIOMS = [(re.compile(p, re.IGNORECASE), v) for p, v in (
+    (r"\b(could|should|would)(?: have|['’]ve)? been (better|nicer|hotter|warmer|fresher|bigger|more|less)", -2.0),
+    (r"\bleft (a lot|much|something) to be desired", -2.5),
+    (r"\bto die for\b", 2.5),
+    (r"\b(can ?not|can['’]?t|couldn['’]?t) (be )?beat", 2.5),
+    (r"\b(can ?not|can['’]?t) go wrong", 2.0),
+    (r"\ba (joke|rip-?off)\b", -2.0),
+    (r"\bnothing (special|to write home about)", -1.5),
+    (r"\bnever (again|coming back|going back)", -2.5),
+    (r"\b(won['’]?t|will not) be (back|returning)", -2.5),
+    (r"\b(will|we['’]ll|i['’]ll) (definitely |certainly )?be back", 2.0),
+)]
 def _wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
@@ -151,6 +167,7 @@ def warm_up() -> None:
 
     pos_tags.tag(["The", "coffee", "was", "good"])
     _zipf("coffee")
+    _singular("coffees")
     _vader()
 
 
@@ -278,7 +295,21 @@ def _generic(word: str) -> bool:
 
 def _key(words: list[str]) -> str:
     low = [w.lower().replace("’", "'") for w in words]
-    return " ".join([*low[:-1], fold(low[-1])])
+    return " ".join([*low[:-1], _singular(low[-1])])
+
+
+@cache
+def _singular(word: str) -> str:
+    """A plural head noun's singular: simplemma's English dictionary ("brownies" ->
+    "brownie", "knives" -> "knife", "children" -> "child"); the simple folding rule when the
+    dictionary does not know the word or offers a verb's lemma ("seating" stays)."""
+    from simplemma import lemmatize
+
+    lemma = lemmatize(word, lang="en")
+    if lemma != word and word.endswith(("s", "ren", "men", "ice")) and lemma[:2] == word[:2] \
+            and len(word) - len(lemma) <= 3:
+        return lemma
+    return fold(word)
 
 
 def _polarity(vader, words: list[str], tags: list[str] | None = None) -> float:
@@ -287,7 +318,11 @@ def _polarity(vader, words: list[str], tags: list[str] | None = None) -> float:
     if tags:  # the words of a name ("cold brew") are no opinion
         words = [w if not (t == "NN" and abs(vader.lexicon.get(w.lower(), 0.0)) and _in_compound(words, k))
                  else "it" for k, (w, t) in enumerate(zip(words, tags, strict=False))]
-    score = vader.polarity_scores(" ".join(words))["compound"]
+    text = " ".join(words)
+    score = vader.polarity_scores(text)["compound"]
+    said = [v for pattern, v in IDIOMS if pattern.search(text.replace(" n't", "n't").replace(" 's", "'s"))]
+    if said:
+        score = sum(said) / 4
     if tags:
         # "too loud", "overly sweet": excess is a complaint whatever the adjective
         for i in range(len(words) - 1):

@@ -27,6 +27,8 @@ def polarities(text: str, rating: int | None = None) -> dict[str, str]:
     ("Cold brew on a hot day was perfect.", {"cold brew": "positive"}),       # a name, not "cold"
     ("Despite the queue, the flat white was great.", {"queue": "neutral", "flat white": "positive"}),
     ("Service was quick even with a queue.", {"service": "positive", "queue": "negative"}),
+    ("The brownies are to die for, but the cappuccino could have been hotter.",
+     {"brownie": "positive", "cappuccino": "negative"}),
     # hairdresser
     ("My stylist was brilliant, but the prices are ridiculous.", {"stylist": "positive", "price": "negative"}),
     ("The colourist was not friendly at all.", {"colourist": "negative"}),
@@ -35,6 +37,7 @@ def polarities(text: str, rating: int | None = None) -> dict[str, str]:
      {"app": "negative", "checkout": "negative", "support team": "positive", "refund": "positive"}),
     ("The new update is worse than the old version.", {"update": "negative", "version": "positive"}),
     # shop
+    ("Prices can't be beat, though the packaging was a joke.", {"price": "positive", "packaging": "negative"}),
     ("Lovely shop assistants, but the delivery was late and the parcel arrived damaged.",
      {"shop assistant": "positive", "delivery": "negative", "parcel": "negative"}),
 ])
