@@ -261,7 +261,15 @@ def _candidates(words: list[str], tags: list[str], lexicon: dict[str, float]) ->
             i = k + 1
             continue
         if not (i == j and _generic(words[i])):
-            found.append((i, j + 1))
+            start = i
+            # a proper adjective ("Thai food", "French fare") or a way of cooking ("fried
+            # rice", "grilled salmon") is part of the dish's name
+            while start > (found[-1][1] if found else 0) and (
+                    (tags[start - 1] in ("JJ", "NNP") and words[start - 1][:1].isupper() and start - 1 > 0)
+                    or ((tags[start - 1] == "VBN" or (tags[start - 1] == "JJ" and words[start - 1].endswith("ed")))
+                        and category_of(_key(words[i:j + 1])) == "food")):
+                start -= 1
+            found.append((start, j + 1))
         i = j + 1
     return found
 
@@ -377,7 +385,7 @@ def _clause_runs(text: str):
         tags = pos_tags.tag(tag_words)
         # "the wait", "the new update": a base verb after a determiner or adjective is a noun
         for k in range(1, len(tags)):
-            if tags[k] in ("VB", "VBP") and tags[k - 1] in ("DT", "PRP$", "JJ", "POS"):
+            if tags[k] in ("VB", "VBP") and tags[k - 1] in ("DT", "PRP$", "JJ", "POS", "NNP"):
                 tags[k] = "NN"
         # "flat white", "cold brew": names made of describing words are nouns, not opinions
         for k in range(len(words) - 1):

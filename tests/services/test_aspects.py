@@ -24,6 +24,8 @@ def polarities(text: str, rating: int | None = None) -> dict[str, str]:
      {"barista": "positive", "croissant": "negative"}),
     ("The cake was delicious and the music was far too loud.", {"cake": "positive", "music": "negative"}),
     ("The coffee wasn't bad at all.", {"coffee": "positive"}),
+    ("The Thai curry was bland and the grilled salmon was rubbery.",
+     {"thai curry": "negative", "grilled salmon": "negative"}),
     ("Cold brew on a hot day was perfect.", {"cold brew": "positive"}),       # a name, not "cold"
     ("Despite the queue, the flat white was great.", {"queue": "neutral", "flat white": "positive"}),
     ("Service was quick even with a queue.", {"service": "positive", "queue": "negative"}),
