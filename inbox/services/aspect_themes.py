@@ -25,9 +25,10 @@ if TYPE_CHECKING:
     from inbox.services.themes import Period
     from inbox.store import Store
 
-VERSION = 1          # bump when the analysis changes; older rows are then re-analysed
+VERSION = 1   # a new analysis bumps it, with a migration setting aspects_version to NULL (re-read)
 BATCH = 500
 SAMPLE = 2000
+CLAUSE_LEAD = ",;:-–—"
 Prepared = tuple[list[tuple[int, int]], list[data.MentionRow]]
 
 
@@ -43,8 +44,12 @@ def analyse_row(row: Sequence[Any]) -> tuple[int, list[data.MentionRow]]:
     found = aspects.analyse(body, rating if rating in (1, 2, 3, 4, 5) else None)
     rows: list[data.MentionRow] = []
     for i, m in enumerate(found):
+        # the clause as it reads on its own: without the comma or dash it was cut after
+        start = m.clause_start
+        while start < m.start and (body[start] in CLAUSE_LEAD or body[start].isspace()):
+            start += 1
         rows.append((item_id, i, m.term, m.surface, m.category, m.polarity, int(m.by == "stars"),
-                     body[m.clause_start:m.clause_end], m.start - m.clause_start, m.end - m.clause_start))
+                     body[start:m.clause_end], m.start - start, m.end - start))
     return VERSION, rows
 
 

@@ -175,13 +175,15 @@ class AspectsPanel(QWidget):
         widget = QListWidget()
         widget.setObjectName(f"aspects_{kind}")
         widget.setMinimumHeight(200)
+        widget.setWordWrap(True)
+        widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         if not standouts:
             widget.addItem("Nothing stands out in this period yet.")
             widget.item(0).setFlags(Qt.ItemFlag.NoItemFlags)
         for s in standouts:
             word = "criticised" if kind == "negative" else "praised"
-            item = QListWidgetItem(f"{s.term} — {word} in {s.count} of {s.total} mentions ({percent(s.share)}; "
-                                   f"all your mentions: {percent(s.average)})")
+            item = QListWidgetItem(f"{s.term} — {word} in {s.count} of {s.total} mentions "
+                                   f"({percent(s.share)}; all mentions {percent(s.average)})")
             moved = aspect_themes.trend(self.figures, s) if self.figures else None
             if moved:
                 item.setText(f"{'▲' if moved[0] == 'up' else '▼'} {item.text()}, was {percent(moved[1])}")
@@ -320,6 +322,10 @@ class MentionsDialog(QDialog):
                             f"What customers said — {label(category or 'other')}")
         self.resize(760, 520)
         layout = QVBoxLayout(self)
+        hint = QLabel("Each line is where a customer mentions it. If the app read one wrong, choose Praise, "
+                      "Neutral or Complaint: your choice counts everywhere.")
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
         if term is not None:
             bar = QHBoxLayout()
             bar.addWidget(QLabel("Category:"))
@@ -368,19 +374,20 @@ class MentionsDialog(QDialog):
             box.setToolTip("Your correction" if m["corrected"] else
                            "From the stars: the sentence says no opinion" if m["by_stars"] else
                            "From what the sentence says")
-            box.currentIndexChanged.connect(lambda _i, b=box, mm=m: self.correct(mm, b.currentData()))
+            box.currentIndexChanged.connect(lambda _i, b=box, mm=m: self.correct(mm, b.currentData(), b))
             self.grid.addWidget(when, row, 0, Qt.AlignmentFlag.AlignTop)
             self.grid.addWidget(clause, row, 1)
             self.grid.addWidget(box, row, 2, Qt.AlignmentFlag.AlignTop)
-            colour = SENTIMENT_COLOURS.get(m["polarity"])
-            if colour:
-                box.setStyleSheet(f"QComboBox {{ color: {colour}; }}")
+            _colour(box, m["polarity"])
         self.grid.setColumnStretch(1, 1)
 
-    def correct(self, mention: dict, polarity: str) -> None:
+    def correct(self, mention: dict, polarity: str, box: QComboBox | None = None) -> None:
         aspect_themes.correct(self.host.store, mention["item_id"], mention["term"], polarity)
         mention["polarity"], mention["corrected"] = polarity, True
         self.changed = True
+        if box is not None:
+            _colour(box, polarity)
+            box.setToolTip("Your correction")
 
     def move_term(self) -> None:
         if self.term is not None:
@@ -392,6 +399,11 @@ class MentionsDialog(QDialog):
             aspect_themes.hide(self.host.store, self.term)
             self.changed = True
             self.accept()
+
+
+def _colour(box: QComboBox, polarity: str) -> None:
+    colour = SENTIMENT_COLOURS.get(polarity)
+    box.setStyleSheet(f"QComboBox {{ color: {colour}; }}" if colour else "")
 
 
 def local_day(iso: str | None) -> str:
