@@ -42,7 +42,6 @@ SUBORDINATE = frozenset(["although", "though", "whereas", "while", "despite"])
 NOUN_TAGS = frozenset(("NN", "NNS", "NNP", "NNPS"))
 # Indefinite pronouns tagged as nouns ("everything", "someone").
 PRONOUN_ENDS = ("thing", "one", "body")
-_BOOSTERS: frozenset[str] = frozenset()
 MEASURES = frozenset(["glass", "glasses", "bottle", "bottles", "cup", "cups", "mug", "pot", "jug", "plate",
                       "plates", "bowl", "bowls", "slice", "slices", "portion", "portions", "basket", "pint",
                       "carafe", "scoop", "scoops"])
@@ -148,6 +147,7 @@ def _vader():
     return vader
 
 
+@cache
 def _boosters() -> frozenset[str]:
     from vaderSentiment.vaderSentiment import BOOSTER_DICT
 
@@ -340,7 +340,7 @@ def _polarity(vader, words: list[str], tags: list[str] | None = None) -> float:
         lexicon = vader.lexicon
         for i, (w, t) in enumerate(zip(words, tags, strict=False)):
             lw = w.lower()
-            if t.startswith("JJ") and lw in _BOOSTERS and lw in lexicon:
+            if t.startswith("JJ") and lw in _boosters() and lw in lexicon:
                 negated = any(x.lower() in NEGATIONS for x in words[max(0, i - 3):i])
                 score += -lexicon[lw] / 4 if negated else lexicon[lw] / 4
     return score
@@ -406,7 +406,7 @@ def _near_score(vader, words: list[str], tags: list[str], a: int, b: int, clause
             continue
         lw = w.lower()
         v = lexicon.get(lw, 0.0)
-        if not v or (lw in _BOOSTERS and not tags[k].startswith("JJ")):
+        if not v or (lw in _boosters() and not tags[k].startswith("JJ")):
             continue
         if any(x.lower() in NEGATIONS for x in words[max(0, k - 3):k]):
             v *= -0.74   # VADER's own negation factor
@@ -444,8 +444,6 @@ def analyse(text: str, rating: int | None = None, language: str = "",
     if language and not language.lower().startswith("en"):
         return []
     vader = _vader()
-    global _BOOSTERS
-    _BOOSTERS = _BOOSTERS or _boosters()
     stars = _star_label(rating)
     mentions: list[AspectMention] = []
     for tokens, sentence, cs, ce, cwords, ctags, swords, stags in _clause_runs(text):
@@ -475,8 +473,6 @@ def polarity_at(text: str, start: int, end: int, rating: int | None = None) -> s
     """The polarity of whatever is named at text[start:end], by the same clause rules (the
     benchmark asks this for the data set's own aspect terms)."""
     vader = _vader()
-    global _BOOSTERS
-    _BOOSTERS = _BOOSTERS or _boosters()
     for tokens, sentence, cs, ce, cwords, ctags, swords, stags in _clause_runs(text):
         if tokens[sentence[cs]][1] <= start < tokens[sentence[ce - 1]][2] + 1:
             at = next((k for k in range(cs, ce) if tokens[sentence[k]][2] > start), cs) - cs
