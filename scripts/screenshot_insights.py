@@ -71,6 +71,9 @@ def main() -> None:
     dash.dashboard.refresh()
     dash.dashboard.period_box.setCurrentIndex(args.period)
     wait(app, lambda: dash.dashboard.status.text().endswith("items") and window.workers.pending == 0)
+    # Themes by aspect: the demo's reviews are read in the background first.
+    wait(app, lambda: getattr(dash.dashboard, "aspects_panel", None) is not None
+         and dash.dashboard.aspects_panel.figures is not None, timeout=120)
     for _ in range(20):
         app.processEvents()
     body = dash.dashboard.body

@@ -311,6 +311,48 @@ def m013_erasure_records(conn: sqlite3.Connection) -> None:
     erasure_schema.create(conn)
 
 
+# Aspects (issue 18): each customer item's aspect mentions with their clause, whether the
+# item has been analysed (NULL = not yet: a background pass fills it), the owner's
+# polarity corrections per mention and category moves/hides per aspect.
+M012_ASPECTS = """
+        ALTER TABLE items ADD COLUMN aspects_version INTEGER;
+        CREATE INDEX items_aspects_pending ON items (created_at)
+            WHERE aspects_version IS NULL AND is_owner_reply = 0;
+        CREATE TABLE aspect_mentions (
+            item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            term TEXT NOT NULL,
+            surface TEXT NOT NULL,
+            category TEXT NOT NULL,
+            polarity TEXT NOT NULL,
+            by_stars INTEGER NOT NULL DEFAULT 0,
+            clause TEXT NOT NULL,
+            term_start INTEGER NOT NULL,
+            term_end INTEGER NOT NULL,
+            PRIMARY KEY (item_id, position)
+        ) WITHOUT ROWID;
+        CREATE INDEX aspect_mentions_by_term ON aspect_mentions (term);
+        CREATE TABLE aspect_corrections (
+            item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+            term TEXT NOT NULL,
+            polarity TEXT NOT NULL CHECK (polarity IN ('positive', 'neutral', 'negative')),
+            PRIMARY KEY (item_id, term)
+        ) WITHOUT ROWID;
+        CREATE TABLE aspect_choices (
+            term TEXT PRIMARY KEY,
+            category TEXT,
+            hidden INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
+        CREATE TRIGGER items_aspects_stale AFTER UPDATE OF title, text, rating ON items
+            WHEN new.aspects_version IS NOT NULL AND (old.title IS NOT new.title OR
+                 old.text IS NOT new.text OR old.rating IS NOT new.rating)
+        BEGIN
+            DELETE FROM aspect_mentions WHERE item_id = new.id;
+            UPDATE items SET aspects_version = NULL WHERE id = new.id;
+        END;
+"""
+
+
 # Items written without their analysis (a big sync or import leaves sentiment and phrases to a
 # background pass): the pass finds the next batch, and counts what is left, through this index
 # alone instead of scanning every item. An item leaves the index when it is analysed. Keyed
@@ -324,7 +366,7 @@ M015_PENDING_ANALYSIS = """
 MIGRATIONS: list[Migration] = [M001_CORE, M002_SEARCH, M003_WORKFLOW, M004_FEEDBACK_VIEW, m005_insights,
                                M006_NO_INSERT_TRIGGERS, M007_NO_PARENT_INDEX, M008_SYNC_ERROR_KIND,
                                M009_STEMMED_SEARCH, m010_conversations,
-                               M011_APPLICATION_ID, m013_erasure_records,
+                               M011_APPLICATION_ID, M012_ASPECTS, m013_erasure_records,
                                M015_PENDING_ANALYSIS]
 SCHEMA_VERSION = len(MIGRATIONS)
 

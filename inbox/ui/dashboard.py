@@ -274,16 +274,26 @@ class Dashboard(QWidget):
             view.setMaximumHeight(CHART_HEIGHT + 40)
             self.grid.addWidget(self._card(title, view), row, col)
         own = figures.own or figures.businesses[0]
-        self.grid.addWidget(self._card(f"What customers praise — {own.business.label}",
-                                       self._theme_list(own, own.praise, "praise")), 3, 0)
-        self.grid.addWidget(self._card(f"What customers complain about — {own.business.label}",
-                                       self._theme_list(own, own.complaints, "complaints")), 3, 1)
+        self.grid.addWidget(self._card(f"What customers talk about — {own.business.label}",
+                                       self._aspects(figures, own)), 3, 0, 1, 2)
         competitors = [b for b in figures.businesses if b.business.whose == "competitor"]
         if competitors:
             self.grid.addWidget(self._card("Against your competitors", self._comparison(figures)), 4, 0, 1, 2)
-            for n, comp in enumerate(competitors):
-                self.grid.addWidget(self._card(f"{comp.business.label}: praised for, and you", self._contrast(comp)),
-                                    5 + n // 2, n % 2)
+            # What each competitor is praised for, and you are not, is in the themes card
+            # above, by aspect (`_contrast` remains for the phrase themes).
+
+    def _aspects(self, figures: Figures, own: BusinessFigures) -> QWidget:
+        """Themes by aspect and category (issue 18), analysed in the background."""
+        from inbox.services.text_signals import words
+        from inbox.ui.aspects_panel import AspectsPanel
+
+        names = frozenset(w for b in figures.businesses for w in words(b.business.label))
+        comps = [(b.business.label, b.business.source_ids) for b in figures.businesses
+                 if b.business.whose == "competitor"]
+        self.aspects_panel = AspectsPanel(
+            self.host, figures.period, (own.business.label, own.business.source_ids), comps, figures.buckets,
+            lambda day: insights.bucket_of(day, figures.bucket), names, bucket=figures.bucket)
+        return self.aspects_panel
 
     def _card(self, title: str, content: QWidget) -> QGroupBox:
         box = QGroupBox(title.replace("&", "&&"))  # a lone & would become a mnemonic

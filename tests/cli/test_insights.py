@@ -47,3 +47,24 @@ def test_insights_command_rescores_and_reports(tmp_path: Path) -> None:
     assert "Your business (own): 3 items, rating 3.67★" in text.stdout
     bad = run("insights", "--db", str(db), "--since", "2026-01-01")
     assert bad.returncode == 2 and "both --since and --until" in bad.stderr
+
+
+def test_insights_command_reads_and_prints_themes_by_aspect(tmp_path: Path) -> None:
+    db = tmp_path / "inbox.db"
+    now = utcnow()
+    texts = [("The flat white was lovely, but the queue was far too long.", 3)] * 4 + [
+        ("Friendly staff and a lovely flat white.", 5)] * 4 + [("Le café était froid.", 2)]
+    with Store(db) as store:
+        src = store.add_source("google", "Cafe · Google")
+        store.save_page(src.id, [
+            Item(f"i{n}", "review", text=text, rating=rating, created_at=now - timedelta(days=n + 1),
+                 author=Author(f"a{n}", f"A {n}"), language="fr" if "café" in text else "")
+            for n, (text, rating) in enumerate(texts)], pipeline=PIPELINE)
+    result = run("insights", "--db", str(db), "--days", "30", "--aspects", "--json")
+    assert result.returncode == 0, result.stderr
+    aspects = json.loads(result.stdout)["businesses"][0]["aspects"]
+    assert [a["aspect"] for a in aspects["complaints"]] == ["queue"]
+    assert aspects["languages_not_read"] == {"fr": 1}
+    text = run("insights", "--db", str(db), "--days", "30", "--aspects")
+    assert "Complaints that stand out: queue (4 of 4)" in text.stdout
+    assert "Wait & speed 4 (100% complaints)" in text.stdout

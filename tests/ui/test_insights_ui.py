@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCharts import QBarSet, QChart, QChartView, QLineSeries
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QListWidget, QPushButton, QTableWidget
+from PySide6.QtWidgets import QLabel, QListWidget, QPushButton, QTableWidget
 
 from inbox.domain import Author, InboxFilter, Item
 from inbox.services import sentiment
@@ -112,11 +112,17 @@ def test_every_kind_of_point_opens_its_items(qtbot, make_window, cafe_store: Sto
     dash.open_sentiment(0, "unknown")
     assert listed() == {"g4"}
 
-    # A theme: "flat white" in praise opens the items that mention it.
-    praise_list = dash.findChild(QListWidget, "themes_praise")
-    row = next(i for i in range(praise_list.count()) if praise_list.item(i).text().split(" — ")[0].strip() == "flat white")
-    praise_list.itemClicked.emit(praise_list.item(row))
-    assert listed() == {"g1", "g3", "m1"}
+    # Themes by aspect: a category opens its mentions with the aspect highlighted in its clause.
+    panel = dash.aspects_panel
+    qtbot.waitUntil(lambda: panel.figures is not None, timeout=10000)
+    assert panel.findChild(QChartView, "aspectCategoryChart") is not None   # each category's complaints over time
+    table = panel.findChild(QTableWidget, "aspectCategories")
+    row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "Wait & speed")
+    dialog = panel.open_mentions(category=table.item(row, 0).data(Qt.ItemDataRole.UserRole))
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: bool(dialog.mentions), timeout=5000)
+    assert [m["term"] for m in dialog.mentions] == ["wait"]
+    assert any("<b>wait</b>" in label.text() for label in dialog.findChildren(QLabel))
 
     # A figure at the top: the negative share opens the negative items.
     tile = dash.findChild(dashboard.Tile, "tile_negative")
