@@ -145,7 +145,7 @@ class AspectsPanel(QWidget):
             box = QVBoxLayout()
             heading = QLabel(f"<b>{title}</b>")
             box.addWidget(heading)
-            box.addWidget(self._standout_list(standouts, kind))
+            box.addWidget(self._standout_list(standouts, kind, title))
             lists.addLayout(box)
         self.layout_.addLayout(lists)
         self.layout_.addWidget(QLabel("<b>By category</b> — click one to read what was said"))
@@ -153,6 +153,7 @@ class AspectsPanel(QWidget):
         if len(self.buckets) > 1:
             view = chart_view(self._category_chart(mine.categories), CHART_HEIGHT)
             view.setObjectName("aspectCategoryChart")
+            view.setAccessibleName("Complaints by category over time")
             view.setMaximumHeight(CHART_HEIGHT + 40)
             self.layout_.addWidget(view)
         for name, fig in theirs:
@@ -171,9 +172,10 @@ class AspectsPanel(QWidget):
                 text.setText("<br>".join(parts))
                 self.layout_.addWidget(text)
 
-    def _standout_list(self, standouts: list[Standout], kind: str) -> QListWidget:
+    def _standout_list(self, standouts: list[Standout], kind: str, title: str) -> QListWidget:
         widget = QListWidget()
         widget.setObjectName(f"aspects_{kind}")
+        widget.setAccessibleName(title)
         widget.setMinimumHeight(200)
         widget.setWordWrap(True)
         widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -197,6 +199,7 @@ class AspectsPanel(QWidget):
     def _category_table(self, categories: list[CategoryFigures]) -> QTableWidget:
         table = QTableWidget(len(categories), 5)
         table.setObjectName("aspectCategories")
+        table.setAccessibleName("Aspects by category")
         table.setHorizontalHeaderLabels(["Category", "Mentions", "Praise", "Complaints", "Complaints over time"])
         table.verticalHeader().setVisible(False)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -11,12 +11,6 @@ from inbox.domain.plain_errors import EDIT, REPORT, RETRY, SIGN_IN, PlainError
 from inbox.sources.facebook_versions import version_warning
 
 
-def plain_tooltip(text: str) -> str:
-    """A tooltip showing `text` as it is: Qt renders tooltips that look like HTML as rich
-    text, and error details can quote what a server sent."""
-    return "<p style='white-space: pre-wrap'>" + html.escape(text) + "</p>"
-
-
 def failure_tip(plain: PlainError, name: str = "") -> str:
     """A tooltip: "Harbour Café: Can't reach Google. Check that you're online." then the detail."""
     head = f"{name}: {plain.text}" if name else f"Last sync failed. {plain.text}"

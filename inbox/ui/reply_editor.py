@@ -6,7 +6,6 @@ Everything shown from the review (the author's name, the phrases found) is plain
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 
 from PySide6.QtCore import QSignalBlocker, QSize, Qt, QTimer, Signal
@@ -32,15 +31,10 @@ from inbox.domain.reply_length import as_posted, count_graphemes, reply_length
 from inbox.domain.templates import NAME_MAX, author_display_name, clean_value, unfilled
 from inbox.domain.tone import Phrase, ReplyContext, ToneFlag, check_tone
 from inbox.services.replies import can_post
+from inbox.ui.plain import plain_tooltip
 
 SAVE_DELAY_MS = 400
 TONE_DELAY_MS = 150
-
-
-def plain_tooltip(text: str) -> str:
-    """Qt guesses whether a tooltip is HTML; text from the internet must never be taken as
-    HTML, so say it is rich text and escape it."""
-    return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
 
 
 class ReplyHighlighter(QSyntaxHighlighter):

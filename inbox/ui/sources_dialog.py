@@ -10,7 +10,6 @@ may wait on a D-Bus prompt); nothing here blocks the window.
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 import textwrap
 from collections.abc import Callable, Coroutine
@@ -51,6 +50,7 @@ from inbox.sources.registry import available_kinds, connector_class
 from inbox.store import NotFound, Store, StoreError
 from inbox.sync.errors import explain_exception, explain_failure
 from inbox.ui.failures import failure_tip
+from inbox.ui.plain import plain_tooltip
 
 log = logging.getLogger(__name__)
 
@@ -67,12 +67,6 @@ Confirm = Callable[[str, str], bool]
 def sync_interval(store: Store) -> int:
     """Minutes between automatic syncs (0 = off)."""
     return app_settings.get("sync.interval_minutes", store)
-
-
-def plain_tooltip(text: str) -> str:
-    """A tooltip showing `text` as it is: Qt renders tooltips that look like HTML as rich
-    text, and error messages can quote what a server sent."""
-    return "<p style='white-space: pre-wrap'>" + html.escape(text) + "</p>"
 
 
 def kind_label(kind: str) -> str:

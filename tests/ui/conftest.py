@@ -144,7 +144,7 @@ def make_window(qtbot, qloop, tmp_path: Path, clock: FakeClock):
 
 
 @pytest.fixture
-def window(make_window, workspace_store):
+def window(workspace_store, make_window):
     return make_window(workspace_store)
 
 

@@ -14,7 +14,7 @@ from inbox.ui.sync_controller import SyncController
 from tests.ui.conftest import settle
 
 
-def test_shortcut_table_has_no_conflicts_and_menus_show_its_keys(make_window, workspace_store):
+def test_shortcut_table_has_no_conflicts_and_menus_show_its_keys(workspace_store, make_window):
     from inbox.ui.application import EXTENSIONS_WITHOUT_DIALOGS, install_extensions
 
     window = make_window(workspace_store)
@@ -163,7 +163,7 @@ def test_run_in_worker_uses_a_reader_and_reports_errors(window, qtbot):
     assert len(errors) == 1 and "readonly" in str(errors[0])
 
 
-def test_settings_and_geometry_persist(make_window, workspace_store, tmp_path, qtbot):
+def test_settings_and_geometry_persist(workspace_store, make_window, tmp_path, qtbot):
     first = make_window(workspace_store)
     qtbot.wait(100)  # the opened item's view arrives from a worker: let the panes take their minimum widths
     first.resize(first.minimumSizeHint().width() or 790, 560)  # inside the offscreen screen (800x600)
@@ -179,7 +179,7 @@ def test_settings_and_geometry_persist(make_window, workspace_store, tmp_path, q
     assert second.splitter.sizes() == sizes
 
 
-def test_demo_banner(make_window, workspace_store):
+def test_demo_banner(workspace_store, make_window):
     demo = make_window(workspace_store, is_demo=True)
     assert demo.banner.isVisible()
     assert "Demo workspace" in demo.banner.text()

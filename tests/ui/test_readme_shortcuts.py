@@ -10,7 +10,7 @@ from inbox.ui.commands import shortcut_rows
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
-def test_readme_lists_every_shortcut_of_the_whole_app(make_window, workspace_store):
+def test_readme_lists_every_shortcut_of_the_whole_app(workspace_store, make_window):
     window = make_window(workspace_store)
     install_extensions(window, EXTENSIONS_WITHOUT_DIALOGS)
     rows = shortcut_rows(window.commands)

@@ -253,7 +253,7 @@ def test_save_this_reply_as_a_saved_reply_and_discard_button(window, replies, qt
     assert not replies.editor.discard_button.isEnabled()
 
 
-def test_demo_workspace_replies_stay_local(make_window, workspace_store, qtbot, replay) -> None:
+def test_demo_workspace_replies_stay_local(workspace_store, make_window, qtbot, replay) -> None:
     from inbox.ui.replies import install
 
     window = make_window(workspace_store, is_demo=True)

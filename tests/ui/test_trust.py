@@ -55,7 +55,7 @@ def test_about_shows_version_and_where_things_live(window, qtbot) -> None:
 
 # -- first run -------------------------------------------------------------------------
 
-def test_first_run_is_shown_once_and_explains_the_demo(make_window, workspace_store, qtbot) -> None:
+def test_first_run_is_shown_once_and_explains_the_demo(workspace_store, make_window, qtbot) -> None:
     window = make_window(workspace_store, is_demo=True)
     dialog = first_run.maybe_show_first_run(window)
     assert dialog is not None
