@@ -66,14 +66,16 @@ def main() -> int:
         QTimer.singleShot(300, shoot)
 
     def drill() -> None:
-        from PySide6.QtWidgets import QListWidget
-
         from inbox.ui.dashboard import DashboardWindow
-        view = window.extensions.get(DashboardWindow)
-        themes = view.dashboard.findChild(QListWidget, "themes_complaints")
-        if themes is not None and themes.count() and themes.item(0).flags():
-            themes.itemClicked.emit(themes.item(0))
-        QTimer.singleShot(800, shoot)
+        panel = getattr(window.extensions.get(DashboardWindow).dashboard, "aspects_panel", None)
+        if panel is None or panel.figures is None:  # the themes are still being read
+            QTimer.singleShot(500, drill)
+            return
+        if panel.figures.complaints:
+            panel.open_aspect(term=panel.figures.complaints[0].term, polarity="negative")
+        elif panel.figures.categories:
+            panel.open_aspect(category=panel.figures.categories[0].key, polarity="negative")
+        QTimer.singleShot(1200, shoot)
 
     def shoot() -> None:
         app.processEvents()

@@ -1,7 +1,9 @@
 """The dashboard's themes by aspect: complaints and praise that stand out, the categories
 with their trend, which languages were read, and what a competitor is praised for that you
-are not. Clicking an aspect or a category opens its mentions with the clause highlighted;
-the owner corrects a mention's polarity, moves an aspect to another category or hides it.
+are not. Clicking an aspect or a category lists its conversations beside the charts (like
+every other figure); double-clicking an aspect, or "Read what was said…", opens its mentions
+with the clause highlighted, where the owner corrects a mention's polarity, moves an aspect to
+another category or hides it.
 
 Older items are analysed here in the background (the slow part on a worker, the short
 write on the GUI thread), a batch at a time, then the figures are read on a worker.
@@ -34,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from inbox.domain import InboxFilter, View
 from inbox.services import aspect_themes
 from inbox.services.aspect_categories import CATEGORIES, label
 from inbox.services.aspect_ranking import Standout
@@ -70,9 +73,11 @@ class AspectsPanel(QWidget):
     def __init__(self, host: MainWindow, period: Period, own: tuple[str, list[int]],
                  competitors: list[tuple[str, list[int]]], buckets: list[str],
                  bucket_of: Callable[[str], str], exclude: frozenset[str] = frozenset(),
-                 parent: QWidget | None = None, bucket: str = "month") -> None:
+                 parent: QWidget | None = None, bucket: str = "month",
+                 show_items: Callable[[InboxFilter, str], None] | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("aspectsPanel")
+        self.show_items = show_items  # the dashboard's: lists a figure's conversations
         self.host, self.period, self.own, self.competitors = host, period, own, competitors
         self.buckets, self.bucket_of, self.exclude, self.bucket = buckets, bucket_of, exclude, bucket
         self.figures: AspectFigures | None = None
@@ -192,8 +197,12 @@ class AspectsPanel(QWidget):
                 item.setToolTip("Against the period before, of the same length")
             item.setData(Qt.ItemDataRole.UserRole, s.term)
             widget.addItem(item)
-        widget.itemClicked.connect(lambda item: item.data(Qt.ItemDataRole.UserRole) and self.open_mentions(
+        polarity = "negative" if kind == "negative" else "positive"
+        widget.itemClicked.connect(lambda item: item.data(Qt.ItemDataRole.UserRole) and self.open_aspect(
+            term=item.data(Qt.ItemDataRole.UserRole), polarity=polarity))
+        widget.itemDoubleClicked.connect(lambda item: item.data(Qt.ItemDataRole.UserRole) and self.open_mentions(
             term=item.data(Qt.ItemDataRole.UserRole)))
+        widget.setToolTip("Click to list these conversations; double-click to read each mention and correct it")
         return widget
 
     def _category_table(self, categories: list[CategoryFigures]) -> QTableWidget:
@@ -218,7 +227,10 @@ class AspectsPanel(QWidget):
                     item.setToolTip("Most mentioned: " + ", ".join(t for t, _ in c.top_terms))
                 table.setItem(row, col, item)
         table.setMinimumHeight(min(40 + 30 * len(categories), 320))
-        table.cellClicked.connect(lambda row, _col: self.open_mentions(
+        polarities = {2: "positive", 3: "negative"}
+        table.cellClicked.connect(lambda row, col: self.open_aspect(
+            category=table.item(row, 0).data(Qt.ItemDataRole.UserRole), polarity=polarities.get(col)))
+        table.cellDoubleClicked.connect(lambda row, _col: self.open_mentions(
             category=table.item(row, 0).data(Qt.ItemDataRole.UserRole)))
         return table
 
@@ -256,8 +268,31 @@ class AspectsPanel(QWidget):
             chart.addSeries(series)
             series.attachAxis(x)
             series.attachAxis(y)
-            series.clicked.connect(lambda _point, k=c.key: self.open_mentions(category=k))
+            series.clicked.connect(lambda _point, k=c.key: self.open_aspect(category=k, polarity="negative"))
         return chart
+
+    def open_aspect(self, *, term: str | None = None, category: str | None = None,
+                    polarity: str | None = None) -> None:
+        """The conversations behind an aspect or a category (of one polarity) in the list, with
+        the reason; without a list to fill (a panel on its own), its mentions."""
+        if self.show_items is None:
+            self.open_mentions(term=term, category=category)
+            return
+        source_ids, period = self.own[1], self.period
+        what = f"“{term}”" if term else label(category or "other")
+        said = {"negative": " in complaints", "positive": " in praise"}.get(polarity or "", "")
+        title = f"{what}{said} — {self.own[0]}"
+
+        def ids(reader) -> list[int]:
+            found = aspect_themes.mentions(reader, source_ids, period, term=term, category=category,
+                                           polarity=polarity, limit=5000)
+            return list(dict.fromkeys(int(m["item_id"]) for m in found))
+
+        def show(item_ids: list[int]) -> None:
+            if self.show_items is not None and self._alive():
+                self.show_items(InboxFilter(view=View.ALL, item_ids=item_ids), title)
+
+        self.host.run_in_worker(ids, show, self._failed)
 
     def open_mentions(self, *, term: str | None = None, category: str | None = None) -> MentionsDialog:
         dialog = MentionsDialog(self.host, self.own[1], self.period, term=term, category=category, parent=self)

@@ -292,7 +292,8 @@ class Dashboard(QWidget):
                  if b.business.whose == "competitor"]
         self.aspects_panel = AspectsPanel(
             self.host, figures.period, (own.business.label, own.business.source_ids), comps, figures.buckets,
-            lambda day: insights.bucket_of(day, figures.bucket), names, bucket=figures.bucket)
+            lambda day: insights.bucket_of(day, figures.bucket), names, bucket=figures.bucket,
+            show_items=lambda flt, title: self._show(flt, title))
         return self.aspects_panel
 
     def _card(self, title: str, content: QWidget) -> QGroupBox:

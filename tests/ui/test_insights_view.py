@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCharts import QChartView, QLineSeries
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QListWidget
+from PySide6.QtWidgets import QApplication, QTableWidget
 
 from inbox.domain import View
 from inbox.store import Store
@@ -33,11 +33,19 @@ def test_insights_is_a_view_in_the_main_window_and_esc_goes_back(qtbot, make_win
     assert [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not window] == []
     assert window.sidebar.currentItem() is window.sidebar.entries[dashboard.INSIGHTS_KEY].item
 
-    praise = view.dashboard.findChild(QListWidget, "themes_praise")
-    row = next(i for i in range(praise.count()) if praise.item(i).text().split(" — ")[0].strip() == "flat white")
-    praise.itemClicked.emit(praise.item(row))
+    panel = view.dashboard.aspects_panel
+    qtbot.waitUntil(lambda: panel.figures is not None, timeout=15000)
+    expected = {"g1", "g3", "m1"}  # the reviews that praise the flat white
+    table = view.dashboard.findChild(QTableWidget, "aspectCategories")
+    row = next(r for r in range(table.rowCount())
+               if "flat white" in table.item(r, 0).toolTip())  # the category it is filed under
+    table.cellClicked.emit(row, 2)  # its praise: the conversations, beside the charts
+    qtbot.waitUntil(lambda: window.search_bar.reason.isVisible(), timeout=5000)
     settle(qtbot, window)
-    assert {r.external_id for r in window.model.rows} == {"g1", "g3", "m1"}  # beside the charts
+    assert expected <= {r.external_id for r in window.model.rows}
+    panel.open_aspect(term="flat white", polarity="positive")  # what a click on a stand-out aspect does
+    qtbot.waitUntil(lambda: {r.external_id for r in window.model.rows} == expected, timeout=5000)
+    settle(qtbot, window)
     reason = window.search_bar.reason
     assert reason.isVisible() and "From Insights" in reason.text() and "flat white" in reason.toolTip()
     assert view.isVisible()
@@ -49,7 +57,7 @@ def test_insights_is_a_view_in_the_main_window_and_esc_goes_back(qtbot, make_win
 
     window.list_view.setFocus()
     qtbot.keyClick(window.list_view, Qt.Key.Key_Escape)  # back to the charts, same items
-    assert view.isVisible() and {r.external_id for r in window.model.rows} == {"g1", "g3", "m1"}
+    assert view.isVisible() and {r.external_id for r in window.model.rows} == expected
     qtbot.keyClick(window.list_view, Qt.Key.Key_Escape)  # back to the list before the click
     settle(qtbot, window)
     assert [r.id for r in window.model.rows] == inbox_rows and not reason.isVisible() and view.isVisible()

@@ -322,7 +322,7 @@ def test_an_empty_list_says_why_the_only_source_failed_never_inbox_zero(qtbot, w
     wait_sync(aloop, controller)
     assert before is not None and "1 source failed (Order-ahead app)" in window.statusBar().currentMessage()
     tip = window.sidebar.entries[f"source:{source.id}"].tooltip
-    assert "Can&#x27;t reach App Store. Check that you&#x27;re online." in tip and "Details: " in tip
+    assert "Can't reach App Store. Check that you're online." in tip and "Details: " in tip  # escaped when shown
 
     # after a restart (a new window on the same file) the list says the same, at once
     from PySide6.QtCore import QSettings
