@@ -75,7 +75,7 @@ class SidebarController(QObject):
         sources = self.store.list_sources()
         self.refresh_sources(sources, {})
         warnings = [f"“{s.name}”: {w}" for s in sources if s.enabled and (w := source_warning(s))]
-        if warnings:  # said once at start, and kept in the source's tooltip
+        if warnings and not self.window.is_demo:  # said once at start (not of the demo's sample sources)
             QTimer.singleShot(0, lambda: self.window.status_message(warnings[0], 20_000))
         # tags (with their counts) arrive with the first counts
         self.refresh_saved_views()
