@@ -57,6 +57,7 @@ from inbox.sources.choices import Choice
 from inbox.store import Store
 from inbox.sync.errors import explain_exception
 from inbox.ui.first_run import guide_path
+from inbox.ui.plain import plain_question
 from inbox.ui.reading_pane import SafeBrowser
 
 log = logging.getLogger(__name__)
@@ -477,7 +478,7 @@ class AddSourceWizard(QWizard):
     def confirm(self, title: str, text: str) -> bool:
         if self._confirm is not None:
             return self._confirm(title, text)
-        return QMessageBox.question(self, title, text) == QMessageBox.StandardButton.Yes
+        return plain_question(self, title, text)  # it may quote a business name a platform sent
 
     def launch(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Future[Any]:
         self.busy = self.run_task(coro)

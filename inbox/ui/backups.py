@@ -13,11 +13,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from inbox.services import backup as backups
 from inbox.services.erasure import describe_reapplied
 from inbox.ui import local_time
+from inbox.ui.plain import plain_warning
 
 if TYPE_CHECKING:
     from inbox.ui.main_window import MainWindow
@@ -47,7 +48,7 @@ def restore_backup(window: MainWindow, file: Path | None = None) -> bool:
     try:
         backups.check_database(file)
     except backups.BackupError as exc:
-        QMessageBox.warning(window, "Cannot restore this file", f"{exc}.\n\nNothing was changed.")
+        plain_warning(window, "Cannot restore this file", f"{exc}.\n\nNothing was changed.")
         return False
     if not window.confirm("Restore backup?",
                           f"Replace everything in this inbox with the backup from {_when(file)}?\n\n"
@@ -62,7 +63,7 @@ def restore_backup(window: MainWindow, file: Path | None = None) -> bool:
         reapplied = backups.restore_into(window.store, file)
     except (backups.BackupError, OSError) as exc:
         log.error("restore of %s failed: %s", file, exc)
-        QMessageBox.warning(window, "Restore failed", f"{exc}")
+        plain_warning(window, "Restore failed", f"{exc}")
         return False
     log.info("restored %s from %s; previous state saved as %s", window.db_path, file, safety)
     window.data_changed()
@@ -75,7 +76,7 @@ def backup_now(window: MainWindow) -> Path | None:
     try:
         target = backups.create_backup(window.db_path)
     except (backups.BackupError, OSError) as exc:
-        QMessageBox.warning(window, "Backup failed", str(exc))
+        plain_warning(window, "Backup failed", str(exc))
         return None
     window.status_message(f"Backed up to {target}", 10_000)
     return target

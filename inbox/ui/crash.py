@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from inbox import APP_NAME
 from inbox.logging_setup import scrub
+from inbox.ui.plain import as_rich_text
 
 log = logging.getLogger("inbox.crash")
 qt_log = logging.getLogger("qt")
@@ -224,5 +225,5 @@ def report_startup_error(exc: BaseException, db_path: Path, log_path: Path | Non
     print(text, file=sys.stderr, flush=True)
     if interactive and QApplication.instance() is not None:
         more = f"\n\nDetails are in the log: {log_path}" if log_path else ""
-        QMessageBox.critical(None, f"{APP_NAME} cannot start", text + more)
+        QMessageBox.critical(None, f"{APP_NAME} cannot start", as_rich_text(text + more))  # paths, as they are
     return 1

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -27,6 +26,7 @@ from inbox import APP_NAME
 from inbox.paths import resources_dir
 from inbox.services import settings
 from inbox.ui.about import app_icon
+from inbox.ui.plain import plain_question
 from inbox.ui.reading_pane import SafeBrowser
 
 if TYPE_CHECKING:
@@ -71,8 +71,7 @@ class GuideBrowser(QDialog):
 
     def _link(self, url: QUrl) -> None:
         if url.scheme() in ("http", "https", "mailto"):
-            answer = QMessageBox.question(self, "Open in your browser?", f"Open {url.toString()}?")
-            if answer == QMessageBox.StandardButton.Yes:
+            if plain_question(self, "Open in your browser?", f"Open {url.toString()}?"):
                 QDesktopServices.openUrl(url)
         elif url.hasFragment() and not url.path():
             self.browser.scrollToAnchor(url.fragment())

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from inbox.domain.colours import safe_colour
 
-__all__ = ["as_rich_text", "plain", "plain_label", "plain_question", "plain_tooltip", "safe_colour"]
+__all__ = ["as_rich_text", "plain", "plain_label", "plain_question", "plain_tooltip", "plain_warning", "safe_colour"]
 
 
 def as_rich_text(text: str) -> str:
@@ -44,3 +44,8 @@ def plain_question(parent: QWidget | None, title: str, text: str) -> bool:
                                   QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                   QMessageBox.StandardButton.No)
     return answer == QMessageBox.StandardButton.Yes
+
+
+def plain_warning(parent: QWidget | None, title: str, text: str) -> None:
+    """A warning whose text is shown as it is (it may quote a file name or a server's error)."""
+    QMessageBox.warning(parent, title, as_rich_text(text))

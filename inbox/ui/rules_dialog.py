@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -42,6 +41,7 @@ from inbox.services import rules
 from inbox.services.rules import Actions, ApplyResult, Conditions, Rule, RuleError
 from inbox.store import Store, StoreError
 from inbox.ui import local_time
+from inbox.ui.plain import plain_question
 
 RunInWorker = Callable[..., None]   # (fn(reader_store), on_done, on_error) -> None
 Confirm = Callable[[str, str], bool]
@@ -333,7 +333,7 @@ class RulesDialog(QDialog):
     def confirm(self, title: str, text: str) -> bool:
         if self._confirm is not None:
             return self._confirm(title, text)
-        return QMessageBox.question(self, title, text) == QMessageBox.StandardButton.Yes
+        return plain_question(self, title, text)
 
     # -- preview --------------------------------------------------------------------------
 

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -32,6 +31,7 @@ from inbox.services.saved_replies import (
     save_reply_template,
 )
 from inbox.store import Store, StoreError
+from inbox.ui.plain import plain_question
 
 IdRole = Qt.ItemDataRole.UserRole + 1
 
@@ -231,8 +231,7 @@ class SavedRepliesDialog(QDialog):
     def delete_current(self) -> None:
         if self.current_id is None:
             return
-        answer = QMessageBox.question(self, "Delete saved reply", f"Delete “{self.name.text()}”?")
-        if answer != QMessageBox.StandardButton.Yes:
+        if not plain_question(self, "Delete saved reply", f"Delete “{self.name.text()}”?"):
             return
         delete_reply_template(self.store, self.current_id)
         self.reload()

@@ -50,7 +50,7 @@ from inbox.sources.registry import available_kinds, connector_class
 from inbox.store import NotFound, Store, StoreError
 from inbox.sync.errors import explain_exception, explain_failure
 from inbox.ui.failures import failure_tip
-from inbox.ui.plain import plain_tooltip
+from inbox.ui.plain import plain_question, plain_tooltip
 
 log = logging.getLogger(__name__)
 
@@ -485,8 +485,7 @@ class SourcesDialog(QDialog):
     def confirm(self, title: str, text: str) -> bool:
         if self._confirm is not None:
             return self._confirm(title, text)
-        answer = QMessageBox.question(self, title, text)
-        return answer == QMessageBox.StandardButton.Yes
+        return plain_question(self, title, text)  # it may quote a name a platform sent
 
     # -- save -----------------------------------------------------------------------------
 

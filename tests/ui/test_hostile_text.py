@@ -143,3 +143,25 @@ def test_tag_colours_are_checked_on_the_way_in(workspace_store) -> None:
     with pytest.raises(StoreError, match="#3366cc"):
         workspace_store.ensure_tag("vip", "red;background-image:url(file:///etc/passwd)")
     assert workspace_store.ensure_tag("vip", "#3366cc").colour == "#3366cc"
+
+
+def test_message_boxes_quoting_a_file_or_a_name_show_it_as_text(window, answers, tmp_path: Path) -> None:
+    """A backup file whose name is markup, and the dialogs' questions that quote a name a
+    platform sent (the rules, sources and saved-reply dialogs, the add-source wizard)."""
+    from inbox.ui import backups
+    from inbox.ui.rules_dialog import RulesDialog
+    from inbox.ui.sources_dialog import SourcesDialog
+
+    evil = hostile(tmp_path)
+    bad = tmp_path / '<img src="secret.png"><i>name.db'  # a file name may hold markup
+    bad.write_text("not a database")
+    assert backups.restore_backup(window, bad) is False
+    title, text = answers.asked[-1]
+    assert title == "Cannot restore this file" and bad.name in rendered(text, Qt.TextFormat.AutoText).toPlainText()
+    assert_tooltip_plain(text, evil)  # the message as the box gets it
+    answers.confirm = True
+    for dialog_class in (RulesDialog, SourcesDialog):
+        dialog = dialog_class.__new__(dialog_class)  # only its confirm(): no store needed
+        dialog._confirm = None
+        assert dialog_class.confirm(dialog, "Delete?", f"Delete “{evil}”?")
+        assert_tooltip_plain(answers.asked[-1][1], evil)
