@@ -27,18 +27,20 @@ from typing import IO, Any
 from inbox.domain import InboxFilter, ItemRow, format_time, utcnow
 from inbox.services.export_staging import staged
 from inbox.store import Store
+from inbox.store import aspects as aspect_data
 
 FORMATS = ("csv", "xlsx")
-# `sentiment` is the owner's correction when there is one, else the computed label.
+# `sentiment` is the owner's correction when there is one, else the computed label; so is
+# each aspect's polarity in `aspects` ("queue (negative), flat white (positive)").
 COLUMNS = ("date", "source", "whose", "kind", "author", "rating", "sentiment", "title", "text", "tags",
-           "status", "URL", "thread id", "replied", "reply text")
+           "status", "URL", "thread id", "replied", "reply text", "aspects")
 BATCH = 500                       # rows per reply lookup and per progress report
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 XLSX_MAX_STRING = 32767           # Excel's limit on characters in a cell
 XLSX_CUT_MARKER = " […cut: longer than Excel's 32,767-character cell limit]"
 XLSX_MAX_URL = 2079               # Excel's limit on a hyperlink's length
 XLSX_MAX_LINKS = 65530            # Excel's limit on hyperlinks per worksheet
-XLSX_WIDTHS = (17, 16, 11, 9, 20, 7, 10, 30, 60, 20, 9, 40, 9, 8, 50)
+XLSX_WIDTHS = (17, 16, 11, 9, 20, 7, 10, 30, 60, 20, 9, 40, 9, 8, 50, 30)
 NUMBER_COLUMNS = (COLUMNS.index("rating"), COLUMNS.index("thread id"))
 URL_COLUMN = COLUMNS.index("URL")
 TEXT_COLUMNS = tuple(i for i in range(1, len(COLUMNS)) if i not in (*NUMBER_COLUMNS, URL_COLUMN))
@@ -104,22 +106,28 @@ def owner_replies(store: Store, thread_ids: Iterable[int | None]) -> dict[int, s
 Record = tuple  # COLUMNS in order (the date as the store's UTC text), then the tag names
 
 
-def record(row: ItemRow, reply: str | None, now: str) -> Record:
+def aspects_text(found: list[tuple[str, str]] | None) -> str:
+    return ", ".join(f"{term} ({polarity})" for term, polarity in found or ())
+
+
+def record(row: ItemRow, reply: str | None, now: str, aspects: str = "") -> Record:
     """One exported row, typed (rating and thread id int); the writers format dates."""
     tags = [name for name, _colour in row.tags]
     return (row.created_at, row.source_name, row.whose, row.kind, row.author_name, row.rating,
             row.sentiment, row.title, row.text, ", ".join(tags), display_status(row, now),
-            row.url, row.thread_id, "no" if reply is None else "yes", reply or "", tags)
+            row.url, row.thread_id, "no" if reply is None else "yes", reply or "", aspects, tags)
 
 
 def records(store: Store, rows: Iterable[ItemRow], now: str,
             on_batch: Callable[[list[ItemRow]], None] | None = None) -> Iterator[Record]:
-    """Rows with their owner's replies, looked up one batch at a time."""
+    """Rows with their owner's replies and their aspects, looked up one batch at a time.
+    Aspects are those Insights has read (it reads older items in the background)."""
     it = iter(rows)
     while batch := list(islice(it, BATCH)):
         replies = owner_replies(store, (r.thread_id for r in batch))
+        found = aspect_data.item_aspects(store, [r.id for r in batch])
         for row in batch:
-            yield record(row, replies.get(row.thread_id), now)
+            yield record(row, replies.get(row.thread_id), now, aspects_text(found.get(row.id)))
         if on_batch:
             on_batch(batch)
 

@@ -55,6 +55,19 @@ def save_mentions(store: Store, versions: Sequence[tuple[int, int]], mentions: S
             "WHERE value ->> 0 IN (SELECT id FROM items)", (json.dumps(list(mentions)),))
 
 
+def item_aspects(store: Store, item_ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
+    """Each analysed item's aspects in the order said, [(term, polarity)], the owner's
+    correction winning and hidden aspects left out (the export's column)."""
+    found: dict[int, list[tuple[str, str]]] = {}
+    for item_id, term, polarity in store.conn.execute(
+            f"SELECT m.item_id, m.term, {EFFECTIVE_POLARITY} FROM aspect_mentions m "
+            "WHERE m.item_id IN (SELECT value FROM json_each(?)) AND m.term NOT IN "
+            "(SELECT term FROM aspect_choices WHERE hidden = 1) ORDER BY m.item_id, m.position",
+            (json.dumps(sorted(set(item_ids))),)):
+        found.setdefault(item_id, []).append((term, polarity))
+    return found
+
+
 def sample_mentions(store: Store, source_ids: Sequence[int], start: str, end: str,
                     sample: int) -> list[tuple[str, str, str, str]]:
     """(created_at, term, category, effective polarity) of the mentions in the newest

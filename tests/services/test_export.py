@@ -46,13 +46,29 @@ def test_csv_has_every_column_with_the_values_of_the_store(store, ids, tmp_path)
         "date": "2026-03-04 12:00:00", "source": "Café Google", "whose": "own", "kind": "review",
         "author": "Guest 3", "rating": "3", "sentiment": "unknown", "title": "Title 3", "text": "Review number 3 about coffee",
         "tags": "Coffee, Staff", "status": "unread", "URL": "https://maps.example/r3",
-        "thread id": r3["thread id"], "replied": "yes", "reply text": "Thanks for review 3!"}
+        "thread id": r3["thread id"], "replied": "yes", "reply text": "Thanks for review 3!", "aspects": ""}
     r4 = next(r for r in rows if r["text"] == "Review number 4 about coffee")
     assert (r4["replied"], r4["reply text"], r4["title"], r4["tags"]) == ("no", "", "", "")
     # the owner answered in the Reddit thread: both items of that thread count as replied
     reddit = [r for r in rows if r["source"] == "Café Reddit"]
     assert {(r["author"], r["replied"], r["reply text"]) for r in reddit} == {
         ("Jane Doe", "yes", "Owner says hi to Jane"), ("Bob", "yes", "Owner says hi to Jane")}
+
+
+def test_the_aspects_column_says_what_was_praised_and_criticised_with_the_owners_corrections(store, tmp_path):
+    from inbox.services import aspect_themes
+
+    src = store.add_source("google", "Café")
+    store.save_page(src.id, [Item("a1", "review", text="The scones were stale, but the tea was lovely.", rating=3,
+                                  created_at=datetime(2026, 3, 1, tzinfo=UTC), author=Author("p1", "P"))])
+    aspect_themes.backfill_all(store)  # what Insights reads in the background
+    export_view(store, InboxFilter(), "csv", tmp_path / "before.csv")
+    [row] = read_csv(tmp_path / "before.csv")
+    assert row["aspects"] == "scone (negative), tea (positive)"
+    aspect_themes.correct(store, item_id(store, "a1"), "scone", "neutral")
+    aspect_themes.hide(store, "tea")
+    export_view(store, InboxFilter(), "csv", tmp_path / "after.csv")
+    assert read_csv(tmp_path / "after.csv")[0]["aspects"] == "scone (neutral)"
 
 
 def test_the_sentiment_column_is_the_owners_correction_when_there_is_one(store, ids, tmp_path):
@@ -102,12 +118,12 @@ def test_xlsx_reads_back_typed_frozen_filtered_and_linked(store, ids, tmp_path):
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0] == COLUMNS and len(rows) == result.rows + 1 == 40
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:O40"
+    assert ws.auto_filter.ref == f"A1:{chr(ord('A') + len(COLUMNS) - 1)}40"
     assert ws.column_dimensions["I"].width > ws.column_dimensions["F"].width  # text wider than rating
     by_text = {r[8]: r for r in rows[1:]}
     r3 = by_text["Review number 3 about coffee"]
     assert r3[0] == datetime(2026, 3, 4, 12, 0) and r3[5] == 3 and r3[9] == "Coffee, Slow"
-    assert r3[6] == "unknown" and r3[13:] == ("yes", "Thanks for review 3!")
+    assert r3[6] == "unknown" and r3[13:] == ("yes", "Thanks for review 3!", None)  # no aspects read yet
     url_col = COLUMNS.index("URL") + 1
     links = {ws.cell(row=r, column=url_col).value: ws.cell(row=r, column=url_col).hyperlink
              for r in range(2, len(rows) + 1)}
