@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from inbox.cli import main
 from inbox.domain import Author, InboxFilter, Item
+from inbox.services import aspect_themes
 from inbox.services import backup as backups
 from inbox.services.authors import author_html, erase_author, erase_plan, export_author
 from inbox.services.erasure import describe_reapplied
@@ -51,12 +52,17 @@ def test_erasure_keeps_only_digests_and_removes_every_derived_thing(store):
     store.tag_items([r1], "Regular")
     store.save_draft(r1, "Dear Jane")
     store.conn.execute("INSERT INTO item_phrases VALUES (?, 'flat white')", (r1,))
+    aspect_themes.backfill_all(store)  # the themes read of her reviews, and a correction of hers
+    aspect_themes.correct(store, r1, "coffee", "negative")
+    assert store.conn.execute("SELECT count(*) FROM aspect_mentions WHERE item_id = ?", (r1,)).fetchone()[0]
     before_days = store.conn.execute("SELECT sum(n) FROM insight_days WHERE source_id = ?",
                                      (ids["cafe"],)).fetchone()[0]
     plan = erase_author(store, jane(store))
     r = plan.report
     assert (r.items, r.owner_replies, r.tags, r.drafts, r.phrases, r.figures) == (2, 1, 1, 1, 1, 2)
     assert store.conn.execute("SELECT count(*) FROM item_phrases").fetchone()[0] == 0
+    for table in ("aspect_mentions", "aspect_corrections"):
+        assert store.conn.execute(f"SELECT count(*) FROM {table} WHERE item_id = ?", (r1,)).fetchone()[0] == 0
     assert store.conn.execute("SELECT sum(n) FROM insight_days WHERE source_id = ?",
                               (ids["cafe"],)).fetchone()[0] == before_days - 2
     assert store.conn.execute("SELECT count(*) FROM insight_days WHERE n <= 0").fetchone()[0] == 0
