@@ -48,6 +48,7 @@ from inbox.ui.first_run import maybe_show_first_run
 from inbox.ui.gc_guard import collect_on_gui_thread
 from inbox.ui.main_window import SETTINGS_APP, SETTINGS_ORG, MainWindow
 from inbox.ui.prewarm import prewarm
+from inbox.ui.shutdown_signal import close_on_sigterm
 
 log = logging.getLogger(__name__)
 START = time.perf_counter()
@@ -142,6 +143,7 @@ def run(db_path: Path | None = None, smoke_test: bool = False) -> int:
     if guard is not None:
         guard.activate_requested.connect(lambda: single_instance.raise_window(window))
     install_extensions(window)
+    restore_sigterm = close_on_sigterm(app)
     window.show()
     if smoke_test:
         smoke_check(window, app)
@@ -154,6 +156,7 @@ def run(db_path: Path | None = None, smoke_test: bool = False) -> int:
         with loop:
             code = loop.run_forever()
     finally:
+        restore_sigterm()
         window.shutdown()
         store.close()
         if guard is not None:
