@@ -157,6 +157,7 @@ def run(db_path: Path | None = None, smoke_test: bool = False) -> int:
             code = loop.run_forever()
     finally:
         restore_sigterm()
+        export_dialog.stop_running_exports()
         window.shutdown()
         store.close()
         if guard is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,6 +62,7 @@ class ExportJob(QObject):
 
     def start(self) -> None:
         self.thread = threading.Thread(target=self._run, name="inbox-export", daemon=True)
+        _RUNNING.add(self)
         self.thread.start()
 
     def cancel(self) -> None:
@@ -85,6 +87,20 @@ class ExportJob(QObject):
             self.failed.emit(f"The export failed: {exc}")
         else:
             self.succeeded.emit(result)
+
+
+_RUNNING: weakref.WeakSet[ExportJob] = weakref.WeakSet()
+
+
+def stop_running_exports(timeout: float = 5.0) -> None:
+    """Cancel exports still running when the app quits and wait for them to remove their
+    partial files (the thread is a daemon: it would otherwise die mid-write)."""
+    jobs = [job for job in list(_RUNNING) if job.running]
+    for job in jobs:
+        job.cancel()
+    for job in jobs:
+        if job.thread is not None:
+            job.thread.join(timeout)
 
 
 def describe_filter(flt: InboxFilter, source_names: dict[int, str]) -> str:
