@@ -58,6 +58,17 @@ def text_problem(label: str, value: Any, limit: int) -> str | None:
     return None
 
 
+def raw_json(raw: Any) -> str:
+    """A source record as stored (JSON). RecursionError when it nests deeper than
+    MAX_NESTING: Python 3.13's encoder dumps thousands of levels that older versions (and
+    readers of the file) refuse. Counting brackets first, in C, spares the walk of almost
+    every record."""
+    text = json.dumps(raw, ensure_ascii=False, default=str)
+    if text.count("{") + text.count("[") > MAX_NESTING and nesting(raw) > MAX_NESTING:
+        raise RecursionError(f"nested more than {MAX_NESTING} levels deep")
+    return text
+
+
 def unstorable(item: Item, *, deep: bool = True) -> str | None:
     """Why `item` cannot be stored, in words for a note ("the text is longer than ..."), or
     None when it can. `deep=False` leaves out the source record (`raw`), the costly part:

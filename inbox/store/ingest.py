@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from inbox.domain import Author, Item, format_time, utcnow
-from inbox.domain.item_checks import unstorable
+from inbox.domain.item_checks import raw_json, unstorable
 from inbox.store import insights_schema
 from inbox.store.connection import write_transaction
 from inbox.store.errors import NotFound
@@ -296,7 +296,7 @@ class IngestMixin:
             "deleted": int(bool(item.deleted)),
             "deleted_at": now if item.deleted else None,
             "fetched_at": now,
-            "raw": json.dumps(item.raw, ensure_ascii=False, default=str) if item.raw is not None else None,
+            "raw": raw_json(item.raw) if item.raw is not None else None,
             "status": "read" if item.is_owner_reply else "unread",
             "sentiment": None,
             "sentiment_label": None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
@@ -97,7 +98,8 @@ def test_a_damaged_schema_is_reported_as_damaged_and_not_written(tmp_path: Path)
     damage(path)
     data = path.read_bytes()
     # page 1 (the schema) garbled too: SQLite cannot even list the tables
-    page = sqlite3.connect(path).execute("PRAGMA page_size").fetchone()[0]
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        page = conn.execute("PRAGMA page_size").fetchone()[0]
     garbled = data[:100] + b"\xa5" * (page - 100) + data[page:]
     path.write_bytes(garbled)
     with pytest.raises((DamagedDatabase, ForeignDatabase)):
