@@ -217,7 +217,7 @@ def test_a_new_source_is_synced_when_added(qtbot, window, aloop, store, replay):
     controller = install(window)
     sources_dialog.install(window)
     dialog = window.run_command("sources.manage")
-    dialog.add_button.click()
+    dialog.new_source()  # the form (Add source opens the guided flow)
     dialog.form.kind.setCurrentIndex(dialog.form.kind.findData("appstore"))
     dialog.form.name.setText("Our app")
     dialog.form.setting_edits["app_id"].setText("1611223344")
