@@ -71,8 +71,9 @@ PLANS: dict[str, Plan] = {p.kind: p for p in (
          "pages_read_engagement and pages_read_user_content (the guide shows how).", "key", "list",
          "Facebook Page", secret_fields=("user_token",), advanced=("base_url",)),
     Plan("googleplay", "Google Play (API)",
-         "Your app's Play Store link and a service account's key file that Play Console lets read "
-         "reviews (the guide shows how). No developer account? Use the monthly review report file.",
+         "Your app's Play Store link, and either a service account's key file that Play Console lets "
+         "read reviews, or an OAuth client file to sign in with your own Google account (the guide "
+         "shows both). No developer account? Use the monthly review report file.",
          "play", guide_heading="Google Play", advanced=("base_url", "token_url")),
     Plan("mastodon", "Mastodon",
          "Your Mastodon server's address (for example mastodon.social). You sign in there through "
@@ -135,7 +136,7 @@ def server_address(text: str) -> str:
     """What an owner types for their Mastodon server (mastodon.social, a link, or their
     @name@server) → https://server; ValueError in plain words."""
     value = text.strip()
-    if value.count("@") >= 1 and "://" not in value:
+    if "@" in value and "/" not in value:  # @name@server or name@server
         value = value.rsplit("@", 1)[-1]
     parts = urlsplit(value if "://" in value else f"https://{value}")
     host = parts.netloc

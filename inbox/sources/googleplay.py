@@ -181,9 +181,10 @@ class GooglePlayConnector(Connector):
                 continue
             payload = parse_json(response) if response.status_code < 400 else error_body(response)
             if response.status_code in (401, 403):
-                raise CredentialsRejected("the service account has no access to this app: in Play "
-                                          "Console → Users and permissions, invite its e-mail with "
-                                          "'Reply to reviews'")
+                who = "the service account has" if self.secret_values.get("service_account_json") \
+                    else "your Google account has"
+                raise CredentialsRejected(f"{who} no access to this app: in Play Console → Users and "
+                                          "permissions, invite its e-mail with 'Reply to reviews'")
             if response.status_code == 404:
                 raise SourceError(f"Google Play does not know the package {self.package!r}")
             if response.status_code >= 400:

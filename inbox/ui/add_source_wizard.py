@@ -42,6 +42,7 @@ from inbox.domain import Source, Whose
 from inbox.secrets import Secrets
 from inbox.services.setup import (
     NO_SIGN_IN,
+    NOUNS,
     PLANS,
     TRANSIENT_SECRETS,
     Plan,
@@ -113,7 +114,7 @@ class WherePage(_Page):
             item.setData(Qt.ItemDataRole.UserRole, plan.kind)
             self.list.addItem(item)
         self.list.setCurrentRow(0)
-        more = _label("Every source can be changed or removed later in File ▸ Sources….")
+        more = _label("Every source can be changed or removed later in File ▸ Sources…")
         more.setStyleSheet("color: palette(placeholder-text);")
         layout = QVBoxLayout(self)
         layout.addWidget(self.list, 1)
@@ -492,7 +493,8 @@ class CheckPage(_Page):
         self.found.setStyleSheet("" if ok else "color: #c62828;")
         self.detail_text = detail
         self.details.setVisible(bool(detail))
-        self.setSubTitle("Looks right? Name it and press Save and fetch; your reviews arrive at once." if ok
+        noun = NOUNS.get(self.flow.plan.kind, "review")
+        self.setSubTitle(f"Looks right? Name it and press Save and fetch; your {noun}s arrive at once." if ok
                          else "Go Back to change what you entered, or try again later.")
         self.checked = ok
         self._changed()

@@ -7,17 +7,52 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from PySide6.QtWidgets import QWizard
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication, QWizard
 
 from inbox.domain import utcnow
 from inbox.ui.add_source_wizard import CHECK, CONNECT, NEEDS
 from tests.qt_async import aloop, run_until, window  # noqa: F401 (fixtures)
 from tests.replay.bluesky import FakeBluesky
 from tests.replay.sign_in import FakeMastodonSignIn, FakePlaySignIn, FakeRedditSignIn
-from tests.ui.test_add_source_wizard import browser, finish, mem, pick, shoot, start  # noqa: F401
+from tests.ui.test_add_source_wizard import SHOTS, browser, finish, mem, pick, start  # noqa: F401
+
+
+def shoot(wizard, name: str, dress: dict | None = None) -> None:
+    """`UPDATE_SCREENSHOTS=1`: the step as an owner sees it, over the window, on a 1280×800
+    screen and on a 1024×640 one (`-small`). `dress`: widget → text shown instead of the
+    local fake's address (mastodon.social rather than 127.0.0.1:PORT), put back after."""
+    import os
+
+    from PySide6.QtGui import QPainter
+
+    if not os.environ.get("UPDATE_SCREENSHOTS"):
+        return
+    kept = {w: w.text() for w in (dress or {})}
+    for w, text in (dress or {}).items():
+        w.blockSignals(True)
+        w.setText(text)
+    window = wizard.parentWidget()
+    for (width, height), suffix in (((1280, 800), ""), ((1024, 640), "-small")):
+        window.resize(width, height)
+        wizard.resize(min(720, width - 80), min(560, height - 60))
+        for _ in range(5):
+            QApplication.processEvents()
+            time.sleep(0.02)
+        picture = window.grab()
+        with QPainter(picture) as paint:
+            shot = wizard.grab()
+            paint.fillRect(0, 0, picture.width(), picture.height(), QColor(0, 0, 0, 90))
+            paint.drawPixmap((picture.width() - shot.width()) // 2, (picture.height() - shot.height()) // 2, shot)
+        assert picture.save(str(SHOTS / f"{name}{suffix}.png"))
+    window.resize(1100, 700)
+    for w, text in kept.items():
+        w.setText(text)
+        w.blockSignals(False)
 
 
 def db_bytes(store) -> bytes:
@@ -46,6 +81,7 @@ def test_mastodon_signs_in_through_the_browser(qtbot, window, aloop, store, mem,
         opened.append(url)
         browser(url)
     wizard = start(window, mem, open_browser=consent)
+    shoot(wizard, "all-1-where")
     pick(wizard, "mastodon")
     assert "Mastodon" in wizard.pages[NEEDS].guide.toPlainText()
     shoot(wizard, "mastodon-2-needs")
@@ -62,10 +98,13 @@ def test_mastodon_signs_in_through_the_browser(qtbot, window, aloop, store, mem,
     query = parse_qs(urlsplit(opened[0]).query)
     assert query["code_challenge_method"] == ["S256"] and query["redirect_uri"][0].startswith("http://127.0.0.1:")
     assert query["scope"] == ["read write:statuses"]
-    shoot(wizard, "mastodon-3-connect")
+    shoot(wizard, "mastodon-3-connect", {connect.edits["server"]: "mastodon.social", connect.status:
+                                         "Signed in as @harbourcafe@mastodon.social ✓  Press Next to check."})
     wizard.next()
     assert checked(aloop, wizard).startswith("Found 30 mentions of @harbourcafe@127.0.0.1, newest from ")
-    shoot(wizard, "mastodon-5-check")
+    check = wizard.pages[CHECK]
+    shoot(wizard, "mastodon-5-check", {check.name: "@harbourcafe@mastodon.social", check.found: check.found.text()
+                                       .replace("127.0.0.1", "mastodon.social")})
     finish(aloop, wizard, window)
     source = store.get_source("@harbourcafe@127.0.0.1")
     assert source.settings == {"base_url": replay.base_url}
@@ -99,6 +138,7 @@ def test_bluesky_with_a_handle_and_an_app_password(qtbot, window, aloop, store, 
     fake = FakeBluesky(n=12).install(replay)
     wizard = start(window, mem)
     pick(wizard, "bluesky")
+    shoot(wizard, "bluesky-2-needs")
     needs = wizard.pages[NEEDS].needs.text()
     assert "App passwords" in needs and "https://bsky.app/settings/app-passwords" in needs
     wizard.next()
@@ -133,6 +173,7 @@ def test_reddit_signs_in_with_the_owners_installed_app(qtbot, window, aloop, sto
     wizard = start(window, mem)
     wizard.reddit_port = port
     pick(wizard, "reddit")
+    shoot(wizard, "reddit-2-needs")
     needs = wizard.pages[NEEDS].needs.text()
     assert "https://www.reddit.com/prefs/apps" in needs and "installed app" in needs
     assert "http://127.0.0.1:65010/reddit_callback" in needs  # what to type as the redirect uri
