@@ -14,7 +14,6 @@ from urllib.parse import parse_qs, urlsplit
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QWizard
 
-from inbox.domain import utcnow
 from inbox.ui.add_source_wizard import CHECK, CONNECT, NEEDS
 from tests.qt_async import aloop, run_until, window  # noqa: F401 (fixtures)
 from tests.replay.bluesky import FakeBluesky
@@ -36,20 +35,20 @@ def shoot(wizard, name: str, dress: dict | None = None) -> None:
     for w, text in (dress or {}).items():
         w.blockSignals(True)
         w.setText(text)
-    window = wizard.parentWidget()
+    behind = wizard.parentWidget()
     for (width, height), suffix in (((1280, 800), ""), ((1024, 640), "-small")):
-        window.resize(width, height)
+        behind.resize(width, height)
         wizard.resize(min(720, width - 80), min(560, height - 60))
         for _ in range(5):
             QApplication.processEvents()
             time.sleep(0.02)
-        picture = window.grab()
+        picture = behind.grab()
         with QPainter(picture) as paint:
             shot = wizard.grab()
             paint.fillRect(0, 0, picture.width(), picture.height(), QColor(0, 0, 0, 90))
             paint.drawPixmap((picture.width() - shot.width()) // 2, (picture.height() - shot.height()) // 2, shot)
         assert picture.save(str(SHOTS / f"{name}{suffix}.png"))
-    window.resize(1100, 700)
+    behind.resize(1100, 700)
     for w, text in kept.items():
         w.setText(text)
         w.blockSignals(False)
@@ -260,4 +259,3 @@ def test_google_play_with_a_google_sign_in(qtbot, window, aloop, store, mem, rep
                                                "refresh_token": fake.REFRESH}}
     assert fake.REFRESH.encode() not in db_bytes(store) and fake.CLIENT_SECRET.encode() not in db_bytes(store)
     run_until(aloop, lambda: len(window.model.rows) == 2, what="the app's reviews in the list, no restart")
-    assert utcnow()
