@@ -278,23 +278,56 @@ async def preview(draft: SourceDraft, http: Http, *, name: str = "") -> Preview:
                    LINKS.get(draft.kind, "of"))
 
 
-async def sign_in_again(source: Source, secrets: Secrets, http: Http, *,
-                        open_browser: Callable[[str], object] | None = None) -> None:
-    """"Sign in again" for a Google source whose saved sign-in was refused: the browser
-    consent with the client it already has, the new refresh token into the keyring."""
-    from inbox.sources.google import TOKEN_URL
-    from inbox.sources.google_oauth import AUTH_URL, authorize
+class NoBrowserSignIn(SourceError):
+    """This source signs in with a pasted key or password, not through the browser."""
 
-    if source.kind != "google":
-        raise SourceError("only Google sources sign in through the browser; paste a new key instead")
+
+BROWSER_SIGN_IN = {"google", "googleplay", "mastodon", "reddit"}
+
+
+async def sign_in_again(source: Source, secrets: Secrets, http: Http, *,
+                        open_browser: Callable[[str], object] | None = None,
+                        reddit_port: int | None = None) -> None:
+    """"Sign in again" for a source whose saved sign-in was refused: the browser consent
+    with what it already has (Google's or Google Play's OAuth client, the Mastodon server,
+    the Reddit app), the new token into the keyring. NoBrowserSignIn for a source that
+    was set up with a key (a Play service account, a Reddit script app, Bluesky, Yelp…)."""
+    from inbox.sources import mastodon_oauth, reddit_oauth
+    from inbox.sources.google import TOKEN_URL
+    from inbox.sources.google_oauth import AUTH_URL, SCOPE, authorize
+    from inbox.sources.googleplay import SCOPE as PLAY_SCOPE
+
+    if source.kind not in BROWSER_SIGN_IN:
+        raise NoBrowserSignIn(f"{source.kind} sources sign in with a key; paste a new one in File ▸ Sources…")
     values = await asyncio.to_thread(read_source, secrets, source)
-    if not values.get("client_id") or not values.get("client_secret"):
-        raise CredentialsRejected("the source has no OAuth client saved; add it again with File ▸ Add a source…")
     add_secrets = getattr(http, "add_secrets", None)
     if add_secrets is not None:
         add_secrets(values)
-    extra = {"open_browser": open_browser} if open_browser is not None else {}
-    token = await authorize(values["client_id"], values["client_secret"], http,
-                            auth_url=str(source.settings.get("auth_url") or AUTH_URL),
-                            token_url=str(source.settings.get("token_url") or TOKEN_URL), **extra)
-    await asyncio.to_thread(secrets.set, key_of(source), {"refresh_token": token})
+    extra: dict[str, Any] = {"open_browser": open_browser} if open_browser is not None else {}
+    fresh: dict[str, str]
+    if source.kind == "mastodon":
+        fresh = {"token": await mastodon_oauth.sign_in(str(source.settings.get("base_url") or
+                                                          "https://mastodon.social"), http, **extra)}
+    elif source.kind == "reddit":
+        if not values.get("refresh_token") or not values.get("client_id"):
+            raise NoBrowserSignIn("this Reddit source uses a script app's password; type the new one in "
+                                  "File ▸ Sources…")
+        settings = source.settings
+        got = await reddit_oauth.sign_in(
+            values["client_id"], http, auth_url=str(settings.get("auth_url") or reddit_oauth.AUTH_URL),
+            token_url=str(settings.get("token_url") or reddit_oauth.TOKEN_URL),
+            api_url=str(settings.get("base_url") or reddit_oauth.API_URL),
+            port=reddit_port or reddit_oauth.REDIRECT_PORT, **extra)
+        fresh = {"refresh_token": got.refresh_token, **({"username": got.username} if got.username else {})}
+    else:
+        if not values.get("client_id") or not values.get("client_secret"):
+            if source.kind == "googleplay":
+                raise NoBrowserSignIn("this Google Play source uses a service account's key file; choose "
+                                      "a new key in File ▸ Sources…")
+            raise CredentialsRejected("the source has no OAuth client saved; add it again with File ▸ Add a source…")
+        fresh = {"refresh_token": await authorize(
+            values["client_id"], values["client_secret"], http,
+            auth_url=str(source.settings.get("auth_url") or AUTH_URL),
+            token_url=str(source.settings.get("token_url") or TOKEN_URL),
+            scope=PLAY_SCOPE if source.kind == "googleplay" else SCOPE, **extra)}
+    await asyncio.to_thread(secrets.set, key_of(source), fresh)

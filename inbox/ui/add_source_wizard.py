@@ -789,18 +789,26 @@ def open_wizard(window: Any, *, secrets: Secrets | None = None,
 
 def sign_in_again(window: Any, source: Source, *, secrets: Secrets | None = None,
                   open_browser: Callable[[str], object] | None = None) -> asyncio.Future[Any]:
-    """"Sign in again…" for a Google source: the browser consent, then a sync; said in the
-    status bar in plain words either way."""
+    """"Sign in again…" for a source that signs in through the browser (Google, Google Play,
+    Mastodon, Reddit): the consent, then a sync; said in the status bar in plain words either
+    way. A source set up with a key opens its settings instead."""
     from inbox.secrets import from_environment
     from inbox.services import setup
 
     chosen = secrets if secrets is not None else getattr(window, "sources_secrets", None) or from_environment()
 
     async def run() -> None:
-        window.status_message("Your browser opened: sign in to Google there and allow access…", 60_000)
+        window.status_message("Your browser opened: sign in there and allow access…", 60_000)
         try:
             async with _default_http() as http:
                 await setup.sign_in_again(source, chosen, http, open_browser=open_browser or webbrowser.open)
+        except setup.NoBrowserSignIn:
+            window.status_message("", 1)
+            if "sources.manage" in window.commands.commands:
+                dialog = window.run_command("sources.manage")
+                if dialog is not None:
+                    dialog.reload(select_id=source.id)  # its key field is right there
+            return
         except Exception as exc:
             window.status_message(explain_exception(exc, source.kind).text, 20_000)
             return

@@ -111,3 +111,39 @@ async def test_a_revoked_reddit_sign_in_is_said_plainly(store, replay) -> None:
         with pytest.raises(CredentialsRejected) as refused:
             await ingest(store, src.id, {**secrets, "refresh_token": "revoked"}, http)
     assert explain_exception(refused.value, "reddit").text == "Reddit no longer accepts the saved sign-in. Sign in again."
+
+
+async def test_sign_in_again_per_platform(store, replay) -> None:
+    """Reddit's installed app signs in again through the browser; a Play service account or
+    a Bluesky app password has no browser sign-in (its settings open instead)."""
+    import socket
+
+    import httpx
+
+    from inbox.secrets import MemorySecrets
+    from inbox.services.setup import NoBrowserSignIn, sign_in_again
+    from tests.replay.harness import http_client
+    from tests.replay.sign_in import FakeRedditSignIn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    fake = FakeRedditSignIn(n=1, redirect=f"http://127.0.0.1:{port}/reddit_callback").install(replay)
+    reddit = store.add_source("reddit", "Reddit", settings={
+        "query": "harbour", "base_url": replay.base_url, "auth_url": replay.base_url + "/api/v1/authorize",
+        "token_url": replay.base_url + "/api/v1/access_token"})
+    play = store.add_source("googleplay", "Play", settings={"package_name": "com.harbourcafe.orderahead"})
+    sky = store.add_source("bluesky", "Sky", settings={"handle": "harbourcafe.bsky.social"})
+    mem = MemorySecrets({reddit.secret_key: {"client_id": fake.client_id, "refresh_token": "revoked",
+                                             "username": "harbourcafe"},
+                         play.secret_key: {"service_account_json": "{}"}, sky.secret_key: {"app_password": "x"}})
+
+    def browser(url: str) -> None:
+        httpx.get(url, follow_redirects=True, timeout=10)
+    async with http_client() as http:
+        await sign_in_again(reddit, mem, http, open_browser=browser, reddit_port=port)
+        for other in (play, sky):
+            with pytest.raises(NoBrowserSignIn):
+                await sign_in_again(other, mem, http, open_browser=browser)
+    assert mem.entries[reddit.secret_key] == {"client_id": fake.client_id, "refresh_token": fake.refresh,
+                                              "username": "harbourcafe"}
