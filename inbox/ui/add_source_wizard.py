@@ -551,6 +551,18 @@ class AddSourceWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.FinishButton, "Save and fetch")
         self.setOption(QWizard.WizardOption.HaveFinishButtonOnEarlyPages, False)
 
+    def done(self, result: int) -> None:
+        """Closing stops a sign-in still waiting for the browser, so its loopback port is
+        free again at once (Reddit's is fixed)."""
+        busy = self.busy
+        try:
+            current = asyncio.current_task()
+        except RuntimeError:
+            current = None
+        if busy is not None and not busy.done() and busy is not current:
+            busy.cancel()
+        super().done(result)
+
     # -- navigation ------------------------------------------------------------------------
 
     def nextId(self) -> int:

@@ -259,3 +259,30 @@ def test_google_play_with_a_google_sign_in(qtbot, window, aloop, store, mem, rep
                                                "refresh_token": fake.REFRESH}}
     assert fake.REFRESH.encode() not in db_bytes(store) and fake.CLIENT_SECRET.encode() not in db_bytes(store)
     run_until(aloop, lambda: len(window.model.rows) == 2, what="the app's reviews in the list, no restart")
+
+
+def test_closing_the_flow_frees_the_sign_in_port(qtbot, window, aloop, store, mem, replay):  # noqa: F811
+    """The owner closes the flow while the browser waits: Reddit's fixed port is free again."""
+    port = free_port()
+    FakeRedditSignIn(n=1, redirect=f"http://127.0.0.1:{port}/reddit_callback").install(replay)
+    wizard = start(window, mem, open_browser=lambda url: None)  # the owner never answers
+    wizard.reddit_port = port
+    pick(wizard, "reddit")
+    wizard.next()
+    connect = wizard.pages[CONNECT]
+    connect.edits["query"].setText("harbour")
+    connect.edits["client_id"].setText("Xy3kQm9Pz-installed")
+    connect.sign_in_button.click()
+    run_until(aloop, lambda: connect.status.text().startswith("Your browser opened"), what="waiting for the browser")
+    busy = wizard.busy
+    wizard.reject()
+    run_until(aloop, busy.done, what="the sign-in to stop")
+
+    def bindable() -> bool:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                return False
+            return True
+    run_until(aloop, bindable, what="the port to be free")
