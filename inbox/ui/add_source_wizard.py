@@ -56,7 +56,7 @@ from inbox.services.setup import (
     settings_from_link,
 )
 from inbox.services.sources import SourceDraft, SourceExists, SourcesService
-from inbox.sources.base import SourceError
+from inbox.sources.base import CredentialsRejected, SourceError
 from inbox.sources.choices import Choice
 from inbox.sources.reddit_oauth import REDIRECT_PORT as REDDIT_PORT
 from inbox.store import Store
@@ -70,6 +70,9 @@ WHERE, NEEDS, CONNECT, CHOOSE, CHECK = range(5)
 KEY_LABELS = {"api_key": "API key", "user_token": "Access token", "app_password": "App password",
               "token": "Access token"}
 OPTIONAL = {"query"}  # fields that may stay empty
+# What the platform refused, when the check is refused: "Bluesky did not accept this app password."
+REFUSED = {"bluesky": "this handle and app password", "google": "this sign-in", "mastodon": "this sign-in",
+           "reddit": "this sign-in", "googleplay": "this key file or sign-in", "facebook": "this access token"}
 SIGN_IN_TOKENS = {"oauth": "refresh_token", "mastodon": "token", "reddit": "refresh_token"}
 STEP_TIMEOUT_S = 60.0
 
@@ -723,6 +726,12 @@ class AddSourceWizard(QWizard):
             async with self.http_factory() as http:
                 found = await asyncio.wait_for(
                     preview(self.draft(), http, name=self.check_name()), STEP_TIMEOUT_S)
+        except CredentialsRejected as exc:  # nothing is saved yet: say what to check
+            plain = explain_exception(exc, self.plan.kind)
+            log.info("set-up check refused: %s", plain.detail)
+            page.show_result(f"{self.plan.title.split(' (')[0]} did not accept {REFUSED.get(self.plan.kind, 'this key')}. "
+                             "Go Back and check what you entered.", False, plain.detail)
+            return
         except (SourceError, TimeoutError) as exc:
             plain = explain_exception(exc, self.plan.kind)
             log.info("set-up check failed: %s", plain.detail)

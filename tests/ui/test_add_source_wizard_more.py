@@ -149,9 +149,10 @@ def test_bluesky_with_a_handle_and_an_app_password(qtbot, window, aloop, store, 
     connect.advanced_edits["base_url"].setText(replay.base_url)
     connect.advanced_button.click()
     wizard.next()
-    said = checked(aloop, wizard)
-    assert "Bluesky" in said and "Found" not in said, said
+    assert checked(aloop, wizard) == ("Bluesky did not accept this handle and app password. Go Back and check "
+                                      "what you entered.")
     assert wizard.pages[CHECK].details.isVisible()  # the detail one click away
+    shoot(wizard, "bluesky-4-refused")
     wizard.back()
     connect.edits["app_password"].setText(fake.app_password)
     shoot(wizard, "bluesky-3-connect")
