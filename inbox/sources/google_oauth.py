@@ -21,14 +21,14 @@ SCOPE = "https://www.googleapis.com/auth/business.manage"
 
 
 async def authorize(client_id: str, client_secret: str, http: Http, *,
-                    open_browser: Callable[[str], object] = webbrowser.open,
+                    open_browser: Callable[[str], object] | None = None,
                     auth_url: str = AUTH_URL, token_url: str = TOKEN_URL,
                     timeout: float = 300.0, scope: str = SCOPE) -> str:
     """Run the consent flow and return the refresh token (`scope`: Business Profile by
     default; Google Play passes androidpublisher)."""
     got = await consent(auth_url, {"client_id": client_id, "scope": scope, "access_type": "offline",
                                    "prompt": "consent"},
-                        open_browser=open_browser, platform="Google", timeout=timeout)
+                        open_browser=open_browser or webbrowser.open, platform="Google", timeout=timeout)
     response = await http.request("POST", token_url, ok_statuses=(400, 401), data={
         "grant_type": "authorization_code", "code": got.code, "client_id": client_id,
         "client_secret": client_secret, "redirect_uri": got.redirect_uri, "code_verifier": got.verifier})

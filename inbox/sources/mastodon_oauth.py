@@ -21,7 +21,7 @@ WEBSITE = "https://github.com/feedback-inbox"
 SCOPES = "read write:statuses"
 
 
-async def sign_in(server: str, http: Http, *, open_browser: Callable[[str], object] = webbrowser.open,
+async def sign_in(server: str, http: Http, *, open_browser: Callable[[str], object] | None = None,
                   timeout: float = 300.0) -> str:
     """The browser consent on `server` (https://mastodon.social); returns the access token."""
     server = server.rstrip("/")
@@ -36,7 +36,7 @@ async def sign_in(server: str, http: Http, *, open_browser: Callable[[str], obje
         client.update(client_id=str(data["client_id"]), client_secret=str(data.get("client_secret") or ""))
         return {"client_id": client["client_id"], "scope": SCOPES}
 
-    got = await consent(f"{server}/oauth/authorize", register, open_browser=open_browser,
+    got = await consent(f"{server}/oauth/authorize", register, open_browser=open_browser or webbrowser.open,
                         platform="Mastodon", timeout=timeout)
     response = await http.request("POST", f"{server}/oauth/token", ok_statuses=(400, 401), data={
         "grant_type": "authorization_code", "code": got.code, "client_id": client["client_id"],

@@ -44,12 +44,12 @@ class RedditSignIn:
     username: str
 
 
-async def sign_in(client_id: str, http: Http, *, open_browser: Callable[[str], object] = webbrowser.open,
+async def sign_in(client_id: str, http: Http, *, open_browser: Callable[[str], object] | None = None,
                   auth_url: str = AUTH_URL, token_url: str = TOKEN_URL, api_url: str = API_URL,
                   port: int = REDIRECT_PORT, timeout: float = 300.0) -> RedditSignIn:
     """The browser consent; returns the refresh token and the account's name."""
     got = await consent(auth_url, {"client_id": client_id, "duration": "permanent", "scope": SCOPES},
-                        open_browser=open_browser, platform="Reddit", port=port, path=REDIRECT_PATH,
+                        open_browser=open_browser or webbrowser.open, platform="Reddit", port=port, path=REDIRECT_PATH,
                         timeout=timeout, pkce=False)
     response = await http.request("POST", token_url, ok_statuses=(400, 401), headers={
         "Authorization": basic(client_id), "User-Agent": user_agent()}, data={
