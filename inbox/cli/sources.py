@@ -263,13 +263,20 @@ def register(group: click.Group) -> None:
     @db_option
     @click.pass_context
     def login(ctx: click.Context, name: str, db_path: str | None) -> None:
-        """Sign in with Google in the browser and keep the refresh token in the keyring."""
+        """Sign in through the browser (Google, Google Play with an OAuth client, Mastodon, a
+        Reddit installed app) and keep the new token in the keyring."""
+        from inbox.services.setup import BROWSER_SIGN_IN
+
         with open_store(ctx, db_path) as store:
             source = _source_or_fail(store, name)
-        if source.kind != "google":
-            fail(f"{source.name} is a {source.kind} source; login is for Google sources")
+        if source.kind not in BROWSER_SIGN_IN:
+            fail(f"{source.name} is a {source.kind} source; it signs in with a key: "
+                 f"inbox sources edit {source.name!r} --secret …")
         try:
-            asyncio.run(_google_login(source, open_secrets(ctx)))
+            if source.kind == "google":
+                asyncio.run(_google_login(source, open_secrets(ctx)))
+            else:
+                asyncio.run(_browser_login(source, open_secrets(ctx)))
         except (SourceError, SecretsError) as exc:
             fail(str(exc), code=1)
         click.echo(f"Signed in; {source.name} is ready to sync.")
@@ -280,6 +287,15 @@ async def _test(service: SourcesService, source: Source) -> str:
 
     async with HttpClient(retries=1, max_wait=10) as http:
         return await service.test(SourceDraft.of(source), http=http, saved=source)
+
+
+async def _browser_login(source: Source, secrets: Secrets) -> None:
+    from inbox.services.setup import sign_in_again
+    from inbox.sync.http import HttpClient
+
+    async with HttpClient() as http:
+        click.echo("Opening the browser to sign in...")
+        await sign_in_again(source, secrets, http)
 
 
 async def _google_login(source: Source, secrets: Secrets) -> None:

@@ -23,12 +23,17 @@ from inbox.secrets import Secrets, key_of, read_source
 from inbox.services.sources import SourceDraft
 from inbox.sources.base import CredentialsRejected, Http, SourceError
 from inbox.sources.choices import Choice
+from inbox.sources.reddit_oauth import REDIRECT_URI as REDDIT_REDIRECT
 from inbox.sources.registry import connector_class
 
 NO_SIGN_IN = "No sign-in needed: these reviews are public."
 # Typed only to list choices, never saved (a Facebook user token: each Page has its own).
 TRANSIENT_SECRETS = {"user_token"}
 NOUNS = {"rss": "article", "mastodon": "mention", "bluesky": "post", "reddit": "post"}
+# How the check links what it found to the name: "Found 40 posts matching “Harbour Street”".
+LINKS = {"bluesky": "mentioning", "reddit": "matching"}
+APP_PASSWORDS_URL = "https://bsky.app/settings/app-passwords"
+REDDIT_APPS_URL = "https://www.reddit.com/prefs/apps"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +49,7 @@ class Plan:
     secret_fields: tuple[str, ...] = ()
     advanced: tuple[str, ...] = ()  # settings behind "Advanced"
     no_sign_in: bool = False
+    advanced_secrets: tuple[str, ...] = ()  # secrets one may paste instead of signing in
 
 
 PLANS: dict[str, Plan] = {p.kind: p for p in (
@@ -65,9 +71,23 @@ PLANS: dict[str, Plan] = {p.kind: p for p in (
          "pages_read_engagement and pages_read_user_content (the guide shows how).", "key", "list",
          "Facebook Page", secret_fields=("user_token",), advanced=("base_url",)),
     Plan("googleplay", "Google Play (API)",
-         "Your app's Play Store link and a service account's key file that Play Console lets read "
-         "reviews (the guide shows how). No developer account? Use the monthly review report file.",
-         "play", guide_heading="Google Play", advanced=("base_url",)),
+         "Your app's Play Store link, and either a service account's key file that Play Console lets "
+         "read reviews, or an OAuth client file to sign in with your own Google account (the guide "
+         "shows both). No developer account? Use the monthly review report file.",
+         "play", guide_heading="Google Play", advanced=("base_url", "token_url")),
+    Plan("mastodon", "Mastodon",
+         "Your Mastodon server's address (for example mastodon.social). You sign in there through "
+         "your browser; there is nothing to create first.", "mastodon", guide_heading="Mastodon",
+         advanced=("base_url",), advanced_secrets=("token",)),
+    Plan("bluesky", "Bluesky",
+         f"Your Bluesky handle and an app password: in Bluesky open Settings ▸ Privacy and security ▸ "
+         f"App passwords ▸ Add ({APP_PASSWORDS_URL}). Never your main password.", "bluesky",
+         guide_heading="Bluesky", secret_fields=("app_password",), advanced=("base_url",)),
+    Plan("reddit", "Reddit",
+         f"The words to search Reddit for, and your own Reddit app's client id: at {REDDIT_APPS_URL} "
+         f"choose “create another app…”, type “installed app”, redirect uri {REDDIT_REDIRECT} "
+         "(the guide shows each field).", "reddit",
+         guide_heading="Reddit", advanced=("base_url", "token_url", "auth_url")),
     Plan("file", "A review export file (Trustpilot, Google Play, any CSV)",
          "The file you downloaded: Trustpilot Business ▸ Reviews ▸ Export, or Google Play Console ▸ "
          "Download reports ▸ Reviews.", "file", guide_heading="CSV / JSON file import", no_sign_in=True),
@@ -110,6 +130,32 @@ def settings_from_link(kind: str, link: str) -> dict[str, str]:
                              "the address; it contains id=com.….")
         return {"package_name": package}
     raise ValueError(f"{kind} sources are not set up from a link")
+
+
+def server_address(text: str) -> str:
+    """What an owner types for their Mastodon server (mastodon.social, a link, or their
+    @name@server) → https://server; ValueError in plain words."""
+    value = text.strip()
+    if "@" in value and "/" not in value:  # @name@server or name@server
+        value = value.rsplit("@", 1)[-1]
+    parts = urlsplit(value if "://" in value else f"https://{value}")
+    host = parts.netloc
+    if not host or any(c.isspace() for c in host) or ("." not in host.split(":")[0] and not host.startswith(("127.0.0.1", "localhost"))):
+        raise ValueError("That is not a server address. Type the part after the second @ of your "
+                         "Mastodon address, for example mastodon.social.")
+    return f"{parts.scheme or 'https'}://{host}"
+
+
+def bluesky_handle(text: str) -> str:
+    """@name, name.bsky.social, or a bsky.app profile link → the handle; a bare name is on
+    bsky.social."""
+    value = text.strip()
+    found = re.search(r"bsky\.app/profile/([^/?#]+)", value)
+    value = (found.group(1) if found else value).lstrip("@").lower()
+    if not re.fullmatch(r"[a-z0-9][a-z0-9.-]*", value) and not value.startswith("did:"):
+        raise ValueError("That is not a Bluesky handle. It looks like name.bsky.social (shown under "
+                         "your name on your profile).")
+    return value if "." in value or value.startswith("did:") else f"{value}.bsky.social"
 
 
 def read_client_file(path: str | Path) -> dict[str, str]:
@@ -155,13 +201,14 @@ class Preview:
     stats: dict[str, Any] = field(default_factory=dict)
     more: bool = False  # another page follows the first
     noun: str = "review"  # what the platform's items are called
+    link: str = "of"  # "Found 40 posts matching “Harbour Street”"
 
     def sentence(self, now: datetime | None = None) -> str:
         """"Found 212 reviews of Harbour Street Café, newest from yesterday"."""
         n = self.total if self.total is not None else self.count
         what = f"{n} {self.noun}{'s' if n != 1 else ''}" + ("" if self.total is not None or not self.more
                                                          else " or more")
-        of = f" of {self.name}" if self.name else ""
+        of = f" {self.link} {self.name}" if self.name else ""
         if not n:
             return f"Connected{' to ' + self.name if self.name else ''}, but there are no {self.noun}s yet."
         when = f", newest from {relative_day(self.newest, now or utcnow())}" if self.newest else ""
@@ -227,26 +274,60 @@ async def preview(draft: SourceDraft, http: Http, *, name: str = "") -> Preview:
             total = stats[key]
             break
     newest = max((i.created_at for i in items if i.created_at), default=None)
-    return Preview(len(items), total, newest, name, stats, more, NOUNS.get(draft.kind, "review"))
+    return Preview(len(items), total, newest, name, stats, more, NOUNS.get(draft.kind, "review"),
+                   LINKS.get(draft.kind, "of"))
+
+
+class NoBrowserSignIn(SourceError):
+    """This source signs in with a pasted key or password, not through the browser."""
+
+
+BROWSER_SIGN_IN = {"google", "googleplay", "mastodon", "reddit"}
 
 
 async def sign_in_again(source: Source, secrets: Secrets, http: Http, *,
-                        open_browser: Callable[[str], object] | None = None) -> None:
-    """"Sign in again" for a Google source whose saved sign-in was refused: the browser
-    consent with the client it already has, the new refresh token into the keyring."""
+                        open_browser: Callable[[str], object] | None = None,
+                        reddit_port: int | None = None) -> None:
+    """"Sign in again" for a source whose saved sign-in was refused: the browser consent
+    with what it already has (Google's or Google Play's OAuth client, the Mastodon server,
+    the Reddit app), the new token into the keyring. NoBrowserSignIn for a source that
+    was set up with a key (a Play service account, a Reddit script app, Bluesky, Yelp…)."""
+    from inbox.sources import mastodon_oauth, reddit_oauth
     from inbox.sources.google import TOKEN_URL
-    from inbox.sources.google_oauth import AUTH_URL, authorize
+    from inbox.sources.google_oauth import AUTH_URL, SCOPE, authorize
+    from inbox.sources.googleplay import SCOPE as PLAY_SCOPE
 
-    if source.kind != "google":
-        raise SourceError("only Google sources sign in through the browser; paste a new key instead")
+    if source.kind not in BROWSER_SIGN_IN:
+        raise NoBrowserSignIn(f"{source.kind} sources sign in with a key; paste a new one in File ▸ Sources…")
     values = await asyncio.to_thread(read_source, secrets, source)
-    if not values.get("client_id") or not values.get("client_secret"):
-        raise CredentialsRejected("the source has no OAuth client saved; add it again with File ▸ Add a source…")
     add_secrets = getattr(http, "add_secrets", None)
     if add_secrets is not None:
         add_secrets(values)
-    extra = {"open_browser": open_browser} if open_browser is not None else {}
-    token = await authorize(values["client_id"], values["client_secret"], http,
-                            auth_url=str(source.settings.get("auth_url") or AUTH_URL),
-                            token_url=str(source.settings.get("token_url") or TOKEN_URL), **extra)
-    await asyncio.to_thread(secrets.set, key_of(source), {"refresh_token": token})
+    extra: dict[str, Any] = {"open_browser": open_browser} if open_browser is not None else {}
+    fresh: dict[str, str]
+    if source.kind == "mastodon":
+        fresh = {"token": await mastodon_oauth.sign_in(str(source.settings.get("base_url") or
+                                                          "https://mastodon.social"), http, **extra)}
+    elif source.kind == "reddit":
+        if not values.get("refresh_token") or not values.get("client_id"):
+            raise NoBrowserSignIn("this Reddit source uses a script app's password; type the new one in "
+                                  "File ▸ Sources…")
+        settings = source.settings
+        got = await reddit_oauth.sign_in(
+            values["client_id"], http, auth_url=str(settings.get("auth_url") or reddit_oauth.AUTH_URL),
+            token_url=str(settings.get("token_url") or reddit_oauth.TOKEN_URL),
+            api_url=str(settings.get("base_url") or reddit_oauth.API_URL),
+            port=reddit_port or reddit_oauth.REDIRECT_PORT, **extra)
+        fresh = {"refresh_token": got.refresh_token, **({"username": got.username} if got.username else {})}
+    else:
+        if not values.get("client_id") or not values.get("client_secret"):
+            if source.kind == "googleplay":
+                raise NoBrowserSignIn("this Google Play source uses a service account's key file; choose "
+                                      "a new key in File ▸ Sources…")
+            raise CredentialsRejected("the source has no OAuth client saved; add it again with File ▸ Add a source…")
+        fresh = {"refresh_token": await authorize(
+            values["client_id"], values["client_secret"], http,
+            auth_url=str(source.settings.get("auth_url") or AUTH_URL),
+            token_url=str(source.settings.get("token_url") or TOKEN_URL),
+            scope=PLAY_SCOPE if source.kind == "googleplay" else SCOPE, **extra)}
+    await asyncio.to_thread(secrets.set, key_of(source), fresh)

@@ -107,10 +107,15 @@ def parse_ratings(payload: Any) -> tuple[list[Item], int]:
         if not isinstance(entry, dict):
             skipped += 1
             continue
-        body = text(entry.get("review_text"))
-        kind = text(entry.get("recommendation_type"))
+        # Older ratings (the "places.rates" stories) carry their text and stars only inside
+        # the story, as recorded responses show (tests/fixtures/recorded/facebook-ratings.json).
+        story_data = dig(entry, "open_graph_story", "data")
+        story_data = story_data if isinstance(story_data, dict) else {}
+        body = text(entry.get("review_text")) or text(story_data.get("review_text"))
+        kind = text(entry.get("recommendation_type")) or text(story_data.get("recommendation_type"))
         title = {"positive": "Recommends", "negative": "Doesn't recommend"}.get(kind, "")
-        rating = normalise_rating(entry.get("rating"))
+        rating = normalise_rating(entry.get("rating") if entry.get("rating") is not None
+                                  else dig(story_data, "rating", "value"))
         story = text(dig(entry, "open_graph_story", "id"))
         rid = story or stable_id(entry.get("created_time"), dig(entry, "reviewer", "id"), body, kind)
         if not (body or title or rating):

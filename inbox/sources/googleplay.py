@@ -3,6 +3,8 @@ with the developer's reply as an owner-reply item.
 
 Auth is a service account: its JSON key (kept in the keyring) signs an RS256 JWT with PyJWT,
 exchanged at the key's own `token_uri` for a one-hour bearer token (OAuth2 JWT-bearer grant).
+An owner who prefers to sign in with their Google account instead keeps an OAuth client and
+a refresh token (scope androidpublisher, the browser flow of `google_oauth.py`).
 """
 
 from __future__ import annotations
@@ -111,6 +113,7 @@ class GooglePlayConnector(Connector):
         Setting("package_name", "The app's package name, e.g. com.example.app (the id= in its "
                 "Play Store address)", required=True),
         Setting("base_url", "API address (for testing)", default=default_base_url),
+        Setting("token_url", "OAuth token endpoint (a Google sign-in)", default=DEFAULT_TOKEN_URI),
     ]
     secrets: ClassVar[list[str]] = ["service_account_json"]
     can_reply = True
@@ -130,6 +133,8 @@ class GooglePlayConnector(Connector):
         """A bearer token, fetched once per hour per connector."""
         if self._token and time.time() < self._token_expires - 60:
             return self._token
+        if self.secret_values.get("refresh_token") and not self.secret_values.get("service_account_json"):
+            return await self._refreshed()
         key = load_service_account(self.secret_values.get("service_account_json"))
         response = await self.http.request(
             "POST", key.get("token_uri") or DEFAULT_TOKEN_URI,
@@ -140,6 +145,25 @@ class GooglePlayConnector(Connector):
         if response.status_code >= 400 or not isinstance(token, str):
             reason = text(dig(payload, "error")) or f"HTTP {response.status_code}"
             raise CredentialsRejected(f"Google refused the service account ({reason})")
+        expires = dig(payload, "expires_in")
+        self._token = token
+        self._token_expires = time.time() + (float(expires) if str(expires or "").isdigit() else 3600)
+        return token
+
+    async def _refreshed(self) -> str:
+        """A bearer token from the kept Google sign-in (refresh-token grant)."""
+        values = self.secret_values
+        if not values.get("client_id") or not values.get("client_secret"):
+            raise CredentialsRejected("the Google sign-in has no OAuth client saved; add the source again")
+        response = await self.http.request(
+            "POST", self.setting("token_url", DEFAULT_TOKEN_URI) or DEFAULT_TOKEN_URI, ok_statuses=(400, 401),
+            data={"grant_type": "refresh_token", "refresh_token": values["refresh_token"],
+                  "client_id": values["client_id"], "client_secret": values["client_secret"]})
+        payload = parse_json(response) if response.status_code < 400 else error_body(response)
+        token = dig(payload, "access_token")
+        if response.status_code >= 400 or not isinstance(token, str):
+            reason = text(dig(payload, "error")) or f"HTTP {response.status_code}"
+            raise CredentialsRejected(f"Google refused the saved sign-in ({reason}); sign in again")
         expires = dig(payload, "expires_in")
         self._token = token
         self._token_expires = time.time() + (float(expires) if str(expires or "").isdigit() else 3600)
@@ -157,9 +181,10 @@ class GooglePlayConnector(Connector):
                 continue
             payload = parse_json(response) if response.status_code < 400 else error_body(response)
             if response.status_code in (401, 403):
-                raise CredentialsRejected("the service account has no access to this app: in Play "
-                                          "Console → Users and permissions, invite its e-mail with "
-                                          "'Reply to reviews'")
+                who = "the service account has" if self.secret_values.get("service_account_json") \
+                    else "your Google account has"
+                raise CredentialsRejected(f"{who} no access to this app: in Play Console → Users and "
+                                          "permissions, invite its e-mail with 'Reply to reviews'")
             if response.status_code == 404:
                 raise SourceError(f"Google Play does not know the package {self.package!r}")
             if response.status_code >= 400:

@@ -1,5 +1,6 @@
-"""Reddit: search for the business's name (newest first) with a "script" app's OAuth2
-password grant. Posts are mentions; `*_html` is sanitised, the Markdown kept as text.
+"""Reddit: search for the business's name (newest first), signed in either through the
+browser with the owner's "installed app" (a kept refresh token, `reddit_oauth.py`) or with
+a "script" app's OAuth2 password grant. Posts are mentions; `*_html` is sanitised, the Markdown kept as text.
 
 Conversations: the comments under a matched post (again whenever its comment count
 changes: the counts of the newest TRACKED posts are kept in the cursor and checked with one
@@ -49,9 +50,12 @@ class RedditConnector(Connector):
         return f"desktop:feedback-inbox:v{__version__} (by /u/{user})"
 
     async def token(self, *, fresh: bool = False) -> str:
-        """An access token from the password grant (script apps get no refresh token)."""
+        """An access token: from the kept refresh token (a browser sign-in), or from the
+        password grant (script apps get no refresh token)."""
         if self._token and not fresh:
             return self._token
+        if self.secret_values.get("refresh_token"):
+            return await self._refresh()
         missing = [k for k in self.secrets if not self.secret_values.get(k)]
         if missing:
             raise CredentialsRejected(f"missing {', '.join(missing)}; add them with "
@@ -67,6 +71,24 @@ class RedditConnector(Connector):
         if not isinstance(data, dict) or not data.get("access_token"):
             code = data.get("error") if isinstance(data, dict) else None
             raise CredentialsRejected(f"Reddit refused the login ({code or 'no token'})")
+        self._token = str(data["access_token"])
+        return self._token
+
+    async def _refresh(self) -> str:
+        from inbox.sources.reddit_oauth import basic
+
+        if not self.secret_values.get("client_id"):
+            raise CredentialsRejected("the Reddit sign-in has no client id saved; sign in again")
+        response = await self.http.request(
+            "POST", self.setting("token_url", TOKEN_URL) or TOKEN_URL, ok_statuses=(400,),
+            data={"grant_type": "refresh_token", "refresh_token": self.secret_values["refresh_token"]},
+            headers={"User-Agent": self.user_agent,
+                     "Authorization": basic(self.secret_values["client_id"],
+                                            self.secret_values.get("client_secret") or "")})
+        data = parse_json(response)
+        if response.status_code == 400 or not isinstance(data, dict) or not data.get("access_token"):
+            code = data.get("error") if isinstance(data, dict) else None
+            raise CredentialsRejected(f"Reddit no longer accepts the saved sign-in ({code or 'no token'})")
         self._token = str(data["access_token"])
         return self._token
 

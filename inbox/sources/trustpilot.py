@@ -52,9 +52,10 @@ def parse_reviews(payload: Any) -> tuple[list[Item], int]:
             continue
         consumer = review.get("consumer") if isinstance(review.get("consumer"), dict) else {}
         author = None
-        if consumer.get("id") or consumer.get("displayName"):
-            author = Author(external_id=text(consumer.get("id")) or text(consumer.get("displayName")),
-                            display_name=text(consumer.get("displayName")),
+        # the review list says displayName; Trustpilot's review events and links say name
+        shown = text(consumer.get("displayName")) or text(consumer.get("name"))
+        if consumer.get("id") or shown:
+            author = Author(external_id=text(consumer.get("id")) or shown, display_name=shown,
                             profile_url=(f"https://www.trustpilot.com/users/{consumer['id']}"
                                          if consumer.get("id") else ""))
         items.append(Item(

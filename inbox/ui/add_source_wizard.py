@@ -16,6 +16,7 @@ import webbrowser
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -41,19 +42,23 @@ from inbox.domain import Source, Whose
 from inbox.secrets import Secrets
 from inbox.services.setup import (
     NO_SIGN_IN,
+    NOUNS,
     PLANS,
     TRANSIENT_SECRETS,
     Plan,
+    bluesky_handle,
     choices,
     guide_section,
     preview,
     read_client_file,
     read_service_account_file,
+    server_address,
     settings_from_link,
 )
 from inbox.services.sources import SourceDraft, SourceExists, SourcesService
-from inbox.sources.base import SourceError
+from inbox.sources.base import CredentialsRejected, SourceError
 from inbox.sources.choices import Choice
+from inbox.sources.reddit_oauth import REDIRECT_PORT as REDDIT_PORT
 from inbox.store import Store
 from inbox.sync.errors import explain_exception
 from inbox.ui.first_run import guide_path
@@ -63,7 +68,13 @@ from inbox.ui.reading_pane import SafeBrowser
 log = logging.getLogger(__name__)
 RunTask = Callable[[Coroutine[Any, Any, Any]], "asyncio.Future[Any]"]
 WHERE, NEEDS, CONNECT, CHOOSE, CHECK = range(5)
-KEY_LABELS = {"api_key": "API key", "user_token": "Access token"}
+KEY_LABELS = {"api_key": "API key", "user_token": "Access token", "app_password": "App password",
+              "token": "Access token"}
+OPTIONAL = {"query"}  # fields that may stay empty
+# What the platform refused, when the check is refused: "Bluesky did not accept this app password."
+REFUSED = {"bluesky": "this handle and app password", "google": "this sign-in", "mastodon": "this sign-in",
+           "reddit": "this sign-in", "googleplay": "this key file or sign-in", "facebook": "this access token"}
+SIGN_IN_TOKENS = {"oauth": "refresh_token", "mastodon": "token", "reddit": "refresh_token"}
 STEP_TIMEOUT_S = 60.0
 
 
@@ -107,7 +118,7 @@ class WherePage(_Page):
             item.setData(Qt.ItemDataRole.UserRole, plan.kind)
             self.list.addItem(item)
         self.list.setCurrentRow(0)
-        more = _label("Mastodon, Bluesky and Reddit are set up in File ▸ Sources….")
+        more = _label("Every source can be changed or removed later in File ▸ Sources…")
         more.setStyleSheet("color: palette(placeholder-text);")
         layout = QVBoxLayout(self)
         layout.addWidget(self.list, 1)
@@ -179,16 +190,51 @@ class ConnectPage(_Page):
         while form.rowCount():
             form.removeRow(0)
 
-    def _edit(self, name: str, label: str, placeholder: str = "", *, secret: bool = False) -> QLineEdit:
+    def _edit(self, name: str, label: str, placeholder: str = "", *, secret: bool = False,
+              form: QFormLayout | None = None) -> QLineEdit:
         edit = QLineEdit()
         edit.setObjectName(name)
         edit.setPlaceholderText(placeholder)
         if secret:
             edit.setEchoMode(QLineEdit.EchoMode.Password)
         edit.textChanged.connect(lambda _t: self._changed())
-        self.edits[name] = edit
-        self.form.addRow(label, edit)
+        if form is None:
+            self.edits[name] = edit
+            self.form.addRow(label, edit)
+        else:
+            self.advanced_edits[name] = edit
+            form.addRow(label, edit)
         return edit
+
+    def _sign_in_row(self, text: str, *, client_file: bool = False) -> None:
+        """The sign-in button (and the OAuth client file's, where the owner brings one)."""
+        row = QHBoxLayout()
+        if client_file:
+            choose = QPushButton("Choose the client file…")
+            choose.setObjectName("chooseClientFile")
+            choose.clicked.connect(self._choose_client_file)
+            row.addWidget(choose)
+        self.sign_in_button = QPushButton(text)
+        self.sign_in_button.setObjectName("signIn")
+        self.sign_in_button.clicked.connect(lambda: self.flow.launch(self.flow.sign_in()))
+        row.addWidget(self.sign_in_button)
+        row.addStretch(1)
+        self.form.addRow(row)
+        if client_file:
+            self.client_label = _label(name="clientFile")
+            self.form.addRow(self.client_label)
+
+    def _play_way(self) -> None:
+        """Google Play: the service account's key file, or a Google sign-in."""
+        oauth = self.play_oauth.isChecked()
+        for name in ("key_file",):
+            edit = self.edits[name]
+            edit.setVisible(not oauth)
+            self.form.labelForField(edit).setVisible(not oauth)
+        self.key_browse.setVisible(not oauth)
+        for w in self.oauth_widgets:
+            w.setVisible(oauth)
+        self._changed()
 
     def initializePage(self) -> None:
         plan = self.flow.plan
@@ -199,25 +245,31 @@ class ConnectPage(_Page):
         self.sign_in_button = None
         self.status.setText("")
         self.setSubTitle({"oauth": "Sign in through your browser.", "key": "Paste your key.",
-                          "play": "Paste your app's link and choose the key file.",
+                          "play": "Paste your app's link, then choose the key file or sign in with Google.",
+                          "mastodon": "Your server, then sign in through your browser.",
+                          "bluesky": "Your handle and an app password.",
+                          "reddit": "What to search for, then sign in through your browser.",
                           "url": "Paste the feed's address.", "link": "Paste your app's store link.",
                           "file": "Choose the file you downloaded."}[plan.connect])
         if plan.connect == "oauth":
-            row = QHBoxLayout()
-            choose = QPushButton("Choose the client file…")
-            choose.setObjectName("chooseClientFile")
-            choose.clicked.connect(self._choose_client_file)
-            self.sign_in_button = QPushButton(f"Sign in with {plan.title.split()[0]}")
-            self.sign_in_button.setObjectName("signIn")
-            self.sign_in_button.clicked.connect(lambda: self.flow.launch(self.flow.sign_in()))
-            row.addWidget(choose)
-            row.addWidget(self.sign_in_button)
-            row.addStretch(1)
             self.form.addRow(_label("The OAuth client file you downloaded from Google Cloud "
                                     "(client_secret_….json), then sign in."))
-            self.form.addRow(row)
-            self.client_label = _label(name="clientFile")
-            self.form.addRow(self.client_label)
+            self._sign_in_row(f"Sign in with {plan.title.split()[0]}", client_file=True)
+        elif plan.connect == "mastodon":
+            self._edit("server", "Your server", "mastodon.social")
+            self._sign_in_row("Sign in with Mastodon")
+        elif plan.connect == "bluesky":
+            self._edit("handle", "Your handle", "harbourcafe.bsky.social")
+            self._edit("app_password", "App password", "xxxx-xxxx-xxxx-xxxx", secret=True)
+            self.form.addRow("", _label("Make one in Bluesky: Settings ▸ Privacy and security ▸ App "
+                                        "passwords ▸ Add."))
+            self._edit("query", "Also collect posts with", "optional: Harbour Street Café")
+        elif plan.connect == "reddit":
+            self._edit("query", "Search Reddit for", "\"Harbour Street Cafe\" (quotes for a phrase)")
+            self._edit("client_id", "Your app's client id", "the code under your app's name")
+            self.form.addRow("", _label("At reddit.com/prefs/apps: create another app… ▸ installed app ▸ "
+                                        "redirect uri http://127.0.0.1:65010/reddit_callback."))
+            self._sign_in_row("Sign in with Reddit")
         elif plan.connect == "key":
             for name in plan.secret_fields:
                 self._edit(name, KEY_LABELS.get(name, "API key"), "paste it here", secret=True)
@@ -232,16 +284,35 @@ class ConnectPage(_Page):
             self.form.addRow("", browse)
         elif plan.connect == "play":
             self._edit("link", "Play Store link", "https://play.google.com/store/apps/details?id=…")
+            self.play_key = QRadioButton("A service account's key file")
+            self.play_oauth = QRadioButton("Sign in with my Google account (an OAuth client file)")
+            self.play_oauth.setObjectName("playOAuth")
+            self.play_key.setChecked(True)
+            ways = QButtonGroup(self)
+            ways.addButton(self.play_key)
+            ways.addButton(self.play_oauth)
+            self.form.addRow("", self.play_key)
+            self.form.addRow("", self.play_oauth)
             key = self._edit("key_file", "Key file", "the service account's .json key")
-            browse = QPushButton("Choose the key file…")
-            browse.clicked.connect(lambda: self._choose_file(key))
-            self.form.addRow("", browse)
+            self.key_browse = QPushButton("Choose the key file…")
+            self.key_browse.clicked.connect(lambda: self._choose_file(key))
+            self.form.addRow("", self.key_browse)
+            before = self.form.rowCount()
+            self._sign_in_row("Sign in with Google", client_file=True)
+            self.oauth_widgets = [w for r in range(before, self.form.rowCount())
+                                  for w in _row_widgets(self.form, r)]
+            self.play_oauth.toggled.connect(lambda _on: self._play_way())
+            self._play_way()
+        for name in plan.advanced_secrets:
+            self._edit(name, KEY_LABELS.get(name, name), "or paste an access token instead of signing in",
+                       secret=True, form=self.advanced_form)
         for name in plan.advanced:
             edit = QLineEdit()
             edit.setObjectName(f"advanced_{name}")
+            edit.textChanged.connect(lambda _t: self._changed())
             self.advanced_edits[name] = edit
             self.advanced_form.addRow(name.replace("_", " ").capitalize().replace("url", "URL"), edit)
-        self.advanced_button.setVisible(bool(plan.advanced))
+        self.advanced_button.setVisible(bool(plan.advanced or plan.advanced_secrets))
         self.advanced_box.setVisible(False)
         self._changed()
 
@@ -259,20 +330,47 @@ class ConnectPage(_Page):
 
     def _changed(self) -> None:
         plan = self.flow.plan
-        if plan.connect == "oauth":
-            self.set_ready(bool(self.flow.secrets_typed.get("refresh_token")))
+        optional = OPTIONAL if plan.kind != "reddit" else set()
+        typed = all(e.text().strip() for n, e in self.edits.items() if n not in optional and not e.isHidden())
+        token = SIGN_IN_TOKENS.get(plan.connect)
+        if plan.connect == "play" and self.play_oauth.isChecked():
+            token = "refresh_token"
+        if token:
+            pasted = any(self.advanced_edits[n].text().strip() for n in plan.advanced_secrets
+                         if n in self.advanced_edits)
+            self.set_ready(typed and (bool(self.flow.secrets_typed.get(token)) or pasted))
         else:
-            self.set_ready(all(e.text().strip() for e in self.edits.values()))
+            self.set_ready(typed)
 
     def validatePage(self) -> bool:
         plan = self.flow.plan
-        settings = {k: e.text().strip() for k, e in self.advanced_edits.items() if e.text().strip()}
+        settings = {k: e.text().strip() for k, e in self.advanced_edits.items()
+                    if e.text().strip() and k not in plan.advanced_secrets}
         try:
             if plan.connect in ("link", "play"):
                 settings.update(settings_from_link(plan.kind, self.edits["link"].text()))
-            if plan.connect == "play":
+            if plan.connect == "play" and self.play_oauth.isChecked():
+                self.flow.secrets_typed.pop("service_account_json", None)
+            elif plan.connect == "play":
+                for name in ("refresh_token", "client_id", "client_secret"):
+                    self.flow.secrets_typed.pop(name, None)
+                self.flow.client = {}
                 self.flow.secrets_typed["service_account_json"] = read_service_account_file(
                     self.edits["key_file"].text().strip())
+            elif plan.connect == "mastodon":
+                settings["base_url"] = settings.get("base_url") or server_address(self.edits["server"].text())
+                for name in plan.advanced_secrets:
+                    if self.advanced_edits[name].text().strip():
+                        self.flow.secrets_typed[name] = self.advanced_edits[name].text().strip()
+            elif plan.connect == "bluesky":
+                settings["handle"] = bluesky_handle(self.edits["handle"].text())
+                self.flow.chosen_name = f"@{settings['handle']}"
+            if plan.connect in ("bluesky", "reddit", "mastodon") and "query" in self.edits:
+                settings.pop("query", None)
+                if self.edits["query"].text().strip():
+                    settings["query"] = " ".join(self.edits["query"].text().split())
+            if plan.connect == "reddit":
+                self.flow.chosen_name = f"Reddit: {settings['query']}"
             elif plan.connect in ("url", "file"):
                 key = "url" if plan.connect == "url" else "path"
                 settings[key] = self.edits[key].text().strip()
@@ -399,7 +497,8 @@ class CheckPage(_Page):
         self.found.setStyleSheet("" if ok else "color: #c62828;")
         self.detail_text = detail
         self.details.setVisible(bool(detail))
-        self.setSubTitle("Looks right? Name it and press Save and fetch; your reviews arrive at once." if ok
+        noun = NOUNS.get(self.flow.plan.kind, "review")
+        self.setSubTitle(f"Looks right? Name it and press Save and fetch; your {noun}s arrive at once." if ok
                          else "Go Back to change what you entered, or try again later.")
         self.checked = ok
         self._changed()
@@ -442,6 +541,7 @@ class AddSourceWizard(QWizard):
         self.secrets_typed: dict[str, str] = {}
         self.client: dict[str, str] = {}
         self.chosen_name = ""
+        self.reddit_port = REDDIT_PORT  # fixed: Reddit matches the redirect address exactly
         self.saved: Source | None = None
         self.busy: asyncio.Future[Any] | None = None
         self._guide = ""
@@ -454,6 +554,18 @@ class AddSourceWizard(QWizard):
             self.setPage(page_id, page)
         self.setButtonText(QWizard.WizardButton.FinishButton, "Save and fetch")
         self.setOption(QWizard.WizardOption.HaveFinishButtonOnEarlyPages, False)
+
+    def done(self, result: int) -> None:
+        """Closing stops a sign-in still waiting for the browser, so its loopback port is
+        free again at once (Reddit's is fixed)."""
+        busy = self.busy
+        try:
+            current = asyncio.current_task()
+        except RuntimeError:
+            current = None
+        if busy is not None and not busy.done() and busy is not current:
+            busy.cancel()
+        super().done(result)
 
     # -- navigation ------------------------------------------------------------------------
 
@@ -514,12 +626,16 @@ class AddSourceWizard(QWizard):
         return True
 
     async def sign_in(self) -> None:
-        """The browser consent (PKCE, loopback on 127.0.0.1); the refresh token stays in
-        memory until Save puts it in the keyring with the rest."""
-        from inbox.sources.google import TOKEN_URL
-        from inbox.sources.google_oauth import AUTH_URL, authorize
-
+        """The browser consent (loopback on 127.0.0.1); what it gives stays in memory until
+        Save puts it in the keyring with the rest."""
         page: ConnectPage = self.pages[CONNECT]
+        if self.plan.kind in ("mastodon", "reddit"):
+            await self._sign_in_app(page)
+            return
+        from inbox.sources.google import TOKEN_URL
+        from inbox.sources.google_oauth import AUTH_URL, SCOPE, authorize
+        from inbox.sources.googleplay import SCOPE as PLAY_SCOPE
+
         if not self.client:
             page.status.setText("Choose the client file first (the guide above shows where to get it).")
             return
@@ -531,13 +647,60 @@ class AddSourceWizard(QWizard):
                 token = await authorize(self.client["client_id"], self.client["client_secret"], http,
                                         open_browser=self.open_browser,
                                         auth_url=self.settings.get("auth_url") or AUTH_URL,
-                                        token_url=self.settings.get("token_url") or TOKEN_URL)
+                                        token_url=self.settings.get("token_url") or TOKEN_URL,
+                                        scope=PLAY_SCOPE if self.plan.kind == "googleplay" else SCOPE)
         except SourceError as exc:
             log.info("sign-in failed: %s", exc)
             page.status.setText(explain_exception(exc, self.plan.kind).text)
             return
         self.secrets_typed["refresh_token"] = token
-        page.status.setText("Signed in ✓  Press Next to choose your location.")
+        page.status.setText("Signed in ✓  Press Next to choose your location." if self.plan.kind == "google"
+                            else "Signed in ✓  Press Next to check.")
+        page._changed()
+
+    async def _sign_in_app(self, page: ConnectPage) -> None:
+        """Mastodon (the app registered on the owner's server) or Reddit (the owner's own
+        installed app): the browser consent, then who signed in."""
+        from inbox.sources import mastodon_oauth, reddit_oauth
+
+        advanced = {k: e.text().strip() for k, e in page.advanced_edits.items()
+                    if e.text().strip() and k not in self.plan.advanced_secrets}
+        try:
+            if self.plan.kind == "mastodon":
+                server = advanced.get("base_url") or server_address(page.edits["server"].text())
+            else:
+                client_id = page.edits["client_id"].text().strip()
+                if not client_id:
+                    page.status.setText("Paste your Reddit app's client id first (the guide above shows where).")
+                    return
+        except ValueError as exc:
+            page.status.setText(str(exc))
+            return
+        page.status.setText("Your browser opened: sign in there and allow access…")
+        try:
+            async with self.http_factory() as http:
+                if self.plan.kind == "mastodon":
+                    token = await mastodon_oauth.sign_in(server, http, open_browser=self.open_browser)
+                    me = await http.get_json(f"{server}/api/v1/accounts/verify_credentials",
+                                             headers={"Authorization": f"Bearer {token}"})
+                    who = f"@{me.get('acct')}@{urlsplit(server).hostname}" if isinstance(me, dict) else ""
+                    self.secrets_typed["token"] = token
+                else:
+                    got = await reddit_oauth.sign_in(
+                        client_id, http, open_browser=self.open_browser, port=self.reddit_port,
+                        auth_url=advanced.get("auth_url") or reddit_oauth.AUTH_URL,
+                        token_url=advanced.get("token_url") or reddit_oauth.TOKEN_URL,
+                        api_url=advanced.get("base_url") or reddit_oauth.API_URL)
+                    self.secrets_typed.update(client_id=client_id, refresh_token=got.refresh_token,
+                                              username=got.username)
+                    who = f"u/{got.username}" if got.username else ""
+        except SourceError as exc:
+            log.info("sign-in failed: %s", exc)
+            page.status.setText(explain_exception(exc, self.plan.kind).text)
+            return
+        if self.plan.kind == "mastodon":
+            self.chosen_name = who or self.chosen_name
+        page.status.setText(f"Signed in{' as ' + who if who else ''} ✓  Press Next to check.")
         page._changed()
 
     async def load_choices(self) -> None:
@@ -552,12 +715,24 @@ class AddSourceWizard(QWizard):
             return
         page.show_choices(found)
 
+    def check_name(self) -> str:
+        """Whom the check's sentence names: the business, the account, or the search words."""
+        if self.plan.kind == "reddit":
+            return f"“{self.settings.get('query', '').strip(chr(34))}”"
+        return self.chosen_name
+
     async def check(self) -> None:
         page: CheckPage = self.pages[CHECK]
         try:
             async with self.http_factory() as http:
                 found = await asyncio.wait_for(
-                    preview(self.draft(), http, name=self.chosen_name), STEP_TIMEOUT_S)
+                    preview(self.draft(), http, name=self.check_name()), STEP_TIMEOUT_S)
+        except CredentialsRejected as exc:  # nothing is saved yet: say what to check
+            plain = explain_exception(exc, self.plan.kind)
+            log.info("set-up check refused: %s", plain.detail)
+            page.show_result(f"{self.plan.title.split(' (')[0]} did not accept {REFUSED.get(self.plan.kind, 'this key')}. "
+                             "Go Back and check what you entered.", False, plain.detail)
+            return
         except (SourceError, TimeoutError) as exc:
             plain = explain_exception(exc, self.plan.kind)
             log.info("set-up check failed: %s", plain.detail)
@@ -587,6 +762,21 @@ class AddSourceWizard(QWizard):
         self.source_added.emit(source)
         self.accept()
         return source
+
+
+def _row_widgets(form: QFormLayout, row: int) -> list[QWidget]:
+    """The widgets of one form row (a layout's too), to show or hide the row."""
+    out: list[QWidget] = []
+    for role in (QFormLayout.ItemRole.LabelRole, QFormLayout.ItemRole.FieldRole, QFormLayout.ItemRole.SpanningRole):
+        item = form.itemAt(row, role)
+        if item is None:
+            continue
+        if item.widget() is not None:
+            out.append(item.widget())
+        elif item.layout() is not None:
+            layout = item.layout()
+            out += [layout.itemAt(i).widget() for i in range(layout.count()) if layout.itemAt(i).widget()]
+    return out
 
 
 def _default_http() -> Any:
@@ -621,18 +811,26 @@ def open_wizard(window: Any, *, secrets: Secrets | None = None,
 
 def sign_in_again(window: Any, source: Source, *, secrets: Secrets | None = None,
                   open_browser: Callable[[str], object] | None = None) -> asyncio.Future[Any]:
-    """"Sign in again…" for a Google source: the browser consent, then a sync; said in the
-    status bar in plain words either way."""
+    """"Sign in again…" for a source that signs in through the browser (Google, Google Play,
+    Mastodon, Reddit): the consent, then a sync; said in the status bar in plain words either
+    way. A source set up with a key opens its settings instead."""
     from inbox.secrets import from_environment
     from inbox.services import setup
 
     chosen = secrets if secrets is not None else getattr(window, "sources_secrets", None) or from_environment()
 
     async def run() -> None:
-        window.status_message("Your browser opened: sign in to Google there and allow access…", 60_000)
+        window.status_message("Your browser opened: sign in there and allow access…", 60_000)
         try:
             async with _default_http() as http:
                 await setup.sign_in_again(source, chosen, http, open_browser=open_browser or webbrowser.open)
+        except setup.NoBrowserSignIn:
+            window.status_message("", 1)
+            if "sources.manage" in window.commands.commands:
+                dialog = window.run_command("sources.manage")
+                if dialog is not None:
+                    dialog.reload(select_id=source.id)  # its key field is right there
+            return
         except Exception as exc:
             window.status_message(explain_exception(exc, source.kind).text, 20_000)
             return

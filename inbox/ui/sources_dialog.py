@@ -275,8 +275,9 @@ class SourcesDialog(QDialog):
     def __init__(self, store: Store, parent: QWidget | None = None, *,
                  run_task: RunTask | None = None, confirm: Confirm | None = None,
                  http_factory: Callable[[], Any] | None = None, for_demo: bool = False,
-                 secrets: Secrets | None = None) -> None:
+                 secrets: Secrets | None = None, add_flow: Callable[[], Any] | None = None) -> None:
         super().__init__(parent)
+        self.add_flow = add_flow  # "Add source" opens the guided flow; the form is for editing
         self.store = store
         self.service = SourcesService(store, secrets if secrets is not None else from_environment(),
                                       timeout=KEYRING_TIMEOUT_S)
@@ -381,7 +382,7 @@ class SourcesDialog(QDialog):
         outer.addLayout(bottom)
 
         self.list.currentItemChanged.connect(lambda cur, _prev: self._select(cur))
-        self.add_button.clicked.connect(self.new_source)
+        self.add_button.clicked.connect(self.add_source)
         self.remove_button.clicked.connect(self.remove_selected)
         self.save_button.clicked.connect(lambda: self._launch(self._save, "Saving…"))
         self.test_button.clicked.connect(lambda: self._launch(self._test, "Testing…"))
@@ -442,6 +443,13 @@ class SourcesDialog(QDialog):
         self.heading.setText(source.name)
         self.remove_button.setEnabled(True)
         self.show_verdict("")
+
+    def add_source(self) -> None:
+        """The guided flow where the window gave one, else the empty form."""
+        if self.add_flow is not None:
+            self.add_flow()
+        else:
+            self.new_source()
 
     def new_source(self, kind: str | None = None) -> None:
         self.list.blockSignals(True)
@@ -625,7 +633,8 @@ def install(window: Any, *, secrets: Secrets | None = None) -> None:
             demo = window.is_demo
             store = Store(default_db_path()) if demo else window.store
             dialog = SourcesDialog(store, window, run_task=lambda coro: window.run_task(coro),
-                                   confirm=window.confirm, for_demo=demo, secrets=secrets)
+                                   confirm=window.confirm, for_demo=demo, secrets=secrets,
+                                   add_flow=lambda: _add_with_wizard(window, dialog, secrets))
             if demo:
                 dialog.destroyed.connect(store.close)
                 # the first own source: the window leaves the demo for the owner's inbox, live
@@ -643,6 +652,25 @@ def install(window: Any, *, secrets: Secrets | None = None) -> None:
         return dialog
 
     window.register_command("sources.manage", "Sources…", open_dialog, menu="File")
+
+
+def _add_with_wizard(window: Any, dialog: SourcesDialog, secrets: Secrets | None) -> Any:
+    """The dialog's "Add source": the guided flow (File ▸ Add a source…); once it saves, the
+    list shows the new source selected."""
+    from inbox.ui.add_source_wizard import AddSourceWizard, open_wizard  # it imports this module
+
+    wizard = window.extensions.get(AddSourceWizard)
+    try:
+        if wizard is not None and wizard.isVisible():  # one flow at a time
+            wizard.raise_()
+            wizard.activateWindow()
+            return wizard
+    except RuntimeError:  # closed: Qt has deleted it
+        pass
+    wizard = open_wizard(window, secrets=secrets if secrets is not None else dialog.service.secrets)
+    if not window.is_demo:
+        wizard.source_added.connect(lambda source: dialog.reload(select_id=source.id))
+    return wizard
 
 
 def _sync_new(window: Any, source: Source) -> None:

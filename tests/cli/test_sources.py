@@ -78,3 +78,26 @@ def test_remove_warns_when_the_credentials_stay(cli, mem) -> None:
     assert r.exit_code == 0 and "Removed Masto." in r.output
     assert "Warning: saved credentials not deleted: the system keyring failed: simulated" in r.output
     assert listed(cli) == {}
+
+
+def test_login_signs_a_mastodon_source_in_through_the_browser(cli, mem, replay, monkeypatch):
+    """`inbox sources login` for Mastodon: the server registers the app, the owner allows in
+    the browser, the token goes to the keyring; a key-based source is told what to do."""
+    import webbrowser
+
+    import httpx
+
+    from tests.replay.sign_in import FakeMastodonSignIn
+
+    fake = FakeMastodonSignIn(n=1).install(replay)
+    monkeypatch.setattr(webbrowser, "open", lambda url: httpx.get(url, follow_redirects=True, timeout=10))
+    assert cli("sources", "add", "mastodon", "--name", "Toots", "--set", f"base_url={replay.base_url}",
+               input="placeholder\n").exit_code == 0
+    result = cli("sources", "login", "Toots")
+    assert result.exit_code == 0, result.output
+    assert "Signed in; Toots is ready to sync." in result.output
+    assert mem.entries[key(cli, "Toots")] == {"token": fake.token}
+    assert cli("sources", "add", "bluesky", "--name", "Sky", "--set", "handle=a.bsky.social",
+               input="pw\n").exit_code == 0
+    refused = cli("sources", "login", "Sky")
+    assert refused.exit_code == 2 and "it signs in with a key" in refused.output

@@ -77,3 +77,73 @@ async def test_sign_in_again_puts_a_new_refresh_token_in_the_keyring(store, repl
     assert mem.get(source.secret_key) == {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
                                           "refresh_token": google.refresh_token}
     assert google.consents == 1 and asyncio.get_running_loop()
+
+
+def test_what_an_owner_types_for_mastodon_and_bluesky() -> None:
+    from inbox.services.setup import bluesky_handle, server_address
+
+    for typed in ("mastodon.social", "https://mastodon.social/", "@harbourcafe@mastodon.social",
+                  " mastodon.social/@harbourcafe "):
+        assert server_address(typed) == "https://mastodon.social", typed
+    for typed in ("not a server", "", "harbourcafe"):
+        with pytest.raises(ValueError, match="not a server address"):
+            server_address(typed)
+    assert bluesky_handle("@HarbourCafe") == "harbourcafe.bsky.social"
+    assert bluesky_handle("harbourcafe.co.uk") == "harbourcafe.co.uk"
+    assert bluesky_handle("https://bsky.app/profile/harbourcafe.bsky.social") == "harbourcafe.bsky.social"
+    with pytest.raises(ValueError, match="not a Bluesky handle"):
+        bluesky_handle("harbour café!")
+
+
+async def test_a_revoked_reddit_sign_in_is_said_plainly(store, replay) -> None:
+    """The refresh token the browser sign-in kept no longer works (the owner revoked the app)."""
+    from inbox.sources.base import CredentialsRejected
+    from inbox.sync.errors import explain_exception
+    from tests.replay.harness import add_source, http_client, ingest
+    from tests.replay.sign_in import FakeRedditSignIn
+
+    fake = FakeRedditSignIn(n=3).install(replay)
+    src = add_source(store, "reddit", {"query": "harbour", "base_url": replay.base_url,
+                                       "token_url": replay.base_url + "/api/v1/access_token"})
+    secrets = {"client_id": fake.client_id, "refresh_token": fake.refresh, "username": "harbourcafe"}
+    async with http_client() as http:
+        assert (await ingest(store, src.id, secrets, http)).new == 3
+        with pytest.raises(CredentialsRejected) as refused:
+            await ingest(store, src.id, {**secrets, "refresh_token": "revoked"}, http)
+    assert explain_exception(refused.value, "reddit").text == "Reddit no longer accepts the saved sign-in. Sign in again."
+
+
+async def test_sign_in_again_per_platform(store, replay) -> None:
+    """Reddit's installed app signs in again through the browser; a Play service account or
+    a Bluesky app password has no browser sign-in (its settings open instead)."""
+    import socket
+
+    import httpx
+
+    from inbox.secrets import MemorySecrets
+    from inbox.services.setup import NoBrowserSignIn, sign_in_again
+    from tests.replay.harness import http_client
+    from tests.replay.sign_in import FakeRedditSignIn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    fake = FakeRedditSignIn(n=1, redirect=f"http://127.0.0.1:{port}/reddit_callback").install(replay)
+    reddit = store.add_source("reddit", "Reddit", settings={
+        "query": "harbour", "base_url": replay.base_url, "auth_url": replay.base_url + "/api/v1/authorize",
+        "token_url": replay.base_url + "/api/v1/access_token"})
+    play = store.add_source("googleplay", "Play", settings={"package_name": "com.harbourcafe.orderahead"})
+    sky = store.add_source("bluesky", "Sky", settings={"handle": "harbourcafe.bsky.social"})
+    mem = MemorySecrets({reddit.secret_key: {"client_id": fake.client_id, "refresh_token": "revoked",
+                                             "username": "harbourcafe"},
+                         play.secret_key: {"service_account_json": "{}"}, sky.secret_key: {"app_password": "x"}})
+
+    def browser(url: str) -> None:
+        httpx.get(url, follow_redirects=True, timeout=10)
+    async with http_client() as http:
+        await sign_in_again(reddit, mem, http, open_browser=browser, reddit_port=port)
+        for other in (play, sky):
+            with pytest.raises(NoBrowserSignIn):
+                await sign_in_again(other, mem, http, open_browser=browser)
+    assert mem.entries[reddit.secret_key] == {"client_id": fake.client_id, "refresh_token": fake.refresh,
+                                              "username": "harbourcafe"}

@@ -1,4 +1,4 @@
-"""Real responses of six platforms (recorded by public client libraries' tests; provenance
+"""Real responses of eight platforms (recorded by public client libraries' tests; provenance
 in tests/fixtures/recorded/README.md) played over HTTP into our connectors: what an owner
 would see from each, and the App Store storefront whose entries carry no time."""
 
@@ -118,3 +118,43 @@ async def test_yelp_business_search_lists_choices(store, replay):
     assert found[0].settings == {"business_id": "andina-restaurant-portland"}
     assert found[0].detail == "1314 NW Glisan St, Portland, OR 97209 · 2990 reviews"
     assert replay.requests[-1].arg("location") == "Portland, OR"
+
+
+async def test_trustpilot_review_as_trustpilot_sent_it(store, replay):
+    """A real review, as Trustpilot's service-review-created event carried it, served in the
+    reviews list (the event's review object is the list's review object; its consumer is
+    named `name`, not `displayName`)."""
+    from tests.replay import trustpilot as fake_tp
+
+    review = recorded("trustpilot-review-event.json")["events"][0]["eventData"]
+    fake_tp.install(replay, [review])
+    src = add_source(store, "trustpilot", {"business_unit_id": fake_tp.UNIT, "base_url": replay.base_url + "/v1"})
+    async with http_client() as http:
+        result = await ingest(store, src.id, {"api_key": fake_tp.API_KEY}, http)
+    [row] = stored(store, src.id).values()
+    assert result.new == 1
+    assert (row.external_id, row.rating, row.language) == ("62c8968be77911f2449e9f74", 4, "en")
+    assert row.title == "Some of the screens are to hard to…" and row.text.startswith("Some of the screens")
+    assert row.author_name == "pantelakis georgiou" and row.created_at == "2022-07-08T22:41:48Z"
+    assert row.url == "https://www.trustpilot.com/reviews/62c8968be77911f2449e9f74"
+
+
+async def test_facebook_ratings_of_three_graph_versions(store, replay):
+    """Recorded ratings: a star rating with its reviewer (v2.5), a recommendation (v3.1,
+    Facebook's own test Page), and an older places.rates story whose stars and text are only
+    inside the story (v2.11)."""
+    from tests.replay import facebook as fb
+
+    fb.install(replay, fb.Graph(ratings=recorded("facebook-ratings.json")["data"], posts=[], comments={},
+                                tagged=[]))
+    src = add_source(store, "facebook", {"base_url": f"{replay.base_url}/{fb.VERSION}", "page_id": fb.PAGE})
+    async with http_client() as http:
+        result = await ingest(store, src.id, {"page_token": fb.TOKEN}, http)
+    rows = stored(store, src.id)
+    assert result.new == 3
+    star = rows["rating:10205863986386268"]
+    assert (star.rating, star.author_name, star.created_at) == (5, "Taylor Lynn Rudd", "2016-03-11T23:14:30Z")
+    recommends = rows["rating:10150030749305470"]
+    assert recommends.title == "Recommends" and recommends.rating is None
+    story = rows["rating:10211119444292023"]
+    assert (story.rating, story.text) == (5, "AAAAA")  # read from inside the story

@@ -61,7 +61,7 @@ def open_dialog(window, secrets: Secrets | None = None) -> SourcesDialog:  # noq
 
 def fill_yelp(qtbot, dialog: SourcesDialog, name: str, api_key: str = "", base_url: str = "",
               competitor: bool = False) -> None:
-    dialog.add_button.click()
+    dialog.new_source()  # the form (Add source opens the guided flow)
     form = dialog.form
     form.kind.setCurrentIndex(form.kind.findData("yelp"))
     qtbot.keyClicks(form.name, name)
@@ -80,7 +80,7 @@ def db_bytes(path: Path) -> bytes:
 
 def test_form_is_generated_from_the_connector(qtbot, window, aloop):  # noqa: F811
     dialog = open_dialog(window)
-    dialog.add_button.click()
+    dialog.new_source()  # the form (Add source opens the guided flow)
     dialog.form.kind.setCurrentIndex(dialog.form.kind.findData("yelp"))
     assert set(dialog.form.setting_edits) >= {"business_id", "locale", "timezone", "base_url"}
     key = dialog.form.secret_edits["api_key"]
@@ -193,7 +193,7 @@ def test_a_hanging_keyring_times_out_without_freezing(qtbot, window, aloop, stor
 
 def test_sources_without_secrets_need_no_keyring(qtbot, window, aloop, store, no_keyring):  # noqa: F811
     dialog = open_dialog(window, KeyringSecrets())
-    dialog.add_button.click()
+    dialog.new_source()  # the form (Add source opens the guided flow)
     dialog.form.kind.setCurrentIndex(dialog.form.kind.findData("appstore"))
     dialog.form.name.setText("Our app")
     dialog.form.setting_edits["app_id"].setText("1234567890")
@@ -216,7 +216,7 @@ def test_sources_without_secrets_need_no_keyring(qtbot, window, aloop, store, no
 def test_missing_required_setting_and_duplicate_name(qtbot, window, aloop, store):  # noqa: F811
     store.add_source("yelp", "Taken")
     dialog = open_dialog(window)
-    dialog.add_button.click()
+    dialog.new_source()  # the form (Add source opens the guided flow)
     dialog.form.kind.setCurrentIndex(dialog.form.kind.findData("yelp"))
     dialog.form.name.setText("New one")
     dialog.save_button.click()
@@ -321,7 +321,7 @@ def test_in_the_demo_a_new_source_goes_to_the_users_own_inbox(qtbot, window, alo
     monkeypatch.setattr(window, "is_demo", True)
     dialog = open_dialog(window)
     assert dialog.for_demo and dialog.findChild(QLabel, "demoNote").isVisibleTo(dialog)
-    dialog.add_button.click()
+    dialog.new_source()  # the form (Add source opens the guided flow)
     dialog.form.kind.setCurrentIndex(dialog.form.kind.findData("appstore"))
     dialog.form.name.setText("My real app")
     dialog.form.setting_edits["app_id"].setText("1611223344")
@@ -350,3 +350,36 @@ def test_in_the_demo_a_new_source_goes_to_the_users_own_inbox(qtbot, window, alo
         assert [s.name for s in own.list_sources()] == ["My real app"]
     workspace = choose_workspace()
     assert (workspace.path, workspace.is_demo) == (default_db_path(), False)  # next start opens it
+
+
+def test_add_source_in_the_dialog_opens_the_guided_flow(qtbot, window, aloop, store, mem, replay):  # noqa: F811
+    """Sources ▸ Add source walks through the same steps as File ▸ Add a source…; the new
+    source shows in the dialog's list at once, and its form still edits it."""
+    from PySide6.QtWidgets import QWizard
+
+    from inbox.ui.add_source_wizard import CHECK, CONNECT, AddSourceWizard
+    from tests.replay.feeds import FakeFeed
+
+    feed = FakeFeed(n=2).install(replay)
+    window.sources_secrets = mem
+    dialog = open_dialog(window, mem)
+    dialog.add_button.click()
+    wizard = window.extensions.get(AddSourceWizard)
+    assert wizard is not None and wizard.isVisible()
+    dialog.add_button.click()  # a second click brings the same flow forward
+    assert window.extensions.get(AddSourceWizard) is wizard
+    platforms = wizard.pages[0].list
+    platforms.setCurrentRow(next(r for r in range(platforms.count()) if platforms.item(r).data(256) == "rss"))
+    wizard.next()
+    wizard.next()
+    wizard.pages[CONNECT].edits["url"].setText(replay.base_url + feed.path)
+    wizard.next()
+    wizard.pages[CHECK].name.setText("Alerts")
+    finish = wizard.button(QWizard.WizardButton.FinishButton)
+    run_until(aloop, finish.isEnabled, what="the check")
+    finish.click()
+    run_until(aloop, lambda: wizard.saved is not None, what="save")
+    source = store.get_source("Alerts")
+    assert dialog.selected_source() is not None and dialog.selected_source().id == source.id
+    assert dialog.form.source is not None and dialog.form.source.id == source.id  # editing it: the form
+    assert dialog.heading.text() == "Alerts"

@@ -217,7 +217,7 @@ def test_a_new_source_is_synced_when_added(qtbot, window, aloop, store, replay):
     controller = install(window)
     sources_dialog.install(window)
     dialog = window.run_command("sources.manage")
-    dialog.add_button.click()
+    dialog.new_source()  # the form (Add source opens the guided flow)
     dialog.form.kind.setCurrentIndex(dialog.form.kind.findData("appstore"))
     dialog.form.name.setText("Our app")
     dialog.form.setting_edits["app_id"].setText("1611223344")
@@ -354,23 +354,50 @@ def test_a_facebook_source_warns_ahead_of_its_graph_version_end(qtbot, window, a
     assert (expected is None) or ("Graph API v21.0" in tip)
 
 
-def test_a_refused_sign_in_offers_to_sign_in_again(qtbot, window, aloop, store, replay):  # noqa: F811
+def test_a_refused_key_opens_its_settings(qtbot, window, aloop, store, replay):  # noqa: F811
     from inbox.secrets import MemorySecrets
     from inbox.ui import sources_dialog
-    from tests.replay.mastodon import FakeMastodon
+    from tests.replay.bluesky import FakeBluesky
 
-    FakeMastodon(n=2, token="good").install(replay)
-    source = store.add_source("mastodon", "Café on Mastodon", settings={"base_url": replay.base_url})
-    mem = MemorySecrets({source.secret_key: {"token": "revoked"}})
+    FakeBluesky(n=2).install(replay)
+    source = store.add_source("bluesky", "Café on Bluesky", settings={"base_url": replay.base_url,
+                                                                      "handle": "harbourcafe.bsky.social"})
+    mem = MemorySecrets({source.secret_key: {"app_password": "revoked-revoked"}})
     controller = install(window)
     controller.secrets = mem
     sources_dialog.install(window, secrets=mem)
     controller.sync_now()
     wait_sync(aloop, controller)
     run_until(aloop, lambda: "Sign in again…" in window.empty_label.text(), what="the sign-in link")
-    assert "Mastodon no longer accepts the saved key. Paste a new key from your Mastodon account." \
+    assert "Bluesky no longer accepts the saved key. Paste a new key from your Bluesky account." \
         in window.empty_label.text()
     window.list_ctl._empty_link("inbox:fix")
     dialog = window.extensions.get(sources_dialog.SourcesDialog)
     assert dialog is not None and dialog.form.source.id == source.id  # its key field is right there
-    assert "token" in dialog.form.secret_edits
+    assert "app_password" in dialog.form.secret_edits
+
+
+def test_a_refused_mastodon_sign_in_signs_in_again_through_the_browser(qtbot, window, aloop, store, replay,  # noqa: F811
+                                                                         monkeypatch):
+    import httpx
+
+    from inbox.secrets import MemorySecrets
+    from inbox.ui import add_source_wizard, sources_dialog
+    from tests.replay.sign_in import FakeMastodonSignIn
+
+    fake = FakeMastodonSignIn(n=2).install(replay)
+    source = store.add_source("mastodon", "Café on Mastodon", settings={"base_url": replay.base_url})
+    mem = MemorySecrets({source.secret_key: {"token": "revoked"}})
+    controller = install(window)
+    controller.secrets = mem
+    window.sources_secrets = mem
+    sources_dialog.install(window, secrets=mem)
+    monkeypatch.setattr(add_source_wizard.webbrowser, "open",
+                        lambda url: httpx.get(url, follow_redirects=True, timeout=10))  # the owner allows
+    controller.sync_now()
+    wait_sync(aloop, controller)
+    run_until(aloop, lambda: "Sign in again…" in window.empty_label.text(), what="the sign-in link")
+    window.list_ctl._empty_link("inbox:fix")
+    run_until(aloop, lambda: mem.entries[source.secret_key] == {"token": fake.token}, what="the new sign-in")
+    run_until(aloop, lambda: len(window.model.rows) == 2, what="the mentions, fetched after signing in")
+    assert window.extensions.get(sources_dialog.SourcesDialog) is None  # no form to fill in

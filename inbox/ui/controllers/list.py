@@ -359,7 +359,8 @@ class ListController(QObject):
             box.open()
         elif link == FIX_LINK and plain.action == RETRY and "sync.now" in self.window.commands.commands:
             self.window.run_command("sync.now")
-        elif link == FIX_LINK and plain.action == SIGN_IN and source.kind == "google":
+        elif link == FIX_LINK and plain.action == SIGN_IN and source.kind in ("google", "googleplay", "mastodon",
+                                                                          "reddit"):
             from inbox.ui.add_source_wizard import sign_in_again  # the browser flow lives there
 
             sign_in_again(self.window, source)
