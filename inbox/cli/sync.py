@@ -95,15 +95,17 @@ def _analyse_a_few(store: Any) -> int:
     """Items a big sync left to the analysis pass: analysed now when they are few (well
     under a second), else left to the background pass. Returns how many are left."""
     from inbox.services import sentiment
-    from inbox.store import DiskFull, ReadOnlyDatabase
+    from inbox.store import DiskFull, ReadOnlyDatabase, classify
 
     waiting = sentiment.pending(store)
     if 0 < waiting <= ANALYSE_NOW_AT_MOST:
         try:
             while sentiment.backfill(store):
                 pass
-        except (DiskFull, ReadOnlyDatabase):  # the sync's own line already said so: left for later
-            pass
+        except Exception as exc:
+            if not isinstance(classify(exc), DiskFull | ReadOnlyDatabase):
+                raise
+            # the sync's own line already said so: the analysis is left for later
         waiting = sentiment.pending(store)
     return waiting
 
