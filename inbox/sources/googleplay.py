@@ -140,15 +140,7 @@ class GooglePlayConnector(Connector):
             "POST", key.get("token_uri") or DEFAULT_TOKEN_URI,
             data={"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
                   "assertion": signed_assertion(key)}, ok_statuses=(400, 401, 403))
-        payload = parse_json(response) if response.status_code < 400 else error_body(response)
-        token = dig(payload, "access_token")
-        if response.status_code >= 400 or not isinstance(token, str):
-            reason = text(dig(payload, "error")) or f"HTTP {response.status_code}"
-            raise CredentialsRejected(f"Google refused the service account ({reason})")
-        expires = dig(payload, "expires_in")
-        self._token = token
-        self._token_expires = time.time() + (float(expires) if str(expires or "").isdigit() else 3600)
-        return token
+        return self._keep_token(response, "Google refused the service account ({reason})")
 
     async def _refreshed(self) -> str:
         """A bearer token from the kept Google sign-in (refresh-token grant)."""
@@ -159,11 +151,16 @@ class GooglePlayConnector(Connector):
             "POST", self.setting("token_url", DEFAULT_TOKEN_URI) or DEFAULT_TOKEN_URI, ok_statuses=(400, 401),
             data={"grant_type": "refresh_token", "refresh_token": values["refresh_token"],
                   "client_id": values["client_id"], "client_secret": values["client_secret"]})
+        return self._keep_token(response, "Google refused the saved sign-in ({reason}); sign in again")
+
+    def _keep_token(self, response: Any, refused: str) -> str:
+        """The access token of a token endpoint's answer, kept with its expiry time;
+        CredentialsRejected (`refused`, with the reason filled in) when there is none."""
         payload = parse_json(response) if response.status_code < 400 else error_body(response)
         token = dig(payload, "access_token")
         if response.status_code >= 400 or not isinstance(token, str):
             reason = text(dig(payload, "error")) or f"HTTP {response.status_code}"
-            raise CredentialsRejected(f"Google refused the saved sign-in ({reason}); sign in again")
+            raise CredentialsRejected(refused.format(reason=reason))
         expires = dig(payload, "expires_in")
         self._token = token
         self._token_expires = time.time() + (float(expires) if str(expires or "").isdigit() else 3600)

@@ -64,6 +64,7 @@ from inbox.sync.errors import explain_exception
 from inbox.ui.first_run import guide_path
 from inbox.ui.plain import plain_question
 from inbox.ui.reading_pane import SafeBrowser
+from inbox.ui.whose_choice import whose_choice
 
 log = logging.getLogger(__name__)
 RunTask = Callable[[Coroutine[Any, Any, Any]], "asyncio.Future[Any]"]
@@ -462,16 +463,7 @@ class CheckPage(_Page):
         self.name = QLineEdit()
         self.name.setObjectName("name")
         self.name.textChanged.connect(lambda _t: self._changed())
-        self.own = QRadioButton("My business")
-        self.competitor = QRadioButton("A competitor")
-        self.own.setChecked(True)
-        group = QButtonGroup(self)
-        group.addButton(self.own)
-        group.addButton(self.competitor)
-        whose = QHBoxLayout()
-        whose.addWidget(self.own)
-        whose.addWidget(self.competitor)
-        whose.addStretch(1)
+        whose, self.own, self.competitor = whose_choice(self)
         form = QFormLayout()
         form.addRow("Name in your inbox", self.name)
         form.addRow("Whose", whose)

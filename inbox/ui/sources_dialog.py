@@ -17,7 +17,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -31,7 +30,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
-    QRadioButton,
     QScrollArea,
     QSpinBox,
     QVBoxLayout,
@@ -51,6 +49,7 @@ from inbox.store import NotFound, Store, StoreError
 from inbox.sync.errors import explain_exception, explain_failure
 from inbox.ui.failures import failure_tip
 from inbox.ui.plain import plain_question, plain_tooltip
+from inbox.ui.whose_choice import whose_choice
 
 log = logging.getLogger(__name__)
 
@@ -112,16 +111,7 @@ class SourceForm(QWidget):
             self.kind.addItem(kind_label(k), k)
         self.name = QLineEdit()
         self.name.setPlaceholderText("e.g. Harbour Street Café on Yelp")
-        self.own = QRadioButton("My business")
-        self.competitor = QRadioButton("A competitor")
-        self.own.setChecked(True)
-        group = QButtonGroup(self)
-        group.addButton(self.own)
-        group.addButton(self.competitor)
-        whose = QHBoxLayout()
-        whose.addWidget(self.own)
-        whose.addWidget(self.competitor)
-        whose.addStretch(1)
+        whose, self.own, self.competitor = whose_choice(self)
         self.form.addRow("Kind", self.kind)
         self.form.addRow("Name", self.name)
         self.form.addRow("Whose", whose)
