@@ -1,0 +1,243 @@
+"""The team store's ingest: a page of items upserted in one transaction with the source's
+cursor, as `inbox.store.ingest` does for SQLite.
+
+Why it is safe for two members' apps to sync the same page at once: items are inserted with
+`ON CONFLICT (source_id, external_id) DO NOTHING` (the second insert waits for the first
+transaction and then stands aside), authors and threads are upserted on their unique keys,
+and rows are written in key order so that two pages never lock each other in a cycle."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from inbox.domain import Item, format_time, utcnow
+from inbox.domain.item_checks import unstorable
+from inbox.store.errors import NotFound
+from inbox.store.ingest import IngestMixin, IngestPipeline, IngestResult
+
+_INSERTED = ("id", "source_id", "external_id", "kind", "url", "author_id", "rating", "title", "text",
+             "html", "language", "created_at", "updated_at", "is_owner_reply", "parent_external_id",
+             "root_external_id", "thread_id", "status", "deleted_at", "fetched_at", "raw", "sentiment",
+             "sentiment_label")
+_COMPARED = ("kind", "url", "author_id", "rating", "title", "text", "html", "language",
+             "created_at", "updated_at", "is_owner_reply", "parent_external_id", "deleted")
+_BOOLEAN = ("is_owner_reply", "deleted")
+
+# Each touched thread's head: its root if a customer wrote it, else its earliest customer
+# message; only rows whose flag changes are written.
+REFRESH_HEADS = """
+WITH h AS (
+    SELECT t.id AS tid, coalesce(
+        (SELECT r.id FROM items r WHERE r.id = t.root_item_id AND NOT r.is_owner_reply),
+        (SELECT x.id FROM items x WHERE x.thread_id = t.id AND NOT x.is_owner_reply
+         ORDER BY x.created_at, x.id LIMIT 1)) AS hid
+    FROM threads t WHERE t.id = ANY(%s))
+UPDATE items i SET is_head = coalesce(i.id = h.hid, FALSE) FROM h
+WHERE i.thread_id = h.tid AND i.is_head IS DISTINCT FROM coalesce(i.id = h.hid, FALSE)
+"""
+# A customer's new message in a conversation makes it unread again.
+REOPEN = """
+UPDATE items SET status = 'unread'
+WHERE is_head AND status <> 'unread' AND thread_id IN (
+    SELECT thread_id FROM items WHERE id = ANY(%s) AND NOT is_owner_reply AND NOT is_head
+    AND status = 'unread')
+"""
+
+
+def _value(row: dict[str, Any], column: str) -> Any:
+    value = row[column]
+    return bool(value) if column in _BOOLEAN else value
+
+
+def _norm(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    return "" if value is None else value
+
+
+class TeamIngestMixin:
+    def cursor(self) -> Any: ...  # TeamStore
+    def transaction(self) -> Any: ...  # TeamStore
+
+    def save_page(self, source_id: int, items: Sequence[Item], cursor: dict[str, Any] | None = None, *,
+                  pipeline: IngestPipeline | None = None) -> IngestResult:
+        """Upsert a page and (optionally) the source's cursor in one transaction. Of the
+        pipeline, the row steps run (sentiment of new rows); its page steps (rules) do not
+        run on a team inbox yet (docs/team.md)."""
+        from psycopg.types.json import Jsonb
+
+        with self.transaction():
+            result = self.upsert_items(source_id, items, pipeline=pipeline)
+            if cursor is not None:
+                with self.cursor() as cur:
+                    cur.execute("UPDATE sources SET cursor = %s WHERE id = %s", (Jsonb(cursor), source_id))
+        return result
+
+    def upsert_items(self, source_id: int, items: Sequence[Item], *,
+                     pipeline: IngestPipeline | None = None) -> IngestResult:
+        """Insert new items, update changed ones in place (keeping triage and tags), skip
+        unchanged ones and items without an id or content."""
+        result = IngestResult()
+        with self.transaction(), self.cursor() as cur:
+            source = cur.execute("SELECT kind FROM sources WHERE id = %s", (source_id,)).fetchone()
+            if source is None:
+                raise NotFound(f"source {source_id} no longer exists")
+            platform = source[0]
+            batch: dict[str, Item] = {}
+            for position, item in enumerate(items, start=1):
+                problem = unstorable(item, deep=False)
+                if problem is not None:
+                    result.skipped += 1
+                    if problem not in ("no id", "no text and no rating"):
+                        result.notes.append(f"entry {position} ({str(item.external_id)[:40]}): {problem}")
+                    continue
+                batch[str(item.external_id)] = item
+            if not batch:
+                return result
+            batch = dict(sorted(batch.items()))  # key order: concurrent pages never deadlock
+            now = format_time(utcnow())
+            author_of = self._team_author_ids(cur, platform, batch)
+            existing = {r[1]: r for r in cur.execute(
+                f"SELECT id, external_id, {', '.join(c for c in _COMPARED if c != 'deleted')}, "
+                "deleted_at IS NOT NULL FROM items WHERE source_id = %s AND external_id = ANY(%s)",
+                (source_id, list(batch))).fetchall()}
+            new_rows: list[dict[str, Any]] = []
+            for ext_id, item in batch.items():
+                row = IngestMixin._row_for(source_id, item, author_of[ext_id], now)
+                old = existing.get(ext_id)
+                if old is None:
+                    new_rows.append(row)
+                    continue
+                before = dict(zip(("id", "external_id", *_COMPARED), old, strict=True))
+                if any(_norm(before[k]) != _norm(_value(row, k)) for k in _COMPARED):
+                    self._team_update(cur, before["id"], row)
+                    result.updated_ids.append(before["id"])
+                else:
+                    result.unchanged += 1
+            touched = set()
+            if result.updated_ids:
+                touched |= {r[0] for r in cur.execute(
+                    "SELECT DISTINCT thread_id FROM items WHERE id = ANY(%s) AND thread_id IS NOT NULL",
+                    (result.updated_ids,))}
+            if new_rows:
+                result.new_ids, threads = self._team_insert(cur, source_id, new_rows, pipeline)
+                result.unchanged += len(new_rows) - len(result.new_ids)  # another app stored them first
+                touched |= threads
+            if touched:
+                cur.execute(REFRESH_HEADS, (sorted(touched),))
+            if result.new_ids:
+                cur.execute(REOPEN, (result.new_ids,))
+        return result
+
+    def _team_author_ids(self, cur: Any, platform: str, batch: dict[str, Item]) -> dict[str, int | None]:
+        keys = {ext_id: IngestMixin._author_key(platform, item.author) for ext_id, item in batch.items()}
+        wanted: dict[tuple[str, str], tuple[str, str, str]] = {}
+        for key, item in zip(keys.values(), batch.values(), strict=True):
+            if key is not None:
+                a = item.author
+                wanted[key] = (a.handle or "", a.display_name or "", a.profile_url or "")
+        ids: dict[tuple[str, str], int] = {}
+        if wanted:
+            ordered = sorted(wanted)
+            cur.executemany(
+                "INSERT INTO authors (platform, external_id, handle, display_name, profile_url) "
+                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (platform, external_id) DO UPDATE SET "
+                "handle = excluded.handle, display_name = excluded.display_name, profile_url = excluded.profile_url "
+                "WHERE (authors.handle, authors.display_name, authors.profile_url) IS DISTINCT FROM "
+                "(excluded.handle, excluded.display_name, excluded.profile_url)",
+                [(*key, *wanted[key]) for key in ordered])
+            for plat, ext, author_id in cur.execute(
+                    "SELECT a.platform, a.external_id, a.id FROM authors a "
+                    "JOIN unnest(%s::text[], %s::text[]) AS k(p, e) ON a.platform = k.p AND a.external_id = k.e",
+                    ([k[0] for k in ordered], [k[1] for k in ordered])):
+                ids[(plat, ext)] = author_id
+        return {ext_id: ids[key] if key else None for ext_id, key in keys.items()}
+
+    @staticmethod
+    def _team_update(cur: Any, item_id: int, row: dict[str, Any]) -> None:
+        cur.execute(
+            "UPDATE items SET kind = %(kind)s, url = %(url)s, author_id = %(author_id)s, rating = %(rating)s, "
+            "title = %(title)s, text = %(text)s, html = %(html)s, language = %(language)s, "
+            "created_at = %(created_at)s, updated_at = %(updated_at)s, is_owner_reply = %(is_owner_reply)s, "
+            "parent_external_id = %(parent_external_id)s, fetched_at = %(fetched_at)s, raw = %(raw)s, "
+            "deleted_at = CASE WHEN %(deleted)s THEN coalesce(deleted_at, %(fetched_at)s) END "
+            "WHERE id = %(id)s",
+            {**row, "is_owner_reply": bool(row["is_owner_reply"]), "deleted": bool(row["deleted"]), "id": item_id})
+        cur.execute(
+            "UPDATE threads SET last_activity_at = greatest(coalesce(last_activity_at, ''), %s) "
+            "WHERE id = (SELECT thread_id FROM items WHERE id = %s)",
+            (row["updated_at"] or row["created_at"], item_id))
+
+    def _team_insert(self, cur: Any, source_id: int, rows: list[dict[str, Any]],
+                     pipeline: IngestPipeline | None) -> tuple[list[int], set[int]]:
+        """Insert new rows into their threads; the ids actually inserted, and the threads."""
+        by_ext = {r["external_id"]: r for r in rows}
+        parents = sorted({r["parent_external_id"] for r in rows if r["parent_external_id"]} - set(by_ext))
+        stored_parent_thread = {ext: tid for ext, tid in cur.execute(
+            "SELECT external_id, thread_id FROM items WHERE source_id = %s AND external_id = ANY(%s) "
+            "AND thread_id IS NOT NULL", (source_id, parents))} if parents else {}
+
+        def root_key(row: dict[str, Any], depth: int = 0) -> tuple[str, int | None]:
+            if row["root_external_id"]:
+                return row["root_external_id"], None
+            parent = row["parent_external_id"]
+            if not parent or parent == row["external_id"]:
+                return row["external_id"], None
+            if parent in by_ext and depth < 100:
+                return root_key(by_ext[parent], depth + 1)
+            if parent in stored_parent_thread:
+                return "", stored_parent_thread[parent]
+            return parent, None
+
+        keys = [root_key(r) for r in rows]
+        activity: dict[str, str] = {}
+        for row, (key, tid) in zip(rows, keys, strict=True):
+            if tid is None:
+                activity[key] = max(activity.get(key, ""), row["updated_at"] or row["created_at"])
+        thread_ids: dict[str, int] = {}
+        if activity:
+            ordered = sorted(activity)
+            for tid, key in cur.execute(
+                    "INSERT INTO threads (source_id, root_external_id, last_activity_at) "
+                    "SELECT %s, k, a FROM unnest(%s::text[], %s::text[]) AS u(k, a) "
+                    "ON CONFLICT (source_id, root_external_id) DO UPDATE SET last_activity_at = "
+                    "greatest(coalesce(threads.last_activity_at, ''), excluded.last_activity_at) "
+                    "RETURNING id, root_external_id",
+                    (source_id, ordered, [activity[k] for k in ordered])).fetchall():
+                thread_ids[key] = tid
+        ids = [r[0] for r in cur.execute(
+            "SELECT nextval(pg_get_serial_sequence('items', 'id')) FROM generate_series(1, %s)",
+            (len(rows),)).fetchall()]
+        for row, item_id, (key, tid) in zip(rows, ids, keys, strict=True):
+            row["id"] = item_id
+            row["thread_id"] = thread_ids[key] if tid is None else tid
+        if pipeline is not None:
+            pipeline.fill_new_rows(rows)
+        columns = ", ".join(_INSERTED)
+        inserted = [r[0] for r in cur.execute(
+            f"INSERT INTO items ({columns}) SELECT * FROM unnest("
+            "%s::bigint[], %s::bigint[], %s::text[], %s::text[], %s::text[], %s::bigint[], %s::smallint[], "
+            "%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::boolean[], "
+            "%s::text[], %s::text[], %s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], "
+            "%s::real[], %s::text[]) ON CONFLICT (source_id, external_id) DO NOTHING RETURNING id",
+            [[bool(r[c]) if c == "is_owner_reply" else r.get(c) for r in rows] for c in _INSERTED]).fetchall()]
+        if inserted:
+            cur.execute(
+                "UPDATE threads t SET root_item_id = i.id FROM items i WHERE i.id = ANY(%s) "
+                "AND t.id = i.thread_id AND t.root_external_id = i.external_id AND t.root_item_id IS NULL "
+                "AND (i.parent_external_id IS NULL OR i.parent_external_id = i.external_id)", (inserted,))
+            # thread_id a stored parent's: that thread's latest activity moves on
+            cur.execute(
+                "UPDATE threads t SET last_activity_at = greatest(coalesce(t.last_activity_at, ''), m.latest) "
+                "FROM (SELECT thread_id, max(coalesce(updated_at, created_at)) AS latest FROM items "
+                "WHERE id = ANY(%s) GROUP BY thread_id) m WHERE t.id = m.thread_id", (inserted,))
+        done = set(inserted)
+        return inserted, {r["thread_id"] for r in rows if r["id"] in done}
+
+    def mark_deleted(self, source_id: int, external_ids: Iterable[str]) -> int:
+        """Mark items the source no longer has; they stay, flagged, with their tags."""
+        with self.cursor() as cur:
+            cur.execute("UPDATE items SET deleted_at = %s WHERE source_id = %s AND external_id = ANY(%s) "
+                        "AND deleted_at IS NULL", (format_time(utcnow()), source_id, [str(e) for e in external_ids]))
+            return cur.rowcount
