@@ -31,6 +31,11 @@ def open_store(ctx: click.Context, db_path: str | None) -> Store:
     exit_cleanly_on_sigterm()
     from inbox.services import workspace
 
+    chosen = db_path or (ctx.find_root().obj or {}).get("db_path")
+    if chosen and str(chosen).lower().startswith(("postgresql://", "postgres://")):  # a team inbox
+        from inbox.cli.team import open_team_store
+
+        return open_team_store(ctx, str(chosen))
     path = resolve_db(ctx, db_path)
     try:
         return workspace.open_store(path)

@@ -13,6 +13,7 @@ from typing import Any
 
 from inbox.domain import Item, format_time, utcnow
 from inbox.domain.item_checks import unstorable
+from inbox.store.erasures import ErasuresMixin
 from inbox.store.errors import NotFound
 from inbox.store.ingest import IngestMixin, IngestPipeline, IngestResult
 
@@ -60,6 +61,16 @@ class TeamIngestMixin:
     def cursor(self) -> Any: ...  # TeamStore
     def transaction(self) -> Any: ...  # TeamStore
 
+    def _salts(self) -> list[str]:
+        """The salts of the erasure records (used by `ErasuresMixin.erasure_drops`)."""
+        with self.cursor() as cur:
+            return [r[0] for r in cur.execute("SELECT DISTINCT salt FROM erasure_digests")]
+
+    def _known(self, digests: Iterable[str]) -> set[str]:
+        with self.cursor() as cur:
+            return {r[0] for r in cur.execute("SELECT digest FROM erasure_digests WHERE digest = ANY(%s)",
+                                              (sorted(set(digests)),))}
+
     def save_page(self, source_id: int, items: Sequence[Item], cursor: dict[str, Any] | None = None, *,
                   pipeline: IngestPipeline | None = None) -> IngestResult:
         """Upsert a page and (optionally) the source's cursor in one transaction. Of the
@@ -93,6 +104,10 @@ class TeamIngestMixin:
                         result.notes.append(f"entry {position} ({str(item.external_id)[:40]}): {problem}")
                     continue
                 batch[str(item.external_id)] = item
+            dropped = ErasuresMixin.erasure_drops(self, platform, list(batch.values()))  # type: ignore[arg-type]
+            if dropped:
+                result.skipped += len(dropped & set(batch))
+                batch = {k: v for k, v in batch.items() if k not in dropped}
             if not batch:
                 return result
             batch = dict(sorted(batch.items()))  # key order: concurrent pages never deadlock
