@@ -110,7 +110,6 @@ class TeamIngestMixin:
                 batch = {k: v for k, v in batch.items() if k not in dropped}
             if not batch:
                 return result
-            batch = dict(sorted(batch.items()))  # key order: concurrent pages never deadlock
             now = format_time(utcnow())
             author_of = self._team_author_ids(cur, platform, batch)
             existing = {r[1]: r for r in cur.execute(
@@ -118,7 +117,7 @@ class TeamIngestMixin:
                 "deleted_at IS NOT NULL FROM items WHERE source_id = %s AND external_id = ANY(%s)",
                 (source_id, list(batch))).fetchall()}
             new_rows: list[dict[str, Any]] = []
-            for ext_id, item in batch.items():
+            for ext_id, item in sorted(batch.items()):  # key order: concurrent pages never deadlock
                 row = IngestMixin._row_for(source_id, item, author_of[ext_id], now)
                 old = existing.get(ext_id)
                 if old is None:
@@ -136,6 +135,8 @@ class TeamIngestMixin:
                     "SELECT DISTINCT thread_id FROM items WHERE id = ANY(%s) AND thread_id IS NOT NULL",
                     (result.updated_ids,))}
             if new_rows:
+                order = {ext: n for n, ext in enumerate(batch)}  # ids in the page's order, as locally
+                new_rows.sort(key=lambda r: order[r["external_id"]])
                 result.new_ids, threads = self._team_insert(cur, source_id, new_rows, pipeline)
                 result.unchanged += len(new_rows) - len(result.new_ids)  # another app stored them first
                 touched |= threads
@@ -230,13 +231,15 @@ class TeamIngestMixin:
         if pipeline is not None:
             pipeline.fill_new_rows(rows)
         columns = ", ".join(_INSERTED)
+        by_key = sorted(rows, key=lambda r: r["external_id"])  # the unique index's lock order
         inserted = [r[0] for r in cur.execute(
             f"INSERT INTO items ({columns}) SELECT * FROM unnest("
             "%s::bigint[], %s::bigint[], %s::text[], %s::text[], %s::text[], %s::bigint[], %s::smallint[], "
             "%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::boolean[], "
             "%s::text[], %s::text[], %s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], "
             "%s::real[], %s::text[]) ON CONFLICT (source_id, external_id) DO NOTHING RETURNING id",
-            [[bool(r[c]) if c == "is_owner_reply" else r.get(c) for r in rows] for c in _INSERTED]).fetchall()]
+            [[bool(r[c]) if c == "is_owner_reply" else r.get(c) for r in by_key] for c in _INSERTED]).fetchall()]
+        inserted.sort()
         if inserted:
             cur.execute(
                 "UPDATE threads t SET root_item_id = i.id FROM items i WHERE i.id = ANY(%s) "
