@@ -214,9 +214,13 @@ CREATE TABLE aspect_corrections (
 # extension in PostgreSQL's contrib package that a database owner may create).
 M002_SEARCH = """
 CREATE EXTENSION IF NOT EXISTS unaccent;
+-- English stems without English stop words: "so", "will" and "one" are found, as locally.
+CREATE TEXT SEARCH DICTIONARY inbox_english_stem (TEMPLATE = snowball, Language = english);
 CREATE TEXT SEARCH CONFIGURATION inbox_english (COPY = english);
 ALTER TEXT SEARCH CONFIGURATION inbox_english
-    ALTER MAPPING FOR hword, hword_part, word WITH unaccent, english_stem;
+    ALTER MAPPING FOR asciiword, asciihword, hword_asciipart WITH inbox_english_stem;
+ALTER TEXT SEARCH CONFIGURATION inbox_english
+    ALTER MAPPING FOR hword, hword_part, word WITH unaccent, inbox_english_stem;
 CREATE TEXT SEARCH CONFIGURATION inbox_simple (COPY = simple);
 ALTER TEXT SEARCH CONFIGURATION inbox_simple
     ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple;
