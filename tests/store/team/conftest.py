@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.pg import pg_server, team_db, team_url  # noqa: F401 - fixtures
-
 
 @pytest.fixture
-def team(team_url: str, pg_server):  # noqa: F811
+def team(team_url: str, pg_server):
     """A new team inbox (schema made by `init_team`), opened with the password given apart."""
     from inbox.store.team import TeamStore, init_team
 
