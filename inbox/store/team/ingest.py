@@ -20,7 +20,7 @@ from inbox.store.ingest import IngestMixin, IngestPipeline, IngestResult
 _INSERTED = ("id", "source_id", "external_id", "kind", "url", "author_id", "rating", "title", "text",
              "html", "language", "created_at", "updated_at", "is_owner_reply", "parent_external_id",
              "root_external_id", "thread_id", "status", "deleted_at", "fetched_at", "raw", "sentiment",
-             "sentiment_label")
+             "sentiment_label", "is_head")
 _COMPARED = ("kind", "url", "author_id", "rating", "title", "text", "html", "language",
              "created_at", "updated_at", "is_owner_reply", "parent_external_id", "deleted")
 _BOOLEAN = ("is_owner_reply", "deleted")
@@ -147,6 +147,9 @@ class TeamIngestMixin:
         return result
 
     def _team_author_ids(self, cur: Any, platform: str, batch: dict[str, Item]) -> dict[str, int | None]:
+        """The author id of each item of a page, upserting the new or changed authors in one
+        statement (in key order) and reading every id in a second: a statement of its own
+        sees the authors another app committed meanwhile."""
         keys = {ext_id: IngestMixin._author_key(platform, item.author) for ext_id, item in batch.items()}
         wanted: dict[tuple[str, str], tuple[str, str, str]] = {}
         for key, item in zip(keys.values(), batch.values(), strict=True):
@@ -156,17 +159,19 @@ class TeamIngestMixin:
         ids: dict[tuple[str, str], int] = {}
         if wanted:
             ordered = sorted(wanted)
-            cur.executemany(
+            columns = [[k[0] for k in ordered], [k[1] for k in ordered],
+                       *([wanted[k][n] for k in ordered] for n in range(3))]
+            cur.execute(
                 "INSERT INTO authors (platform, external_id, handle, display_name, profile_url) "
-                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (platform, external_id) DO UPDATE SET "
-                "handle = excluded.handle, display_name = excluded.display_name, profile_url = excluded.profile_url "
+                "SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[]) "
+                "ON CONFLICT (platform, external_id) DO UPDATE SET handle = excluded.handle, "
+                "display_name = excluded.display_name, profile_url = excluded.profile_url "
                 "WHERE (authors.handle, authors.display_name, authors.profile_url) IS DISTINCT FROM "
-                "(excluded.handle, excluded.display_name, excluded.profile_url)",
-                [(*key, *wanted[key]) for key in ordered])
+                "(excluded.handle, excluded.display_name, excluded.profile_url)", columns)
             for plat, ext, author_id in cur.execute(
                     "SELECT a.platform, a.external_id, a.id FROM authors a "
                     "JOIN unnest(%s::text[], %s::text[]) AS k(p, e) ON a.platform = k.p AND a.external_id = k.e",
-                    ([k[0] for k in ordered], [k[1] for k in ordered])):
+                    columns[:2]):
                 ids[(plat, ext)] = author_id
         return {ext_id: ids[key] if key else None for ext_id, key in keys.items()}
 
@@ -187,7 +192,10 @@ class TeamIngestMixin:
 
     def _team_insert(self, cur: Any, source_id: int, rows: list[dict[str, Any]],
                      pipeline: IngestPipeline | None) -> tuple[list[int], set[int]]:
-        """Insert new rows into their threads; the ids actually inserted, and the threads."""
+        """Insert new rows into their threads. Returns the ids actually inserted (another app
+        may have stored some first) and the threads that existed before, whose heads the
+        caller works out again (a new thread's head is known here: its root, if a customer
+        wrote it, else its earliest customer message)."""
         by_ext = {r["external_id"]: r for r in rows}
         parents = sorted({r["parent_external_id"] for r in rows if r["parent_external_id"]} - set(by_ext))
         stored_parent_thread = {ext: tid for ext, tid in cur.execute(
@@ -206,52 +214,70 @@ class TeamIngestMixin:
                 return "", stored_parent_thread[parent]
             return parent, None
 
-        keys = [root_key(r) for r in rows]
-        activity: dict[str, str] = {}
-        for row, (key, tid) in zip(rows, keys, strict=True):
-            if tid is None:
-                activity[key] = max(activity.get(key, ""), row["updated_at"] or row["created_at"])
-        thread_ids: dict[str, int] = {}
-        if activity:
-            ordered = sorted(activity)
-            for tid, key in cur.execute(
-                    "INSERT INTO threads (source_id, root_external_id, last_activity_at) "
-                    "SELECT %s, k, a FROM unnest(%s::text[], %s::text[]) AS u(k, a) "
-                    "ON CONFLICT (source_id, root_external_id) DO UPDATE SET last_activity_at = "
-                    "greatest(coalesce(threads.last_activity_at, ''), excluded.last_activity_at) "
-                    "RETURNING id, root_external_id",
-                    (source_id, ordered, [activity[k] for k in ordered])).fetchall():
-                thread_ids[key] = tid
         ids = [r[0] for r in cur.execute(
             "SELECT nextval(pg_get_serial_sequence('items', 'id')) FROM generate_series(1, %s)",
             (len(rows),)).fetchall()]
+        keys = [root_key(r) for r in rows]
+        activity: dict[str, str] = {}
+        root_of: dict[str, int] = {}
+        members: dict[str, list[dict[str, Any]]] = {}
         for row, item_id, (key, tid) in zip(rows, ids, keys, strict=True):
-            row["id"] = item_id
-            row["thread_id"] = thread_ids[key] if tid is None else tid
+            row["id"], row["is_head"] = item_id, False
+            if tid is not None:
+                row["thread_id"] = tid
+                continue
+            activity[key] = max(activity.get(key, ""), row["updated_at"] or row["created_at"])
+            members.setdefault(key, []).append(row)
+            if row["external_id"] == key and row["parent_external_id"] in (None, key):
+                root_of[key] = item_id
+        existing_threads = {tid for _key, tid in keys if tid is not None}
+        if activity:
+            ordered = sorted(activity)  # key order: two apps' pages lock threads alike
+            for tid, key, created in cur.execute(
+                    "INSERT INTO threads (source_id, root_external_id, last_activity_at, root_item_id) "
+                    "SELECT %s, k, a, r FROM unnest(%s::text[], %s::text[], %s::bigint[]) AS u(k, a, r) "
+                    "ON CONFLICT (source_id, root_external_id) DO UPDATE SET last_activity_at = "
+                    "greatest(coalesce(threads.last_activity_at, ''), excluded.last_activity_at) "
+                    "RETURNING id, root_external_id, xmax = 0",
+                    (source_id, ordered, [activity[k] for k in ordered], [root_of.get(k) for k in ordered])):
+                for row in members[key]:
+                    row["thread_id"] = tid
+                if not created:
+                    existing_threads.add(tid)
+                    continue
+                customers = [r for r in members[key] if not r["is_owner_reply"]]
+                root = next((r for r in customers if r["id"] == root_of.get(key)), None)
+                head = root or min(customers, key=lambda r: (r["created_at"], r["id"]), default=None)
+                if head is not None:
+                    head["is_head"] = True
         if pipeline is not None:
             pipeline.fill_new_rows(rows)
         columns = ", ".join(_INSERTED)
         by_key = sorted(rows, key=lambda r: r["external_id"])  # the unique index's lock order
-        inserted = [r[0] for r in cur.execute(
-            f"INSERT INTO items ({columns}) SELECT * FROM unnest("
+        inserted = sorted(r[0] for r in cur.execute(
+            f"INSERT INTO items ({columns}, search) SELECT u.*, items_search_vector(items_search_config("
+            "u.language), u.title, u.text, a.display_name || ' ' || a.handle) FROM unnest("
             "%s::bigint[], %s::bigint[], %s::text[], %s::text[], %s::text[], %s::bigint[], %s::smallint[], "
             "%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::boolean[], "
             "%s::text[], %s::text[], %s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], "
-            "%s::real[], %s::text[]) ON CONFLICT (source_id, external_id) DO NOTHING RETURNING id",
-            [[bool(r[c]) if c == "is_owner_reply" else r.get(c) for r in by_key] for c in _INSERTED]).fetchall()]
-        inserted.sort()
-        if inserted:
+            f"%s::real[], %s::text[], %s::boolean[]) AS u({columns}) LEFT JOIN authors a ON a.id = u.author_id "
+            "ON CONFLICT (source_id, external_id) DO NOTHING RETURNING id",
+            [[bool(r[c]) if c in ("is_owner_reply", "is_head") else r.get(c) for r in by_key]
+             for c in _INSERTED]).fetchall())
+        if existing_threads and inserted:
+            # threads that were there before: a root that arrived after its replies, and the
+            # latest activity of a stored parent's thread
             cur.execute(
                 "UPDATE threads t SET root_item_id = i.id FROM items i WHERE i.id = ANY(%s) "
-                "AND t.id = i.thread_id AND t.root_external_id = i.external_id AND t.root_item_id IS NULL "
-                "AND (i.parent_external_id IS NULL OR i.parent_external_id = i.external_id)", (inserted,))
-            # thread_id a stored parent's: that thread's latest activity moves on
+                "AND t.id = i.thread_id AND t.id = ANY(%s) AND t.root_external_id = i.external_id "
+                "AND t.root_item_id IS NULL AND (i.parent_external_id IS NULL "
+                "OR i.parent_external_id = i.external_id)", (inserted, sorted(existing_threads)))
             cur.execute(
                 "UPDATE threads t SET last_activity_at = greatest(coalesce(t.last_activity_at, ''), m.latest) "
                 "FROM (SELECT thread_id, max(coalesce(updated_at, created_at)) AS latest FROM items "
-                "WHERE id = ANY(%s) GROUP BY thread_id) m WHERE t.id = m.thread_id", (inserted,))
-        done = set(inserted)
-        return inserted, {r["thread_id"] for r in rows if r["id"] in done}
+                "WHERE id = ANY(%s) AND thread_id = ANY(%s) GROUP BY thread_id) m WHERE t.id = m.thread_id",
+                (inserted, sorted(existing_threads)))
+        return inserted, existing_threads
 
     def mark_deleted(self, source_id: int, external_ids: Iterable[str]) -> int:
         """Mark items the source no longer has; they stay, flagged, with their tags."""
