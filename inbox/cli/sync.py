@@ -96,6 +96,8 @@ def _analyse_a_few(store: Any) -> int:
     under a second), else left to the background pass. Returns how many are left."""
     from inbox.services import sentiment
 
+    if getattr(store, "is_team", False):  # a team inbox has no analysis pass yet (docs/team.md)
+        return 0
     waiting = sentiment.pending(store)
     if 0 < waiting <= ANALYSE_NOW_AT_MOST:
         while sentiment.backfill(store):

@@ -79,3 +79,21 @@ def test_a_missing_password_is_said_with_the_next_step(run, team_url):
     done = run("--db", team_url, "stats")
     assert done.returncode == 2
     assert "inbox team password" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_sources_are_added_and_synced_once_for_the_team(run, pg_server, team_url, tmp_path):
+    assert run("team", "init", team_url, "--password-stdin", stdin=pg_server.password + "\n").returncode == 0
+    cards = tmp_path / "cards.csv"
+    cards.write_text("Review ID,Comment,Stars,Date\nc1,Lovely scones,5,2026-03-01\nc2,Cold tea,2,2026-03-02\n",
+                     encoding="utf-8")
+    added = run("--db", team_url, "sources", "add", "file", "--name", "Comment cards", "--set", f"path={cards}",
+                "--set", "mapping=id=Review ID,text=Comment,rating=Stars,created_at=Date")
+    assert added.returncode == 0, added.stderr
+    first, again = (run("--db", team_url, "sync", "--json") for _ in range(2))
+    assert first.returncode == 0, first.stderr
+    [run1], [run2] = json.loads(first.stdout), json.loads(again.stdout)
+    assert (run1["new"], run1["ok"], run2["new"], run2["ok"]) == (2, True, 0, True)
+    found = json.loads(run("--db", team_url, "search", "scone", "--json").stdout)
+    assert [r["text"] for r in found] == ["Lovely scones"]
+    [source] = json.loads(run("--db", team_url, "sources", "list", "--json").stdout)
+    assert (source["items"], source["last_error"]) == (2, None) and source["last_synced_at"]

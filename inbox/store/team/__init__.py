@@ -35,12 +35,18 @@ def init_team(url: str, password: str | None) -> int:
         return schema.migrate(conn, where(url), create=True)
 
 
+class _NoBulk:
+    def wrote(self, new_items: int) -> None:
+        """Nothing to count: a server keeps its indexes up to date as rows arrive."""
+
+
 class TeamStore(TeamSourcesMixin, TeamIngestMixin, TeamQueryMixin):
     """A team inbox on PostgreSQL. Opening checks that the database is one (`inbox team
     init` makes one) at this version or older, migrating it up; anything else is refused
     before a single write."""
 
     readonly = False
+    is_team = True
 
     def __init__(self, url: str, *, password: str | None = None, pool_size: int = POOL_SIZE) -> None:
         from psycopg_pool import ConnectionPool
@@ -63,6 +69,22 @@ class TeamStore(TeamSourcesMixin, TeamIngestMixin, TeamQueryMixin):
     @classmethod
     def open_reader(cls, url: str, *, password: str | None = None) -> TeamStore:
         return cls(url, password=password, pool_size=2)
+
+    def reopen(self) -> TeamStore:
+        """Another store on the same team inbox, with a pool of its own (the sync writer's)."""
+        return TeamStore(self.url, password=self._password())
+
+    # What the sync engine asks of a local store, and means nothing on a server: WAL
+    # checkpoints, and the author index that a long local load rebuilds at its end.
+    checkpoints_apply = False
+
+    def checkpoint(self) -> None:
+        """Nothing to do: the server manages its own write-ahead log."""
+
+    @contextlib.contextmanager
+    def bulk_load(self) -> Iterator[Any]:
+        """A long load (a sync): nothing to set aside on a server; counts what it wrote."""
+        yield _NoBulk()
 
     @property
     def schema_version(self) -> int:
