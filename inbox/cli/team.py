@@ -1,7 +1,8 @@
 """`inbox team`: a shared inbox on PostgreSQL for two to five people (docs/team.md).
 
 `init` sets up an empty database, `password` keeps your password in the keyring, `import`
-moves this computer's inbox into a new team inbox. Then `inbox --db postgresql://...`
+moves this computer's inbox into a new team inbox, `grant` lets a member in, `members`
+lists who has access. Then `inbox --db postgresql://...`
 (or INBOX_DB) opens the team inbox for `search`, `stats`, `sources list` and `export`."""
 
 from __future__ import annotations
@@ -112,3 +113,32 @@ def register(group: click.Group) -> None:
                    f"{counts.get('sources', 0):,} sources, {counts.get('authors', 0):,} authors, "
                    f"{counts.get('tags', 0):,} tags, {counts.get('drafts', 0):,} drafts; every table's "
                    f"count and {done.report.compared:,} items compared.")
+
+    @team_group.command("members")
+    @click.argument("url")
+    @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+    @click.pass_context
+    def members(ctx: click.Context, url: str, as_json: bool) -> None:
+        """Who can open the team inbox at URL (roles that can log in and read it)."""
+        from inbox.cli.common import echo_json
+
+        with open_team_store(ctx, url) as store:
+            found = store.members()
+        if as_json:
+            echo_json([{"role": m.role, "owner": m.owner, "administrator": m.superuser} for m in found])
+            return
+        for m in found:
+            what = "owner" if m.owner else ("server administrator" if m.superuser else "member")
+            click.echo(f"{m.role:<24} {what}")
+
+    @team_group.command("grant")
+    @click.argument("url")
+    @click.argument("role")
+    @click.pass_context
+    def grant(ctx: click.Context, url: str, role: str) -> None:
+        """Let ROLE (an existing role on the server) use the team inbox at URL: read and write
+        its rows, never change its schema. Run by the inbox's owner."""
+        with open_team_store(ctx, url) as store:
+            _store_errors(lambda: store.grant_member(role))
+        click.echo(f"{role} can now open the team inbox (with their own password in their keyring).")
+

@@ -18,10 +18,11 @@ from inbox.store.errors import CannotOpen
 from inbox.store.team import schema
 from inbox.store.team.connection import connect, connect_kwargs, is_team_url, secret_name, where
 from inbox.store.team.ingest import TeamIngestMixin
+from inbox.store.team.members import Member, TeamMembersMixin
 from inbox.store.team.queries import TeamQueryMixin
 from inbox.store.team.sources import TeamSourcesMixin
 
-__all__ = ["SCHEMA_VERSION", "TeamStore", "init_team", "is_team_url", "secret_name", "where"]
+__all__ = ["SCHEMA_VERSION", "Member", "TeamStore", "init_team", "is_team_url", "secret_name", "where"]
 
 SCHEMA_VERSION = schema.SCHEMA_VERSION
 POOL_SIZE = 4
@@ -40,7 +41,7 @@ class _NoBulk:
         """Nothing to count: a server keeps its indexes up to date as rows arrive."""
 
 
-class TeamStore(TeamSourcesMixin, TeamIngestMixin, TeamQueryMixin):
+class TeamStore(TeamSourcesMixin, TeamIngestMixin, TeamQueryMixin, TeamMembersMixin):
     """A team inbox on PostgreSQL. Opening checks that the database is one (`inbox team
     init` makes one) at this version or older, migrating it up; anything else is refused
     before a single write."""

@@ -1,0 +1,55 @@
+"""Each person connects with their own role: the owner (not a server administrator) sets the
+inbox up, lets a member in, and the member can work in it but not change its schema."""
+
+from __future__ import annotations
+
+import secrets
+
+import psycopg
+import pytest
+
+from inbox.domain import Author, Item, parse_time
+from inbox.store import NotFound, StoreError
+from inbox.store.team import TeamStore, init_team
+
+
+@pytest.fixture
+def roles(pg_server):
+    """An owner `ana` with a database of her own, and `ben`, a role with no rights yet."""
+    tag = secrets.token_hex(3)
+    ana, ben, db = f"ana_{tag}", f"ben_{tag}", f"shop_{tag}"
+    passwords = {ana: secrets.token_urlsafe(12), ben: secrets.token_urlsafe(12)}
+    with pg_server.connect() as conn:
+        for role, password in passwords.items():
+            conn.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'")
+        conn.execute(f"CREATE DATABASE {db} OWNER {ana} TEMPLATE template0")
+        conn.execute(f"REVOKE CONNECT ON DATABASE {db} FROM PUBLIC")
+    yield {role: (pg_server.url(db, user=role), password) for role, password in passwords.items()}, ana, ben
+    pg_server.drop_database(db)
+    with pg_server.connect() as conn:
+        for role in passwords:
+            conn.execute(f"DROP ROLE {role}")
+
+
+def test_the_owner_lets_a_member_in_who_works_but_cannot_change_the_schema(pg_server, roles):
+    urls, ana, ben = roles
+    init_team(*urls[ana])  # the owner, no administrator: unaccent is a trusted extension
+    with TeamStore(urls[ana][0], password=urls[ana][1]) as owner:
+        with pytest.raises(StoreError):  # ben may not even connect yet
+            TeamStore(urls[ben][0], password=urls[ben][1])
+        owner.grant_member(ben)
+        with pytest.raises(NotFound, match="no role named"):
+            owner.grant_member("nobody_here")
+        assert [(m.role, m.owner) for m in owner.members() if not m.superuser] == [(ana, True), (ben, False)]
+        source = owner.add_source("google", "Shop")
+    with TeamStore(urls[ben][0], password=urls[ben][1]) as member:
+        member.save_page(source.id, [Item("r1", "review", text="Great flat white", rating=5,
+                                          author=Author("g1", "Guest"), created_at=parse_time("2026-03-01T10:00:00Z"))])
+        assert [r.text for r in member.search("flat whites")] == ["Great flat white"]
+        with pytest.raises(StoreError, match="Only the team inbox's owner"):
+            member.grant_member(ana)
+    with psycopg.connect(urls[ben][0], password=urls[ben][1], autocommit=True) as conn:
+        for statement in ("DROP TABLE items", "ALTER TABLE items ADD COLUMN x int", "UPDATE team_schema SET version = 99",
+                          "CREATE TABLE mine (id int)"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(statement)
