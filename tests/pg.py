@@ -112,9 +112,10 @@ class PgServer:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start_server(settings: tuple[str, ...] = FAST) -> PgServer:
+def start_server(settings: tuple[str, ...] = FAST, *, tls: tuple[bytes, bytes] | None = None) -> PgServer:
     """initdb into a new temporary folder and start postgres there; raises RuntimeError with
-    the server's own log when it does not come up."""
+    the server's own log when it does not come up. `tls`: (certificate PEM, key PEM) for a
+    server that takes TLS connections."""
     bindir = find_bindir()
     if bindir is None:
         pytest.skip("PostgreSQL server binaries not found (Debian: apt-get install postgresql); "
@@ -143,6 +144,14 @@ def start_server(settings: tuple[str, ...] = FAST) -> PgServer:
         shutil.chown(root / "server.log", "nobody")
     options = ["-c", "listen_addresses=127.0.0.1", "-c", f"port={port}",
                "-c", f"unix_socket_directories={root}"]
+    if tls is not None:
+        for name, pem in zip(("server.crt", "server.key"), tls, strict=True):
+            (root / name).write_bytes(pem)
+            os.chmod(root / name, 0o600)
+            if prefix:
+                shutil.chown(root / name, "nobody")
+        options += ["-c", "ssl=on", "-c", f"ssl_cert_file={root / 'server.crt'}",
+                    "-c", f"ssl_key_file={root / 'server.key'}"]
     for setting in settings:
         options += ["-c", setting]
     process = subprocess.Popen([*prefix, str(bindir / "postgres"), "-D", str(data), *options],

@@ -74,6 +74,10 @@ def explain_connect_error(exc: Exception, url: str) -> DatabaseError:
     if "password authentication failed" in text or "no password supplied" in text:
         return PasswordRefused(f"The server refused the password for {shown}. Save the right one with "
                                "`inbox team password URL` and try again.")
+    if "certificate" in text or "SSL" in text:
+        return CannotOpen(f"Can't open the team inbox at {shown}: the server could not prove who it is (its TLS "
+                          "certificate is not signed by the authority in sslrootcert, or names another host). "
+                          "No password was sent; check the address and the certificate.")
     if "does not exist" in text and "database" in text:
         return CannotOpen(f"There is no database at {shown}; ask the server's owner to create it.")
     if "Connection refused" in text or "timeout" in text.lower() or "could not translate" in text:
