@@ -19,6 +19,7 @@ from inbox.store.team import schema
 from inbox.store.team.connection import connect, connect_kwargs, is_team_url, secret_name, where
 from inbox.store.team.ingest import TeamIngestMixin
 from inbox.store.team.members import Member, TeamMembersMixin
+from inbox.store.team.outbox import TeamOutboxMixin
 from inbox.store.team.queries import TeamQueryMixin
 from inbox.store.team.sources import TeamSourcesMixin
 
@@ -41,7 +42,7 @@ class _NoBulk:
         """Nothing to count: a server keeps its indexes up to date as rows arrive."""
 
 
-class TeamStore(TeamSourcesMixin, TeamIngestMixin, TeamQueryMixin, TeamMembersMixin):
+class TeamStore(TeamSourcesMixin, TeamIngestMixin, TeamQueryMixin, TeamMembersMixin, TeamOutboxMixin):
     """A team inbox on PostgreSQL. Opening checks that the database is one (`inbox team
     init` makes one) at this version or older, migrating it up; anything else is refused
     before a single write."""
