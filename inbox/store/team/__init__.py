@@ -22,6 +22,7 @@ from inbox.store.team.members import Member, TeamMembersMixin
 from inbox.store.team.outbox import TeamOutboxMixin
 from inbox.store.team.queries import TeamQueryMixin
 from inbox.store.team.sources import TeamSourcesMixin
+from inbox.store.team.triage import TeamTriageMixin
 
 __all__ = ["SCHEMA_VERSION", "Member", "TeamStore", "init_team", "is_team_url", "secret_name", "where"]
 
@@ -42,7 +43,8 @@ class _NoBulk:
         """Nothing to count: a server keeps its indexes up to date as rows arrive."""
 
 
-class TeamStore(TeamSourcesMixin, TeamIngestMixin, TeamQueryMixin, TeamMembersMixin, TeamOutboxMixin):
+class TeamStore(TeamSourcesMixin, TeamIngestMixin, TeamQueryMixin, TeamMembersMixin, TeamOutboxMixin,
+                TeamTriageMixin):
     """A team inbox on PostgreSQL. Opening checks that the database is one (`inbox team
     init` makes one) at this version or older, migrating it up; anything else is refused
     before a single write."""
