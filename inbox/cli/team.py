@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from inbox.cli.common import fail, open_secrets, resolve_db
+from inbox.cli.common import TEAM_URL, fail, open_secrets
 
 
 def _password_from(ctx: click.Context, url: str, password_stdin: bool) -> None:
@@ -39,10 +39,18 @@ def _store_errors(run):
         fail(str(exc))
 
 
+# The commands that work on a team inbox so far (docs/team.md); the others say so.
+TEAM_COMMANDS = ("stats", "search", "sources", "sync", "export", "team")
+
+
 def open_team_store(ctx: click.Context, url: str):
     """The team inbox named by `--db postgresql://...` (the password from the keyring)."""
     from inbox.services import team
 
+    command = ctx.find_root().invoked_subcommand
+    if command not in TEAM_COMMANDS:
+        fail(f"`inbox {command}` does not work on a team inbox yet; these do: "
+             f"{', '.join(c for c in TEAM_COMMANDS if c != 'team')} (see docs/team.md).")
     return _store_errors(lambda: team.open_team(url, open_secrets(ctx)))
 
 
@@ -104,7 +112,15 @@ def register(group: click.Group) -> None:
         from inbox.services import team
 
         _password_from(ctx, url, password_stdin)
-        local = Path(from_path) if from_path else resolve_db(ctx, None)
+        root_db = (ctx.find_root().obj or {}).get("db_path")
+        if from_path:
+            local = Path(from_path)
+        elif root_db and not str(root_db).lower().startswith(TEAM_URL):
+            local = Path(root_db)
+        else:  # this computer's inbox (INBOX_DB may name the team inbox itself)
+            from inbox.paths import default_db_path
+
+            local = default_db_path()
         if not local.exists():
             fail(f"there is no inbox at {local}; say which with --from.")
         done = _store_errors(lambda: team.import_inbox(local, url, open_secrets(ctx)))
