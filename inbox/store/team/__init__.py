@@ -16,6 +16,7 @@ from typing import Any
 
 from inbox.store.errors import CannotOpen
 from inbox.store.team import schema
+from inbox.store.team.changes import Change, Listener, Notice, TeamChangesMixin
 from inbox.store.team.connection import connect, connect_kwargs, is_team_url, secret_name, where
 from inbox.store.team.ingest import TeamIngestMixin
 from inbox.store.team.members import Member, TeamMembersMixin
@@ -24,7 +25,7 @@ from inbox.store.team.queries import TeamQueryMixin
 from inbox.store.team.sources import TeamSourcesMixin
 from inbox.store.team.triage import TeamTriageMixin
 
-__all__ = ["SCHEMA_VERSION", "Member", "TeamStore", "init_team", "is_team_url", "secret_name", "where"]
+__all__ = ["SCHEMA_VERSION", "Change", "Listener", "Member", "Notice", "TeamStore", "init_team", "is_team_url", "secret_name", "where"]
 
 SCHEMA_VERSION = schema.SCHEMA_VERSION
 POOL_SIZE = 4
@@ -44,7 +45,7 @@ class _NoBulk:
 
 
 class TeamStore(TeamSourcesMixin, TeamIngestMixin, TeamQueryMixin, TeamMembersMixin, TeamOutboxMixin,
-                TeamTriageMixin):
+                TeamTriageMixin, TeamChangesMixin):
     """A team inbox on PostgreSQL. Opening checks that the database is one (`inbox team
     init` makes one) at this version or older, migrating it up; anything else is refused
     before a single write."""
@@ -155,6 +156,10 @@ class TeamStore(TeamSourcesMixin, TeamIngestMixin, TeamQueryMixin, TeamMembersMi
             finally:
                 with contextlib.suppress(Exception):
                     conn.execute("SELECT pg_advisory_unlock(%s)", (SYNC_LOCK,))
+
+    def listener(self) -> Listener:
+        """A connection of its own listening for the team's changes and presence."""
+        return Listener(connect(self.url, self._password()))
 
     def _password(self) -> str | None:
         return self.pool.kwargs.get("password")

@@ -260,7 +260,82 @@ CREATE TRIGGER authors_search_update AFTER UPDATE OF display_name, handle ON aut
     EXECUTE FUNCTION authors_search_refresh();
 """
 
-MIGRATIONS: list[str] = [M001_CORE, M002_SEARCH]
+# The change sequence: every change to what the team shares, in commit order, with who made
+# it (the member's own role: the server says who, not the app) and when. It is the history
+# of each conversation ("ana marked done · 14:02") and what offline replicas will catch up
+# from; each commit that adds changes notifies `inbox_changes` (lists refresh from that,
+# not by polling). Statement triggers with transition tables: one insert per statement, not
+# per row, so a page of ingest pays once.
+_NOW = """to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"""
+M003_CHANGES = f"""
+CREATE TABLE changes (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at {T} NOT NULL DEFAULT {_NOW},
+    who TEXT NOT NULL DEFAULT session_user,
+    item_id BIGINT,
+    thread_id BIGINT,
+    what TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX changes_by_thread ON changes (thread_id, seq);
+CREATE FUNCTION changes_notify() RETURNS void LANGUAGE sql AS $$
+    SELECT pg_notify('inbox_changes', coalesce((SELECT max(seq) FROM changes), 0)::text)
+$$;
+CREATE FUNCTION changes_items_new() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO changes (item_id, thread_id, what) SELECT id, thread_id, 'new' FROM new_rows ORDER BY id;
+    PERFORM changes_notify();
+    RETURN NULL;
+END $$;
+CREATE TRIGGER changes_items_insert AFTER INSERT ON items REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION changes_items_new();
+CREATE FUNCTION changes_items_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO changes (item_id, thread_id, what, detail)
+    SELECT n.id, n.thread_id, c.what, c.detail FROM old_rows o JOIN new_rows n ON n.id = o.id,
+    LATERAL (VALUES
+        ('status', n.status, n.status IS DISTINCT FROM o.status),
+        ('snooze', coalesce(n.snoozed_until, ''), n.snoozed_until IS DISTINCT FROM o.snoozed_until
+                                                  AND n.snoozed_until IS NOT NULL),
+        ('edited', '', (n.title, n.text, n.rating) IS DISTINCT FROM (o.title, o.text, o.rating)),
+        ('deleted', '', n.deleted_at IS NOT NULL AND o.deleted_at IS NULL)) AS c(what, detail, changed)
+    WHERE c.changed ORDER BY n.id;
+    PERFORM changes_notify();
+    RETURN NULL;
+END $$;
+CREATE TRIGGER changes_items_update AFTER UPDATE ON items
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION changes_items_changed();
+CREATE FUNCTION changes_tags_added() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO changes (item_id, thread_id, what, detail)
+    SELECT r.item_id, i.thread_id, 'tag', t.name FROM new_rows r JOIN items i ON i.id = r.item_id
+    JOIN tags t ON t.id = r.tag_id ORDER BY r.item_id;
+    PERFORM changes_notify();
+    RETURN NULL;
+END $$;
+CREATE TRIGGER changes_tags_insert AFTER INSERT ON item_tags REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION changes_tags_added();
+CREATE FUNCTION changes_tags_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO changes (item_id, thread_id, what, detail)
+    SELECT r.item_id, i.thread_id, 'untag', coalesce(t.name, '') FROM old_rows r
+    LEFT JOIN items i ON i.id = r.item_id LEFT JOIN tags t ON t.id = r.tag_id ORDER BY r.item_id;
+    PERFORM changes_notify();
+    RETURN NULL;
+END $$;
+CREATE TRIGGER changes_tags_delete AFTER DELETE ON item_tags REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION changes_tags_removed();
+-- Members may read the history but not write it: the triggers write it with the owner's
+-- rights, while `who` stays the member's own login (session_user).
+ALTER FUNCTION changes_notify() SECURITY DEFINER SET search_path = public, pg_temp;
+ALTER FUNCTION changes_items_new() SECURITY DEFINER SET search_path = public, pg_temp;
+ALTER FUNCTION changes_items_changed() SECURITY DEFINER SET search_path = public, pg_temp;
+ALTER FUNCTION changes_tags_added() SECURITY DEFINER SET search_path = public, pg_temp;
+ALTER FUNCTION changes_tags_removed() SECURITY DEFINER SET search_path = public, pg_temp;
+"""
+
+MIGRATIONS: list[str] = [M001_CORE, M002_SEARCH, M003_CHANGES]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # Relations outside the system schemas: in an empty database there are none.

@@ -3,32 +3,12 @@ inbox up, lets a member in, and the member can work in it but not change its sch
 
 from __future__ import annotations
 
-import secrets
-
 import psycopg
 import pytest
 
 from inbox.domain import Author, Item, parse_time
 from inbox.store import NotFound, StoreError
 from inbox.store.team import TeamStore, init_team
-
-
-@pytest.fixture
-def roles(pg_server):
-    """An owner `ana` with a database of her own, and `ben`, a role with no rights yet."""
-    tag = secrets.token_hex(3)
-    ana, ben, db = f"ana_{tag}", f"ben_{tag}", f"shop_{tag}"
-    passwords = {ana: secrets.token_urlsafe(12), ben: secrets.token_urlsafe(12)}
-    with pg_server.connect() as conn:
-        for role, password in passwords.items():
-            conn.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'")
-        conn.execute(f"CREATE DATABASE {db} OWNER {ana} TEMPLATE template0")
-        conn.execute(f"REVOKE CONNECT ON DATABASE {db} FROM PUBLIC")
-    yield {role: (pg_server.url(db, user=role), password) for role, password in passwords.items()}, ana, ben
-    pg_server.drop_database(db)
-    with pg_server.connect() as conn:
-        for role in passwords:
-            conn.execute(f"DROP ROLE {role}")
 
 
 def test_the_owner_lets_a_member_in_who_works_but_cannot_change_the_schema(pg_server, roles):

@@ -62,3 +62,8 @@ def test_two_members_triaging_the_same_items_at_once_lose_nothing(team):
     rows = list(team.iter_items(InboxFilter(include_owner_replies=True)))
     assert all({name for name, _ in r.tags} == {"Ana", "Ben"} for r in rows) and len(rows) == 200
     assert {r.status for r in rows} <= {"done", "read"}  # each row as one of them left it
+    history = team.changes_since(0, limit=100_000)
+    assert sorted((c.item_id, c.detail) for c in history if c.what == "tag") == \
+        sorted((i, tag) for i in ids for tag in ("Ana", "Ben"))  # the history is complete
+    last = {c.item_id: c.detail for c in history if c.what == "status"}
+    assert all(last[r.id] == r.status for r in rows)  # and its last word is each row's state
