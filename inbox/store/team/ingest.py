@@ -264,6 +264,22 @@ class TeamIngestMixin:
             "ON CONFLICT (source_id, external_id) DO NOTHING RETURNING id",
             [[bool(r[c]) if c in ("is_owner_reply", "is_head") else r.get(c) for r in by_key]
              for c in _INSERTED]).fetchall())
+        done = set(inserted)
+        # Replies that arrived before this row were threaded under its id, waiting for it:
+        # their thread joins this row's (a chain arriving backwards ends as one thread).
+        waiting = {r["external_id"]: r["thread_id"] for r in rows if r["id"] in done
+                   and r["parent_external_id"] and r["parent_external_id"] != r["external_id"]}
+        if waiting:
+            for orphan, key in cur.execute(
+                    "SELECT id, root_external_id FROM threads WHERE source_id = %s AND root_external_id = ANY(%s) "
+                    "ORDER BY id", (source_id, sorted(waiting))).fetchall():
+                into = waiting[key]
+                if orphan != into:
+                    cur.execute("UPDATE items SET thread_id = %s WHERE thread_id = %s", (into, orphan))
+                    cur.execute("UPDATE threads SET last_activity_at = greatest(last_activity_at, (SELECT "
+                                "last_activity_at FROM threads WHERE id = %s)) WHERE id = %s", (orphan, into))
+                    cur.execute("DELETE FROM threads WHERE id = %s", (orphan,))
+                    existing_threads.add(into)
         if existing_threads and inserted:
             # threads that were there before: a root that arrived after its replies, and the
             # latest activity of a stored parent's thread

@@ -65,6 +65,18 @@ class TeamOutboxMixin:
                               (item_id,)).fetchone()
         return Draft(*row) if row else None
 
+    # -- what the reply editor shows about an item -------------------------------------
+
+    def thread_has_owner_reply(self, thread_id: int) -> bool:
+        with self.cursor() as cur:
+            return cur.execute("SELECT 1 FROM items WHERE thread_id = %s AND is_owner_reply LIMIT 1",
+                               (thread_id,)).fetchone() is not None
+
+    def item_sentiment_score(self, item_id: int) -> float | None:
+        with self.cursor() as cur:
+            row = cur.execute("SELECT sentiment FROM items WHERE id = %s", (item_id,)).fetchone()
+        return row[0] if row else None
+
     # -- the outbox: reading -----------------------------------------------------------
 
     def _entries(self, sql: str, args: Sequence[Any]) -> list[OutboxEntry]:

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
-from inbox.domain import InboxFilter, ItemRow, PageCursor, Tag, View, format_time, utcnow
+from inbox.domain import InboxFilter, ItemRow, PageCursor, Tag, Thread, View, format_time, utcnow
 from inbox.store.errors import NotFound
 from inbox.store.team.search import tsquery_text
 
@@ -172,6 +172,45 @@ class TeamQueryMixin:
         item = row_to_item(row)
         self.attach_tags([item])
         return item
+
+    def get_thread(self, thread_id: int) -> Thread:
+        """A conversation in reading order: the root first, then replies by time."""
+        with self.cursor() as cur:
+            t = cur.execute("SELECT id, source_id, root_item_id, last_activity_at FROM threads WHERE id = %s",
+                            (thread_id,)).fetchone()
+            if t is None:
+                raise NotFound(f"no thread {thread_id}")
+            rows = cur.execute(f"{ROW_SELECT} WHERE i.thread_id = %s ORDER BY i.id = %s DESC, i.created_at, i.id",
+                               (thread_id, t[2] or -1)).fetchall()
+        items = [row_to_item(r) for r in rows]
+        self.attach_tags(items)
+        return Thread(id=t[0], source_id=t[1], root_item_id=t[2], last_activity_at=t[3], items=items)
+
+    def counts(self, now: str | None = None) -> dict[str, dict[Any, int]]:
+        """Conversation counts per view, per source, per own/competitor and per tag (the
+        sidebar's), counted from the listed-rows index (not maintained yet)."""
+        now = now or format_time(utcnow())
+        views = dict.fromkeys(View.ALL_VIEWS, 0)
+        sources: dict[int, int] = {}
+        whose: dict[str, int] = {"own": 0, "competitor": 0}
+        with self.cursor() as cur:
+            for source_id, status, snoozed, n in cur.execute(
+                    "SELECT source_id, status, coalesce(snoozed_until > %s, FALSE), count(*) FROM items "
+                    "WHERE is_head AND deleted_at IS NULL AND NOT is_owner_reply GROUP BY 1, 2, 3", (now,)):
+                views[View.ALL] += n
+                sources[source_id] = sources.get(source_id, 0) + n
+                if snoozed:
+                    views[View.SNOOZED] += n
+                if status == "done":
+                    views[View.DONE] += n
+                elif not snoozed:
+                    views[View.INBOX] += n
+                    if status == "unread":
+                        views[View.UNREAD] += n
+            for sid, w in cur.execute("SELECT id, whose FROM sources"):
+                whose[w] = whose.get(w, 0) + sources.setdefault(sid, 0)
+        tags = {t.id: t.count for t in self.list_tags()}
+        return {"views": views, "sources": sources, "whose": whose, "tags": tags}
 
     def owner_replies(self, thread_ids: Iterable[int]) -> dict[int, str]:
         """The latest reply of the owner in each of these threads (thread id: its text)."""

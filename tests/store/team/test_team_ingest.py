@@ -57,6 +57,26 @@ def test_replies_join_their_conversation_in_whatever_order_they_arrive(team):
     assert len(thread_ids) == 1
 
 
+def test_a_reply_chain_arriving_backwards_ends_as_one_conversation(team):
+    source = team.add_source("mastodon", "Masto")
+    team.save_page(source.id, [Item("c", "reply", text="third", parent_external_id="b")])
+    team.save_page(source.id, [Item("b", "reply", text="second", parent_external_id="a")])
+    team.save_page(source.id, [Item("a", "mention", text="first", created_at=T0)])
+    rows = team.list_items(InboxFilter(include_owner_replies=True))[0]
+    assert len({r.thread_id for r in rows}) == 1 and team.stats()["threads"] == 1
+    thread = team.get_thread(rows[0].thread_id)
+    assert thread.items[0].text == "first" and len(thread.items) == 3
+    assert [r.external_id for r in team.list_items()[0]] == ["a"]  # its head is the root
+
+
+def test_an_item_the_source_no_longer_has_is_marked_not_dropped(team):
+    source = team.add_source("google", "Shop")
+    team.save_page(source.id, [review(1), review(2)])
+    assert team.mark_deleted(source.id, ["r1"]) == 1
+    assert [r.external_id for r in team.list_items()[0]] == ["r2"]
+    assert team.stats()["items"] == 2
+
+
 @pytest.mark.parametrize("round_", range(5))
 def test_two_apps_saving_the_same_page_at_once_never_duplicate(team, round_):
     source = team.add_source("google", "Shop")
