@@ -6,7 +6,10 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+import pytest
+
 from inbox.domain import Author, InboxFilter, Item, View, parse_time
+from inbox.store import StoreError
 from inbox.store.team import TeamStore
 
 T0 = parse_time("2026-02-01T09:00:00Z")
@@ -67,3 +70,18 @@ def test_two_members_triaging_the_same_items_at_once_lose_nothing(team):
         sorted((i, tag) for i in ids for tag in ("Ana", "Ben"))  # the history is complete
     last = {c.item_id: c.detail for c in history if c.what == "status"}
     assert all(last[r.id] == r.status for r in rows)  # and its last word is each row's state
+
+
+def test_saved_replies_and_searches_are_shared_with_names_unique_ignoring_case(team):
+    saved = team.put_saved_reply("Thanks", "Thank you, {first_name}!")
+    with pytest.raises(StoreError):
+        team.put_saved_reply("thanks", "Again")
+    team.put_saved_reply("Thanks", "Thanks a lot", saved.id)
+    team.add_missing_saved_replies([("THANKS", "starter text"), ("Apology", "Sorry")])
+    assert [(r.name, r.body) for r in team.list_saved_replies()] == [("Apology", "Sorry"), ("Thanks", "Thanks a lot")]
+    data = InboxFilter(view=View.ALL, query="soup").to_dict()
+    view_id = team.put_saved_view("Soup", data)
+    assert team.put_saved_view("soup", {**data, "query": "cold"}) == view_id  # overwrites by name
+    assert [(v.name, v.filter.query) for v in team.list_saved_views()] == [("Soup", "cold")]
+    team.delete_saved_view(view_id)
+    assert team.list_saved_views() == []
