@@ -119,6 +119,9 @@ class TeamIngestMixin:
             new_rows: list[dict[str, Any]] = []
             for ext_id, item in sorted(batch.items()):  # key order: concurrent pages never deadlock
                 row = IngestMixin._row_for(source_id, item, author_of[ext_id], now)
+                author = item.author  # its names as just upserted: what the search vector holds
+                row["author_text"] = (f"{author.display_name or ''} {author.handle or ''}"
+                                      if author_of[ext_id] is not None and author is not None else None)
                 old = existing.get(ext_id)
                 if old is None:
                     new_rows.append(row)
@@ -255,15 +258,15 @@ class TeamIngestMixin:
         columns = ", ".join(_INSERTED)
         by_key = sorted(rows, key=lambda r: r["external_id"])  # the unique index's lock order
         inserted = sorted(r[0] for r in cur.execute(
-            f"INSERT INTO items ({columns}, search) SELECT u.*, items_search_vector(items_search_config("
-            "u.language), u.title, u.text, a.display_name || ' ' || a.handle) FROM unnest("
+            f"INSERT INTO items ({columns}, search) SELECT {', '.join('u.' + c for c in _INSERTED)}, "
+            "items_search_vector(items_search_config(u.language), u.title, u.text, u.author_text) FROM unnest("
             "%s::bigint[], %s::bigint[], %s::text[], %s::text[], %s::text[], %s::bigint[], %s::smallint[], "
             "%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::boolean[], "
             "%s::text[], %s::text[], %s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], "
-            f"%s::real[], %s::text[], %s::boolean[]) AS u({columns}) LEFT JOIN authors a ON a.id = u.author_id "
+            f"%s::real[], %s::text[], %s::boolean[], %s::text[]) AS u({columns}, author_text) "
             "ON CONFLICT (source_id, external_id) DO NOTHING RETURNING id",
             [[bool(r[c]) if c in ("is_owner_reply", "is_head") else r.get(c) for r in by_key]
-             for c in _INSERTED]).fetchall())
+             for c in (*_INSERTED, "author_text")]).fetchall())
         done = set(inserted)
         # Replies that arrived before this row were threaded under its id, waiting for it:
         # their thread joins this row's (a chain arriving backwards ends as one thread).
