@@ -15,7 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from inbox.store.errors import ForeignDatabase, NewerSchema
+import psycopg
+
+from inbox.store.errors import ForeignDatabase, NewerSchema, StoreError
 
 APPLICATION = "feedback-inbox-team"
 # One advisory lock key for migrations: two apps opening a new database at once take turns.
@@ -406,5 +408,10 @@ def migrate(conn: Any, where: str, *, create: bool = True) -> int:
             version = found.version if found.ours else 0
             if version >= SCHEMA_VERSION:
                 return version
-            conn.execute(MIGRATIONS[version])
+            try:
+                conn.execute(MIGRATIONS[version])
+            except psycopg.errors.InsufficientPrivilege:  # a member's app is newer than the schema
+                raise StoreError(f"The team inbox {where} needs an update (schema {version} to "
+                                 f"{SCHEMA_VERSION}) that only its owner can make: ask them to run "
+                                 f"`inbox team init {where}`. Nothing was changed.") from None
             conn.execute("UPDATE team_schema SET version = %s", (version + 1,))

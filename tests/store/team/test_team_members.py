@@ -33,3 +33,18 @@ def test_the_owner_lets_a_member_in_who_works_but_cannot_change_the_schema(pg_se
                           "CREATE TABLE mine (id int)"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(statement)
+
+
+def test_a_members_newer_app_asks_for_the_owner_to_update_and_changes_nothing(pg_server, roles):
+    urls, ana, ben = roles
+    init_team(*urls[ana])
+    with TeamStore(urls[ana][0], password=urls[ana][1]) as owner:
+        owner.grant_member(ben)
+    with psycopg.connect(urls[ana][0], password=urls[ana][1], autocommit=True) as conn:
+        conn.execute("UPDATE team_schema SET version = version - 1")  # as if set up by an older app
+        conn.execute("DROP TABLE changes CASCADE")
+    with pytest.raises(StoreError, match="only its owner can make"):
+        TeamStore(urls[ben][0], password=urls[ben][1])
+    with psycopg.connect(urls[ana][0], password=urls[ana][1], autocommit=True) as conn:
+        assert conn.execute("SELECT to_regclass('public.changes')").fetchone()[0] is None
+
