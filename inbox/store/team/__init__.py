@@ -26,7 +26,8 @@ from inbox.store.team.saved import TeamSavedMixin
 from inbox.store.team.sources import TeamSourcesMixin
 from inbox.store.team.triage import TeamTriageMixin
 
-__all__ = ["SCHEMA_VERSION", "Change", "Listener", "Member", "Notice", "TeamStore", "init_team", "is_team_url", "secret_name", "where"]
+__all__ = ["SCHEMA_VERSION", "Change", "Listener", "Member", "Notice", "TeamStore", "init_team", "is_team_url",
+           "secret_name", "where"]
 
 SCHEMA_VERSION = schema.SCHEMA_VERSION
 POOL_SIZE = 4
