@@ -341,7 +341,31 @@ ALTER FUNCTION changes_tags_added() SECURITY DEFINER SET search_path = public, p
 ALTER FUNCTION changes_tags_removed() SECURITY DEFINER SET search_path = public, pg_temp;
 """
 
-MIGRATIONS: list[str] = [M001_CORE, M002_SEARCH, M003_CHANGES]
+# Assignment: a conversation's head names the member (their login role) who answers it;
+# assigning and unassigning go into the history like any change.
+M004_ASSIGNMENT = """
+ALTER TABLE items ADD COLUMN assigned_to TEXT;
+CREATE INDEX items_assigned ON items (assigned_to, created_at DESC, id DESC) WHERE assigned_to IS NOT NULL;
+CREATE OR REPLACE FUNCTION changes_items_changed() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    INSERT INTO changes (item_id, thread_id, what, detail)
+    SELECT n.id, n.thread_id, c.what, c.detail FROM old_rows o JOIN new_rows n ON n.id = o.id,
+    LATERAL (VALUES
+        ('status', n.status, n.status IS DISTINCT FROM o.status),
+        ('snooze', coalesce(n.snoozed_until, ''), n.snoozed_until IS DISTINCT FROM o.snoozed_until
+                                                  AND n.snoozed_until IS NOT NULL),
+        ('edited', '', (n.title, n.text, n.rating) IS DISTINCT FROM (o.title, o.text, o.rating)),
+        ('deleted', '', n.deleted_at IS NOT NULL AND o.deleted_at IS NULL),
+        ('assigned', coalesce(n.assigned_to, ''), n.assigned_to IS DISTINCT FROM o.assigned_to))
+        AS c(what, detail, changed)
+    WHERE c.changed ORDER BY n.id;
+    PERFORM changes_notify();
+    RETURN NULL;
+END $$;
+"""
+
+MIGRATIONS: list[str] = [M001_CORE, M002_SEARCH, M003_CHANGES, M004_ASSIGNMENT]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # Relations outside the system schemas: in an empty database there are none.

@@ -74,6 +74,38 @@ class TeamTriageMixin:
                 "UPDATE items SET snoozed_until = NULL, status = 'unread' WHERE snoozed_until IS NOT NULL "
                 "AND snoozed_until <= %s RETURNING id", (format_time(now or utcnow()),)))
 
+    # -- assignment ------------------------------------------------------------------
+
+    def assign(self, ids: Sequence[int], member: str | None) -> list[tuple[int, str | None]]:
+        """Give the conversations of these items to a member (their login role), or to no
+        one (None). Returns (item id, previous assignee) for undo. Raises StoreError for a
+        name that is not a member of this inbox."""
+        with self.transaction(), self.cursor() as cur:
+            if member is not None and cur.execute(
+                    "SELECT 1 FROM pg_roles WHERE rolname = %s AND rolcanlogin AND (rolsuper OR "
+                    "has_table_privilege(oid, 'public.items', 'UPDATE'))", (member,)).fetchone() is None:
+                raise StoreError(f"{member!r} is not a member of this team inbox")
+            heads = [r[0] for r in cur.execute(
+                "SELECT id FROM items WHERE is_head AND thread_id IN (SELECT thread_id FROM items WHERE id = ANY(%s)) "
+                "UNION SELECT id FROM items WHERE id = ANY(%s) AND thread_id IS NULL ORDER BY 1", (list(ids), list(ids)))]
+            before = [tuple(r) for r in cur.execute(
+                "SELECT id, assigned_to FROM items WHERE id = ANY(%s) ORDER BY id FOR UPDATE", (heads,))]
+            cur.execute("UPDATE items SET assigned_to = %s WHERE id = ANY(%s) AND assigned_to IS DISTINCT FROM %s",
+                        (member, heads, member))
+        return before
+
+    def assigned_to(self, member: str, *, limit: int = 100) -> list[int]:
+        """The conversations (their heads' ids) given to a member, newest first: the Mine view."""
+        with self.cursor() as cur:
+            return [r[0] for r in cur.execute(
+                "SELECT id FROM items WHERE assigned_to = %s AND deleted_at IS NULL ORDER BY created_at DESC, id DESC "
+                "LIMIT %s", (member, limit))]
+
+    def me(self) -> str:
+        """Who this app is connected as (the member's login role)."""
+        with self.cursor() as cur:
+            return cur.execute("SELECT session_user").fetchone()[0]
+
     # -- tags ------------------------------------------------------------------------
 
     def ensure_tag(self, name: str, colour: str | None = None) -> Tag:

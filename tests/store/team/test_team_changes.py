@@ -14,7 +14,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from inbox.domain import Author, Item, parse_time
+from inbox.domain import Author, InboxFilter, Item, parse_time
+from inbox.store import StoreError
 from inbox.store.team import TeamStore, init_team
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -104,3 +105,26 @@ def test_another_app_hears_presence_and_changes_within_a_second(team, pg_server)
         other.stdout.close()
     with pytest.raises(ValueError):
         team.announce(item.id, "<script>")
+
+
+def test_a_conversation_is_assigned_to_a_member_and_the_history_says_who_gave_it(pg_server, roles):
+    urls, ana, ben = roles
+    init_team(*urls[ana])
+    with TeamStore(urls[ana][0], password=urls[ana][1]) as owner:
+        owner.grant_member(ben)
+        source = owner.add_source("facebook", "Page")
+        owner.save_page(source.id, [Item("p1", "post", text="Open on Sunday?", author=Author("u1", "Cleo"),
+                                         created_at=parse_time("2026-02-01T09:00:00Z")),
+                                    Item("c1", "comment", text="Me too", parent_external_id="p1",
+                                         author=Author("u2", "Dev"), created_at=parse_time("2026-02-01T10:00:00Z"))])
+        head, reply = sorted(r.id for r in owner.iter_items(InboxFilter(include_owner_replies=True, conversations=False)))
+        assert owner.assign([reply], ben) == [(head, None)]  # the conversation, through its head
+        with pytest.raises(StoreError, match="not a member"):
+            owner.assign([head], "stranger")
+    with TeamStore(urls[ben][0], password=urls[ben][1]) as member:
+        assert member.me() == ben and member.assigned_to(ben) == [head]
+        member.assign([head], None)
+        assert member.assigned_to(ben) == []
+        history = [(c.who, c.what, c.detail) for c in member.conversation_history(
+            member.get_item(head).thread_id) if c.what == "assigned"]
+    assert history == [(ana, "assigned", ben), (ben, "assigned", "")]
