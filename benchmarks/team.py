@@ -28,8 +28,10 @@ from inbox.domain import Author, InboxFilter, Item, View, parse_time  # noqa: E4
 from inbox.store.team import TeamStore, init_team  # noqa: E402
 from tests.pg import start_server  # noqa: E402
 
-WORDS = ("coffee latte croissant cardamom bun queue staff friendly slow warm cold service harbour "
-         "pastry almond music seat window barista oat milk price cake lovely rude quick clean").split()
+WORDS = ("coffee", "latte", "croissant", "cardamom", "bun", "queue", "staff", "friendly", "slow", "warm", "cold",
+         "service", "harbour", "pastry", "almond", "music", "seat", "window", "barista", "oat", "milk", "price",
+         "cake", "lovely", "rude", "quick", "clean")
+AUTHORS = 20_000
 QUERIES = ("croissant", "croissants", "latte OR cake", '"oat milk"', "bar*", "friendly NOT rude",
            "title:coffee", "harbour window")
 T0 = parse_time("2022-01-01T00:00:00Z")
@@ -37,11 +39,9 @@ T0 = parse_time("2022-01-01T00:00:00Z")
 
 def items(start: int, n: int, rng: random.Random) -> list[Item]:
     return [Item(f"r{k}", "review", title=" ".join(rng.choices(WORDS, k=2)), text=" ".join(rng.choices(WORDS, k=18)),
-                 rating=rng.randint(1, 5), author=Author(f"a{rng.randrange(n_authors)}", f"Guest {k % 997}"),
+                 rating=rng.randint(1, 5), author=Author(f"a{rng.randrange(AUTHORS)}", f"Guest {k % 997}"),
                  created_at=T0 + timedelta(minutes=k)) for k in range(start, start + n)]
 
-
-n_authors = 20_000
 
 
 def p95(samples: list[float]) -> float:
