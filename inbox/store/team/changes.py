@@ -26,7 +26,7 @@ class Change:
     who: str
     item_id: int | None
     thread_id: int | None
-    what: str     # new | status | snooze | edited | deleted | tag | untag
+    what: str     # new | status | snooze | edited | deleted | tag | untag | assigned | reply
     detail: str   # the new status, the snooze's end, the tag's name
 
 
@@ -65,6 +65,17 @@ class TeamChangesMixin:
         with self.cursor() as cur:
             return [Change(*r) for r in cur.execute(
                 f"SELECT {_COLUMNS} FROM changes WHERE thread_id = %s ORDER BY seq", (thread_id,))]
+
+    def answered_since(self, thread_id: int, seq: int) -> list[Change]:
+        """Replies other members queued, or the owner's replies that arrived by sync, in a
+        conversation after change `seq` (what the reply editor had seen): the warning before
+        a second answer is sent."""
+        with self.cursor() as cur:
+            return [Change(*r) for r in cur.execute(
+                f"SELECT {', '.join('c.' + c for c in _COLUMNS.split(', '))} FROM changes c "
+                "LEFT JOIN items i ON i.id = c.item_id WHERE c.thread_id = %s AND c.seq > %s "
+                "AND ((c.what = 'reply' AND c.who <> session_user) OR (c.what = 'new' AND i.is_owner_reply)) "
+                "ORDER BY c.seq", (thread_id, seq))]
 
     def announce(self, item_id: int, activity: str) -> None:
         """Tell the other members what you are doing with an item (not stored anywhere)."""

@@ -365,7 +365,22 @@ BEGIN
 END $$;
 """
 
-MIGRATIONS: list[str] = [M001_CORE, M002_SEARCH, M003_CHANGES, M004_ASSIGNMENT]
+# A reply queued by a member is a change of its conversation too: another member about to
+# send one is warned that someone answered meanwhile (`answered_since`).
+M005_REPLY_CHANGES = """
+CREATE FUNCTION changes_reply_queued() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    INSERT INTO changes (item_id, thread_id, what)
+    SELECT n.item_id, i.thread_id, 'reply' FROM new_rows n JOIN items i ON i.id = n.item_id ORDER BY n.id;
+    PERFORM changes_notify();
+    RETURN NULL;
+END $$;
+CREATE TRIGGER changes_outbox_insert AFTER INSERT ON outbox REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION changes_reply_queued();
+"""
+
+MIGRATIONS: list[str] = [M001_CORE, M002_SEARCH, M003_CHANGES, M004_ASSIGNMENT, M005_REPLY_CHANGES]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # Relations outside the system schemas: in an empty database there are none.

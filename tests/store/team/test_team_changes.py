@@ -128,3 +128,26 @@ def test_a_conversation_is_assigned_to_a_member_and_the_history_says_who_gave_it
         history = [(c.who, c.what, c.detail) for c in member.conversation_history(
             member.get_item(head).thread_id) if c.what == "assigned"]
     assert history == [(ana, "assigned", ben), (ben, "assigned", "")]
+
+
+def test_a_member_about_to_reply_learns_that_someone_else_answered_meanwhile(pg_server, roles):
+    urls, ana, ben = roles
+    init_team(*urls[ana])
+    with TeamStore(urls[ana][0], password=urls[ana][1]) as owner:
+        owner.grant_member(ben)
+        source = owner.add_source("google", "Shop")
+        owner.save_page(source.id, [review(1)])
+        item = owner.list_items()[0][0]
+        seen = owner.last_change()  # Ana opens the reply editor here
+        owner.queue_reply(item.id, source.id, "Thanks from Ana", idempotency_key="a-1", not_before="2026-01-01T00:00:00Z",
+                          mark_done=False, created_at="2026-01-01T00:00:00Z")
+        assert owner.answered_since(item.thread_id, seen) == []  # her own reply is no warning
+    with TeamStore(urls[ben][0], password=urls[ben][1]) as member:
+        member.queue_reply(item.id, source.id, "Thanks from Ben", idempotency_key="b-1",
+                           not_before="2026-01-01T00:00:00Z", mark_done=False, created_at="2026-01-01T00:00:00Z")
+    with TeamStore(urls[ana][0], password=urls[ana][1]) as owner:
+        [warning] = owner.answered_since(item.thread_id, seen)
+        assert (warning.who, warning.what, warning.item_id) == (ben, "reply", item.id)
+        owner.save_page(source.id, [Item("o1", "reply", text="Posted elsewhere", parent_external_id="r1",
+                                         is_owner_reply=True, created_at=parse_time("2026-02-02T09:00:00Z"))])
+        assert [c.what for c in owner.answered_since(item.thread_id, seen)] == ["reply", "new"]
