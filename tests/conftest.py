@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.pg import pg_server, team_db, team_url  # noqa: F401 - PostgreSQL fixtures (team inbox)
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 

@@ -19,9 +19,14 @@ db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False), env
                          help="Database file (env INBOX_DB).")
 
 
+TEAM_URL = ("postgresql://", "postgres://")
+
+
 def resolve_db(ctx: click.Context, db_path: str | None) -> Path:
     root = ctx.find_root()
     chosen = db_path or (root.obj or {}).get("db_path")
+    if chosen and str(chosen).lower().startswith(TEAM_URL):  # only open_store knows team inboxes
+        fail(f"`inbox {root.invoked_subcommand}` does not work on a team inbox yet (see docs/team.md).")
     return Path(chosen) if chosen else default_db_path()
 
 
@@ -31,6 +36,11 @@ def open_store(ctx: click.Context, db_path: str | None) -> Store:
     exit_cleanly_on_sigterm()
     from inbox.services import workspace
 
+    chosen = db_path or (ctx.find_root().obj or {}).get("db_path")
+    if chosen and str(chosen).lower().startswith(TEAM_URL):  # a team inbox
+        from inbox.cli.team import open_team_store
+
+        return open_team_store(ctx, str(chosen))
     path = resolve_db(ctx, db_path)
     try:
         return workspace.open_store(path)

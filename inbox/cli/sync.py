@@ -97,6 +97,8 @@ def _analyse_a_few(store: Any) -> int:
     from inbox.services import sentiment
     from inbox.store import DiskFull, ReadOnlyDatabase, classify
 
+    if getattr(store, "is_team", False):  # a team inbox has no analysis pass yet (docs/team.md)
+        return 0
     waiting = sentiment.pending(store)
     if 0 < waiting <= ANALYSE_NOW_AT_MOST:
         try:

@@ -46,6 +46,8 @@ class Writer:
         if str(store.path) == ":memory:":  # a second connection would open another, empty database
             raise ValueError("the sync writer needs a database file, not :memory:")
         self.path = store.path
+        # a team inbox (PostgreSQL) opens its own writer: a connection pool of its own
+        self._open: Callable[[], Store] = getattr(store, "reopen", None) or (lambda: Store(self.path))
         self.store: Store | None = None
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
@@ -53,7 +55,7 @@ class Writer:
 
     async def __aenter__(self) -> Writer:
         self._loop = asyncio.get_running_loop()
-        self.store = await asyncio.to_thread(Store, self.path)  # opening runs the migration check
+        self.store = await asyncio.to_thread(self._open)  # opening runs the migration check
         self._thread = threading.Thread(target=self._run, name="inbox-sync-writer", daemon=True)
         self._thread.start()
         return self

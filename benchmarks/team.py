@@ -1,0 +1,102 @@
+"""Team inbox benchmark: ingest, search, first page and counts on a real PostgreSQL server.
+
+    python benchmarks/team.py [--items 100000] [--page 500]
+
+Starts its own server (tests/pg.py: initdb in a temporary folder, 127.0.0.1, durable
+settings: fsync on), makes a team inbox, ingests synthetic reviews page by page through
+`TeamStore.save_page` (authors, threads, search vector, unique keys), then times 200 runs of
+each read. Wall-clock figures (the server's CPU is another process); on a shared machine
+they are noisy. Issue 20's budgets are for 1,000,000 items: ingest >= 10,000 items/s,
+search p95 <= 20 ms, first page p95 <= 20 ms, counts <= 50 ms, replica catch-up of 10,000
+changes <= 2 s (here: reading the changes and their rows; no replica is written yet).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from inbox.domain import Author, InboxFilter, Item, View, parse_time  # noqa: E402
+from inbox.store.team import TeamStore, init_team  # noqa: E402
+from tests.pg import start_server  # noqa: E402
+
+WORDS = ("coffee", "latte", "croissant", "cardamom", "bun", "queue", "staff", "friendly", "slow", "warm", "cold",
+         "service", "harbour", "pastry", "almond", "music", "seat", "window", "barista", "oat", "milk", "price",
+         "cake", "lovely", "rude", "quick", "clean")
+AUTHORS = 20_000
+QUERIES = ("croissant", "croissants", "latte OR cake", '"oat milk"', "bar*", "friendly NOT rude",
+           "title:coffee", "harbour window")
+T0 = parse_time("2022-01-01T00:00:00Z")
+
+
+def items(start: int, n: int, rng: random.Random) -> list[Item]:
+    return [Item(f"r{k}", "review", title=" ".join(rng.choices(WORDS, k=2)), text=" ".join(rng.choices(WORDS, k=18)),
+                 rating=rng.randint(1, 5), author=Author(f"a{rng.randrange(AUTHORS)}", f"Guest {k % 997}"),
+                 created_at=T0 + timedelta(minutes=k)) for k in range(start, start + n)]
+
+
+
+def p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20)[18] * 1000
+
+
+def timed(fn, runs: int = 200) -> list[float]:
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--page", type=int, default=500)
+    args = parser.parse_args()
+    server = start_server(settings=("shared_buffers=256MB", "max_connections=20"))
+    try:
+        url = server.url(server.create_database())
+        init_team(url, server.password)
+        with TeamStore(url, password=server.password) as team:
+            rng = random.Random(7)
+            source = team.add_source("google", "Bench")
+            pages = [items(k, min(args.page, args.items - k), rng) for k in range(0, args.items, args.page)]
+            wall, cpu = time.perf_counter(), time.process_time()
+            for page in pages:
+                team.save_page(source.id, page, {"at": page[-1].external_id})
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            with team.cursor() as cur:
+                cur.execute("ANALYZE")
+            print(f"ingest: {args.items:,} items in {wall:.1f} s = {args.items / wall:,.0f} items/s "
+                  f"(client CPU {cpu:.1f} s), pages of {args.page}")
+            for q in QUERIES:
+                print(f"search {q!r:22} p95 {p95(timed(lambda q=q: team.search(q, limit=50), 100)):7.1f} ms")
+            every = [s for q in QUERIES for s in timed(lambda q=q: team.search(q, limit=50), 25)]
+            print(f"search (all queries) p95 {p95(every):.1f} ms")
+            print(f"first page (Inbox, 100 rows) p95 {p95(timed(lambda: team.list_items(InboxFilter(view=View.INBOX), limit=100))):.1f} ms")
+            print(f"count (Inbox) p95 {p95(timed(lambda: team.count_items(InboxFilter(view=View.INBOX)), 50)):.1f} ms")
+            ids = [r.id for r in team.list_items(InboxFilter(), limit=10_000)[0]]
+            for k in range(0, len(ids), 500):  # 10,000 changes a replica has not seen
+                team.set_status(ids[k:k + 500], "done")
+            mark = team.last_change() - len(ids)
+
+            def catch_up() -> None:
+                changes = team.changes_since(mark, limit=20_000)
+                team.list_items(InboxFilter(item_ids=sorted({c.item_id for c in changes}), include_owner_replies=True,
+                                            conversations=False), limit=20_000)
+            print(f"replica catch-up: {len(ids):,} changes and their rows, p95 {p95(timed(catch_up, 10)):.0f} ms")
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

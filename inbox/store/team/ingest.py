@@ -1,0 +1,306 @@
+"""The team store's ingest: a page of items upserted in one transaction with the source's
+cursor, as `inbox.store.ingest` does for SQLite.
+
+Why it is safe for two members' apps to sync the same page at once: items are inserted with
+`ON CONFLICT (source_id, external_id) DO NOTHING` (the second insert waits for the first
+transaction and then stands aside), authors and threads are upserted on their unique keys,
+and rows are written in key order so that two pages never lock each other in a cycle."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from inbox.domain import Item, format_time, utcnow
+from inbox.domain.item_checks import unstorable
+from inbox.store.erasures import ErasuresMixin
+from inbox.store.errors import NotFound
+from inbox.store.ingest import IngestMixin, IngestPipeline, IngestResult
+
+_INSERTED = ("id", "source_id", "external_id", "kind", "url", "author_id", "rating", "title", "text",
+             "html", "language", "created_at", "updated_at", "is_owner_reply", "parent_external_id",
+             "root_external_id", "thread_id", "status", "deleted_at", "fetched_at", "raw", "sentiment",
+             "sentiment_label", "is_head")
+_COMPARED = ("kind", "url", "author_id", "rating", "title", "text", "html", "language",
+             "created_at", "updated_at", "is_owner_reply", "parent_external_id", "deleted")
+_BOOLEAN = ("is_owner_reply", "deleted")
+
+# Each touched thread's head: its root if a customer wrote it, else its earliest customer
+# message; only rows whose flag changes are written.
+REFRESH_HEADS = """
+WITH h AS (
+    SELECT t.id AS tid, coalesce(
+        (SELECT r.id FROM items r WHERE r.id = t.root_item_id AND NOT r.is_owner_reply),
+        (SELECT x.id FROM items x WHERE x.thread_id = t.id AND NOT x.is_owner_reply
+         ORDER BY x.created_at, x.id LIMIT 1)) AS hid
+    FROM threads t WHERE t.id = ANY(%s))
+UPDATE items i SET is_head = coalesce(i.id = h.hid, FALSE) FROM h
+WHERE i.thread_id = h.tid AND i.is_head IS DISTINCT FROM coalesce(i.id = h.hid, FALSE)
+"""
+# A customer's new message in a conversation makes it unread again.
+REOPEN = """
+UPDATE items SET status = 'unread'
+WHERE is_head AND status <> 'unread' AND thread_id IN (
+    SELECT thread_id FROM items WHERE id = ANY(%s) AND NOT is_owner_reply AND NOT is_head
+    AND status = 'unread')
+"""
+
+
+def _value(row: dict[str, Any], column: str) -> Any:
+    value = row[column]
+    return bool(value) if column in _BOOLEAN else value
+
+
+def _norm(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    return "" if value is None else value
+
+
+class TeamIngestMixin:
+    def cursor(self) -> Any: ...  # TeamStore
+    def transaction(self) -> Any: ...  # TeamStore
+
+    def _salts(self) -> list[str]:
+        """The salts of the erasure records (used by `ErasuresMixin.erasure_drops`)."""
+        with self.cursor() as cur:
+            return [r[0] for r in cur.execute("SELECT DISTINCT salt FROM erasure_digests")]
+
+    def _known(self, digests: Iterable[str]) -> set[str]:
+        with self.cursor() as cur:
+            return {r[0] for r in cur.execute("SELECT digest FROM erasure_digests WHERE digest = ANY(%s)",
+                                              (sorted(set(digests)),))}
+
+    def save_page(self, source_id: int, items: Sequence[Item], cursor: dict[str, Any] | None = None, *,
+                  pipeline: IngestPipeline | None = None) -> IngestResult:
+        """Upsert a page and (optionally) the source's cursor in one transaction. Of the
+        pipeline, the row steps run (sentiment of new rows); its page steps (rules) do not
+        run on a team inbox yet (docs/team.md)."""
+        from psycopg.types.json import Jsonb
+
+        with self.transaction():
+            result = self.upsert_items(source_id, items, pipeline=pipeline)
+            if cursor is not None:
+                with self.cursor() as cur:
+                    cur.execute("UPDATE sources SET cursor = %s WHERE id = %s", (Jsonb(cursor), source_id))
+        return result
+
+    def upsert_items(self, source_id: int, items: Sequence[Item], *,
+                     pipeline: IngestPipeline | None = None) -> IngestResult:
+        """Insert new items, update changed ones in place (keeping triage and tags), skip
+        unchanged ones and items without an id or content."""
+        result = IngestResult()
+        with self.transaction(), self.cursor() as cur:
+            source = cur.execute("SELECT kind FROM sources WHERE id = %s", (source_id,)).fetchone()
+            if source is None:
+                raise NotFound(f"source {source_id} no longer exists")
+            platform = source[0]
+            batch: dict[str, Item] = {}
+            for position, item in enumerate(items, start=1):
+                problem = unstorable(item, deep=False)
+                if problem is not None:
+                    result.skipped += 1
+                    if problem not in ("no id", "no text and no rating"):
+                        result.notes.append(f"entry {position} ({str(item.external_id)[:40]}): {problem}")
+                    continue
+                batch[str(item.external_id)] = item
+            dropped = ErasuresMixin.erasure_drops(self, platform, list(batch.values()))  # type: ignore[arg-type]
+            if dropped:
+                result.skipped += len(dropped & set(batch))
+                batch = {k: v for k, v in batch.items() if k not in dropped}
+            if not batch:
+                return result
+            now = format_time(utcnow())
+            author_of = self._team_author_ids(cur, platform, batch)
+            existing = {r[1]: r for r in cur.execute(
+                f"SELECT id, external_id, {', '.join(c for c in _COMPARED if c != 'deleted')}, "
+                "deleted_at IS NOT NULL FROM items WHERE source_id = %s AND external_id = ANY(%s)",
+                (source_id, list(batch))).fetchall()}
+            new_rows: list[dict[str, Any]] = []
+            for ext_id, item in sorted(batch.items()):  # key order: concurrent pages never deadlock
+                row = IngestMixin._row_for(source_id, item, author_of[ext_id], now)
+                author = item.author  # its names as just upserted: what the search vector holds
+                row["author_text"] = (f"{author.display_name or ''} {author.handle or ''}"
+                                      if author_of[ext_id] is not None and author is not None else None)
+                old = existing.get(ext_id)
+                if old is None:
+                    new_rows.append(row)
+                    continue
+                before = dict(zip(("id", "external_id", *_COMPARED), old, strict=True))
+                if any(_norm(before[k]) != _norm(_value(row, k)) for k in _COMPARED):
+                    self._team_update(cur, before["id"], row)
+                    result.updated_ids.append(before["id"])
+                else:
+                    result.unchanged += 1
+            touched = set()
+            if result.updated_ids:
+                touched |= {r[0] for r in cur.execute(
+                    "SELECT DISTINCT thread_id FROM items WHERE id = ANY(%s) AND thread_id IS NOT NULL",
+                    (result.updated_ids,))}
+            if new_rows:
+                order = {ext: n for n, ext in enumerate(batch)}  # ids in the page's order, as locally
+                new_rows.sort(key=lambda r: order[r["external_id"]])
+                result.new_ids, threads = self._team_insert(cur, source_id, new_rows, pipeline)
+                result.unchanged += len(new_rows) - len(result.new_ids)  # another app stored them first
+                touched |= threads
+            if touched:
+                cur.execute(REFRESH_HEADS, (sorted(touched),))
+            if result.new_ids:
+                cur.execute(REOPEN, (result.new_ids,))
+        return result
+
+    def _team_author_ids(self, cur: Any, platform: str, batch: dict[str, Item]) -> dict[str, int | None]:
+        """The author id of each item of a page, upserting the new or changed authors in one
+        statement (in key order) and reading every id in a second: a statement of its own
+        sees the authors another app committed meanwhile."""
+        keys = {ext_id: IngestMixin._author_key(platform, item.author) for ext_id, item in batch.items()}
+        wanted: dict[tuple[str, str], tuple[str, str, str]] = {}
+        for key, item in zip(keys.values(), batch.values(), strict=True):
+            if key is not None:
+                a = item.author
+                wanted[key] = (a.handle or "", a.display_name or "", a.profile_url or "")
+        ids: dict[tuple[str, str], int] = {}
+        if wanted:
+            ordered = sorted(wanted)
+            columns = [[k[0] for k in ordered], [k[1] for k in ordered],
+                       *([wanted[k][n] for k in ordered] for n in range(3))]
+            cur.execute(
+                "INSERT INTO authors (platform, external_id, handle, display_name, profile_url) "
+                "SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[]) "
+                "ON CONFLICT (platform, external_id) DO UPDATE SET handle = excluded.handle, "
+                "display_name = excluded.display_name, profile_url = excluded.profile_url "
+                "WHERE (authors.handle, authors.display_name, authors.profile_url) IS DISTINCT FROM "
+                "(excluded.handle, excluded.display_name, excluded.profile_url)", columns)
+            for plat, ext, author_id in cur.execute(
+                    "SELECT a.platform, a.external_id, a.id FROM authors a "
+                    "JOIN unnest(%s::text[], %s::text[]) AS k(p, e) ON a.platform = k.p AND a.external_id = k.e",
+                    columns[:2]):
+                ids[(plat, ext)] = author_id
+        return {ext_id: ids[key] if key else None for ext_id, key in keys.items()}
+
+    @staticmethod
+    def _team_update(cur: Any, item_id: int, row: dict[str, Any]) -> None:
+        cur.execute(
+            "UPDATE items SET kind = %(kind)s, url = %(url)s, author_id = %(author_id)s, rating = %(rating)s, "
+            "title = %(title)s, text = %(text)s, html = %(html)s, language = %(language)s, "
+            "created_at = %(created_at)s, updated_at = %(updated_at)s, is_owner_reply = %(is_owner_reply)s, "
+            "parent_external_id = %(parent_external_id)s, fetched_at = %(fetched_at)s, raw = %(raw)s, "
+            "deleted_at = CASE WHEN %(deleted)s THEN coalesce(deleted_at, %(fetched_at)s) END "
+            "WHERE id = %(id)s",
+            {**row, "is_owner_reply": bool(row["is_owner_reply"]), "deleted": bool(row["deleted"]), "id": item_id})
+        cur.execute(
+            "UPDATE threads SET last_activity_at = greatest(coalesce(last_activity_at, ''), %s) "
+            "WHERE id = (SELECT thread_id FROM items WHERE id = %s)",
+            (row["updated_at"] or row["created_at"], item_id))
+
+    def _team_insert(self, cur: Any, source_id: int, rows: list[dict[str, Any]],
+                     pipeline: IngestPipeline | None) -> tuple[list[int], set[int]]:
+        """Insert new rows into their threads. Returns the ids actually inserted (another app
+        may have stored some first) and the threads that existed before, whose heads the
+        caller works out again (a new thread's head is known here: its root, if a customer
+        wrote it, else its earliest customer message)."""
+        by_ext = {r["external_id"]: r for r in rows}
+        parents = sorted({r["parent_external_id"] for r in rows if r["parent_external_id"]} - set(by_ext))
+        stored_parent_thread = {ext: tid for ext, tid in cur.execute(
+            "SELECT external_id, thread_id FROM items WHERE source_id = %s AND external_id = ANY(%s) "
+            "AND thread_id IS NOT NULL", (source_id, parents))} if parents else {}
+
+        def root_key(row: dict[str, Any], depth: int = 0) -> tuple[str, int | None]:
+            if row["root_external_id"]:
+                return row["root_external_id"], None
+            parent = row["parent_external_id"]
+            if not parent or parent == row["external_id"]:
+                return row["external_id"], None
+            if parent in by_ext and depth < 100:
+                return root_key(by_ext[parent], depth + 1)
+            if parent in stored_parent_thread:
+                return "", stored_parent_thread[parent]
+            return parent, None
+
+        ids = [r[0] for r in cur.execute(
+            "SELECT nextval(pg_get_serial_sequence('items', 'id')) FROM generate_series(1, %s)",
+            (len(rows),)).fetchall()]
+        keys = [root_key(r) for r in rows]
+        activity: dict[str, str] = {}
+        root_of: dict[str, int] = {}
+        members: dict[str, list[dict[str, Any]]] = {}
+        for row, item_id, (key, tid) in zip(rows, ids, keys, strict=True):
+            row["id"], row["is_head"] = item_id, False
+            if tid is not None:
+                row["thread_id"] = tid
+                continue
+            activity[key] = max(activity.get(key, ""), row["updated_at"] or row["created_at"])
+            members.setdefault(key, []).append(row)
+            if row["external_id"] == key and row["parent_external_id"] in (None, key):
+                root_of[key] = item_id
+        existing_threads = {tid for _key, tid in keys if tid is not None}
+        if activity:
+            ordered = sorted(activity)  # key order: two apps' pages lock threads alike
+            for tid, key, created in cur.execute(
+                    "INSERT INTO threads (source_id, root_external_id, last_activity_at, root_item_id) "
+                    "SELECT %s, k, a, r FROM unnest(%s::text[], %s::text[], %s::bigint[]) AS u(k, a, r) "
+                    "ON CONFLICT (source_id, root_external_id) DO UPDATE SET last_activity_at = "
+                    "greatest(coalesce(threads.last_activity_at, ''), excluded.last_activity_at) "
+                    "RETURNING id, root_external_id, xmax = 0",
+                    (source_id, ordered, [activity[k] for k in ordered], [root_of.get(k) for k in ordered])):
+                for row in members[key]:
+                    row["thread_id"] = tid
+                if not created:
+                    existing_threads.add(tid)
+                    continue
+                customers = [r for r in members[key] if not r["is_owner_reply"]]
+                root = next((r for r in customers if r["id"] == root_of.get(key)), None)
+                head = root or min(customers, key=lambda r: (r["created_at"], r["id"]), default=None)
+                if head is not None:
+                    head["is_head"] = True
+        if pipeline is not None:
+            pipeline.fill_new_rows(rows)
+        columns = ", ".join(_INSERTED)
+        by_key = sorted(rows, key=lambda r: r["external_id"])  # the unique index's lock order
+        inserted = sorted(r[0] for r in cur.execute(
+            f"INSERT INTO items ({columns}, search) SELECT {', '.join('u.' + c for c in _INSERTED)}, "
+            "items_search_vector(items_search_config(u.language), u.title, u.text, u.author_text) FROM unnest("
+            "%s::bigint[], %s::bigint[], %s::text[], %s::text[], %s::text[], %s::bigint[], %s::smallint[], "
+            "%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::boolean[], "
+            "%s::text[], %s::text[], %s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], "
+            f"%s::real[], %s::text[], %s::boolean[], %s::text[]) AS u({columns}, author_text) "
+            "ON CONFLICT (source_id, external_id) DO NOTHING RETURNING id",
+            [[bool(r[c]) if c in ("is_owner_reply", "is_head") else r.get(c) for r in by_key]
+             for c in (*_INSERTED, "author_text")]).fetchall())
+        done = set(inserted)
+        # Replies that arrived before this row were threaded under its id, waiting for it:
+        # their thread joins this row's (a chain arriving backwards ends as one thread).
+        waiting = {r["external_id"]: r["thread_id"] for r in rows if r["id"] in done
+                   and r["parent_external_id"] and r["parent_external_id"] != r["external_id"]}
+        if waiting:
+            for orphan, key in cur.execute(
+                    "SELECT id, root_external_id FROM threads WHERE source_id = %s AND root_external_id = ANY(%s) "
+                    "ORDER BY id", (source_id, sorted(waiting))).fetchall():
+                into = waiting[key]
+                if orphan != into:
+                    cur.execute("UPDATE items SET thread_id = %s WHERE thread_id = %s", (into, orphan))
+                    cur.execute("UPDATE threads SET last_activity_at = greatest(last_activity_at, (SELECT "
+                                "last_activity_at FROM threads WHERE id = %s)) WHERE id = %s", (orphan, into))
+                    cur.execute("DELETE FROM threads WHERE id = %s", (orphan,))
+                    existing_threads.add(into)
+        if existing_threads and inserted:
+            # threads that were there before: a root that arrived after its replies, and the
+            # latest activity of a stored parent's thread
+            cur.execute(
+                "UPDATE threads t SET root_item_id = i.id FROM items i WHERE i.id = ANY(%s) "
+                "AND t.id = i.thread_id AND t.id = ANY(%s) AND t.root_external_id = i.external_id "
+                "AND t.root_item_id IS NULL AND (i.parent_external_id IS NULL "
+                "OR i.parent_external_id = i.external_id)", (inserted, sorted(existing_threads)))
+            cur.execute(
+                "UPDATE threads t SET last_activity_at = greatest(coalesce(t.last_activity_at, ''), m.latest) "
+                "FROM (SELECT thread_id, max(coalesce(updated_at, created_at)) AS latest FROM items "
+                "WHERE id = ANY(%s) AND thread_id = ANY(%s) GROUP BY thread_id) m WHERE t.id = m.thread_id",
+                (inserted, sorted(existing_threads)))
+        return inserted, existing_threads
+
+    def mark_deleted(self, source_id: int, external_ids: Iterable[str]) -> int:
+        """Mark items the source no longer has; they stay, flagged, with their tags."""
+        with self.cursor() as cur:
+            cur.execute("UPDATE items SET deleted_at = %s WHERE source_id = %s AND external_id = ANY(%s) "
+                        "AND deleted_at IS NULL", (format_time(utcnow()), source_id, [str(e) for e in external_ids]))
+            return cur.rowcount

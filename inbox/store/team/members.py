@@ -1,0 +1,73 @@
+"""Who has access to a team inbox, and the grant that lets a member in.
+
+Why a grant of our own: each person connects with their own role; a member needs to read
+and write the inbox's rows and nothing more (no DDL: only the owner's `inbox team init`
+changes the schema, and `team_schema` stays read-only to members)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from inbox.store.errors import NotFound, StoreError
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    role: str
+    owner: bool      # owns the inbox's tables (set it up)
+    superuser: bool  # a server administrator: sees everything anyway
+
+
+MEMBERS = """
+SELECT r.rolname, r.rolname = (SELECT tableowner FROM pg_tables WHERE schemaname = 'public'
+                               AND tablename = 'items'), r.rolsuper
+FROM pg_roles r
+WHERE r.rolcanlogin AND has_database_privilege(r.oid, current_database(), 'CONNECT')
+  AND (r.rolsuper OR has_table_privilege(r.oid, 'public.items', 'SELECT'))
+ORDER BY 2 DESC, 1
+"""
+
+
+def grant_statements(role: str, database: str) -> list[Any]:
+    """What the owner runs to let `role` use the inbox (names quoted as identifiers)."""
+    from psycopg import sql
+
+    r = sql.Identifier(role)
+    return [
+        sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(sql.Identifier(database), r),
+        sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(r),
+        sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}").format(r),
+        sql.SQL("REVOKE INSERT, UPDATE, DELETE ON team_schema, changes FROM {}").format(r),
+        sql.SQL("GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {}").format(r),
+    ]
+
+
+class TeamMembersMixin:
+    def cursor(self) -> Any: ...  # TeamStore
+
+    def members(self) -> list[Member]:
+        """Roles that can log in and read the inbox: the owner first."""
+        with self.cursor() as cur:
+            return [Member(*r) for r in cur.execute(MEMBERS).fetchall()]
+
+    def grant_member(self, role: str) -> None:
+        """Let an existing role use the inbox (run by the owner). Raises NotFound for a role
+        the server does not have (a server administrator creates roles)."""
+        from psycopg import errors
+
+        with self.cursor() as cur:
+            if cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone() is None:
+                raise NotFound(f"The server has no role named {role!r}; ask its administrator to create it "
+                               "(CREATE ROLE ... LOGIN PASSWORD ...), then grant it again.")
+            database, allowed = cur.execute(
+                "SELECT current_database(), pg_has_role(current_user, "
+                "(SELECT relowner FROM pg_class WHERE oid = 'public.items'::regclass), 'USAGE')").fetchone()
+            if not allowed:  # GRANT by someone else only warns ("no privileges were granted")
+                raise StoreError("Only the team inbox's owner (who set it up) can let a member in.")
+            try:
+                with cur.connection.transaction():
+                    for statement in grant_statements(role, database):
+                        cur.execute(statement)
+            except errors.InsufficientPrivilege:
+                raise StoreError("Only the team inbox's owner (who set it up) can let a member in.") from None

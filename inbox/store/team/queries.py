@@ -1,0 +1,249 @@
+"""The team store's reads: the list (keyset-paged, newest first), search, counts, one
+item, the owner's replies, the totals of `inbox stats`. Same names, arguments and types as
+the SQLite store's `QueryMixin` (inbox/store/queries.py), so the CLI and services do not
+know which backend they read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from typing import Any
+
+from inbox.domain import InboxFilter, ItemRow, PageCursor, Tag, Thread, View, format_time, utcnow
+from inbox.store.errors import NotFound
+from inbox.store.team.search import tsquery_text
+
+# The same columns, in the same order, as the SQLite store's ROW_COLUMNS (ItemRow's fields).
+ROW_COLUMNS = """
+i.id, i.source_id, s.name AS source_name, s.kind AS source_kind, s.whose,
+       i.kind, i.external_id, i.author_id,
+       coalesce(nullif(a.display_name, ''), nullif(a.handle, ''), 'Anonymous') AS author_name,
+       coalesce(a.handle, '') AS author_handle,
+       i.rating, i.title, i.text, i.html, i.url, i.language, i.created_at, i.updated_at,
+       i.status, i.snoozed_until, i.thread_id, i.is_owner_reply, i.deleted_at IS NOT NULL AS deleted,
+       coalesce(i.sentiment_override, i.sentiment_label, 'unknown') AS sentiment
+"""
+ROW_SELECT = (f"SELECT {ROW_COLUMNS} FROM items i JOIN sources s ON s.id = i.source_id "
+              "LEFT JOIN authors a ON a.id = i.author_id")
+# Stemmed (English) and as-written (other languages) items: a query is compiled for both.
+MATCHES = ("(i.search @@ to_tsquery('inbox_english', %s) OR i.search @@ to_tsquery('inbox_simple', %s))")
+
+
+def row_to_item(row: tuple) -> ItemRow:
+    return ItemRow(*row[:21], bool(row[21]), bool(row[22]), sentiment=row[23])
+
+
+class TeamQueryMixin:
+    def cursor(self) -> Any: ...  # TeamStore
+
+    def check_query(self, query: str) -> str:
+        """The tsquery text for a search, or BadQuery with a message for the user."""
+        return tsquery_text(query)
+
+    def filter_sql(self, flt: InboxFilter, now: str | None = None) -> tuple[str, list[Any]]:
+        """WHERE clause (without the keyword) and parameters for a filter."""
+        now = now or format_time(utcnow())
+        where: list[str] = ["i.deleted_at IS NULL"]
+        args: list[Any] = []
+        if not flt.include_owner_replies:
+            where.append("NOT i.is_owner_reply")
+            if flt.conversation_rows():
+                where.append("i.is_head")
+        if flt.view == View.INBOX:
+            where.append("i.status <> 'done' AND (i.snoozed_until IS NULL OR i.snoozed_until <= %s)")
+            args.append(now)
+        elif flt.view == View.UNREAD:
+            where.append("i.status = 'unread' AND (i.snoozed_until IS NULL OR i.snoozed_until <= %s)")
+            args.append(now)
+        elif flt.view == View.SNOOZED:
+            where.append("i.snoozed_until > %s")
+            args.append(now)
+        elif flt.view == View.DONE:
+            where.append("i.status = 'done'")
+        if flt.source_ids:
+            where.append("i.source_id = ANY(%s)")
+            args.append(list(flt.source_ids))
+        if flt.whose:
+            where.append("i.source_id IN (SELECT id FROM sources WHERE whose = %s)")
+            args.append(flt.whose)
+        for tag in flt.tags:
+            where.append("EXISTS (SELECT 1 FROM item_tags it JOIN tags t ON t.id = it.tag_id "
+                         "WHERE it.item_id = i.id AND lower(t.name) = lower(%s))")
+            args.append(tag)
+        if flt.rating_min is not None:
+            where.append("i.rating >= %s")
+            args.append(flt.rating_min)
+        if flt.rating_max is not None:
+            where.append("i.rating <= %s")
+            args.append(flt.rating_max)
+        if flt.since:
+            where.append("i.created_at >= %s")
+            args.append(flt.since[:10] + "T00:00:00Z")
+        if flt.until:
+            where.append("i.created_at <= %s")
+            args.append(flt.until[:10] + "T23:59:59Z")
+        if flt.author_id is not None:
+            where.append("i.author_id = %s")
+            args.append(flt.author_id)
+        if flt.item_ids is not None:
+            where.append("i.id = ANY(%s)")
+            args.append([int(x) for x in flt.item_ids])
+        if flt.sentiment:
+            where.append("coalesce(i.sentiment_override, i.sentiment_label, 'unknown') = %s")
+            args.append(flt.sentiment)
+        if flt.query.strip():
+            expr = tsquery_text(flt.query)
+            if expr:
+                where.append(MATCHES)
+                args += [expr, expr]
+        return " AND ".join(where), args
+
+    def list_items(self, flt: InboxFilter | None = None, *, after: PageCursor | None = None,
+                   limit: int = 100, now: str | None = None) -> tuple[list[ItemRow], PageCursor | None]:
+        """One page of the list, newest first, and the cursor of the next page (or None):
+        keyset paging on (created_at, id), never OFFSET."""
+        flt = flt or InboxFilter()
+        where, args = self.filter_sql(flt, now)
+        if after is not None:
+            where += " AND (i.created_at, i.id) < (%s, %s)"
+            args += [after.created_at, after.id]
+        sql = f"{ROW_SELECT} WHERE {where} ORDER BY i.created_at DESC, i.id DESC LIMIT {int(limit) + 1}"
+        with self.cursor() as cur:
+            rows = cur.execute(sql, args).fetchall()
+        items = [row_to_item(r) for r in rows[:limit]]
+        self.attach_tags(items)
+        if flt.conversations and not flt.include_owner_replies:
+            self.attach_conversations(items)
+        nxt = PageCursor(items[-1].created_at, items[-1].id) if len(rows) > limit and items else None
+        return items, nxt
+
+    def iter_items(self, flt: InboxFilter | None = None, *, page: int = 1000,
+                   now: str | None = None) -> Iterator[ItemRow]:
+        """Every row of a filter, page by page (exports and bulk work)."""
+        cursor: PageCursor | None = None
+        while True:
+            rows, cursor = self.list_items(flt, after=cursor, limit=page, now=now)
+            yield from rows
+            if cursor is None:
+                return
+
+    def count_items(self, flt: InboxFilter | None = None, now: str | None = None) -> int:
+        """How many rows the list of a filter holds (counted: no maintained counts yet)."""
+        where, args = self.filter_sql(flt or InboxFilter(), now)
+        with self.cursor() as cur:
+            return cur.execute(f"SELECT count(*) FROM items i WHERE {where}", args).fetchone()[0]
+
+    def search(self, query: str, *, limit: int = 50, flt: InboxFilter | None = None) -> list[ItemRow]:
+        """Items matching a full-text query, newest first."""
+        return self.list_items(replace(flt or InboxFilter(), query=query), limit=limit)[0]
+
+    def attach_tags(self, items: list[ItemRow]) -> None:
+        if not items:
+            return
+        by_id = {it.id: it for it in items}
+        with self.cursor() as cur:
+            for item_id, name, colour in cur.execute(
+                    "SELECT it.item_id, t.name, t.colour FROM item_tags it JOIN tags t ON t.id = it.tag_id "
+                    "WHERE it.item_id = ANY(%s) ORDER BY lower(t.name)", (list(by_id),)):
+                by_id[item_id].tags.append((name, colour))
+
+    def attach_conversations(self, items: list[ItemRow]) -> None:
+        """Each row's conversation figures: messages, latest activity, replied, unread."""
+        by_thread: dict[int, list[ItemRow]] = {}
+        for it in items:
+            if it.thread_id is not None:
+                by_thread.setdefault(it.thread_id, []).append(it)
+        if not by_thread:
+            return
+        with self.cursor() as cur:
+            for tid, n, latest, replied, unread in cur.execute(
+                    "SELECT thread_id, count(*), max(coalesce(updated_at, created_at)), bool_or(is_owner_reply), "
+                    "bool_or(status = 'unread' AND NOT is_owner_reply) FROM items "
+                    "WHERE thread_id = ANY(%s) AND deleted_at IS NULL GROUP BY thread_id", (list(by_thread),)):
+                for it in by_thread[tid]:
+                    it.messages, it.last_activity_at = n, latest
+                    it.replied, it.unread_messages = bool(replied), bool(unread)
+
+    def get_item(self, item_id: int) -> ItemRow:
+        with self.cursor() as cur:
+            row = cur.execute(f"{ROW_SELECT} WHERE i.id = %s", (item_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no item {item_id}")
+        item = row_to_item(row)
+        self.attach_tags([item])
+        return item
+
+    def get_thread(self, thread_id: int) -> Thread:
+        """A conversation in reading order: the root first, then replies by time."""
+        with self.cursor() as cur:
+            t = cur.execute("SELECT id, source_id, root_item_id, last_activity_at FROM threads WHERE id = %s",
+                            (thread_id,)).fetchone()
+            if t is None:
+                raise NotFound(f"no thread {thread_id}")
+            rows = cur.execute(f"{ROW_SELECT} WHERE i.thread_id = %s ORDER BY i.id = %s DESC, i.created_at, i.id",
+                               (thread_id, t[2] or -1)).fetchall()
+        items = [row_to_item(r) for r in rows]
+        self.attach_tags(items)
+        return Thread(id=t[0], source_id=t[1], root_item_id=t[2], last_activity_at=t[3], items=items)
+
+    def counts(self, now: str | None = None) -> dict[str, dict[Any, int]]:
+        """Conversation counts per view, per source, per own/competitor and per tag (the
+        sidebar's), counted from the listed-rows index (not maintained yet)."""
+        now = now or format_time(utcnow())
+        views = dict.fromkeys(View.ALL_VIEWS, 0)
+        sources: dict[int, int] = {}
+        whose: dict[str, int] = {"own": 0, "competitor": 0}
+        with self.cursor() as cur:
+            for source_id, status, snoozed, n in cur.execute(
+                    "SELECT source_id, status, coalesce(snoozed_until > %s, FALSE), count(*) FROM items "
+                    "WHERE is_head AND deleted_at IS NULL AND NOT is_owner_reply GROUP BY 1, 2, 3", (now,)):
+                views[View.ALL] += n
+                sources[source_id] = sources.get(source_id, 0) + n
+                if snoozed:
+                    views[View.SNOOZED] += n
+                if status == "done":
+                    views[View.DONE] += n
+                elif not snoozed:
+                    views[View.INBOX] += n
+                    if status == "unread":
+                        views[View.UNREAD] += n
+            for sid, w in cur.execute("SELECT id, whose FROM sources"):
+                whose[w] = whose.get(w, 0) + sources.setdefault(sid, 0)
+        tags = {t.id: t.count for t in self.list_tags()}
+        return {"views": views, "sources": sources, "whose": whose, "tags": tags}
+
+    def owner_replies(self, thread_ids: Iterable[int]) -> dict[int, str]:
+        """The latest reply of the owner in each of these threads (thread id: its text)."""
+        ids = sorted(set(thread_ids))
+        if not ids:
+            return {}
+        with self.cursor() as cur:
+            return dict(cur.execute(
+                "SELECT DISTINCT ON (thread_id) thread_id, text FROM items WHERE is_owner_reply "
+                "AND deleted_at IS NULL AND thread_id = ANY(%s) ORDER BY thread_id, created_at DESC, id DESC",
+                (ids,)).fetchall())
+
+    def list_tags(self) -> list[Tag]:
+        """Tags with the number of conversations (heads) carrying each."""
+        with self.cursor() as cur:
+            return [Tag(*r) for r in cur.execute(
+                "SELECT t.id, t.name, t.colour, count(i.id) FROM tags t "
+                "LEFT JOIN item_tags it ON it.tag_id = t.id LEFT JOIN items i ON i.id = it.item_id "
+                "AND i.is_head AND i.deleted_at IS NULL AND NOT i.is_owner_reply "
+                "GROUP BY t.id ORDER BY lower(t.name)")]
+
+    def stats(self) -> dict[str, Any]:
+        """Totals for `inbox stats` (the same keys as the SQLite store's)."""
+        with self.cursor() as cur:
+            counts = cur.execute(
+                "SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM threads), "
+                "(SELECT count(*) FROM authors), (SELECT count(*) FROM tags), (SELECT count(*) FROM drafts)"
+            ).fetchone()
+            per_source = cur.execute(
+                "SELECT s.name, s.kind, s.whose, count(i.id) FROM sources s "
+                "LEFT JOIN items i ON i.source_id = s.id GROUP BY s.id ORDER BY lower(s.name)").fetchall()
+        return {
+            "schema_version": self.schema_version,  # type: ignore[attr-defined]
+            **dict(zip(("items", "threads", "authors", "tags", "drafts"), counts, strict=True)),
+            "sources": [{"name": n, "kind": k, "whose": w, "items": c} for n, k, w, c in per_source],
+        }

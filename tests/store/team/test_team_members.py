@@ -1,0 +1,52 @@
+"""Each person connects with their own role: the owner (not a server administrator) sets the
+inbox up, lets a member in, and the member can work in it but not change its schema."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from inbox.domain import Author, Item, parse_time
+from inbox.store import NotFound, StoreError
+from inbox.store.team import SCHEMA_VERSION, TeamStore, init_team
+
+
+def test_the_owner_lets_a_member_in_who_works_but_cannot_change_the_schema(pg_server, roles):
+    urls, ana, ben = roles
+    init_team(*urls[ana])  # the owner, no administrator: unaccent is a trusted extension
+    with TeamStore(urls[ana][0], password=urls[ana][1]) as owner:
+        with pytest.raises(StoreError):  # ben may not even connect yet
+            TeamStore(urls[ben][0], password=urls[ben][1])
+        owner.grant_member(ben)
+        with pytest.raises(NotFound, match="no role named"):
+            owner.grant_member("nobody_here")
+        assert [(m.role, m.owner) for m in owner.members() if not m.superuser] == [(ana, True), (ben, False)]
+        source = owner.add_source("google", "Shop")
+    with TeamStore(urls[ben][0], password=urls[ben][1]) as member:
+        member.save_page(source.id, [Item("r1", "review", text="Great flat white", rating=5,
+                                          author=Author("g1", "Guest"), created_at=parse_time("2026-03-01T10:00:00Z"))])
+        assert [r.text for r in member.search("flat whites")] == ["Great flat white"]
+        with pytest.raises(StoreError, match="Only the team inbox's owner"):
+            member.grant_member(ana)
+    with psycopg.connect(urls[ben][0], password=urls[ben][1], autocommit=True) as conn:
+        for statement in ("DROP TABLE items", "ALTER TABLE items ADD COLUMN x int", "UPDATE team_schema SET version = 99",
+                          "CREATE TABLE mine (id int)"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(statement)
+
+
+def test_a_members_newer_app_asks_for_the_owner_to_update_and_changes_nothing(pg_server, roles):
+    urls, ana, ben = roles
+    init_team(*urls[ana])
+    with TeamStore(urls[ana][0], password=urls[ana][1]) as owner:
+        owner.grant_member(ben)
+    with psycopg.connect(urls[ana][0], password=urls[ana][1], autocommit=True) as conn:
+        conn.execute("UPDATE team_schema SET version = version - 1")  # as if set up by an older app
+        before = conn.execute("SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace").fetchone()
+    with pytest.raises(StoreError, match="only its owner can make"):
+        TeamStore(urls[ben][0], password=urls[ben][1])
+    with psycopg.connect(urls[ana][0], password=urls[ana][1], autocommit=True) as conn:
+        assert conn.execute("SELECT version FROM team_schema").fetchone()[0] == SCHEMA_VERSION - 1
+        assert conn.execute("SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace").fetchone() \
+            == before
+
