@@ -27,7 +27,6 @@ from typing import IO, Any
 from inbox.domain import InboxFilter, ItemRow, format_time, utcnow
 from inbox.services.export_staging import staged
 from inbox.store import Store
-from inbox.store import aspects as aspect_data
 
 FORMATS = ("csv", "xlsx")
 # `sentiment` is the owner's correction when there is one, else the computed label; so is
@@ -125,7 +124,7 @@ def records(store: Store, rows: Iterable[ItemRow], now: str,
     it = iter(rows)
     while batch := list(islice(it, BATCH)):
         replies = owner_replies(store, (r.thread_id for r in batch))
-        found = aspect_data.item_aspects(store, [r.id for r in batch])
+        found = store.item_aspects([r.id for r in batch])
         for row in batch:
             yield record(row, replies.get(row.thread_id), now, aspects_text(found.get(row.id)))
         if on_batch:

@@ -39,6 +39,13 @@ class ItemLookupsMixin:
             replies[thread_id] = text  # ordered by time: the latest wins
         return replies
 
+    def item_aspects(self, item_ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
+        """Each analysed item's aspects in the order said, [(term, polarity)] (the export's
+        column; see `aspects.item_aspects`)."""
+        from inbox.store import aspects
+
+        return aspects.item_aspects(self, item_ids)  # type: ignore[arg-type]
+
     def replied_thread_ids(self) -> set[int | None]:
         """The threads in which the owner has replied at least once."""
         return {r[0] for r in self.conn.execute("SELECT DISTINCT thread_id FROM items WHERE is_owner_reply = 1")}

@@ -5,7 +5,7 @@ know which backend they read."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -222,6 +222,10 @@ class TeamQueryMixin:
                 "SELECT DISTINCT ON (thread_id) thread_id, text FROM items WHERE is_owner_reply "
                 "AND deleted_at IS NULL AND thread_id = ANY(%s) ORDER BY thread_id, created_at DESC, id DESC",
                 (ids,)).fetchall())
+
+    def item_aspects(self, item_ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
+        """Aspects are not read on a team inbox yet (docs/team.md): none to export."""
+        return {}
 
     def list_tags(self) -> list[Tag]:
         """Tags with the number of conversations (heads) carrying each."""
