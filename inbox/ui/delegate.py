@@ -289,5 +289,5 @@ class ItemDelegate(QStyledItemDelegate):
         until = from_db(item.snoozed_until)
         if until is not None and until > (now or until):
             return "⏰ " + local_time.when(until, now or utcnow())
-        then = from_db(item.created_at)
+        then = from_db(item.last_activity_at or item.created_at)  # a conversation: its latest message
         return local_time.short(then, now or utcnow()) if then is not None else ""
