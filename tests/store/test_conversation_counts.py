@@ -256,4 +256,4 @@ def test_a_conversation_with_a_new_message_comes_to_the_top_and_paging_lists_eac
     # the source deletes the late reply: r0 goes back to its own place
     store.mark_deleted(src.id, ["x"])
     assert [r.external_id for r in store.list_items(now=NOW)[0]][:2] == ["r3", "r6"]
-    assert [r.external_id for r in store.list_items(InboxFilter(source_ids=[src.id]), now=NOW)[0]][0] == "r3"
+    assert store.list_items(InboxFilter(source_ids=[src.id]), now=NOW)[0][0].external_id == "r3"
