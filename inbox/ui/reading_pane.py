@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
@@ -174,9 +174,12 @@ class SidewaysScroll(QScrollArea):
     """Scrolls its widget sideways rather than widening the window; as tall as the widget
     needs up to `max_min_height`, and scrolls up and down below that (a short screen)."""
 
-    def __init__(self, widget: QWidget, parent: QWidget | None = None, max_min_height: int | None = None) -> None:
+    def __init__(self, widget: QWidget, parent: QWidget | None = None, max_min_height: int | None = None,
+                 room: Callable[[], int] | None = None) -> None:
         super().__init__(parent)
         self.max_min_height = max_min_height
+        self.room = room  # the most it may claim (what the pane can spare), above max_min_height
+        widget.installEventFilter(self)
         self.setWidget(widget)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -184,9 +187,17 @@ class SidewaysScroll(QScrollArea):
                                         else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setMinimumWidth(0)
 
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # tone flags came or went: the splitter makes room again
+        return super().eventFilter(watched, event)
+
     def minimumSizeHint(self) -> QSize:
         inner = self.widget().minimumSizeHint() if self.widget() is not None else QSize(0, 0)
-        height = inner.height() if self.max_min_height is None else min(inner.height(), self.max_min_height)
+        height = inner.height()
+        if self.max_min_height is not None:
+            cap = max(self.max_min_height, self.room() if self.room else 0)
+            height = min(height, cap)
         return QSize(0, height + self.horizontalScrollBar().sizeHint().height())
 
     def sizeHint(self) -> QSize:
@@ -231,7 +242,9 @@ class ReadingPane(QWidget):
         self.extras.addStretch(1)  # widgets stack at the top; spare room stays below them
         # In a scroll area: a narrow pane scrolls the reply's buttons sideways instead of
         # forcing the whole window wider than the screen.
-        self.extras_scroll = SidewaysScroll(self.extras_box, max_min_height=200)
+        # As tall as the reply needs (its Send button in sight, tone flags and all), as long
+        # as the conversation above keeps a few lines; a shorter pane scrolls.
+        self.extras_scroll = SidewaysScroll(self.extras_box, max_min_height=200, room=self._room_below)
         self.extras_scroll.setObjectName("readingExtras")
         self.split.addWidget(self.extras_scroll)
         self.extras_scroll.hide()
@@ -243,6 +256,11 @@ class ReadingPane(QWidget):
         self.other_counts: dict[int, int] = {}
         self.empty_text = ""
         self.show_empty()
+
+    def _room_below(self) -> int:
+        """What the widgets under the conversation may take: all but a few of its lines."""
+        keep = self.browser.fontMetrics().lineSpacing() * 3 + 2 * int(self.browser.document().documentMargin())
+        return self.split.height() - self.split.handleWidth() - keep
 
     def add_widget(self, widget: QWidget) -> None:
         self.extras.insertWidget(self.extras.count() - 1, widget)

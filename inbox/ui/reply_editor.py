@@ -64,6 +64,19 @@ class ReplyHighlighter(QSyntaxHighlighter):
                                self.missing if kind == "missing" else self.flag)
 
 
+class ToneList(QListWidget):
+    """The tone flags, as tall as they are (up to its maximum; it scrolls beyond), so the
+    reply takes no more of a short screen than it needs."""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        rows = sum(self.visualItemRect(self.item(i)).height() or self.sizeHintForRow(i) for i in range(self.count()))
+        return QSize(hint.width(), min(self.maximumHeight(), rows + 2 * self.frameWidth() + 2))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self.sizeHint().height())
+
+
 class ReplyEditor(QWidget):
     """One draft at a time: the item open in the reading pane. The controller (inbox.ui.replies)
     supplies the store calls, so this widget holds no business rules beyond display."""
@@ -130,7 +143,7 @@ class ReplyEditor(QWidget):
         self.editor.setMaximumHeight(120)
         self.highlighter = ReplyHighlighter(self.editor.document())
 
-        self.tone = QListWidget()
+        self.tone = ToneList()
         self.tone.setObjectName("toneFlags")
         self.tone.setAccessibleName("Tone check")
         self.tone.setWordWrap(True)
@@ -325,6 +338,7 @@ class ReplyEditor(QWidget):
             entry.setToolTip(plain_tooltip(flag.suggestion))  # it may quote the author's name
             self.tone.addItem(entry)
         self.tone.setVisible(bool(self.flags))
+        self.tone.updateGeometry()
         spans = [(s, e, "missing") for s, e, _ in unfilled(text)]
         spans += [(f.start, f.end, "flag") for f in self.flags if f.start >= 0]
         self.highlighter.set_spans(spans)
