@@ -125,9 +125,17 @@ def muted(palette: QPalette, role: QPalette.ColorRole = QPalette.ColorRole.Text)
 
 def row_tooltip(item: ItemRow) -> str:
     """Plain text (escaped): names come from the internet."""
-    then = from_db(item.created_at)
-    parts = [item.author_name, item.source_name, local_time.full(then) if then else ""]
-    return "<qt>" + html.escape(" · ".join(p for p in parts if p)) + "</qt>"
+    return "<qt>" + html.escape(row_summary(item)) + "</qt>"
+
+
+def row_summary(item: ItemRow) -> str:
+    """Who, where and when in local time: when it was written and, for a conversation that
+    went on, its latest message (the time the row shows)."""
+    then, latest = from_db(item.created_at), from_db(item.last_activity_at)
+    when = local_time.full(then) if then else ""
+    if then and latest and latest > then:
+        when += f", latest message {local_time.full(latest)}"
+    return " · ".join(p for p in (item.author_name, item.source_name, when) if p)
 
 
 class ItemDelegate(QStyledItemDelegate):
