@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCharts import QDateTimeAxis, QLineSeries, QScatterSeries, QValueAxis
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDateTime, QSize, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -342,16 +342,42 @@ class InsightsBar(QWidget):
         self.choice.activated.connect(self._corrected)
         self.profile_button = QPushButton("Customer profile")
         self.profile_button.clicked.connect(lambda: self.item and open_profile(self.host, self.item.author_id))
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(4, 2, 4, 2)
+        # One row when the pane is wide, the profile button on a second when it is narrow
+        # (a large system font): never wider than the pane, so nothing scrolls out of sight.
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 2, 4, 2)
+        outer.setSpacing(2)
+        self.row = QHBoxLayout()
+        self.row2 = QHBoxLayout()
         self.correct_label = QLabel("Correct it:")
-        layout.addWidget(self.label)
-        layout.addSpacing(8)
-        layout.addWidget(self.correct_label)
-        layout.addWidget(self.choice)
-        layout.addStretch(1)
-        layout.addWidget(self.profile_button)
+        self.row.addWidget(self.label)
+        self.row.addSpacing(8)
+        self.row.addWidget(self.correct_label)
+        self.row.addWidget(self.choice)
+        self.row.addStretch(1)
+        self.row.addWidget(self.profile_button)
+        self.row2.addStretch(1)
+        outer.addLayout(self.row)
+        outer.addLayout(self.row2)
+        self._two_rows = False
         self.show_item(None)
+
+    def _first_row_width(self) -> int:
+        shown = [w for w in (self.label, self.correct_label, self.choice) if not w.isHidden()]
+        return sum(w.sizeHint().width() + 6 for w in shown) + 8 + 8
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        two = self._first_row_width() + self.profile_button.sizeHint().width() + 16 > self.width()
+        if two != self._two_rows:
+            self._two_rows = two
+            (self.row2 if two else self.row).addWidget(self.profile_button)
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as its wider part, the profile button going below."""
+        hint = super().minimumSizeHint()
+        need = max(self._first_row_width(), self.profile_button.sizeHint().width()) + 8
+        return QSize(min(hint.width(), need), hint.height())
 
     def show_item(self, item: ItemRow | None) -> None:
         self.item = item

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
@@ -179,7 +179,6 @@ class SidewaysScroll(QScrollArea):
         super().__init__(parent)
         self.max_min_height = max_min_height
         self.room = room  # the most it may claim (what the pane can spare), above max_min_height
-        widget.installEventFilter(self)
         self.setWidget(widget)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -187,10 +186,15 @@ class SidewaysScroll(QScrollArea):
                                         else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setMinimumWidth(0)
 
-    def eventFilter(self, watched, event) -> bool:
-        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
-            self.updateGeometry()  # tone flags came or went: the splitter makes room again
-        return super().eventFilter(watched, event)
+    @staticmethod
+    def ask_for_room(widget: QWidget) -> None:
+        """A widget inside grew or shrank (tone flags, a larger font): the scroll area
+        around it tells its splitter, which makes room again."""
+        parent = widget.parentWidget()
+        while parent is not None and not isinstance(parent, SidewaysScroll):
+            parent = parent.parentWidget()
+        if parent is not None:
+            parent.updateGeometry()
 
     def minimumSizeHint(self) -> QSize:
         inner = self.widget().minimumSizeHint() if self.widget() is not None else QSize(0, 0)

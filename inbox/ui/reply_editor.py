@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSignalBlocker, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSignalBlocker, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,7 +31,9 @@ from inbox.domain.reply_length import as_posted, count_graphemes, reply_length
 from inbox.domain.templates import NAME_MAX, author_display_name, clean_value, unfilled
 from inbox.domain.tone import Phrase, ReplyContext, ToneFlag, check_tone
 from inbox.services.replies import can_post
+from inbox.ui.elided_label import ElidedLabel
 from inbox.ui.plain import plain_tooltip
+from inbox.ui.reading_pane import SidewaysScroll
 
 SAVE_DELAY_MS = 400
 TONE_DELAY_MS = 150
@@ -102,9 +104,8 @@ class ReplyEditor(QWidget):
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
         line.setFrameShadow(QFrame.Shadow.Sunken)
-        self.title = QLabel()
+        self.title = ElidedLabel()  # a long name is cut at the end, whole in its tooltip
         self.title.setObjectName("replyTitle")
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
@@ -139,8 +140,6 @@ class ReplyEditor(QWidget):
         self.editor.setAccessibleName("Reply")
         self.editor.setPlaceholderText("Write a reply in your own words… (R: saved replies, Ctrl+Enter: send)")
         self.editor.setTabChangesFocus(True)
-        self.editor.setMinimumHeight(90)
-        self.editor.setMaximumHeight(120)
         self.highlighter = ReplyHighlighter(self.editor.document())
 
         self.tone = ToneList()
@@ -148,7 +147,6 @@ class ReplyEditor(QWidget):
         self.tone.setAccessibleName("Tone check")
         self.tone.setWordWrap(True)
         self.tone.setFrameShape(QFrame.Shape.NoFrame)
-        self.tone.setMaximumHeight(120)  # scrolls beyond: the buttons stay in sight
         self.tone.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.tone.setStyleSheet("QListWidget { background: transparent; }")
         self.tone.hide()
@@ -200,6 +198,7 @@ class ReplyEditor(QWidget):
         layout.addLayout(bottom)
         layout.addWidget(self.closed_note)
         layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)  # minimumSizeHint decides
+        self._fit_to_font()
         self.controls = [self.editor, self.counter, self.discard_button, self.saved_button, self.done_box, self.send_button,
                          self.copy_button, self.saved_label]
 
@@ -221,6 +220,29 @@ class ReplyEditor(QWidget):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._arrange_buttons()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # the system font changed size
+            self._fit_to_font()
+            self._arrange_buttons()  # the buttons' new widths may need two rows
+            self._ask_for_room()
+
+    def _ask_for_room(self) -> None:
+        """Tell the reading pane's splitter this box changed height (its Send button must
+        stay in sight): after the layout has taken the change in."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        SidewaysScroll.ask_for_room(self)
+
+    def _fit_to_font(self) -> None:
+        """The box holds 4 to 6 lines and the tone flags up to 6, in the font's own line
+        height: a larger system font gets a larger box, never clipped lines."""
+        line = self.editor.fontMetrics().lineSpacing()
+        self.editor.setMinimumHeight(max(90, 4 * line + 16))
+        self.editor.setMaximumHeight(max(120, 6 * line + 16))
+        self.tone.setMaximumHeight(max(120, 6 * self.tone.fontMetrics().lineSpacing() + 8))  # scrolls beyond
 
     def _arrange_buttons(self) -> None:
         spacing = self.bottom.spacing()
@@ -339,6 +361,7 @@ class ReplyEditor(QWidget):
             self.tone.addItem(entry)
         self.tone.setVisible(bool(self.flags))
         self.tone.updateGeometry()
+        self._ask_for_room()
         spans = [(s, e, "missing") for s, e, _ in unfilled(text)]
         spans += [(f.start, f.end, "flag") for f in self.flags if f.start >= 0]
         self.highlighter.set_spans(spans)
@@ -373,8 +396,10 @@ class ReplyEditor(QWidget):
         self.editor.setReadOnly(entry is not None)
         if entry is None:
             self.banner_box.hide()
+            self._ask_for_room()
             return
         self.banner_box.show()
+        self._ask_for_room()
         preview = " ".join(entry.text.split())
         preview = preview if len(preview) <= 80 else preview[:79] + "…"
         retry, take_back = "", "Take back"
