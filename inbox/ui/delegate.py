@@ -67,6 +67,11 @@ def source_pixmap(kind: str, size: int = ICON) -> QPixmap:
 BADGE = 14
 
 
+def avatar_size(font: QFont) -> int:
+    """The avatar grows with the text (26 px at the usual sizes)."""
+    return max(ICON, round(QFontMetrics(font).height() * 1.5))
+
+
 def row_height(font: QFont) -> int:
     """Two lines of text and their margins: 60 px at the usual sizes, more with a larger
     system font, so nothing is clipped."""
@@ -168,23 +173,25 @@ class ItemDelegate(QStyledItemDelegate):
         rect: QRect = option.rect
         unread = item.status == "unread"
 
+        face = avatar_size(option.font)
+        badge = max(BADGE, round(face * BADGE / ICON))
+        left = rect.left() + 12 + face + 10
         # separator line
         sep = QColor(pal.color(QPalette.ColorRole.Text))
         sep.setAlphaF(0.08)
         painter.setPen(sep)
-        painter.drawLine(rect.left() + 44, rect.bottom(), rect.right(), rect.bottom())
+        painter.drawLine(left - 4, rect.bottom(), rect.right(), rect.bottom())
 
         if unread:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(pal.color(QPalette.ColorRole.HighlightedText if selected
                                        else QPalette.ColorRole.Highlight))
-            painter.drawEllipse(QRectF(rect.left() + 4, rect.top() + 19, 6, 6))
+            painter.drawEllipse(QRectF(rect.left() + 4, rect.top() + 8 + face / 2 - 3, 6, 6))
         # the person (initials) with the platform's logo as a badge, as a mail client's sender
-        painter.drawPixmap(rect.left() + 12, rect.top() + 8, avatar_pixmap(item.author_name))
-        painter.drawPixmap(rect.left() + 12 + ICON - 10, rect.top() + 8 + ICON - 10,
-                           source_pixmap(item.source_kind, BADGE))
+        painter.drawPixmap(rect.left() + 12, rect.top() + 8, avatar_pixmap(item.author_name, face))
+        painter.drawPixmap(rect.left() + 12 + face - badge + 4, rect.top() + 8 + face - badge + 4,
+                           source_pixmap(item.source_kind, badge))
 
-        left = rect.left() + 48
         right = rect.right() - 10
         base = QFont(option.font)
         top_font = QFont(base)

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCharts import QDateTimeAxis, QLineSeries, QScatterSeries, QValueAxis
-from PySide6.QtCore import QDateTime, QSize, Qt
+from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -36,6 +36,7 @@ from inbox.services import people, sentiment
 from inbox.ui import local_time
 from inbox.ui.charts import SENTIMENT_COLOURS, chart_view, make_chart, style_axis
 from inbox.ui.plain import plain_label, safe_colour
+from inbox.ui.wrapping_rows import WrappingRows
 
 if TYPE_CHECKING:
     from inbox.store.views import ItemView
@@ -342,42 +343,16 @@ class InsightsBar(QWidget):
         self.choice.activated.connect(self._corrected)
         self.profile_button = QPushButton("Customer profile")
         self.profile_button.clicked.connect(lambda: self.item and open_profile(self.host, self.item.author_id))
-        # One row when the pane is wide, the profile button on a second when it is narrow
-        # (a large system font): never wider than the pane, so nothing scrolls out of sight.
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(4, 2, 4, 2)
-        outer.setSpacing(2)
-        self.row = QHBoxLayout()
-        self.row2 = QHBoxLayout()
+        # One row when the pane is wide, more when it is narrow (a large system font):
+        # never wider than the pane, so nothing scrolls out of sight.
         self.correct_label = QLabel("Correct it:")
-        self.row.addWidget(self.label)
-        self.row.addSpacing(8)
-        self.row.addWidget(self.correct_label)
-        self.row.addWidget(self.choice)
-        self.row.addStretch(1)
-        self.row.addWidget(self.profile_button)
-        self.row2.addStretch(1)
-        outer.addLayout(self.row)
-        outer.addLayout(self.row2)
-        self._two_rows = False
+        self.rows = WrappingRows([[self.label], [self.correct_label, self.choice], [self.profile_button]],
+                                 stretch_before=2)
+        self.rows.outer.setContentsMargins(0, 0, 0, 0)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.addWidget(self.rows)
         self.show_item(None)
-
-    def _first_row_width(self) -> int:
-        shown = [w for w in (self.label, self.correct_label, self.choice) if not w.isHidden()]
-        return sum(w.sizeHint().width() + 6 for w in shown) + 8 + 8
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        two = self._first_row_width() + self.profile_button.sizeHint().width() + 16 > self.width()
-        if two != self._two_rows:
-            self._two_rows = two
-            (self.row2 if two else self.row).addWidget(self.profile_button)
-
-    def minimumSizeHint(self) -> QSize:
-        """As narrow as its wider part, the profile button going below."""
-        hint = super().minimumSizeHint()
-        need = max(self._first_row_width(), self.profile_button.sizeHint().width()) + 8
-        return QSize(min(hint.width(), need), hint.height())
 
     def show_item(self, item: ItemRow | None) -> None:
         self.item = item
@@ -385,6 +360,7 @@ class InsightsBar(QWidget):
         for w in (self.label, self.correct_label, self.choice):
             w.setVisible(customer)
         self.profile_button.setVisible(customer and item.author_id is not None)
+        self.rows.rearrange()
         # the sentiment arrives with the opened item's view (show_view), read on a worker
 
     def show_view(self, view: ItemView) -> None:
@@ -398,6 +374,7 @@ class InsightsBar(QWidget):
         self.label.setText(f"Sentiment: <b style='color:{colour}'>{shown}</b>{mine}")
         self.label.setToolTip(tip)
         self.label.setAccessibleName(f"Sentiment: {shown}{mine}")
+        self.rows.rearrange()  # "(your correction)" makes it wider
         self.choice.blockSignals(True)
         self.choice.setCurrentIndex(next(i for i, (_, v) in enumerate(self.CHOICES) if v == override))
         self.choice.blockSignals(False)

@@ -201,6 +201,8 @@ class SidewaysScroll(QScrollArea):
         height = inner.height()
         if self.max_min_height is not None:
             cap = max(self.max_min_height, self.room() if self.room else 0)
+            if self.room is not None and self.widget() is not None:  # what it would like, room allowing
+                height = max(height, self.widget().sizeHint().height())
             height = min(height, cap)
         return QSize(0, height + self.horizontalScrollBar().sizeHint().height())
 

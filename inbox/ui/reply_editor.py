@@ -34,6 +34,7 @@ from inbox.services.replies import can_post
 from inbox.ui.elided_label import ElidedLabel
 from inbox.ui.plain import plain_tooltip
 from inbox.ui.reading_pane import SidewaysScroll
+from inbox.ui.wrapping_rows import WrappingRows
 
 SAVE_DELAY_MS = 400
 TONE_DELAY_MS = 150
@@ -76,7 +77,9 @@ class ToneList(QListWidget):
         return QSize(hint.width(), min(self.maximumHeight(), rows + 2 * self.frameWidth() + 2))
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(super().minimumSizeHint().width(), self.sizeHint().height())
+        """One flag (its two lines) in sight when room is short; it scrolls to the others."""
+        least = 2 * self.fontMetrics().lineSpacing() + 2 * self.frameWidth() + 6
+        return QSize(super().minimumSizeHint().width(), min(self.sizeHint().height(), least))
 
 
 class ReplyEditor(QWidget):
@@ -100,7 +103,9 @@ class ReplyEditor(QWidget):
         self.flags: list[ToneFlag] = []
         self._loading = False
 
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)  # never stretched
+        # never stretched; squeezed down to its minimum (3 lines of text, one tone flag)
+        # on a short screen, so that its Send button stays in sight
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
         line.setFrameShadow(QFrame.Shadow.Sunken)
@@ -164,23 +169,13 @@ class ReplyEditor(QWidget):
         self.send_button.setDefault(True)
         self.send_button.setToolTip("Send the reply (Ctrl+Enter); you can undo for a few seconds")
         self.copy_button = QPushButton("Copy reply and open the page")
-        # The buttons sit on one row when the pane is wide and on two when it is narrow
-        # (resizeEvent), so Send is never pushed out of sight.
-        self.bottom = QHBoxLayout()
-        self.bottom.addWidget(self.counter)
-        self.bottom.addStretch(1)
-        self.bottom.addWidget(self.discard_button)
-        self.bottom.addWidget(self.saved_button)
-        self.bottom2 = QHBoxLayout()
-        self.bottom2.addStretch(1)
+        # The buttons sit on one row when the pane is wide and on two or three when it is
+        # narrow or the font large, so Send is never pushed out of sight.
         self.send_row = [self.done_box, self.copy_button, self.send_button]
-        for w in self.send_row:
-            self.bottom.addWidget(w)
-        self._two_rows = False
-        bottom = QVBoxLayout()
-        bottom.setSpacing(4)
-        bottom.addLayout(self.bottom)
-        bottom.addLayout(self.bottom2)
+        self.buttons = WrappingRows([[self.counter], [self.discard_button, self.saved_button], self.send_row],
+                                    parent=self, stretch_before=1)
+        self.buttons.outer.setContentsMargins(0, 0, 0, 0)
+        self.buttons.outer.setSpacing(4)
 
         self.closed_note = QLabel()
         self.closed_note.setTextFormat(Qt.TextFormat.PlainText)
@@ -195,7 +190,7 @@ class ReplyEditor(QWidget):
         layout.addWidget(self.banner_box)
         layout.addWidget(self.editor)
         layout.addWidget(self.tone)
-        layout.addLayout(bottom)
+        layout.addWidget(self.buttons)
         layout.addWidget(self.closed_note)
         layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)  # minimumSizeHint decides
         self._fit_to_font()
@@ -217,10 +212,6 @@ class ReplyEditor(QWidget):
         self.discard_button.clicked.connect(self.discard_requested.emit)
         self.show_item(None, "", ReplyContext())
 
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._arrange_buttons()
-
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:  # the system font changed size
@@ -237,33 +228,15 @@ class ReplyEditor(QWidget):
         SidewaysScroll.ask_for_room(self)
 
     def _fit_to_font(self) -> None:
-        """The box holds 4 to 6 lines and the tone flags up to 6, in the font's own line
+        """The box holds 3 to 6 lines and the tone flags up to 6, in the font's own line
         height: a larger system font gets a larger box, never clipped lines."""
         line = self.editor.fontMetrics().lineSpacing()
-        self.editor.setMinimumHeight(max(90, 4 * line + 16))
+        self.editor.setMinimumHeight(max(90, 3 * line + 16))
         self.editor.setMaximumHeight(max(120, 6 * line + 16))
         self.tone.setMaximumHeight(max(120, 6 * self.tone.fontMetrics().lineSpacing() + 8))  # scrolls beyond
 
     def _arrange_buttons(self) -> None:
-        spacing = self.bottom.spacing()
-        widths = [w.sizeHint().width() + spacing for w in
-                  (self.counter, self.discard_button, self.saved_button, *self.send_row) if not w.isHidden()]
-        margins = self.layout().contentsMargins()
-        two = sum(widths) + 40 > self.width() - margins.left() - margins.right()
-        if two == self._two_rows:
-            return
-        self._two_rows = two
-        target = self.bottom2 if two else self.bottom
-        for w in self.send_row:
-            target.addWidget(w)
-
-    def minimumSizeHint(self) -> QSize:
-        """As narrow as the wider of the two button rows."""
-        hint = super().minimumSizeHint()
-        rows = [[self.counter, self.discard_button, self.saved_button], self.send_row]
-        margins = self.layout().contentsMargins()
-        need = max(sum(w.sizeHint().width() + 6 for w in row if not w.isHidden()) for row in rows)
-        return QSize(min(hint.width(), need + margins.left() + margins.right()), hint.height())
+        self.buttons.rearrange()
 
     # -- which item ------------------------------------------------------------------
 
