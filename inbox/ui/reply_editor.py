@@ -77,8 +77,10 @@ class ToneList(QListWidget):
         return QSize(hint.width(), min(self.maximumHeight(), rows + 2 * self.frameWidth() + 2))
 
     def minimumSizeHint(self) -> QSize:
-        """One flag (its two lines) in sight when room is short; it scrolls to the others."""
-        least = 2 * self.fontMetrics().lineSpacing() + 2 * self.frameWidth() + 6
+        """The first flag whole when room is short (never a line cut in half); it scrolls
+        to the others."""
+        first = self.visualItemRect(self.item(0)).height() if self.count() else 0
+        least = max(first, 2 * self.fontMetrics().lineSpacing()) + 2 * self.frameWidth() + 2
         return QSize(super().minimumSizeHint().width(), min(self.sizeHint().height(), least))
 
 
