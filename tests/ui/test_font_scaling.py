@@ -98,3 +98,27 @@ def test_the_reply_box_holds_lines_of_the_font_and_send_stays_in_sight(big_windo
     assert _fully_visible(editor.send_button, big_window)
     assert editor.send_button.width() >= editor.send_button.sizeHint().width()  # not squeezed
     assert QApplication.font().pointSizeF() == editor.font().pointSizeF()
+
+
+def test_a_font_change_while_the_app_runs_regrows_rows_chips_and_the_reply_box(window, qapp, qtbot) -> None:
+    from inbox.ui.replies import RepliesController, install
+
+    install(window)
+    window.open_item(window.model.rows[0].id)
+    settle(qtbot, window)
+    editor = window.extensions.get(RepliesController).editor
+    chip = next(iter(window.search_bar.chips.values()))
+    small_row, small_box, small_chip = window.list_view.rowHeight(0), editor.editor.minimumHeight(), chip.max_width()
+    before = qapp.font()
+    font = qapp.font()
+    font.setPointSizeF(18)
+    qapp.setFont(font)
+    try:
+        qtbot.wait(50)
+        line = QFontMetrics(window.list_view.font()).height()
+        assert window.list_view.rowHeight(0) > small_row and window.list_view.rowHeight(0) >= 2 * line + 8
+        assert editor.editor.minimumHeight() > small_box
+        assert editor.editor.minimumHeight() >= 3 * editor.editor.fontMetrics().lineSpacing()
+        assert chip.max_width() > small_chip and chip.maximumWidth() == chip.max_width()
+    finally:
+        qapp.setFont(before)
