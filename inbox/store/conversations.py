@@ -121,14 +121,19 @@ CREATE INDEX items_by_source_activity ON items (source_id, {ACTIVE_AT.format(r="
 # this changes a value of the same width and SQLite overwrites the row in place.
 _ACTIVE = ("CASE WHEN items.is_head = 1 AND a.at > items.created_at THEN a.at "
            "WHEN items.active_at IS NULL THEN NULL ELSE items.created_at END")
-REFRESH_ACTIVITY = f"""
-WITH t(tid) AS MATERIALIZED (SELECT DISTINCT value FROM json_each(:tids)),
+_REFRESH_ACTIVITY = f"""
+WITH t(tid) AS MATERIALIZED (SELECT DISTINCT value FROM json_each(:tids){{only}}),
      a(tid, at) AS MATERIALIZED (SELECT tid, {_LATEST.format(t="t.tid")} FROM t)
 UPDATE items INDEXED BY items_by_thread
 SET active_at = (SELECT {_ACTIVE} FROM a WHERE a.tid = items.thread_id)
 WHERE thread_id IN (SELECT tid FROM t)
   AND active_at IS NOT (SELECT {_ACTIVE} FROM a WHERE a.tid = items.thread_id)
 """
+REFRESH_ACTIVITY = _REFRESH_ACTIVITY.format(only="")
+# The same for a page of new rows, skipping threads of one message (most new reviews): ingest
+# wrote those rows' activity already; counting a thread's messages reads its index alone.
+REFRESH_SHARED_ACTIVITY = _REFRESH_ACTIVITY.format(
+    only=" WHERE (SELECT count(*) FROM items c INDEXED BY items_by_thread WHERE c.thread_id = value) > 1")
 
 # Every thread's activity (the migration, and rows written by other means: a bulk load).
 ALL_ACTIVITY = f"""
@@ -222,12 +227,14 @@ class ConversationsMixin:
     def _add_new_to_counts(self, page_ids_json: str) -> None:
         self.conn.execute(ADD_NEW_ROWS, (page_ids_json,))
 
-    def refresh_heads(self, thread_ids: Iterable[int]) -> None:
-        """Make each thread's head right after its messages changed (call in a transaction)."""
+    def refresh_heads(self, thread_ids: Iterable[int], *, new_rows: bool = False) -> None:
+        """Make each thread's head right after its messages changed (call in a transaction);
+        `new_rows`: only rows were added, written with their own activity (ingest)."""
         tids = ids_json(t for t in thread_ids if t is not None)
         if tids != "[]":
             self.conn.execute(REFRESH_HEADS, {"tids": tids})
-            self.conn.execute(REFRESH_ACTIVITY, {"tids": tids})  # a new message, an edit, a new head
+            # a new message, an edit, a new head
+            self.conn.execute(REFRESH_SHARED_ACTIVITY if new_rows else REFRESH_ACTIVITY, {"tids": tids})
 
     def refresh_activity(self, thread_ids: Iterable[int]) -> None:
         """Make the threads' latest activity right (call in a transaction)."""

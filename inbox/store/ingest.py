@@ -409,7 +409,10 @@ class IngestMixin:
         # right (a reply before its root, a merge). (A new message reopens its conversation
         # once the rules have run: upsert_items.)
         self._add_new_to_counts(page_ids)
-        self.refresh_heads({row["thread_id"] for row in rows})
+        self.refresh_heads({row["thread_id"] for row in rows}, new_rows=True)
+        # a message alone in its thread that was edited after it was written: its own activity
+        self.refresh_activity({row["thread_id"] for row in rows  # type: ignore[attr-defined]
+                               if row["updated_at"] and row["updated_at"] > row["created_at"]})
         self.conn.execute(insights_schema.NEW_ROOTS_REPLY_TIME, (page_ids,))
         self.conn.execute(insights_schema.NEW_OWNER_REPLIES_REPLY_TIME, (page_ids,))
         return ids
