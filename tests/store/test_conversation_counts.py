@@ -257,3 +257,18 @@ def test_a_conversation_with_a_new_message_comes_to_the_top_and_paging_lists_eac
     store.mark_deleted(src.id, ["x"])
     assert [r.external_id for r in store.list_items(now=NOW)[0]][:2] == ["r3", "r6"]
     assert store.list_items(InboxFilter(source_ids=[src.id]), now=NOW)[0][0].external_id == "r3"
+
+
+def test_a_review_edited_later_counts_its_edit_as_activity(store: Store) -> None:
+    src = store.add_source("google", "Google")
+    store.save_page(src.id, [
+        Item("old", "review", text="Slow", rating=2, created_at=T0, updated_at=T0 + timedelta(hours=9),
+             author=Author("a", "A")),
+        Item("new", "review", text="Fine", rating=4, created_at=T0 + timedelta(hours=5), author=Author("b", "B"))])
+    rows = store.list_items(now=NOW)[0]
+    assert [r.external_id for r in rows] == ["old", "new"]  # edited at 9 h, after the other's 5 h
+    assert rows[0].last_activity_at == format_time(T0 + timedelta(hours=9))
+    # edited again by the platform, now with an earlier time: it goes back below
+    store.save_page(src.id, [Item("old", "review", text="Slow, then better", rating=3, created_at=T0,
+                                  updated_at=T0 + timedelta(hours=1), author=Author("a", "A"))])
+    assert [r.external_id for r in store.list_items(now=NOW)[0]] == ["new", "old"]
