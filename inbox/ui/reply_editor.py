@@ -155,7 +155,10 @@ class ReplyEditor(QWidget):
         self.tone.setWordWrap(True)
         self.tone.setFrameShape(QFrame.Shape.NoFrame)
         self.tone.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.tone.setStyleSheet("QListWidget { background: transparent; }")
+        # transparent without a style sheet: a style-sheeted list keeps the text colour of the
+        # palette it was polished with, dark grey on dark after a switch to dark
+        self.tone.viewport().setAutoFillBackground(False)
+        self.tone.setAutoFillBackground(False)
         self.tone.hide()
 
         self.counter = QLabel()
