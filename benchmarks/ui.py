@@ -244,18 +244,15 @@ def triage() -> dict:
 
 def query_plans() -> dict[str, list[str]]:
     """EXPLAIN QUERY PLAN of the list page query for the views the benchmark uses."""
-    from inbox.domain import InboxFilter, View
+    from inbox.domain import InboxFilter, PageCursor, View
     from inbox.store import Store
-    from inbox.store.queries import ROW_SELECT
 
     plans = {}
     with Store.open_reader(DB) as store:
         for name, flt in (("inbox", InboxFilter(view=View.INBOX)), ("all", InboxFilter(view=View.ALL)),
                           ("source", InboxFilter(view=View.ALL, source_ids=[3]))):
-            where, args = store.filter_sql(flt)
-            sql = (f"EXPLAIN QUERY PLAN {ROW_SELECT} WHERE {where} AND (i.created_at, i.id) < (?, ?) "
-                   f"ORDER BY i.created_at DESC, i.id DESC LIMIT 201")
-            plans[name] = [r[3] for r in store.conn.execute(sql, (*args, "2030", 1 << 40))]
+            sql, args = store.page_sql(flt, after=PageCursor("2030", 1 << 40), limit=200)
+            plans[name] = [r[3] for r in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}", args)]
     return plans
 
 

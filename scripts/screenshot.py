@@ -1,7 +1,8 @@
 """Take docs/screenshot.png: the main window on the demo workspace at 1280x800.
 
 Run: QT_QPA_PLATFORM=offscreen python scripts/screenshot.py [out.png] [--dark] [--small] [--thread] [--insights] [--reply]
-(--thread opens a conversation of several messages)
+     [--font=18]
+(--thread opens a conversation of several messages; --font=N: the system font at N points)
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ def main() -> int:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     out = Path(args[0] if args else "docs/screenshot.png")
     app = make_app()
+    for arg in sys.argv[1:]:
+        if arg.startswith("--font="):  # a larger system font, as set in the desktop's settings
+            font = app.font()
+            font.setPointSizeF(float(arg.split("=", 1)[1]))
+            app.setFont(font)
     tmp = Path(tempfile.mkdtemp())
     store = Store(tmp / "demo.db")
     build_demo(store, seed=7)

@@ -41,8 +41,8 @@ def register(group: click.Group) -> None:
             elif not found:
                 click.echo(f"no backups of {path.name} yet in {backups.backups_dir()}")
             else:
-                for b in found:
-                    click.echo(f"{b.created:%Y-%m-%d %H:%M} UTC  {_human_size(b.size):>9}  {b.path}")
+                for b in found:  # this computer's time, as `ls` would say it (--json keeps UTC)
+                    click.echo(f"{b.created.astimezone():%Y-%m-%d %H:%M}  {_human_size(b.size):>9}  {b.path}")
             return
         try:
             target = backups.create_backup(path)

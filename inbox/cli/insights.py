@@ -24,14 +24,15 @@ def register(group: click.Group) -> None:
         """Rating, volume, sentiment, response rate and themes per business."""
         from datetime import date
 
-        from inbox.domain import format_time, utcnow
+        from inbox.domain import utcnow
+        from inbox.domain.times import system_zone
         from inbox.services import insights, sentiment
         from inbox.services.themes import Period
 
         if bool(since) != bool(until):
             fail("give both --since and --until, or neither")
         try:
-            period = Period(since, until) if since and until else Period.last(days, format_time(utcnow()))
+            period = Period(since, until) if since and until else Period.last(days, utcnow().astimezone(system_zone()).date().isoformat())  # today here
             date.fromisoformat(period.since), date.fromisoformat(period.until)
         except ValueError:
             fail("dates must look like 2026-03-31")

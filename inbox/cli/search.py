@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from inbox.cli.common import db_option, echo_json, fail, open_store
+from inbox.domain.times import from_db
 from inbox.store import BadQuery
 
 
@@ -38,5 +39,6 @@ def register(group: click.Group) -> None:
             click.echo("No items match.")
         for r in rows:
             stars = ("★" * r.rating + "☆" * (5 - r.rating)) if r.rating else "     "
-            click.echo(f"{r.created_at[:10]}  {stars}  {r.source_name[:16]:<16} {r.author_name[:20]:<20} "
+            day = from_db(r.created_at)
+            click.echo(f"{day.astimezone():%Y-%m-%d}  {stars}  {r.source_name[:16]:<16} {r.author_name[:20]:<20} "
                        f"{r.first_line[:70]}")

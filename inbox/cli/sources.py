@@ -16,6 +16,7 @@ import click
 from inbox.cli.common import db_option, echo_json, fail, open_secrets, open_store
 from inbox.domain import Source
 from inbox.domain.models import SOURCE_LABELS
+from inbox.domain.times import from_db
 from inbox.secrets import NoKeyring, Secrets, SecretsError, key_of, read_source
 from inbox.services.sources import SourceDraft, SourceExists, SourcesService
 from inbox.sources.base import Connector, SourceError
@@ -192,8 +193,10 @@ def register(group: click.Group) -> None:
             status = "error: " + r["last_error"] if r["last_error"] else ("ok" if r["last_synced_at"] else "never synced")
             if not r["enabled"]:
                 status = "disabled; " + status
+            synced = from_db(r["last_synced_at"])  # this computer's time (--json keeps UTC)
+            when = f"{synced.astimezone():%Y-%m-%d %H:%M}" if synced else "-"
             click.echo(f"{r['name']:<24} {r['kind']:<11} {r['whose']:<10} {r['items']:>7}  "
-                       f"{r['last_synced_at'] or '-':<21} {status}")
+                       f"{when:<21} {status}")
 
     @sources.command("remove")
     @click.argument("name")

@@ -18,6 +18,7 @@ from typing import Any
 from inbox import APP_NAME, __version__
 from inbox.domain import format_time, utcnow
 from inbox.domain.authors import AuthorSummary, ErasureReport
+from inbox.domain.times import from_db, full_when, system_zone
 from inbox.services.export import ExportError, atomic_target, check_target, records, write_csv
 from inbox.store import NotFound, Store, StoreError
 
@@ -158,6 +159,12 @@ def author_html(data: dict[str, Any]) -> str:
     a = data["author"]
     name = a["display_name"] or a["handle"] or "Anonymous"
 
+    def when(text: str | None) -> str | None:
+        """A stored time as a person reads it: this computer's zone, in words (the JSON
+        file keeps the exact UTC value)."""
+        then = from_db(text) if text and len(text) >= 19 else None
+        return full_when(then, system_zone()) if then else text
+
     def row(label: str, value: Any) -> str:
         return f"<tr><th>{e(label)}</th><td>{e('' if value is None else str(value))}</td></tr>" if value not in (
             None, "", []) else ""
@@ -172,7 +179,7 @@ def author_html(data: dict[str, Any]) -> str:
         "blockquote{margin:.5em 0 .5em 1em;padding-left:1em;border-left:3px solid #ccc}</style>",
         "</head><body>",
         f"<h1>Data held about {e(name)}</h1>",
-        f"<p>Exported {e(data['exported_at'])} by {e(data['exported_by'])}: "
+        f"<p>Exported {e(when(data['exported_at']) or '')} by {e(data['exported_by'])}: "
         f"{len(data['items'])} item{'s' * (len(data['items']) != 1)}.</p>",
         "<table>", row("Platform", a["platform"]), row("Id on the platform", a["external_id"]),
         row("Name", a["display_name"]), row("Handle", a["handle"]), row("Profile", a["profile_url"]), "</table>",
@@ -183,12 +190,12 @@ def author_html(data: dict[str, Any]) -> str:
                   row("Handle", other["handle"]), "</table>"]
     for it in data["items"]:
         parts += ["<section>", f"<h2>{e(it['title'] or it['kind'].capitalize())}</h2>", "<table>",
-                  row("Source", it["source"]), row("Written", it["created_at"]), row("Edited", it["updated_at"]),
+                  row("Source", it["source"]), row("Written", when(it["created_at"])), row("Edited", when(it["updated_at"])),
                   row("Rating", it["rating"]), row("Link", it["url"]), row("Tags", ", ".join(it["tags"])),
                   row("Sentiment", it["sentiment_label"]), row("Status in our inbox", it["status"]), "</table>",
                   f'<p class="text">{e(it["text"])}</p>']
         for r in it["owner_replies"]:
-            parts.append(f'<blockquote><p>Our reply, {e(r["created_at"] or "")}:</p>'
+            parts.append(f'<blockquote><p>Our reply, {e(when(r["created_at"]) or "")}:</p>'
                          f'<p class="text">{e(r["text"])}</p></blockquote>')
         if it["draft_reply"]:
             parts.append(f'<blockquote><p>Our unsent draft reply:</p>'

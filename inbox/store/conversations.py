@@ -102,6 +102,48 @@ WHERE thread_id IN (SELECT tid FROM t)
   AND is_head IS NOT (id IN (SELECT hid FROM h WHERE hid IS NOT NULL))
 """
 
+# Latest activity (M016): a head's `active_at` is its conversation's latest message time
+# (written or edited, deleted messages left out) when that is later than its own
+# `created_at`, else NULL; conversation lists are ordered and paged by ACTIVE_AT on the
+# partial indexes below, so a review with a new reply today comes to the top at once.
+ACTIVE_AT = "coalesce({r}active_at, {r}created_at)"  # {r}: "i." in a query, "" in an index
+_LATEST = ("(SELECT max(coalesce(x.updated_at, x.created_at)) FROM items x INDEXED BY items_by_thread "
+           "WHERE x.thread_id = {t} AND x.deleted_at IS NULL)")
+ACTIVITY_SCHEMA = f"""
+ALTER TABLE items ADD COLUMN active_at TEXT;
+CREATE INDEX items_by_activity ON items ({ACTIVE_AT.format(r="")}, id) WHERE is_head = 1;
+CREATE INDEX items_by_source_activity ON items (source_id, {ACTIVE_AT.format(r="")}, id) WHERE is_head = 1;
+"""
+
+# The activity of some threads' messages (a JSON array of thread ids) made right: each
+# head's latest activity, every other message's own time (NULL kept NULL: rows from before
+# M016); only rows that change are written. Ingest writes `active_at` with the row, so
+# this changes a value of the same width and SQLite overwrites the row in place.
+_ACTIVE = ("CASE WHEN items.is_head = 1 AND a.at > items.created_at THEN a.at "
+           "WHEN items.active_at IS NULL THEN NULL ELSE items.created_at END")
+_REFRESH_ACTIVITY = f"""
+WITH t(tid) AS MATERIALIZED (SELECT DISTINCT value FROM json_each(:tids){{only}}),
+     a(tid, at) AS MATERIALIZED (SELECT tid, {_LATEST.format(t="t.tid")} FROM t)
+UPDATE items INDEXED BY items_by_thread
+SET active_at = (SELECT {_ACTIVE} FROM a WHERE a.tid = items.thread_id)
+WHERE thread_id IN (SELECT tid FROM t)
+  AND active_at IS NOT (SELECT {_ACTIVE} FROM a WHERE a.tid = items.thread_id)
+"""
+REFRESH_ACTIVITY = _REFRESH_ACTIVITY.format(only="")
+# The same for a page of new rows, skipping threads of one message (most new reviews): ingest
+# wrote those rows' activity already; counting a thread's messages reads its index alone.
+REFRESH_SHARED_ACTIVITY = _REFRESH_ACTIVITY.format(
+    only=" WHERE (SELECT count(*) FROM items c INDEXED BY items_by_thread WHERE c.thread_id = value) > 1")
+
+# Every thread's activity (the migration, and rows written by other means: a bulk load).
+ALL_ACTIVITY = f"""
+WITH a(tid, at) AS MATERIALIZED (
+    SELECT thread_id, max(coalesce(updated_at, created_at)) FROM items INDEXED BY items_by_thread
+    WHERE thread_id IS NOT NULL AND deleted_at IS NULL GROUP BY thread_id)
+UPDATE items SET active_at = {_ACTIVE}
+FROM a WHERE items.thread_id = a.tid AND items.active_at IS NOT ({_ACTIVE})
+"""
+
 # New rows of a page (a JSON array of ids) into the counts, before their heads are refreshed.
 ADD_NEW_ROWS = f"""
 INSERT INTO conversation_counts (source_id, status, snoozed, n)
@@ -146,6 +188,14 @@ def migrate(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def migrate_activity(conn: sqlite3.Connection) -> None:
+    """M016: each conversation's latest activity on its head, and the indexes the
+    conversation lists are ordered by."""
+    for statement in _statements(ACTIVITY_SCHEMA):
+        conn.execute(statement)
+    conn.execute(ALL_ACTIVITY)
+
+
 def _statements(script: str) -> list[str]:
     """Split a script of CREATE TABLE/TRIGGER and plain statements (execute takes one)."""
     out: list[str] = []
@@ -177,11 +227,20 @@ class ConversationsMixin:
     def _add_new_to_counts(self, page_ids_json: str) -> None:
         self.conn.execute(ADD_NEW_ROWS, (page_ids_json,))
 
-    def refresh_heads(self, thread_ids: Iterable[int]) -> None:
-        """Make each thread's head right after its messages changed (call in a transaction)."""
+    def refresh_heads(self, thread_ids: Iterable[int], *, new_rows: bool = False) -> None:
+        """Make each thread's head right after its messages changed (call in a transaction);
+        `new_rows`: only rows were added, written with their own activity (ingest)."""
         tids = ids_json(t for t in thread_ids if t is not None)
         if tids != "[]":
             self.conn.execute(REFRESH_HEADS, {"tids": tids})
+            # a new message, an edit, a new head
+            self.conn.execute(REFRESH_SHARED_ACTIVITY if new_rows else REFRESH_ACTIVITY, {"tids": tids})
+
+    def refresh_activity(self, thread_ids: Iterable[int]) -> None:
+        """Make the threads' latest activity right (call in a transaction)."""
+        tids = ids_json(t for t in thread_ids if t is not None)
+        if tids != "[]":
+            self.conn.execute(REFRESH_ACTIVITY, {"tids": tids})
 
     def _reopen_conversations(self, page_ids_json: str) -> None:
         self.conn.execute(REOPEN, (page_ids_json,))
@@ -192,6 +251,7 @@ class ConversationsMixin:
         with write_transaction(self.conn):
             for statement in _statements(RECOUNT):
                 self.conn.execute(statement)
+            self.conn.execute(ALL_ACTIVITY)
 
     # -- what the services act on -----------------------------------------------------
 

@@ -43,7 +43,7 @@ CHUNK = 500  # SQLite's default limit on variables is 32766; keep IN lists modes
 _INSERTED = ("id", "source_id", "external_id", "kind", "url", "author_id", "rating", "title", "text",
              "html", "language", "created_at", "updated_at", "is_owner_reply", "parent_external_id",
              "root_external_id", "thread_id", "status", "deleted_at", "fetched_at", "raw", "sentiment",
-             "sentiment_label", "is_head")
+             "sentiment_label", "is_head", "active_at")
 ROWS_PER_INSERT = 100
 # Authors whose id and names ingest remembers, so that a page of known authors writes none.
 # One entry is ~130 bytes: a string key and one integer (the id, and a 64-bit digest of the
@@ -301,6 +301,10 @@ class IngestMixin:
             "sentiment": None,
             "sentiment_label": None,
             "is_head": 0,  # worked out with the row's thread (_insert_and_thread)
+            # its conversation's latest activity once threaded (refresh_heads); written now, at
+            # its final width, so that later changes overwrite the row in place instead of
+            # leaving an old copy of it in the file (an erasure must leave no text behind)
+            "active_at": created,
         }
 
     def _update(self, item_id: int, row: dict[str, Any]) -> None:
@@ -405,7 +409,10 @@ class IngestMixin:
         # right (a reply before its root, a merge). (A new message reopens its conversation
         # once the rules have run: upsert_items.)
         self._add_new_to_counts(page_ids)
-        self.refresh_heads({row["thread_id"] for row in rows})
+        self.refresh_heads({row["thread_id"] for row in rows}, new_rows=True)
+        # a message alone in its thread that was edited after it was written: its own activity
+        self.refresh_activity({row["thread_id"] for row in rows  # type: ignore[attr-defined]
+                               if row["updated_at"] and row["updated_at"] > row["created_at"]})
         self.conn.execute(insights_schema.NEW_ROOTS_REPLY_TIME, (page_ids,))
         self.conn.execute(insights_schema.NEW_OWNER_REPLIES_REPLY_TIME, (page_ids,))
         return ids
@@ -445,11 +452,19 @@ class IngestMixin:
     def mark_deleted(self, source_id: int, external_ids: Iterable[str]) -> int:
         """Mark items the source no longer has; they stay, flagged, with their tags."""
         now = format_time(utcnow())
+        ext_ids = [str(e) for e in external_ids]
         with write_transaction(self.conn):
             cur = self.conn.executemany(
                 "UPDATE items SET deleted_at = ? WHERE source_id = ? AND external_id = ? "
-                "AND deleted_at IS NULL", [(now, source_id, str(e)) for e in external_ids])
-        return cur.rowcount
+                "AND deleted_at IS NULL", [(now, source_id, e) for e in ext_ids])
+            marked = cur.rowcount
+            threads: set[int] = set()
+            for chunk in _chunks(ext_ids):  # a deleted message no longer counts as activity
+                threads.update(r[0] for r in self.conn.execute(
+                    f"SELECT thread_id FROM items WHERE source_id = ? AND external_id IN ({','.join('?' * len(chunk))})",
+                    (source_id, *chunk)))
+            self.refresh_activity(threads)  # type: ignore[attr-defined]
+        return marked
 
 
 def _norm(value: Any) -> Any:

@@ -363,11 +363,18 @@ M015_PENDING_ANALYSIS = """
         """
 
 
+def m016_conversation_activity(conn: sqlite3.Connection) -> None:
+    """Conversation lists ordered by latest activity (the schema is in conversations.py)."""
+    from inbox.store import conversations
+
+    conversations.migrate_activity(conn)
+
+
 MIGRATIONS: list[Migration] = [M001_CORE, M002_SEARCH, M003_WORKFLOW, M004_FEEDBACK_VIEW, m005_insights,
                                M006_NO_INSERT_TRIGGERS, M007_NO_PARENT_INDEX, M008_SYNC_ERROR_KIND,
                                M009_STEMMED_SEARCH, m010_conversations,
                                M011_APPLICATION_ID, M012_ASPECTS, m013_erasure_records,
-                               M015_PENDING_ANALYSIS]
+                               M015_PENDING_ANALYSIS, m016_conversation_activity]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -44,12 +44,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inbox.domain import InboxFilter, format_time, utcnow
+from inbox.domain import InboxFilter, utcnow
 from inbox.domain.wording import plural
 from inbox.services import insights, sentiment
 from inbox.services.insights import BusinessFigures, Figures
 from inbox.services.themes import Period, Theme, theme_filter
-from inbox.ui import sidebar_keys
+from inbox.ui import local_time, sidebar_keys
 from inbox.ui.charts import (
     SENTIMENT_COLOURS,
     SERIES_COLOURS,
@@ -149,8 +149,10 @@ class Dashboard(QWidget):
     # -- choosing what to show ---------------------------------------------------------
 
     def today(self) -> str:
+        """Today where the owner is (Settings ▸ Time zone, else this computer's), not in UTC:
+        "Last 7 days" late in the evening west of Greenwich includes this evening's day."""
         clock = getattr(self.host, "clock", None)
-        return format_time(clock() if clock else utcnow())[:10]
+        return (clock() if clock else utcnow()).astimezone(local_time.zone()).date().isoformat()
 
     def period(self) -> Period:
         days = self.period_box.currentData()

@@ -67,6 +67,11 @@ def source_pixmap(kind: str, size: int = ICON) -> QPixmap:
 BADGE = 14
 
 
+def avatar_size(font: QFont) -> int:
+    """The avatar grows with the text (26 px at the usual sizes)."""
+    return max(ICON, round(QFontMetrics(font).height() * 1.5))
+
+
 def row_height(font: QFont) -> int:
     """Two lines of text and their margins: 60 px at the usual sizes, more with a larger
     system font, so nothing is clipped."""
@@ -125,9 +130,17 @@ def muted(palette: QPalette, role: QPalette.ColorRole = QPalette.ColorRole.Text)
 
 def row_tooltip(item: ItemRow) -> str:
     """Plain text (escaped): names come from the internet."""
-    then = from_db(item.created_at)
-    parts = [item.author_name, item.source_name, local_time.full(then) if then else ""]
-    return "<qt>" + html.escape(" · ".join(p for p in parts if p)) + "</qt>"
+    return "<qt>" + html.escape(row_summary(item)) + "</qt>"
+
+
+def row_summary(item: ItemRow) -> str:
+    """Who, where and when in local time: when it was written and, for a conversation that
+    went on, its latest message (the time the row shows)."""
+    then, latest = from_db(item.created_at), from_db(item.last_activity_at)
+    when = local_time.full(then) if then else ""
+    if then and latest and latest > then:
+        when += f", latest message {local_time.full(latest)}"
+    return " · ".join(p for p in (item.author_name, item.source_name, when) if p)
 
 
 class ItemDelegate(QStyledItemDelegate):
@@ -160,23 +173,25 @@ class ItemDelegate(QStyledItemDelegate):
         rect: QRect = option.rect
         unread = item.status == "unread"
 
+        face = avatar_size(option.font)
+        badge = max(BADGE, round(face * BADGE / ICON))
+        left = rect.left() + 12 + face + 10
         # separator line
         sep = QColor(pal.color(QPalette.ColorRole.Text))
         sep.setAlphaF(0.08)
         painter.setPen(sep)
-        painter.drawLine(rect.left() + 44, rect.bottom(), rect.right(), rect.bottom())
+        painter.drawLine(left - 4, rect.bottom(), rect.right(), rect.bottom())
 
         if unread:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(pal.color(QPalette.ColorRole.HighlightedText if selected
                                        else QPalette.ColorRole.Highlight))
-            painter.drawEllipse(QRectF(rect.left() + 4, rect.top() + 19, 6, 6))
+            painter.drawEllipse(QRectF(rect.left() + 4, rect.top() + 8 + face / 2 - 3, 6, 6))
         # the person (initials) with the platform's logo as a badge, as a mail client's sender
-        painter.drawPixmap(rect.left() + 12, rect.top() + 8, avatar_pixmap(item.author_name))
-        painter.drawPixmap(rect.left() + 12 + ICON - 10, rect.top() + 8 + ICON - 10,
-                           source_pixmap(item.source_kind, BADGE))
+        painter.drawPixmap(rect.left() + 12, rect.top() + 8, avatar_pixmap(item.author_name, face))
+        painter.drawPixmap(rect.left() + 12 + face - badge + 4, rect.top() + 8 + face - badge + 4,
+                           source_pixmap(item.source_kind, badge))
 
-        left = rect.left() + 48
         right = rect.right() - 10
         base = QFont(option.font)
         top_font = QFont(base)
@@ -289,5 +304,5 @@ class ItemDelegate(QStyledItemDelegate):
         until = from_db(item.snoozed_until)
         if until is not None and until > (now or until):
             return "⏰ " + local_time.when(until, now or utcnow())
-        then = from_db(item.created_at)
+        then = from_db(item.last_activity_at or item.created_at)  # a conversation: its latest message
         return local_time.short(then, now or utcnow()) if then is not None else ""

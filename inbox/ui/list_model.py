@@ -79,7 +79,9 @@ class ItemListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{item.author_name}: {item.first_line}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{item.source_name} · {item.author_name} · {item.created_at}"
+            from inbox.ui.delegate import row_summary  # the delegate imports this module
+
+            return row_summary(item)  # local time, never the store's UTC text
         if role == Qt.ItemDataRole.AccessibleTextRole:
             stars = f", {item.rating} stars" if item.rating else ""
             unread = "unread, " if item.status == "unread" else ""

@@ -36,6 +36,7 @@ from inbox.services import people, sentiment
 from inbox.ui import local_time
 from inbox.ui.charts import SENTIMENT_COLOURS, chart_view, make_chart, style_axis
 from inbox.ui.plain import plain_label, safe_colour
+from inbox.ui.wrapping_rows import WrappingRows
 
 if TYPE_CHECKING:
     from inbox.store.views import ItemView
@@ -342,15 +343,15 @@ class InsightsBar(QWidget):
         self.choice.activated.connect(self._corrected)
         self.profile_button = QPushButton("Customer profile")
         self.profile_button.clicked.connect(lambda: self.item and open_profile(self.host, self.item.author_id))
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(4, 2, 4, 2)
+        # One row when the pane is wide, more when it is narrow (a large system font):
+        # never wider than the pane, so nothing scrolls out of sight.
         self.correct_label = QLabel("Correct it:")
-        layout.addWidget(self.label)
-        layout.addSpacing(8)
-        layout.addWidget(self.correct_label)
-        layout.addWidget(self.choice)
-        layout.addStretch(1)
-        layout.addWidget(self.profile_button)
+        self.rows = WrappingRows([[self.label], [self.correct_label, self.choice], [self.profile_button]],
+                                 stretch_before=2)
+        self.rows.outer.setContentsMargins(0, 0, 0, 0)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.addWidget(self.rows)
         self.show_item(None)
 
     def show_item(self, item: ItemRow | None) -> None:
@@ -359,6 +360,7 @@ class InsightsBar(QWidget):
         for w in (self.label, self.correct_label, self.choice):
             w.setVisible(customer)
         self.profile_button.setVisible(customer and item.author_id is not None)
+        self.rows.rearrange()
         # the sentiment arrives with the opened item's view (show_view), read on a worker
 
     def show_view(self, view: ItemView) -> None:
@@ -372,6 +374,7 @@ class InsightsBar(QWidget):
         self.label.setText(f"Sentiment: <b style='color:{colour}'>{shown}</b>{mine}")
         self.label.setToolTip(tip)
         self.label.setAccessibleName(f"Sentiment: {shown}{mine}")
+        self.rows.rearrange()  # "(your correction)" makes it wider
         self.choice.blockSignals(True)
         self.choice.setCurrentIndex(next(i for i, (_, v) in enumerate(self.CHOICES) if v == override))
         self.choice.blockSignals(False)

@@ -174,9 +174,11 @@ class SidewaysScroll(QScrollArea):
     """Scrolls its widget sideways rather than widening the window; as tall as the widget
     needs up to `max_min_height`, and scrolls up and down below that (a short screen)."""
 
-    def __init__(self, widget: QWidget, parent: QWidget | None = None, max_min_height: int | None = None) -> None:
+    def __init__(self, widget: QWidget, parent: QWidget | None = None, max_min_height: int | None = None,
+                 room: Callable[[], int] | None = None) -> None:
         super().__init__(parent)
         self.max_min_height = max_min_height
+        self.room = room  # the most it may claim (what the pane can spare), above max_min_height
         self.setWidget(widget)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -184,9 +186,24 @@ class SidewaysScroll(QScrollArea):
                                         else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setMinimumWidth(0)
 
+    @staticmethod
+    def ask_for_room(widget: QWidget) -> None:
+        """A widget inside grew or shrank (tone flags, a larger font): the scroll area
+        around it tells its splitter, which makes room again."""
+        parent = widget.parentWidget()
+        while parent is not None and not isinstance(parent, SidewaysScroll):
+            parent = parent.parentWidget()
+        if parent is not None:
+            parent.updateGeometry()
+
     def minimumSizeHint(self) -> QSize:
         inner = self.widget().minimumSizeHint() if self.widget() is not None else QSize(0, 0)
-        height = inner.height() if self.max_min_height is None else min(inner.height(), self.max_min_height)
+        height = inner.height()
+        if self.max_min_height is not None:
+            cap = max(self.max_min_height, self.room() if self.room else 0)
+            if self.room is not None and self.widget() is not None:  # what it would like, room allowing
+                height = max(height, self.widget().sizeHint().height())
+            height = min(height, cap)
         return QSize(0, height + self.horizontalScrollBar().sizeHint().height())
 
     def sizeHint(self) -> QSize:
@@ -231,7 +248,9 @@ class ReadingPane(QWidget):
         self.extras.addStretch(1)  # widgets stack at the top; spare room stays below them
         # In a scroll area: a narrow pane scrolls the reply's buttons sideways instead of
         # forcing the whole window wider than the screen.
-        self.extras_scroll = SidewaysScroll(self.extras_box, max_min_height=200)
+        # As tall as the reply needs (its Send button in sight, tone flags and all), as long
+        # as the conversation above keeps a few lines; a shorter pane scrolls.
+        self.extras_scroll = SidewaysScroll(self.extras_box, max_min_height=200, room=self._room_below)
         self.extras_scroll.setObjectName("readingExtras")
         self.split.addWidget(self.extras_scroll)
         self.extras_scroll.hide()
@@ -243,6 +262,11 @@ class ReadingPane(QWidget):
         self.other_counts: dict[int, int] = {}
         self.empty_text = ""
         self.show_empty()
+
+    def _room_below(self) -> int:
+        """What the widgets under the conversation may take: all but a few of its lines."""
+        keep = self.browser.fontMetrics().lineSpacing() * 3 + 2 * int(self.browser.document().documentMargin())
+        return self.split.height() - self.split.handleWidth() - keep
 
     def add_widget(self, widget: QWidget) -> None:
         self.extras.insertWidget(self.extras.count() - 1, widget)

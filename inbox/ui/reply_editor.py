@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSignalBlocker, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSignalBlocker, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,7 +31,10 @@ from inbox.domain.reply_length import as_posted, count_graphemes, reply_length
 from inbox.domain.templates import NAME_MAX, author_display_name, clean_value, unfilled
 from inbox.domain.tone import Phrase, ReplyContext, ToneFlag, check_tone
 from inbox.services.replies import can_post
+from inbox.ui.elided_label import ElidedLabel
 from inbox.ui.plain import plain_tooltip
+from inbox.ui.reading_pane import SidewaysScroll
+from inbox.ui.wrapping_rows import WrappingRows
 
 SAVE_DELAY_MS = 400
 TONE_DELAY_MS = 150
@@ -64,6 +67,23 @@ class ReplyHighlighter(QSyntaxHighlighter):
                                self.missing if kind == "missing" else self.flag)
 
 
+class ToneList(QListWidget):
+    """The tone flags, as tall as they are (up to its maximum; it scrolls beyond), so the
+    reply takes no more of a short screen than it needs."""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        rows = sum(self.visualItemRect(self.item(i)).height() or self.sizeHintForRow(i) for i in range(self.count()))
+        return QSize(hint.width(), min(self.maximumHeight(), rows + 2 * self.frameWidth() + 2))
+
+    def minimumSizeHint(self) -> QSize:
+        """The first flag whole when room is short (never a line cut in half); it scrolls
+        to the others."""
+        first = self.visualItemRect(self.item(0)).height() if self.count() else 0
+        least = max(first, 2 * self.fontMetrics().lineSpacing()) + 2 * self.frameWidth() + 2
+        return QSize(super().minimumSizeHint().width(), min(self.sizeHint().height(), least))
+
+
 class ReplyEditor(QWidget):
     """One draft at a time: the item open in the reading pane. The controller (inbox.ui.replies)
     supplies the store calls, so this widget holds no business rules beyond display."""
@@ -85,13 +105,14 @@ class ReplyEditor(QWidget):
         self.flags: list[ToneFlag] = []
         self._loading = False
 
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)  # never stretched
+        # never stretched; squeezed down to its minimum (3 lines of text, one tone flag)
+        # on a short screen, so that its Send button stays in sight
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
         line.setFrameShadow(QFrame.Shadow.Sunken)
-        self.title = QLabel()
+        self.title = ElidedLabel()  # a long name is cut at the end, whole in its tooltip
         self.title.setObjectName("replyTitle")
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
@@ -126,18 +147,18 @@ class ReplyEditor(QWidget):
         self.editor.setAccessibleName("Reply")
         self.editor.setPlaceholderText("Write a reply in your own words… (R: saved replies, Ctrl+Enter: send)")
         self.editor.setTabChangesFocus(True)
-        self.editor.setMinimumHeight(90)
-        self.editor.setMaximumHeight(120)
         self.highlighter = ReplyHighlighter(self.editor.document())
 
-        self.tone = QListWidget()
+        self.tone = ToneList()
         self.tone.setObjectName("toneFlags")
         self.tone.setAccessibleName("Tone check")
         self.tone.setWordWrap(True)
         self.tone.setFrameShape(QFrame.Shape.NoFrame)
-        self.tone.setMaximumHeight(120)  # scrolls beyond: the buttons stay in sight
         self.tone.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.tone.setStyleSheet("QListWidget { background: transparent; }")
+        # transparent without a style sheet: a style-sheeted list keeps the text colour of the
+        # palette it was polished with, dark grey on dark after a switch to dark
+        self.tone.viewport().setAutoFillBackground(False)
+        self.tone.setAutoFillBackground(False)
         self.tone.hide()
 
         self.counter = QLabel()
@@ -153,23 +174,13 @@ class ReplyEditor(QWidget):
         self.send_button.setDefault(True)
         self.send_button.setToolTip("Send the reply (Ctrl+Enter); you can undo for a few seconds")
         self.copy_button = QPushButton("Copy reply and open the page")
-        # The buttons sit on one row when the pane is wide and on two when it is narrow
-        # (resizeEvent), so Send is never pushed out of sight.
-        self.bottom = QHBoxLayout()
-        self.bottom.addWidget(self.counter)
-        self.bottom.addStretch(1)
-        self.bottom.addWidget(self.discard_button)
-        self.bottom.addWidget(self.saved_button)
-        self.bottom2 = QHBoxLayout()
-        self.bottom2.addStretch(1)
+        # The buttons sit on one row when the pane is wide and on two or three when it is
+        # narrow or the font large, so Send is never pushed out of sight.
         self.send_row = [self.done_box, self.copy_button, self.send_button]
-        for w in self.send_row:
-            self.bottom.addWidget(w)
-        self._two_rows = False
-        bottom = QVBoxLayout()
-        bottom.setSpacing(4)
-        bottom.addLayout(self.bottom)
-        bottom.addLayout(self.bottom2)
+        self.buttons = WrappingRows([[self.counter], [self.discard_button, self.saved_button], self.send_row],
+                                    parent=self, stretch_before=1)
+        self.buttons.outer.setContentsMargins(0, 0, 0, 0)
+        self.buttons.outer.setSpacing(4)
 
         self.closed_note = QLabel()
         self.closed_note.setTextFormat(Qt.TextFormat.PlainText)
@@ -184,9 +195,10 @@ class ReplyEditor(QWidget):
         layout.addWidget(self.banner_box)
         layout.addWidget(self.editor)
         layout.addWidget(self.tone)
-        layout.addLayout(bottom)
+        layout.addWidget(self.buttons)
         layout.addWidget(self.closed_note)
         layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)  # minimumSizeHint decides
+        self._fit_to_font()
         self.controls = [self.editor, self.counter, self.discard_button, self.saved_button, self.done_box, self.send_button,
                          self.copy_button, self.saved_label]
 
@@ -205,30 +217,31 @@ class ReplyEditor(QWidget):
         self.discard_button.clicked.connect(self.discard_requested.emit)
         self.show_item(None, "", ReplyContext())
 
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._arrange_buttons()
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # the system font changed size
+            self._fit_to_font()
+            self._arrange_buttons()  # the buttons' new widths may need two rows
+            self._ask_for_room()
+
+    def _ask_for_room(self) -> None:
+        """Tell the reading pane's splitter this box changed height (its Send button must
+        stay in sight): after the layout has taken the change in."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        SidewaysScroll.ask_for_room(self)
+
+    def _fit_to_font(self) -> None:
+        """The box holds 3 to 6 lines and the tone flags up to 6, in the font's own line
+        height: a larger system font gets a larger box, never clipped lines."""
+        line = self.editor.fontMetrics().lineSpacing()
+        self.editor.setMinimumHeight(max(90, 3 * line + 16))
+        self.editor.setMaximumHeight(max(120, 6 * line + 16))
+        self.tone.setMaximumHeight(max(120, 6 * self.tone.fontMetrics().lineSpacing() + 8))  # scrolls beyond
 
     def _arrange_buttons(self) -> None:
-        spacing = self.bottom.spacing()
-        widths = [w.sizeHint().width() + spacing for w in
-                  (self.counter, self.discard_button, self.saved_button, *self.send_row) if not w.isHidden()]
-        margins = self.layout().contentsMargins()
-        two = sum(widths) + 40 > self.width() - margins.left() - margins.right()
-        if two == self._two_rows:
-            return
-        self._two_rows = two
-        target = self.bottom2 if two else self.bottom
-        for w in self.send_row:
-            target.addWidget(w)
-
-    def minimumSizeHint(self) -> QSize:
-        """As narrow as the wider of the two button rows."""
-        hint = super().minimumSizeHint()
-        rows = [[self.counter, self.discard_button, self.saved_button], self.send_row]
-        margins = self.layout().contentsMargins()
-        need = max(sum(w.sizeHint().width() + 6 for w in row if not w.isHidden()) for row in rows)
-        return QSize(min(hint.width(), need + margins.left() + margins.right()), hint.height())
+        self.buttons.rearrange()
 
     # -- which item ------------------------------------------------------------------
 
@@ -325,6 +338,8 @@ class ReplyEditor(QWidget):
             entry.setToolTip(plain_tooltip(flag.suggestion))  # it may quote the author's name
             self.tone.addItem(entry)
         self.tone.setVisible(bool(self.flags))
+        self.tone.updateGeometry()
+        self._ask_for_room()
         spans = [(s, e, "missing") for s, e, _ in unfilled(text)]
         spans += [(f.start, f.end, "flag") for f in self.flags if f.start >= 0]
         self.highlighter.set_spans(spans)
@@ -359,8 +374,10 @@ class ReplyEditor(QWidget):
         self.editor.setReadOnly(entry is not None)
         if entry is None:
             self.banner_box.hide()
+            self._ask_for_room()
             return
         self.banner_box.show()
+        self._ask_for_room()
         preview = " ".join(entry.text.split())
         preview = preview if len(preview) <= 80 else preview[:79] + "…"
         retry, take_back = "", "Take back"

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFrame,
@@ -60,16 +60,28 @@ class Chip(QToolButton):
         self.setAccessibleName(f"{name} filter")
         self.menu_ = QMenu(self)
         self.setMenu(self.menu_)
-        self.setMaximumWidth(CHIP_MAX_WIDTH)
         self.full_text = name
+        self._shown: tuple[str | None, str | None] = (None, None)
         self.show_value(None)
 
+    def max_width(self) -> int:
+        """CHIP_MAX_WIDTH at the usual font sizes; wider in proportion with a larger font,
+        so that a chip cuts only what is long, not what is large."""
+        return max(CHIP_MAX_WIDTH, 26 * self.fontMetrics().averageCharWidth())
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.show_value(*self._shown)
+
     def show_value(self, value: str | None, detail: str | None = None) -> None:
-        """`value` on the chip, cut at the end to CHIP_MAX_WIDTH; the whole of it (or
+        """`value` on the chip, cut at the end to its maximum width; the whole of it (or
         `detail`, e.g. every source's name) in the tooltip."""
+        self._shown = (value, detail)
         full = f"{self.name}: {value}" if value else self.name
         self.full_text = full
-        room = CHIP_MAX_WIDTH - 28  # the menu arrow and the margins
+        self.setMaximumWidth(self.max_width())
+        room = self.max_width() - max(28, 12 + self.fontMetrics().height())  # the menu arrow and the margins
         self.setText(self.fontMetrics().elidedText(full, Qt.TextElideMode.ElideRight, room).replace("&", "&&"))
         self.setChecked(bool(value))
         self.setToolTip(plain_tooltip(f"Filter by {self.name.lower()}" + (f" (now: {detail or value})" if value else "")))

@@ -68,3 +68,20 @@ def test_insights_command_reads_and_prints_themes_by_aspect(tmp_path: Path) -> N
     text = run("insights", "--db", str(db), "--days", "30", "--aspects")
     assert "Complaints that stand out: queue (4 of 4)" in text.stdout
     assert "Wait & speed 4 (100% complaints)" in text.stdout
+
+
+def test_the_last_days_end_today_where_the_computer_is(tmp_path: Path) -> None:
+    """Kiritimati (UTC+14) and Pago Pago (UTC−11): at any hour one of them is on another day
+    than UTC, and the period must end on that zone's day."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    db = tmp_path / "inbox.db"
+    Store(db).close()
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "TZ": zone}
+        done = subprocess.run([sys.executable, "-m", "inbox", "insights", "--db", str(db), "--days", "7", "--json"],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        today = datetime.now(ZoneInfo(zone)).date()
+        assert json.loads(done.stdout)["until"] == today.isoformat(), zone

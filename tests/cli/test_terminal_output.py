@@ -86,3 +86,17 @@ def test_an_unexpected_error_is_one_line_and_the_details_are_logged(nasty_db: Pa
     assert len(lines) == 1 and "details are in" in lines[0] and "Traceback" not in result.output
     log = (log_dir() / "inbox.log").read_text()
     assert "something nobody expected" in log and "Traceback" in log
+
+
+def test_times_printed_for_a_person_are_the_computers_local_time(nasty_db: Path) -> None:
+    """The item was written 1 Nov 2026 00:00 UTC: on 31 Oct in Pago Pago (UTC−11); the last
+    sync 09:30 UTC is 22:30 the day before there. JSON keeps the exact UTC value."""
+    with Store(nasty_db) as store:
+        store.conn.execute("UPDATE sources SET last_synced_at = '2026-11-02T09:30:00Z'")
+    zone = {"TZ": "Pacific/Pago_Pago"}
+    found = run_inbox("search", "coffee", "--db", str(nasty_db), env=zone)
+    assert found.returncode == 0 and found.stdout.startswith("2026-10-31"), found.stdout
+    listed = run_inbox("sources", "list", "--db", str(nasty_db), env=zone)
+    assert listed.returncode == 0 and "2026-11-01 22:30" in listed.stdout and "T09:30" not in listed.stdout
+    as_json = json.loads(run_inbox("sources", "list", "--json", "--db", str(nasty_db), env=zone).stdout)
+    assert as_json[0]["last_synced_at"] == "2026-11-02T09:30:00Z"

@@ -132,8 +132,12 @@ def _cli(*args: str, env_extra: dict[str, str] | None = None) -> subprocess.Comp
 def test_cli_backup_list_and_restore(db: Path, tmp_path: Path) -> None:
     made = _cli("backup", "--db", str(db))
     assert made.returncode == 0, made.stderr
-    listed = _cli("backup", "--db", str(db), "--list")
+    listed = _cli("backup", "--db", str(db), "--list", env_extra={"TZ": "Pacific/Kiritimati"})  # UTC+14
     assert listed.returncode == 0 and "inbox-" in listed.stdout
+    assert "UTC" not in listed.stdout  # the local time, as the computer's clock says it
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    assert datetime.now(ZoneInfo("Pacific/Kiritimati")).strftime("%Y-%m-%d") in listed.stdout
     path = Path(listed.stdout.split()[-1])
     assert path.exists()
 

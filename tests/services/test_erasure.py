@@ -8,8 +8,9 @@ import asyncio
 import json
 import re
 import sqlite3
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from click.testing import CliRunner
 
@@ -279,3 +280,23 @@ def test_a_backup_older_than_the_erasure_records_gets_the_erasure_too(tmp_path):
         again = store.save_page(1, [Item("z3", kind="review", text="Zoe is back", rating=5, created_at=T0,
                                          author=Author("zoe", display_name="Zoe"))])
         assert (again.new, again.skipped) == (0, 1)
+
+
+def test_the_readable_page_says_times_in_local_words_the_json_keeps_utc(store, tmp_path, monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        fill(store)
+        json_path, _, html_path = export_author(store, jane(store), tmp_path / "jane.json")
+        page = html_path.read_text(encoding="utf-8")
+        data = json.loads(json_path.read_text(encoding="utf-8"))
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", page)         # no ISO, no UTC on the page
+    written = data["items"][0]["created_at"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", written)  # the file for machines is exact
+    tokyo = datetime.fromisoformat(written.replace("Z", "+00:00")).astimezone(ZoneInfo("Asia/Tokyo"))
+    assert f"{tokyo.day} {tokyo:%B %Y, %H:%M}" in page

@@ -32,6 +32,24 @@ def heads_are_right(store: Store) -> None:
     assert store.conn.execute("SELECT count(*) FROM items WHERE is_head = 1 AND is_owner_reply = 1").fetchone()[0] == 0
 
 
+def activity_is_right(store: Store) -> None:
+    """Each listed conversation's place is its latest activity, and paging through the list
+    a few rows at a time gives every conversation once, in that order."""
+    expected = dict(store.conn.execute(
+        "SELECT h.id, max(h.created_at, coalesce((SELECT max(coalesce(x.updated_at, x.created_at)) FROM items x "
+        "WHERE x.thread_id = h.thread_id AND x.deleted_at IS NULL), '')) FROM items h "
+        "WHERE h.is_head = 1 AND h.deleted_at IS NULL AND h.is_owner_reply = 0"))
+    seen: list[int] = []
+    cursor = None
+    while True:
+        rows, cursor = store.list_items(InboxFilter(view=View.ALL), after=cursor, limit=3, now=NOW)
+        seen += [r.id for r in rows]
+        if cursor is None:
+            break
+    assert sorted(seen) == sorted(expected)  # each exactly once
+    assert seen == sorted(expected, key=lambda i: (expected[i], i), reverse=True)
+
+
 def listed(store: Store, view: str) -> int:
     return len(store.list_items(InboxFilter(view=view), limit=10_000, now=NOW)[0])
 
@@ -92,11 +110,13 @@ def test_counts_equal_a_recount_after_any_operations(pages, ops) -> None:
                     operations.undo_stack.entries.clear()
             assert store.counts(NOW) == store.recounted(NOW), op
         heads_are_right(store)
+        activity_is_right(store)
         counts = store.counts(NOW)
         for view in View.ALL_VIEWS:
             assert counts["views"][view] == listed(store, view) == store.count_items(InboxFilter(view=view), NOW)
         store.recount_conversations()
         assert store.counts(NOW) == counts
+        activity_is_right(store)
 
 
 def reply(ext: str, parent: str, text: str, n: int, *, owner: bool = False, who: str = "bo") -> Item:
@@ -131,7 +151,8 @@ def test_a_thread_is_one_row_with_its_figures_and_a_new_message_reopens_it(store
     ops.mark_done([rows[1].id])
     store.save_page(src.id, [reply("m5", "m4", "Still true a week later", 9, who="ed")])
     rows = store.list_items(InboxFilter(view=View.INBOX), now=NOW)[0]
-    assert [(r.external_id, r.status, r.messages) for r in rows] == [("r1", "unread", 1), ("m1", "unread", 5)]
+    # its new message (9 h) is newer than the review (5 h): the thread comes to the top
+    assert [(r.external_id, r.status, r.messages) for r in rows] == [("m1", "unread", 5), ("r1", "unread", 1)]
 
 
 def test_replies_before_their_root_make_one_conversation_headed_by_the_root(store: Store) -> None:
@@ -206,3 +227,48 @@ def test_the_list_count_of_a_view_or_a_tag_is_the_number_of_its_rows(store: Stor
     for flt in (InboxFilter(tags=["praise"]), InboxFilter(view=View.INBOX), InboxFilter(view=View.DONE, source_ids=[src.id]),
                 InboxFilter(whose="own"), InboxFilter(tags=["nothing"])):
         assert store.count_items(flt, NOW) == len(store.list_items(flt, limit=100, now=NOW)[0])
+
+
+def test_a_conversation_with_a_new_message_comes_to_the_top_and_paging_lists_each_once(store: Store) -> None:
+    src = store.add_source("google", "Google")
+    store.save_page(src.id, [
+        Item(f"r{n}", "review", text=f"Review {n}", rating=4, created_at=T0 + timedelta(hours=n),
+             author=Author(f"a{n}", f"A{n}")) for n in range(7)])
+    order = [r.external_id for r in store.list_items(now=NOW)[0]]
+    assert order == ["r6", "r5", "r4", "r3", "r2", "r1", "r0"]
+    # a customer answers under the oldest review today; the owner's reply to r3 comes after it
+    store.save_page(src.id, [reply("x", "r0", "Still cold the next week", 30, who="a0"),
+                             reply("y", "r3", "Thanks, see you soon", 40, owner=True)])
+    rows = store.list_items(now=NOW)[0]
+    assert [r.external_id for r in rows] == ["r3", "r0", "r6", "r5", "r4", "r2", "r1"]
+    assert (rows[0].last_activity_at, rows[1].last_activity_at) == (
+        format_time(T0 + timedelta(hours=40)), format_time(T0 + timedelta(hours=30)))
+    # keyset paging across the moved rows: every conversation exactly once, in order
+    seen, cursor = [], None
+    while True:
+        page, cursor = store.list_items(after=cursor, limit=2, now=NOW)
+        seen += [r.external_id for r in page]
+        if cursor is None:
+            break
+    assert seen == ["r3", "r0", "r6", "r5", "r4", "r2", "r1"]
+    # a search lists messages by their own time, as before
+    assert [r.external_id for r in store.search("review")][:2] == ["r6", "r5"]
+    # the source deletes the late reply: r0 goes back to its own place
+    store.mark_deleted(src.id, ["x"])
+    assert [r.external_id for r in store.list_items(now=NOW)[0]][:2] == ["r3", "r6"]
+    assert store.list_items(InboxFilter(source_ids=[src.id]), now=NOW)[0][0].external_id == "r3"
+
+
+def test_a_review_edited_later_counts_its_edit_as_activity(store: Store) -> None:
+    src = store.add_source("google", "Google")
+    store.save_page(src.id, [
+        Item("old", "review", text="Slow", rating=2, created_at=T0, updated_at=T0 + timedelta(hours=9),
+             author=Author("a", "A")),
+        Item("new", "review", text="Fine", rating=4, created_at=T0 + timedelta(hours=5), author=Author("b", "B"))])
+    rows = store.list_items(now=NOW)[0]
+    assert [r.external_id for r in rows] == ["old", "new"]  # edited at 9 h, after the other's 5 h
+    assert rows[0].last_activity_at == format_time(T0 + timedelta(hours=9))
+    # edited again by the platform, now with an earlier time: it goes back below
+    store.save_page(src.id, [Item("old", "review", text="Slow, then better", rating=3, created_at=T0,
+                                  updated_at=T0 + timedelta(hours=1), author=Author("a", "A"))])
+    assert [r.external_id for r in store.list_items(now=NOW)[0]] == ["new", "old"]

@@ -71,3 +71,22 @@ def test_databases_created_with_the_old_parent_index_lose_it(tmp_path):
                 "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'items' ORDER BY name")]
         assert "items_by_parent" not in indexes(store)
         assert indexes(store) == indexes(fresh)
+
+
+def test_conversations_of_an_older_database_are_ordered_by_their_latest_message(tmp_path):
+    from inbox.store.migrations import MIGRATIONS, m016_conversation_activity
+
+    path = tmp_path / "before-activity.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, target=MIGRATIONS.index(m016_conversation_activity))
+    conn.execute("INSERT INTO sources (kind, name, created_at) VALUES ('mastodon', 'Toots', '2026-01-01T00:00:00Z')")
+    conn.execute("INSERT INTO threads (source_id, root_external_id) VALUES (1, 'old')")
+    for ext, when, thread, head in (("old", "2026-01-01T00:00:00Z", 1, 1), ("new", "2026-01-02T00:00:00Z", None, 1),
+                                    ("reply", "2026-01-03T00:00:00Z", 1, 0)):
+        conn.execute("INSERT INTO items (source_id, external_id, kind, text, created_at, fetched_at, thread_id, "
+                     "is_head) VALUES (1, ?, 'mention', 'x', ?, ?, ?, ?)", (ext, when, when, thread, head))
+    conn.close()
+    with Store(path) as store:
+        rows = store.list_items()[0]
+        assert [r.external_id for r in rows] == ["old", "new"]  # its reply on the 3rd is the newest message
+        assert rows[0].last_activity_at == "2026-01-03T00:00:00Z"

@@ -342,3 +342,39 @@ def test_counter_counts_what_is_sent_and_hides_when_empty(window, replies, qtbot
     editor.run_tone_check()
     assert editor.counter.text().startswith("7 / ")
     editor.save_now()  # before the workspace closes
+
+
+def _fully_visible(widget, window) -> bool:
+    """The whole widget is on screen: inside the window and not scrolled out of any parent."""
+    from PySide6.QtCore import QRect
+
+    rect = QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size())
+    if not window.rect().contains(rect):
+        return False
+    parent = widget.parentWidget()
+    while parent is not None and parent is not window:
+        shown = QRect(parent.mapTo(window, parent.rect().topLeft()), parent.size())
+        if not shown.contains(rect):
+            return False
+        parent = parent.parentWidget()
+    return True
+
+
+@pytest.mark.parametrize("size", [(1024, 640), (1280, 800)])
+def test_send_is_in_sight_with_tone_flags_on_a_small_screen(window, replies, qtbot, size) -> None:
+    window.resize(*size)
+    _open(window, qtbot, "g1")
+    editor = replies.editor
+    editor.set_text("Hi Guest, the wifi password is on the chalkboard by the till.\n\n"
+                    "Hi Guest, thank you! It made our day. — Maria\n\nBest wishes, Maria")
+    editor.run_tone_check()
+    qtbot.waitUntil(lambda: editor.tone.isVisible(), timeout=2000)
+    assert editor.tone.count() >= 2
+    qtbot.wait(50)
+    for w in (editor.send_button, editor.editor, editor.tone.viewport()):
+        assert _fully_visible(w, window), w.objectName() or w
+    assert window.reading.browser.height() >= 60  # the conversation keeps some room
+    editor.set_text("")
+    editor.run_tone_check()
+    qtbot.wait(50)
+    assert _fully_visible(editor.send_button, window)
