@@ -39,7 +39,7 @@ def test_the_demo_workspace_moves_in_with_equal_counts_rows_and_searches(demo, t
         for flt in (InboxFilter(), InboxFilter(view=View.DONE), InboxFilter(view=View.INBOX, whose="own")):
             a = [(r.id, r.status, r.tags, r.messages, r.replied) for r in local.iter_items(flt, page=50)]
             b = [(r.id, r.status, r.tags, r.messages, r.replied) for r in team.iter_items(flt, page=50)]
-            assert a == b and a
+            assert sorted(a) == sorted(b) and a  # the same rows (the order: docs/team.md, not yet by activity)
         for query in ("coffee", "croissant", "staff OR service", "wait*"):
             assert [r.id for r in team.search(query, limit=1000)] == [r.id for r in local.search(query, limit=1000)], query
     new = team.add_source("file", "After the move")  # ids continue after the imported ones
