@@ -77,10 +77,32 @@ REVIEW_WORDS = {"overpriced": -2.0, "pricey": -1.2, "overcooked": -1.8, "underco
                 "favourite": 2.0, "favourites": 2.0, "nightmare": -2.5, "shambles": -2.0,
                 "overrated": -2.0, "lukewarm": -1.5, "tiny": -0.8, "forgot": -1.5, "forgotten": -1.5,
                 "waited": -0.8, "rushed": -1.2, "mediocre": -1.8, "meh": -1.2, "flavorless": -1.8,
-                "flavourless": -1.8, "tasteless": -1.8, "inedible": -2.5, "watery": -1.2, "rubbery": -1.5}
+                "flavourless": -1.8, "tasteless": -1.8, "inedible": -2.5, "watery": -1.2, "rubbery": -1.5,
+                # said of food, noise and crowds in reviews, where a general lexicon has them
+                # mild or kind ("loud" +0.4 from Pattern), or not at all
+                "salty": -1.0, "loud": -1.2, "crowded": -1.0, "overcrowded": -1.6, "inconsistent": -1.4,
+                "lacked": -1.2, "lacking": -1.2, "lacks": -1.2, "unavailable": -1.0, "burnt": -1.6,
+                "chewy": -1.0, "unattentive": -1.8, "aweful": -2.5, "overdone": -1.4, "underwhelming": -1.8,
+                "unprofessional": -2.0, "unfriendly": -2.0, "dirty": -2.0, "disorganized": -1.6,
+                # adequate is no praise: "the food was okay", "the bagels are fine"
+                "ok": 0.0, "okay": 0.0, "fine": 0.0, "alright": 0.0, "average": 0.0}
 # Review idioms whose words mislead a word list ("to die for", "can't be beat").
 IDIOMS = [(re.compile(p, re.IGNORECASE), v) for p, v in (
-    (r"\b(could|should|would)(?: have|['’]ve)? been (better|nicer|hotter|warmer|fresher|bigger|more|less)", -2.0),
+    (r"\b(could|can|would)(?:n['’]?t| not) (?:have |['’]ve )?(?:been|be|get|ask for) (?:any )?better", 2.5),
+    (r"\b(could|should|would)(?: have|['’]ve)? been (?:a lot |much |way |far |a bit |a little )?"
+     r"(better|nicer|hotter|warmer|fresher|bigger|more|less)", -2.0),
+    (r"\b(can ?not|can['’]?t|couldn['’]?t) imagine (a |any )?better", 2.5),
+    (r"\bnothing (out of the )?ordinary", -1.0),
+    (r"\babove average\b", 1.5),
+    (r"\bbelow average\b", -1.5),
+    (r"\b(reasonably|fairly|well|decently|modestly|affordably) priced", 2.0),
+    (r"\b(over|high|highly|too high|too highly) priced", -2.0),
+    (r"\bover ?(cooked|done|salted|seasoned)", -1.8),
+    (r"\b(long|endless|huge) (wait|queue|line)s?\b|\b(wait|queue|line)s? (is|was|were|are) (so |very |too |really )?long",
+     -1.5),
+    (r"\b(took|takes|take|waited|wait) (forever|ages)", -2.0),
+    (r"\b(stay away|steer clear)", -2.5),
+    (r"\bcan['’]?t wait to\b", 2.0),
     (r"\bleft (a lot|much|something) to be desired", -2.5),
     (r"\bto die for\b", 2.5),
     (r"\b(can ?not|can['’]?t|couldn['’]?t) (be )?beat", 2.5),
