@@ -139,6 +139,14 @@ NOT_ASPECTS = _wordset("""
     """)
 
 
+# Quantifiers, ordinals and sentence adverbs Pattern rates ("most" +0.5, "own" +0.6,
+# "available" +0.4, "definitely" +0.4): they say how much or which, not how good.
+NO_OPINION = _wordset("""
+    most more many much few several enough least less own other same whole full real right sure
+    first last next new old available definitely certainly surely absolutely possible due
+    """)
+
+
 @cache
 def _vader():
     """A VADER of our own whose lexicon also holds Pattern's adjectives (its polarity lexicon
@@ -150,6 +158,8 @@ def _vader():
     from pathlib import Path
 
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from inbox.services import pos_tags
 
     vader = SentimentIntensityAnalyzer()
     spec = find_spec("textblob")
@@ -163,7 +173,8 @@ def _vader():
                                                  * (float(node.get("subjectivity") or 0) >= PATTERN_SUBJECTIVE))
         for form, values in sums.items():
             mean = sum(values) / len(values)
-            if form not in vader.lexicon and abs(mean) >= PATTERN_AT:
+            if form not in vader.lexicon and abs(mean) >= PATTERN_AT and form not in NO_OPINION \
+                    and (pos_tags.known_tag(form) or "JJ").startswith(("JJ", "RB")):
                 vader.lexicon[form] = round(mean * PATTERN_SCALE, 2)   # Pattern's -1..1 onto VADER's -4..4
     vader.lexicon.update(REVIEW_WORDS)
     return vader
