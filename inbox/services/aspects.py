@@ -103,6 +103,11 @@ IDIOMS = [(re.compile(p, re.IGNORECASE), v) for p, v in (
     (r"\b(took|takes|take|waited|wait) (forever|ages)", -2.0),
     (r"\b(stay away|steer clear)", -2.5),
     (r"\bcan['’]?t wait to\b", 2.0),
+    # a recommendation: "Try the pho", "must have the tiramisu", "stick to the pastries"
+    (r"^(?:also |definitely |just |so |and |but )?(?:try|get|order|stick to|go for|don['’]?t miss|do not miss)"
+     r" (?:the|their|a|an|some|any)\b", 1.5),
+    (r"\b(?:must|should) (?:try|have|order|get)\b|\bmust-try\b|\blook(?:ing)? forward to\b", 2.0),
+    (r"^(?:also |so |and |but )?(?:skip|avoid)\b", -2.0),
     (r"\bleft (a lot|much|something) to be desired", -2.5),
     (r"\bto die for\b", 2.5),
     (r"\b(can ?not|can['’]?t|couldn['’]?t) (be )?beat", 2.5),
@@ -359,7 +364,9 @@ def _polarity(vader, words: list[str], tags: list[str] | None = None) -> float:
     if tags:  # the words of a name ("cold brew") are no opinion
         words = [w if not (t == "NN" and abs(vader.lexicon.get(w.lower(), 0.0)) and _in_compound(words, k))
                  else "it" for k, (w, t) in enumerate(zip(words, tags, strict=False))]
-    text = " ".join(words)
+    # "food-awesome", "excellent-the service": a joined word VADER does not know is read
+    # as its parts
+    text = " ".join(w.replace("-", " ") if "-" in w and w.lower() not in vader.lexicon else w for w in words)
     score = vader.polarity_scores(text)["compound"]
     said = [v for pattern, v in IDIOMS if pattern.search(text.replace(" n't", "n't").replace(" 's", "'s"))]
     if said:
