@@ -118,12 +118,16 @@ IDIOMS = [(re.compile(p, re.IGNORECASE), v) for p, v in (
     (r"\b(won['’]?t|will not) be (back|returning)", -2.5),
     (r"\b(will|we['’]ll|i['’]ll) (definitely |certainly )?be back", 2.0),
 )]
+FIXED_PHRASES = frozenset([("of", "course"), ("in", "order"), ("great", "deal"), ("good", "deal"),
+                           ("in", "fact"), ("in", "time"), ("on", "time"), ("by", "far"), ("in", "general")])
+
+
 def _wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
 # Words tagged as nouns that say when, not what.
-WHEN = frozenset(["yesterday", "today", "tonight", "tomorrow", "lunchtime", "teatime", "weekday", "weekdays"])
+WHEN = frozenset(["yesterday", "today", "tonight", "tonite", "nite", "tomorrow", "lunchtime", "teatime", "weekday", "weekdays"])
 # Closed classes of nouns that are never what a review rates, for any business: the
 # business itself, who came along, time and quantity, the visit and the review, places
 # around, the body, and abstract words.
@@ -138,9 +142,9 @@ NOT_ASPECTS = _wordset("""
     bit couple half lot lots amount sum rest piece plenty
     visit visits trip return occasion birthday anniversary date review reviews reviewer experience
     reason fact point matter chance mind feeling opinion surprise kind sort type
-    idea sense case job moment plan stuff fan try share everytime
+    idea sense case job moment plan stuff fan try share everytime effort excuse comparison attempt
     neighborhood neighbourhood town area street village city block corner middle door side
-    head hand hands mouth stomach
+    head hand hands mouth stomach eye eyes face
     """)
 
 
@@ -427,6 +431,10 @@ def _clause_runs(text: str):
         for k in range(1, len(tags)):
             if tags[k] in ("VB", "VBP") and tags[k - 1] in ("DT", "PRP$", "JJ", "POS", "NNP"):
                 tags[k] = "NN"
+        # "of course", "in order to", "a great deal": phrases whose noun names nothing
+        for k in range(1, len(tags)):
+            if (words[k - 1].lower(), words[k].lower()) in FIXED_PHRASES:
+                tags[k] = "RB"
         # "flat white", "cold brew": names made of describing words are nouns, not opinions
         for k in range(len(words) - 1):
             if f"{words[k].lower()} {fold(words[k + 1].lower())}" in COMPOUNDS:
