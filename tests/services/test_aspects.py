@@ -101,3 +101,52 @@ def test_standouts_rank_by_margin_over_the_average_not_by_count() -> None:
     assert "toilet" not in complaints        # two mentions cannot clear the bound
     assert next(s.term for s in standouts(counts, "positive")) == "cake"
     assert wilson_lower(0, 10) == pytest.approx(0.0) and 0 < wilson_lower(5, 10) < 0.5
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # café: review words a general lexicon misses or rates kindly
+    ("The soup was very salty, but the bread was lovely.", {"soup": "negative", "bread": "positive"}),
+    ("The music was loud and the terrace was crowded.", {"music": "negative", "terrace": "negative"}),
+    ("The scones lacked flavour.", {"scone": "negative"}),
+    # adequate is no praise
+    ("The coffee was okay.", {"coffee": "neutral"}),
+    ("The sandwiches are fine, but the staff are wonderful.", {"sandwich": "neutral", "staff": "positive"}),
+    # hairdresser: idioms
+    ("My haircut could not have been better.", {"haircut": "positive"}),
+    ("The colour could have been a lot better.", {"colour": "negative"}),
+    ("I can't imagine a better stylist.", {"stylist": "positive"}),
+    ("The manicure was nothing out of the ordinary.", {"manicure": "negative"}),
+    # shop: price idioms and comparisons with the average
+    ("The candles are reasonably priced.", {"candle": "positive"}),
+    ("The mugs are way over priced.", {"mug": "negative"}),
+    ("Customer service is above average.", {"customer service": "positive"}),
+    # café: waiting
+    ("The queue was really long, although the barista was friendly.",
+     {"queue": "negative", "barista": "positive"}),
+    ("Our pancakes took forever.", {"pancake": "negative"}),
+    # recommendations
+    ("Try the carrot cake!", {"carrot cake": "positive"}),
+    ("Skip the smoothies.", {"smoothie": "negative"}),
+    ("You must try the cinnamon buns.", {"cinnamon bun": "positive"}),
+    # words joined by a hyphen are read as their parts
+    ("The pizza and wine were excellent-the service too.",
+     {"pizza": "positive", "wine": "positive", "service": "positive"}),
+])
+def test_review_words_and_idioms(text: str, expected: dict[str, str]) -> None:
+    found = polarities(text)
+    for term, polarity in expected.items():
+        assert found.get(term) == polarity, (term, found)
+
+
+def test_quantifiers_and_nouns_carry_no_opinion() -> None:
+    # Pattern rates "chicken" (as in cowardly) and "most", "own", "available": none of
+    # them says the food was good or bad
+    assert polarities("The chicken came with rice.") == {"chicken": "neutral", "rice": "neutral"}
+    assert polarities("Most of the pastries were available.").get("pastry") == "neutral"
+    assert polarities("The salon has its own parking.").get("parking") == "neutral"
+
+
+def test_fixed_phrases_and_body_words_are_no_aspects() -> None:
+    terms = set(polarities("Of course the barista made an effort, in order to please my eye."))
+    assert terms.isdisjoint({"course", "order", "effort", "eye"}), terms
+    assert "night" not in set(polarities("Came in late at nite, the chips were great."))
