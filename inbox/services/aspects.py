@@ -33,6 +33,7 @@ OPINION_AT = 0.05    # VADER's documented threshold on the compound score
 PATTERN_AT = 0.1     # Pattern adjectives weaker than this are no opinion
 PATTERN_SUBJECTIVE = 0.0   # senses less subjective than this describe ("cold" brew), not judge
 PATTERN_SCALE = 4.0
+SPELLING_VALENCE = 1.5   # only strong opinions are looked for behind a misspelling
 
 TOKEN = re.compile(r"\w+(?=n['’]t\b)|n['’]t\b|['’](?:re|ve|s|ll|d|m)\b|\w+(?:[-&]\w+)*|[^\w\s]", re.IGNORECASE)
 SENTENCE_END = frozenset(".!?\n")
@@ -208,6 +209,7 @@ def warm_up() -> None:
     from inbox.services import pos_tags
 
     pos_tags.tag(["The", "coffee", "was", "good"])
+    pos_tags.spelling()
     _zipf("coffee")
     _singular("coffees")
     _vader()
@@ -362,6 +364,32 @@ def _singular(word: str) -> str:
     return fold(word)
 
 
+def _known(word: str) -> bool:
+    """A word the tagger's lexicon, the spelling list or wordfreq knows ("braised", "terrine")."""
+    from inbox.services import pos_tags
+
+    return _zipf(word) > 0 or pos_tags.known_tag(word) is not None or word in pos_tags.spelling()
+
+
+@cache
+def _spelled(word: str) -> str:
+    """A misspelt strong opinion ("delicous", "freindly", "outragous") read as the word it
+    most likely is, one letter away (Pattern's spelling list, Norvig's method); only for
+    words no word list knows, and only when the likeliest word is a strong opinion."""
+    lw = word.lower()
+    lexicon = _vader().lexicon
+    if len(lw) < 6 or not lw.isalpha() or lw in lexicon or _known(lw):
+        return word
+    from inbox.services import pos_tags
+
+    spelling = pos_tags.spelling()
+    near = spelling._known(spelling._edit1(lw))
+    if not near:
+        return word
+    best = max(near, key=lambda w: (spelling[w], w))
+    return best if abs(lexicon.get(best, 0.0)) >= SPELLING_VALENCE else word
+
+
 def _polarity(vader, words: list[str], tags: list[str] | None = None) -> float:
     """The clause's opinion: VADER's compound, and the adjectives VADER takes for mere
     intensifiers when they stand alone ("the food was exceptional")."""
@@ -370,7 +398,8 @@ def _polarity(vader, words: list[str], tags: list[str] | None = None) -> float:
                  else "it" for k, (w, t) in enumerate(zip(words, tags, strict=False))]
     # "food-awesome", "excellent-the service": a joined word VADER does not know is read
     # as its parts
-    text = " ".join(w.replace("-", " ") if "-" in w and w.lower() not in vader.lexicon else w for w in words)
+    text = " ".join(w.replace("-", " ") if "-" in w and w.lower() not in vader.lexicon else _spelled(w)
+                    for w in words)
     score = vader.polarity_scores(text)["compound"]
     said = [v for pattern, v in IDIOMS if pattern.search(text.replace(" n't", "n't").replace(" 's", "'s"))]
     if said:
@@ -452,7 +481,7 @@ def _near_score(vader, words: list[str], tags: list[str], a: int, b: int, clause
     for k, w in enumerate(words):
         if a <= k < b:
             continue
-        lw = w.lower()
+        lw = _spelled(w).lower()
         v = lexicon.get(lw, 0.0)
         if not v or (lw in _boosters() and not tags[k].startswith("JJ")):
             continue

@@ -150,3 +150,10 @@ def test_fixed_phrases_and_body_words_are_no_aspects() -> None:
     terms = set(polarities("Of course the barista made an effort, in order to please my eye."))
     assert terms.isdisjoint({"course", "order", "effort", "eye"}), terms
     assert "night" not in set(polarities("Came in late at nite, the chips were great."))
+
+
+def test_a_misspelt_opinion_counts_and_a_dish_is_not_read_as_one() -> None:
+    found = polarities("The croissants were delicous, the barista was freindly and the prices outragous.")
+    assert found == {"croissant": "positive", "barista": "positive", "price": "negative"}
+    # real words no lexicon rates stay as they are ("terrine" is no "terrible")
+    assert polarities("We had the terrine.") == {"terrine": "neutral"}
