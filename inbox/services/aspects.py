@@ -558,3 +558,14 @@ def polarity_at(text: str, start: int, end: int, rating: int | None = None) -> s
                                 _score(vader, cwords, ctags, swords, stags))
             return _mention_label(score, _than([w.lower() for w in cwords]), at, _star_label(rating))[0]
     return _star_label(rating) or "neutral"
+
+
+def text_polarity(text: str, rating: int | None = None) -> str:
+    """The polarity of a whole text by the same review-aware reading (review words, idioms,
+    misspellings), for what names no aspect ("We'll be back!"); the stars when it has none."""
+    from inbox.services import pos_tags
+
+    words = [t for t, _, _ in _tokens(text)]
+    score = _polarity(_vader(), words, pos_tags.tag(words)) if words else 0.0
+    label = _label(score)
+    return label if label != "neutral" else _star_label(rating) or "neutral"
