@@ -93,7 +93,12 @@ IDIOMS = [(re.compile(p, re.IGNORECASE), v) for p, v in (
     (r"\b(could|should|would)(?: have|['’]ve)? been (?:a lot |much |way |far |a bit |a little )?"
      r"(better|nicer|hotter|warmer|fresher|bigger|more|less)", -2.0),
     (r"\b(can ?not|can['’]?t|couldn['’]?t) imagine (a |any )?better", 2.5),
-    (r"\bnothing (out of the )?ordinary", -1.0),
+    (r"\bnothing (?:out of (?:the )?)?ordinary", -1.0),
+    (r"\b(?:price|prices|cost|costs|bill|fee|fees)(?: are| is| were| was)? (?:a bit |a little |way |too |much |very |so |quite |rather )?(?:high|higher|steep|steeper)\b"
+     r"|\b(?:high|higher|steep) (?:price|prices|cost|costs|bill|fee|fees)\b", -1.5),
+    (r"\bgood luck (?:getting|finding|trying|with)\b", -1.5),
+    (r"\b(?:could|can|should) (?:be|use some) (?:improved|improvement|better|work)\b|\bneeds? (?:improvement|improving|work)\b",
+     -1.5),
     (r"\babove average\b", 1.5),
     (r"\bbelow average\b", -1.5),
     (r"\b(reasonably|fairly|well|decently|modestly|affordably) priced", 2.0),
@@ -396,6 +401,10 @@ def _polarity(vader, words: list[str], tags: list[str] | None = None) -> float:
     if tags:  # the words of a name ("cold brew") are no opinion
         words = [w if not (t == "NN" and abs(vader.lexicon.get(w.lower(), 0.0)) and _in_compound(words, k))
                  else "it" for k, (w, t) in enumerate(zip(words, tags, strict=False))]
+        # an adjective used as an adverb before another ("pretty rude", "real slow") only
+        # strengthens it, as VADER's own boosters do
+        words = [("quite" if _adjective_as_booster(words, tags, k) and w.lower() in vader.lexicon else w)
+                 for k, w in enumerate(words)]
     # "food-awesome", "excellent-the service": a joined word VADER does not know is read
     # as its parts
     text = " ".join(w.replace("-", " ") if "-" in w and w.lower() not in vader.lexicon else _spelled(w)
@@ -417,6 +426,12 @@ def _polarity(vader, words: list[str], tags: list[str] | None = None) -> float:
                 negated = any(x.lower() in NEGATIONS for x in words[max(0, i - 3):i])
                 score += -lexicon[lw] / 4 if negated else lexicon[lw] / 4
     return score
+
+
+def _adjective_as_booster(words: list[str], tags: list[str], k: int) -> bool:
+    """An adjective used as an adverb before another ("pretty rude", "real slow")."""
+    return tags[k] == "RB" and k + 1 < len(tags) and tags[k + 1].startswith("JJ") \
+        and not words[k].lower().endswith("ly")
 
 
 def _in_compound(words: list[str], k: int) -> bool:
@@ -483,7 +498,9 @@ def _near_score(vader, words: list[str], tags: list[str], a: int, b: int, clause
             continue
         lw = _spelled(w).lower()
         v = lexicon.get(lw, 0.0)
-        if not v or (lw in _boosters() and not tags[k].startswith("JJ")):
+        # "pretty rude": a booster before a describing word only strengthens it
+        if not v or _adjective_as_booster(words, tags, k) or (lw in _boosters() and (
+                not tags[k].startswith("JJ") or (k + 1 < len(tags) and tags[k + 1].startswith(("JJ", "RB"))))):
             continue
         if any(x.lower() in NEGATIONS for x in words[max(0, k - 3):k]):
             v *= -0.74   # VADER's own negation factor

@@ -128,6 +128,11 @@ def test_standouts_rank_by_margin_over_the_average_not_by_count() -> None:
     ("Try the carrot cake!", {"carrot cake": "positive"}),
     ("Skip the smoothies.", {"smoothie": "negative"}),
     ("You must try the cinnamon buns.", {"cinnamon bun": "positive"}),
+    ("The receptionist was pretty rude.", {"receptionist": "negative"}),   # "pretty" only boosts
+    ("The prices are a bit high for a trim.", {"price": "negative"}),
+    ("Good luck getting a table on Saturdays.", {"table": "negative"}),
+    ("The search could be improved.", {"search": "negative"}),
+    ("The ramen was nothing out of ordinary.", {"ramen": "negative"}),
     # words joined by a hyphen are read as their parts
     ("The pizza and wine were excellent-the service too.",
      {"pizza": "positive", "wine": "positive", "service": "positive"}),
