@@ -145,7 +145,7 @@ NOT_ASPECTS = _wordset("""
     guest guests person folks
     minute minutes hour hours week weeks weekend weekends month months year years evening afternoon
     morning monday tuesday wednesday thursday friday saturday sunday night nights
-    bit couple half lot lots amount sum rest piece plenty
+    bit couple half lot lots amount sum rest piece plenty buck bucks dollar dollars cent cents quid euro euros
     visit visits trip return occasion birthday anniversary date review reviews reviewer experience
     reason fact point matter chance mind feeling opinion surprise kind sort type
     idea sense case job moment plan stuff fan try share everytime effort excuse comparison attempt
