@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from inbox.services.aspect_categories import COMPOUNDS, category_of, opinion_category
 from inbox.services.text_signals import fold
@@ -376,7 +376,7 @@ def _known(word: str) -> bool:
     return _zipf(word) > 0 or pos_tags.known_tag(word) is not None or word in pos_tags.spelling()
 
 
-@cache
+@lru_cache(maxsize=65536)   # unknown words keep coming in a long stream of reviews
 def _spelled(word: str) -> str:
     """A misspelt strong opinion ("delicous", "freindly", "outragous") read as the word it
     most likely is, one letter away (Pattern's spelling list, Norvig's method); only for
