@@ -405,7 +405,7 @@ def _polarity(vader, words: list[str], tags: list[str] | None = None) -> float:
         # strengthens it, as VADER's own boosters do
         words = [("quite" if _adjective_as_booster(words, tags, k) and w.lower() in vader.lexicon else w)
                  for k, w in enumerate(words)]
-    # "food-awesome", "excellent-the service": a joined word VADER does not know is read
+    # "coffee-amazing", "superb-the staff": a joined word VADER does not know is read
     # as its parts
     text = " ".join(w.replace("-", " ") if "-" in w and w.lower() not in vader.lexicon else _spelled(w)
                     for w in words)

@@ -130,12 +130,12 @@ def test_standouts_rank_by_margin_over_the_average_not_by_count() -> None:
     ("You must try the cinnamon buns.", {"cinnamon bun": "positive"}),
     ("The receptionist was pretty rude.", {"receptionist": "negative"}),   # "pretty" only boosts
     ("The prices are a bit high for a trim.", {"price": "negative"}),
-    ("Good luck getting a table on Saturdays.", {"table": "negative"}),
+    ("Good luck getting an appointment before Christmas.", {"appointment": "negative"}),
     ("The search could be improved.", {"search": "negative"}),
     ("The ramen was nothing out of ordinary.", {"ramen": "negative"}),
     # words joined by a hyphen are read as their parts
-    ("The pizza and wine were excellent-the service too.",
-     {"pizza": "positive", "wine": "positive", "service": "positive"}),
+    ("The scones and jam were superb-the staff too.",
+     {"scone": "positive", "jam": "positive", "staff": "positive"}),
 ])
 def test_review_words_and_idioms(text: str, expected: dict[str, str]) -> None:
     found = polarities(text)
