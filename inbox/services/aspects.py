@@ -96,6 +96,11 @@ IDIOMS = [(re.compile(p, re.IGNORECASE), v) for p, v in (
     (r"\bnothing (?:out of (?:the )?)?ordinary", -1.0),
     (r"\b(?:price|prices|cost|costs|bill|fee|fees)(?: are| is| were| was)? (?:a bit |a little |way |too |much |very |so |quite |rather )?(?:high|higher|steep|steeper)\b"
      r"|\b(?:high|higher|steep) (?:price|prices|cost|costs|bill|fee|fees)\b", -1.5),
+    (r"\b(?:low|lower|fair) (?:price|prices|cost|costs|fee|fees)\b"
+     r"|\b(?:price|prices|cost|costs|fee|fees)(?: are| is| were| was)? (?:very |so |quite |really )?(?:low|lower|fair)\b", 1.5),
+    (r"\ba(?:n absolute| real)? steal\b", 2.0),
+    (r"\bno[- ]nonsense\b", 1.5),
+    (r"\b(?:can['’]?t|cannot|couldn['’]?t|could not|impossible to|hard to) (?:fault|criticize|criticise)\b", 2.0),
     (r"\bgood luck (?:getting|finding|trying|with)\b", -1.5),
     (r"\b(?:could|can|should) (?:be|use some) (?:improved|improvement|better|work)\b|\bneeds? (?:improvement|improving|work)\b",
      -1.5),
