@@ -46,6 +46,8 @@ PRONOUN_ENDS = ("thing", "one", "body")
 MEASURES = frozenset(["glass", "glasses", "bottle", "bottles", "cup", "cups", "mug", "pot", "jug", "plate",
                       "plates", "bowl", "bowls", "slice", "slices", "portion", "portions", "basket", "pint",
                       "carafe", "scoop", "scoops"])
+RANGES = frozenset(["quality", "selection", "selections", "variety", "choice", "choices", "range", "assortment",
+                    "array"])
 NEGATIONS = frozenset(["not", "no", "never", "n't", "nothing", "none", "nobody", "neither", "nor", "without", "hardly"])
 
 
@@ -305,8 +307,9 @@ def _candidates(words: list[str], tags: list[str], lexicon: dict[str, float]) ->
                 _key(words[i:j + 1])) == "other":
             i = j + 1
             continue
-        # a measure of something names the thing served: "glass of wine", "bowl of ramen"
-        if words[j].lower() in MEASURES and j + 2 < len(words) and words[j + 1].lower() == "of" \
+        # a measure of something names the thing served: "glass of wine", "bowl of ramen";
+        # so does a range of it: "selection of teas", "quality of the cuts" is rated as such
+        if words[j].lower() in MEASURES | RANGES and j + 2 < len(words) and words[j + 1].lower() == "of" \
                 and tags[j + 2] in NOUN_TAGS:
             k = j + 2
             while k + 1 < len(words) and tags[k + 1] in NOUN_TAGS:

@@ -165,3 +165,8 @@ def test_a_misspelt_opinion_counts_and_a_dish_is_not_read_as_one() -> None:
     assert found == {"croissant": "positive", "barista": "positive", "price": "negative"}
     # real words no lexicon rates stay as they are ("terrine" is no "terrible")
     assert polarities("We had the terrine.") == {"terrine": "neutral"}
+
+
+def test_a_range_of_something_names_what_is_rated() -> None:
+    assert polarities("The selection of teas is superb.") == {"selection of tea": "positive"}
+    assert polarities("A glass of wine was overpriced.") == {"glass of wine": "negative"}
