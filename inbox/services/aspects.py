@@ -101,7 +101,7 @@ IDIOMS = [(re.compile(p, re.IGNORECASE), v) for p, v in (
     (r"\b(?:low|lower|fair) (?:price|prices|cost|costs|fee|fees)\b"
      r"|\b(?:price|prices|cost|costs|fee|fees)(?: are| is| were| was)? (?:very |so |quite |really )?(?:low|lower|fair)\b", 1.5),
     (r"\ba(?:n absolute| real)? steal\b", 2.0),
-    (r"\bno[- ]nonsense\b", 1.5),
+    (r"\bno[- ]nonsense\b|\b(?:without (?:a|any) fuss|no fuss|fuss[- ]free)\b|\bshout[- ]?outs?\b", 1.5),
     (r"\b(?:can['’]?t|cannot|couldn['’]?t|could not|impossible to|hard to) (?:fault|criticize|criticise)\b", 2.0),
     (r"\bgood luck (?:getting|finding|trying|with)\b", -1.5),
     (r"\b(?:could|can|should) (?:be|use some) (?:improved|improvement|better|work)\b|\bneeds? (?:improvement|improving|work)\b",

@@ -135,6 +135,7 @@ def test_standouts_rank_by_margin_over_the_average_not_by_count() -> None:
     ("The gift boxes were a steal.", {"gift box": "positive"}),
     ("The prices are low for the area.", {"price": "positive"}),
     ("I can't fault the colourist.", {"colourist": "positive"}),
+    ("Shoutout to the barista who fixed my order without a fuss.", {"barista": "positive"}),
     ("The ramen was nothing out of ordinary.", {"ramen": "negative"}),
     # words joined by a hyphen are read as their parts
     ("The scones and jam were superb-the staff too.",
