@@ -520,6 +520,21 @@ def _near_score(vader, words: list[str], tags: list[str], a: int, b: int, clause
     return weighted
 
 
+# What praises a wait is its shortness. Other praise in the clause of a wait or a queue is
+# about something else, and the wait is what it was endured for: "always busy, always a
+# wait", "worth the wait".
+SHORT_WAIT = frozenset(["quick", "quickly", "quicker", "fast", "faster", "speedy", "prompt", "promptly", "short",
+                        "shorter", "no", "little", "minimal", "efficient", "efficiently", "immediately", "instantly",
+                        "moved", "moves", "moving", "reasonable", "bearable", "manageable", "never"])
+WAITS = frozenset(["wait", "queue", "waiting", "wait time", "waiting time", "queuing", "queueing"])
+
+
+def _wait_score(score: float, key: str, lower: list[str]) -> float:
+    if score > 0 and (key in WAITS or key.endswith((" wait", " queue"))) and SHORT_WAIT.isdisjoint(lower):
+        return -score
+    return score
+
+
 def _mention_label(score: float, than: int | None, at: int, stars: str | None) -> tuple[str, str]:
     label = _label(score)
     # after "than" (a comparison) or "despite"/"even with" (a concession), the thing named
@@ -560,8 +575,9 @@ def analyse(text: str, rating: int | None = None, language: str = "",
             key = _key(cwords[a:b])
             if exclude.intersection(key.split()):
                 continue
-            label, by = _mention_label(_near_score(vader, cwords, ctags, a, b, score), than, a, stars)
             category = category_of(key)
+            label, by = _mention_label(_wait_score(_near_score(vader, cwords, ctags, a, b, score), key, lower),
+                                       than, a, stars)
             if category == "other" and hint:
                 category = hint
             start, end = tokens[sentence[cs + a]][1], tokens[sentence[cs + b - 1]][2]
@@ -581,7 +597,9 @@ def polarity_at(text: str, start: int, end: int, rating: int | None = None) -> s
             upto = next((k for k in range(cs, ce) if tokens[sentence[k]][1] >= end), ce) - cs
             score = _near_score(vader, cwords, ctags, at, max(upto, at + 1),
                                 _score(vader, cwords, ctags, swords, stags))
-            return _mention_label(score, _than([w.lower() for w in cwords]), at, _star_label(rating))[0]
+            lower = [w.lower() for w in cwords]
+            score = _wait_score(score, _key(cwords[at:max(upto, at + 1)]), lower)
+            return _mention_label(score, _than(lower), at, _star_label(rating))[0]
     return _star_label(rating) or "neutral"
 
 

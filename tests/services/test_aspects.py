@@ -124,6 +124,11 @@ def test_standouts_rank_by_margin_over_the_average_not_by_count() -> None:
     ("The queue was really long, although the barista was friendly.",
      {"queue": "negative", "barista": "positive"}),
     ("Our pancakes took forever.", {"pancake": "negative"}),
+    # a wait is praised for being short; praise beside it is for what it was endured for
+    ("The flat whites are worth the wait.", {"flat white": "positive", "wait": "negative"}),
+    ("The wait was short and the staff were lovely.", {"wait": "positive", "staff": "positive"}),
+    ("Always popular, always a queue.", {"queue": "negative"}),
+    ("The speed of the new app is great.", {"speed": "positive"}),
     # recommendations
     ("Try the carrot cake!", {"carrot cake": "positive"}),
     ("Skip the smoothies.", {"smoothie": "negative"}),
