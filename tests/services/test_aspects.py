@@ -127,7 +127,7 @@ def test_standouts_rank_by_margin_over_the_average_not_by_count() -> None:
     # a wait is praised for being short; praise beside it is for what it was endured for
     ("The flat whites are worth the wait.", {"flat white": "positive", "wait": "negative"}),
     ("The wait was short and the staff were lovely.", {"wait": "positive", "staff": "positive"}),
-    ("Always popular, always a queue.", {"queue": "negative"}),
+    ("Lovely brunch, hence the queue.", {"brunch": "positive", "queue": "negative"}),
     ("The speed of the new app is great.", {"speed": "positive"}),
     # recommendations
     ("Try the carrot cake!", {"carrot cake": "positive"}),
