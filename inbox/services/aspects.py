@@ -116,11 +116,6 @@ IDIOMS = [(re.compile(p, re.IGNORECASE), v) for p, v in (
     (r"\b(took|takes|take|waited|wait) (forever|ages)", -2.0),
     (r"\b(stay away|steer clear)", -2.5),
     (r"\bcan['’]?t wait to\b", 2.0),
-    # a recommendation: "Try the pho", "must have the tiramisu", "stick to the pastries"
-    (r"^(?:also |definitely |just |so |and |but )?(?:try|get|order|stick to|go for|don['’]?t miss|do not miss)"
-     r" (?:the|their|a|an|some|any)\b", 1.5),
-    (r"\b(?:must|should) (?:try|have|order|get)\b|\bmust-try\b|\blook(?:ing)? forward to\b", 2.0),
-    (r"^(?:also |so |and |but )?(?:skip|avoid)\b", -2.0),
     (r"\bleft (a lot|much|something) to be desired", -2.5),
     (r"\bto die for\b", 2.5),
     (r"\b(can ?not|can['’]?t|couldn['’]?t) (be )?beat", 2.5),
@@ -130,6 +125,14 @@ IDIOMS = [(re.compile(p, re.IGNORECASE), v) for p, v in (
     (r"\bnever (again|coming back|going back)", -2.5),
     (r"\b(won['’]?t|will not) be (back|returning)", -2.5),
     (r"\b(will|we['’]ll|i['’]ll) (definitely |certainly )?be back", 2.0),
+)]
+# A recommendation ("Try the pho", "must have the tiramisu", "skip the smoothies") counts
+# only where the clause says nothing else: "order the pie, it's awful" is a warning.
+RECOMMENDATIONS = [(re.compile(p, re.IGNORECASE), v) for p, v in (
+    (r"^(?:also |definitely |just |so |and |but )?(?:try|get|order|stick to|go for|don['’]?t miss|do not miss)"
+     r" (?:the|their|a|an|some|any)\b", 1.5),
+    (r"\b(?:must|should) (?:try|have|order|get)\b|\bmust-try\b|\blook(?:ing)? forward to\b", 2.0),
+    (r"^(?:also |so |and |but )?(?:skip|avoid)\b", -2.0),
 )]
 FIXED_PHRASES = frozenset([("of", "course"), ("in", "order"), ("great", "deal"), ("good", "deal"),
                            ("in", "fact"), ("in", "time"), ("on", "time"), ("by", "far"), ("in", "general")])
@@ -421,6 +424,9 @@ def _polarity(vader, words: list[str], tags: list[str] | None = None) -> float:
     said = [v for pattern, v in IDIOMS if pattern.search(text.replace(" n't", "n't").replace(" 's", "'s"))]
     if said:
         score = sum(said) / 4
+    elif abs(score) < OPINION_AT:
+        said = [v for pattern, v in RECOMMENDATIONS if pattern.search(text)]
+        score = sum(said) / 4 if said else score
     if tags:
         # "too loud", "overly sweet": excess is a complaint whatever the adjective
         for i in range(len(words) - 1):

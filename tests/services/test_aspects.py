@@ -133,6 +133,7 @@ def test_standouts_rank_by_margin_over_the_average_not_by_count() -> None:
     ("Try the carrot cake!", {"carrot cake": "positive"}),
     ("Skip the smoothies.", {"smoothie": "negative"}),
     ("You must try the cinnamon buns.", {"cinnamon bun": "positive"}),
+    ("Order the pie and you will be disappointed.", {"pie": "negative"}),
     ("The receptionist was pretty rude.", {"receptionist": "negative"}),   # "pretty" only boosts
     ("The prices are a bit high for a trim.", {"price": "negative"}),
     ("Good luck getting an appointment before Christmas.", {"appointment": "negative"}),
