@@ -140,7 +140,7 @@ def measure(data: list[Sentence], baseline: bool = False, errors: int = 0) -> di
         cat_tp += len(predicted & gold_cats)
         cat_fp += len(predicted - gold_cats)
         cat_fn += len(gold_cats - predicted)
-        whole = aspects._label(aspects._vader().polarity_scores(s.text)["compound"])
+        whole = aspects.text_polarity(s.text)
         for cat, pol in s.categories.items():
             if pol == "conflict":
                 continue

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from inbox.services.themes import Period
     from inbox.store import Store
 
-VERSION = 1   # a new analysis bumps it, with a migration setting aspects_version to NULL (re-read)
+VERSION = 2   # a new analysis bumps it, with a migration setting aspects_version to NULL (re-read)
 BATCH = 500
 SAMPLE = 2000
 CLAUSE_LEAD = ",;:-–—"

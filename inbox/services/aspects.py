@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from inbox.services.aspect_categories import COMPOUNDS, category_of, opinion_category
 from inbox.services.text_signals import fold
@@ -33,6 +33,7 @@ OPINION_AT = 0.05    # VADER's documented threshold on the compound score
 PATTERN_AT = 0.1     # Pattern adjectives weaker than this are no opinion
 PATTERN_SUBJECTIVE = 0.0   # senses less subjective than this describe ("cold" brew), not judge
 PATTERN_SCALE = 4.0
+SPELLING_VALENCE = 1.5   # only strong opinions are looked for behind a misspelling
 
 TOKEN = re.compile(r"\w+(?=n['’]t\b)|n['’]t\b|['’](?:re|ve|s|ll|d|m)\b|\w+(?:[-&]\w+)*|[^\w\s]", re.IGNORECASE)
 SENTENCE_END = frozenset(".!?\n")
@@ -45,6 +46,8 @@ PRONOUN_ENDS = ("thing", "one", "body")
 MEASURES = frozenset(["glass", "glasses", "bottle", "bottles", "cup", "cups", "mug", "pot", "jug", "plate",
                       "plates", "bowl", "bowls", "slice", "slices", "portion", "portions", "basket", "pint",
                       "carafe", "scoop", "scoops"])
+RANGES = frozenset(["quality", "selection", "selections", "variety", "choice", "choices", "range", "assortment",
+                    "array"])
 NEGATIONS = frozenset(["not", "no", "never", "n't", "nothing", "none", "nobody", "neither", "nor", "without", "hardly"])
 
 
@@ -77,10 +80,42 @@ REVIEW_WORDS = {"overpriced": -2.0, "pricey": -1.2, "overcooked": -1.8, "underco
                 "favourite": 2.0, "favourites": 2.0, "nightmare": -2.5, "shambles": -2.0,
                 "overrated": -2.0, "lukewarm": -1.5, "tiny": -0.8, "forgot": -1.5, "forgotten": -1.5,
                 "waited": -0.8, "rushed": -1.2, "mediocre": -1.8, "meh": -1.2, "flavorless": -1.8,
-                "flavourless": -1.8, "tasteless": -1.8, "inedible": -2.5, "watery": -1.2, "rubbery": -1.5}
+                "flavourless": -1.8, "tasteless": -1.8, "inedible": -2.5, "watery": -1.2, "rubbery": -1.5,
+                # said of food, noise and crowds in reviews, where a general lexicon has them
+                # mild or kind ("loud" +0.4 from Pattern), or not at all
+                "salty": -1.0, "loud": -1.2, "crowded": -1.0, "overcrowded": -1.6, "inconsistent": -1.4,
+                "lacked": -1.2, "lacking": -1.2, "lacks": -1.2, "unavailable": -1.0, "burnt": -1.6,
+                "chewy": -1.0, "unattentive": -1.8, "aweful": -2.5, "overdone": -1.4, "underwhelming": -1.8,
+                "unprofessional": -2.0, "unfriendly": -2.0, "dirty": -2.0, "disorganized": -1.6,
+                # adequate is no praise: "the food was okay", "the bagels are fine"
+                "ok": 0.0, "okay": 0.0, "fine": 0.0, "alright": 0.0, "average": 0.0}
 # Review idioms whose words mislead a word list ("to die for", "can't be beat").
 IDIOMS = [(re.compile(p, re.IGNORECASE), v) for p, v in (
-    (r"\b(could|should|would)(?: have|['’]ve)? been (better|nicer|hotter|warmer|fresher|bigger|more|less)", -2.0),
+    (r"\b(could|can|would)(?:n['’]?t| not) (?:have |['’]ve )?(?:been|be|get|ask for) (?:any )?better", 2.5),
+    (r"\b(could|should|would)(?: have|['’]ve)? been (?:a lot |much |way |far |a bit |a little )?"
+     r"(better|nicer|hotter|warmer|fresher|bigger|more|less)", -2.0),
+    (r"\b(can ?not|can['’]?t|couldn['’]?t) imagine (a |any )?better", 2.5),
+    (r"\bnothing (?:out of (?:the )?)?ordinary", -1.0),
+    (r"\b(?:price|prices|cost|costs|bill|fee|fees)(?: are| is| were| was)? (?:a bit |a little |way |too |much |very |so |quite |rather )?(?:high|higher|steep|steeper)\b"
+     r"|\b(?:high|higher|steep) (?:price|prices|cost|costs|bill|fee|fees)\b", -1.5),
+    (r"\b(?:low|lower|fair) (?:price|prices|cost|costs|fee|fees)\b"
+     r"|\b(?:price|prices|cost|costs|fee|fees)(?: are| is| were| was)? (?:very |so |quite |really )?(?:low|lower|fair)\b", 1.5),
+    (r"\ba(?:n absolute| real)? steal\b", 2.0),
+    (r"\bno[- ]nonsense\b|\b(?:without (?:a|any) fuss|no fuss|fuss[- ]free)\b|\bshout[- ]?outs?\b", 1.5),
+    (r"\b(?:can['’]?t|cannot|couldn['’]?t|could not|impossible to|hard to) (?:fault|criticize|criticise)\b", 2.0),
+    (r"\bgood luck (?:getting|finding|trying|with)\b", -1.5),
+    (r"\b(?:could|can|should) (?:be|use some) (?:improved|improvement|better|work)\b|\bneeds? (?:improvement|improving|work)\b",
+     -1.5),
+    (r"\babove average\b", 1.5),
+    (r"\bbelow average\b", -1.5),
+    (r"\b(reasonably|fairly|well|decently|modestly|affordably) priced", 2.0),
+    (r"\b(over|high|highly|too high|too highly) priced", -2.0),
+    (r"\bover ?(cooked|done|salted|seasoned)", -1.8),
+    (r"\b(long|endless|huge) (wait|queue|line)s?\b|\b(wait|queue|line)s? (is|was|were|are) (so |very |too |really )?long",
+     -1.5),
+    (r"\b(took|takes|take|waited|wait) (forever|ages)", -2.0),
+    (r"\b(stay away|steer clear)", -2.5),
+    (r"\bcan['’]?t wait to\b", 2.0),
     (r"\bleft (a lot|much|something) to be desired", -2.5),
     (r"\bto die for\b", 2.5),
     (r"\b(can ?not|can['’]?t|couldn['’]?t) (be )?beat", 2.5),
@@ -91,12 +126,24 @@ IDIOMS = [(re.compile(p, re.IGNORECASE), v) for p, v in (
     (r"\b(won['’]?t|will not) be (back|returning)", -2.5),
     (r"\b(will|we['’]ll|i['’]ll) (definitely |certainly )?be back", 2.0),
 )]
+# A recommendation ("Try the pho", "must have the tiramisu", "skip the smoothies") counts
+# only where the clause says nothing else: "order the pie, it's awful" is a warning.
+RECOMMENDATIONS = [(re.compile(p, re.IGNORECASE), v) for p, v in (
+    (r"^(?:also |definitely |just |so |and |but )?(?:try|get|order|stick to|go for|don['’]?t miss|do not miss)"
+     r" (?:the|their|a|an|some|any)\b", 1.5),
+    (r"\b(?:must|should) (?:try|have|order|get)\b|\bmust-try\b|\blook(?:ing)? forward to\b", 2.0),
+    (r"^(?:also |so |and |but )?(?:skip|avoid)\b", -2.0),
+)]
+FIXED_PHRASES = frozenset([("of", "course"), ("in", "order"), ("great", "deal"), ("good", "deal"),
+                           ("in", "fact"), ("in", "time"), ("on", "time"), ("by", "far"), ("in", "general")])
+
+
 def _wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
 # Words tagged as nouns that say when, not what.
-WHEN = frozenset(["yesterday", "today", "tonight", "tomorrow", "lunchtime", "teatime", "weekday", "weekdays"])
+WHEN = frozenset(["yesterday", "today", "tonight", "tonite", "nite", "tomorrow", "lunchtime", "teatime", "weekday", "weekdays"])
 # Closed classes of nouns that are never what a review rates, for any business: the
 # business itself, who came along, time and quantity, the visit and the review, places
 # around, the body, and abstract words.
@@ -108,12 +155,20 @@ NOT_ASPECTS = _wordset("""
     guest guests person folks
     minute minutes hour hours week weeks weekend weekends month months year years evening afternoon
     morning monday tuesday wednesday thursday friday saturday sunday night nights
-    bit couple half lot lots amount sum rest piece plenty
+    bit couple half lot lots amount sum rest piece plenty buck bucks dollar dollars cent cents quid euro euros
     visit visits trip return occasion birthday anniversary date review reviews reviewer experience
     reason fact point matter chance mind feeling opinion surprise kind sort type
-    idea sense case job moment plan stuff fan try share everytime
+    idea sense case job moment plan stuff fan try share everytime effort excuse comparison attempt
     neighborhood neighbourhood town area street village city block corner middle door side
-    head hand hands mouth stomach
+    head hand hands mouth stomach eye eyes face
+    """)
+
+
+# Quantifiers, ordinals and sentence adverbs Pattern rates ("most" +0.5, "own" +0.6,
+# "available" +0.4, "definitely" +0.4): they say how much or which, not how good.
+NO_OPINION = _wordset("""
+    most more many much few several enough least less own other same whole full real right sure
+    first last next new old available definitely certainly surely absolutely possible due
     """)
 
 
@@ -129,6 +184,8 @@ def _vader():
 
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+    from inbox.services import pos_tags
+
     vader = SentimentIntensityAnalyzer()
     spec = find_spec("textblob")
     if spec and spec.submodule_search_locations:
@@ -141,7 +198,8 @@ def _vader():
                                                  * (float(node.get("subjectivity") or 0) >= PATTERN_SUBJECTIVE))
         for form, values in sums.items():
             mean = sum(values) / len(values)
-            if form not in vader.lexicon and abs(mean) >= PATTERN_AT:
+            if form not in vader.lexicon and abs(mean) >= PATTERN_AT and form not in NO_OPINION \
+                    and (pos_tags.known_tag(form) or "JJ").startswith(("JJ", "RB")):
                 vader.lexicon[form] = round(mean * PATTERN_SCALE, 2)   # Pattern's -1..1 onto VADER's -4..4
     vader.lexicon.update(REVIEW_WORDS)
     return vader
@@ -166,6 +224,7 @@ def warm_up() -> None:
     from inbox.services import pos_tags
 
     pos_tags.tag(["The", "coffee", "was", "good"])
+    pos_tags.spelling()
     _zipf("coffee")
     _singular("coffees")
     _vader()
@@ -251,8 +310,9 @@ def _candidates(words: list[str], tags: list[str], lexicon: dict[str, float]) ->
                 _key(words[i:j + 1])) == "other":
             i = j + 1
             continue
-        # a measure of something names the thing served: "glass of wine", "bowl of ramen"
-        if words[j].lower() in MEASURES and j + 2 < len(words) and words[j + 1].lower() == "of" \
+        # a measure of something names the thing served: "glass of wine", "bowl of ramen";
+        # so does a range of it: "selection of teas", "quality of the cuts" is rated as such
+        if words[j].lower() in MEASURES | RANGES and j + 2 < len(words) and words[j + 1].lower() == "of" \
                 and tags[j + 2] in NOUN_TAGS:
             k = j + 2
             while k + 1 < len(words) and tags[k + 1] in NOUN_TAGS:
@@ -320,17 +380,53 @@ def _singular(word: str) -> str:
     return fold(word)
 
 
+def _known(word: str) -> bool:
+    """A word the tagger's lexicon, the spelling list or wordfreq knows ("braised", "terrine")."""
+    from inbox.services import pos_tags
+
+    return _zipf(word) > 0 or pos_tags.known_tag(word) is not None or word in pos_tags.spelling()
+
+
+@lru_cache(maxsize=65536)   # unknown words keep coming in a long stream of reviews
+def _spelled(word: str) -> str:
+    """A misspelt strong opinion ("delicous", "freindly", "outragous") read as the word it
+    most likely is, one letter away (Pattern's spelling list, Norvig's method); only for
+    words no word list knows, and only when the likeliest word is a strong opinion."""
+    lw = word.lower()
+    lexicon = _vader().lexicon
+    if len(lw) < 6 or not lw.isalpha() or lw in lexicon or _known(lw):
+        return word
+    from inbox.services import pos_tags
+
+    spelling = pos_tags.spelling()
+    near = spelling._known(spelling._edit1(lw))
+    if not near:
+        return word
+    best = max(near, key=lambda w: (spelling[w], w))
+    return best if abs(lexicon.get(best, 0.0)) >= SPELLING_VALENCE else word
+
+
 def _polarity(vader, words: list[str], tags: list[str] | None = None) -> float:
     """The clause's opinion: VADER's compound, and the adjectives VADER takes for mere
     intensifiers when they stand alone ("the food was exceptional")."""
     if tags:  # the words of a name ("cold brew") are no opinion
         words = [w if not (t == "NN" and abs(vader.lexicon.get(w.lower(), 0.0)) and _in_compound(words, k))
                  else "it" for k, (w, t) in enumerate(zip(words, tags, strict=False))]
-    text = " ".join(words)
+        # an adjective used as an adverb before another ("pretty rude", "real slow") only
+        # strengthens it, as VADER's own boosters do
+        words = [("quite" if _adjective_as_booster(words, tags, k) and w.lower() in vader.lexicon else w)
+                 for k, w in enumerate(words)]
+    # "coffee-amazing", "superb-the staff": a joined word VADER does not know is read
+    # as its parts
+    text = " ".join(w.replace("-", " ") if "-" in w and w.lower() not in vader.lexicon else _spelled(w)
+                    for w in words)
     score = vader.polarity_scores(text)["compound"]
     said = [v for pattern, v in IDIOMS if pattern.search(text.replace(" n't", "n't").replace(" 's", "'s"))]
     if said:
         score = sum(said) / 4
+    elif abs(score) < OPINION_AT:
+        said = [v for pattern, v in RECOMMENDATIONS if pattern.search(text)]
+        score = sum(said) / 4 if said else score
     if tags:
         # "too loud", "overly sweet": excess is a complaint whatever the adjective
         for i in range(len(words) - 1):
@@ -344,6 +440,12 @@ def _polarity(vader, words: list[str], tags: list[str] | None = None) -> float:
                 negated = any(x.lower() in NEGATIONS for x in words[max(0, i - 3):i])
                 score += -lexicon[lw] / 4 if negated else lexicon[lw] / 4
     return score
+
+
+def _adjective_as_booster(words: list[str], tags: list[str], k: int) -> bool:
+    """An adjective used as an adverb before another ("pretty rude", "real slow")."""
+    return tags[k] == "RB" and k + 1 < len(tags) and tags[k + 1].startswith("JJ") \
+        and not words[k].lower().endswith("ly")
 
 
 def _in_compound(words: list[str], k: int) -> bool:
@@ -387,6 +489,10 @@ def _clause_runs(text: str):
         for k in range(1, len(tags)):
             if tags[k] in ("VB", "VBP") and tags[k - 1] in ("DT", "PRP$", "JJ", "POS", "NNP"):
                 tags[k] = "NN"
+        # "of course", "in order to", "a great deal": phrases whose noun names nothing
+        for k in range(1, len(tags)):
+            if (words[k - 1].lower(), words[k].lower()) in FIXED_PHRASES:
+                tags[k] = "RB"
         # "flat white", "cold brew": names made of describing words are nouns, not opinions
         for k in range(len(words) - 1):
             if f"{words[k].lower()} {fold(words[k + 1].lower())}" in COMPOUNDS:
@@ -404,9 +510,11 @@ def _near_score(vader, words: list[str], tags: list[str], a: int, b: int, clause
     for k, w in enumerate(words):
         if a <= k < b:
             continue
-        lw = w.lower()
+        lw = _spelled(w).lower()
         v = lexicon.get(lw, 0.0)
-        if not v or (lw in _boosters() and not tags[k].startswith("JJ")):
+        # "pretty rude": a booster before a describing word only strengthens it
+        if not v or _adjective_as_booster(words, tags, k) or (lw in _boosters() and (
+                not tags[k].startswith("JJ") or (k + 1 < len(tags) and tags[k + 1].startswith(("JJ", "RB"))))):
             continue
         if any(x.lower() in NEGATIONS for x in words[max(0, k - 3):k]):
             v *= -0.74   # VADER's own negation factor
@@ -416,6 +524,21 @@ def _near_score(vader, words: list[str], tags: list[str], a: int, b: int, clause
     if len(signs) < 2:
         return clause_score
     return weighted
+
+
+# What praises a wait is its shortness. Other praise in the clause of a wait or a queue is
+# about something else, and the wait is what it was endured for: "always busy, always a
+# wait", "worth the wait".
+SHORT_WAIT = frozenset(["quick", "quickly", "quicker", "fast", "faster", "speedy", "prompt", "promptly", "short",
+                        "shorter", "no", "little", "minimal", "efficient", "efficiently", "immediately", "instantly",
+                        "moved", "moves", "moving", "reasonable", "bearable", "manageable", "never"])
+WAITS = frozenset(["wait", "queue", "waiting", "wait time", "waiting time", "queuing", "queueing"])
+
+
+def _wait_score(score: float, key: str, lower: list[str]) -> float:
+    if score > 0 and (key in WAITS or key.endswith((" wait", " queue"))) and SHORT_WAIT.isdisjoint(lower):
+        return -score
+    return score
 
 
 def _mention_label(score: float, than: int | None, at: int, stars: str | None) -> tuple[str, str]:
@@ -458,8 +581,9 @@ def analyse(text: str, rating: int | None = None, language: str = "",
             key = _key(cwords[a:b])
             if exclude.intersection(key.split()):
                 continue
-            label, by = _mention_label(_near_score(vader, cwords, ctags, a, b, score), than, a, stars)
             category = category_of(key)
+            label, by = _mention_label(_wait_score(_near_score(vader, cwords, ctags, a, b, score), key, lower),
+                                       than, a, stars)
             if category == "other" and hint:
                 category = hint
             start, end = tokens[sentence[cs + a]][1], tokens[sentence[cs + b - 1]][2]
@@ -479,5 +603,18 @@ def polarity_at(text: str, start: int, end: int, rating: int | None = None) -> s
             upto = next((k for k in range(cs, ce) if tokens[sentence[k]][1] >= end), ce) - cs
             score = _near_score(vader, cwords, ctags, at, max(upto, at + 1),
                                 _score(vader, cwords, ctags, swords, stags))
-            return _mention_label(score, _than([w.lower() for w in cwords]), at, _star_label(rating))[0]
+            lower = [w.lower() for w in cwords]
+            score = _wait_score(score, _key(cwords[at:max(upto, at + 1)]), lower)
+            return _mention_label(score, _than(lower), at, _star_label(rating))[0]
     return _star_label(rating) or "neutral"
+
+
+def text_polarity(text: str, rating: int | None = None) -> str:
+    """The polarity of a whole text by the same review-aware reading (review words, idioms,
+    misspellings), for what names no aspect ("We'll be back!"); the stars when it has none."""
+    from inbox.services import pos_tags
+
+    words = [t for t, _, _ in _tokens(text)]
+    score = _polarity(_vader(), words, pos_tags.tag(words)) if words else 0.0
+    label = _label(score)
+    return label if label != "neutral" else _star_label(rating) or "neutral"

@@ -62,3 +62,17 @@ def warm_up() -> None:
 def known_tag(word: str) -> str | None:
     """The tag the lexicon gives a word out of context (None for words it doesn't know)."""
     return _parser().lexicon.get(word)
+
+
+@cache
+def spelling() -> Any:
+    """Pattern's English word list with counts (`word in spelling()`, `spelling()[word]`),
+    from the same wheel, for reading a misspelt word as the word it most likely is."""
+    _parser()
+    root = Path(importlib.util.find_spec("textblob").submodule_search_locations[0])  # type: ignore[union-attr]
+    words = sys.modules[MODULE].Spelling(path=str(root / "en" / "en-spelling.txt"))
+    with warnings.catch_warnings():   # Pattern leaves its file to the garbage collector
+        warnings.simplefilter("ignore", ResourceWarning)
+        words.load()
+        gc.collect()
+    return words

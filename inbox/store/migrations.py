@@ -370,11 +370,19 @@ def m016_conversation_activity(conn: sqlite3.Connection) -> None:
     conversations.migrate_activity(conn)
 
 
+# The aspect analysis reads reviews better (aspect_themes.VERSION 2): every item read by an
+# older version goes back to the background pass; the owner's corrections are kept apart
+# and still win.
+M018_REREAD_ASPECTS = """
+        UPDATE items SET aspects_version = NULL WHERE aspects_version IS NOT NULL;
+        """
+
+
 MIGRATIONS: list[Migration] = [M001_CORE, M002_SEARCH, M003_WORKFLOW, M004_FEEDBACK_VIEW, m005_insights,
                                M006_NO_INSERT_TRIGGERS, M007_NO_PARENT_INDEX, M008_SYNC_ERROR_KIND,
                                M009_STEMMED_SEARCH, m010_conversations,
                                M011_APPLICATION_ID, M012_ASPECTS, m013_erasure_records,
-                               M015_PENDING_ANALYSIS, m016_conversation_activity]
+                               M015_PENDING_ANALYSIS, m016_conversation_activity, M018_REREAD_ASPECTS]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

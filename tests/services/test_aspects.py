@@ -101,3 +101,79 @@ def test_standouts_rank_by_margin_over_the_average_not_by_count() -> None:
     assert "toilet" not in complaints        # two mentions cannot clear the bound
     assert next(s.term for s in standouts(counts, "positive")) == "cake"
     assert wilson_lower(0, 10) == pytest.approx(0.0) and 0 < wilson_lower(5, 10) < 0.5
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # café: review words a general lexicon misses or rates kindly
+    ("The soup was very salty, but the bread was lovely.", {"soup": "negative", "bread": "positive"}),
+    ("The music was loud and the terrace was crowded.", {"music": "negative", "terrace": "negative"}),
+    ("The scones lacked flavour.", {"scone": "negative"}),
+    # adequate is no praise
+    ("The coffee was okay.", {"coffee": "neutral"}),
+    ("The sandwiches are fine, but the staff are wonderful.", {"sandwich": "neutral", "staff": "positive"}),
+    # hairdresser: idioms
+    ("My haircut could not have been better.", {"haircut": "positive"}),
+    ("The colour could have been a lot better.", {"colour": "negative"}),
+    ("I can't imagine a better stylist.", {"stylist": "positive"}),
+    ("The manicure was nothing out of the ordinary.", {"manicure": "negative"}),
+    # shop: price idioms and comparisons with the average
+    ("The candles are reasonably priced.", {"candle": "positive"}),
+    ("The mugs are way over priced.", {"mug": "negative"}),
+    ("Customer service is above average.", {"customer service": "positive"}),
+    # café: waiting
+    ("The queue was really long, although the barista was friendly.",
+     {"queue": "negative", "barista": "positive"}),
+    ("Our pancakes took forever.", {"pancake": "negative"}),
+    # a wait is praised for being short; praise beside it is for what it was endured for
+    ("The flat whites are worth the wait.", {"flat white": "positive", "wait": "negative"}),
+    ("The wait was short and the staff were lovely.", {"wait": "positive", "staff": "positive"}),
+    ("Lovely brunch, hence the queue.", {"brunch": "positive", "queue": "negative"}),
+    ("The speed of the new app is great.", {"speed": "positive"}),
+    # recommendations
+    ("Try the carrot cake!", {"carrot cake": "positive"}),
+    ("Skip the smoothies.", {"smoothie": "negative"}),
+    ("You must try the cinnamon buns.", {"cinnamon bun": "positive"}),
+    ("Order the pie and you will be disappointed.", {"pie": "negative"}),
+    ("The receptionist was pretty rude.", {"receptionist": "negative"}),   # "pretty" only boosts
+    ("The prices are a bit high for a trim.", {"price": "negative"}),
+    ("Good luck getting an appointment before Christmas.", {"appointment": "negative"}),
+    ("The search could be improved.", {"search": "negative"}),
+    ("The gift boxes were a steal.", {"gift box": "positive"}),
+    ("The prices are low for the area.", {"price": "positive"}),
+    ("I can't fault the colourist.", {"colourist": "positive"}),
+    ("Shoutout to the barista who fixed my order without a fuss.", {"barista": "positive"}),
+    ("The ramen was nothing out of ordinary.", {"ramen": "negative"}),
+    # words joined by a hyphen are read as their parts
+    ("The scones and jam were superb-the staff too.",
+     {"scone": "positive", "jam": "positive", "staff": "positive"}),
+])
+def test_review_words_and_idioms(text: str, expected: dict[str, str]) -> None:
+    found = polarities(text)
+    for term, polarity in expected.items():
+        assert found.get(term) == polarity, (term, found)
+
+
+def test_quantifiers_and_nouns_carry_no_opinion() -> None:
+    # Pattern rates "chicken" (as in cowardly) and "most", "own", "available": none of
+    # them says the food was good or bad
+    assert polarities("The chicken came with rice.") == {"chicken": "neutral", "rice": "neutral"}
+    assert polarities("Most of the pastries were available.").get("pastry") == "neutral"
+    assert polarities("The salon has its own parking.").get("parking") == "neutral"
+
+
+def test_fixed_phrases_and_body_words_are_no_aspects() -> None:
+    terms = set(polarities("Of course the barista made an effort, in order to please my eye."))
+    assert terms.isdisjoint({"course", "order", "effort", "eye"}), terms
+    assert "night" not in set(polarities("Came in late at nite, the chips were great."))
+
+
+def test_a_misspelt_opinion_counts_and_a_dish_is_not_read_as_one() -> None:
+    found = polarities("The croissants were delicous, the barista was freindly and the prices outragous.")
+    assert found == {"croissant": "positive", "barista": "positive", "price": "negative"}
+    # real words no lexicon rates stay as they are ("terrine" is no "terrible")
+    assert polarities("We had the terrine.") == {"terrine": "neutral"}
+
+
+def test_a_range_of_something_names_what_is_rated() -> None:
+    assert polarities("The selection of teas is superb.") == {"selection of tea": "positive"}
+    assert polarities("A glass of wine was overpriced.") == {"glass of wine": "negative"}

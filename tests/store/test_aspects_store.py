@@ -78,3 +78,23 @@ def test_rises_against_the_previous_period(store: Store) -> None:
     later = aspect_themes.figures(store, [src.id], Period("2025-03-10", "2025-03-27"), compare=True)
     latte = next(s for s in later.complaints if s.term == "latte")
     assert aspect_themes.trend(later, latte) == ("up", 0.0)
+
+
+def test_an_upgrade_reads_reviews_again_and_keeps_the_owners_corrections(tmp_path) -> None:
+    from inbox.store.migrations import M018_REREAD_ASPECTS, MIGRATIONS
+
+    path = tmp_path / "inbox.db"
+    with Store(path) as store:
+        src = store.add_source("google", "Salon · Google")
+        store.save_page(src.id, [review("a", 3, "The colourist was lovely.", 5),
+                                 review("b", 4, "The trim was okay.", 3)], pipeline=default_pipeline())
+        aspect_themes.backfill_all(store)
+        item_a = next(m["item_id"] for m in aspect_themes.mentions(store, [src.id], PERIOD, term="colourist"))
+        aspect_themes.correct(store, item_a, "colourist", "neutral")
+        # as an older version left them: read, with its verdict on "okay"
+        store.conn.execute("UPDATE aspect_mentions SET polarity = 'positive' WHERE term = 'trim'")
+        store.conn.execute(f"PRAGMA user_version = {MIGRATIONS.index(M018_REREAD_ASPECTS)}")
+    with Store(path) as store:
+        assert aspect_themes.backfill_all(store) == 2
+        polarity = {m["term"]: m["polarity"] for m in aspect_themes.mentions(store, [src.id], PERIOD)}
+        assert polarity == {"colourist": "neutral", "trim": "neutral"}
