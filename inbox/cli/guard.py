@@ -45,7 +45,10 @@ class SafeStream(io.TextIOBase):
         return len(text)
 
     def flush(self) -> None:
-        self.inner.flush()
+        # also called when this wrapper is collected: the stream it wraps (a test runner's
+        # capture, a closed pipe) may be closed by then
+        if not getattr(self.inner, "closed", False):
+            self.inner.flush()
 
     def isatty(self) -> bool:
         return bool(getattr(self.inner, "isatty", lambda: False)())

@@ -100,3 +100,16 @@ def test_times_printed_for_a_person_are_the_computers_local_time(nasty_db: Path)
     assert listed.returncode == 0 and "2026-11-01 22:30" in listed.stdout and "T09:30" not in listed.stdout
     as_json = json.loads(run_inbox("sources", "list", "--json", "--db", str(nasty_db), env=zone).stdout)
     assert as_json[0]["last_synced_at"] == "2026-11-02T09:30:00Z"
+
+
+def test_a_safe_stream_outliving_the_stream_it_wraps_closes_quietly() -> None:
+    import io
+
+    from inbox.cli.guard import SafeStream
+
+    inner = io.StringIO()
+    stream = SafeStream(inner)
+    stream.write("done\n")
+    inner.close()  # a test runner's capture, or a pipe, closed first
+    stream.close()  # what collecting it does: must not raise "I/O operation on closed file"
+    assert stream.closed
