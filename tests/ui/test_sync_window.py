@@ -401,3 +401,22 @@ def test_a_refused_mastodon_sign_in_signs_in_again_through_the_browser(qtbot, wi
     run_until(aloop, lambda: mem.entries[source.secret_key] == {"token": fake.token}, what="the new sign-in")
     run_until(aloop, lambda: len(window.model.rows) == 2, what="the mentions, fetched after signing in")
     assert window.extensions.get(sources_dialog.SourcesDialog) is None  # no form to fill in
+
+
+def test_the_graph_version_warning_is_said_for_own_sources_not_the_demos(qtbot, make_window, store,
+                                                                        monkeypatch):
+    from datetime import date
+
+    from inbox.ui import failures
+    from inbox.ui.controllers import sidebar
+
+    real = failures.source_warning
+    monkeypatch.setattr(sidebar, "source_warning", lambda s: real(s, date(2027, 1, 1)))  # 20 days before
+    store.add_source("facebook", "Café on Facebook", settings={"page_id": "1"})
+    said: dict[bool, list[str]] = {}
+    for demo in (False, True):
+        window = make_window(store, is_demo=demo)
+        qtbot.wait(50)  # the warning is said once the window has started
+        said[demo] = [window.statusBar().currentMessage()]
+    assert "Graph API v21.0" in said[False][0]
+    assert "Graph API" not in said[True][0]  # the demo's sample sources are not the owner's
