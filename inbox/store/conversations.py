@@ -18,7 +18,8 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from inbox.domain import ItemRow, View, format_time, utcnow
+from inbox.domain import ItemRow, format_time, utcnow
+from inbox.domain.counts import tally
 from inbox.store.connection import write_transaction
 
 # Statements that look up a thread's messages name the thread index: a database whose
@@ -347,20 +348,4 @@ class ConversationsMixin:
 def _tally(conn: sqlite3.Connection, rows: Iterable[tuple[int, str, int, int]],
            tags: dict[int, int]) -> dict[str, dict[Any, int]]:
     """Per view, source and own/competitor, from (source, status, snoozed now, n) rows."""
-    views = dict.fromkeys(View.ALL_VIEWS, 0)
-    sources: dict[int, int] = {}
-    whose: dict[str, int] = {"own": 0, "competitor": 0}
-    for source_id, status, snoozed, n in rows:
-        views[View.ALL] += n
-        sources[source_id] = sources.get(source_id, 0) + n
-        if snoozed:
-            views[View.SNOOZED] += n
-        if status == "done":
-            views[View.DONE] += n
-        elif not snoozed:
-            views[View.INBOX] += n
-            if status == "unread":
-                views[View.UNREAD] += n
-    for sid, w in conn.execute("SELECT id, whose FROM sources"):
-        whose[w] = whose.get(w, 0) + sources.setdefault(sid, 0)  # a source emptied shows 0
-    return {"views": views, "sources": sources, "whose": whose, "tags": tags}
+    return tally(rows, conn.execute("SELECT id, whose FROM sources"), tags)

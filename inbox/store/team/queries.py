@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 from inbox.domain import InboxFilter, ItemRow, PageCursor, Tag, Thread, View, format_time, utcnow
+from inbox.domain.counts import tally
 from inbox.store.errors import NotFound
 from inbox.store.team.search import tsquery_text
 
@@ -190,27 +191,12 @@ class TeamQueryMixin:
         """Conversation counts per view, per source, per own/competitor and per tag (the
         sidebar's), counted from the listed-rows index (not maintained yet)."""
         now = now or format_time(utcnow())
-        views = dict.fromkeys(View.ALL_VIEWS, 0)
-        sources: dict[int, int] = {}
-        whose: dict[str, int] = {"own": 0, "competitor": 0}
         with self.cursor() as cur:
-            for source_id, status, snoozed, n in cur.execute(
-                    "SELECT source_id, status, coalesce(snoozed_until > %s, FALSE), count(*) FROM items "
-                    "WHERE is_head AND deleted_at IS NULL AND NOT is_owner_reply GROUP BY 1, 2, 3", (now,)):
-                views[View.ALL] += n
-                sources[source_id] = sources.get(source_id, 0) + n
-                if snoozed:
-                    views[View.SNOOZED] += n
-                if status == "done":
-                    views[View.DONE] += n
-                elif not snoozed:
-                    views[View.INBOX] += n
-                    if status == "unread":
-                        views[View.UNREAD] += n
-            for sid, w in cur.execute("SELECT id, whose FROM sources"):
-                whose[w] = whose.get(w, 0) + sources.setdefault(sid, 0)
-        tags = {t.id: t.count for t in self.list_tags()}
-        return {"views": views, "sources": sources, "whose": whose, "tags": tags}
+            rows = cur.execute(
+                "SELECT source_id, status, coalesce(snoozed_until > %s, FALSE), count(*) FROM items "
+                "WHERE is_head AND deleted_at IS NULL AND NOT is_owner_reply GROUP BY 1, 2, 3", (now,)).fetchall()
+            sources_whose = cur.execute("SELECT id, whose FROM sources").fetchall()
+        return tally(rows, sources_whose, {t.id: t.count for t in self.list_tags()})
 
     def owner_replies(self, thread_ids: Iterable[int]) -> dict[int, str]:
         """The latest reply of the owner in each of these threads (thread id: its text)."""
