@@ -75,14 +75,22 @@ def _call(fn, *args):
     box: dict[str, object] = {}
     done = threading.Event()
     deadline = time.monotonic() + TIMEOUT_S
+    # Who goes first: the call starting, or the caller giving up. A call the caller gave up
+    # on must never run later (a secret saved after "not saved"), however the threads are
+    # scheduled on a busy machine.
+    decided = threading.Lock()
+    state = {"started": False, "abandoned": False}
 
     def run() -> None:
         try:
-            # Waits for the call before it, but not past the caller's patience: a call
-            # the caller gave up on must not run later (a secret saved after "not saved").
+            # Waits for the call before it, but not past the caller's patience.
             if not _ONE_AT_A_TIME.acquire(timeout=max(0.0, deadline - time.monotonic())):
                 return
             try:
+                with decided:
+                    if state["abandoned"]:
+                        return
+                    state["started"] = True
                 box["value"] = fn(*args)
             finally:
                 _ONE_AT_A_TIME.release()
@@ -92,7 +100,10 @@ def _call(fn, *args):
             done.set()
 
     threading.Thread(target=run, name="keyring", daemon=True).start()
-    if not done.wait(TIMEOUT_S) or not box:
+    if not done.wait(TIMEOUT_S):
+        with decided:
+            state["abandoned"] = not state["started"]
+    if not done.is_set() or not box:
         raise SecretsError("the system keyring did not answer (is it locked?)")
     error = box.get("error")
     if error is None:
