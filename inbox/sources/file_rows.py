@@ -59,12 +59,13 @@ def row_problem(row: Any) -> str | None:
         return row.why
     if not isinstance(row, dict):
         return "not an object"
-    values = row.values()
-    if not all(isinstance(v, str) for v in values):  # JSON: objects and lists inside
+    try:
+        text = "".join(row.values())
+    except TypeError:  # JSON: numbers, objects and lists inside
         if nesting(row) > MAX_NESTING:
             return f"nested more than {MAX_NESTING} levels deep"
-        values = [v for v in values if isinstance(v, str)]
-    if not is_valid_unicode("".join(values)):
+        text = "".join(v for v in row.values() if isinstance(v, str))
+    if not is_valid_unicode(text):
         return "text that is not valid Unicode (is the file saved as UTF-8?)"
     return None
 
