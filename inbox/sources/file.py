@@ -55,6 +55,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "replied_at": ("repliedat", "replydate", "replytime", "replydateandtime",
                    "developerreplydateandtime", "responsedate"),
 }
+_JSON_START = re.compile(r"\s*[\[{]")  # (not lstrip(): that copies the whole file)
 _DATE_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y/%m/%d %H:%M:%S",
                  "%Y/%m/%d", "%b %d, %Y", "%d %b %Y", "%B %d, %Y", "%d %B %Y")
 
@@ -123,10 +124,9 @@ def read_rows(data: bytes, suffix: str) -> tuple[list[str], Rows, str]:
     # UTF-8 (with or without BOM), or UTF-16 with its BOM (Play Console's review reports);
     # a row with bytes that are not UTF-8 is skipped, not the file (file_rows.decode)
     content = file_rows.decode(data)
-    stripped = content.lstrip()
     if suffix in (".jsonl", ".ndjson"):
         return (*_json_lines(content), "line")
-    if suffix == ".json" or stripped.startswith(("[", "{")):
+    if suffix == ".json" or _JSON_START.match(content):
         return (*_json(content), "row")
     return (*_csv(content), "line")
 
