@@ -18,6 +18,8 @@ MAX_FIELD_CHARS = 10_000   # ids, titles, names, links, language
 MAX_RAW_CHARS = 1_000_000  # the source's own record, kept for reference
 MAX_NESTING = 32           # deeper than any export or API payload we read
 _SURROGATE = re.compile("[\ud800-\udfff]")  # what UTF-8 cannot encode
+# json.dumps(raw, ensure_ascii=False, default=str), without building an encoder per call
+_ENCODE = json.JSONEncoder(ensure_ascii=False, default=str).encode
 
 
 def is_valid_unicode(text: str) -> bool:
@@ -63,7 +65,7 @@ def raw_json(raw: Any) -> str:
     MAX_NESTING: Python 3.13's encoder dumps thousands of levels that older versions (and
     readers of the file) refuse. Counting brackets first, in C, spares the walk of almost
     every record."""
-    text = json.dumps(raw, ensure_ascii=False, default=str)
+    text = _ENCODE(raw)
     if text.count("{") + text.count("[") > MAX_NESTING and nesting(raw) > MAX_NESTING:
         raise RecursionError(f"nested more than {MAX_NESTING} levels deep")
     return text
@@ -77,6 +79,30 @@ def unstorable(item: Item, *, deep: bool = True) -> str | None:
         return "no id"
     if not (item.text or item.title or item.rating or item.deleted):
         return "no text and no rating"
+    author = item.author
+    short = (item.external_id, item.title, item.url, item.language, item.parent_external_id,
+             item.root_external_id, *((author.external_id, author.display_name, author.handle,
+                                       author.profile_url) if author is not None else ()))
+    text, html = item.text or "", item.html or ""
+    # the common case (every field a short, valid str) in a few C calls; any doubt: field by field
+    try:
+        joined = "".join(filter(None, (text, html, *short)))  # TypeError: a field is not text
+    except TypeError:
+        joined = None
+    if joined is None or len(text) > MAX_TEXT_CHARS or len(html) > MAX_TEXT_CHARS * 4 \
+            or max(map(len, filter(None, short)), default=0) > MAX_FIELD_CHARS \
+            or _SURROGATE.search(joined):
+        problem = _field_problem(item)
+        if problem:
+            return problem
+    if item.rating is not None and not isinstance(item.rating, int | float):
+        return "the rating is not a number"
+    if deep and item.raw is not None:
+        return raw_problem(item.raw)
+    return None
+
+
+def _field_problem(item: Item) -> str | None:
     checks = [("text", item.text, MAX_TEXT_CHARS), ("html", item.html, MAX_TEXT_CHARS * 4),
               ("id", item.external_id, MAX_FIELD_CHARS), ("title", item.title, MAX_FIELD_CHARS),
               ("link", item.url, MAX_FIELD_CHARS), ("language", item.language, MAX_FIELD_CHARS),
@@ -87,21 +113,27 @@ def unstorable(item: Item, *, deep: bool = True) -> str | None:
                    ("author name", item.author.display_name, MAX_FIELD_CHARS),
                    ("author handle", item.author.handle, MAX_FIELD_CHARS),
                    ("author link", item.author.profile_url, MAX_FIELD_CHARS)]
-    texts = [(label, v if isinstance(v, str) else str(v), limit) for label, v, limit in checks if v]
-    # one pass over all of them in C: the common case (every field fine) stays cheap
-    if any(len(v) > limit for _, v, limit in texts) or _SURROGATE.search("".join(v for _, v, _ in texts)):
-        for label, value, limit in texts:
-            problem = text_problem(label, value, limit)
-            if problem:
-                return problem
-    if item.rating is not None and not isinstance(item.rating, int | float):
-        return "the rating is not a number"
-    if deep and item.raw is not None:
-        if nesting(item.raw) > MAX_NESTING:
-            return f"it is nested more than {MAX_NESTING} levels deep"
-        try:
-            raw = json.dumps(item.raw, ensure_ascii=False, default=str)
-        except (ValueError, TypeError, RecursionError):
-            return "its source record cannot be read"
-        return text_problem("source record", raw, MAX_RAW_CHARS)
+    for label, value, limit in checks:
+        problem = text_problem(label, value, limit) if value else None
+        if problem:
+            return problem
     return None
+
+
+def raw_problem(raw: Any) -> str | None:
+    """Why a source record cannot be stored, or None. A flat record of text (every CSV
+    row) cannot nest, and its JSON is at most six characters per character (\\u escapes):
+    checked without writing it out."""
+    try:  # TypeError: not a dict, or not all text
+        joined = "".join(raw) + "".join(raw.values()) if type(raw) is dict else None
+    except TypeError:
+        joined = None
+    if joined is not None and (len(joined) + 6 * len(raw)) * 6 <= MAX_RAW_CHARS:
+        return "the source record is not valid Unicode text" if _SURROGATE.search(joined) else None
+    if nesting(raw) > MAX_NESTING:
+        return f"it is nested more than {MAX_NESTING} levels deep"
+    try:
+        text = _ENCODE(raw)
+    except (ValueError, TypeError, RecursionError):
+        return "its source record cannot be read"
+    return text_problem("source record", text, MAX_RAW_CHARS)

@@ -172,9 +172,14 @@ class Draft:
     updated_at: str
 
 
+_DIGITS = {str(n): n for n in range(1, 6)}
+
+
 def normalise_rating(value: object, scale: int = 5) -> int | None:
     """Map a source's rating onto 1-5 (or None). Accepts numbers, numeric strings and
     Google's enum words (ONE..FIVE)."""
+    if scale == 5 and type(value) is str and value in _DIGITS:  # a file's "4", the common case
+        return _DIGITS[value]
     words = {"ONE": 1, "TWO": 2, "THREE": 3, "FOUR": 4, "FIVE": 5}
     if value is None or isinstance(value, bool):
         return None

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DB_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 _FRACTION = re.compile(r"(\.\d{1,6})\d*")  # fromisoformat in 3.11 takes at most 6 digits
+_EPOCH = re.compile(r"\d{9,11}(\.\d+)?")
 
 
 def utcnow() -> datetime:
@@ -42,7 +43,7 @@ def parse_time(value: object, *, naive_is_utc: bool = True) -> datetime | None:
             return None
     elif isinstance(value, str):
         text = value.strip()
-        if re.fullmatch(r"\d{9,11}(\.\d+)?", text):
+        if _EPOCH.fullmatch(text):
             return parse_time(float(text))
         try:  # fast path: Python 3.11 reads Z, +0000 and long fractions itself
             dt = datetime.fromisoformat(text)
@@ -60,7 +61,7 @@ def parse_time(value: object, *, naive_is_utc: bool = True) -> datetime | None:
     if dt.tzinfo is None:
         if not naive_is_utc:
             return None
-        dt = dt.replace(tzinfo=UTC)
+        return dt.replace(tzinfo=UTC, microsecond=0)  # one call: a file import reads 100,000 of these
     return dt.astimezone(UTC).replace(microsecond=0)
 
 

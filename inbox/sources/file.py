@@ -55,6 +55,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "replied_at": ("repliedat", "replydate", "replytime", "replydateandtime",
                    "developerreplydateandtime", "responsedate"),
 }
+_JSON_START = re.compile(r"\s*[\[{]")  # (not lstrip(): that copies the whole file)
 _DATE_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y/%m/%d %H:%M:%S",
                  "%Y/%m/%d", "%b %d, %Y", "%d %b %Y", "%B %d, %Y", "%d %B %Y")
 
@@ -123,10 +124,9 @@ def read_rows(data: bytes, suffix: str) -> tuple[list[str], Rows, str]:
     # UTF-8 (with or without BOM), or UTF-16 with its BOM (Play Console's review reports);
     # a row with bytes that are not UTF-8 is skipped, not the file (file_rows.decode)
     content = file_rows.decode(data)
-    stripped = content.lstrip()
     if suffix in (".jsonl", ".ndjson"):
         return (*_json_lines(content), "line")
-    if suffix == ".json" or stripped.startswith(("[", "{")):
+    if suffix == ".json" or _JSON_START.match(content):
         return (*_json(content), "row")
     return (*_csv(content), "line")
 
@@ -215,11 +215,25 @@ def _date(values: dict[str, str], field: str, what: str) -> datetime | None:
     return found
 
 
+def _others(row: dict[str, Any], mapping: dict[str, str]) -> dict[str, Any] | None:
+    """The row's columns that no field holds, kept with the item so that they stay readable
+    (a branch, an order number); the mapped ones are the item's own fields already, and a
+    second copy of each cost a third of the database and of the import's time."""
+    mapped = mapping.values()
+    others = {k: v for k, v in row.items() if k not in mapped}
+    return others or None
+
+
 def row_items(row: dict[str, Any], mapping: dict[str, str], undated: datetime | None = None) -> list[Item]:
     """One row → the review (and the business's reply, threaded under it), or ValueError
     saying what is wrong with the row. Rows without a date get `undated` (the source's first
     import), so re-imports don't move or rewrite them."""
-    values = {f: cell(row, mapping.get(f)) for f in FIELDS}
+    get = row.get
+    values = {}
+    for f in FIELDS:  # cell(), with every CSV cell (a str) taken on the spot
+        column = mapping.get(f)
+        value = get(column) if column else ""
+        values[f] = value.strip() if type(value) is str else cell(row, column)
     rating = None
     if values["rating"]:
         rating = normalise_rating(values["rating"].split("/")[0].strip())
@@ -234,7 +248,7 @@ def row_items(row: dict[str, Any], mapping: dict[str, str], undated: datetime | 
     url = values["url"] if values["url"].startswith(("http://", "https://")) else ""
     review = Item(external_id=rid, kind=ItemKind.REVIEW, text=values["text"], title=values["title"],
                   rating=rating, url=url, author=Author(external_id=name, display_name=name) if name else None,
-                  created_at=created, raw=row)  # the file's other columns stay readable
+                  created_at=created, raw=_others(row, mapping))
     if not values["reply"]:
         return [review]
     return [review, Item(external_id=f"{rid}:reply", kind=ItemKind.REPLY, text=values["reply"], url=url,

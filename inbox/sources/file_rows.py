@@ -39,17 +39,17 @@ def decode(data: bytes) -> str:
             raise BadPayload("the file says it is UTF-16 but is not: save or export it as UTF-8") from None
     if b"\x00" in data[:65536]:
         raise BadPayload("this is not a CSV or JSON file (it holds binary data)")
-    content = data.decode("utf-8-sig", errors="surrogateescape")
-    if not content.strip():
-        raise BadPayload("the file is empty")
-    try:
-        data.decode("utf-8-sig")
+    try:  # one decoding of the whole file in the usual case (valid UTF-8)
+        content = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:  # a few such rows are skipped; most of them: the file
+        content = data.decode("utf-8-sig", errors="surrogateescape")
         lines = [line for line in content.splitlines()[1:] if line.strip()]
         bad = sum(1 for line in lines if not is_valid_unicode(line))
         if bad * 2 >= max(1, len(lines)):
             first = data[:exc.start].count(b"\n") + 1
             raise BadPayload(f"the file is not UTF-8 (line {first}): save or export it as UTF-8") from None
+    if not content or content.isspace():  # (no strip(): that copies the whole file)
+        raise BadPayload("the file is empty")
     return content
 
 
@@ -59,12 +59,13 @@ def row_problem(row: Any) -> str | None:
         return row.why
     if not isinstance(row, dict):
         return "not an object"
-    values = row.values()
-    if not all(isinstance(v, str) for v in values):  # JSON: objects and lists inside
+    try:
+        text = "".join(row.values())
+    except TypeError:  # JSON: numbers, objects and lists inside
         if nesting(row) > MAX_NESTING:
             return f"nested more than {MAX_NESTING} levels deep"
-        values = [v for v in values if isinstance(v, str)]
-    if not is_valid_unicode("".join(values)):
+        text = "".join(v for v in row.values() if isinstance(v, str))
+    if not is_valid_unicode(text):
         return "text that is not valid Unicode (is the file saved as UTF-8?)"
     return None
 

@@ -289,7 +289,8 @@ class ConversationsMixin:
                 "GROUP BY thread_id", (ids_json(by_thread),)):
             for it in by_thread[tid]:
                 it.messages = n
-                it.last_activity_at = latest
+                # a message alone in its conversation: the same text as its own time, kept once
+                it.last_activity_at = it.created_at if latest == it.created_at else latest
                 it.replied = bool(replied)
                 it.unread_messages = bool(unread)
 

@@ -12,6 +12,8 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Protocol
 
 from inbox.domain import Author, Item, format_time, utcnow
@@ -44,6 +46,7 @@ _INSERTED = ("id", "source_id", "external_id", "kind", "url", "author_id", "rati
              "html", "language", "created_at", "updated_at", "is_owner_reply", "parent_external_id",
              "root_external_id", "thread_id", "status", "deleted_at", "fetched_at", "raw", "sentiment",
              "sentiment_label", "is_head", "active_at")
+_INSERTED_VALUES = itemgetter(*_INSERTED)  # a row's values in _INSERTED's order, in C
 ROWS_PER_INSERT = 100
 # Authors whose id and names ingest remembers, so that a page of known authors writes none.
 # One entry is ~130 bytes: a string key and one integer (the id, and a 64-bit digest of the
@@ -379,7 +382,7 @@ class IngestMixin:
         # GIL back between rows (during a sync, other threads hold it often). Fixed-size
         # chunks keep the statements in the connection's cache.
         for chunk in _chunks(rows, ROWS_PER_INSERT):
-            self.conn.execute(_insert_items_sql(len(chunk)), [row[c] for row in chunk for c in _INSERTED])
+            self.conn.execute(_insert_items_sql(len(chunk)), list(chain.from_iterable(map(_INSERTED_VALUES, chunk))))
         self.conn.executemany("INSERT OR IGNORE INTO item_phrases (item_id, phrase) VALUES (?, ?)",
                               [(row["id"], phrase) for row in rows for phrase in row.get("phrases", ())])
         # Items have no insert triggers (one costs more than the row itself): what they

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from inbox.store.bulk import BulkLoad
-from inbox.store.connection import BUSY_TIMEOUT_MS
+from inbox.store.connection import BUSY_TIMEOUT_MS, READER_CACHE_KIB
 from inbox.store.errors import DatabaseError
 
 log = logging.getLogger("inbox.store")
@@ -47,6 +47,12 @@ class MaintenanceMixin:
     def checkpoints_apply(self) -> bool:
         """Whether `checkpoint` has anything to do: a file opened for writing has a WAL."""
         return not self.readonly and str(self.path) != ":memory:"
+
+    def use_window_cache(self) -> None:
+        """A reader's page cache for this connection: a window's own writes are small
+        (triage, the analysis pass), and its 32 MB filled up over an analysis of 100,000
+        items and stayed (docs/benchmarks.md, Memory). A bulk load still takes its own."""
+        self.conn.execute(f"PRAGMA cache_size = -{READER_CACHE_KIB}")
 
     def checkpoint(self) -> None:
         """A passive checkpoint of this store's file, safe from any thread (see `checkpoint`)."""

@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
                  background_pages: bool = True) -> None:
         super().__init__()
         self.store = store
+        getattr(store, "use_window_cache", lambda: None)()  # a team inbox has no page cache of ours
         self.db_path = Path(db_path or store.path)
         self.is_demo = is_demo
         self.clock = clock

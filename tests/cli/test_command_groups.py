@@ -36,3 +36,13 @@ def test_a_command_imports_only_what_it_needs():
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True,
                           env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, check=True)
     assert done.stdout.splitlines()[-1] == "LOADED=", done.stdout
+
+
+def test_a_sync_loads_httpx_without_its_command_line_client():
+    """httpx's own CLI (rich, pygments) is ~10 MB and 0.1 s of every sync and window start;
+    httpx itself still works (every connector test talks HTTP through it)."""
+    probe = ("import sys, inbox.sync.engine, httpx; assert callable(httpx.AsyncClient)\n"
+             "print('LOADED=' + ' '.join(m for m in ('rich', 'pygments') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, check=True)
+    assert done.stdout.splitlines()[-1] == "LOADED=", done.stdout

@@ -202,3 +202,18 @@ def test_restore_file_replaces_a_closed_database_and_migrates_it(db: Path, tmp_p
     target = tmp_path / "new" / "inbox.db"  # a database that did not exist yet
     store_backup.restore_file(db, target)
     assert store_backup.check_file(target).has_items
+
+
+def test_a_window_connection_keeps_a_small_page_cache(tmp_path) -> None:
+    """The window's connection holds no more pages than a reader: its page cache had grown
+    to 32 MB over an analysis pass and stayed (docs/benchmarks.md, Memory)."""
+    from inbox.store import Store
+    from inbox.store.connection import READER_CACHE_KIB
+
+    store = Store(tmp_path / "window.db")
+    store.use_window_cache()
+    assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == -READER_CACHE_KIB
+    reader = Store.open_reader(tmp_path / "window.db")
+    assert reader.conn.execute("PRAGMA cache_size").fetchone()[0] == -READER_CACHE_KIB
+    reader.close()
+    store.close()

@@ -167,3 +167,19 @@ def test_edits_that_move_an_item_in_time_keep_search_in_step(filled):
                         "WHERE id = ?", (item.id,))
     assert item.id not in [r.id for r in filled.search("cardamom", limit=100)]
     assert [r.id for r in filled.search("pistachio")] == [item.id]
+
+
+def test_list_rows_share_the_texts_many_rows_repeat(tmp_path) -> None:
+    """100,000 rows in the window's list: a source's name, a status or an author's name is
+    held once, not once per row (docs/benchmarks.md, Memory)."""
+    store = Store(tmp_path / "shared.db")
+    src = store.add_source("file", "Export")
+    store.save_page(src.id, [Item(external_id=f"r{n}", text=f"review {n}", title="Lovely",
+                                  author=Author(external_id="ann", display_name="Ann")) for n in range(3)])
+    rows, _ = store.list_items(limit=10)
+    assert sorted(r.text for r in rows) == ["review 0", "review 1", "review 2"]
+    first, *others = rows
+    for other in others:
+        for field in ("source_name", "status", "author_name", "title", "sentiment", "kind"):
+            assert getattr(other, field) is getattr(first, field), field
+    store.close()
