@@ -630,9 +630,8 @@ def _negated(lower: list[str], k: int, lo: int) -> bool:
 
 def _features(vader, clause: _Clause, a: int, b: int, rule: float, than: int | None) -> dict[str, float]:
     """What the polarity model weighs for the mention at clause tokens [a, b): the rules'
-    reading, VADER's score of the mention's window and sentence, the words of its clause and
-    sentence (negated words marked, near ones weighted by distance), the opinion words of
-    both signs near it, contrast and comparison marks, and the term's own words. Training
+    reading, the words of its clause and sentence (negated words marked, near ones weighted
+    by distance), the opinion words of both signs in its clause and next to it, contrast and comparison marks, and the term's own words. Training
     (scripts/train_aspect_model.py) and analysis both call this, so they cannot drift."""
     words, tags, cs, ce = clause.words, clause.tags, clause.start, clause.end
     lower = [w.lower() for w in words]
@@ -640,9 +639,6 @@ def _features(vader, clause: _Clause, a: int, b: int, rule: float, than: int | N
     label = _mention_label(rule, than, a, None)[0]
     f: dict[str, float] = {"rule:" + label: 1.0, "rule": {"positive": 1.0, "negative": -1.0}.get(label, 0.0)
                            * min(1.0, abs(rule)), "clause": clause.score}
-    lo, hi = max(cs, start - 4), min(ce, end + 4)
-    f["window"] = _polarity(vader, words[lo:start] + words[end:hi])
-    f["sentence"] = _sentence_score(tuple(words))
     lexicon = vader.lexicon
     opinions = 0
     for k, w in enumerate(lower):
@@ -660,6 +656,8 @@ def _features(vader, clause: _Clause, a: int, b: int, rule: float, than: int | N
                 v = -0.74 * v if token[0] == "~" else v
                 side = "op+" if v > 0 else "op-"
                 f[side] = f.get(side, 0.0) + abs(v) / (1 + distance)
+                if distance <= 4:   # the opinions next to it
+                    f["near" + side[-1]] = f.get("near" + side[-1], 0.0) + abs(v)
                 opinions += 1
         elif distance <= 3:
             f["w:" + token] = 1.0 / distance
@@ -688,11 +686,6 @@ def _features(vader, clause: _Clause, a: int, b: int, rule: float, than: int | N
     if start == cs:
         f["first"] = 1.0
     return f
-
-
-@lru_cache(maxsize=256)
-def _sentence_score(words: tuple[str, ...]) -> float:
-    return _polarity(_vader(), list(words))
 
 
 def _clauses_of(text: str):
