@@ -1,4 +1,4 @@
-"""Train the aspect polarity model shipped in inbox/services/models/ from MAMS.
+"""Train the aspect models shipped in inbox/services/models/ from MAMS.
 
     pip install -e '.[train]'
     python scripts/train_aspect_model.py MAMS [--exclude SEMEVAL.xml ...] [--out PATH]
@@ -11,11 +11,12 @@ text) to a sentence of the given XML files, so that measuring on them does not l
 come from the same Citysearch reviews); the measuring data itself is only compared, never
 learnt from or copied.
 
-The model is a multinomial logistic regression (scikit-learn, a training dependency only)
+The polarity model is a multinomial logistic regression (scikit-learn, a training dependency only)
 over `aspects.polarity_features_at`, the same features analysis computes; classes are
 weighted to equal priors, since MAMS (every sentence holds two aspects of different
 polarity) is neutral-heavy and reviews are not. Only the weights that matter are kept,
-rounded, in gzipped JSON; the app runs it as a dot product (`aspect_model.py`).
+rounded, in gzipped JSON; the app runs it as a dot product (`aspect_model.py`). The term
+model (`train_terms`) learns which of the rules' candidate aspects are aspect terms.
 """
 
 from __future__ import annotations
@@ -175,10 +176,61 @@ def main() -> None:
                  for f, y in zip(test_x, test_y, strict=True)) / len(test_y)
     rules = sum(_rule_label(f) == y for f, y in zip(test_x, test_y, strict=True)) / len(test_y)
     print(f"MAMS test accuracy: rules {rules:.3f}, model {full:.3f}, as shipped {pruned:.3f}")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with gzip.GzipFile(args.out, "wb", compresslevel=9, mtime=0) as f:   # the same bytes on every run
-        f.write(json.dumps(shipped, separators=(",", ":"), sort_keys=True).encode())
-    print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KB)")
+    _write(args.out, shipped)
+    _write(args.out.with_name(aspect_model.TERMS), train_terms(args.mams, overlap, args.keep))
+
+
+def _write(path: Path, model: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with gzip.GzipFile(path, "wb", compresslevel=9, mtime=0) as f:   # the same bytes on every run
+        f.write(json.dumps(model, separators=(",", ":"), sort_keys=True).encode())
+    print(f"wrote {path} ({path.stat().st_size // 1024} KB)")
+
+
+def train_terms(mams: Path, overlap: Overlap | None, keep: int) -> dict:
+    """The term model: which of the rules' candidate aspects the annotators of MAMS marked as
+    aspect terms (exact span), from `aspects.candidate_features`; all head-word weights are
+    kept, since analysis lets the rules decide for heads the model never saw."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    split = {}
+    for name in ("train", "val", "test"):
+        x, y = [], []
+        for node in ET.fromstring(_read_xml(mams, f"data/MAMS-ATSA/raw/{name}.xml")).iter("sentence"):
+            text = node.findtext("text") or ""
+            if overlap and overlap.match(text):
+                continue
+            gold = {t.get("term", "").lower() for t in node.iter("aspectTerm")}
+            for surface, f in aspects.candidate_features(text):
+                x.append(f)
+                y.append("aspect" if surface.lower() in gold else "other")
+        split[name] = x, y
+    print(f"term candidates: {len(split['train'][1])} in training, {Counter(split['train'][1])}")
+    vec = DictVectorizer()
+    x_train = vec.fit_transform(split["train"][0])
+    best = None
+    for c in (0.1, 0.3, 1.0, 3.0):
+        model = LogisticRegression(C=c, max_iter=3000).fit(x_train, split["train"][1])
+        acc = model.score(vec.transform(split["val"][0]), split["val"][1])
+        print(f"terms C={c}: validation accuracy {acc:.3f}")
+        if best is None or acc > best[0]:
+            best = (acc, c)
+    assert best
+    train = split["train"][0] + split["val"][0], split["train"][1] + split["val"][1]
+    model = LogisticRegression(C=best[1], max_iter=3000).fit(vec.fit_transform(train[0]), train[1])
+    print(f"terms: MAMS test accuracy {model.score(vec.transform(split['test'][0]), split['test'][1]):.3f}")
+    names = vec.get_feature_names_out()
+    # binary: one weight per feature for "aspect", none for "other"
+    sign = 1.0 if model.classes_[1] == "aspect" else -1.0
+    coef = model.coef_[0] * sign
+    order = sorted(range(len(names)), key=lambda i: -abs(coef[i]))
+    kept = {i for i in order[:keep]} | {i for i in range(len(names)) if str(names[i]).startswith("h:")}
+    return {"labels": ["aspect", "other"], "bias": [round(float(model.intercept_[0] * sign), 4), 0.0],
+            "weights": {str(names[i]): [round(float(coef[i]), 3), 0.0] for i in sorted(kept)},
+            "source": {**SOURCE, "commit": _commit(mams)},
+            "trained": f"logistic regression, C={best[1]}, {len(train[1])} candidates, "
+                       f"{len(kept)} of {len(names)} features kept"}
 
 
 def _rule_label(features: dict[str, float]) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 MODELS = Path(__file__).with_name("models")
 POLARITY = "aspect_polarity.json.gz"
+TERMS = "aspect_terms.json.gz"
 
 
 @cache

@@ -35,7 +35,8 @@ PATTERN_AT = 0.1     # Pattern adjectives weaker than this are no opinion
 PATTERN_SUBJECTIVE = 0.0   # senses less subjective than this describe ("cold" brew), not judge
 PATTERN_SCALE = 4.0
 SPELLING_VALENCE = 1.5
-RULES_VOTE = 0.5   # the rules' reading added to the polarity model's probabilities   # only strong opinions are looked for behind a misspelling
+RULES_VOTE = 0.5
+TERM_AT = 0.3      # candidates the term model finds less likely an aspect are dropped   # the rules' reading added to the polarity model's probabilities   # only strong opinions are looked for behind a misspelling
 
 TOKEN = re.compile(r"\w+(?=n['’]t\b)|n['’]t\b|['’](?:re|ve|s|ll|d|m)\b|\w+(?:[-&]\w+)*|[^\w\s]", re.IGNORECASE)
 SENTENCE_END = frozenset(".!?\n")
@@ -709,11 +710,14 @@ def analyse(text: str, rating: int | None = None, language: str = "",
         if not spans:
             continue
         hint = next((c for w in clause.lower if (c := opinion_category(w))), None)
+        terms = aspect_model.load(aspect_model.TERMS)
         for a, b in spans:
             key = _key(cwords[a:b])
             if exclude.intersection(key.split()):
                 continue
             category = category_of(key)
+            if terms is not None and _not_a_term(terms, clause, a, b, key, category):
+                continue
             label, by = _read(vader, clause, a, b, stars)
             if category == "other" and hint:
                 category = hint
@@ -723,6 +727,59 @@ def analyse(text: str, rating: int | None = None, language: str = "",
                 key, text[start:end], category, label, start, end,
                 tokens[sentence[cs]][1], tokens[sentence[clause.end - 1]][2], by))
     return mentions
+
+
+def _span_features(clause: _Clause, a: int, b: int, key: str, category: str) -> dict[str, float]:
+    """What the term model weighs for a candidate at clause tokens [a, b): its words, head,
+    length, category and how everyday its head is, the words and tags around it, and how
+    many other candidates share its clause."""
+    words, tags, cs = clause.words, clause.tags, clause.start
+    start, end = cs + a, cs + b
+    lower = [w.lower() for w in words]
+    head = lower[end - 1]
+    # no category: which categories restaurant reviewers name is no evidence for a shop's
+    f = {"h:" + _singular(head): 1.0, "n:" + str(min(b - a, 3)): 1.0,
+         "zipf:" + str(int(_zipf(fold(head)))): 1.0, "htag:" + tags[end - 1]: 1.0,
+         "others:" + str(min(len(clause.spans) - 1, 3)): 1.0}
+    for k in range(start, end):
+        f["w:" + lower[k]] = 1.0
+    if b - a > 1:
+        f["first:" + lower[start]] = 1.0
+    for d in (1, 2):
+        before = lower[start - d] if start - d >= 0 else "^"
+        after = lower[end + d - 1] if end + d - 1 < len(words) else "$"
+        f[f"p{d}:{before}"] = 1.0
+        f[f"x{d}:{after}"] = 1.0
+    f["ptag:" + (tags[start - 1] if start > 0 else "^")] = 1.0
+    f["xtag:" + (tags[end] if end < len(tags) else "$")] = 1.0
+    if words[start][:1].isupper() and start > 0:
+        f["capital"] = 1.0
+    if abs(_vader().lexicon.get(head, 0.0)) >= 0.5:
+        f["opinion head"] = 1.0
+    return f
+
+
+def _not_a_term(model: dict, clause: _Clause, a: int, b: int, key: str, category: str) -> bool:
+    """The term model's judgement of a candidate, for head words it learnt about: it learnt
+    from restaurant reviews, so the rules keep what it never saw ("stylist", "checkout")."""
+    if key in COMPOUNDS or category != "other":   # what our own categories name stays
+        return False
+    features = _span_features(clause, a, b, key, category)
+    head = next(k for k in features if k.startswith("h:"))
+    return head in model["weights"] and aspect_model.probabilities(model, features)["aspect"] < TERM_AT
+
+
+def candidate_features(text: str) -> list[tuple[str, dict[str, float]]]:
+    """(surface, term model features) of every candidate aspect of a text (for training)."""
+    out = []
+    for tokens, sentence, clause in _clauses_of(text):
+        cwords = clause.words[clause.start:clause.end]
+        for a, b in clause.spans:
+            key = _key(cwords[a:b])
+            cs = clause.start
+            start, end = tokens[sentence[cs + a]][1], tokens[sentence[cs + b - 1]][2]
+            out.append((text[start:end], _span_features(clause, a, b, key, category_of(key))))
+    return out
 
 
 def _locate(text: str, start: int, end: int) -> tuple[_Clause, int, int] | None:

@@ -85,3 +85,17 @@ def test_analysis_runs_without_numpy_or_scikit_learn() -> None:
             "print(sorted(m for m in ('numpy', 'sklearn', 'scipy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_term_model_drops_what_reviewers_do_not_rate() -> None:
+    assert polarities("I would give it zero stars if I could, the burger was raw.") == {"burger": "negative"}
+
+
+@pytest.mark.parametrize(("text", "term"), [
+    ("The checkout kept failing on my phone.", "checkout"),           # shop
+    ("My stylist listened to what I wanted.", "stylist"),             # hairdresser
+    ("The new update is worse than the old version.", "update"),      # app
+    ("Cold brew on a hot day was perfect.", "cold brew"),             # café: a name it never saw
+])
+def test_the_term_model_keeps_what_other_businesses_name(text: str, term: str) -> None:
+    assert term in polarities(text)
