@@ -182,7 +182,7 @@ def main() -> None:
 
 def _write(path: Path, model: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with gzip.GzipFile(path, "wb", compresslevel=9, mtime=0) as f:   # the same bytes on every run
+    with gzip.GzipFile(path, "wb", compresslevel=9, mtime=0) as f:   # no timestamp: reruns compare equal
         f.write(json.dumps(model, separators=(",", ":"), sort_keys=True).encode())
     print(f"wrote {path} ({path.stat().st_size // 1024} KB)")
 
