@@ -14,7 +14,8 @@ polarity); the data stays outside this repository. Prints:
   against the data: real when the data has it as a term, said negatively more often than
   positively (for praise the reverse).
 
-`--baseline` measures the app before aspects (phrases and whole-sentence VADER).
+`--baseline` measures the app before aspects (phrases and whole-sentence VADER); `--rules`
+the aspect rules without the trained models of inbox/services/models/.
 `--folds N` prints the figures on N disjoint slices too, to see how much they vary.
 """
 
@@ -187,10 +188,15 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("data", type=Path)
     ap.add_argument("--baseline", action="store_true", help="the app before aspects")
+    ap.add_argument("--rules", action="store_true", help="the rules alone, without the trained models")
     ap.add_argument("--folds", type=int, default=0, help="also print figures on N disjoint slices")
     ap.add_argument("--errors", type=int, default=0, help="print the N most common errors")
     args = ap.parse_args()
     data = load(args.data)
+    if args.rules:
+        from inbox.services import aspect_model
+
+        aspect_model.MODELS = ROOT / "no-models"
     aspects.warm_up()
     t0 = time.process_time()
     result = measure(data, args.baseline, args.errors)

@@ -38,7 +38,7 @@ NOUNS: dict[str, frozenset[str]] = {
         cookie cookies muffin muffins scone scones pie tart brownie chocolate ice
         pizza pizzas pasta noodles noodle rice soup salad salads sushi sashimi roll rolls
         burger burgers fries chips steak chicken beef pork lamb duck fish salmon tuna shrimp
-        prawns lobster crab seafood oyster oysters egg eggs bacon sausage ham cheese butter
+        prawns lobster crab seafood oyster oysters egg eggs bacon sausage ham cheese butter jam
         sauce sauces dressing vegetables veggies potatoes potato tomato beans tofu curry
         dumplings taco tacos burrito sauce spice spices ingredients ingredient special specials
         bagels waffles pancakes omelette avocado fruit fruits berries yogurt granola oat oats

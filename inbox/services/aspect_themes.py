@@ -25,7 +25,9 @@ if TYPE_CHECKING:
     from inbox.services.themes import Period
     from inbox.store import Store
 
-VERSION = 2   # a new analysis bumps it, with a migration setting aspects_version to NULL (re-read)
+# A new analysis bumps it, with a migration setting aspects_version to NULL (re-read).
+# 3: polarity read by the trained model with the rules (items read by 2 wait for such a migration)
+VERSION = 3
 BATCH = 500
 SAMPLE = 2000
 CLAUSE_LEAD = ",;:-–—"

@@ -20,8 +20,9 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 
+from inbox.services import aspect_model
 from inbox.services.aspect_categories import COMPOUNDS, category_of, opinion_category
 from inbox.services.text_signals import fold
 
@@ -33,7 +34,9 @@ OPINION_AT = 0.05    # VADER's documented threshold on the compound score
 PATTERN_AT = 0.1     # Pattern adjectives weaker than this are no opinion
 PATTERN_SUBJECTIVE = 0.0   # senses less subjective than this describe ("cold" brew), not judge
 PATTERN_SCALE = 4.0
-SPELLING_VALENCE = 1.5   # only strong opinions are looked for behind a misspelling
+SPELLING_VALENCE = 1.5
+RULES_VOTE = 0.5
+TERM_AT = 0.3      # candidates the term model finds less likely an aspect are dropped   # the rules' reading added to the polarity model's probabilities   # only strong opinions are looked for behind a misspelling
 
 TOKEN = re.compile(r"\w+(?=n['’]t\b)|n['’]t\b|['’](?:re|ve|s|ll|d|m)\b|\w+(?:[-&]\w+)*|[^\w\s]", re.IGNORECASE)
 SENTENCE_END = frozenset(".!?\n")
@@ -89,6 +92,7 @@ REVIEW_WORDS = {"overpriced": -2.0, "pricey": -1.2, "overcooked": -1.8, "underco
                 "unprofessional": -2.0, "unfriendly": -2.0, "dirty": -2.0, "disorganized": -1.6,
                 # adequate is no praise: "the food was okay", "the bagels are fine"
                 "ok": 0.0, "okay": 0.0, "fine": 0.0, "alright": 0.0, "average": 0.0}
+ADEQUATE = frozenset(w for w, v in REVIEW_WORDS.items() if v == 0.0)
 # Review idioms whose words mislead a word list ("to die for", "can't be beat").
 IDIOMS = [(re.compile(p, re.IGNORECASE), v) for p, v in (
     (r"\b(could|can|would)(?:n['’]?t| not) (?:have |['’]ve )?(?:been|be|get|ask for) (?:any )?better", 2.5),
@@ -498,7 +502,7 @@ def _clause_runs(text: str):
             if f"{words[k].lower()} {fold(words[k + 1].lower())}" in COMPOUNDS:
                 tags[k] = tags[k + 1] = "NN"
         for cs, ce, ss, se in _clauses(words, tags):
-            yield tokens, sentence, cs, ce, words[cs:ce], tags[cs:ce], words[ss:se], tags[ss:se]
+            yield tokens, sentence, cs, ce, words[cs:ce], tags[cs:ce], words[ss:se], tags[ss:se], words, tags, ss
 
 
 def _near_score(vader, words: list[str], tags: list[str], a: int, b: int, clause_score: float) -> float:
@@ -560,6 +564,137 @@ def _than(lower: list[str]) -> int | None:
     return None
 
 
+@dataclass
+class _Clause:
+    """A clause with what reading its mentions needs: the sentence's words and tags, the
+    clause's and its segment's token ranges in it, and (when asked) the rules' score."""
+
+    words: list[str]
+    tags: list[str]
+    start: int          # clause [start, end) in the sentence's tokens
+    end: int
+    segment: int        # its contrast segment [segment, segment_end)
+    segment_end: int
+
+    @cached_property
+    def spans(self) -> list[tuple[int, int]]:
+        """The clause's candidate aspects (clause token ranges)."""
+        return _candidates(self.words[self.start:self.end], self.tags[self.start:self.end], _vader().lexicon)
+
+    @cached_property
+    def score(self) -> float:
+        s, e, ss, se = self.start, self.end, self.segment, self.segment_end
+        return _score(_vader(), self.words[s:e], self.tags[s:e], self.words[ss:se], self.tags[ss:se])
+
+    @property
+    def lower(self) -> list[str]:
+        return [w.lower() for w in self.words[self.start:self.end]]
+
+
+def _rule_reading(vader, clause: _Clause, a: int, b: int) -> tuple[float, int | None]:
+    """The rules' score of the mention at clause tokens [a, b), and where a comparison
+    ("than", "despite") turns what follows it."""
+    cwords, ctags = clause.words[clause.start:clause.end], clause.tags[clause.start:clause.end]
+    lower = clause.lower
+    score = _wait_score(_near_score(vader, cwords, ctags, a, b, clause.score), _key(cwords[a:b]), lower)
+    return score, _than(lower)
+
+
+def _read(vader, clause: _Clause, a: int, b: int, stars: str | None) -> tuple[str, str]:
+    """(polarity, by) of the mention at clause tokens [a, b): the trained model's reading of
+    the rules' score and the words around it when the model ships, else the rules'."""
+    rule, than = _rule_reading(vader, clause, a, b)
+    model = aspect_model.load(aspect_model.POLARITY)
+    # what is set against an opinion ("than", "even with") and what is called adequate
+    # ("okay", "fine") the rules read by construction; the model saw too few of either
+    if model is None or (than is not None and a > than) or ADEQUATE.intersection(clause.lower):
+        return _mention_label(rule, than, a, stars)
+    probabilities = aspect_model.probabilities(model, _features(vader, clause, a, b, rule, than))
+    # the rules keep half a vote: the model overrules them only when it is at least half
+    # surer of another reading (it learnt from sentences the rules read worst)
+    probabilities[_mention_label(rule, than, a, None)[0]] += RULES_VOTE
+    label = max(probabilities, key=probabilities.__getitem__)
+    if label == "neutral" and stars:
+        return stars, "stars"
+    return label, "text"
+
+
+def _negated(lower: list[str], k: int, lo: int) -> bool:
+    """A negation within three words before k, not across a comma ("not the best")."""
+    for j in range(k - 1, max(lo, k - 4) - 1, -1):
+        if lower[j] in NEGATIONS:
+            return True
+        if lower[j] in (",", ".", ";", "!", "?") or lower[j] in CONTRAST:
+            return False
+    return False
+
+
+def _features(vader, clause: _Clause, a: int, b: int, rule: float, than: int | None) -> dict[str, float]:
+    """What the polarity model weighs for the mention at clause tokens [a, b): the rules'
+    reading, the words of its clause and sentence (negated words marked, near ones weighted
+    by distance), the opinion words of both signs in its clause and next to it, contrast and comparison marks, and the term's own words. Training
+    (scripts/train_aspect_model.py) and analysis both call this, so they cannot drift."""
+    words, tags, cs, ce = clause.words, clause.tags, clause.start, clause.end
+    lower = [w.lower() for w in words]
+    start, end = cs + a, cs + b
+    label = _mention_label(rule, than, a, None)[0]
+    f: dict[str, float] = {"rule:" + label: 1.0, "rule": {"positive": 1.0, "negative": -1.0}.get(label, 0.0)
+                           * min(1.0, abs(rule)), "clause": clause.score}
+    lexicon = vader.lexicon
+    opinions = 0
+    for k, w in enumerate(lower):
+        if start <= k < end or not (w[:1].isalnum() or w in ("!", "?")):
+            continue
+        in_clause = cs <= k < ce
+        token = ("~" if _negated(lower, k, cs if in_clause else 0) else "") + w
+        f["s:" + token] = 1.0
+        distance = start - k if k < start else k - end + 1
+        if in_clause:
+            f["c:" + token] = 1.0
+            f["d:" + token] = max(f.get("d:" + token, 0.0), 1.0 / distance)
+            v = lexicon.get(_spelled(w).lower(), 0.0)
+            if v and not (w in _boosters() and not tags[k].startswith("JJ")):
+                v = -0.74 * v if token[0] == "~" else v
+                side = "op+" if v > 0 else "op-"
+                f[side] = f.get(side, 0.0) + abs(v) / (1 + distance)
+                if distance <= 4:   # the opinions next to it
+                    f["near" + side[-1]] = f.get("near" + side[-1], 0.0) + abs(v)
+                opinions += 1
+        elif distance <= 3:
+            f["w:" + token] = 1.0 / distance
+    if not opinions:
+        f["no opinion"] = 1.0
+    # the rules read a clause well when it names one thing and says one thing of it; the
+    # model learns how far to trust them where it names several or says both
+    others = sum(1 for x, y in clause.spans if y <= a or x >= b)
+    mixed = f.get("op+", 0.0) > 0 and f.get("op-", 0.0) > 0
+    shape = f"{min(others, 2)} others{' mixed' if mixed else ''}"
+    f["shape:" + shape] = 1.0
+    f[f"rule:{label}|{shape}"] = 1.0
+    for w in lower[start:end]:
+        f["t:" + w] = 1.0
+    f["h:" + _singular(lower[end - 1])] = 1.0
+    if any(w in CONTRAST for w in lower[:start]):
+        f["after contrast"] = 1.0
+    if any(w in CONTRAST for w in lower[end:]):
+        f["before contrast"] = 1.0
+    if lower[clause.segment] in SUBORDINATE:
+        f["subordinate"] = 1.0
+    if than is not None:
+        f["than " + ("before" if than < a else "after")] = 1.0
+    f["prev:" + (tags[start - 1] if start > cs else "^")] = 1.0
+    f["next:" + (tags[end] if end < ce else "$")] = 1.0
+    if start == cs:
+        f["first"] = 1.0
+    return f
+
+
+def _clauses_of(text: str):
+    """(tokens, sentence token indexes, clause) for each clause of the text."""
+    for tokens, sentence, cs, ce, _cw, _ct, swords, _st, words, tags, ss in _clause_runs(text):
+        yield tokens, sentence, _Clause(words, tags, cs, ce, ss, ss + len(swords))
+
+
 def analyse(text: str, rating: int | None = None, language: str = "",
             exclude: frozenset[str] = frozenset()) -> list[AspectMention]:
     """The aspect mentions of one English text (empty for other languages). `exclude`
@@ -569,44 +704,120 @@ def analyse(text: str, rating: int | None = None, language: str = "",
     vader = _vader()
     stars = _star_label(rating)
     mentions: list[AspectMention] = []
-    for tokens, sentence, cs, ce, cwords, ctags, swords, stags in _clause_runs(text):
-        spans = _candidates(cwords, ctags, vader.lexicon)
+    for tokens, sentence, clause in _clauses_of(text):
+        cwords = clause.words[clause.start:clause.end]
+        spans = clause.spans
         if not spans:
             continue
-        score = _score(vader, cwords, ctags, swords, stags)
-        lower = [w.lower() for w in cwords]
-        than = _than(lower)
-        hint = next((c for w in lower if (c := opinion_category(w))), None)
+        hint = next((c for w in clause.lower if (c := opinion_category(w))), None)
+        terms = aspect_model.load(aspect_model.TERMS)
         for a, b in spans:
             key = _key(cwords[a:b])
             if exclude.intersection(key.split()):
                 continue
             category = category_of(key)
-            label, by = _mention_label(_wait_score(_near_score(vader, cwords, ctags, a, b, score), key, lower),
-                                       than, a, stars)
+            if terms is not None and _not_a_term(terms, clause, a, b, key, category):
+                continue
+            label, by = _read(vader, clause, a, b, stars)
             if category == "other" and hint:
                 category = hint
+            cs = clause.start
             start, end = tokens[sentence[cs + a]][1], tokens[sentence[cs + b - 1]][2]
             mentions.append(AspectMention(
                 key, text[start:end], category, label, start, end,
-                tokens[sentence[cs]][1], tokens[sentence[ce - 1]][2], by))
+                tokens[sentence[cs]][1], tokens[sentence[clause.end - 1]][2], by))
     return mentions
 
 
-def polarity_at(text: str, start: int, end: int, rating: int | None = None) -> str:
-    """The polarity of whatever is named at text[start:end], by the same clause rules (the
-    benchmark asks this for the data set's own aspect terms)."""
-    vader = _vader()
-    for tokens, sentence, cs, ce, cwords, ctags, swords, stags in _clause_runs(text):
+def _span_features(clause: _Clause, a: int, b: int, key: str, category: str) -> dict[str, float]:
+    """What the term model weighs for a candidate at clause tokens [a, b): its words, head,
+    length, category and how everyday its head is, the words and tags around it, and how
+    many other candidates share its clause."""
+    words, tags, cs = clause.words, clause.tags, clause.start
+    start, end = cs + a, cs + b
+    lower = [w.lower() for w in words]
+    head = lower[end - 1]
+    # no category: which categories restaurant reviewers name is no evidence for a shop's
+    f = {"h:" + _singular(head): 1.0, "n:" + str(min(b - a, 3)): 1.0,
+         "zipf:" + str(int(_zipf(fold(head)))): 1.0, "htag:" + tags[end - 1]: 1.0,
+         "others:" + str(min(len(clause.spans) - 1, 3)): 1.0}
+    for k in range(start, end):
+        f["w:" + lower[k]] = 1.0
+    if b - a > 1:
+        f["first:" + lower[start]] = 1.0
+    for d in (1, 2):
+        before = lower[start - d] if start - d >= 0 else "^"
+        after = lower[end + d - 1] if end + d - 1 < len(words) else "$"
+        f[f"p{d}:{before}"] = 1.0
+        f[f"x{d}:{after}"] = 1.0
+    f["ptag:" + (tags[start - 1] if start > 0 else "^")] = 1.0
+    f["xtag:" + (tags[end] if end < len(tags) else "$")] = 1.0
+    if words[start][:1].isupper() and start > 0:
+        f["capital"] = 1.0
+    if abs(_vader().lexicon.get(head, 0.0)) >= 0.5:
+        f["opinion head"] = 1.0
+    return f
+
+
+def _not_a_term(model: dict, clause: _Clause, a: int, b: int, key: str, category: str) -> bool:
+    """The term model's judgement of a candidate, for head words it learnt about: it learnt
+    from restaurant reviews, so the rules keep what it never saw ("stylist", "checkout")."""
+    if key in COMPOUNDS or category != "other":   # what our own categories name stays
+        return False
+    features = _span_features(clause, a, b, key, category)
+    head = next(k for k in features if k.startswith("h:"))
+    return head in model["weights"] and aspect_model.probabilities(model, features)["aspect"] < TERM_AT
+
+
+def candidate_features(text: str) -> list[tuple[str, dict[str, float]]]:
+    """(surface, term model features) of every candidate aspect of a text (for training)."""
+    out = []
+    for tokens, sentence, clause in _clauses_of(text):
+        cwords = clause.words[clause.start:clause.end]
+        for a, b in clause.spans:
+            key = _key(cwords[a:b])
+            cs = clause.start
+            start, end = tokens[sentence[cs + a]][1], tokens[sentence[cs + b - 1]][2]
+            out.append((text[start:end], _span_features(clause, a, b, key, category_of(key))))
+    return out
+
+
+def _locate(text: str, start: int, end: int) -> tuple[_Clause, int, int] | None:
+    """The clause holding text[start:end] and the span's token range in it."""
+    for tokens, sentence, clause in _clauses_of(text):
+        cs, ce = clause.start, clause.end
         if tokens[sentence[cs]][1] <= start < tokens[sentence[ce - 1]][2] + 1:
             at = next((k for k in range(cs, ce) if tokens[sentence[k]][2] > start), cs) - cs
             upto = next((k for k in range(cs, ce) if tokens[sentence[k]][1] >= end), ce) - cs
-            score = _near_score(vader, cwords, ctags, at, max(upto, at + 1),
-                                _score(vader, cwords, ctags, swords, stags))
-            lower = [w.lower() for w in cwords]
-            score = _wait_score(score, _key(cwords[at:max(upto, at + 1)]), lower)
-            return _mention_label(score, _than(lower), at, _star_label(rating))[0]
-    return _star_label(rating) or "neutral"
+            return clause, at, max(upto, at + 1)
+    return None
+
+
+def polarity_at(text: str, start: int, end: int, rating: int | None = None) -> str:
+    """The polarity of whatever is named at text[start:end], read as `analyse` reads its own
+    mentions (the benchmark asks this for the data set's own aspect terms)."""
+    found = _locate(text, start, end)
+    if found is None:
+        return _star_label(rating) or "neutral"
+    return _read(_vader(), *found, _star_label(rating))[0]
+
+
+def rule_polarity_at(text: str, start: int, end: int) -> str:
+    """The rules' polarity alone (no model, no stars), to compare them with the model."""
+    found = _locate(text, start, end)
+    if found is None:
+        return "neutral"
+    return _mention_label(*_rule_reading(_vader(), *found), found[1], None)[0]
+
+
+def polarity_features_at(text: str, start: int, end: int) -> dict[str, float] | None:
+    """The model's features for whatever is named at text[start:end] (for training)."""
+    found = _locate(text, start, end)
+    if found is None:
+        return None
+    vader = _vader()
+    clause, a, b = found
+    return _features(vader, clause, a, b, *_rule_reading(vader, clause, a, b))
 
 
 def text_polarity(text: str, rating: int | None = None) -> str:
