@@ -377,12 +377,19 @@ M018_REREAD_ASPECTS = """
         UPDATE items SET aspects_version = NULL WHERE aspects_version IS NOT NULL;
         """
 
+# Aspects read again by analysis version 3 (the models learnt from MAMS, issue 18); the
+# owner's corrections are kept, as in M018.
+M019_REREAD_ASPECTS = """
+        UPDATE items SET aspects_version = NULL WHERE aspects_version IS NOT NULL; -- version 3
+        """
+
 
 MIGRATIONS: list[Migration] = [M001_CORE, M002_SEARCH, M003_WORKFLOW, M004_FEEDBACK_VIEW, m005_insights,
                                M006_NO_INSERT_TRIGGERS, M007_NO_PARENT_INDEX, M008_SYNC_ERROR_KIND,
                                M009_STEMMED_SEARCH, m010_conversations,
                                M011_APPLICATION_ID, M012_ASPECTS, m013_erasure_records,
-                               M015_PENDING_ANALYSIS, m016_conversation_activity, M018_REREAD_ASPECTS]
+                               M015_PENDING_ANALYSIS, m016_conversation_activity, M018_REREAD_ASPECTS,
+                               M019_REREAD_ASPECTS]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

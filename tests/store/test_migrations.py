@@ -90,3 +90,22 @@ def test_conversations_of_an_older_database_are_ordered_by_their_latest_message(
         rows = store.list_items()[0]
         assert [r.external_id for r in rows] == ["old", "new"]  # its reply on the 3rd is the newest message
         assert rows[0].last_activity_at == "2026-01-03T00:00:00Z"
+
+
+def test_aspects_read_by_an_older_analysis_are_read_again_and_corrections_kept(tmp_path):
+    from inbox.services import aspect_themes
+    from inbox.store.migrations import M019_REREAD_ASPECTS, MIGRATIONS
+
+    path = tmp_path / "aspects-v2.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, target=MIGRATIONS.index(M019_REREAD_ASPECTS))
+    conn.execute("INSERT INTO sources (kind, name, created_at) VALUES ('google', 'Cafe', '2026-01-01T00:00:00Z')")
+    conn.execute("INSERT INTO items (source_id, external_id, kind, text, created_at, fetched_at, is_head, "
+                 "aspects_version) VALUES (1, 'r1', 'review', 'The wait was far too long.', "
+                 "'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 1, 2)")
+    conn.execute("INSERT INTO aspect_corrections (item_id, term, polarity) VALUES (1, 'wait', 'neutral')")
+    conn.close()
+    with Store(path) as store:
+        assert aspect_themes.backfill_all(store) == 1  # read again by this version's analysis
+        assert store.conn.execute("SELECT aspects_version FROM items").fetchone()[0] == aspect_themes.VERSION
+        assert [tuple(r) for r in store.conn.execute("SELECT polarity FROM aspect_corrections")] == [("neutral",)]
