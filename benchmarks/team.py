@@ -37,9 +37,15 @@ QUERIES = ("croissant", "croissants", "latte OR cake", '"oat milk"', "bar*", "fr
 T0 = parse_time("2022-01-01T00:00:00Z")
 
 
+def author(a: int) -> Author:
+    """An author keeps their name from one review to the next (a name taken from the review
+    instead renamed an author on almost every row, and each rename re-indexes their items)."""
+    return Author(f"a{a}", f"Guest {a % 997}")
+
+
 def items(start: int, n: int, rng: random.Random) -> list[Item]:
     return [Item(f"r{k}", "review", title=" ".join(rng.choices(WORDS, k=2)), text=" ".join(rng.choices(WORDS, k=18)),
-                 rating=rng.randint(1, 5), author=Author(f"a{rng.randrange(AUTHORS)}", f"Guest {k % 997}"),
+                 rating=rng.randint(1, 5), author=author(rng.randrange(AUTHORS)),
                  created_at=T0 + timedelta(minutes=k)) for k in range(start, start + n)]
 
 

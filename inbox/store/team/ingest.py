@@ -166,14 +166,14 @@ class TeamIngestMixin:
                        *([wanted[k][n] for k in ordered] for n in range(3))]
             cur.execute(
                 "INSERT INTO authors (platform, external_id, handle, display_name, profile_url) "
-                "SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[]) "
+                "SELECT * FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[], %b::text[]) "
                 "ON CONFLICT (platform, external_id) DO UPDATE SET handle = excluded.handle, "
                 "display_name = excluded.display_name, profile_url = excluded.profile_url "
                 "WHERE (authors.handle, authors.display_name, authors.profile_url) IS DISTINCT FROM "
                 "(excluded.handle, excluded.display_name, excluded.profile_url)", columns)
             for plat, ext, author_id in cur.execute(
                     "SELECT a.platform, a.external_id, a.id FROM authors a "
-                    "JOIN unnest(%s::text[], %s::text[]) AS k(p, e) ON a.platform = k.p AND a.external_id = k.e",
+                    "JOIN unnest(%b::text[], %b::text[]) AS k(p, e) ON a.platform = k.p AND a.external_id = k.e",
                     columns[:2]):
                 ids[(plat, ext)] = author_id
         return {ext_id: ids[key] if key else None for ext_id, key in keys.items()}
@@ -238,7 +238,7 @@ class TeamIngestMixin:
             ordered = sorted(activity)  # key order: two apps' pages lock threads alike
             for tid, key, created in cur.execute(
                     "INSERT INTO threads (source_id, root_external_id, last_activity_at, root_item_id) "
-                    "SELECT %s, k, a, r FROM unnest(%s::text[], %s::text[], %s::bigint[]) AS u(k, a, r) "
+                    "SELECT %s, k, a, r FROM unnest(%b::text[], %b::text[], %b::bigint[]) AS u(k, a, r) "
                     "ON CONFLICT (source_id, root_external_id) DO UPDATE SET last_activity_at = "
                     "greatest(coalesce(threads.last_activity_at, ''), excluded.last_activity_at) "
                     "RETURNING id, root_external_id, xmax = 0",
@@ -260,10 +260,10 @@ class TeamIngestMixin:
         inserted = sorted(r[0] for r in cur.execute(
             f"INSERT INTO items ({columns}, search) SELECT {', '.join('u.' + c for c in _INSERTED)}, "
             "items_search_vector(items_search_config(u.language), u.title, u.text, u.author_text) FROM unnest("
-            "%s::bigint[], %s::bigint[], %s::text[], %s::text[], %s::text[], %s::bigint[], %s::smallint[], "
-            "%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::boolean[], "
-            "%s::text[], %s::text[], %s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], "
-            f"%s::real[], %s::text[], %s::boolean[], %s::text[]) AS u({columns}, author_text) "
+            "%b::bigint[], %b::bigint[], %b::text[], %b::text[], %b::text[], %b::bigint[], %b::smallint[], "
+            "%b::text[], %b::text[], %b::text[], %b::text[], %b::text[], %b::text[], %b::boolean[], "
+            "%b::text[], %b::text[], %b::bigint[], %b::text[], %b::text[], %b::text[], %b::text[], "
+            f"%b::real[], %b::text[], %b::boolean[], %b::text[]) AS u({columns}, author_text) "
             "ON CONFLICT (source_id, external_id) DO NOTHING RETURNING id",
             [[bool(r[c]) if c in ("is_owner_reply", "is_head") else r.get(c) for r in by_key]
              for c in (*_INSERTED, "author_text")]).fetchall())
