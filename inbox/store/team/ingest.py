@@ -79,16 +79,23 @@ class TeamIngestMixin:
         from psycopg.types.json import Jsonb
 
         with self.transaction():
-            result = self.upsert_items(source_id, items, pipeline=pipeline)
-            if cursor is not None:
-                with self.cursor() as cur:
+            result = self._upsert_page(source_id, items, pipeline)
+            with self.cursor() as cur:
+                if cursor is not None:
                     cur.execute("UPDATE sources SET cursor = %s WHERE id = %s", (Jsonb(cursor), source_id))
+                cur.execute("SELECT fold_counts()")  # last: it holds the fold's lock until commit
         return result
 
     def upsert_items(self, source_id: int, items: Sequence[Item], *,
                      pipeline: IngestPipeline | None = None) -> IngestResult:
         """Insert new items, update changed ones in place (keeping triage and tags), skip
         unchanged ones and items without an id or content."""
+        with self.transaction():
+            result = self._upsert_page(source_id, items, pipeline)
+            self.fold_counts()  # type: ignore[attr-defined]
+        return result
+
+    def _upsert_page(self, source_id: int, items: Sequence[Item], pipeline: IngestPipeline | None) -> IngestResult:
         result = IngestResult()
         with self.transaction(), self.cursor() as cur:
             source = cur.execute("SELECT kind FROM sources WHERE id = %s", (source_id,)).fetchone()

@@ -10,8 +10,8 @@ from dataclasses import replace
 from typing import Any
 
 from inbox.domain import InboxFilter, ItemRow, PageCursor, Tag, Thread, View, format_time, utcnow
-from inbox.domain.counts import tally
 from inbox.store.errors import NotFound
+from inbox.store.team.counts import plain_view
 from inbox.store.team.search import tsquery_text
 
 # The same columns, in the same order, as the SQLite store's ROW_COLUMNS (ItemRow's fields).
@@ -129,8 +129,15 @@ class TeamQueryMixin:
                 return
 
     def count_items(self, flt: InboxFilter | None = None, now: str | None = None) -> int:
-        """How many rows the list of a filter holds (counted: no maintained counts yet)."""
-        where, args = self.filter_sql(flt or InboxFilter(), now)
+        """How many rows the list of a filter holds: a view, perhaps of some sources or
+        own/competitor, and a tag's own list are read from the maintained counts (M006);
+        anything narrower is counted."""
+        flt = flt or InboxFilter()
+        if plain_view(flt):
+            return self.count_view(flt.view, flt.source_ids, flt.whose, now)  # type: ignore[attr-defined]
+        if flt == InboxFilter(view=View.ALL, tags=flt.tags) and len(flt.tags) == 1:
+            return self.count_tag(flt.tags[0])  # type: ignore[attr-defined]
+        where, args = self.filter_sql(flt, now)
         with self.cursor() as cur:
             return cur.execute(f"SELECT count(*) FROM items i WHERE {where}", args).fetchone()[0]
 
@@ -187,17 +194,6 @@ class TeamQueryMixin:
         self.attach_tags(items)
         return Thread(id=t[0], source_id=t[1], root_item_id=t[2], last_activity_at=t[3], items=items)
 
-    def counts(self, now: str | None = None) -> dict[str, dict[Any, int]]:
-        """Conversation counts per view, per source, per own/competitor and per tag (the
-        sidebar's), counted from the listed-rows index (not maintained yet)."""
-        now = now or format_time(utcnow())
-        with self.cursor() as cur:
-            rows = cur.execute(
-                "SELECT source_id, status, coalesce(snoozed_until > %s, FALSE), count(*) FROM items "
-                "WHERE is_head AND deleted_at IS NULL AND NOT is_owner_reply GROUP BY 1, 2, 3", (now,)).fetchall()
-            sources_whose = cur.execute("SELECT id, whose FROM sources").fetchall()
-        return tally(rows, sources_whose, {t.id: t.count for t in self.list_tags()})
-
     def owner_replies(self, thread_ids: Iterable[int]) -> dict[int, str]:
         """The latest reply of the owner in each of these threads (thread id: its text)."""
         ids = sorted(set(thread_ids))
@@ -214,13 +210,11 @@ class TeamQueryMixin:
         return {}
 
     def list_tags(self) -> list[Tag]:
-        """Tags with the number of conversations (heads) carrying each."""
+        """Tags with the number of conversations (heads) carrying each (maintained counts)."""
         with self.cursor() as cur:
-            return [Tag(*r) for r in cur.execute(
-                "SELECT t.id, t.name, t.colour, count(i.id) FROM tags t "
-                "LEFT JOIN item_tags it ON it.tag_id = t.id LEFT JOIN items i ON i.id = it.item_id "
-                "AND i.is_head AND i.deleted_at IS NULL AND NOT i.is_owner_reply "
-                "GROUP BY t.id ORDER BY lower(t.name)")]
+            return [Tag(r[0], r[1], r[2], int(r[3])) for r in cur.execute(
+                "SELECT t.id, t.name, t.colour, coalesce((SELECT sum(c.n) FROM tag_conversations c "
+                "WHERE c.tag_id = t.id), 0) FROM tags t ORDER BY lower(t.name)")]
 
     def stats(self) -> dict[str, Any]:
         """Totals for `inbox stats` (the same keys as the SQLite store's)."""
