@@ -16,11 +16,12 @@ from inbox.domain.item_checks import unstorable
 from inbox.store.erasures import ErasuresMixin
 from inbox.store.errors import NotFound
 from inbox.store.ingest import IngestMixin, IngestPipeline, IngestResult
+from inbox.store.team.activity import REFRESH_ACTIVITY
 
 _INSERTED = ("id", "source_id", "external_id", "kind", "url", "author_id", "rating", "title", "text",
              "html", "language", "created_at", "updated_at", "is_owner_reply", "parent_external_id",
              "root_external_id", "thread_id", "status", "deleted_at", "fetched_at", "raw", "sentiment",
-             "sentiment_label", "is_head")
+             "sentiment_label", "is_head", "active_at")
 _COMPARED = ("kind", "url", "author_id", "rating", "title", "text", "html", "language",
              "created_at", "updated_at", "is_owner_reply", "parent_external_id", "deleted")
 _BOOLEAN = ("is_owner_reply", "deleted")
@@ -152,6 +153,7 @@ class TeamIngestMixin:
                 touched |= threads
             if touched:
                 cur.execute(REFRESH_HEADS, (sorted(touched),))
+                cur.execute(REFRESH_ACTIVITY, (sorted(touched),))
             if result.new_ids:
                 cur.execute(REOPEN, (result.new_ids,))
         return result
@@ -232,7 +234,7 @@ class TeamIngestMixin:
         root_of: dict[str, int] = {}
         members: dict[str, list[dict[str, Any]]] = {}
         for row, item_id, (key, tid) in zip(rows, ids, keys, strict=True):
-            row["id"], row["is_head"] = item_id, False
+            row["id"], row["is_head"], row["active_at"] = item_id, False, None
             if tid is not None:
                 row["thread_id"] = tid
                 continue
@@ -260,6 +262,10 @@ class TeamIngestMixin:
                 head = root or min(customers, key=lambda r: (r["created_at"], r["id"]), default=None)
                 if head is not None:
                     head["is_head"] = True
+                    # its conversation's latest activity, when later than itself (M007)
+                    latest = max((r["updated_at"] or r["created_at"] for r in members[key] if not r["deleted"]),
+                                 default="")
+                    head["active_at"] = latest if latest > head["created_at"] else None
         if pipeline is not None:
             pipeline.fill_new_rows(rows)
         columns = ", ".join(_INSERTED)
@@ -270,7 +276,7 @@ class TeamIngestMixin:
             "%b::bigint[], %b::bigint[], %b::text[], %b::text[], %b::text[], %b::bigint[], %b::smallint[], "
             "%b::text[], %b::text[], %b::text[], %b::text[], %b::text[], %b::text[], %b::boolean[], "
             "%b::text[], %b::text[], %b::bigint[], %b::text[], %b::text[], %b::text[], %b::text[], "
-            f"%b::real[], %b::text[], %b::boolean[], %b::text[]) AS u({columns}, author_text) "
+            f"%b::real[], %b::text[], %b::boolean[], %b::text[], %b::text[]) AS u({columns}, author_text) "
             "ON CONFLICT (source_id, external_id) DO NOTHING RETURNING id",
             [[bool(r[c]) if c in ("is_owner_reply", "is_head") else r.get(c) for r in by_key]
              for c in (*_INSERTED, "author_text")]).fetchall())
@@ -306,8 +312,13 @@ class TeamIngestMixin:
         return inserted, existing_threads
 
     def mark_deleted(self, source_id: int, external_ids: Iterable[str]) -> int:
-        """Mark items the source no longer has; they stay, flagged, with their tags."""
-        with self.cursor() as cur:
-            cur.execute("UPDATE items SET deleted_at = %s WHERE source_id = %s AND external_id = ANY(%s) "
-                        "AND deleted_at IS NULL", (format_time(utcnow()), source_id, [str(e) for e in external_ids]))
-            return cur.rowcount
+        """Mark items the source no longer has; they stay, flagged, with their tags. A deleted
+        message no longer counts as its conversation's activity."""
+        with self.transaction(), self.cursor() as cur:
+            threads = [r[0] for r in cur.execute(
+                "UPDATE items SET deleted_at = %s WHERE source_id = %s AND external_id = ANY(%s) "
+                "AND deleted_at IS NULL RETURNING thread_id",
+                (format_time(utcnow()), source_id, [str(e) for e in external_ids])).fetchall()]
+            if any(t is not None for t in threads):
+                cur.execute(REFRESH_ACTIVITY, (sorted({t for t in threads if t is not None}),))
+            return len(threads)

@@ -11,6 +11,8 @@ from typing import Any
 
 from inbox.domain import InboxFilter, ItemRow, PageCursor, Tag, Thread, View, format_time, utcnow
 from inbox.store.errors import NotFound
+from inbox.store.queries import by_activity
+from inbox.store.team.activity import ACTIVE_AT
 from inbox.store.team.counts import plain_view
 from inbox.store.team.search import tsquery_text
 
@@ -102,20 +104,26 @@ class TeamQueryMixin:
     def list_items(self, flt: InboxFilter | None = None, *, after: PageCursor | None = None,
                    limit: int = 100, now: str | None = None) -> tuple[list[ItemRow], PageCursor | None]:
         """One page of the list, newest first, and the cursor of the next page (or None):
-        keyset paging on (created_at, id), never OFFSET."""
+        conversations by latest activity, messages (searches) by their own time; keyset
+        paging, never OFFSET."""
         flt = flt or InboxFilter()
         where, args = self.filter_sql(flt, now)
+        # conversations by their latest activity (M007), messages by their own time; the
+        # last column is the row's place in that order (the cursor)
+        key = ACTIVE_AT.format(r="i.") if by_activity(flt) else "i.created_at"
         if after is not None:
-            where += " AND (i.created_at, i.id) < (%s, %s)"
+            where += f" AND ({key}, i.id) < (%s, %s)"
             args += [after.created_at, after.id]
-        sql = f"{ROW_SELECT} WHERE {where} ORDER BY i.created_at DESC, i.id DESC LIMIT {int(limit) + 1}"
+        sql = (f"SELECT {ROW_COLUMNS}, {key} FROM items i JOIN sources s ON s.id = i.source_id "
+               f"LEFT JOIN authors a ON a.id = i.author_id WHERE {where} ORDER BY {key} DESC, i.id DESC "
+               f"LIMIT {int(limit) + 1}")
         with self.cursor() as cur:
             rows = cur.execute(sql, args).fetchall()
         items = [row_to_item(r) for r in rows[:limit]]
         self.attach_tags(items)
         if flt.conversations and not flt.include_owner_replies:
             self.attach_conversations(items)
-        nxt = PageCursor(items[-1].created_at, items[-1].id) if len(rows) > limit and items else None
+        nxt = PageCursor(rows[limit - 1][24], items[-1].id) if len(rows) > limit and items else None
         return items, nxt
 
     def iter_items(self, flt: InboxFilter | None = None, *, page: int = 1000,

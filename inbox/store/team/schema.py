@@ -18,6 +18,7 @@ from typing import Any
 import psycopg
 
 from inbox.store.errors import ForeignDatabase, NewerSchema, StoreError
+from inbox.store.team.activity import M007_ACTIVITY
 from inbox.store.team.counts import M006_COUNTS
 
 APPLICATION = "feedback-inbox-team"
@@ -381,7 +382,8 @@ CREATE TRIGGER changes_outbox_insert AFTER INSERT ON outbox REFERENCING NEW TABL
     FOR EACH STATEMENT EXECUTE FUNCTION changes_reply_queued();
 """
 
-MIGRATIONS: list[str] = [M001_CORE, M002_SEARCH, M003_CHANGES, M004_ASSIGNMENT, M005_REPLY_CHANGES, M006_COUNTS]
+MIGRATIONS: list[str] = [M001_CORE, M002_SEARCH, M003_CHANGES, M004_ASSIGNMENT, M005_REPLY_CHANGES, M006_COUNTS,
+                         M007_ACTIVITY]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # Relations outside the system schemas: in an empty database there are none.

@@ -1,6 +1,7 @@
 """The team inbox's maintained counts (M006) equal a recount from the items after any
 sequence of ingest, triage, undo, tags, deletions and source removal, as the local store's
-do (tests/store/test_conversation_counts.py); and the lists' counts are their rows."""
+do (tests/store/test_conversation_counts.py); the lists' counts are their rows; and the
+conversations are listed by latest activity (M007), each once however they are paged."""
 
 from __future__ import annotations
 
@@ -25,6 +26,25 @@ def _empty(team) -> None:
     with team.cursor() as cur:
         cur.execute("TRUNCATE sources, authors, threads, items, tags, item_tags, changes, conversation_counts, "
                     "tag_conversations CASCADE")
+
+
+def activity_is_right(team) -> None:
+    """Each listed conversation's place is its latest activity (M007), and paging through
+    the list a few rows at a time gives every conversation once, in that order."""
+    with team.cursor() as cur:
+        expected = dict(cur.execute(
+            "SELECT h.id, greatest(h.created_at, coalesce((SELECT max(coalesce(x.updated_at, x.created_at)) "
+            "FROM items x WHERE x.thread_id = h.thread_id AND x.deleted_at IS NULL), '')) FROM items h "
+            "WHERE h.is_head AND h.deleted_at IS NULL AND NOT h.is_owner_reply").fetchall())
+    seen: list[int] = []
+    cursor = None
+    while True:
+        rows, cursor = team.list_items(InboxFilter(view=View.ALL), after=cursor, limit=3, now=NOW)
+        seen += [r.id for r in rows]
+        if cursor is None:
+            break
+    assert sorted(seen) == sorted(expected)  # each exactly once
+    assert seen == sorted(expected, key=lambda i: (expected[i], i), reverse=True)
 
 
 def listed(team, view: str) -> int:
@@ -82,6 +102,7 @@ def test_counts_equal_a_recount_after_any_operations(team, pages, ops) -> None:
                 sources[k] = None
                 operations.undo_stack.entries.clear()
         assert team.counts(NOW) == team.recounted(NOW), op
+    activity_is_right(team)
     counts = team.counts(NOW)
     for view in View.ALL_VIEWS:
         assert counts["views"][view] == listed(team, view) == team.count_items(InboxFilter(view=view), NOW)
