@@ -99,7 +99,8 @@ class TeamIngestMixin:
     def _upsert_page(self, source_id: int, items: Sequence[Item], pipeline: IngestPipeline | None) -> IngestResult:
         result = IngestResult()
         with self.transaction(), self.cursor() as cur:
-            source = cur.execute("SELECT kind FROM sources WHERE id = %s", (source_id,)).fetchone()
+            # locked until the page commits: a removal of the source waits for it (M006)
+            source = cur.execute("SELECT kind FROM sources WHERE id = %s FOR KEY SHARE", (source_id,)).fetchone()
             if source is None:
                 raise NotFound(f"source {source_id} no longer exists")
             platform = source[0]
@@ -159,9 +160,9 @@ class TeamIngestMixin:
         return result
 
     def _team_author_ids(self, cur: Any, platform: str, batch: dict[str, Item]) -> dict[str, int | None]:
-        """The author id of each item of a page, upserting the new or changed authors in one
-        statement (in key order) and reading every id in a second: a statement of its own
-        sees the authors another app committed meanwhile."""
+        """The author id of each item of a page: the known authors read in one statement;
+        the new or changed ones upserted in a second (in key order), which returns their
+        ids, also of an author another app stored meanwhile (most pages need only the read)."""
         keys = {ext_id: IngestMixin._author_key(platform, item.author) for ext_id, item in batch.items()}
         wanted: dict[tuple[str, str], tuple[str, str, str]] = {}
         for key, item in zip(keys.values(), batch.values(), strict=True):
@@ -171,20 +172,22 @@ class TeamIngestMixin:
         ids: dict[tuple[str, str], int] = {}
         if wanted:
             ordered = sorted(wanted)
-            columns = [[k[0] for k in ordered], [k[1] for k in ordered],
-                       *([wanted[k][n] for k in ordered] for n in range(3))]
-            cur.execute(
-                "INSERT INTO authors (platform, external_id, handle, display_name, profile_url) "
-                "SELECT * FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[], %b::text[]) "
-                "ON CONFLICT (platform, external_id) DO UPDATE SET handle = excluded.handle, "
-                "display_name = excluded.display_name, profile_url = excluded.profile_url "
-                "WHERE (authors.handle, authors.display_name, authors.profile_url) IS DISTINCT FROM "
-                "(excluded.handle, excluded.display_name, excluded.profile_url)", columns)
-            for plat, ext, author_id in cur.execute(
-                    "SELECT a.platform, a.external_id, a.id FROM authors a "
+            for plat, ext, author_id, *names in cur.execute(
+                    "SELECT a.platform, a.external_id, a.id, a.handle, a.display_name, a.profile_url FROM authors a "
                     "JOIN unnest(%b::text[], %b::text[]) AS k(p, e) ON a.platform = k.p AND a.external_id = k.e",
-                    columns[:2]):
-                ids[(plat, ext)] = author_id
+                    ([k[0] for k in ordered], [k[1] for k in ordered])):
+                if tuple(names) == wanted[(plat, ext)]:
+                    ids[(plat, ext)] = author_id
+            todo = [k for k in ordered if k not in ids]
+            if todo:
+                for plat, ext, author_id in cur.execute(
+                        "INSERT INTO authors (platform, external_id, handle, display_name, profile_url) "
+                        "SELECT * FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[], %b::text[]) "
+                        "ON CONFLICT (platform, external_id) DO UPDATE SET handle = excluded.handle, "
+                        "display_name = excluded.display_name, profile_url = excluded.profile_url "
+                        "RETURNING platform, external_id, id",
+                        [[k[0] for k in todo], [k[1] for k in todo], *([wanted[k][n] for k in todo] for n in range(3))]):
+                    ids[(plat, ext)] = author_id
         return {ext_id: ids[key] if key else None for ext_id, key in keys.items()}
 
     @staticmethod
@@ -227,7 +230,8 @@ class TeamIngestMixin:
             return parent, None
 
         ids = [r[0] for r in cur.execute(
-            "SELECT nextval(pg_get_serial_sequence('items', 'id')) FROM generate_series(1, %s)",
+            "SELECT nextval(q.seq) FROM (SELECT pg_get_serial_sequence('items', 'id')::regclass AS seq) q, "
+            "generate_series(1, %s)",
             (len(rows),)).fetchall()]
         keys = [root_key(r) for r in rows]
         activity: dict[str, str] = {}
