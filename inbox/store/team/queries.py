@@ -11,6 +11,7 @@ from typing import Any
 
 from inbox.domain import InboxFilter, ItemRow, PageCursor, Tag, Thread, View, format_time, utcnow
 from inbox.store.errors import NotFound
+from inbox.store.filter_sql import POSTGRES, filter_where
 from inbox.store.queries import by_activity
 from inbox.store.team.activity import ACTIVE_AT
 from inbox.store.team.counts import plain_view
@@ -46,54 +47,7 @@ class TeamQueryMixin:
     def filter_sql(self, flt: InboxFilter, now: str | None = None) -> tuple[str, list[Any]]:
         """WHERE clause (without the keyword) and parameters for a filter."""
         now = now or format_time(utcnow())
-        where: list[str] = ["i.deleted_at IS NULL"]
-        args: list[Any] = []
-        if not flt.include_owner_replies:
-            where.append("NOT i.is_owner_reply")
-            if flt.conversation_rows():
-                where.append("i.is_head")
-        if flt.view == View.INBOX:
-            where.append("i.status <> 'done' AND (i.snoozed_until IS NULL OR i.snoozed_until <= %s)")
-            args.append(now)
-        elif flt.view == View.UNREAD:
-            where.append("i.status = 'unread' AND (i.snoozed_until IS NULL OR i.snoozed_until <= %s)")
-            args.append(now)
-        elif flt.view == View.SNOOZED:
-            where.append("i.snoozed_until > %s")
-            args.append(now)
-        elif flt.view == View.DONE:
-            where.append("i.status = 'done'")
-        if flt.source_ids:
-            where.append("i.source_id = ANY(%s)")
-            args.append(list(flt.source_ids))
-        if flt.whose:
-            where.append("i.source_id IN (SELECT id FROM sources WHERE whose = %s)")
-            args.append(flt.whose)
-        for tag in flt.tags:
-            where.append("EXISTS (SELECT 1 FROM item_tags it JOIN tags t ON t.id = it.tag_id "
-                         "WHERE it.item_id = i.id AND lower(t.name) = lower(%s))")
-            args.append(tag)
-        if flt.rating_min is not None:
-            where.append("i.rating >= %s")
-            args.append(flt.rating_min)
-        if flt.rating_max is not None:
-            where.append("i.rating <= %s")
-            args.append(flt.rating_max)
-        if flt.since:
-            where.append("i.created_at >= %s")
-            args.append(flt.since[:10] + "T00:00:00Z")
-        if flt.until:
-            where.append("i.created_at <= %s")
-            args.append(flt.until[:10] + "T23:59:59Z")
-        if flt.author_id is not None:
-            where.append("i.author_id = %s")
-            args.append(flt.author_id)
-        if flt.item_ids is not None:
-            where.append("i.id = ANY(%s)")
-            args.append([int(x) for x in flt.item_ids])
-        if flt.sentiment:
-            where.append("coalesce(i.sentiment_override, i.sentiment_label, 'unknown') = %s")
-            args.append(flt.sentiment)
+        where, args = filter_where(POSTGRES, flt, now)
         if flt.query.strip():
             expr = tsquery_text(flt.query)
             if expr:
