@@ -141,7 +141,8 @@ class TeamIngestMixin:
                     result.updated_ids.append(before["id"])
                 else:
                     result.unchanged += 1
-            touched = set()
+            touched: set[int] = set()
+            reopening: list[int] = []
             if result.updated_ids:
                 touched |= {r[0] for r in cur.execute(
                     "SELECT DISTINCT thread_id FROM items WHERE id = ANY(%s) AND thread_id IS NOT NULL",
@@ -152,11 +153,16 @@ class TeamIngestMixin:
                 result.new_ids, threads = self._team_insert(cur, source_id, new_rows, pipeline)
                 result.unchanged += len(new_rows) - len(result.new_ids)  # another app stored them first
                 touched |= threads
+                # only a customer's message in a conversation that was there before can reopen
+                # it (in a new one, the head is as new as the message)
+                stored = set(result.new_ids)
+                reopening = [r["id"] for r in new_rows if r["id"] in stored and r["thread_id"] in threads
+                             and not r["is_owner_reply"]]
             if touched:
                 cur.execute(REFRESH_HEADS, (sorted(touched),))
                 cur.execute(REFRESH_ACTIVITY, (sorted(touched),))
-            if result.new_ids:
-                cur.execute(REOPEN, (result.new_ids,))
+            if reopening:
+                cur.execute(REOPEN, (sorted(reopening),))
         return result
 
     def _team_author_ids(self, cur: Any, platform: str, batch: dict[str, Item]) -> dict[str, int | None]:

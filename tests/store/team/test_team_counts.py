@@ -158,3 +158,20 @@ def test_counts_stay_exact_when_two_members_triage_and_a_sync_runs_at_once(team,
     assert errors == []
     assert team.counts(NOW) == team.recounted(NOW)
     assert team.counts(NOW)["views"][View.ALL] == 600
+
+
+def test_a_customer_message_reopens_its_done_conversation_and_the_owner_reply_does_not(team) -> None:
+    src = team.add_source("mastodon", "Mastodon")
+    team.save_page(src.id, [Item("m1", "mention", text="Best buns in town?", created_at=T0, author=Author("ann", "Ann"))])
+    head = team.list_items(now=NOW)[0][0]
+    Operations(team).mark_done([head.id])
+    team.save_page(src.id, [Item("o1", "reply", text="Thank you!", created_at=T0 + timedelta(hours=1),
+                                 parent_external_id="m1", is_owner_reply=True, author=Author("owner", "Owner"))])
+    assert team.get_item(head.id).status == "done"
+    assert team.counts(NOW)["views"][View.DONE] == 1
+    team.save_page(src.id, [Item("c1", "reply", text="Still the best", created_at=T0 + timedelta(hours=2),
+                                 parent_external_id="o1", author=Author("bo", "Bo"))])
+    rows = team.list_items(InboxFilter(view=View.INBOX), now=NOW)[0]
+    assert [(r.external_id, r.status, r.messages) for r in rows] == [("m1", "unread", 3)]
+    assert rows[0].last_activity_at == format_time(T0 + timedelta(hours=2))
+    assert team.counts(NOW) == team.recounted(NOW)
