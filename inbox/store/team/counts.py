@@ -124,6 +124,16 @@ INSERT INTO tag_conversations (tag_id, n)
 SELECT it.tag_id, count(*) FROM item_tags it JOIN items i ON i.id = it.item_id WHERE {_I} GROUP BY 1;
 -- The list's rows are counted from the counters now: the index that counted them goes.
 DROP INDEX items_listed;
+-- Members let in before this migration read the counters too (only the triggers write them).
+DO $$
+DECLARE member TEXT;
+BEGIN
+    FOR member IN SELECT DISTINCT grantee FROM information_schema.role_table_grants
+                  WHERE table_schema = 'public' AND table_name = 'items' AND privilege_type = 'SELECT'
+                    AND grantee NOT IN ('PUBLIC', current_user) LOOP
+        EXECUTE format('GRANT SELECT ON conversation_counts, tag_conversations TO %I', member);
+    END LOOP;
+END $$;
 """
 
 
