@@ -50,6 +50,15 @@ def items(start: int, n: int, rng: random.Random) -> list[Item]:
 
 
 
+def process_cpu(pid: int) -> float:
+    """CPU seconds used so far by one process (utime + stime)."""
+    import os
+
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def server_cpu(root_pid: int) -> float:
     """CPU seconds used so far by the server's processes (the postmaster and its children,
     living ones): on a shared machine a steadier figure than the wall clock."""
@@ -102,16 +111,23 @@ def main() -> None:
             rng = random.Random(7)
             source = team.add_source("google", "Bench")
             pages = [items(k, min(args.page, args.items - k), rng) for k in range(0, args.items, args.page)]
+            with team.cursor() as cur:  # the session that writes (the pool holds one while idle)
+                backend = cur.execute("SELECT pg_backend_pid()").fetchone()[0]
             wall, cpu, scpu = time.perf_counter(), time.process_time(), server_cpu(server.process.pid)
+            bcpu = process_cpu(backend)
             for page in pages:
                 team.save_page(source.id, page, {"at": page[-1].external_id})
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-            scpu = server_cpu(server.process.pid) - scpu
+            scpu, bcpu = server_cpu(server.process.pid) - scpu, process_cpu(backend) - bcpu
             with team.cursor() as cur:
                 cur.execute("ANALYZE")
             print(f"ingest: {args.items:,} items in {wall:.1f} s = {args.items / wall:,.0f} items/s "
                   f"(client CPU {cpu:.1f} s, server CPU {scpu:.1f} s: {args.items / (cpu + scpu):,.0f} items per "
                   f"CPU second), pages of {args.page}")
+            # what a page waits for: the app, then its server session (the server's other
+            # processes, autovacuum and the WAL writer, run beside them on another core)
+            print(f"  of which the writing session {bcpu:.1f} s: client + session {args.items / (cpu + bcpu):,.0f} "
+                  "items per CPU second")
             for q in QUERIES:
                 print(f"search {q!r:22} p95 {p95(timed(lambda q=q: team.search(q, limit=50), 100)):7.1f} ms")
             every = [s for q in QUERIES for s in timed(lambda q=q: team.search(q, limit=50), 25)]
