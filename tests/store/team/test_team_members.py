@@ -81,3 +81,19 @@ def test_a_member_let_in_before_the_maintained_counts_reads_them_after_the_owner
     with (psycopg.connect(urls[ben][0], password=urls[ben][1], autocommit=True) as conn,
           pytest.raises(psycopg.errors.InsufficientPrivilege)):
         conn.execute("INSERT INTO conversation_counts VALUES (1, 'unread', false, 5)")
+
+
+def test_a_member_syncs_where_the_database_gives_the_public_nothing(pg_server, roles):
+    """Ingest stages pages in a temporary table: the grant gives that right itself, so a
+    server whose administrator revoked everything from PUBLIC still lets members sync."""
+    urls, ana, ben = roles
+    init_team(*urls[ana])
+    with psycopg.connect(urls[ana][0], password=urls[ana][1], autocommit=True) as conn:
+        conn.execute(f"REVOKE ALL ON DATABASE {conn.info.dbname} FROM PUBLIC")
+    with TeamStore(urls[ana][0], password=urls[ana][1]) as owner:
+        owner.grant_member(ben)
+        source = owner.add_source("google", "Shop")
+    with TeamStore(urls[ben][0], password=urls[ben][1]) as member:
+        member.save_page(source.id, [Item("r1", "review", text="Great flat white", rating=5,
+                                          author=Author("g1", "Guest"), created_at=parse_time("2026-03-01T10:00:00Z"))])
+        assert [r.text for r in member.search("flat white")] == ["Great flat white"]
