@@ -17,6 +17,7 @@ from inbox.domain import InboxFilter, ItemRow, PageCursor, Thread, View, format_
 from inbox.domain.times import from_db
 from inbox.store.conversations import ACTIVE_AT
 from inbox.store.errors import BadQuery, NotFound
+from inbox.store.filter_sql import SQLITE, filter_where
 
 ROW_COLUMNS = """
 i.id, i.source_id, s.name AS source_name, s.kind AS source_kind, s.whose,
@@ -144,57 +145,7 @@ class QueryMixin:
                    with_query: bool = True) -> tuple[str, list[Any]]:
         """WHERE clause (without the keyword) and parameters for a filter."""
         now = now or format_time(utcnow())
-        where: list[str] = ["i.deleted_at IS NULL"]
-        args: list[Any] = []
-        if not flt.include_owner_replies:
-            where.append("i.is_owner_reply = 0")
-            if conversation_rows(flt):
-                where.append("i.is_head = 1")
-        if flt.view == View.INBOX:
-            where.append("i.status != 'done' AND (i.snoozed_until IS NULL OR i.snoozed_until <= ?)")
-            args.append(now)
-        elif flt.view == View.UNREAD:
-            where.append("i.status = 'unread' AND (i.snoozed_until IS NULL OR i.snoozed_until <= ?)")
-            args.append(now)
-        elif flt.view == View.SNOOZED:
-            where.append("i.snoozed_until > ?")
-            args.append(now)
-        elif flt.view == View.DONE:
-            where.append("i.status = 'done'")
-        if flt.source_ids:
-            # one source: its (source_id, created_at) index; several: '+' keeps the planner
-            # on the time index (an IN over an index would sort every matching row)
-            plus = "+" if len(flt.source_ids) > 1 else ""
-            where.append(f"{plus}i.source_id IN ({','.join('?' * len(flt.source_ids))})")
-            args += list(flt.source_ids)
-        if flt.whose:
-            where.append("+i.source_id IN (SELECT id FROM sources WHERE whose = ?)")
-            args.append(flt.whose)
-        for tag in flt.tags:
-            where.append("EXISTS (SELECT 1 FROM item_tags it JOIN tags t ON t.id = it.tag_id "
-                         "WHERE it.item_id = i.id AND t.name = ?)")
-            args.append(tag)
-        if flt.rating_min is not None:
-            where.append("i.rating >= ?")
-            args.append(flt.rating_min)
-        if flt.rating_max is not None:
-            where.append("i.rating <= ?")
-            args.append(flt.rating_max)
-        if flt.since:
-            where.append("i.created_at >= ?")
-            args.append(flt.since[:10] + "T00:00:00Z")
-        if flt.until:
-            where.append("i.created_at <= ?")
-            args.append(flt.until[:10] + "T23:59:59Z")
-        if flt.author_id is not None:
-            where.append("i.author_id = ?")
-            args.append(flt.author_id)
-        if flt.item_ids is not None:
-            where.append("i.id IN (SELECT value FROM json_each(?))")
-            args.append("[" + ",".join(str(int(x)) for x in flt.item_ids) + "]")
-        if flt.sentiment:
-            where.append("coalesce(i.sentiment_override, i.sentiment_label, 'unknown') = ?")
-            args.append(flt.sentiment)
+        where, args = filter_where(SQLITE, flt, now)
         if with_query and flt.query.strip():
             expr = check_query(self.conn, flt.query)
             if expr:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from inbox.store.errors import StoreError
+from inbox.store.team.activity import ALL_ACTIVITY
 
 # (table, columns, which of them are booleans, which are jsonb), in foreign-key order.
 TABLES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...] = (
@@ -113,6 +114,7 @@ def import_local(local: Any, team: Any, *, progress: Callable[[str, int], None] 
             report.counts[table] = n
             if progress:
                 progress(table, n)
+        cur.execute(ALL_ACTIVITY)  # each conversation's latest activity, derived from the rows
         for table in IDENTITY_TABLES:
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                         f"coalesce((SELECT max(id) FROM {table}), 0) + 1, false)")

@@ -10,8 +10,11 @@ from dataclasses import replace
 from typing import Any
 
 from inbox.domain import InboxFilter, ItemRow, PageCursor, Tag, Thread, View, format_time, utcnow
-from inbox.domain.counts import tally
 from inbox.store.errors import NotFound
+from inbox.store.filter_sql import POSTGRES, filter_where
+from inbox.store.queries import by_activity
+from inbox.store.team.activity import ACTIVE_AT
+from inbox.store.team.counts import plain_view
 from inbox.store.team.search import tsquery_text
 
 # The same columns, in the same order, as the SQLite store's ROW_COLUMNS (ItemRow's fields).
@@ -44,54 +47,7 @@ class TeamQueryMixin:
     def filter_sql(self, flt: InboxFilter, now: str | None = None) -> tuple[str, list[Any]]:
         """WHERE clause (without the keyword) and parameters for a filter."""
         now = now or format_time(utcnow())
-        where: list[str] = ["i.deleted_at IS NULL"]
-        args: list[Any] = []
-        if not flt.include_owner_replies:
-            where.append("NOT i.is_owner_reply")
-            if flt.conversation_rows():
-                where.append("i.is_head")
-        if flt.view == View.INBOX:
-            where.append("i.status <> 'done' AND (i.snoozed_until IS NULL OR i.snoozed_until <= %s)")
-            args.append(now)
-        elif flt.view == View.UNREAD:
-            where.append("i.status = 'unread' AND (i.snoozed_until IS NULL OR i.snoozed_until <= %s)")
-            args.append(now)
-        elif flt.view == View.SNOOZED:
-            where.append("i.snoozed_until > %s")
-            args.append(now)
-        elif flt.view == View.DONE:
-            where.append("i.status = 'done'")
-        if flt.source_ids:
-            where.append("i.source_id = ANY(%s)")
-            args.append(list(flt.source_ids))
-        if flt.whose:
-            where.append("i.source_id IN (SELECT id FROM sources WHERE whose = %s)")
-            args.append(flt.whose)
-        for tag in flt.tags:
-            where.append("EXISTS (SELECT 1 FROM item_tags it JOIN tags t ON t.id = it.tag_id "
-                         "WHERE it.item_id = i.id AND lower(t.name) = lower(%s))")
-            args.append(tag)
-        if flt.rating_min is not None:
-            where.append("i.rating >= %s")
-            args.append(flt.rating_min)
-        if flt.rating_max is not None:
-            where.append("i.rating <= %s")
-            args.append(flt.rating_max)
-        if flt.since:
-            where.append("i.created_at >= %s")
-            args.append(flt.since[:10] + "T00:00:00Z")
-        if flt.until:
-            where.append("i.created_at <= %s")
-            args.append(flt.until[:10] + "T23:59:59Z")
-        if flt.author_id is not None:
-            where.append("i.author_id = %s")
-            args.append(flt.author_id)
-        if flt.item_ids is not None:
-            where.append("i.id = ANY(%s)")
-            args.append([int(x) for x in flt.item_ids])
-        if flt.sentiment:
-            where.append("coalesce(i.sentiment_override, i.sentiment_label, 'unknown') = %s")
-            args.append(flt.sentiment)
+        where, args = filter_where(POSTGRES, flt, now)
         if flt.query.strip():
             expr = tsquery_text(flt.query)
             if expr:
@@ -102,20 +58,26 @@ class TeamQueryMixin:
     def list_items(self, flt: InboxFilter | None = None, *, after: PageCursor | None = None,
                    limit: int = 100, now: str | None = None) -> tuple[list[ItemRow], PageCursor | None]:
         """One page of the list, newest first, and the cursor of the next page (or None):
-        keyset paging on (created_at, id), never OFFSET."""
+        conversations by latest activity, messages (searches) by their own time; keyset
+        paging, never OFFSET."""
         flt = flt or InboxFilter()
         where, args = self.filter_sql(flt, now)
+        # conversations by their latest activity (M007), messages by their own time; the
+        # last column is the row's place in that order (the cursor)
+        key = ACTIVE_AT.format(r="i.") if by_activity(flt) else "i.created_at"
         if after is not None:
-            where += " AND (i.created_at, i.id) < (%s, %s)"
+            where += f" AND ({key}, i.id) < (%s, %s)"
             args += [after.created_at, after.id]
-        sql = f"{ROW_SELECT} WHERE {where} ORDER BY i.created_at DESC, i.id DESC LIMIT {int(limit) + 1}"
+        sql = (f"SELECT {ROW_COLUMNS}, {key} FROM items i JOIN sources s ON s.id = i.source_id "
+               f"LEFT JOIN authors a ON a.id = i.author_id WHERE {where} ORDER BY {key} DESC, i.id DESC "
+               f"LIMIT {int(limit) + 1}")
         with self.cursor() as cur:
             rows = cur.execute(sql, args).fetchall()
         items = [row_to_item(r) for r in rows[:limit]]
         self.attach_tags(items)
         if flt.conversations and not flt.include_owner_replies:
             self.attach_conversations(items)
-        nxt = PageCursor(items[-1].created_at, items[-1].id) if len(rows) > limit and items else None
+        nxt = PageCursor(rows[limit - 1][24], items[-1].id) if len(rows) > limit and items else None
         return items, nxt
 
     def iter_items(self, flt: InboxFilter | None = None, *, page: int = 1000,
@@ -129,8 +91,15 @@ class TeamQueryMixin:
                 return
 
     def count_items(self, flt: InboxFilter | None = None, now: str | None = None) -> int:
-        """How many rows the list of a filter holds (counted: no maintained counts yet)."""
-        where, args = self.filter_sql(flt or InboxFilter(), now)
+        """How many rows the list of a filter holds: a view, perhaps of some sources or
+        own/competitor, and a tag's own list are read from the maintained counts (M006);
+        anything narrower is counted."""
+        flt = flt or InboxFilter()
+        if plain_view(flt):
+            return self.count_view(flt.view, flt.source_ids, flt.whose, now)  # type: ignore[attr-defined]
+        if flt == InboxFilter(view=View.ALL, tags=flt.tags) and len(flt.tags) == 1:
+            return self.count_tag(flt.tags[0])  # type: ignore[attr-defined]
+        where, args = self.filter_sql(flt, now)
         with self.cursor() as cur:
             return cur.execute(f"SELECT count(*) FROM items i WHERE {where}", args).fetchone()[0]
 
@@ -187,17 +156,6 @@ class TeamQueryMixin:
         self.attach_tags(items)
         return Thread(id=t[0], source_id=t[1], root_item_id=t[2], last_activity_at=t[3], items=items)
 
-    def counts(self, now: str | None = None) -> dict[str, dict[Any, int]]:
-        """Conversation counts per view, per source, per own/competitor and per tag (the
-        sidebar's), counted from the listed-rows index (not maintained yet)."""
-        now = now or format_time(utcnow())
-        with self.cursor() as cur:
-            rows = cur.execute(
-                "SELECT source_id, status, coalesce(snoozed_until > %s, FALSE), count(*) FROM items "
-                "WHERE is_head AND deleted_at IS NULL AND NOT is_owner_reply GROUP BY 1, 2, 3", (now,)).fetchall()
-            sources_whose = cur.execute("SELECT id, whose FROM sources").fetchall()
-        return tally(rows, sources_whose, {t.id: t.count for t in self.list_tags()})
-
     def owner_replies(self, thread_ids: Iterable[int]) -> dict[int, str]:
         """The latest reply of the owner in each of these threads (thread id: its text)."""
         ids = sorted(set(thread_ids))
@@ -214,13 +172,11 @@ class TeamQueryMixin:
         return {}
 
     def list_tags(self) -> list[Tag]:
-        """Tags with the number of conversations (heads) carrying each."""
+        """Tags with the number of conversations (heads) carrying each (maintained counts)."""
         with self.cursor() as cur:
-            return [Tag(*r) for r in cur.execute(
-                "SELECT t.id, t.name, t.colour, count(i.id) FROM tags t "
-                "LEFT JOIN item_tags it ON it.tag_id = t.id LEFT JOIN items i ON i.id = it.item_id "
-                "AND i.is_head AND i.deleted_at IS NULL AND NOT i.is_owner_reply "
-                "GROUP BY t.id ORDER BY lower(t.name)")]
+            return [Tag(r[0], r[1], r[2], int(r[3])) for r in cur.execute(
+                "SELECT t.id, t.name, t.colour, coalesce((SELECT sum(c.n) FROM tag_conversations c "
+                "WHERE c.tag_id = t.id), 0) FROM tags t ORDER BY lower(t.name)")]
 
     def stats(self) -> dict[str, Any]:
         """Totals for `inbox stats` (the same keys as the SQLite store's)."""

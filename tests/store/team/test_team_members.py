@@ -50,3 +50,50 @@ def test_a_members_newer_app_asks_for_the_owner_to_update_and_changes_nothing(pg
         assert conn.execute("SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace").fetchone() \
             == before
 
+
+
+def test_a_member_let_in_before_the_maintained_counts_reads_them_after_the_owner_updates(pg_server, roles, monkeypatch):
+    """M006 adds the counters' tables; a member granted before it reads them without being
+    granted again, and cannot write them."""
+    from inbox.domain import View
+    from inbox.store.team import schema
+    from inbox.store.team.counts import M006_COUNTS
+
+    urls, ana, ben = roles
+    before = next(n for n, m in enumerate(schema.MIGRATIONS) if m.startswith(M006_COUNTS))
+    with monkeypatch.context() as older:  # the inbox as an older app set it up
+        older.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:before])
+        older.setattr(schema, "SCHEMA_VERSION", before)
+        init_team(*urls[ana])
+        with TeamStore(urls[ana][0], password=urls[ana][1]) as owner:
+            source = owner.add_source("google", "Shop")
+        with psycopg.connect(urls[ana][0], password=urls[ana][1], autocommit=True) as conn:  # its grant
+            conn.execute(f"GRANT CONNECT ON DATABASE {conn.info.dbname} TO {ben}")
+            conn.execute(f"GRANT USAGE ON SCHEMA public TO {ben}")
+            conn.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {ben}")
+            conn.execute(f"REVOKE INSERT, UPDATE, DELETE ON team_schema, changes FROM {ben}")
+            conn.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {ben}")
+    init_team(*urls[ana])  # the owner's newer app brings the schema up to date
+    with TeamStore(urls[ben][0], password=urls[ben][1]) as member:
+        member.save_page(source.id, [Item("r1", "review", text="Great flat white", rating=5,
+                                          author=Author("g1", "Guest"), created_at=parse_time("2026-03-01T10:00:00Z"))])
+        assert member.counts()["views"][View.INBOX] == 1
+    with (psycopg.connect(urls[ben][0], password=urls[ben][1], autocommit=True) as conn,
+          pytest.raises(psycopg.errors.InsufficientPrivilege)):
+        conn.execute("INSERT INTO conversation_counts VALUES (1, 'unread', false, 5)")
+
+
+def test_a_member_syncs_where_the_database_gives_the_public_nothing(pg_server, roles):
+    """Ingest stages pages in a temporary table: the grant gives that right itself, so a
+    server whose administrator revoked everything from PUBLIC still lets members sync."""
+    urls, ana, ben = roles
+    init_team(*urls[ana])
+    with psycopg.connect(urls[ana][0], password=urls[ana][1], autocommit=True) as conn:
+        conn.execute(f"REVOKE ALL ON DATABASE {conn.info.dbname} FROM PUBLIC")
+    with TeamStore(urls[ana][0], password=urls[ana][1]) as owner:
+        owner.grant_member(ben)
+        source = owner.add_source("google", "Shop")
+    with TeamStore(urls[ben][0], password=urls[ben][1]) as member:
+        member.save_page(source.id, [Item("r1", "review", text="Great flat white", rating=5,
+                                          author=Author("g1", "Guest"), created_at=parse_time("2026-03-01T10:00:00Z"))])
+        assert [r.text for r in member.search("flat white")] == ["Great flat white"]
