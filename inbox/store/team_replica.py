@@ -215,6 +215,15 @@ class TeamReplicaMixin:
                               "AND assigned_to IS NOT ?", (member, _ids(heads), member))
         return before
 
+    def assignees(self, ids: Sequence[int]) -> dict[int, str]:
+        """Who each item's conversation is assigned to (items of unassigned ones left out):
+        what the list's rows and the reading pane show."""
+        return {r[0]: r[1] for r in self.conn.execute(
+            "SELECT i.id, coalesce(i.assigned_to, h.assigned_to) FROM items i LEFT JOIN items h "
+            "ON h.thread_id = i.thread_id AND h.is_head = 1 AND h.assigned_to IS NOT NULL "
+            "WHERE i.id IN (SELECT value FROM json_each(?)) AND coalesce(i.assigned_to, h.assigned_to) IS NOT NULL",
+            (_ids(ids),))}
+
     def conversation_history(self, thread_id: int) -> list[Change]:
         """What happened to a conversation, oldest first: the server's history as last
         caught up, then what was done here and is not sent yet (`pending`)."""

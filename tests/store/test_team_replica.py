@@ -104,6 +104,7 @@ def test_assign_gives_the_conversation_to_a_member_and_mine_lists_it(replica: St
     assert replica.count_items(mine) == 1
     assert [r.id for r in replica.search("croissant", flt=InboxFilter(assignee="ben"))] == [101]
     assert replica.count_items(InboxFilter(view=View.ALL, assignee="ana")) == 0
+    assert replica.assignees([101, 102, 103]) == {101: "ben", 102: "ben"}
     assert [(o.op, o.item_id, o.detail) for o in replica.queued_ops()] == [("assigned", 101, "ben")]
     assert replica.assign([101], None) == [(101, "ben")]
     assert replica.queued_ops()[-1].detail == ""
