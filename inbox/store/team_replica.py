@@ -107,6 +107,20 @@ SCHEMA = [
         INSERT INTO team_queue (at, seen, op, item_id, thread_id, args) VALUES ({_NOW}, {_SEEN}, 'draft', new.item_id,
             (SELECT thread_id FROM items WHERE id = new.item_id), json_object('text', new.text));
     END""",
+    # A reply queued here goes to the team's outbox (with its idempotency key: sent twice, it
+    # is queued once); the replica's own outbox never posts it.
+    f"""CREATE TRIGGER team_queue_reply AFTER INSERT ON outbox WHEN {_LINKED} BEGIN
+        INSERT INTO team_queue (at, seen, op, item_id, thread_id, args) VALUES ({_NOW}, {_SEEN}, 'reply', new.item_id,
+            (SELECT thread_id FROM items WHERE id = new.item_id),
+            json_object('text', new.text, 'idempotency_key', new.idempotency_key, 'source_id', new.source_id,
+                        'not_before', new.not_before, 'mark_done', new.mark_done, 'created_at', new.created_at));
+    END""",
+    f"""CREATE TRIGGER team_queue_reply_cancelled AFTER UPDATE OF state ON outbox
+    WHEN new.state = 'cancelled' AND old.state IS NOT 'cancelled' AND {_LINKED} BEGIN
+        INSERT INTO team_queue (at, seen, op, item_id, thread_id, args) VALUES ({_NOW}, {_SEEN}, 'cancel_reply',
+            new.item_id, (SELECT thread_id FROM items WHERE id = new.item_id),
+            json_object('idempotency_key', new.idempotency_key));
+    END""",
     f"""CREATE TRIGGER team_queue_draft_gone AFTER DELETE ON drafts WHEN {_LINKED} BEGIN
         DELETE FROM team_queue WHERE op = 'draft' AND state = 'waiting' AND item_id = old.item_id;
         INSERT INTO team_queue (at, seen, op, item_id, thread_id, args) VALUES ({_NOW}, {_SEEN}, 'draft', old.item_id,
@@ -234,7 +248,8 @@ class TeamReplicaMixin:
         rows = self.conn.execute(
             f"SELECT {_HISTORY}, 0, kept FROM team_history WHERE thread_id = ? "
             "UNION ALL SELECT 0, q.at, l.member, q.item_id, q.thread_id, q.op, q.detail, 1, 1 "
-            "FROM team_queue q JOIN team_link l WHERE q.thread_id = ? AND q.state = 'waiting' AND q.op <> 'draft' "
+            "FROM team_queue q JOIN team_link l WHERE q.thread_id = ? AND q.state = 'waiting' "
+            "AND q.op NOT IN ('draft', 'cancel_reply') "
             "ORDER BY 8, 1, 2", (thread_id, thread_id)).fetchall()
         return [Change(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), bool(r[8])) for r in rows]
 

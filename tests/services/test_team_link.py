@@ -236,11 +236,15 @@ def test_an_offline_queue_is_sent_in_order_on_reconnect_and_nothing_is_lost(shop
             replica.assign([ids[15]], ben)
             replica.snooze([ids[16]], T0 + timedelta(days=900))
             replica.save_draft(ids[17], "Thanks Guest, we will bake more tomorrow.")
-            assert replica.team_link_info().waiting == 10
-            assert link.push().sent == 0 and replica.team_link_info().waiting == 10
+            replica.queue_reply(ids[18], replica.get_item(ids[18]).source_id, "Sorry, we'll do better",
+                                idempotency_key="offline-reply-1", not_before="2026-02-01T09:00:00Z",
+                                mark_done=False, created_at="2026-02-01T09:00:00Z")
+            assert replica.team_link_info().waiting == 11
+            assert link.push().sent == 0 and replica.team_link_info().waiting == 11
+            ops = replica.queued_ops()
             proxy.start()  # back online
             result = link.push()
-            assert (result.sent, result.conflicts) == (10, 0) and link.online
+            assert (result.sent, result.conflicts) == (11, 0) and link.online
             assert replica.team_link_info().waiting == 0
             link.catch_up()
             assert replica_view(replica) == server_view(owner, {ids[14]: "unread"})
@@ -253,6 +257,14 @@ def test_an_offline_queue_is_sent_in_order_on_reconnect_and_nothing_is_lost(shop
             assert [(c.who, c.what, c.detail) for c in owner.conversation_history(thread)][-2:] == [
                 (ben, "tag", "Call back"), (ben, "untag", "Call back")]
             assert histories(owner, replica)[0] == histories(owner, replica)[1]
+            assert [(e.item_id, e.text) for e in owner.list_outbox(["queued"])] == [(ids[18], "Sorry, we'll do better")]
+            assert (ben, "reply") in [(c.who, c.what) for c in owner.conversation_history(
+                owner.get_item(ids[18]).thread_id)]
+            # sent again (the laptop died before it noted them sent): the same end, one reply
+            view = server_view(owner)
+            with TeamStore(ben_url) as member:
+                assert {o.result for o in member.apply_ops(ops)} == {"sent"}
+            assert server_view(owner) == view and len(owner.list_outbox(["queued"])) == 1
     finally:
         proxy.stop()
 

@@ -138,6 +138,8 @@ class TeamReplicaMixin:
             return "lost"  # the item is gone from the server (erased): nothing to apply it to
         if op.op == "draft":
             return self._apply_draft(cur, op)
+        if op.op in ("reply", "cancel_reply"):
+            return self._apply_reply(cur, op)
         if op.op == "status" and op.detail in ("read", "unread"):  # the member's own, always kept
             cur.execute("INSERT INTO member_reads (member, item_id, status) VALUES (session_user, %s, %s) "
                         "ON CONFLICT (member, item_id) DO UPDATE SET status = excluded.status",
@@ -186,4 +188,17 @@ class TeamReplicaMixin:
             self.save_draft(op.item_id, text)  # type: ignore[attr-defined]
         else:
             cur.execute("DELETE FROM drafts WHERE item_id = %s", (op.item_id,))
+        return "sent"
+
+    def _apply_reply(self, cur: Any, op: QueuedOp) -> str:
+        """A reply queued offline joins the team's outbox once (its idempotency key); taking
+        it back works while no app has started posting it ("lost": it was already on its way)."""
+        key = op.args["idempotency_key"]
+        row = cur.execute("SELECT id FROM outbox WHERE idempotency_key = %s", (key,)).fetchone()
+        if op.op == "cancel_reply":
+            return "sent" if row is not None and self.cancel_outbox_entry(row[0]) else "lost"  # type: ignore[attr-defined]
+        if row is None:
+            self.queue_reply(op.item_id, op.args["source_id"], op.args["text"], idempotency_key=key,  # type: ignore[attr-defined]
+                             not_before=op.args.get("not_before") or op.at, mark_done=bool(op.args.get("mark_done")),
+                             created_at=op.args.get("created_at") or op.at)
         return "sent"
