@@ -196,8 +196,10 @@ class TeamLink:
             known = store.known_history([c.seq for c in changes])
             new = [c for c in changes if c.seq not in known]
             if new:
-                # changes the first copy already holds go into the history only
-                ids = sorted({c.item_id for c in new if c.item_id is not None and c.seq > (snapshot or 0)})
+                # changes the first copy already holds go into the history only (but for the
+                # last few before it began: one may have committed after its item was copied)
+                fresh = max(0, (snapshot or 0) - OVERLAP)
+                ids = sorted({c.item_id for c in new if c.item_id is not None and c.seq > fresh})
                 batch = team.replica_rows(ids)
                 batch.changes = new
                 store.apply_team_batch(batch, last_seq=max(c.seq for c in new))
