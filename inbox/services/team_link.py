@@ -106,6 +106,7 @@ class TeamLink:
         self._team = team
         self._own_team = team is None
         self.online = team is not None
+        self.last_error = ""  # why the server was last not reached, in words (the detail of "Offline")
         self.changes_page = changes_page or CHANGES_PAGE
         self.copy_page = copy_page or COPY_PAGE
         info = self.store.team_link_info()
@@ -133,7 +134,7 @@ class TeamLink:
         except StoreError as exc:
             self._offline(exc)
             return None
-        self.online = True
+        self.online, self.last_error = True, ""
         return self._team
 
     def _offline(self, exc: BaseException) -> None:
@@ -141,6 +142,8 @@ class TeamLink:
         if self.online:
             log.info("team inbox offline: %s", exc)
         self.online = False
+        self.last_error = str(exc) if isinstance(exc, StoreError) else (
+            f"Can't reach the team inbox at {where(self.url)}: the connection was lost. It will be tried again.")
         if self._team is not None and self._own_team:
             with contextlib.suppress(Exception):
                 self._team.close()

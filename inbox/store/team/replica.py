@@ -66,9 +66,11 @@ class TeamReplicaMixin:
             # with their conversations' heads: a new message reopens its conversation for
             # each member (their read row goes) without changing the head's shared status
             wanted = _array(item_ids)
-            cur.execute(f"WITH w(id) AS MATERIALIZED (SELECT unnest(%s::bigint[])) {_ITEM_SELECT} WHERE i.id IN "
-                        "(SELECT id FROM w UNION SELECT h.id FROM items h WHERE h.is_head AND h.thread_id IN "
-                        "(SELECT n.thread_id FROM items n JOIN w ON w.id = n.id)) ORDER BY i.id", (wanted,))
+            heads = [r[0] for r in cur.execute(
+                "SELECT DISTINCT h.id FROM items n JOIN items h ON h.thread_id = n.thread_id AND h.is_head "
+                "WHERE n.id = ANY(%s::bigint[])", (wanted,))]
+            cur.execute(f"{_ITEM_SELECT} WHERE i.id = ANY(%s::bigint[]) ORDER BY i.id",
+                        (_array(set(item_ids) | set(heads)),))
             items = _dicts(cur, _ITEM_COLUMNS)
             return self._around(cur, items, gone=sorted(set(item_ids) - {it["id"] for it in items}))
 
