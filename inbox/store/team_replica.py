@@ -76,6 +76,11 @@ SCHEMA = [
         kept INTEGER NOT NULL DEFAULT 1
     )""",
     "CREATE INDEX team_history_by_thread ON team_history (thread_id, seq)",
+    # A replica's items are the server's, with its ids: a source synced here would write rows
+    # whose ids the server gives to others. The team syncs its sources once, on the server.
+    f"""CREATE TRIGGER team_replica_no_ingest BEFORE INSERT ON items WHEN {_LINKED} BEGIN
+        SELECT RAISE(ABORT, 'this inbox is a copy of a team inbox: its sources are synced on the team''s server');
+    END""",
     f"""CREATE TRIGGER team_queue_status AFTER UPDATE OF status ON items
     WHEN old.status IS NOT new.status AND {_LINKED} BEGIN
         {_queue('status', 'new.id', 'new.thread_id', 'new.status')}
