@@ -21,7 +21,7 @@ import pytest
 
 from inbox.domain import Author, InboxFilter, Item, View, parse_time
 from inbox.services.team_link import TeamLink, connect_replica, replica_path
-from inbox.store import Store, StoreError
+from inbox.store import CannotOpen, Store, StoreError
 from inbox.store.team import TeamStore, init_team
 from tests.store.team.conftest import roles  # noqa: F401 - the ana/ben fixture
 
@@ -228,6 +228,9 @@ def test_an_offline_queue_is_sent_in_order_on_reconnect_and_nothing_is_lost(shop
             proxy.stop()  # the network goes
             assert link.push().sent == 0 and link.catch_up() == 0 and not link.online
             assert "team inbox" in link.last_error and "password" not in link.last_error.lower()
+            assert connect_replica(via_proxy, None, tmp_path, offline_ok=True) == path  # opens as it is
+            with pytest.raises(CannotOpen, match="not answering"):
+                connect_replica(via_proxy, None, tmp_path)
             replica.set_status(ids[11:13], "done")
             replica.tag_items([ids[12]], "Call back")
             replica.untag_items([ids[12]], "Call back")  # in order: the tag ends removed
