@@ -103,4 +103,8 @@ def filter_where(d: Dialect, flt: InboxFilter, now: str) -> tuple[list[str], lis
     if flt.sentiment:
         where.append(f"coalesce(i.sentiment_override, i.sentiment_label, 'unknown') = {p}")
         args.append(flt.sentiment)
+    if flt.assignee is not None:  # the Mine view: the conversation's head names them
+        where.append(f"(i.assigned_to = {p} OR i.thread_id IN (SELECT h.thread_id FROM items h "
+                     f"WHERE h.assigned_to = {p}))")
+        args += [flt.assignee, flt.assignee]
     return where, args
