@@ -36,6 +36,8 @@ class InboxFilter:
     sentiment: str | None = None        # positive | neutral | negative | unknown (override wins)
     # one row per conversation (its head); False lists every customer message (exports)
     conversations: bool = True
+    # a team inbox's member (their login role): conversations assigned to them (the Mine view)
+    assignee: str | None = None
 
     def conversation_rows(self) -> bool:
         """Whether the list shows one row per conversation. Searches, one author's items and

@@ -378,11 +378,20 @@ M018_REREAD_ASPECTS = """
         """
 
 
+def m017_team_replica(conn: sqlite3.Connection) -> None:
+    """A team inbox's local replica (issue 20): who a conversation is assigned to, the link,
+    the operations waiting to be sent and the server's history (inbox/store/team_replica.py)."""
+    from inbox.store import team_replica
+
+    team_replica.migrate(conn)
+
+
 MIGRATIONS: list[Migration] = [M001_CORE, M002_SEARCH, M003_WORKFLOW, M004_FEEDBACK_VIEW, m005_insights,
                                M006_NO_INSERT_TRIGGERS, M007_NO_PARENT_INDEX, M008_SYNC_ERROR_KIND,
                                M009_STEMMED_SEARCH, m010_conversations,
                                M011_APPLICATION_ID, M012_ASPECTS, m013_erasure_records,
-                               M015_PENDING_ANALYSIS, m016_conversation_activity, M018_REREAD_ASPECTS]
+                               M015_PENDING_ANALYSIS, m016_conversation_activity, M018_REREAD_ASPECTS,
+                               m017_team_replica]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -185,6 +185,10 @@ class QueryMixin:
         if flt.sentiment:
             where.append("coalesce(i.sentiment_override, i.sentiment_label, 'unknown') = ?")
             args.append(flt.sentiment)
+        if flt.assignee is not None:  # a team replica's Mine view: the conversation's head names them
+            where.append("(i.assigned_to = ? OR i.thread_id IN (SELECT h.thread_id FROM items h "
+                         "WHERE h.assigned_to = ?))")
+            args += [flt.assignee, flt.assignee]
         if with_query and flt.query.strip():
             expr = check_query(self.conn, flt.query)
             if expr:

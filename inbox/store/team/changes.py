@@ -13,21 +13,14 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from inbox.domain.team import Change  # here before it moved to the domain: re-exported
+
+__all__ = ["ACTIVITIES", "CHANGES", "PRESENCE", "Change", "Listener", "Notice", "TeamChangesMixin"]
+
 CHANGES = "inbox_changes"
 PRESENCE = "inbox_presence"
 # What a presence notice may say (anything else is refused before it is sent).
 ACTIVITIES = ("viewing", "replying", "left")
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    seq: int
-    at: str
-    who: str
-    item_id: int | None
-    thread_id: int | None
-    what: str     # new | status | snooze | edited | deleted | tag | untag | assigned | reply
-    detail: str   # the new status, the snooze's end, the tag's name
 
 
 @dataclass(frozen=True, slots=True)
