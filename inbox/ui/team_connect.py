@@ -337,6 +337,51 @@ class ConnectTeamDialog(QDialog):
         super().reject()
 
 
+def existing_replica(url: str, data_dir: Path) -> Path | None:
+    """This computer's copy of the team inbox at `url`, if one was made before (any file in
+    `<data dir>/team/` whose link names the same user, server and database)."""
+    from inbox.store import Store
+
+    wanted = where(url)
+    for path in sorted((Path(data_dir) / "team").glob("*.db")):
+        try:
+            with Store(path, readonly=True) as store:
+                info = store.team_link_info()
+        except StoreError as exc:
+            log.warning("skipping %s: %s", path, exc)
+            continue
+        if info is not None and where(info.url) == wanted:
+            return path
+    return None
+
+
+def replica_for_start(url: str, secrets: Secrets | None = None, data_dir: Path | None = None) -> Path | None:
+    """`inbox --db postgresql://...`: this computer's copy of that team inbox, opened at once
+    (offline too; the window catches up in the background); the first time, the Connect
+    dialog filled in from the URL, connecting straight away when the keyring has the
+    password. None when the owner closed the dialog."""
+    from PySide6.QtCore import QTimer
+
+    from inbox.paths import data_dir as default_data_dir
+    from inbox.services.team import password_for
+
+    data_dir = Path(data_dir or default_data_dir())
+    secrets = secrets or from_environment()
+    found = existing_replica(url, data_dir)
+    if found is not None:
+        return found
+    typed = str(conninfo(url).get("password") or "")
+    saved = bool(typed) or password_for(url, secrets) is not None
+    dialog = ConnectTeamDialog(secrets, data_dir, None, address=TeamAddress.from_url(url), has_password=saved)
+    dialog.password.setText(typed)
+    made: list[Path] = []
+    dialog.connected.connect(made.append)
+    if saved:
+        QTimer.singleShot(0, dialog.start)
+    dialog.exec()  # before the window and its event loop exist: a loop of its own is fine here
+    return made[0] if made else None
+
+
 class TeamConnect:
     """The File menu's command; `secrets` and `data_dir` are replaced by tests."""
 

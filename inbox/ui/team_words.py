@@ -66,14 +66,18 @@ def history_text(change: Any, me: str | None, now: datetime) -> str | None:
 
 def history_line(change: Any, me: str | None, now: datetime) -> str | None:
     """"Ana marked it done · 14:02" (local time); "· not sent yet" for a change made here
-    that waits for the server."""
+    that waits for the server, "· a later change holds" for one someone else's overruled."""
     text = history_text(change, me, now)
     if text is None:
         return None
     then = parse_time(change.at)
     when = local_time.when(then, now) if then is not None else ""
     line = f"{text} · {when}" if when else text
-    return line + (" · not sent yet" if _pending(change) else "")
+    if _pending(change):
+        return line + " · not sent yet"
+    if not getattr(change, "kept", True):  # made offline, overruled by a later change
+        return line + " · a later change holds"
+    return line
 
 
 def history_lines(changes: Iterable[Any], me: str | None, now: datetime) -> list[str]:
