@@ -120,13 +120,14 @@ def make_replica(url: str, password: str, secrets: Secrets, data_dir: Path,
                  progress: Callable[[str], None]) -> Path:
     """Check the server, keep the password, make or refresh this computer's copy."""
     from inbox.services import team
-    from inbox.services.team_link import connect_replica  # the link (docs/team.md)
 
     progress("Checking the server…")
     check_server(url, password)
     if password:
         team.save_password(url, password, secrets)
     progress("Copying the team inbox to this computer…")
+    from inbox.services.team_link import connect_replica  # the link (docs/team.md)
+
     return connect_replica(url, secrets, data_dir, progress=_progress_words(progress))
 
 
