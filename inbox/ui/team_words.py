@@ -16,7 +16,7 @@ from inbox.ui import local_time
 
 # What the window shows of each activity another member announces.
 ACTIVITY_WORDS = {"replying": "is replying…", "viewing": "is reading this"}
-STATUS_WORDS = {"done": "marked it done", "read": "read it", "unread": "marked it unread"}
+STATUS_WORDS = {"done": "marked it done"}
 
 
 def member_name(role: str, me: str | None = None) -> str:
@@ -31,14 +31,17 @@ def _pending(change: Any) -> bool:
     return bool(getattr(change, "pending", False)) or getattr(change, "seq", 1) == 0
 
 
-def history_text(change: Any, me: str | None, now: datetime) -> str | None:
+def history_text(change: Any, me: str | None, now: datetime, *, reopened: bool = False) -> str | None:
     """One change as a sentence without its time ("Ana marked it done"); None for changes
-    that say nothing to a reader."""
+    that say nothing to the team (reading is each member's own, unless it takes the
+    conversation out of Done: `reopened`)."""
     who = member_name(change.who, me) if change.who else "Someone"
     what, detail = change.what, change.detail or ""
     if what == "new":
         return "A new message arrived"
     if what == "status":
+        if detail in ("read", "unread"):
+            return f"{who} opened it again" if reopened else None
         return f"{who} {STATUS_WORDS.get(detail, f'marked it {detail}')}"
     if what == "snooze":
         until = parse_time(detail) if detail else None
@@ -64,10 +67,10 @@ def history_text(change: Any, me: str | None, now: datetime) -> str | None:
     return None
 
 
-def history_line(change: Any, me: str | None, now: datetime) -> str | None:
+def history_line(change: Any, me: str | None, now: datetime, *, reopened: bool = False) -> str | None:
     """"Ana marked it done · 14:02" (local time); "· not sent yet" for a change made here
     that waits for the server, "· a later change holds" for one someone else's overruled."""
-    text = history_text(change, me, now)
+    text = history_text(change, me, now, reopened=reopened)
     if text is None:
         return None
     then = parse_time(change.at)
@@ -84,8 +87,12 @@ def history_lines(changes: Iterable[Any], me: str | None, now: datetime) -> list
     """The conversation's history as lines, oldest first, without repeating a line (two
     messages of one conversation marked done at once are one thing to a reader)."""
     lines: list[str] = []
+    done = False
     for change in changes:
-        line = history_line(change, me, now)
+        reopened = change.what == "status" and done and change.detail != "done"
+        if change.what == "status":
+            done = change.detail == "done"
+        line = history_line(change, me, now, reopened=reopened)
         if line is not None and (not lines or lines[-1] != line):
             lines.append(line)
     return lines
