@@ -54,6 +54,7 @@ class QueuedOp:
     thread_id: int | None
     detail: str
     args: dict[str, Any] = field(default_factory=dict)
+    seen: int = 0        # the newest server change this replica had when it was made
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,3 +82,4 @@ class ReplicaBatch:
     drafts: list[dict[str, Any]] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     gone: list[int] = field(default_factory=list)
+    all_drafts: bool = False  # `drafts` is every draft of the server (one missing here was discarded)

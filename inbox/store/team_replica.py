@@ -28,9 +28,12 @@ _NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 _LINKED = "EXISTS (SELECT 1 FROM team_link WHERE applying = 0)"
 
 
+_SEEN = "(SELECT last_seq FROM team_link)"
+
+
 def _queue(op: str, item: str, thread: str, detail: str) -> str:
-    return (f"INSERT INTO team_queue (at, op, item_id, thread_id, detail) "
-            f"VALUES ({_NOW}, '{op}', {item}, {thread}, {detail});")
+    return (f"INSERT INTO team_queue (at, seen, op, item_id, thread_id, detail) "
+            f"VALUES ({_NOW}, {_SEEN}, '{op}', {item}, {thread}, {detail});")
 
 
 # Migration M017 (local). Statements are run one by one (a function migration).
@@ -52,6 +55,7 @@ SCHEMA = [
     """CREATE TABLE team_queue (
         id INTEGER PRIMARY KEY,
         at TEXT NOT NULL,
+        seen INTEGER NOT NULL DEFAULT 0,
         op TEXT NOT NULL,
         item_id INTEGER,
         thread_id INTEGER,
@@ -95,17 +99,31 @@ SCHEMA = [
     # A draft is saved as it is typed: only its latest text waits to be sent.
     f"""CREATE TRIGGER team_queue_draft AFTER INSERT ON drafts WHEN {_LINKED} BEGIN
         DELETE FROM team_queue WHERE op = 'draft' AND state = 'waiting' AND item_id = new.item_id;
-        INSERT INTO team_queue (at, op, item_id, thread_id, args) VALUES ({_NOW}, 'draft', new.item_id,
+        INSERT INTO team_queue (at, seen, op, item_id, thread_id, args) VALUES ({_NOW}, {_SEEN}, 'draft', new.item_id,
             (SELECT thread_id FROM items WHERE id = new.item_id), json_object('text', new.text));
     END""",
     f"""CREATE TRIGGER team_queue_draft_edit AFTER UPDATE OF text ON drafts WHEN {_LINKED} BEGIN
         DELETE FROM team_queue WHERE op = 'draft' AND state = 'waiting' AND item_id = new.item_id;
-        INSERT INTO team_queue (at, op, item_id, thread_id, args) VALUES ({_NOW}, 'draft', new.item_id,
+        INSERT INTO team_queue (at, seen, op, item_id, thread_id, args) VALUES ({_NOW}, {_SEEN}, 'draft', new.item_id,
             (SELECT thread_id FROM items WHERE id = new.item_id), json_object('text', new.text));
+    END""",
+    # A reply queued here goes to the team's outbox (with its idempotency key: sent twice, it
+    # is queued once); the replica's own outbox never posts it.
+    f"""CREATE TRIGGER team_queue_reply AFTER INSERT ON outbox WHEN {_LINKED} BEGIN
+        INSERT INTO team_queue (at, seen, op, item_id, thread_id, args) VALUES ({_NOW}, {_SEEN}, 'reply', new.item_id,
+            (SELECT thread_id FROM items WHERE id = new.item_id),
+            json_object('text', new.text, 'idempotency_key', new.idempotency_key, 'source_id', new.source_id,
+                        'not_before', new.not_before, 'mark_done', new.mark_done, 'created_at', new.created_at));
+    END""",
+    f"""CREATE TRIGGER team_queue_reply_cancelled AFTER UPDATE OF state ON outbox
+    WHEN new.state = 'cancelled' AND old.state IS NOT 'cancelled' AND {_LINKED} BEGIN
+        INSERT INTO team_queue (at, seen, op, item_id, thread_id, args) VALUES ({_NOW}, {_SEEN}, 'cancel_reply',
+            new.item_id, (SELECT thread_id FROM items WHERE id = new.item_id),
+            json_object('idempotency_key', new.idempotency_key));
     END""",
     f"""CREATE TRIGGER team_queue_draft_gone AFTER DELETE ON drafts WHEN {_LINKED} BEGIN
         DELETE FROM team_queue WHERE op = 'draft' AND state = 'waiting' AND item_id = old.item_id;
-        INSERT INTO team_queue (at, op, item_id, thread_id, args) VALUES ({_NOW}, 'draft', old.item_id,
+        INSERT INTO team_queue (at, seen, op, item_id, thread_id, args) VALUES ({_NOW}, {_SEEN}, 'draft', old.item_id,
             (SELECT thread_id FROM items WHERE id = old.item_id), json_object('text', NULL));
     END""",
 ]
@@ -230,7 +248,8 @@ class TeamReplicaMixin:
         rows = self.conn.execute(
             f"SELECT {_HISTORY}, 0, kept FROM team_history WHERE thread_id = ? "
             "UNION ALL SELECT 0, q.at, l.member, q.item_id, q.thread_id, q.op, q.detail, 1, 1 "
-            "FROM team_queue q JOIN team_link l WHERE q.thread_id = ? AND q.state = 'waiting' AND q.op <> 'draft' "
+            "FROM team_queue q JOIN team_link l WHERE q.thread_id = ? AND q.state = 'waiting' "
+            "AND q.op NOT IN ('draft', 'cancel_reply') "
             "ORDER BY 8, 1, 2", (thread_id, thread_id)).fetchall()
         return [Change(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), bool(r[8])) for r in rows]
 
@@ -238,8 +257,8 @@ class TeamReplicaMixin:
 
     def queued_ops(self, limit: int = 500) -> list[QueuedOp]:
         """Operations made here and not sent yet, in the order they were made."""
-        return [QueuedOp(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6] or "{}")) for r in self.conn.execute(
-            "SELECT id, at, op, item_id, thread_id, detail, args FROM team_queue WHERE state = 'waiting' "
+        return [QueuedOp(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6] or "{}"), r[7]) for r in self.conn.execute(
+            "SELECT id, at, op, item_id, thread_id, detail, args, seen FROM team_queue WHERE state = 'waiting' "
             "ORDER BY id LIMIT ?", (limit,))]
 
     def ops_sent(self, sent: Sequence[int], lost: Sequence[int] = ()) -> None:
@@ -253,8 +272,8 @@ class TeamReplicaMixin:
     def lost_ops(self) -> list[QueuedOp]:
         """Operations made here that a later change on the server overruled (their text,
         for a draft, is kept here)."""
-        return [QueuedOp(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6] or "{}")) for r in self.conn.execute(
-            "SELECT id, at, op, item_id, thread_id, detail, args FROM team_queue WHERE state = 'lost' ORDER BY id")]
+        return [QueuedOp(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6] or "{}"), r[7]) for r in self.conn.execute(
+            "SELECT id, at, op, item_id, thread_id, detail, args, seen FROM team_queue WHERE state = 'lost' ORDER BY id")]
 
     # -- writing the server's rows ----------------------------------------------------------
 
@@ -342,6 +361,10 @@ class TeamReplicaMixin:
                 c.execute("INSERT INTO drafts (item_id, text, created_at, updated_at) VALUES "
                           "(:item_id, :text, :created_at, :updated_at) ON CONFLICT (item_id) DO UPDATE SET "
                           "text = excluded.text, updated_at = excluded.updated_at", d)
+        if batch.all_drafts:  # a draft the server no longer has was sent or discarded there
+            c.execute("DELETE FROM drafts WHERE item_id NOT IN (SELECT value FROM json_each(?)) "
+                      "AND item_id NOT IN (SELECT value FROM json_each(?))",
+                      (_ids(d["item_id"] for d in batch.drafts), _ids(waiting_drafts)))
         if batch.gone:  # erased on the server
             c.execute("DELETE FROM items WHERE id IN (SELECT value FROM json_each(?))", (_ids(batch.gone),))
         c.executemany(f"INSERT OR IGNORE INTO team_history ({_HISTORY}, kept) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

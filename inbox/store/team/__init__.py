@@ -22,6 +22,7 @@ from inbox.store.team.ingest import TeamIngestMixin
 from inbox.store.team.members import Member, TeamMembersMixin
 from inbox.store.team.outbox import TeamOutboxMixin
 from inbox.store.team.queries import TeamQueryMixin
+from inbox.store.team.replica import TeamReplicaMixin
 from inbox.store.team.saved import TeamSavedMixin
 from inbox.store.team.sources import TeamSourcesMixin
 from inbox.store.team.triage import TeamTriageMixin
@@ -47,7 +48,7 @@ class _NoBulk:
 
 
 class TeamStore(TeamSourcesMixin, TeamIngestMixin, TeamQueryMixin, TeamMembersMixin, TeamOutboxMixin,
-                TeamTriageMixin, TeamChangesMixin, TeamSavedMixin):
+                TeamTriageMixin, TeamChangesMixin, TeamSavedMixin, TeamReplicaMixin):
     """A team inbox on PostgreSQL. Opening checks that the database is one (`inbox team
     init` makes one) at this version or older, migrating it up; anything else is refused
     before a single write."""

@@ -380,7 +380,62 @@ CREATE TRIGGER changes_outbox_insert AFTER INSERT ON outbox REFERENCING NEW TABL
     FOR EACH STATEMENT EXECUTE FUNCTION changes_reply_queued();
 """
 
-MIGRATIONS: list[str] = [M001_CORE, M002_SEARCH, M003_CHANGES, M004_ASSIGNMENT, M005_REPLY_CHANGES]
+# Per-person read state (issue 20): "read" and "unread" are each member's own; done, snooze,
+# tags and assignment stay shared. A member's row says what they made of an item; no row
+# is unread. A customer's new message makes its conversation unread again for everyone
+# (their rows for its head go). What members could read before is kept: each of them gets
+# a row for every item read so far. Also: a change made offline that a later change by
+# someone else overruled is kept in the history, marked not kept (`changes.kept`), through a
+# function members may call (they cannot write `changes` themselves).
+M008_MEMBER_READS = """
+CREATE TABLE member_reads (
+    member TEXT NOT NULL DEFAULT session_user,
+    item_id BIGINT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    status TEXT NOT NULL CHECK (status IN ('read', 'unread')),
+    PRIMARY KEY (member, item_id)
+);
+CREATE INDEX member_reads_by_item ON member_reads (item_id);
+ALTER TABLE member_reads ENABLE ROW LEVEL SECURITY;
+CREATE POLICY member_reads_own ON member_reads USING (member = session_user) WITH CHECK (member = session_user);
+INSERT INTO member_reads (member, item_id, status)
+SELECT r.rolname, i.id, 'read' FROM items i CROSS JOIN pg_roles r
+WHERE i.status = 'read' AND NOT i.is_owner_reply AND r.rolcanlogin
+  AND (r.rolname = session_user OR (NOT r.rolsuper AND has_table_privilege(r.oid, 'public.items', 'UPDATE')));
+DO $$
+DECLARE member TEXT;
+BEGIN
+    FOR member IN SELECT rolname FROM pg_roles WHERE rolcanlogin AND NOT rolsuper AND rolname <> current_user
+                  AND has_table_privilege(oid, 'public.items', 'UPDATE') LOOP
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON member_reads TO %I', member);
+    END LOOP;
+END $$;
+CREATE FUNCTION member_reads_reopen() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    DELETE FROM member_reads WHERE item_id IN (
+        SELECT h.id FROM items h WHERE h.is_head AND h.thread_id IN (
+            SELECT n.thread_id FROM new_rows n WHERE NOT n.is_owner_reply AND n.thread_id IS NOT NULL));
+    RETURN NULL;
+END $$;
+CREATE TRIGGER member_reads_reopen AFTER INSERT ON items REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION member_reads_reopen();
+ALTER TABLE changes ADD COLUMN kept BOOLEAN NOT NULL DEFAULT TRUE;
+CREATE FUNCTION changes_overruled(p_item BIGINT, p_what TEXT, p_detail TEXT, p_at TEXT) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    IF p_what NOT IN ('status', 'snooze', 'tag', 'untag', 'assigned', 'draft') THEN
+        RAISE EXCEPTION 'not a change a member makes: %', p_what;
+    END IF;
+    INSERT INTO changes (at, item_id, thread_id, what, detail, kept)
+    SELECT p_at, p_item, (SELECT thread_id FROM items WHERE id = p_item), p_what, p_detail, FALSE
+    WHERE NOT EXISTS (SELECT 1 FROM changes WHERE NOT kept AND who = session_user AND item_id = p_item
+                      AND what = p_what AND detail = p_detail AND at = p_at);
+    PERFORM changes_notify();
+END $$;
+"""
+
+MIGRATIONS: list[str] = [M001_CORE, M002_SEARCH, M003_CHANGES, M004_ASSIGNMENT, M005_REPLY_CHANGES,
+                         M008_MEMBER_READS]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # Relations outside the system schemas: in an empty database there are none.
