@@ -12,7 +12,7 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QTimer
@@ -23,12 +23,17 @@ DRAIN_MS = 50  # presence must show within a second; a 50 ms tick costs nothing
 
 
 class NetworkCalls(QObject):
-    """One thread for calls in order (catch up, push, announce), one per long-running loop
-    (listening), and a timer that hands results to the GUI thread."""
+    """Threads for calls in order, in lanes (catching up and pushing in one; presence in
+    another, so "Ana is replying…" never waits behind a long catch-up), one thread per
+    long-running loop (listening), and a timer that hands results to the GUI thread."""
+
+    LANES = ("calls", "presence")
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbox-team")
+        self.pools = {lane: ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"inbox-team-{lane}")
+                      for lane in self.LANES}
+        self.futures: set[Future] = set()
         self.results: queue.SimpleQueue = queue.SimpleQueue()
         self.timer = QTimer(self)
         self.timer.setInterval(DRAIN_MS)
@@ -39,9 +44,9 @@ class NetworkCalls(QObject):
         self.pending = 0
 
     def submit(self, fn: Callable[[], T], on_done: Callable[[T], None] | None = None,
-               on_error: Callable[[Exception], None] | None = None) -> None:
-        """Run `fn()` on the call thread; its result (or error) goes to the callbacks on the
-        GUI thread."""
+               on_error: Callable[[Exception], None] | None = None, lane: str = "calls") -> None:
+        """Run `fn()` on the lane's thread; its result (or error) goes to the callbacks on
+        the GUI thread."""
         if self.closed:
             return
         self.pending += 1
@@ -53,7 +58,9 @@ class NetworkCalls(QObject):
             except Exception as exc:
                 self.results.put((on_error, None, exc, True))
 
-        self.pool.submit(work)
+        future = self.pools[lane].submit(work)
+        self.futures.add(future)
+        future.add_done_callback(self.futures.discard)
 
     def post(self, callback: Callable[..., None], *args: Any) -> None:
         """From any thread: call `callback(*args)` on the GUI thread at the next tick."""
@@ -96,14 +103,27 @@ class NetworkCalls(QObject):
         else:
             log.warning("a call to the team inbox failed: %s", error)
 
-    def close(self, timeout: float = 2.0) -> None:
-        """Stop the loops and the call thread; a call stuck on the network is left to end
-        on its own (daemon threads: they never hold the app open)."""
+    def close(self, cleanup: dict[str, Callable[[], None]] | None = None, timeout: float = 2.0) -> None:
+        """Stop the loops and the lanes: calls not started are dropped, then each lane runs
+        its `cleanup` (closing what it opened, on the thread that opened it); a call stuck
+        on the network is left to end on its own, never holding the window."""
         if self.closed:
             return
         self.closed = True
         self.stop.set()
         self.timer.stop()
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        for future in list(self.futures):
+            future.cancel()
+        for lane, pool in self.pools.items():
+            if cleanup and lane in cleanup:
+                pool.submit(_quietly, cleanup[lane])
+            pool.shutdown(wait=False)
         for thread in self.loops:
             thread.join(timeout)
+
+
+def _quietly(fn: Callable[[], None]) -> None:
+    try:
+        fn()
+    except Exception:
+        log.debug("closing a team inbox connection failed", exc_info=True)

@@ -338,24 +338,6 @@ class ConnectTeamDialog(QDialog):
         super().reject()
 
 
-def existing_replica(url: str, data_dir: Path) -> Path | None:
-    """This computer's copy of the team inbox at `url`, if one was made before (any file in
-    `<data dir>/team/` whose link names the same user, server and database)."""
-    from inbox.store import Store
-
-    wanted = where(url)
-    for path in sorted((Path(data_dir) / "team").glob("*.db")):
-        try:
-            with Store(path, readonly=True) as store:
-                info = store.team_link_info()
-        except StoreError as exc:
-            log.warning("skipping %s: %s", path, exc)
-            continue
-        if info is not None and where(info.url) == wanted:
-            return path
-    return None
-
-
 def replica_for_start(url: str, secrets: Secrets | None = None, data_dir: Path | None = None) -> Path | None:
     """`inbox --db postgresql://...`: this computer's copy of that team inbox, opened at once
     (offline too; the window catches up in the background); the first time, the Connect
@@ -365,11 +347,12 @@ def replica_for_start(url: str, secrets: Secrets | None = None, data_dir: Path |
 
     from inbox.paths import data_dir as default_data_dir
     from inbox.services.team import password_for
+    from inbox.services.team_link import replica_path
 
     data_dir = Path(data_dir or default_data_dir())
     secrets = secrets or from_environment()
-    found = existing_replica(url, data_dir)
-    if found is not None:
+    found = replica_path(url, data_dir)
+    if found.exists():
         return found
     typed = str(conninfo(url).get("password") or "")
     saved = bool(typed) or password_for(url, secrets) is not None

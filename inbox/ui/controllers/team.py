@@ -149,11 +149,15 @@ class TeamController(QObject):
         self.retry_timer.stop()
         self.presence_timer.stop()
         announced = self._announced
-        if announced is not None and self.online:
-            link = self._links.get("calls")
-            if link is not None:  # best effort, on its thread; never waits for the network
-                self.calls.submit(lambda: link.announce(announced[0], "left"))
-        self.calls.close()
+        if announced is not None and self.online and "presence" in self._links:
+            link = self._links["presence"]  # best effort: never waits for the network
+            self.calls.submit(lambda: link.announce(announced[0], "left"), lane="presence")
+        self.calls.close({lane: lambda lane=lane: self._close_link(lane) for lane in NetworkCalls.LANES})
+
+    def _close_link(self, lane: str) -> None:
+        link = self._links.pop(lane, None)
+        if link is not None:
+            link.close()
 
     def _link(self, lane: str) -> Any:
         """The link used on one thread (made there: making it may open connections)."""
@@ -165,15 +169,18 @@ class TeamController(QObject):
     def _listen(self, stop: threading.Event) -> None:
         """The listener's thread: the link's loop, made again (with a pause) if it ends."""
         attempt = 0
-        while not stop.is_set():
-            try:
-                self._link("listen").listen(lambda notice: self.calls.post(self.notice, notice), stop)
-            except Exception as exc:
-                log.info("listening to the team inbox stopped: %s", exc)
-                self._links.pop("listen", None)
-            if stop.wait(LISTEN_BACKOFF_S[min(attempt, len(LISTEN_BACKOFF_S) - 1)]):
-                return
-            attempt += 1
+        try:
+            while not stop.is_set():
+                try:
+                    self._link("listen").listen(lambda notice: self.calls.post(self.notice, notice), stop)
+                except Exception as exc:
+                    log.info("listening to the team inbox stopped: %s", exc)
+                    self._close_link("listen")
+                if stop.wait(LISTEN_BACKOFF_S[min(attempt, len(LISTEN_BACKOFF_S) - 1)]):
+                    return
+                attempt += 1
+        finally:
+            self._close_link("listen")
 
     # -- the server's news -----------------------------------------------------------------
 
@@ -413,7 +420,11 @@ class TeamController(QObject):
         self.strip.show_presence(presence_line(here))
 
     def _presence_tick(self) -> None:
-        """Forget presences not repeated in time; repeat ours while we stay."""
+        """Forget presences not repeated in time; repeat ours while we stay; notice the
+        listener losing the server (its flag, read here: nothing is asked of the server)."""
+        listener = self._links.get("listen")
+        if listener is not None and self.online and getattr(listener, "online", True) is False:
+            self._offline()
         now = time.monotonic()
         for people in self.presence.values():
             for who in [w for w, (_a, heard) in people.items() if now - heard >= PRESENCE_TTL_S]:
@@ -440,9 +451,11 @@ class TeamController(QObject):
             return  # nobody to tell; said again when back
         if previous is not None and previous[0] != item_id:
             left = previous[0]
-            self.calls.submit(lambda: self._link("presence").announce(left, "left"), None, lambda exc: None)
+            self.calls.submit(lambda: self._link("presence").announce(left, "left"), None, lambda exc: None,
+                              lane="presence")
         if item_id is not None:
-            self.calls.submit(lambda: self._link("presence").announce(item_id, activity), None, lambda exc: None)
+            self.calls.submit(lambda: self._link("presence").announce(item_id, activity), None, lambda exc: None,
+                              lane="presence")
 
     # -- assigning -------------------------------------------------------------------------
 
