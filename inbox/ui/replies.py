@@ -69,6 +69,9 @@ class RepliesController(QObject):
         # Asked before a reply is queued (a team inbox: "someone answered meanwhile?"): a
         # guard returning True has taken over and calls `proceed` once it may go ahead.
         self.send_guards: list[Callable[[ItemRow, Callable[[], None]], bool]] = []
+        # False in a team inbox's copy: its replies go to the team's outbox on the server
+        # (the link sends them), never posted from the copy itself
+        self.posts_replies = True
 
         self.editor = ReplyEditor(self.save_draft)
         self.editor.phrases = tone_phrases.load_phrases()
@@ -398,7 +401,7 @@ class RepliesController(QObject):
 
     def tick(self) -> None:
         """Once a second: send what is due, and keep the banner and sidebar current."""
-        if self.flushing or not self.outbox.due(self.window.clock()):
+        if not self.posts_replies or self.flushing or not self.outbox.due(self.window.clock()):
             return
         factory = self.connector_factory()
         if factory is None:

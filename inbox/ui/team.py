@@ -25,9 +25,11 @@ def install(window: MainWindow) -> TeamController | None:
 
     replies = window.extensions.get(RepliesController)
     if replies is not None:
+        replies.posts_replies = False  # the team's outbox on the server sends them, once
         replies.send_guards.append(controller.before_send)
         replies.editor.editor.textChanged.connect(
             lambda: controller.replying() if replies.editor.editor.hasFocus() else None)
+    controller.take_over_sync()
     # started once every feature is in and a workspace switch has carried the keyring over
     QTimer.singleShot(0, lambda: _start(window, controller, connect))
     return controller

@@ -27,7 +27,7 @@ class NetworkCalls(QObject):
     another, so "Ana is replying…" never waits behind a long catch-up), one thread per
     long-running loop (listening), and a timer that hands results to the GUI thread."""
 
-    LANES = ("calls", "presence")
+    LANES = ("calls", "presence", "sync")
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)

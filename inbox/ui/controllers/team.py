@@ -71,6 +71,7 @@ class TeamController(QObject):
         self.waiting = info.waiting
         self.members: list[str] = sorted({*info.members, self.me})
         self.started = False
+        self.syncing = False
         # presence: item id -> member -> (activity, when heard, monotonic)
         self.presence: dict[int, dict[str, tuple[str, float]]] = {}
         self.history: list[Change] = []
@@ -493,6 +494,54 @@ class TeamController(QObject):
             return ChangeSet(items=frozenset(heads), counts=True)
         self.window.undo_stack.push(label, inverse, heads)
         return ChangeSet(items=frozenset(ids) | frozenset(heads), counts=True)
+
+    # -- syncing the team's sources -------------------------------------------------------
+
+    def take_over_sync(self) -> None:
+        """"Sync now" in a team inbox syncs on the server (inbox/services/team_sync.py); the
+        copy's own automatic syncs stop (they would give new items ids of its own)."""
+        from inbox.ui.sync_controller import SyncController
+
+        local = self.window.extensions.get(SyncController)
+        if local is not None:
+            local.stop()
+            local.set_interval(0)
+        self.window.register_command("sync.now", "Sync now", self.sync_now, menu="File")
+
+    def sync_now(self) -> None:
+        if self.syncing:
+            self.window.status_message("A sync is already running.")
+            return
+        if self.online is False:
+            self.window.status_message("Offline: the team's sources are synced on the server, which is not "
+                                       "answering. Try again when you are back online.", 10_000)
+            return
+        from inbox.services.team_sync import sync_team
+
+        self.syncing = True
+        self.window.status_message("Syncing the team's sources on the server…", 60_000)
+        url, secrets = self.url, self.secrets
+        self.calls.submit(lambda: sync_team(url, secrets), self._synced, self._sync_failed, lane="sync")
+
+    def _synced(self, summaries: list[Any]) -> None:
+        from inbox.sync.errors import explain_failure
+
+        self.syncing = False
+        failed = [s for s in summaries if not s.ok]
+        new = sum(s.new for s in summaries)
+        if failed:
+            first = failed[0]
+            plain = explain_failure(first.kind, first.error_kind, first.error or "")
+            self.window.status_message(f"“{first.source_name}” could not be synced: {plain.text}", 15_000)
+        else:
+            self.window.status_message("Synced: nothing new." if not new else f"Synced: {plural(new, 'new item')}.")
+        self.catch_up()  # the server's notice does too; this one is for a listener still connecting
+
+    def _sync_failed(self, exc: Exception) -> None:
+        self.syncing = False
+        log.warning("syncing the team inbox failed: %s", exc)
+        text = str(exc) if isinstance(exc, StoreError) else "The server did not answer; try again later."
+        self.window.status_message(f"Could not sync: {text}", 15_000)
 
     # -- before a reply is sent ----------------------------------------------------------
 
