@@ -374,6 +374,7 @@ class TeamConnect:
         self.secrets: Secrets = from_environment()
         self.data_dir: Path | None = None
         self.dialog: ConnectTeamDialog | None = None
+        self.opened: MainWindow | None = None  # the window on the team inbox, once connected
 
     def show(self, address: TeamAddress | None = None) -> ConnectTeamDialog:
         from inbox.paths import data_dir
@@ -393,6 +394,7 @@ class TeamConnect:
 
         new = switch_to(self.window, Workspace(Path(path), is_demo=False))
         new.status_message("Connected to the team inbox.", 10_000)
+        self.opened = new
         return new
 
 
