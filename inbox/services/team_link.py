@@ -106,6 +106,7 @@ class TeamLink:
         self._team = team
         self._own_team = team is None
         self.online = team is not None
+        self.last_error = ""  # why the server was last not reached, in words (the detail of "Offline")
         self.changes_page = changes_page or CHANGES_PAGE
         self.copy_page = copy_page or COPY_PAGE
         info = self.store.team_link_info()
@@ -133,7 +134,7 @@ class TeamLink:
         except StoreError as exc:
             self._offline(exc)
             return None
-        self.online = True
+        self.online, self.last_error = True, ""
         return self._team
 
     def _offline(self, exc: BaseException) -> None:
@@ -141,6 +142,8 @@ class TeamLink:
         if self.online:
             log.info("team inbox offline: %s", exc)
         self.online = False
+        self.last_error = str(exc) if isinstance(exc, StoreError) else (
+            f"Can't reach the team inbox at {where(self.url)}: the connection was lost. It will be tried again.")
         if self._team is not None and self._own_team:
             with contextlib.suppress(Exception):
                 self._team.close()
@@ -196,8 +199,10 @@ class TeamLink:
             known = store.known_history([c.seq for c in changes])
             new = [c for c in changes if c.seq not in known]
             if new:
-                # changes the first copy already holds go into the history only
-                ids = sorted({c.item_id for c in new if c.item_id is not None and c.seq > (snapshot or 0)})
+                # changes the first copy already holds go into the history only (but for the
+                # last few before it began: one may have committed after its item was copied)
+                fresh = max(0, (snapshot or 0) - OVERLAP)
+                ids = sorted({c.item_id for c in new if c.item_id is not None and c.seq > fresh})
                 batch = team.replica_rows(ids)
                 batch.changes = new
                 store.apply_team_batch(batch, last_seq=max(c.seq for c in new))

@@ -76,6 +76,11 @@ SCHEMA = [
         kept INTEGER NOT NULL DEFAULT 1
     )""",
     "CREATE INDEX team_history_by_thread ON team_history (thread_id, seq)",
+    # A replica's items are the server's, with its ids: a source synced here would write rows
+    # whose ids the server gives to others. The team syncs its sources once, on the server.
+    f"""CREATE TRIGGER team_replica_no_ingest BEFORE INSERT ON items WHEN {_LINKED} BEGIN
+        SELECT RAISE(ABORT, 'this inbox is a copy of a team inbox: its sources are synced on the team''s server');
+    END""",
     f"""CREATE TRIGGER team_queue_status AFTER UPDATE OF status ON items
     WHEN old.status IS NOT new.status AND {_LINKED} BEGIN
         {_queue('status', 'new.id', 'new.thread_id', 'new.status')}
@@ -304,32 +309,42 @@ class TeamReplicaMixin:
                       "name = excluded.name, whose = excluded.whose, settings = excluded.settings, "
                       "enabled = excluded.enabled, last_synced_at = excluded.last_synced_at, "
                       "last_error = excluded.last_error", s)
-        for a in batch.authors:
-            c.execute("INSERT INTO authors (id, platform, external_id, handle, display_name, profile_url) "
+        c.executemany("INSERT INTO authors (id, platform, external_id, handle, display_name, profile_url) "
                       "VALUES (:id, :platform, :external_id, :handle, :display_name, :profile_url) "
                       "ON CONFLICT (id) DO UPDATE SET handle = excluded.handle, display_name = excluded.display_name, "
                       "profile_url = excluded.profile_url WHERE (handle, display_name, profile_url) IS NOT "
-                      "(excluded.handle, excluded.display_name, excluded.profile_url)", a)
-        for t in batch.threads:
-            c.execute("INSERT INTO threads (id, source_id, root_external_id, root_item_id, last_activity_at) "
+                      "(excluded.handle, excluded.display_name, excluded.profile_url)", batch.authors)
+        c.executemany("INSERT INTO threads (id, source_id, root_external_id, root_item_id, last_activity_at) "
                       "VALUES (:id, :source_id, :root_external_id, :root_item_id, :last_activity_at) "
                       "ON CONFLICT (id) DO UPDATE SET root_item_id = excluded.root_item_id, "
-                      "last_activity_at = excluded.last_activity_at", t)
+                      "last_activity_at = excluded.last_activity_at WHERE (root_item_id, last_activity_at) IS NOT "
+                      "(excluded.root_item_id, excluded.last_activity_at)", batch.threads)
         for t in batch.tags:  # by name: ids may differ from the server's
             c.execute("INSERT INTO tags (name, colour) VALUES (:name, :colour) ON CONFLICT (name) DO UPDATE "
                       "SET colour = excluded.colour WHERE colour IS NOT excluded.colour", t)
         waiting = {r[0] for r in c.execute(
             "SELECT DISTINCT item_id FROM team_queue WHERE state = 'waiting' AND item_id IS NOT NULL")}
         ids = [it["id"] for it in batch.items]
-        existing = {r[0] for r in c.execute(
-            "SELECT id FROM items WHERE id IN (SELECT value FROM json_each(?))", (_ids(ids),))}
-        new = [it for it in batch.items if it["id"] not in existing]
-        old = [it for it in batch.items if it["id"] in existing]
-        touched: set[int] = {it["thread_id"] for it in batch.items if it["thread_id"] is not None}
+        # what decides a conversation's head and activity, as this replica has it now
+        before = {r[0]: r[1:] for r in c.execute(
+            "SELECT id, thread_id, created_at, is_owner_reply, deleted_at, updated_at FROM items "
+            "WHERE id IN (SELECT value FROM json_each(?))", (_ids(ids),))}
+        new = [it for it in batch.items if it["id"] not in before]
+        old = [it for it in batch.items if it["id"] in before]
+        heads_moved: set[int] = set()
+        active_moved: set[int] = set()
         for it in old:
-            cols = _CONTENT if it["id"] in waiting else (*_CONTENT, *_TRIAGE)
-            c.execute(f"UPDATE items SET {', '.join(f'{k} = :{k}' for k in cols)} WHERE id = :id AND "
-                      f"({', '.join(cols)}) IS NOT ({', '.join(':' + k for k in cols)})", it)
+            was = before[it["id"]]
+            if (it["thread_id"], it["created_at"], int(bool(it["is_owner_reply"])), it["deleted_at"]) != was[:4]:
+                heads_moved.update(t for t in (was[0], it["thread_id"]) if t is not None)
+            elif it["updated_at"] != was[4] and it["thread_id"] is not None:
+                active_moved.add(it["thread_id"])
+        # Content and triage apart, each written only where it differs: a trigger "OF title"
+        # (the search index) fires for any row whose update names the column.
+        for cols, rows in ((_CONTENT, old), (_TRIAGE, [it for it in old if it["id"] not in waiting])):
+            if rows:
+                c.executemany(f"UPDATE items SET {', '.join(f'{k} = :{k}' for k in cols)} WHERE id = :id AND "
+                              f"({', '.join(cols)}) IS NOT ({', '.join(':' + k for k in cols)})", rows)
         if new:
             new.sort(key=lambda it: it["id"])
             c.executemany(_INSERT_ITEM, new)
@@ -337,19 +352,24 @@ class TeamReplicaMixin:
             c.execute(_INDEX_ITEMS, (page,))
             c.execute(insights_schema.ADD_PAGE_TO_DAYS, (page,))
             self._add_new_to_counts(page)  # type: ignore[attr-defined]
-            self.refresh_heads(touched, new_rows=True)  # type: ignore[attr-defined]
+            self.refresh_heads({it["thread_id"] for it in new if it["thread_id"] is not None},  # type: ignore[attr-defined]
+                               new_rows=True)
             c.execute(insights_schema.NEW_ROOTS_REPLY_TIME, (page,))
             c.execute(insights_schema.NEW_OWNER_REPLIES_REPLY_TIME, (page,))
-        if old:
-            self.refresh_heads({it["thread_id"] for it in old if it["thread_id"] is not None})  # type: ignore[attr-defined]
-        for item_id, names in batch.item_tags.items():
-            if item_id in waiting:
-                continue
-            wanted = json.dumps(sorted(names))
-            c.execute("DELETE FROM item_tags WHERE item_id = ? AND tag_id NOT IN "
-                      "(SELECT id FROM tags WHERE name IN (SELECT value FROM json_each(?)))", (item_id, wanted))
-            c.execute("INSERT OR IGNORE INTO item_tags (item_id, tag_id) SELECT ?, id FROM tags "
-                      "WHERE name IN (SELECT value FROM json_each(?))", (item_id, wanted))
+        if heads_moved:
+            self.refresh_heads(heads_moved)  # type: ignore[attr-defined]
+        if active_moved:
+            self.refresh_activity(active_moved)  # type: ignore[attr-defined]
+        tagged = [(item_id, name) for item_id, names in batch.item_tags.items() if item_id not in waiting
+                  for name in names]
+        settled = _ids(i for i in batch.item_tags if i not in waiting)
+        if settled != "[]":  # each item's tags become the server's set: one statement each way
+            wanted = json.dumps(tagged)
+            c.execute("DELETE FROM item_tags WHERE item_id IN (SELECT value FROM json_each(:items)) AND "
+                      "(item_id, (SELECT name FROM tags WHERE id = tag_id)) NOT IN "
+                      "(SELECT value ->> 0, value ->> 1 FROM json_each(:wanted))", {"items": settled, "wanted": wanted})
+            c.execute("INSERT OR IGNORE INTO item_tags (item_id, tag_id) SELECT w.value ->> 0, t.id "
+                      "FROM json_each(?) w JOIN tags t ON t.name = w.value ->> 1", (wanted,))
         waiting_drafts = {r[0] for r in c.execute(
             "SELECT item_id FROM team_queue WHERE state = 'waiting' AND op = 'draft'")}
         for d in batch.drafts:

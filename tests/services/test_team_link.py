@@ -227,6 +227,7 @@ def test_an_offline_queue_is_sent_in_order_on_reconnect_and_nothing_is_lost(shop
             ids = sorted(r.id for r in replica.iter_items())
             proxy.stop()  # the network goes
             assert link.push().sent == 0 and link.catch_up() == 0 and not link.online
+            assert "team inbox" in link.last_error and "password" not in link.last_error.lower()
             replica.set_status(ids[11:13], "done")
             replica.tag_items([ids[12]], "Call back")
             replica.untag_items([ids[12]], "Call back")  # in order: the tag ends removed
@@ -382,6 +383,7 @@ def test_a_replica_of_another_database_is_refused(shop, tmp_path, pg_server, rol
         assert replica_view(replica) == before  # left unchanged
         with TeamLink(replica, ben_url, None) as link:
             assert link.catch_up() == 0 and not link.online
+            assert "not the one this copy was made from" in link.last_error
         assert replica_view(replica) == before
     with pytest.raises(StoreError, match="copy of"):
         TeamLink(path, ana_url, None)

@@ -149,3 +149,15 @@ def test_an_inbox_with_items_of_its_own_does_not_become_a_replica(store: Store) 
     store.apply_team_batch(server_batch())
     with pytest.raises(StoreError, match="items of its own"):
         store.link_team("postgresql://ben@shop/inbox", "ben", "db-1")
+
+
+def test_a_replica_does_not_sync_sources_itself(replica: Store) -> None:
+    from inbox.domain import Author, Item, parse_time
+
+    with pytest.raises(Exception, match="synced on the team's server"):
+        replica.conn.execute("INSERT INTO items (source_id, external_id, kind, created_at, fetched_at) "
+                             "VALUES (7, 'x', 'review', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')")
+    with pytest.raises(Exception, match="synced on the team's server"):
+        replica.save_page(7, [Item("new-1", "review", text="Lovely", author=Author("g1", "Guest"),
+                                   created_at=parse_time("2026-11-05T09:00:00Z"))])
+    assert [it.id for it in replica.search("croissant")] == [104, 103, 101]

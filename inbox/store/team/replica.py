@@ -35,6 +35,11 @@ _CONFLICTS_WITH = {"status": ("status",), "snooze": ("snooze",), "tag": ("tag", 
                    "untag": ("tag", "untag"), "assigned": ("assigned",)}
 
 
+def _array(ids: Sequence[int] | set[int]) -> str:
+    """A bigint[] as text: psycopg dumps a long Python list element by element, far slower."""
+    return "{" + ",".join(str(int(i)) for i in ids) + "}"
+
+
 def _dicts(cur: Any, columns: Sequence[str] | None = None) -> list[dict[str, Any]]:
     names = columns or [d.name for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
@@ -60,9 +65,12 @@ class TeamReplicaMixin:
         with self.read_snapshot(), self.cursor() as cur:
             # with their conversations' heads: a new message reopens its conversation for
             # each member (their read row goes) without changing the head's shared status
-            cur.execute(f"{_ITEM_SELECT} WHERE i.id = ANY(%s) OR (i.is_head AND i.thread_id IN "
-                        "(SELECT n.thread_id FROM items n WHERE n.id = ANY(%s))) ORDER BY i.id",
-                        (list(item_ids), list(item_ids)))
+            wanted = _array(item_ids)
+            heads = [r[0] for r in cur.execute(
+                "SELECT DISTINCT h.id FROM items n JOIN items h ON h.thread_id = n.thread_id AND h.is_head "
+                "WHERE n.id = ANY(%s::bigint[])", (wanted,))]
+            cur.execute(f"{_ITEM_SELECT} WHERE i.id = ANY(%s::bigint[]) ORDER BY i.id",
+                        (_array(set(item_ids) | set(heads)),))
             items = _dicts(cur, _ITEM_COLUMNS)
             return self._around(cur, items, gone=sorted(set(item_ids) - {it["id"] for it in items}))
 
@@ -91,15 +99,15 @@ class TeamReplicaMixin:
                     "last_error FROM sources ORDER BY id")
         batch.sources = _dicts(cur)
         cur.execute("SELECT id, platform, external_id, handle, display_name, profile_url FROM authors "
-                    "WHERE id = ANY(%s) ORDER BY id", (authors,))
+                    "WHERE id = ANY(%s::bigint[]) ORDER BY id", (_array(authors),))
         batch.authors = _dicts(cur)
         cur.execute("SELECT id, source_id, root_external_id, root_item_id, last_activity_at FROM threads "
-                    "WHERE id = ANY(%s) ORDER BY id", (threads,))
+                    "WHERE id = ANY(%s::bigint[]) ORDER BY id", (_array(threads),))
         batch.threads = _dicts(cur)
         cur.execute("SELECT name, colour FROM tags ORDER BY id")
         batch.tags = _dicts(cur)
         for item_id, name in cur.execute("SELECT it.item_id, t.name FROM item_tags it JOIN tags t ON t.id = it.tag_id "
-                                         "WHERE it.item_id = ANY(%s)", (ids,)):
+                                         "WHERE it.item_id = ANY(%s::bigint[])", (_array(ids),)):
             batch.item_tags[item_id].append(name)
         return batch
 
