@@ -1,11 +1,10 @@
 """Take docs/screenshot.png: the main window on the demo workspace at 1280x800.
 
 Run: QT_QPA_PLATFORM=offscreen python scripts/screenshot.py [out.png] [--dark] [--small] [--thread] [--insights] [--reply]
-     [--font=18] [--team] [--offline]
+     [--font=18] [--team [--offline]]
 (--thread opens a conversation of several messages; --font=N: the system font at N points;
---team: the demo as a team inbox's copy, Maria's, with conversations assigned, a history
-and Sam replying in the open one (the server's notices are played in, no server is
-reached); --offline with --team: the link's offline state, with changes waiting)
+--team: a team inbox against a real PostgreSQL, with assignments, a history and someone
+replying: see scripts/screenshot_team.py)
 """
 
 from __future__ import annotations
@@ -30,6 +29,10 @@ SIZE = (1024, 640) if "--small" in sys.argv else (1280, 800)
 def main() -> int:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     out = Path(args[0] if args else "docs/screenshot.png")
+    if "--team" in sys.argv:
+        from screenshot_team import main as team_main  # scripts/ is on the path when run
+
+        return team_main(out, SIZE, "--dark" in sys.argv, "--offline" in sys.argv)
     app = make_app()
     for arg in sys.argv[1:]:
         if arg.startswith("--font="):  # a larger system font, as set in the desktop's settings
@@ -38,19 +41,11 @@ def main() -> int:
             app.setFont(font)
     tmp = Path(tempfile.mkdtemp())
     store = Store(tmp / "demo.db")
-    team = "--team" in sys.argv
-    if team:
-        store.link_team("postgresql://maria@shop-server/inbox", "maria", "demo-team")
-        store.set_team_members(["maria", "sam", "ana"])
     build_demo(store, seed=7)
-    if team:
-        team_assignments(store)
     settings = QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(store, is_demo=not team, settings=settings, background_pages=False)
+    window = MainWindow(store, is_demo=True, settings=settings, background_pages=False)
     if "--bare" not in sys.argv:
         install_extensions(window, EXTENSIONS_WITHOUT_DIALOGS)
-    if team:
-        team_controller(window)
     window.resize(*SIZE)
     window.show()
     if "--dark" in sys.argv:  # switched while the window is up: the runtime switch is what's shown
@@ -71,18 +66,6 @@ def main() -> int:
         if "--reply" in sys.argv:  # a draft with a saved reply appended: the tone check speaks
             QTimer.singleShot(400, write)
             return
-        if team:
-            from inbox.store.team.changes import Notice
-            from inbox.ui.controllers.team import TeamController
-
-            controller = window.extensions.get(TeamController)
-            current = window.current_item()
-            if current is not None:
-                team_history(store, current)
-                controller.refresh_info()
-                controller.refresh_current()
-                if "--offline" not in sys.argv:
-                    controller.notice(Notice("presence", who="sam", item_id=current.id, activity="replying"))
         QTimer.singleShot(400, shoot)  # the opened item's view arrives from a worker
 
     def write() -> None:
@@ -117,48 +100,6 @@ def main() -> int:
     app.exec()
     store.close()
     return 0
-
-
-def team_assignments(store: Store) -> None:
-    """A team's morning on the demo: conversations given to Maria, Sam and Ana."""
-    from inbox.domain import InboxFilter, View
-
-    store.ops_sent([op.id for op in store.queued_ops(100_000)])  # the demo's own triage: not the team's
-    rows, _ = store.list_items(InboxFilter(view=View.INBOX), limit=8)
-    for row, member in zip(rows, ["sam", "maria", "maria", "ana", None, None, "sam", "ana"], strict=False):
-        if member:
-            store.assign([row.id], member)
-    store.ops_sent([op.id for op in store.queued_ops(100_000)])
-
-
-def team_history(store: Store, opened) -> None:
-    """The opened conversation's history as the server would have sent it; offline, two
-    changes made here wait to be sent."""
-    from inbox.domain.team import Change, ReplicaBatch
-
-    store.ops_sent([op.id for op in store.queued_ops(100_000)])  # opening it read it: each member's own
-    day = opened.last_activity_at or opened.created_at
-    at = [day[:11] + t for t in ("08:12:00Z", "08:40:00Z", "09:05:00Z")]
-    t = opened.thread_id
-    store.apply_team_batch(ReplicaBatch(changes=[
-        Change(41, at[0], "ana", opened.id, t, "tag", "wifi"),
-        Change(42, at[1], "ana", opened.id, t, "assigned", "sam"),
-        Change(43, at[2], "sam", opened.id, t, "assigned", "maria"),
-    ]), last_seq=43)
-    if "--offline" in sys.argv:
-        store.tag_items([opened.id], "urgent")  # made offline: waits to be sent
-
-
-def team_controller(window: MainWindow) -> None:
-    """The window's team part without a server: its calls stopped, its state set by hand."""
-    from inbox.ui.controllers.team import TeamController
-
-    controller = window.extensions.get(TeamController)
-    controller.calls.close()
-    controller.online = "--offline" not in sys.argv
-    controller.refresh_info()
-    controller.rows_changed()
-    controller.count_mine()
 
 
 if __name__ == "__main__":

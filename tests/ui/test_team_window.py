@@ -12,21 +12,42 @@ import pytest
 from PySide6.QtCore import Qt
 
 from inbox.domain import View
+from inbox.domain.team import ReplicaBatch
+from inbox.domain.wording import plural
 from inbox.store import Store
+from tests.store.test_team_replica import _item, server_batch
 from tests.ui.conftest import settle
-from tests.ui.workspace import build_small_workspace
 
 OFFLINE_URL = "postgresql://ana@127.0.0.1:1/inbox"
 
 
+def server_rows(now) -> ReplicaBatch:
+    """Twelve reviews as the server sends them (a replica takes no sync of its own), the
+    second with the owner's reply."""
+    from datetime import timedelta
+
+    from inbox.domain import format_time
+
+    batch = server_batch()
+    batch.threads, batch.items, batch.item_tags, batch.changes = [], [], {}, []
+    for n in range(12):
+        item_id = 200 + n
+        created = format_time(now - timedelta(hours=n + 1))
+        batch.threads.append({"id": item_id, "source_id": 7, "root_external_id": f"r{item_id}",
+                              "root_item_id": item_id, "last_activity_at": created})
+        batch.items.append(_item(item_id, item_id, created, text=f"Review {n}: the croissants were lovely"))
+    reply_at = format_time(now - timedelta(minutes=30))
+    batch.items.append(_item(300, 201, reply_at, is_owner_reply=1, is_head=0, status="read", text="Thank you!"))
+    return batch
+
+
 @pytest.fixture
 def replica(tmp_path, clock):
-    """A team inbox's copy: Ana's, with Ben in the team, the café's items, nothing waiting."""
+    """A team inbox's copy: Ana's, with Ben in the team, twelve conversations, nothing waiting."""
     store = Store(tmp_path / "team.db")
     store.link_team(OFFLINE_URL, "ana", "team-1")
     store.set_team_members(["ana", "ben"])
-    build_small_workspace(store, clock())
-    store.ops_sent([op.id for op in store.queued_ops(10_000)])
+    store.apply_team_batch(server_rows(clock()), last_seq=12)
     yield store
     store.close()
 
@@ -60,13 +81,13 @@ def test_an_ordinary_inbox_shows_nothing_of_the_team(window) -> None:
 def test_offline_the_status_bar_says_so_and_counts_what_waits(team_window, qtbot) -> None:
     window, controller = team_window
     before = window.store.team_link_info().waiting  # opening the first row read it: queued too
-    assert controller.status.text() == (f"Offline · {before} changes waiting to be sent" if before
+    assert controller.status.text() == (f"Offline · {plural(before, 'change')} waiting to be sent" if before
                                         else "Offline · working on this computer's copy")
     window.list_ctl.select_row(3)
     window.mark_done()
     after = window.store.team_link_info().waiting
     assert after > before
-    assert controller.status.text() == f"Offline · {after} changes waiting to be sent"
+    assert controller.status.text() == f"Offline · {plural(after, 'change')} waiting to be sent"
     assert controller.status.isVisible()
 
 
