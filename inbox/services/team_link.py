@@ -35,7 +35,9 @@ PUSH_PAGE = 500       # queued operations per server transaction
 OVERLAP = 200
 BACKOFF_S = (0.5, 1, 2, 5, 10, 30)
 
-Progress = Callable[[int, int], None]  # (done, total): changes or items written so far
+# (done, total): the first copy reports items copied of all items; a catch-up reports
+# changes applied of those the server had when it began (total grows if more arrive)
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,9 +38,8 @@ def _queue(op: str, item: str, thread: str, detail: str) -> str:
 
 # Migration M017 (local). Statements are run one by one (a function migration).
 SCHEMA = [
-    "ALTER TABLE items ADD COLUMN assigned_to TEXT",
-    "CREATE INDEX items_assigned ON items (assigned_to) WHERE assigned_to IS NOT NULL",
-    """CREATE TABLE team_link (
+    "CREATE INDEX IF NOT EXISTS items_assigned ON items (assigned_to) WHERE assigned_to IS NOT NULL",
+    """CREATE TABLE IF NOT EXISTS team_link (
         only_row INTEGER PRIMARY KEY CHECK (only_row = 1),
         url TEXT NOT NULL,
         member TEXT NOT NULL,
@@ -52,7 +51,7 @@ SCHEMA = [
         members TEXT NOT NULL DEFAULT '[]',
         applying INTEGER NOT NULL DEFAULT 0
     )""",
-    """CREATE TABLE team_queue (
+    """CREATE TABLE IF NOT EXISTS team_queue (
         id INTEGER PRIMARY KEY,
         at TEXT NOT NULL,
         seen INTEGER NOT NULL DEFAULT 0,
@@ -63,9 +62,9 @@ SCHEMA = [
         args TEXT NOT NULL DEFAULT '{}',
         state TEXT NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting', 'lost'))
     )""",
-    "CREATE INDEX team_queue_by_state ON team_queue (state, id)",
-    "CREATE INDEX team_queue_by_thread ON team_queue (thread_id, id)",
-    """CREATE TABLE team_history (
+    "CREATE INDEX IF NOT EXISTS team_queue_by_state ON team_queue (state, id)",
+    "CREATE INDEX IF NOT EXISTS team_queue_by_thread ON team_queue (thread_id, id)",
+    """CREATE TABLE IF NOT EXISTS team_history (
         seq INTEGER PRIMARY KEY,
         at TEXT NOT NULL,
         who TEXT NOT NULL,
@@ -75,58 +74,58 @@ SCHEMA = [
         detail TEXT NOT NULL DEFAULT '',
         kept INTEGER NOT NULL DEFAULT 1
     )""",
-    "CREATE INDEX team_history_by_thread ON team_history (thread_id, seq)",
+    "CREATE INDEX IF NOT EXISTS team_history_by_thread ON team_history (thread_id, seq)",
     # A replica's items are the server's, with its ids: a source synced here would write rows
     # whose ids the server gives to others. The team syncs its sources once, on the server.
-    f"""CREATE TRIGGER team_replica_no_ingest BEFORE INSERT ON items WHEN {_LINKED} BEGIN
+    f"""CREATE TRIGGER IF NOT EXISTS team_replica_no_ingest BEFORE INSERT ON items WHEN {_LINKED} BEGIN
         SELECT RAISE(ABORT, 'this inbox is a copy of a team inbox: its sources are synced on the team''s server');
     END""",
-    f"""CREATE TRIGGER team_queue_status AFTER UPDATE OF status ON items
+    f"""CREATE TRIGGER IF NOT EXISTS team_queue_status AFTER UPDATE OF status ON items
     WHEN old.status IS NOT new.status AND {_LINKED} BEGIN
         {_queue('status', 'new.id', 'new.thread_id', 'new.status')}
     END""",
-    f"""CREATE TRIGGER team_queue_snooze AFTER UPDATE OF snoozed_until ON items
+    f"""CREATE TRIGGER IF NOT EXISTS team_queue_snooze AFTER UPDATE OF snoozed_until ON items
     WHEN old.snoozed_until IS NOT new.snoozed_until AND {_LINKED} BEGIN
         {_queue('snooze', 'new.id', 'new.thread_id', "coalesce(new.snoozed_until, '')")}
     END""",
-    f"""CREATE TRIGGER team_queue_assigned AFTER UPDATE OF assigned_to ON items
+    f"""CREATE TRIGGER IF NOT EXISTS team_queue_assigned AFTER UPDATE OF assigned_to ON items
     WHEN old.assigned_to IS NOT new.assigned_to AND {_LINKED} BEGIN
         {_queue('assigned', 'new.id', 'new.thread_id', "coalesce(new.assigned_to, '')")}
     END""",
-    f"""CREATE TRIGGER team_queue_tag AFTER INSERT ON item_tags WHEN {_LINKED} BEGIN
+    f"""CREATE TRIGGER IF NOT EXISTS team_queue_tag AFTER INSERT ON item_tags WHEN {_LINKED} BEGIN
         {_queue('tag', 'new.item_id', '(SELECT thread_id FROM items WHERE id = new.item_id)',
                 "(SELECT name FROM tags WHERE id = new.tag_id)")}
     END""",
-    f"""CREATE TRIGGER team_queue_untag AFTER DELETE ON item_tags WHEN {_LINKED} BEGIN
+    f"""CREATE TRIGGER IF NOT EXISTS team_queue_untag AFTER DELETE ON item_tags WHEN {_LINKED} BEGIN
         {_queue('untag', 'old.item_id', '(SELECT thread_id FROM items WHERE id = old.item_id)',
                 "coalesce((SELECT name FROM tags WHERE id = old.tag_id), '')")}
     END""",
     # A draft is saved as it is typed: only its latest text waits to be sent.
-    f"""CREATE TRIGGER team_queue_draft AFTER INSERT ON drafts WHEN {_LINKED} BEGIN
+    f"""CREATE TRIGGER IF NOT EXISTS team_queue_draft AFTER INSERT ON drafts WHEN {_LINKED} BEGIN
         DELETE FROM team_queue WHERE op = 'draft' AND state = 'waiting' AND item_id = new.item_id;
         INSERT INTO team_queue (at, seen, op, item_id, thread_id, args) VALUES ({_NOW}, {_SEEN}, 'draft', new.item_id,
             (SELECT thread_id FROM items WHERE id = new.item_id), json_object('text', new.text));
     END""",
-    f"""CREATE TRIGGER team_queue_draft_edit AFTER UPDATE OF text ON drafts WHEN {_LINKED} BEGIN
+    f"""CREATE TRIGGER IF NOT EXISTS team_queue_draft_edit AFTER UPDATE OF text ON drafts WHEN {_LINKED} BEGIN
         DELETE FROM team_queue WHERE op = 'draft' AND state = 'waiting' AND item_id = new.item_id;
         INSERT INTO team_queue (at, seen, op, item_id, thread_id, args) VALUES ({_NOW}, {_SEEN}, 'draft', new.item_id,
             (SELECT thread_id FROM items WHERE id = new.item_id), json_object('text', new.text));
     END""",
     # A reply queued here goes to the team's outbox (with its idempotency key: sent twice, it
     # is queued once); the replica's own outbox never posts it.
-    f"""CREATE TRIGGER team_queue_reply AFTER INSERT ON outbox WHEN {_LINKED} BEGIN
+    f"""CREATE TRIGGER IF NOT EXISTS team_queue_reply AFTER INSERT ON outbox WHEN {_LINKED} BEGIN
         INSERT INTO team_queue (at, seen, op, item_id, thread_id, args) VALUES ({_NOW}, {_SEEN}, 'reply', new.item_id,
             (SELECT thread_id FROM items WHERE id = new.item_id),
             json_object('text', new.text, 'idempotency_key', new.idempotency_key, 'source_id', new.source_id,
                         'not_before', new.not_before, 'mark_done', new.mark_done, 'created_at', new.created_at));
     END""",
-    f"""CREATE TRIGGER team_queue_reply_cancelled AFTER UPDATE OF state ON outbox
+    f"""CREATE TRIGGER IF NOT EXISTS team_queue_reply_cancelled AFTER UPDATE OF state ON outbox
     WHEN new.state = 'cancelled' AND old.state IS NOT 'cancelled' AND {_LINKED} BEGIN
         INSERT INTO team_queue (at, seen, op, item_id, thread_id, args) VALUES ({_NOW}, {_SEEN}, 'cancel_reply',
             new.item_id, (SELECT thread_id FROM items WHERE id = new.item_id),
             json_object('idempotency_key', new.idempotency_key));
     END""",
-    f"""CREATE TRIGGER team_queue_draft_gone AFTER DELETE ON drafts WHEN {_LINKED} BEGIN
+    f"""CREATE TRIGGER IF NOT EXISTS team_queue_draft_gone AFTER DELETE ON drafts WHEN {_LINKED} BEGIN
         DELETE FROM team_queue WHERE op = 'draft' AND state = 'waiting' AND item_id = old.item_id;
         INSERT INTO team_queue (at, seen, op, item_id, thread_id, args) VALUES ({_NOW}, {_SEEN}, 'draft', old.item_id,
             (SELECT thread_id FROM items WHERE id = old.item_id), json_object('text', NULL));
@@ -135,7 +134,10 @@ SCHEMA = [
 
 
 def migrate(conn: sqlite3.Connection) -> None:
-    """M017: the replica's tables and triggers (empty and silent in an ordinary inbox)."""
+    """M017: the replica's tables and triggers (empty and silent in an ordinary inbox). Run
+    again on a file that has them (a test rewinding the version), it changes nothing."""
+    if "assigned_to" not in {r[1] for r in conn.execute("PRAGMA table_info(items)")}:
+        conn.execute("ALTER TABLE items ADD COLUMN assigned_to TEXT")
     for statement in SCHEMA:
         conn.execute(statement)
 

@@ -161,3 +161,13 @@ def test_a_replica_does_not_sync_sources_itself(replica: Store) -> None:
         replica.save_page(7, [Item("new-1", "review", text="Lovely", author=Author("g1", "Guest"),
                                    created_at=parse_time("2026-11-05T09:00:00Z"))])
     assert [it.id for it in replica.search("croissant")] == [104, 103, 101]
+
+
+def test_the_migration_run_again_changes_nothing(replica: Store) -> None:
+    from inbox.store import team_replica
+
+    before = replica.team_link_info()
+    with replica.transaction():
+        team_replica.migrate(replica.conn)
+    assert replica.team_link_info() == before
+    assert replica.assignees([101]) == {101: "ana"}
