@@ -30,6 +30,10 @@ def install(window: MainWindow) -> TeamController | None:
         replies.editor.editor.textChanged.connect(
             lambda: controller.replying() if replies.editor.editor.hasFocus() else None)
     controller.take_over_sync()
+    from inbox.ui.workspace_switch import open_own_inbox
+
+    # back to this computer's own inbox (the team inbox's copy stays for next time)
+    window.register_command("workspace.own", "Open my inbox", lambda: open_own_inbox(window), menu="File")
     # started once every feature is in and a workspace switch has carried the keyring over
     QTimer.singleShot(0, lambda: _start(window, controller, connect))
     return controller
