@@ -220,3 +220,31 @@ def test_offline_the_window_works_and_what_waits_is_sent_on_reconnect(shop, make
     finally:
         proxy.stop()
         store.close()
+
+
+def test_inbox_db_postgresql_opens_the_window_on_this_computers_copy(shop, tmp_path) -> None:  # noqa: F811
+    import json
+    import os
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    _owner, _ana_url, ben_url, _ana, _ben = shop
+    url, password = without_password(ben_url)
+    keyring = tmp_path / "keyring.json"
+    keyring.write_text(json.dumps({secret_name(url): {"password": password}}))
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(root),
+           "XDG_DATA_HOME": str(tmp_path / "xdg"), "INBOX_TEST_SECRETS_FILE": str(keyring)}
+    env.pop("INBOX_DB", None)
+    for first in (True, False):  # the first time makes the copy; the second opens it at once
+        done = subprocess.run([sys.executable, "-m", "inbox", "--db", url, "--smoke-test"], cwd=root, env=env,
+                              capture_output=True, text=True, timeout=180)
+        assert done.returncode == 0, done.stderr[-3000:]
+        match = re.search(r"smoke test: (\d+) rows painted in 'Inbox' \((.*)\)", done.stdout)
+        assert match, (first, done.stdout, done.stderr[-2000:])
+        assert int(match.group(1)) > 20
+        assert "/team/" in match.group(2) and match.group(2).endswith(".db")
+        assert password not in done.stdout + done.stderr
+    assert len(list((tmp_path / "xdg").rglob("team/*.db"))) == 1
