@@ -53,6 +53,9 @@ DEFAULT_BINDINGS: dict[str, str] = {
     "view.mine": "G, M",
 }
 
+# Commands only a team inbox's window has (inbox/ui/controllers/team.py).
+TEAM_ONLY = frozenset({"item.assign", "view.mine"})
+
 MENUS = ("File", "Edit", "View", "Item", "Tools", "Help")
 
 # Words people type for a command that its title doesn't use ("dark", "export csv",
