@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def install(window: MainWindow) -> TeamController | None:
-    connect = team_connect.install(window)
+    connect = team_connect.install_connect(window)
     info = window.store.team_link_info()
     if info is None:  # an ordinary inbox shows nothing of the team
         return None

@@ -398,10 +398,10 @@ class TeamConnect:
         return new
 
 
-def install(window: MainWindow) -> TeamConnect:
+def install_connect(window: MainWindow) -> TeamConnect:
     feature = window.extensions.add(TeamConnect(window))
     window.register_command("team.connect", "Connect to a team inbox…", feature.show, menu="File")
     return feature
 
 
-__all__ = ["ConnectTeamDialog", "TeamAddress", "TeamConnect", "install", "is_team_url", "plain_connect_error"]
+__all__ = ["ConnectTeamDialog", "TeamAddress", "TeamConnect", "install_connect", "is_team_url", "plain_connect_error"]

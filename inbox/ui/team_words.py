@@ -124,12 +124,23 @@ def link_state(online: bool | None, waiting: int) -> str:
     return f"Offline · {queued}" if waiting else "Offline · working on this computer's copy"
 
 
+def _at(when: str) -> str:
+    """ "today 14:05" as " at 14:05", "yesterday 14:05" as " yesterday at 14:05", "Mon 14:05" as
+    " on Mon at 14:05": a time inside a sentence."""
+    day, _, clock = when.rpartition(" ")
+    if day == "today" or not day:
+        return f" at {clock}"
+    if day == "yesterday":
+        return f" yesterday at {clock}"
+    return f" on {day.rstrip(',')} at {clock}"
+
+
 def answered_warning(changes: list[Any], me: str | None, now: datetime) -> str:
     """The question before sending a reply to a conversation someone answered meanwhile
     (another member's reply, or the business's own reply fetched from the platform)."""
     last = changes[-1]
     then = parse_time(last.at)
-    when = f" at {local_time.when(then, now)}" if then is not None else ""
+    when = _at(local_time.when(then, now)) if then is not None else ""
     if last.what == "reply":
         subject = f"{member_name(last.who, me)} answered this conversation{when}"
     else:

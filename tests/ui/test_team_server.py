@@ -178,7 +178,8 @@ def test_a_reply_someone_else_sent_meanwhile_is_asked_about(bens_window, qtbot, 
     replies.send(mark_done=False)
     qtbot.waitUntil(lambda: any(t == "Someone answered meanwhile" for t, _ in answers.asked), timeout=5000)
     question = next(q for t, q in answers.asked if t == "Someone answered meanwhile")
-    assert question.removeprefix("<qt>").startswith(f"{ana} answered this conversation at ")  # ana_xxxxxx: as written
+    assert question.removeprefix("<qt>").startswith(f"{ana} answered this conversation ")  # ana_xxxxxx: as written
+    assert question.endswith(", while you were writing. Send your reply as well?</qt>")
     assert window.store.outbox_entry_for(item.id, ["queued"]) is None  # not sent: still Ben's draft
     assert replies.editor.text() == "Thank you for coming in!"
 

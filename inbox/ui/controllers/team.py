@@ -28,6 +28,7 @@ from inbox.services.operations import ChangeSet
 from inbox.store import Store, StoreError
 from inbox.store.views import ItemView
 from inbox.ui import sidebar_keys
+from inbox.ui.plain import plain_tooltip
 from inbox.ui.team_calls import NetworkCalls
 from inbox.ui.team_widgets import AssignChooser, TeamStrip
 from inbox.ui.team_words import answered_warning, history_lines, link_state, member_name, presence_line
@@ -172,11 +173,16 @@ class TeamController(QObject):
         self.push_timer.stop()
         self.retry_timer.stop()
         self.presence_timer.stop()
-        announced = self._announced
-        if announced is not None and self.online and "presence" in self._links:
-            link = self._links["presence"]  # best effort: never waits for the network
-            self.calls.submit(lambda: link.announce(announced[0], "left"), lane="presence")
-        self.calls.close({lane: lambda lane=lane: self._close_link(lane) for lane in NetworkCalls.LANES})
+        announced = self._announced if self.online else None
+        cleanup = {lane: lambda lane=lane: self._close_link(lane) for lane in NetworkCalls.LANES}
+
+        def leave() -> None:  # on the presence thread, after what it was doing
+            link = self._links.get("presence")
+            if announced is not None and link is not None:
+                link.announce(announced[0], "left")
+            self._close_link("presence")
+        cleanup["presence"] = leave
+        self.calls.close(cleanup)
 
     def _close_link(self, lane: str) -> None:
         link = self._links.pop(lane, None)
@@ -334,7 +340,10 @@ class TeamController(QObject):
         self.status.setText(link_state(self.online, self.waiting))
         tip = f"A team inbox at {where(self.url)}; you are {self.me}. This computer keeps a copy, so you can " \
               "work offline: what you do is sent when the server answers."
-        self.status.setToolTip(tip)
+        why = getattr(self._links.get("calls"), "last_error", "") if self.online is False else ""
+        if why:
+            tip += f"\n\nWhy offline: {why}"
+        self.status.setToolTip(plain_tooltip(tip))
 
     def send_soon(self) -> None:
         """Operations made here wait in the copy's queue: send them in a moment."""
