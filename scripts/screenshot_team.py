@@ -6,7 +6,8 @@ connections, so the assignments, the history and "Sam is replying…" arrive as 
     QT_QPA_PLATFORM=offscreen python scripts/screenshot.py OUT.png --team [--small] [--dark] [--offline]
 
 (--offline: the server is stopped after the window opened, and Maria tags the open
-conversation: the status bar's offline state with a change waiting.)
+conversation: the status bar's offline state with a change waiting. --connect: the Connect
+to a team inbox dialog after a wrong password, alone.)
 """
 
 from __future__ import annotations
@@ -37,6 +38,31 @@ from tests.pg import start_server  # noqa: E402
 PEOPLE = ("maria", "sam", "ana")
 
 
+def connect_dialog(app, out: Path, url: str, tmp: Path, server) -> int:
+    """The dialog as Sam fills it in on a new laptop, with a mistyped password."""
+    from inbox.ui.team_connect import ConnectTeamDialog, TeamAddress
+
+    dialog = ConnectTeamDialog(MemorySecrets(), tmp / "sam")
+    dialog.fill(TeamAddress.from_url(url))
+    dialog.password.setText("not-my-password")
+    dialog.show()
+    dialog.start()
+
+    def shoot() -> None:
+        if dialog.busy:
+            QTimer.singleShot(200, shoot)
+            return
+        app.processEvents()
+        dialog.grab().save(str(out))
+        print(f"saved {out} ({dialog.width()}x{dialog.height()}): {dialog.status.text()}")
+        dialog.calls.close()
+        app.quit()
+    QTimer.singleShot(300, shoot)
+    app.exec()
+    server.stop()
+    return 0
+
+
 def main(out: Path, size: tuple[int, int], dark: bool, offline: bool) -> int:
     app = make_app()
     tmp = Path(tempfile.mkdtemp())
@@ -60,6 +86,8 @@ def main(out: Path, size: tuple[int, int], dark: bool, offline: bool) -> int:
     for row, member in zip(rows, ["sam", "maria", "ana", "maria", "sam", "ana"], strict=False):
         stores["maria"].assign([row.id], member)
 
+    if "--connect" in sys.argv:
+        return connect_dialog(app, out, urls["sam"], tmp, server)
     store = Store(connect_replica(urls["maria"], keyring, tmp / "data"))
     settings = QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(store, settings=settings, background_pages=False)

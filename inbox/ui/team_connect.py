@@ -192,11 +192,12 @@ class ConnectTeamDialog(QDialog):
                                "refuses a server that cannot prove who it is.")
         form.addRow("", self.verify)
         self.ca_file = self._field("ca_file", "the system's authorities", "Certificate authority file")
-        browse = QPushButton("Choose…")
-        browse.clicked.connect(self._choose_ca)
+        self.browse = QPushButton("Choose…")
+        self.browse.setAccessibleName("Choose the certificate authority file")
+        self.browse.clicked.connect(self._choose_ca)
         ca_row = QHBoxLayout()
         ca_row.addWidget(self.ca_file, 1)
-        ca_row.addWidget(browse)
+        ca_row.addWidget(self.browse)
         self.ca_label = QLabel("Signed by")
         form.addRow(self.ca_label, ca_row)
         self.verify.toggled.connect(self._tls_changed)
@@ -241,8 +242,8 @@ class ConnectTeamDialog(QDialog):
         return field
 
     def _tls_changed(self, on: bool) -> None:
-        self.ca_file.setEnabled(on)
-        self.ca_label.setEnabled(on)
+        for w in (self.ca_file, self.ca_label, self.browse):
+            w.setEnabled(on)
 
     def _choose_ca(self) -> None:
         dialog = QFileDialog(self, "The certificate authority that signed the server's certificate")
@@ -279,7 +280,7 @@ class ConnectTeamDialog(QDialog):
         url, password = address.url(), self.password.text()
         self.busy = True
         for w in (self.host, self.port, self.database, self.user, self.password, self.verify, self.ca_file,
-                  self.connect_button):
+                  self.browse, self.connect_button):
             w.setEnabled(False)
         self.details.hide()
         self.progress.show()
