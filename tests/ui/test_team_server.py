@@ -104,6 +104,19 @@ def test_presence_shows_within_a_second_both_ways(bens_window, qtbot) -> None:
             notices += heard.wait(0.05)
         assert any(n.who == ben and n.item_id == item.id and n.activity == "viewing" for n in notices)
 
+        # Ben starts typing a reply: Ana hears "replying"
+        from inbox.ui.replies import RepliesController
+
+        editor = window.extensions.require(RepliesController).editor.editor
+        editor.setFocus()
+        qtbot.waitUntil(editor.hasFocus, timeout=2000)
+        qtbot.keyClicks(editor, "Thank")
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline and not any(n.activity == "replying" for n in notices):
+            qtbot.wait(20)
+            notices += heard.wait(0.05)
+        assert any(n.who == ben and n.item_id == item.id and n.activity == "replying" for n in notices)
+
     start = time.monotonic()
     owner.announce(item.id, "replying")  # Ana starts answering it
     qtbot.waitUntil(lambda: controller.strip.presence.text() == f"{ana.capitalize()} is replying…"
