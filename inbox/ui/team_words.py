@@ -33,12 +33,13 @@ def _pending(change: Any) -> bool:
 
 def history_text(change: Any, me: str | None, now: datetime, *, reopened: bool = False) -> str | None:
     """One change as a sentence without its time ("Ana marked it done"); None for changes
-    that say nothing to the team (reading is each member's own, unless it takes the
-    conversation out of Done: `reopened`)."""
+    that say nothing to the team: a message arriving (the conversation shows it, with the
+    time it was written, not when the team's server stored it) and reading (each member's
+    own, unless it takes the conversation out of Done: `reopened`)."""
     who = member_name(change.who, me) if change.who else "Someone"
     what, detail = change.what, change.detail or ""
-    if what == "new":
-        return "A new message arrived"
+    if what == "new":  # the conversation shows its messages with their own times
+        return None
     if what == "status":
         if detail in ("read", "unread"):
             return f"{who} opened it again" if reopened else None

@@ -51,7 +51,6 @@ def test_the_history_in_local_time_with_what_waits_and_what_was_overruled() -> N
         change(7, "ben", "reply", at="2026-03-02T14:50:00Z"),
     ]
     assert history_lines(history, "ben", NOW) == [
-        "A new message arrived · today 15:02",
         "Ana assigned it to you · today 15:02",
         "You marked it done · today 15:30",
         "You opened it again · today 15:31",
