@@ -246,6 +246,7 @@ class TeamController(QObject):
         if applied:
             self.window.data_changed(ChangeSet.all())  # lists and counts, from the notice
             self.window.list_ctl.count_current()
+            self.window.reading_ctl.reopen()  # the open conversation as the team left it
             self.refresh_current()
         if self._catch_again:
             self._catch_again = False
@@ -409,7 +410,9 @@ class TeamController(QObject):
             self._announce(None, "")
             return
         self.thread_items = {item.id}
-        self.seen_seq.setdefault(self._conversation(item), self.info.last_seq)
+        # what this member has seen of it: the copy's state as it opens (a reply arriving
+        # while the editor is open is "meanwhile"; one read before opening it is not)
+        self.seen_seq[self._conversation(item)] = self.info.last_seq
         self._announce(item.id, "viewing")
         self.show_presence()
         self.load_history()
