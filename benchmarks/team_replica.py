@@ -7,13 +7,14 @@ Starts its own server (tests/pg.py, durable settings: fsync on), makes a team in
 first copy, timed too), then, each round, makes 10,000 changes on the server (6,000 items
 marked done or back, 3,000 tagged, 1,000 conversations assigned) and times `TeamLink.catch_up`:
 reading the changes, the rows they touch and writing them into the replica (search index,
-maintained counts, history). Wall clock and this process's CPU time (the server is another
-process). Issue 20's budget: a catch-up of 10,000 changes <= 2 s.
+maintained counts, history). Wall clock, this process's CPU time and the server's (its
+processes' CPU from /proc). Issue 20's budget: a catch-up of 10,000 changes <= 2 s.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -32,6 +33,26 @@ from inbox.store.team import TeamStore, init_team  # noqa: E402
 from tests.pg import start_server  # noqa: E402
 
 CHANGES = 10_000
+
+
+def server_cpu(root: Path) -> float:
+    """CPU seconds used so far by the server started in `root` (its postmaster and the
+    backends it forked), from /proc: the steadier figure on a busy machine."""
+    stats: dict[int, list[str]] = {}
+    started: set[int] = set()  # runuser and the postmaster: their command lines name `root`
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stats[int(pid)] = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if str(root).encode() in f.read():
+                    started.add(int(pid))
+        except OSError:
+            continue
+    # utime + stime of those and of the backends they forked (ppid); a backend that has
+    # ended is not counted: the link's connections stay open while it is measured
+    ticks = sum(int(st[11]) + int(st[12]) for pid, st in stats.items() if pid in started or int(st[1]) in started)
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def make_changes(team: TeamStore, heads: list[int], rnd: int, rng: random.Random) -> int:
@@ -74,12 +95,13 @@ def main() -> None:
                 link.catch_up()
                 for rnd in range(args.rounds):
                     made = make_changes(team, heads, rnd, rng)
-                    wall, cpu = time.perf_counter(), time.process_time()
+                    wall, cpu, srv = time.perf_counter(), time.process_time(), server_cpu(server.root)
                     applied = link.catch_up()
                     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+                    srv = server_cpu(server.root) - srv
                     walls.append(wall)
                     print(f"catch-up round {rnd + 1}: {applied:,} changes (server made {made:,}) in "
-                          f"{wall * 1000:.0f} ms (client CPU {cpu * 1000:.0f} ms)")
+                          f"{wall * 1000:.0f} ms (client CPU {cpu * 1000:.0f} ms, server CPU {srv * 1000:.0f} ms)")
                 assert replica.counts() == replica.recounted()
             print(f"catch-up of {CHANGES:,} changes: median {statistics.median(walls) * 1000:.0f} ms, "
                   f"worst {max(walls) * 1000:.0f} ms (budget 2,000 ms)")

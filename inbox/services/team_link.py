@@ -72,7 +72,7 @@ def connect_replica(url: str, secrets: Secrets | None, data_dir: Path, *, progre
     path = replica_path(url, data_dir)
     try:
         team = open_team(url, secrets)
-    except StoreError:
+    except CannotOpen:  # not answering (a refusal, a wrong password or schema, still raises)
         if offline_ok and path.exists():
             return path
         raise

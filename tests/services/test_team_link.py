@@ -21,7 +21,7 @@ import pytest
 
 from inbox.domain import Author, InboxFilter, Item, View, parse_time
 from inbox.services.team_link import TeamLink, connect_replica, replica_path
-from inbox.store import Store, StoreError
+from inbox.store import CannotOpen, Store, StoreError
 from inbox.store.team import TeamStore, init_team
 from tests.store.team.conftest import roles  # noqa: F401 - the ana/ben fixture
 
@@ -228,6 +228,9 @@ def test_an_offline_queue_is_sent_in_order_on_reconnect_and_nothing_is_lost(shop
             proxy.stop()  # the network goes
             assert link.push().sent == 0 and link.catch_up() == 0 and not link.online
             assert "team inbox" in link.last_error and "password" not in link.last_error.lower()
+            assert connect_replica(via_proxy, None, tmp_path, offline_ok=True) == path  # opens as it is
+            with pytest.raises(CannotOpen, match="not answering"):
+                connect_replica(via_proxy, None, tmp_path)
             replica.set_status(ids[11:13], "done")
             replica.tag_items([ids[12]], "Call back")
             replica.untag_items([ids[12]], "Call back")  # in order: the tag ends removed
@@ -389,25 +392,42 @@ def test_a_replica_of_another_database_is_refused(shop, tmp_path, pg_server, rol
         TeamLink(path, ana_url, None)
 
 
-def test_listen_reports_changes_and_presence(shop, tmp_path):
+def _wait_for(condition, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return condition()
+
+
+def test_listen_reports_changes_and_presence_and_reconnects(shop, tmp_path, pg_server):
     owner, _ana_url, ben_url, ana, _ben = shop
-    path = connect_replica(ben_url, None, tmp_path)
+    proxy = Proxy(pg_server.port)
+    proxy.start()
+    via_proxy = ben_url.replace(f":{pg_server.port}/", f":{proxy.port}/")
+    path = connect_replica(via_proxy, None, tmp_path)
     heard: list = []
     stop = threading.Event()
-    with TeamLink(path, ben_url, None) as link:
-        worker = threading.Thread(target=link.listen, args=(heard.append, stop), daemon=True)
-        worker.start()
-        deadline = time.monotonic() + 10
-        while not heard and time.monotonic() < deadline:
-            time.sleep(0.05)
-        item = owner.list_items()[0][0]
-        owner.announce(item.id, "replying")
-        owner.set_status([item.id], "done")
-        deadline = time.monotonic() + 5
-        while (len({n.kind for n in heard}) < 2 or not any(n.seq for n in heard)) and time.monotonic() < deadline:
-            time.sleep(0.05)
+    try:
+        with TeamLink(path, via_proxy, None) as link:
+            worker = threading.Thread(target=link.listen, args=(heard.append, stop), daemon=True)
+            worker.start()
+            assert _wait_for(lambda: heard)
+            assert (heard[0].kind, heard[0].seq) == ("changes", 0)  # connected: catch up on what was missed
+            item = owner.list_items()[0][0]
+            owner.announce(item.id, "replying")
+            owner.set_status([item.id], "done")
+            assert _wait_for(lambda: any(n.kind == "changes" and n.seq > 0 for n in heard)
+                             and any(n.kind == "presence" for n in heard))
+            assert ("presence", ana, item.id, "replying") in [(n.kind, n.who, n.item_id, n.activity) for n in heard]
+            proxy.stop()  # the network goes...
+            assert _wait_for(lambda: not link.online)
+            heard.clear()
+            proxy.start()  # ...and comes back: the listener reconnects by itself
+            assert _wait_for(lambda: any(n.kind == "changes" and n.seq == 0 for n in heard), timeout=15)
+            assert link.online
+            stop.set()
+            worker.join(5)
+            assert not worker.is_alive()
+    finally:
         stop.set()
-        worker.join(5)
-    assert heard[0].kind == "changes" and heard[0].seq == 0  # connected: catch up on what was missed
-    assert ("presence", ana, item.id, "replying") in [(n.kind, n.who, n.item_id, n.activity) for n in heard]
-    assert any(n.kind == "changes" and n.seq > 0 for n in heard)
+        proxy.stop()

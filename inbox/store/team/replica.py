@@ -141,6 +141,24 @@ class TeamReplicaMixin:
                           "who <> %s AND kept", (*args, op.seen, list(kinds), me)).fetchone()
         return row[0] if row else None
 
+    @staticmethod
+    def _already(cur: Any, op: QueuedOp) -> bool:
+        """Whether the server's state is already what the operation would make it."""
+        if op.op in ("tag", "untag"):
+            has = cur.execute("SELECT EXISTS (SELECT 1 FROM item_tags it JOIN tags t ON t.id = it.tag_id "
+                              "WHERE it.item_id = %s AND lower(t.name) = lower(%s))", (op.item_id, op.detail)).fetchone()[0]
+            return has == (op.op == "tag")
+        column = {"status": "status", "snooze": "snoozed_until", "assigned": "assigned_to"}.get(op.op)
+        if column is None:
+            return False
+        if op.op == "assigned":  # on the conversation's head
+            row = cur.execute("SELECT CASE WHEN i.thread_id IS NULL THEN i.assigned_to ELSE h.assigned_to END "
+                              "FROM items i LEFT JOIN items h ON h.thread_id = i.thread_id AND h.is_head "
+                              "WHERE i.id = %s", (op.item_id,)).fetchone()
+        else:
+            row = cur.execute(f"SELECT {column} FROM items WHERE id = %s", (op.item_id,)).fetchone()
+        return row is not None and (row[0] or "") == op.detail
+
     def _apply_op(self, cur: Any, me: str, op: QueuedOp) -> str:
         if op.item_id is None or cur.execute("SELECT 1 FROM items WHERE id = %s", (op.item_id,)).fetchone() is None:
             return "lost"  # the item is gone from the server (erased): nothing to apply it to
@@ -155,6 +173,8 @@ class TeamReplicaMixin:
             shared = cur.execute("SELECT status FROM items WHERE id = %s", (op.item_id,)).fetchone()[0]
             if shared != "done":
                 return "sent"  # nothing shared changes: no one else's done-state to overrule
+        if self._already(cur, op):
+            return "sent"  # the server says the same already: nothing to settle
         theirs = self._later_elsewhere(cur, me, op)
         if theirs is not None and theirs >= op.at:
             cur.execute("SELECT changes_overruled(%s, %s, %s, %s)", (op.item_id, op.op, op.detail, op.at))

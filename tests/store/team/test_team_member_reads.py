@@ -64,3 +64,11 @@ def test_an_overruled_offline_change_is_in_the_history_once_and_the_later_one_ho
         assert member.get_item(item.id).snoozed_until == "2031-01-01T00:00:00Z"  # ana's, the later, holds
         history = [(c.who, c.what, c.detail, c.kept) for c in member.replica_changes(seen)]
     assert history == [(ana, "snooze", "2031-01-01T00:00:00Z", True), (ben, "snooze", "2030-01-01T00:00:00Z", False)]
+    # the same done-state on both sides is no conflict: nothing is marked not kept
+    with TeamStore(urls[ana][0], password=urls[ana][1]) as owner:
+        seen = owner.last_change()
+        owner.set_status([item.id], "done")
+    same = QueuedOp(2, "2000-01-01T00:00:00Z", "status", item.id, item.thread_id, "done", seen=seen)
+    with TeamStore(urls[ben][0], password=urls[ben][1]) as member:
+        assert [o.result for o in member.apply_ops([same])] == ["sent"]
+        assert [c.kept for c in member.replica_changes(seen)] == [True]
