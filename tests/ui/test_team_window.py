@@ -155,3 +155,19 @@ def test_presence_heard_shows_in_the_reading_pane_and_goes(team_window, qtbot) -
     assert controller.strip.presence.text() == "Ben is replying…"
     controller.notice(Notice("presence", who="ben", item_id=item.id, activity="left"))
     assert controller.strip.presence.text() == ""
+
+
+def test_sync_now_in_a_team_inbox_syncs_on_the_server_never_into_the_copy(replica, make_window, qtbot) -> None:
+    from inbox.ui import sync_controller, team
+    from inbox.ui.controllers.team import TeamController
+
+    window = make_window(replica)
+    local = sync_controller.install(window)
+    team.install(window)
+    controller = window.extensions.require(TeamController)
+    assert not local.timer.isActive() and not local.startup_timer.isActive()  # no automatic sync into the copy
+    assert window.commands.commands["sync.now"].callback == controller.sync_now
+    qtbot.waitUntil(lambda: controller.online is False, timeout=15_000)
+    window.run_command("sync.now")
+    assert window.statusBar().currentMessage().startswith("Offline: the team's sources are synced on the server")
+    assert not local.running
