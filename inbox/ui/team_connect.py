@@ -117,7 +117,7 @@ def check_server(url: str, password: str) -> None:
 
 
 def make_replica(url: str, password: str, secrets: Secrets, data_dir: Path,
-                 progress: Callable[[str], None]) -> Path:
+                 progress: Callable[[str], None], fraction: Callable[[int, int], None] | None = None) -> Path:
     """Check the server, keep the password, make or refresh this computer's copy."""
     from inbox.services import team
 
@@ -128,13 +128,17 @@ def make_replica(url: str, password: str, secrets: Secrets, data_dir: Path,
     progress("Copying the team inbox to this computer…")
     from inbox.services.team_link import connect_replica  # the link (docs/team.md)
 
-    return connect_replica(url, secrets, data_dir, progress=_progress_words(progress))
+    return connect_replica(url, secrets, data_dir, progress=_progress_words(progress, fraction))
 
 
-def _progress_words(say: Callable[[str], None]) -> Callable[..., None]:
-    """The link's progress (a phrase and a number, or a count of a total) as one sentence."""
+def _progress_words(say: Callable[[str], None],
+                    fraction: Callable[[int, int], None] | None = None) -> Callable[..., None]:
+    """The link's progress (a phrase and a number, or a count of a total) as one sentence,
+    and as a fraction for the progress bar."""
     def report(*args: Any) -> None:
         numbers = [a for a in args if isinstance(a, int) and not isinstance(a, bool)]
+        if fraction is not None and len(numbers) >= 2 and numbers[1]:
+            fraction(numbers[0], numbers[1])
         words = [a for a in args if isinstance(a, str)]
         text = words[0] if words else "Copying the team inbox to this computer"
         if len(numbers) >= 2 and numbers[1]:
@@ -283,6 +287,7 @@ class ConnectTeamDialog(QDialog):
                   self.browse, self.connect_button):
             w.setEnabled(False)
         self.details.hide()
+        self.progress.setRange(0, 0)
         self.progress.show()
         self.say("Checking the server…")
         secrets, data_dir = self.secrets, self.data_dir
@@ -290,14 +295,22 @@ class ConnectTeamDialog(QDialog):
             from inbox.services.team import password_for
 
             def work() -> Path:
-                return make_replica(url, password_for(url, secrets) or "", secrets, data_dir, self._said)
+                return make_replica(url, password_for(url, secrets) or "", secrets, data_dir, self._said,
+                                    self._fraction)
         else:
             def work() -> Path:
-                return make_replica(url, password, secrets, data_dir, self._said)
+                return make_replica(url, password, secrets, data_dir, self._said, self._fraction)
         self.calls.submit(work, self._done, lambda exc: self._failed(exc, url))
 
     def _said(self, text: str) -> None:  # on the call thread
         self.calls.post(self.say, text)
+
+    def _fraction(self, done: int, total: int) -> None:  # on the call thread
+        self.calls.post(self.show_fraction, done, total)
+
+    def show_fraction(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(min(done, total))
 
     def say(self, text: str) -> None:
         self.status.setStyleSheet("")

@@ -74,7 +74,15 @@ def test_connect_to_a_team_inbox_from_the_file_menu_end_to_end(shop, window, qtb
     dialog.password.setText(password)
     qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
     assert dialog.busy  # the window is not waiting for the server
-    qtbot.waitUntil(lambda: connect.opened is not None, timeout=30_000)
+    said: list[str] = []
+    from shiboken6 import isValid
+
+    def sample() -> bool:  # what the dialog says while it works (it is deleted once connected)
+        if isValid(dialog.status):
+            said.append(dialog.status.text())
+        return connect.opened is not None
+    qtbot.waitUntil(sample, timeout=30_000)
+    assert any(s.startswith("Copying the team inbox to this computer") for s in said), said
     new = connect.opened
     try:
         assert connect.secrets.get(secret_name(url)) == {"password": password}  # the keyring, not a file
