@@ -9,6 +9,8 @@ from typing import Any
 def run_gui(db_path: str | Path | None = None, smoke_test: bool = False) -> int:
     from inbox.ui.application import run
 
+    if db_path and str(db_path).lower().startswith(("postgresql://", "postgres://")):  # a team inbox
+        return run(team_url=str(db_path), smoke_test=smoke_test)
     return run(db_path=Path(db_path) if db_path else None, smoke_test=smoke_test)
 
 

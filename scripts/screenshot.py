@@ -1,8 +1,10 @@
 """Take docs/screenshot.png: the main window on the demo workspace at 1280x800.
 
 Run: QT_QPA_PLATFORM=offscreen python scripts/screenshot.py [out.png] [--dark] [--small] [--thread] [--insights] [--reply]
-     [--font=18]
-(--thread opens a conversation of several messages; --font=N: the system font at N points)
+     [--font=18] [--team [--offline]]
+(--thread opens a conversation of several messages; --font=N: the system font at N points;
+--team: a team inbox against a real PostgreSQL, with assignments, a history and someone
+replying: see scripts/screenshot_team.py)
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ SIZE = (1024, 640) if "--small" in sys.argv else (1280, 800)
 def main() -> int:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     out = Path(args[0] if args else "docs/screenshot.png")
+    if "--team" in sys.argv:
+        from screenshot_team import main as team_main  # scripts/ is on the path when run
+
+        return team_main(out, SIZE, "--dark" in sys.argv, "--offline" in sys.argv)
     app = make_app()
     for arg in sys.argv[1:]:
         if arg.startswith("--font="):  # a larger system font, as set in the desktop's settings

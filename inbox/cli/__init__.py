@@ -43,11 +43,7 @@ def main(ctx: click.Context, db_path: str | None, smoke_test: bool) -> None:
     ctx.ensure_object(dict)
     ctx.obj["db_path"] = db_path
     if ctx.invoked_subcommand is None:
-        if db_path and db_path.lower().startswith(("postgresql://", "postgres://")):
-            from inbox.cli.common import fail
-
-            fail("the window cannot open a team inbox yet; use the commands, e.g. "
-                 f"`inbox --db {db_path.split('?')[0]} stats` (see docs/team.md).")
+        # a team inbox's URL opens the window on this computer's copy of it (docs/team.md)
         from inbox.app import run_gui  # Qt is imported only when the window is wanted
 
         sys.exit(run_gui(db_path=db_path, smoke_test=smoke_test))

@@ -40,6 +40,7 @@ from inbox.ui import (
     single_instance,
     sources_dialog,
     sync_controller,
+    team,
     workspace_switch,
 )
 from inbox.ui.about import app_icon
@@ -58,7 +59,7 @@ START = time.perf_counter()
 EXTENSIONS: dict[str, ModuleType] = {module.__name__: module for module in (
     sources_dialog, add_source_wizard, sync_controller, rules_dialog, replies, export_dialog, author_data,
     dashboard, profile, backups, about, settings_dialog, appearance, accessibility, workspace_switch,
-    first_run,
+    team, first_run,
 )}
 # The same without the first-run dialog: for scripts and tests that build a whole window.
 EXTENSIONS_WITHOUT_DIALOGS = [name for name in EXTENSIONS if name != first_run.__name__]
@@ -112,7 +113,7 @@ def smoke_check(window: MainWindow, app: QApplication) -> None:
     QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: finish(1, "smoke test: no rows after 20 s"))
 
 
-def run(db_path: Path | None = None, smoke_test: bool = False) -> int:
+def run(db_path: Path | None = None, smoke_test: bool = False, team_url: str | None = None) -> int:
     app = make_app()
     app.setWindowIcon(app_icon())
     log_path = setup_logging()
@@ -124,6 +125,13 @@ def run(db_path: Path | None = None, smoke_test: bool = False) -> int:
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     guard = None
     try:
+        if team_url is not None:  # `inbox --db postgresql://...`: this computer's copy of it
+            from inbox.ui.team_connect import replica_for_start
+
+            db_path = replica_for_start(team_url)
+            if db_path is None:  # the owner closed the Connect dialog
+                crash.uninstall()
+                return 0
         workspace = choose_workspace(db_path)
         log.info("Feedback Inbox %s starting on %s%s", __version__, workspace.path,
                  " (demo)" if workspace.is_demo else "")

@@ -49,7 +49,12 @@ DEFAULT_BINDINGS: dict[str, str] = {
     "reply.focus": "Shift+R",
     "reply.send": "Ctrl+Return",
     "app.settings": "Ctrl+,",
+    "item.assign": "Shift+A",      # a team inbox (ui/controllers/team.py)
+    "view.mine": "G, M",
 }
+
+# Commands only a team inbox's window has (inbox/ui/controllers/team.py).
+TEAM_ONLY = frozenset({"item.assign", "view.mine"})
 
 MENUS = ("File", "Edit", "View", "Item", "Tools", "Help")
 
@@ -82,6 +87,8 @@ SYNONYMS: dict[str, str] = {
     "edit.find": "search find look",
     "author.erase": "delete gdpr remove forget",
     "author.export": "gdpr download data",
+    "item.assign": "give hand over owner team member delegate",
+    "team.connect": "team shared server postgresql colleagues staff",
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import zlib
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
@@ -149,6 +150,8 @@ class ItemDelegate(QStyledItemDelegate):
     def __init__(self, now=None, parent=None) -> None:
         super().__init__(parent)
         self.now = now  # callable returning an aware datetime, for ages
+        # a team inbox: who the row's conversation is assigned to ("You", "Ben"), or None
+        self.assignee_of: Callable[[ItemRow], str | None] | None = None
 
     def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
         return QSize(320, row_height(option.font))
@@ -227,6 +230,9 @@ class ItemDelegate(QStyledItemDelegate):
                                  Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, s)
                 x += sw + 8
         x = self._conversation_marks(painter, item, small, soft, line1, x, left + avail)
+        assignee = self.assignee_of(item) if self.assignee_of is not None else None
+        if assignee:
+            x = self._assignee_mark(painter, assignee, small, pal, selected, line1, x, left + avail)
         painter.setFont(small)
         painter.setPen(soft)
         where = item.source_name + (" · competitor" if item.whose == "competitor" else "")
@@ -290,6 +296,28 @@ class ItemDelegate(QStyledItemDelegate):
         painter.setPen(colour)
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
         return x + w + 8
+    @staticmethod
+    def _assignee_mark(painter: QPainter, name: str, font: QFont, pal: QPalette, selected: bool, line: QRect,
+                       x: int, limit: int) -> int:
+        """Who answers the conversation (a team inbox): their name on a tint of the accent
+        colour, after the conversation's marks. Returns the next x."""
+        fm = QFontMetrics(font)
+        text = fm.elidedText(name, Qt.TextElideMode.ElideRight, 90)
+        w = fm.horizontalAdvance(text) + 12
+        if x + w >= limit:
+            return x
+        box = QRectF(x, line.top() + 2, w, line.height() - 4)
+        accent = pal.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Highlight)
+        fill = QColor(accent)
+        fill.setAlphaF(0.18)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(box, box.height() / 2, box.height() / 2)
+        painter.setFont(font)
+        painter.setPen(accent if selected else pal.color(QPalette.ColorRole.Text))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+        return x + w + 8
+
     def helpEvent(self, event, view, option, index) -> bool:
         """The row's tooltip: where, who and the full local time (the model's own says UTC)."""
         item: ItemRow | None = index.data(ItemRole) if index.isValid() else None

@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         self.ops = Operations(store, self.undo_stack)
         self.extensions = Registry()
         self.active_dialog: QDialog | None = None
+        self.on_shutdown: list[Callable[[], None]] = []  # features that hold threads (the team link)
         self._menu_entries: dict[str, list[tuple[str, bool]]] = {}  # menu -> (command id, destructive)
         self._default_panes = False  # set when no saved pane widths: see showEvent
         self.banner = QLabel()
@@ -436,6 +437,9 @@ class MainWindow(QMainWindow):
         """Stop timers, tasks and workers (tests and the app call this when done)."""
         self.wake_timer.stop()
         self.counts_timer.stop()
+        for stop in self.on_shutdown:
+            stop()
+        self.on_shutdown.clear()
         self.tasks.cancel_all()
         self.workers.close()
 

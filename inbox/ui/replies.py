@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl
@@ -65,6 +66,12 @@ class RepliesController(QObject):
         self.undo_seconds = float(settings.get("replies.undo_seconds", self.store))
         self.flushing = False
         self.dialog: Any = None
+        # Asked before a reply is queued (a team inbox: "someone answered meanwhile?"): a
+        # guard returning True has taken over and calls `proceed` once it may go ahead.
+        self.send_guards: list[Callable[[ItemRow, Callable[[], None]], bool]] = []
+        # False in a team inbox's copy: its replies go to the team's outbox on the server
+        # (the link sends them), never posted from the copy itself
+        self.posts_replies = True
 
         self.editor = ReplyEditor(self.save_draft)
         self.editor.phrases = tone_phrases.load_phrases()
@@ -319,12 +326,20 @@ class RepliesController(QObject):
         if self.window.is_demo:
             self.demo_reply(item, text, mark_done)
             return
+        for guard in self.send_guards:
+            if guard(item, lambda: self.queue_reply(item, text, mark_done)):
+                return
+        self.queue_reply(item, text, mark_done)
+
+    def queue_reply(self, item: ItemRow, text: str, mark_done: bool) -> None:
+        """Put the reply in the outbox (after the checks of `send`)."""
         try:
             entry = self.outbox.queue(item.id, text, mark_done=mark_done, undo_seconds=self.undo_seconds)
         except (ReplyNotSupported, StoreError, ValueError) as exc:
             self.window.status_message(str(exc))
             return
-        self.editor.show_item(item, "", self.editor.context, entry)
+        if self.editor.item is not None and self.editor.item.id == item.id:
+            self.editor.show_item(item, "", self.editor.context, entry)
         self._push_undo("Send reply", lambda: self.take_back(entry.id), item.id)
         self.window.status_message(f"Reply queued: it leaves in {self.undo_seconds:g} s. Ctrl+Z to undo.")
         self.refresh_sidebar()
@@ -386,7 +401,7 @@ class RepliesController(QObject):
 
     def tick(self) -> None:
         """Once a second: send what is due, and keep the banner and sidebar current."""
-        if self.flushing or not self.outbox.due(self.window.clock()):
+        if not self.posts_replies or self.flushing or not self.outbox.due(self.window.clock()):
             return
         factory = self.connector_factory()
         if factory is None:

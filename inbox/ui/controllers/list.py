@@ -41,7 +41,8 @@ if TYPE_CHECKING:
     from inbox.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
-LIST_MENU = ("item.done", "item.snooze", "item.tag", "item.unread", "item.read", "item.open_original", "item.author")
+LIST_MENU = ("item.done", "item.snooze", "item.tag", "item.assign", "item.unread", "item.read", "item.open_original",
+             "item.author")
 
 
 _PLAIN = InboxFilter()
@@ -446,5 +447,6 @@ class ListController(QObject):
     def _list_menu(self, pos) -> None:
         menu = QMenu(self.window)
         for cid in LIST_MENU:
-            menu.addAction(self.window.actions_by_id[cid])
+            if cid in self.window.actions_by_id:  # "Assign to…" only in a team inbox
+                menu.addAction(self.window.actions_by_id[cid])
         menu.popup(self.list_view.viewport().mapToGlobal(pos))
