@@ -147,8 +147,10 @@ ITEM_COLUMNS = ("id", "source_id", "external_id", "kind", "url", "author_id", "r
                 "html", "language", "created_at", "updated_at", "is_owner_reply", "parent_external_id",
                 "root_external_id", "thread_id", "status", "snoozed_until", "deleted_at", "fetched_at", "raw",
                 "sentiment_override", "is_head", "assigned_to")
-# Kept as this replica has them while an operation made here waits to be sent.
+# Triage fields; each is kept as this replica has it while an operation made here on that
+# field of that item waits to be sent (the others take the server's value).
 _TRIAGE = ("status", "snoozed_until", "assigned_to")
+_HELD_BY = {"status": "status", "snooze": "snoozed_until", "assigned": "assigned_to"}
 _CONTENT = tuple(c for c in ITEM_COLUMNS if c not in ("id", *_TRIAGE, "is_head"))
 _INSERT_ITEM = (f"INSERT INTO items ({', '.join(ITEM_COLUMNS)}, active_at) "
                 f"VALUES ({', '.join(':' + c for c in ITEM_COLUMNS)}, :created_at)")
@@ -288,8 +290,9 @@ class TeamReplicaMixin:
                          copied_to: int | None = None) -> int:
         """Write rows of the server into the replica in one transaction, with how far it
         got (`last_seq`, `copied_to`): a catch-up killed midway resumes where the last
-        batch ended, and a batch written twice changes nothing. Items with an operation
-        made here and not sent yet keep this replica's triage. Returns the items written."""
+        batch ended, and a batch written twice changes nothing. What waits to be sent
+        from here (an item's status, snooze, assignment, one of its tags, its draft) keeps
+        this replica's value; every other field takes the server's. Returns the items written."""
         with write_transaction(self.conn):
             self.conn.execute("UPDATE team_link SET applying = 1")
             try:
@@ -324,9 +327,20 @@ class TeamReplicaMixin:
         for t in batch.tags:  # by name: ids may differ from the server's
             c.execute("INSERT INTO tags (name, colour) VALUES (:name, :colour) ON CONFLICT (name) DO UPDATE "
                       "SET colour = excluded.colour WHERE colour IS NOT excluded.colour", t)
-        waiting = {r[0] for r in c.execute(
-            "SELECT DISTINCT item_id FROM team_queue WHERE state = 'waiting' AND item_id IS NOT NULL")}
         ids = [it["id"] for it in batch.items]
+        # What waits to be sent for these items, field by field (a tag by its name): only
+        # that is held back. The server's other changes are in the history after this
+        # batch, so no later catch-up would bring them again if they were held back too.
+        held: dict[int, set[str]] = {}
+        held_tags: list[tuple[int, str]] = []
+        for item_id, op, detail in c.execute(
+                "SELECT DISTINCT item_id, op, detail FROM team_queue WHERE state = 'waiting' "
+                "AND op IN ('status', 'snooze', 'assigned', 'tag', 'untag') "
+                "AND item_id IN (SELECT value FROM json_each(?))", (_ids({*ids, *batch.item_tags}),)):
+            if op in _HELD_BY:
+                held.setdefault(item_id, set()).add(_HELD_BY[op])
+            else:
+                held_tags.append((item_id, detail))
         # what decides a conversation's head and activity, as this replica has it now
         before = {r[0]: r[1:] for r in c.execute(
             "SELECT id, thread_id, created_at, is_owner_reply, deleted_at, updated_at FROM items "
@@ -343,7 +357,12 @@ class TeamReplicaMixin:
                 active_moved.add(it["thread_id"])
         # Content and triage apart, each written only where it differs: a trigger "OF title"
         # (the search index) fires for any row whose update names the column.
-        for cols, rows in ((_CONTENT, old), (_TRIAGE, [it for it in old if it["id"] not in waiting])):
+        by_fields: dict[tuple[str, ...], list[dict]] = {_CONTENT: old}
+        for it in old:
+            fields = tuple(k for k in _TRIAGE if k not in held.get(it["id"], ()))
+            if fields:
+                by_fields.setdefault(fields, []).append(it)
+        for cols, rows in by_fields.items():
             if rows:
                 c.executemany(f"UPDATE items SET {', '.join(f'{k} = :{k}' for k in cols)} WHERE id = :id AND "
                               f"({', '.join(cols)}) IS NOT ({', '.join(':' + k for k in cols)})", rows)
@@ -362,14 +381,16 @@ class TeamReplicaMixin:
             self.refresh_heads(heads_moved)  # type: ignore[attr-defined]
         if active_moved:
             self.refresh_activity(active_moved)  # type: ignore[attr-defined]
-        tagged = [(item_id, name) for item_id, names in batch.item_tags.items() if item_id not in waiting
-                  for name in names]
-        settled = _ids(i for i in batch.item_tags if i not in waiting)
-        if settled != "[]":  # each item's tags become the server's set: one statement each way
+        kept = set(held_tags)
+        tagged = [(item_id, name) for item_id, names in batch.item_tags.items() for name in names
+                  if (item_id, name) not in kept]
+        if batch.item_tags:  # each item's tags become the server's set but those waiting: one statement each way
             wanted = json.dumps(tagged)
             c.execute("DELETE FROM item_tags WHERE item_id IN (SELECT value FROM json_each(:items)) AND "
                       "(item_id, (SELECT name FROM tags WHERE id = tag_id)) NOT IN "
-                      "(SELECT value ->> 0, value ->> 1 FROM json_each(:wanted))", {"items": settled, "wanted": wanted})
+                      "(SELECT value ->> 0, value ->> 1 FROM json_each(:wanted) UNION ALL "
+                      "SELECT value ->> 0, value ->> 1 FROM json_each(:held))",
+                      {"items": _ids(batch.item_tags), "wanted": wanted, "held": json.dumps(held_tags)})
             c.execute("INSERT OR IGNORE INTO item_tags (item_id, tag_id) SELECT w.value ->> 0, t.id "
                       "FROM json_each(?) w JOIN tags t ON t.name = w.value ->> 1", (wanted,))
         waiting_drafts = {r[0] for r in c.execute(

@@ -215,6 +215,35 @@ def test_read_state_is_each_members_own(shop, tmp_path):
         assert bens.get_item(other.id).status == "unread"
 
 
+def test_a_catch_up_holds_back_only_what_waits_to_be_sent(shop, tmp_path):
+    """Ben opens a conversation (its read waits to be sent) and tags it; meanwhile Ana assigns
+    it to herself, snoozes it and tags it too. Ben's catch-up brings all of Ana's triage and
+    keeps Ben's read and tag: those changes are in the copy's history by then, so a catch-up
+    that kept the old assignment would never bring it again."""
+    owner, _ana_url, ben_url, ana, ben = shop
+    path = connect_replica(ben_url, None, tmp_path)
+    with Store(path) as replica, TeamLink(replica, ben_url, None) as link:
+        item = next(r for r in replica.list_items(InboxFilter(view=View.UNREAD))[0]
+                    if r.thread_id == r.id and r.id not in owner.assigned_to(ben))
+        replica.set_status([item.id], "read")        # opening it: queued, not sent yet
+        replica.tag_items([item.id], "Ben's tag")
+        until = T0 + timedelta(days=900)
+        owner.assign([item.id], ana)
+        owner.snooze([item.id], until)
+        owner.tag_items([item.id], "Ana's tag")
+        assert link.catch_up() > 0
+        assert replica.assignees([item.id]) == {item.id: ana}       # the server's assignment
+        now = replica.get_item(item.id)
+        assert parse_time(now.snoozed_until) == until                # the server's snooze
+        assert {"Ana's tag", "Ben's tag"} <= {t[0] for t in now.tags}
+        assert now.status == "read"                                  # Ben's read, still waiting
+        assert [op.op for op in replica.queued_ops()] == ["status", "tag"]
+        assert link.push().sent == 2
+        link.catch_up()
+        assert replica_view(replica) == server_view(owner, {item.id: "read"})
+        assert replica.counts() == replica.recounted()
+
+
 def test_an_offline_queue_is_sent_in_order_on_reconnect_and_nothing_is_lost(shop, tmp_path, pg_server):
     owner, _ana_url, ben_url, _ana, ben = shop
     proxy = Proxy(pg_server.port)

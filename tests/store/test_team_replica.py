@@ -139,6 +139,21 @@ def test_the_servers_changes_do_not_overwrite_triage_waiting_to_be_sent(replica:
     assert replica.team_link_info().last_seq == 5
 
 
+def test_only_the_fields_waiting_to_be_sent_are_held_back(replica: Store) -> None:
+    replica.set_status([101], "read")          # waits: 101's status
+    replica.tag_items([101], "Call back")      # waits: 101's tag "Call back" (not "Pastry")
+    batch = server_batch()
+    batch.items[0].update(assigned_to="ben", snoozed_until="2027-01-01T09:00:00Z", status="unread")
+    batch.tags.append({"name": "Urgent", "colour": "#000000"})
+    batch.item_tags[101] = ["Urgent"]          # the server: Pastry removed, Urgent added
+    replica.apply_team_batch(batch, last_seq=9)
+    item = replica.get_item(101)
+    assert item.status == "read" and item.snoozed_until == "2027-01-01T09:00:00Z"
+    assert replica.assignees([101]) == {101: "ben"}
+    assert sorted(t[0] for t in item.tags) == ["Call back", "Urgent"]
+    assert replica.counts() == replica.recounted()
+
+
 def test_a_replica_of_another_team_inbox_is_refused(replica: Store) -> None:
     with pytest.raises(StoreError, match="another team inbox"):
         replica.link_team("postgresql://ben@other/inbox", "ben", "db-2")
