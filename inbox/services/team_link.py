@@ -246,6 +246,11 @@ class TeamLink:
 
     # -- the team, live ----------------------------------------------------------------------
 
+    def reach(self) -> bool:
+        """Open the connection to the server now, so the first call that needs it (a
+        presence notice) leaves at once; whether the server answered (as `online`)."""
+        return self._server() is not None
+
     def announce(self, item_id: int, activity: str) -> None:
         """Tell the others what this member is doing with an item (nothing offline)."""
         self._guard(None, lambda team: team.announce(item_id, activity))

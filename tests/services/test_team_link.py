@@ -256,6 +256,7 @@ def test_an_offline_queue_is_sent_in_order_on_reconnect_and_nothing_is_lost(shop
             ids = sorted(r.id for r in replica.iter_items())
             proxy.stop()  # the network goes
             assert link.push().sent == 0 and link.catch_up() == 0 and not link.online
+            assert not link.reach()
             assert "team inbox" in link.last_error and "password" not in link.last_error.lower()
             assert connect_replica(via_proxy, None, tmp_path, offline_ok=True) == path  # opens as it is
             with pytest.raises(CannotOpen, match="not answering"):
@@ -276,6 +277,7 @@ def test_an_offline_queue_is_sent_in_order_on_reconnect_and_nothing_is_lost(shop
             assert link.push().sent == 0 and replica.team_link_info().waiting == 11
             ops = replica.queued_ops()
             proxy.start()  # back online
+            assert link.reach() and link.online
             result = link.push()
             assert (result.sent, result.conflicts) == (11, 0) and link.online
             assert replica.team_link_info().waiting == 0

@@ -52,22 +52,11 @@ def default_link_factory(path: Any, url: str, secrets: Secrets) -> Any:
     return TeamLink(path, url, secrets)
 
 
-def _push_and_refresh(link: Any) -> tuple[Any, bool]:
-    """Push, then read again from the server the rows of the items whose operations were
-    sent: while an item's operation waited, catching up kept the item's triage as it was
-    here (all of it: an assignment someone made meanwhile too), and the changes it missed
-    are already in the copy's history, so no later catch-up would bring them again.
-    (A workaround in the window for the link as it is; see docs/team.md.)"""
-    items = sorted({op.item_id for op in link.store.queued_ops(10_000) if op.item_id is not None})
-    result = link.push()
-    if getattr(result, "sent", 0) and items and link.online:
-        server = link._server()
-        if server is not None:
-            try:
-                link.store.apply_team_batch(server.replica_rows(items))
-            except StoreError as exc:
-                log.info("reading sent items again failed: %s", exc)
-    return result, link.online
+def _push(link: Any) -> tuple[Any, bool]:
+    """Send what waits; (the outcome, whether the server answered). The items' own state
+    on the server comes with the catch-up that follows (the replica held back only the
+    fields that were waiting)."""
+    return link.push(), link.online
 
 
 class TeamController(QObject):
@@ -160,7 +149,8 @@ class TeamController(QObject):
         self.calls.submit(lambda: self._link("calls").members(), self._got_members, self._offline)
         self.calls.start_loop("team-listen", self._listen)
         # presence's link made now, so the first "Ben is reading this" leaves at once
-        self.calls.submit(lambda: self._link("presence")._server() and None, None, lambda exc: None, lane="presence")
+        self.calls.submit(lambda: self._link("presence").reach() and None, None, lambda exc: None,
+                          lane="presence")
         self.presence_timer.start()
         self.count_mine()
         self.rows_changed()
@@ -265,7 +255,7 @@ class TeamController(QObject):
         if not self.waiting and self.started:
             return
         self._pushing = True
-        self.calls.submit(lambda: _push_and_refresh(self._link("calls")), self._pushed, self._push_failed)
+        self.calls.submit(lambda: _push(self._link("calls")), self._pushed, self._push_failed)
 
     def _pushed(self, result: tuple[Any, bool]) -> None:
         outcome, online = result
