@@ -11,6 +11,8 @@ import asyncio
 import threading
 from datetime import timedelta
 
+import pytest
+
 from inbox.domain import parse_time, utcnow
 from inbox.secrets import MemorySecrets
 from inbox.services.outbox import Outbox, flush_due
@@ -56,11 +58,12 @@ def shop(store: TeamStore, base_url: str):
     return item, MemorySecrets({source.secret_key: {"token": "m"}})
 
 
-def test_two_apps_flushing_at_once_post_each_reply_exactly_once(team, replay) -> None:  # noqa: F811
+@pytest.mark.parametrize("rounds", [40, pytest.param(200, marks=pytest.mark.slow)])
+def test_two_apps_flushing_at_once_post_each_reply_exactly_once(team, replay, rounds) -> None:  # noqa: F811
     site = MastodonSite(replay)
     item, keyring = shop(team, replay.base_url)
     apps = [TeamStore(team.url, password=team.pool.kwargs["password"]) for _ in range(2)]
-    rounds, results = 40, []
+    results: list[list[str]] = []
 
     def flush(app: TeamStore, start: threading.Barrier, out: list) -> None:
         start.wait()
