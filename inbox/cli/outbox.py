@@ -1,4 +1,7 @@
-"""`inbox outbox`: replies waiting to be posted; `inbox outbox flush` sends what is due."""
+"""`inbox outbox`: replies waiting to be posted; `inbox outbox flush` sends what is due.
+
+With `--db postgresql://…` it is the team's outbox on the server: the same services code,
+each reply claimed `FOR UPDATE SKIP LOCKED`, so members flushing at once never post twice."""
 
 from __future__ import annotations
 
@@ -7,25 +10,26 @@ from typing import Any
 
 import click
 
-from inbox.cli.common import db_option, echo_json, fail, open_secrets, open_store
+from inbox.cli.common import TEAM_URL, db_option, echo_json, fail, open_secrets, open_store
 from inbox.secrets import Secrets
 
 
 def make_http() -> Any:
     """The sync engine's HTTP client (timeouts, retries, rate limits)."""
     try:
-        from inbox.sync.http import HttpClient
+        from inbox.services.outbox import outbox_http
+
+        return outbox_http()  # the outbox retries itself, after checking the site
     except ImportError:
         fail("sending replies needs the sync engine (inbox.sync.http), which this build lacks")
-    return HttpClient(retries=0)  # the outbox retries itself, after checking the site
 
 
-async def _flush(store: Any, secrets: Secrets) -> list[Any]:
-    from inbox.services.outbox import Outbox, default_connector_factory
+async def _flush(store: Any, secrets: Secrets, *, shared: bool = False) -> list[Any]:
+    from inbox.services.outbox import flush_due
 
     http = make_http()
     try:
-        return await Outbox(store, default_connector_factory(http, secrets)).flush()
+        return await flush_due(store, secrets, http=http, shared=shared)
     finally:
         close = getattr(http, "aclose", None)
         if close is not None:
@@ -65,8 +69,10 @@ def register(group: click.Group) -> None:
     @click.pass_context
     def flush(ctx: click.Context, db_path: str | None) -> None:
         """Send every reply that is due now."""
-        with open_store(ctx, db_path or ctx.obj.get("outbox_db")) as store:
-            results = asyncio.run(_flush(store, open_secrets(ctx)))
+        chosen = db_path or ctx.obj.get("outbox_db") or (ctx.find_root().obj or {}).get("db_path")
+        shared = bool(chosen) and str(chosen).lower().startswith(TEAM_URL)  # a team's outbox
+        with open_store(ctx, chosen) as store:
+            results = asyncio.run(_flush(store, open_secrets(ctx), shared=shared))
         sent = sum(r.state == "sent" for r in results)
         click.echo(f"Sent {sent} of {len(results)} due." if results else "Nothing is due.")
         for r in results:

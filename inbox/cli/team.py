@@ -40,7 +40,7 @@ def _store_errors(run):
 
 
 # The commands that work on a team inbox so far (docs/team.md); the others say so.
-TEAM_COMMANDS = ("stats", "search", "sources", "sync", "export", "team")
+TEAM_COMMANDS = ("stats", "search", "sources", "sync", "export", "team", "outbox")
 
 
 def open_team_store(ctx: click.Context, url: str):

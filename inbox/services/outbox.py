@@ -54,6 +54,11 @@ PERMANENT = (CredentialsRejected, ReplyNotSupported, ReplyRejected)
 ConnectorFactory = Callable[[Source], Connector | Awaitable[Connector]]
 
 
+class CredentialsMissing(CredentialsRejected):
+    """This computer's keyring has no sign-in for the source. In a team's outbox another
+    member's may have: the reply stays queued for them rather than failing."""
+
+
 @dataclass(slots=True)
 class SendResult:
     entry_id: int
@@ -93,7 +98,7 @@ def default_connector_factory(http: Http, secret_store: Secrets) -> ConnectorFac
         cls = connector_class(source.kind)
         missing = [name for name in cls.secrets if not secrets.get(name)]
         if missing:
-            raise CredentialsRejected(f"{source.name} has no {', '.join(missing)} saved; add "
+            raise CredentialsMissing(f"{source.name} has no {', '.join(missing)} saved; add "
                                       f"{'it' if len(missing) == 1 else 'them'} in Sources to post replies")
         return cls(source, secrets, http)
     return make
@@ -101,11 +106,13 @@ def default_connector_factory(http: Http, secret_store: Secrets) -> ConnectorFac
 
 class Outbox:
     """Queue, cancel, list and send replies. `make_connector` builds a source's connector
-    (with its secrets and the HTTP client); only `flush`/`send` need it."""
+    (with its secrets and the HTTP client); only `flush`/`send` need it. `shared`: a team's
+    outbox on the server, flushed by every member's app, each with its own keyring."""
 
     def __init__(self, store: Store, make_connector: ConnectorFactory | None = None, *,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+                 clock: Callable[[], datetime] = utcnow, shared: bool = False) -> None:
         self.store = store
+        self.shared = shared
         self.make_connector = make_connector
         self.clock = clock
         self._lock = asyncio.Lock()
@@ -198,6 +205,13 @@ class Outbox:
                     self._record_sent(entry, existing)
                     return SendResult(entry_id, "sent", already_there=True)
             posted = await connector.post_reply(item, entry.text, key)
+        except CredentialsMissing as exc:
+            if not self.shared:
+                self._record_failure(entry_id, str(exc), None)
+                return SendResult(entry_id, "failed", str(exc))
+            message = f"{exc}; it waits for a member whose computer has them"
+            self._record_failure(entry_id, message, now)  # still due: the next member's flush takes it
+            return SendResult(entry_id, "queued", message)
         except PERMANENT as exc:
             self._record_failure(entry_id, str(exc), None)
             return SendResult(entry_id, "failed", str(exc))
@@ -229,3 +243,29 @@ class Outbox:
 
     def _record_failure(self, entry_id: int, message: str, retry_at: datetime | None) -> None:
         self.store.mark_outbox_failed(entry_id, message[:500], format_time(retry_at))
+
+
+def outbox_http() -> Http:
+    """The sync engine's HTTP client as the outbox wants it: no retries of its own, and a 429
+    raised at once (the outbox waits for the site's Retry-After between flushes, holding no
+    claim and no "Sync now" meanwhile)."""
+    from inbox.sync.http import HttpClient
+
+    return HttpClient(retries=0, rate_limit_tries=1)
+
+
+async def flush_due(store: Store, secret_store: Secrets, *, http: Http | None = None,
+                    now: datetime | None = None, shared: bool = False) -> list[SendResult]:
+    """Send what is due in `store`, a local inbox or a team's outbox on the server (where
+    each claim is `FOR UPDATE SKIP LOCKED`, so two members' apps never post one reply twice),
+    with each source's credentials from `secret_store` by its key. Without `http`, a client
+    of the sync engine with no retries of its own (the outbox retries after asking the site)."""
+    own = http is None
+    if http is None:
+        http = outbox_http()
+    try:
+        return await Outbox(store, default_connector_factory(http, secret_store), shared=shared).flush(now)
+    finally:
+        close = getattr(http, "aclose", None)
+        if own and close is not None:
+            await close()

@@ -150,5 +150,20 @@ def answered_warning(changes: list[Any], me: str | None, now: datetime) -> str:
     return f"{subject}{more}, while you were writing. Send your reply as well?"
 
 
+def synced_words(new: int, sent: int, not_sent: int, outbox_unreachable: bool = False) -> str:
+    """What "Sync now" in a team inbox did: new items, and the team's replies it posted.
+    Why no reason here: a site's refusal is a detail, kept with the reply in the Outbox."""
+    words = "Synced: nothing new." if not new else f"Synced: {plural(new, 'new item')}."
+    if sent:
+        words += f" {plural(sent, 'reply', 'replies')} sent."
+    if not_sent:
+        words += (f" {plural(not_sent, 'reply', 'replies')} could not be sent yet; "
+                  f"{'it stays' if not_sent == 1 else 'they stay'} in the Outbox (the reason is there) "
+                  "and will be tried again.")
+    elif outbox_unreachable:
+        words += " The team's Outbox could not be reached; its replies go at the next sync."
+    return words
+
+
 __all__ = ["answered_warning", "assignee_of", "history_line", "history_lines", "history_text", "link_state",
-           "member_name", "presence_line"]
+           "member_name", "presence_line", "synced_words"]

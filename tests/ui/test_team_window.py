@@ -171,3 +171,16 @@ def test_sync_now_in_a_team_inbox_syncs_on_the_server_never_into_the_copy(replic
     window.run_command("sync.now")
     assert window.statusBar().currentMessage().startswith("Offline: the team's sources are synced on the server")
     assert not local.running
+
+
+def test_sync_now_says_which_team_replies_it_posted_and_which_wait(team_window) -> None:
+    from inbox.services.outbox import SendResult
+    from inbox.services.team_sync import TeamSync
+
+    window, controller = team_window
+    controller.syncing = True
+    controller._synced(TeamSync([], [SendResult(1, "sent"), SendResult(2, "skipped"),
+                                     SendResult(3, "queued", "HTTP 500 from the site")]))
+    said = window.statusBar().currentMessage()
+    assert said.startswith("Synced: nothing new. 1 reply sent. 1 reply could not be sent yet")
+    assert "500" not in said and not controller.syncing

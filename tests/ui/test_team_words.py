@@ -16,6 +16,7 @@ from inbox.ui.team_words import (
     link_state,
     member_name,
     presence_line,
+    synced_words,
 )
 
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
@@ -85,3 +86,13 @@ def test_the_question_before_a_second_answer() -> None:
         "A reply from your business arrived in this conversation at 15:07 (2 answers since you opened it)")
     earlier = change(8, "ana", "reply", at="2026-03-01T14:05:00Z")
     assert " yesterday at 15:05," in answered_warning([earlier], "ben", NOW)
+
+
+def test_sync_now_says_what_it_posted_and_what_waits_without_the_sites_error() -> None:
+    assert synced_words(0, 0, 0) == "Synced: nothing new."
+    assert synced_words(3, 1, 0) == "Synced: 3 new items. 1 reply sent."
+    waits = synced_words(0, 2, 1)
+    assert waits.startswith("Synced: nothing new. 2 replies sent. 1 reply could not be sent yet; it stays in the Outbox")
+    assert "500" not in waits and "429" not in waits
+    assert "they stay" in synced_words(1, 0, 2)
+    assert "could not be reached" in synced_words(0, 0, 0, outbox_unreachable=True)

@@ -31,7 +31,14 @@ from inbox.ui import sidebar_keys
 from inbox.ui.plain import plain_tooltip
 from inbox.ui.team_calls import NetworkCalls
 from inbox.ui.team_widgets import AssignChooser, TeamStrip
-from inbox.ui.team_words import answered_warning, history_lines, link_state, member_name, presence_line
+from inbox.ui.team_words import (
+    answered_warning,
+    history_lines,
+    link_state,
+    member_name,
+    presence_line,
+    synced_words,
+)
 
 if TYPE_CHECKING:
     from inbox.ui.main_window import MainWindow
@@ -547,17 +554,19 @@ class TeamController(QObject):
             self.window.status_message("Offline: the team's sources are synced on the server, which is not "
                                        "answering. Try again when you are back online.", 10_000)
             return
-        from inbox.services.team_sync import sync_team
+        from inbox.services.team_sync import sync_and_send
 
         self.syncing = True
         self.window.status_message("Syncing the team's sources on the server…", 60_000)
         url, secrets = self.url, self.secrets
-        self.calls.submit(lambda: sync_team(url, secrets), self._synced, self._sync_failed, lane="sync")
+        # then the team's outbox on the server: its due replies are posted from here
+        self.calls.submit(lambda: sync_and_send(url, secrets), self._synced, self._sync_failed, lane="sync")
 
-    def _synced(self, summaries: list[Any]) -> None:
+    def _synced(self, done: Any) -> None:
         from inbox.sync.errors import explain_failure
 
         self.syncing = False
+        summaries = done.summaries
         failed = [s for s in summaries if not s.ok]
         new = sum(s.new for s in summaries)
         if failed:
@@ -565,7 +574,11 @@ class TeamController(QObject):
             plain = explain_failure(first.kind, first.error_kind, first.error or "")
             self.window.status_message(f"“{first.source_name}” could not be synced: {plain.text}", 15_000)
         else:
-            self.window.status_message("Synced: nothing new." if not new else f"Synced: {plural(new, 'new item')}.")
+            words = synced_words(new, done.sent, len(done.not_sent), bool(done.replies_error))
+            if done.not_sent or done.replies_error:
+                self.window.status_message(words, 15_000)
+            else:
+                self.window.status_message(words)
         self.catch_up()  # the server's notice does too; this one is for a listener still connecting
 
     def _sync_failed(self, exc: Exception) -> None:
