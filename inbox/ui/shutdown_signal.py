@@ -22,8 +22,15 @@ def close_on_sigterm(app: QApplication) -> Callable[[], None]:
     puts the previous handler back."""
     previous = signal.getsignal(signal.SIGTERM)
 
+    def close_all() -> None:
+        app.closeAllWindows()
+        # A quit Qt sends while its loop is not running yet (an early processEvents during
+        # set-up) is lost, and the app would run on with no window: quit again from the loop.
+        if not any(w.isVisible() for w in app.topLevelWidgets()):
+            QTimer.singleShot(0, app.quit)
+
     def handler(_signum: int, _frame: Any) -> None:
-        QTimer.singleShot(0, app.closeAllWindows)
+        QTimer.singleShot(0, close_all)
 
     signal.signal(signal.SIGTERM, handler)
     wake = QTimer(app)
