@@ -169,10 +169,13 @@ NOT_ASPECTS = _wordset("""
 
 
 # Quantifiers, ordinals and sentence adverbs Pattern rates ("most" +0.5, "own" +0.6,
-# "available" +0.4, "definitely" +0.4): they say how much or which, not how good.
+# "available" +0.4, "definitely" +0.4): they say how much or which, not how good. Colours
+# name a dish or a drink ("green curry" -0.2, "black beans", "dark chocolate", "pink salmon").
 NO_OPINION = _wordset("""
-    most more many much few several enough least less own other same whole full real right sure
-    first last next new old available definitely certainly surely absolutely possible due
+    most more many much few several enough least less little own other same whole full real
+    right sure first last next new old available definitely certainly surely absolutely
+    possible due
+    green black pink dark red white blue yellow brown grey gray orange purple
     """)
 
 

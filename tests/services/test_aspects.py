@@ -161,6 +161,13 @@ def test_quantifiers_and_nouns_carry_no_opinion() -> None:
     assert polarities("The salon has its own parking.").get("parking") == "neutral"
 
 
+def test_a_colour_names_the_dish_it_does_not_rate_it() -> None:
+    # Pattern rates "green" (inexperienced) and "black" below zero
+    assert polarities("Try the green curry.") == {"curry": "positive"}
+    assert polarities("We ordered black coffee and a green tea.") == {"coffee": "neutral", "tea": "neutral"}
+    assert polarities("The dark chocolate was lovely.") == {"chocolate": "positive"}
+
+
 def test_fixed_phrases_and_body_words_are_no_aspects() -> None:
     terms = set(polarities("Of course the barista made an effort, in order to please my eye."))
     assert terms.isdisjoint({"course", "order", "effort", "eye"}), terms
