@@ -179,6 +179,7 @@ class TeamLink:
         snapshot, copied_to, copied = store.team_copy_state()
         if not copied:  # the first copy: every item as it is now, page by page
             if snapshot is None:
+                store.set_team_reads_seq(team.reads_last_seq())  # the copy brings the reads up to here
                 snapshot = team.last_change()
                 store.start_team_copy(snapshot)
             total, done = team.count_all_items(), 0
@@ -215,7 +216,22 @@ class TeamLink:
                 break
         store.apply_team_batch(team.replica_drafts())
         store.set_team_members(team_members(team))
-        return applied
+        applied += store.apply_team_shared(team.replica_shared())
+        return applied + self._catch_up_reads(team)
+
+    def _catch_up_reads(self, team: TeamStore) -> int:
+        """This member's read state changed since, on another of their laptops (its own
+        sequence, re-read from a little back as the changes are)."""
+        changed = 0
+        while True:
+            last = self.store.team_reads_seq()
+            reads = team.replica_reads_after(max(0, last - OVERLAP), self.changes_page + OVERLAP)
+            new = [r for r in reads if r[2] > last]
+            if not new:
+                return changed
+            changed += self.store.apply_team_reads(reads)
+            if len(reads) < self.changes_page + OVERLAP:
+                return changed
 
     # -- sending ---------------------------------------------------------------------------
 

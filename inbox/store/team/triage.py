@@ -120,7 +120,7 @@ class TeamTriageMixin:
             n = cur.execute("SELECT count(*) FROM tags").fetchone()[0]
             cur.execute("INSERT INTO tags (name, colour) VALUES (%s, %s) ON CONFLICT DO NOTHING",
                         (name, colour or DEFAULT_TAG_COLOURS[n % len(DEFAULT_TAG_COLOURS)]))
-            row = cur.execute("SELECT id, name, colour FROM tags WHERE lower(name) = lower(%s)", (name,)).fetchone()
+            row = cur.execute("SELECT id, name, colour FROM tags WHERE tag_key(name) = tag_key(%s)", (name,)).fetchone()
             if colour and colour != row[2]:
                 cur.execute("UPDATE tags SET colour = %s WHERE id = %s", (colour, row[0]))
                 row = (row[0], row[1], colour)
@@ -148,5 +148,5 @@ class TeamTriageMixin:
         """Remove a tag; returns the ids that had it (for undo)."""
         with self.cursor() as cur:
             return sorted(r[0] for r in cur.execute(
-                "DELETE FROM item_tags WHERE tag_id = (SELECT id FROM tags WHERE lower(name) = lower(%s)) "
+                "DELETE FROM item_tags WHERE tag_id = (SELECT id FROM tags WHERE tag_key(name) = tag_key(%s)) "
                 "AND item_id = ANY(%s) RETURNING item_id", (tag_name, list(ids))))
