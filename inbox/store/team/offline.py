@@ -19,7 +19,9 @@ from inbox.domain.team import TEAM_SETTINGS, QueuedOp, ReplicaBatch
 # Team migration M010: tag names compare as the local inbox compares them (A-Z without
 # case; the first spelling kept): no two tags that lower() folded together can fold
 # together under the narrower rule, so the new index is built without losing a tag. Read
-# state gets its per-member sequence, and the shared sets and read state their notices.
+# state gets its per-member sequence, and the shared sets and read state their notices (row
+# triggers: a statement that changes nothing, such as every app's first `database_id`, is
+# not news; a transaction's identical notices arrive as one).
 M010_OFFLINE = """
 CREATE FUNCTION tag_key(name TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
     SELECT translate(name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')
@@ -43,21 +45,23 @@ BEGIN
     PERFORM pg_notify('inbox_shared', session_user);
     RETURN NULL;
 END $$;
-CREATE TRIGGER member_reads_notify AFTER INSERT OR UPDATE ON member_reads
-    FOR EACH STATEMENT EXECUTE FUNCTION member_reads_notify();
+CREATE TRIGGER member_reads_notify AFTER INSERT ON member_reads
+    FOR EACH ROW EXECUTE FUNCTION member_reads_notify();
+CREATE TRIGGER member_reads_notify_change AFTER UPDATE ON member_reads FOR EACH ROW
+    WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION member_reads_notify();
 CREATE FUNCTION shared_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM pg_notify('inbox_shared', '');
     RETURN NULL;
 END $$;
 CREATE TRIGGER tags_notify AFTER INSERT OR UPDATE OR DELETE ON tags
-    FOR EACH STATEMENT EXECUTE FUNCTION shared_notify();
+    FOR EACH ROW EXECUTE FUNCTION shared_notify();
 CREATE TRIGGER settings_notify AFTER INSERT OR UPDATE OR DELETE ON settings
-    FOR EACH STATEMENT EXECUTE FUNCTION shared_notify();
+    FOR EACH ROW EXECUTE FUNCTION shared_notify();
 CREATE TRIGGER saved_views_notify AFTER INSERT OR UPDATE OR DELETE ON saved_views
-    FOR EACH STATEMENT EXECUTE FUNCTION shared_notify();
+    FOR EACH ROW EXECUTE FUNCTION shared_notify();
 CREATE TRIGGER saved_replies_notify AFTER INSERT OR UPDATE OR DELETE ON saved_replies
-    FOR EACH STATEMENT EXECUTE FUNCTION shared_notify();
+    FOR EACH ROW EXECUTE FUNCTION shared_notify();
 """
 
 
