@@ -60,7 +60,10 @@ def filter_where(d: Dialect, flt: InboxFilter, now: str) -> tuple[list[str], lis
         where.append(f"i.status <> 'done' AND (i.snoozed_until IS NULL OR i.snoozed_until <= {p})")
         args.append(now)
     elif flt.view == View.UNREAD:
-        where.append(f"i.status = 'unread' AND (i.snoozed_until IS NULL OR i.snoozed_until <= {p})")
+        # on a team inbox, unread is the member's own (no read row of theirs); done is shared
+        unread = ("i.status = 'unread'" if d.sqlite else "i.status <> 'done' AND NOT EXISTS (SELECT 1 FROM "
+                  "member_reads r WHERE r.member = session_user AND r.item_id = i.id AND r.status = 'read')")
+        where.append(f"{unread} AND (i.snoozed_until IS NULL OR i.snoozed_until <= {p})")
         args.append(now)
     elif flt.view == View.SNOOZED:
         where.append(f"i.snoozed_until > {p}")
