@@ -10,6 +10,7 @@ owner's explicit "connect", raises with the reason in words."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import re
@@ -17,13 +18,16 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from inbox.domain.team import Change
 from inbox.secrets import Secrets
 from inbox.store import CannotOpen, Store, StoreError
 from inbox.store.team import Notice, TeamStore
 from inbox.store.team.connection import where
+
+if TYPE_CHECKING:
+    from inbox.services.outbox import SendResult
 
 log = logging.getLogger(__name__)
 
@@ -259,6 +263,20 @@ class TeamLink:
         """Push what waits, then catch up (what the window does on each changes notice)."""
         pushed = self.push()
         return pushed, self.catch_up(progress)
+
+    def send_due(self) -> list[SendResult]:
+        """Post the replies due in the team's outbox on the server (their time to take back
+        over), as "Sync now" does after syncing: the window calls this on a timer while
+        online. Each is claimed `FOR UPDATE SKIP LOCKED` and posted with its idempotency
+        key, so members' apps doing it at once never post one twice; a member whose keyring
+        lacks a site's sign-in leaves the reply for one who has it. [] offline or without
+        a keyring."""
+        if self.secrets is None:
+            return []
+        from inbox.services.outbox import flush_due
+
+        secrets = self.secrets
+        return self._guard([], lambda team: asyncio.run(flush_due(team, secrets, shared=True)))  # type: ignore[arg-type]
 
     # -- the team, live ----------------------------------------------------------------------
 
