@@ -95,7 +95,7 @@ class ReplicaBatch:
 # the others (your name, marking read on open, ...) stay each laptop's own.
 TEAM_SETTINGS = ("business_name", "replies.undo_seconds", "sync.interval_minutes")
 # Operations on what the team shares that are not about one item.
-SHARED_OPS = ("tag_edit", "tag_delete", "setting", "view", "saved_reply")
+SHARED_OPS = ("tag_edit", "tag_delete", "setting", "view", "saved_reply", "erase")
 
 _ASCII_FOLD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 

@@ -410,8 +410,15 @@ class TeamReplicaMixin:
             c.execute("DELETE FROM drafts WHERE item_id NOT IN (SELECT value FROM json_each(?)) "
                       "AND item_id NOT IN (SELECT value FROM json_each(?))",
                       (_ids(d["item_id"] for d in batch.drafts), _ids(waiting_drafts)))
-        if batch.gone:  # erased on the server
-            c.execute("DELETE FROM items WHERE id IN (SELECT value FROM json_each(?))", (_ids(batch.gone),))
+        if batch.gone:  # erased on the server: the customer's identities go with their last item
+            gone = _ids(batch.gone)
+            authors = _ids(r[0] for r in c.execute("SELECT DISTINCT author_id FROM items WHERE id IN "
+                                                   "(SELECT value FROM json_each(?)) AND author_id IS NOT NULL", (gone,)))
+            c.execute("DELETE FROM items WHERE id IN (SELECT value FROM json_each(?))", (gone,))
+            c.execute("UPDATE authors SET person_id = NULL WHERE person_id IN (SELECT value FROM json_each(:a)) "
+                      "AND person_id NOT IN (SELECT author_id FROM items WHERE author_id IS NOT NULL)", {"a": authors})
+            c.execute("DELETE FROM authors WHERE id IN (SELECT value FROM json_each(?)) "
+                      "AND NOT EXISTS (SELECT 1 FROM items WHERE author_id = authors.id)", (authors,))
         c.executemany(f"INSERT OR IGNORE INTO team_history ({_HISTORY}, kept) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                       [(ch.seq, ch.at, ch.who, ch.item_id, ch.thread_id, ch.what, ch.detail, int(ch.kept))
                        for ch in batch.changes])

@@ -14,7 +14,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 
-from inbox.domain.team import TEAM_SETTINGS, ReplicaBatch, tag_key
+from inbox.domain.team import SHARED_OPS, TEAM_SETTINGS, ReplicaBatch, tag_key
 from inbox.store.connection import write_transaction
 
 _NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
@@ -32,6 +32,12 @@ def _latest_only(op: str, detail: str) -> str:
     """Only the latest value of a setting or saved search waits to be sent."""
     return f"DELETE FROM team_queue WHERE op = '{op}' AND state = 'waiting' AND detail = {detail} COLLATE NOCASE;"
 
+
+_NOT_ABOUT_ONE_ITEM = ", ".join(f"'{op}'" for op in SHARED_OPS)
+_ERASE_ARGS = ("json_object('erasure', new.id, 'counts', new.counts, "
+               "'items', (SELECT json_group_array(id) FROM team_erasing WHERE kind = 'item'), "
+               "'authors', (SELECT json_group_array(id) FROM team_erasing WHERE kind = 'author'), "
+               "'digests', json_array())")
 
 # Migration M020 (local): statements run one by one (a function migration).
 SCHEMA = [
@@ -77,6 +83,29 @@ SCHEMA = [
     END""" for event, row, value in (("INSERT", "new", "json_object('filter', new.filter)"),
                                      ("UPDATE", "new", "json_object('filter', new.filter)"),
                                      ("DELETE", "old", "json_object('filter', NULL)"))],
+    # Erasing a customer here (`ErasuresMixin.erase_customer`: their items, then their
+    # identities, then the erasure's record and its digests, in one transaction) is queued
+    # as one operation for the server to apply, with the server's ids of what went and the
+    # digests that keep them out. The ids wait in `team_erasing` until the record is
+    # written. A source's removal deletes its items after the source row: not an erasure.
+    """CREATE TABLE IF NOT EXISTS team_erasing (kind TEXT NOT NULL, id INTEGER NOT NULL)""",
+    f"""CREATE TRIGGER IF NOT EXISTS team_erasing_item AFTER DELETE ON items
+    WHEN {_LINKED} AND EXISTS (SELECT 1 FROM sources WHERE id = old.source_id) BEGIN
+        INSERT INTO team_erasing (kind, id) VALUES ('item', old.id);
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS team_erasing_author AFTER DELETE ON authors WHEN {_LINKED} BEGIN
+        INSERT INTO team_erasing (kind, id) VALUES ('author', old.id);
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS team_queue_erasure AFTER INSERT ON erasures WHEN {_LINKED} BEGIN
+        DELETE FROM team_queue WHERE state = 'waiting' AND op NOT IN ({_NOT_ABOUT_ONE_ITEM})
+            AND item_id IN (SELECT id FROM team_erasing WHERE kind = 'item');  -- moot: they go
+        {_queue('erase', 'new.erased_at', _ERASE_ARGS)}
+        DELETE FROM team_erasing;
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS team_queue_erasure_digest AFTER INSERT ON erasure_digests WHEN {_LINKED} BEGIN
+        UPDATE team_queue SET args = json_insert(args, '$.digests[#]', json_array(new.digest, new.kind, new.salt))
+        WHERE op = 'erase' AND state = 'waiting' AND args ->> '$.erasure' = new.erasure_id;
+    END""",
     f"""CREATE TRIGGER IF NOT EXISTS team_queue_saved_reply_new AFTER INSERT ON saved_replies WHEN {_LINKED} BEGIN
         {_queue('saved_reply', 'new.name', "json_object('body', new.body)")}
     END""",

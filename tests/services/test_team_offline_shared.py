@@ -181,3 +181,40 @@ def _wait_for(condition, timeout: float = 10.0) -> bool:
     while not condition() and time.monotonic() < deadline:
         time.sleep(0.05)
     return condition()
+
+
+def test_erasing_a_customer_on_a_laptop_erases_them_on_the_server_and_every_laptop(shop, tmp_path):  # noqa: F811
+    from datetime import timedelta
+
+    from inbox.domain import Author, Item
+    from tests.services.test_team_link import T0
+
+    owner, ana_url, ben_url, _ana, _ben = shop
+    ana_path = connect_replica(ana_url, None, tmp_path / "ana")
+    ben_path = connect_replica(ben_url, None, tmp_path / "ben")
+    with Store(ana_path) as anas, Store(ben_path) as bens, \
+            TeamLink(anas, ana_url, None) as ana_link, TeamLink(bens, ben_url, None) as ben_link:
+        guest = next(r for r in bens.list_items()[0] if r.author_name == "Guest 3")
+        theirs = {r.id for r in owner.iter_items(InboxFilter(include_owner_replies=True, conversations=False))
+                  if r.author_id == guest.author_id}
+        assert len(theirs) > 3
+        bens.erase_author(guest.author_id)  # on Ben's laptop, offline for now
+        assert [op.op for op in bens.queued_ops()] == ["erase"]
+        op = bens.queued_ops()[0]
+        assert set(op.args["items"]) >= theirs and op.args["authors"] == [guest.author_id] and op.args["digests"]
+        assert ben_link.push().sent == 1
+        on_server = {r.id for r in owner.iter_items(InboxFilter(include_owner_replies=True, conversations=False))}
+        assert not on_server & theirs
+        assert owner.search("Guest 3", limit=10) == []
+        # the next sync does not bring them back: the digests keep them out on the server
+        source = owner.list_sources()[0]
+        owner.save_page(source.id, [Item("r3", "review", text="Back again", author=Author("g3", "Guest 3"),
+                                         created_at=T0 + timedelta(minutes=3))])
+        assert owner.search("Back again", limit=10) == []
+        # Ana's laptop lets them go too, their name with them
+        assert ana_link.catch_up() > 0
+        assert not {r.id for r in anas.iter_items(InboxFilter(include_owner_replies=True,
+                                                                conversations=False))} & theirs
+        assert anas.conn.execute("SELECT count(*) FROM authors WHERE id = ?", (guest.author_id,)).fetchone()[0] == 0
+        assert anas.search("Guest 3", limit=10) == [] and anas.counts() == anas.recounted()
+        assert ben_link.push().sent == 0 and ben_link.catch_up() >= 0 and bens.queued_ops() == []

@@ -15,6 +15,8 @@ import json
 from typing import Any
 
 from inbox.domain.team import TEAM_SETTINGS, QueuedOp, ReplicaBatch
+from inbox.store.team.activity import REFRESH_ACTIVITY
+from inbox.store.team.ingest import REFRESH_HEADS
 
 # Team migration M010: tag names compare as the local inbox compares them (A-Z without
 # case; the first spelling kept): no two tags that lower() folded together can fold
@@ -49,6 +51,14 @@ CREATE TRIGGER member_reads_notify AFTER INSERT ON member_reads
     FOR EACH ROW EXECUTE FUNCTION member_reads_notify();
 CREATE TRIGGER member_reads_notify_change AFTER UPDATE ON member_reads FOR EACH ROW
     WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION member_reads_notify();
+-- a customer erased on a laptop: the other laptops learn which items went (nothing else)
+CREATE FUNCTION changes_erased(p_items BIGINT[]) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    INSERT INTO changes (item_id, thread_id, what) SELECT id, thread_id, 'erased' FROM items
+    WHERE id = ANY(p_items) ORDER BY id;
+    PERFORM changes_notify();
+END $$;
 CREATE FUNCTION shared_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM pg_notify('inbox_shared', '');
@@ -129,7 +139,45 @@ class TeamOfflineMixin:
             return "sent"
         if op.op == "saved_reply":
             return self._apply_saved_reply(cur, op)
+        if op.op == "erase":
+            return self._apply_erase(cur, op)
         return "lost"
+
+    @staticmethod
+    def _apply_erase(cur: Any, op: QueuedOp) -> str:
+        """A customer erased on a laptop: their items (and the business's replies to them)
+        as the laptop had them, with anything newer of theirs, their identities, and the
+        erasure's digests, which keep them out of every later sync. Sent twice, the
+        second finds nothing left and records nothing again."""
+        authors = [int(a) for a in op.args.get("authors") or []]
+        digests = [tuple(d) for d in op.args.get("digests") or []]
+        ids = [r[0] for r in cur.execute("SELECT id FROM items WHERE id = ANY(%s) OR author_id = ANY(%s) ORDER BY id",
+                                         ([int(i) for i in op.args.get("items") or []], authors))]
+        threads = sorted({r[0] for r in cur.execute(
+            "SELECT DISTINCT thread_id FROM items WHERE id = ANY(%s) AND thread_id IS NOT NULL", (ids,))})
+        if ids:
+            cur.execute("SELECT changes_erased(%s)", (ids,))
+            cur.execute("DELETE FROM items WHERE id = ANY(%s)", (ids,))
+        if threads:
+            cur.execute("DELETE FROM threads t WHERE t.id = ANY(%s) AND NOT EXISTS "
+                        "(SELECT 1 FROM items i WHERE i.thread_id = t.id)", (threads,))
+            cur.execute("UPDATE threads t SET root_item_id = NULL WHERE t.id = ANY(%s) AND root_item_id IS NOT NULL "
+                        "AND NOT EXISTS (SELECT 1 FROM items i WHERE i.id = t.root_item_id)", (threads,))
+            cur.execute(REFRESH_HEADS, (threads,))
+            cur.execute(REFRESH_ACTIVITY, (threads,))
+        if authors:
+            cur.execute("UPDATE authors SET person_id = NULL WHERE person_id = ANY(%s)", (authors,))
+            cur.execute("DELETE FROM authors a WHERE a.id = ANY(%s) AND NOT EXISTS "
+                        "(SELECT 1 FROM items i WHERE i.author_id = a.id)", (authors,))
+        known = {r[0] for r in cur.execute("SELECT digest FROM erasure_digests WHERE digest = ANY(%s)",
+                                           ([d[0] for d in digests],))}
+        new = [d for d in digests if d[0] not in known]
+        if new:
+            erasure = cur.execute("INSERT INTO erasures (erased_at, counts) VALUES (%s, %s) RETURNING id",
+                                  (op.detail or op.at, op.args.get("counts") or "{}")).fetchone()[0]
+            cur.executemany("INSERT INTO erasure_digests (digest, kind, salt, erasure_id) VALUES (%s, %s, %s, %s) "
+                            "ON CONFLICT DO NOTHING", [(*d[:3], erasure) for d in new])
+        return "sent"
 
     @staticmethod
     def _apply_tag_edit(cur: Any, op: QueuedOp) -> str:
