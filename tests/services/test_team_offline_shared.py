@@ -218,3 +218,18 @@ def test_erasing_a_customer_on_a_laptop_erases_them_on_the_server_and_every_lapt
         assert anas.conn.execute("SELECT count(*) FROM authors WHERE id = ?", (guest.author_id,)).fetchone()[0] == 0
         assert anas.search("Guest 3", limit=10) == [] and anas.counts() == anas.recounted()
         assert ben_link.push().sent == 0 and ben_link.catch_up() >= 0 and bens.queued_ops() == []
+
+
+def test_a_copy_made_before_tags_kept_the_servers_id_keeps_every_items_tags(shop, tmp_path):  # noqa: F811
+    owner, _ana_url, ben_url, _ana, _ben = shop
+    pastry = _tagged(owner, "Pastry")
+    path = connect_replica(ben_url, None, tmp_path)
+    with Store(path) as bens, TeamLink(bens, ben_url, None) as link:
+        with bens.conn:  # as a copy made by the app before migration M020 has them
+            bens.conn.execute("UPDATE tags SET team_id = NULL")
+        server_tag = {t.name: t for t in owner.list_tags()}["Pastry"]
+        owner.rename_tag(server_tag.id, "pastry")  # the same tag, spelt otherwise
+        assert link.catch_up() > 0
+        assert sorted(_tags(bens)) == sorted(_tags(owner)) == ["pastry"]
+        assert _tagged(bens, "pastry") == pastry and bens.queued_ops() == []
+        assert [r[0] for r in bens.conn.execute("SELECT team_id FROM tags")] == [server_tag.id]
