@@ -40,9 +40,8 @@ _ERASE_ARGS = ("json_object('erasure', new.id, 'counts', new.counts, "
                "'digests', json_array())")
 
 # Migration M020 (local): statements run one by one (a function migration).
+COLUMNS = {"team_link": "reads_seq INTEGER NOT NULL DEFAULT 0", "tags": "team_id INTEGER"}
 SCHEMA = [
-    "ALTER TABLE team_link ADD COLUMN reads_seq INTEGER NOT NULL DEFAULT 0",
-    "ALTER TABLE tags ADD COLUMN team_id INTEGER",
     # A new tag reaches the server with its first item (M017's trigger, now with the tag's
     # colour, so the server makes it the colour it has here).
     "DROP TRIGGER IF EXISTS team_queue_tag",
@@ -120,7 +119,11 @@ SCHEMA = [
 
 
 def migrate(conn: sqlite3.Connection) -> None:
-    """M020: the columns and triggers above (silent in an ordinary inbox)."""
+    """M020: the columns and triggers above (silent in an ordinary inbox). Run again on a
+    file that has them (a test rewinding the version), it changes nothing."""
+    for table, column in COLUMNS.items():
+        if column.split()[0] not in {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
     for statement in SCHEMA:
         conn.execute(statement)
 
