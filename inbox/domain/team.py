@@ -49,7 +49,7 @@ class QueuedOp:
 
     id: int
     at: str
-    op: str              # status | snooze | tag | untag | assigned | draft
+    op: str              # status | snooze | tag | untag | assigned | draft | reply | cancel_reply, or a SHARED_OPS one
     item_id: int | None
     thread_id: int | None
     detail: str
@@ -83,3 +83,24 @@ class ReplicaBatch:
     changes: list[Change] = field(default_factory=list)
     gone: list[int] = field(default_factory=list)
     all_drafts: bool = False  # `drafts` is every draft of the server (one missing here was discarded)
+    # What the whole team shares besides items (`shared`: these are the server's complete
+    # sets, so one missing here was deleted there): tags carry the server's `id`.
+    settings: dict[str, str | None] = field(default_factory=dict)
+    saved_views: list[dict[str, Any]] = field(default_factory=list)
+    saved_replies: list[dict[str, Any]] = field(default_factory=list)
+    shared: bool = False
+
+
+# Workspace settings that belong to the team (one value for everyone, sent from a replica);
+# the others (your name, marking read on open, ...) stay each laptop's own.
+TEAM_SETTINGS = ("business_name", "replies.undo_seconds", "sync.interval_minutes")
+# Operations on what the team shares that are not about one item.
+SHARED_OPS = ("tag_edit", "tag_delete", "setting", "view", "saved_reply", "erase")
+
+_ASCII_FOLD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def tag_key(name: str) -> str:
+    """What makes two tag names the same tag, on the laptop and on the server alike: case
+    ignored for A-Z only (SQLite's NOCASE, the local inbox's rule; the server's `tag_key`)."""
+    return name.translate(_ASCII_FOLD)

@@ -10,6 +10,7 @@ owner's explicit "connect", raises with the reason in words."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import re
@@ -17,13 +18,16 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from inbox.domain.team import Change
 from inbox.secrets import Secrets
 from inbox.store import CannotOpen, Store, StoreError
 from inbox.store.team import Notice, TeamStore
 from inbox.store.team.connection import where
+
+if TYPE_CHECKING:
+    from inbox.services.outbox import SendResult
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +183,7 @@ class TeamLink:
         snapshot, copied_to, copied = store.team_copy_state()
         if not copied:  # the first copy: every item as it is now, page by page
             if snapshot is None:
+                store.set_team_reads_seq(team.reads_last_seq())  # the copy brings the reads up to here
                 snapshot = team.last_change()
                 store.start_team_copy(snapshot)
             total, done = team.count_all_items(), 0
@@ -215,7 +220,22 @@ class TeamLink:
                 break
         store.apply_team_batch(team.replica_drafts())
         store.set_team_members(team_members(team))
-        return applied
+        applied += store.apply_team_shared(team.replica_shared())
+        return applied + self._catch_up_reads(team)
+
+    def _catch_up_reads(self, team: TeamStore) -> int:
+        """This member's read state changed since, on another of their laptops (its own
+        sequence, re-read from a little back as the changes are)."""
+        changed = 0
+        while True:
+            last = self.store.team_reads_seq()
+            reads = team.replica_reads_after(max(0, last - OVERLAP), self.changes_page + OVERLAP)
+            new = [r for r in reads if r[2] > last]
+            if not new:
+                return changed
+            changed += self.store.apply_team_reads(reads)
+            if len(reads) < self.changes_page + OVERLAP:
+                return changed
 
     # -- sending ---------------------------------------------------------------------------
 
@@ -243,6 +263,20 @@ class TeamLink:
         """Push what waits, then catch up (what the window does on each changes notice)."""
         pushed = self.push()
         return pushed, self.catch_up(progress)
+
+    def send_due(self) -> list[SendResult]:
+        """Post the replies due in the team's outbox on the server (their time to take back
+        over), as "Sync now" does after syncing: the window calls this on a timer while
+        online. Each is claimed `FOR UPDATE SKIP LOCKED` and posted with its idempotency
+        key, so members' apps doing it at once never post one twice; a member whose keyring
+        lacks a site's sign-in leaves the reply for one who has it. [] offline or without
+        a keyring."""
+        if self.secrets is None:
+            return []
+        from inbox.services.outbox import flush_due
+
+        secrets = self.secrets
+        return self._guard([], lambda team: asyncio.run(flush_due(team, secrets, shared=True)))  # type: ignore[arg-type]
 
     # -- the team, live ----------------------------------------------------------------------
 

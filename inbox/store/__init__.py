@@ -42,6 +42,7 @@ from inbox.store.saved_views import SavedViewsMixin
 from inbox.store.sources import SourcesMixin
 from inbox.store.sync_runs import RunCounts, SyncRunsMixin
 from inbox.store.team_replica import TeamReplicaMixin
+from inbox.store.team_replica_shared import TeamReplicaSharedMixin
 from inbox.store.triage import TriageMixin
 
 __all__ = [
@@ -74,7 +75,7 @@ __all__ = [
 class Store(SourcesMixin, IngestMixin, QueryMixin, TriageMixin, AuthorsMixin, PeopleMixin,
             OutboxMixin, RulesMixin, SavedRepliesMixin, SavedViewsMixin, SyncRunsMixin,
             MaintenanceMixin, BackupMixin, ItemLookupsMixin, ConversationsMixin, LocksMixin,
-            ErasuresMixin, DatabaseIdMixin, TeamReplicaMixin):
+            ErasuresMixin, DatabaseIdMixin, TeamReplicaMixin, TeamReplicaSharedMixin):
     """The database of one workspace."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:

@@ -60,7 +60,10 @@ def filter_where(d: Dialect, flt: InboxFilter, now: str) -> tuple[list[str], lis
         where.append(f"i.status <> 'done' AND (i.snoozed_until IS NULL OR i.snoozed_until <= {p})")
         args.append(now)
     elif flt.view == View.UNREAD:
-        where.append(f"i.status = 'unread' AND (i.snoozed_until IS NULL OR i.snoozed_until <= {p})")
+        # on a team inbox, unread is the member's own (no read row of theirs); done is shared
+        unread = ("i.status = 'unread'" if d.sqlite else "i.status <> 'done' AND NOT EXISTS (SELECT 1 FROM "
+                  "member_reads r WHERE r.member = session_user AND r.item_id = i.id AND r.status = 'read')")
+        where.append(f"{unread} AND (i.snoozed_until IS NULL OR i.snoozed_until <= {p})")
         args.append(now)
     elif flt.view == View.SNOOZED:
         where.append(f"i.snoozed_until > {p}")
@@ -76,8 +79,8 @@ def filter_where(d: Dialect, flt: InboxFilter, now: str) -> tuple[list[str], lis
         where.append(f"{'+' if d.sqlite else ''}i.source_id IN (SELECT id FROM sources WHERE whose = {p})")
         args.append(flt.whose)
     for tag in flt.tags:
-        # SQLite's tag names compare without case (NOCASE); PostgreSQL's unique index is on lower(name)
-        same = f"t.name = {p}" if d.sqlite else f"lower(t.name) = lower({p})"
+        # one rule on both: A-Z without case (SQLite's NOCASE; the team schema's tag_key, M010)
+        same = f"t.name = {p}" if d.sqlite else f"tag_key(t.name) = tag_key({p})"
         where.append(f"EXISTS (SELECT 1 FROM item_tags it JOIN tags t ON t.id = it.tag_id "
                      f"WHERE it.item_id = i.id AND {same})")
         args.append(tag)

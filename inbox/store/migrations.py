@@ -392,12 +392,21 @@ def m017_team_replica(conn: sqlite3.Connection) -> None:
     team_replica.migrate(conn)
 
 
+def m020_team_shared(conn: sqlite3.Connection) -> None:
+    """What a team inbox's replica shares besides triage: tag edits, team settings, saved
+    searches and replies queued, tags matched by the server's id, the member's read state's
+    sequence (inbox/store/team_replica_shared.py)."""
+    from inbox.store import team_replica_shared
+
+    team_replica_shared.migrate(conn)
+
+
 MIGRATIONS: list[Migration] = [M001_CORE, M002_SEARCH, M003_WORKFLOW, M004_FEEDBACK_VIEW, m005_insights,
                                M006_NO_INSERT_TRIGGERS, M007_NO_PARENT_INDEX, M008_SYNC_ERROR_KIND,
                                M009_STEMMED_SEARCH, m010_conversations,
                                M011_APPLICATION_ID, M012_ASPECTS, m013_erasure_records,
                                M015_PENDING_ANALYSIS, m016_conversation_activity, M018_REREAD_ASPECTS,
-                               M019_REREAD_ASPECTS, m017_team_replica]
+                               M019_REREAD_ASPECTS, m017_team_replica, m020_team_shared]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -18,7 +18,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from inbox.domain.team import Change, QueuedOp, ReplicaBatch, TeamLinkInfo
+from inbox.domain.team import Change, QueuedOp, ReplicaBatch, TeamLinkInfo, tag_key
 from inbox.store import insights_schema
 from inbox.store.connection import write_transaction
 from inbox.store.errors import StoreError
@@ -324,9 +324,7 @@ class TeamReplicaMixin:
                       "ON CONFLICT (id) DO UPDATE SET root_item_id = excluded.root_item_id, "
                       "last_activity_at = excluded.last_activity_at WHERE (root_item_id, last_activity_at) IS NOT "
                       "(excluded.root_item_id, excluded.last_activity_at)", batch.threads)
-        for t in batch.tags:  # by name: ids may differ from the server's
-            c.execute("INSERT INTO tags (name, colour) VALUES (:name, :colour) ON CONFLICT (name) DO UPDATE "
-                      "SET colour = excluded.colour WHERE colour IS NOT excluded.colour", t)
+        self.merge_team_tags(batch.tags)  # type: ignore[attr-defined] # by the server's id, else by name
         ids = [it["id"] for it in batch.items]
         # What waits to be sent for these items, field by field (a tag by its name): only
         # that is held back. The server's other changes are in the history after this
@@ -381,15 +379,19 @@ class TeamReplicaMixin:
             self.refresh_heads(heads_moved)  # type: ignore[attr-defined]
         if active_moved:
             self.refresh_activity(active_moved)  # type: ignore[attr-defined]
-        kept = set(held_tags)
-        tagged = [(item_id, name) for item_id, names in batch.item_tags.items() for name in names
-                  if (item_id, name) not in kept]
+        # a tag renamed here and not sent yet is still the old name on the server
+        renamed = {tag_key(d): json.loads(a or "{}").get("name") or d for d, a in c.execute(
+            "SELECT detail, args FROM team_queue WHERE state = 'waiting' AND op = 'tag_edit' ORDER BY id")}
+        kept = {(i, tag_key(n)) for i, n in held_tags}
+        tagged = [(item_id, renamed.get(tag_key(name), name)) for item_id, names in batch.item_tags.items()
+                  for name in names]
+        tagged = [(item_id, name) for item_id, name in tagged if (item_id, tag_key(name)) not in kept]
         if batch.item_tags:  # each item's tags become the server's set but those waiting: one statement each way
             wanted = json.dumps(tagged)
             c.execute("DELETE FROM item_tags WHERE item_id IN (SELECT value FROM json_each(:items)) AND "
-                      "(item_id, (SELECT name FROM tags WHERE id = tag_id)) NOT IN "
-                      "(SELECT value ->> 0, value ->> 1 FROM json_each(:wanted) UNION ALL "
-                      "SELECT value ->> 0, value ->> 1 FROM json_each(:held))",
+                      "(item_id, lower((SELECT name FROM tags WHERE id = tag_id))) NOT IN "
+                      "(SELECT value ->> 0, lower(value ->> 1) FROM json_each(:wanted) UNION ALL "
+                      "SELECT value ->> 0, lower(value ->> 1) FROM json_each(:held))",
                       {"items": _ids(batch.item_tags), "wanted": wanted, "held": json.dumps(held_tags)})
             c.execute("INSERT OR IGNORE INTO item_tags (item_id, tag_id) SELECT w.value ->> 0, t.id "
                       "FROM json_each(?) w JOIN tags t ON t.name = w.value ->> 1", (wanted,))
@@ -408,8 +410,15 @@ class TeamReplicaMixin:
             c.execute("DELETE FROM drafts WHERE item_id NOT IN (SELECT value FROM json_each(?)) "
                       "AND item_id NOT IN (SELECT value FROM json_each(?))",
                       (_ids(d["item_id"] for d in batch.drafts), _ids(waiting_drafts)))
-        if batch.gone:  # erased on the server
-            c.execute("DELETE FROM items WHERE id IN (SELECT value FROM json_each(?))", (_ids(batch.gone),))
+        if batch.gone:  # erased on the server: the customer's identities go with their last item
+            gone = _ids(batch.gone)
+            authors = _ids(r[0] for r in c.execute("SELECT DISTINCT author_id FROM items WHERE id IN "
+                                                   "(SELECT value FROM json_each(?)) AND author_id IS NOT NULL", (gone,)))
+            c.execute("DELETE FROM items WHERE id IN (SELECT value FROM json_each(?))", (gone,))
+            c.execute("UPDATE authors SET person_id = NULL WHERE person_id IN (SELECT value FROM json_each(:a)) "
+                      "AND person_id NOT IN (SELECT author_id FROM items WHERE author_id IS NOT NULL)", {"a": authors})
+            c.execute("DELETE FROM authors WHERE id IN (SELECT value FROM json_each(?)) "
+                      "AND NOT EXISTS (SELECT 1 FROM items WHERE author_id = authors.id)", (authors,))
         c.executemany(f"INSERT OR IGNORE INTO team_history ({_HISTORY}, kept) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                       [(ch.seq, ch.at, ch.who, ch.item_id, ch.thread_id, ch.what, ch.detail, int(ch.kept))
                        for ch in batch.changes])

@@ -165,5 +165,13 @@ def synced_words(new: int, sent: int, not_sent: int, outbox_unreachable: bool = 
     return words
 
 
+def replies_sent_words(sent: int) -> str:
+    """The team's replies this app posted on its own, their time to take back over. Why
+    nothing about those that wait: the timer tries every few seconds, and a reply that
+    waits (for a member with the site's sign-in, or a site's Retry-After) has its reason
+    in the Outbox; saying so each time would only repeat it."""
+    return f"The team's Outbox: {plural(sent, 'reply', 'replies')} sent."
+
+
 __all__ = ["answered_warning", "assignee_of", "history_line", "history_lines", "history_text", "link_state",
-           "member_name", "presence_line", "synced_words"]
+           "member_name", "presence_line", "replies_sent_words", "synced_words"]

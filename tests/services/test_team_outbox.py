@@ -143,3 +143,36 @@ def test_sync_now_on_a_team_inbox_sends_its_due_replies(team, replay) -> None:  
     assert len(site.posted) == 1 and site.posted[0]["status"] == f"@jon {TEXT}"
     again = sync_and_send(team.url, keyring)
     assert again.replies == [] and len(site.posted) == 1
+
+
+def test_laptops_post_the_teams_due_replies_on_their_own_once(team, replay, tmp_path) -> None:  # noqa: F811
+    """The window's timer (ui/controllers/team.py) calls `TeamLink.send_due`: a reply queued
+    on one laptop leaves once its time to take back is over, without Sync now, and two
+    laptops doing it at the same moment post it once."""
+    from inbox.services.team_link import TeamLink, connect_replica
+
+    site = MastodonSite(replay, post_delay=0.05)
+    item, keyring = shop(team, replay.base_url)
+    save_password(team.url, team.pool.kwargs["password"], keyring)
+    paths = [connect_replica(team.url, keyring, tmp_path / name) for name in ("office", "home")]
+    with TeamLink(paths[0], team.url, keyring) as office, TeamLink(paths[1], team.url, keyring) as home:
+        office.store.queue_reply(item.id, item.source_id, TEXT, idempotency_key="laptop-reply-1",
+                                 not_before="2026-02-01T09:00:00Z", mark_done=True,
+                                 created_at="2026-02-01T09:00:00Z")
+        assert office.send_due() == [] and site.posted == []  # still on the laptop
+        assert office.push().sent == 1 and home.reach()
+        start, out = threading.Barrier(2), []
+
+        def send(link) -> None:
+            start.wait()
+            out.extend(link.send_due())
+        racers = [threading.Thread(target=send, args=(link,)) for link in (office, home)]
+        for r in racers:
+            r.start()
+        for r in racers:
+            r.join(60)
+        assert [r.state for r in out].count("sent") == 1 and len(site.posted) == 1
+        assert site.posted[0]["key"] and site.posted[0]["status"] == f"@jon {TEXT}"
+        assert office.send_due() == [] and home.send_due() == [] and len(site.posted) == 1
+        office.catch_up()
+        assert office.store.get_item(item.id).status == "done"  # marked done with the reply, on the server

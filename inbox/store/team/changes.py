@@ -19,6 +19,7 @@ __all__ = ["ACTIVITIES", "CHANGES", "PRESENCE", "Change", "Listener", "Notice", 
 
 CHANGES = "inbox_changes"
 PRESENCE = "inbox_presence"
+SHARED = "inbox_shared"  # the shared sets changed (empty), or a member's read state (their name): M010
 # What a presence notice may say (anything else is refused before it is sent).
 ACTIVITIES = ("viewing", "replying", "left")
 
@@ -87,6 +88,7 @@ class Listener:
         self.conn = conn
         conn.execute(f"LISTEN {CHANGES}")
         conn.execute(f"LISTEN {PRESENCE}")
+        conn.execute(f"LISTEN {SHARED}")
         self.me = conn.execute("SELECT session_user").fetchone()[0]
 
     def wait(self, timeout: float) -> list[Notice]:
@@ -96,7 +98,10 @@ class Listener:
         deadline = time.monotonic() + timeout
         while not found and time.monotonic() < deadline:
             for n in self.conn.notifies(timeout=max(0.0, deadline - time.monotonic()), stop_after=1):
-                notice = _notice(n.channel, n.payload)
+                if n.channel == SHARED:  # the shared sets, or someone's own read state
+                    notice = Notice("changes", seq=0) if n.payload in ("", self.me) else None
+                else:
+                    notice = _notice(n.channel, n.payload)
                 if notice is not None:
                     found.append(notice)
         return found

@@ -189,7 +189,7 @@ class TeamCountsMixin:
         """Conversations with a tag (what the tag's list shows)."""
         with self.cursor() as cur:
             row = cur.execute("SELECT coalesce(sum(c.n), 0) FROM tags t JOIN tag_conversations c ON c.tag_id = t.id "
-                              "WHERE lower(t.name) = lower(%s)", (name,)).fetchone()
+                              "WHERE tag_key(t.name) = tag_key(%s)", (name,)).fetchone()
         return int(row[0]) if row else 0
 
     def recounted(self, now: str | None = None) -> dict[str, dict[Any, int]]:

@@ -115,6 +115,9 @@ def import_local(local: Any, team: Any, *, progress: Callable[[str, int], None] 
             if progress:
                 progress(table, n)
         cur.execute(ALL_ACTIVITY)  # each conversation's latest activity, derived from the rows
+        # what the file's owner had read stays read for them (read state is each member's own)
+        cur.execute("INSERT INTO member_reads (member, item_id, status) SELECT session_user, id, 'read' FROM items "
+                    "WHERE status = 'read' AND NOT is_owner_reply ON CONFLICT DO NOTHING")
         for table in IDENTITY_TABLES:
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                         f"coalesce((SELECT max(id) FROM {table}), 0) + 1, false)")

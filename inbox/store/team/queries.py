@@ -17,14 +17,17 @@ from inbox.store.team.activity import ACTIVE_AT
 from inbox.store.team.counts import plain_view
 from inbox.store.team.search import tsquery_text
 
+# Read and unread are each member's own (M008; no row is unread); done is shared.
+MEMBER_STATUS = ("CASE WHEN i.status = 'done' OR i.is_owner_reply THEN i.status ELSE coalesce((SELECT r.status "
+                 "FROM member_reads r WHERE r.member = session_user AND r.item_id = i.id), 'unread') END")
 # The same columns, in the same order, as the SQLite store's ROW_COLUMNS (ItemRow's fields).
-ROW_COLUMNS = """
+ROW_COLUMNS = f"""
 i.id, i.source_id, s.name AS source_name, s.kind AS source_kind, s.whose,
        i.kind, i.external_id, i.author_id,
        coalesce(nullif(a.display_name, ''), nullif(a.handle, ''), 'Anonymous') AS author_name,
        coalesce(a.handle, '') AS author_handle,
        i.rating, i.title, i.text, i.html, i.url, i.language, i.created_at, i.updated_at,
-       i.status, i.snoozed_until, i.thread_id, i.is_owner_reply, i.deleted_at IS NOT NULL AS deleted,
+       {MEMBER_STATUS} AS status, i.snoozed_until, i.thread_id, i.is_owner_reply, i.deleted_at IS NOT NULL AS deleted,
        coalesce(i.sentiment_override, i.sentiment_label, 'unknown') AS sentiment
 """
 ROW_SELECT = (f"SELECT {ROW_COLUMNS} FROM items i JOIN sources s ON s.id = i.source_id "
@@ -95,7 +98,7 @@ class TeamQueryMixin:
         own/competitor, and a tag's own list are read from the maintained counts (M006);
         anything narrower is counted."""
         flt = flt or InboxFilter()
-        if plain_view(flt):
+        if plain_view(flt) and flt.view != View.UNREAD:  # unread is each member's: counted
             return self.count_view(flt.view, flt.source_ids, flt.whose, now)  # type: ignore[attr-defined]
         if flt == InboxFilter(view=View.ALL, tags=flt.tags) and len(flt.tags) == 1:
             return self.count_tag(flt.tags[0])  # type: ignore[attr-defined]
@@ -128,7 +131,8 @@ class TeamQueryMixin:
         with self.cursor() as cur:
             for tid, n, latest, replied, unread in cur.execute(
                     "SELECT thread_id, count(*), max(coalesce(updated_at, created_at)), bool_or(is_owner_reply), "
-                    "bool_or(status = 'unread' AND NOT is_owner_reply) FROM items "
+                    "bool_or(status <> 'done' AND NOT is_owner_reply AND NOT EXISTS (SELECT 1 FROM member_reads r "
+                    "WHERE r.member = session_user AND r.item_id = items.id AND r.status = 'read')) FROM items "
                     "WHERE thread_id = ANY(%s) AND deleted_at IS NULL GROUP BY thread_id", (list(by_thread),)):
                 for it in by_thread[tid]:
                     it.messages, it.last_activity_at = n, latest

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from inbox.domain.team import Change, OpOutcome, QueuedOp, ReplicaBatch
+from inbox.domain.team import SHARED_OPS, Change, OpOutcome, QueuedOp, ReplicaBatch
 from inbox.store.errors import StoreError
 
 _ITEM_SELECT = """
@@ -104,7 +104,7 @@ class TeamReplicaMixin:
         cur.execute("SELECT id, source_id, root_external_id, root_item_id, last_activity_at FROM threads "
                     "WHERE id = ANY(%s::bigint[]) ORDER BY id", (_array(threads),))
         batch.threads = _dicts(cur)
-        cur.execute("SELECT name, colour FROM tags ORDER BY id")
+        cur.execute("SELECT id, name, colour FROM tags ORDER BY id")
         batch.tags = _dicts(cur)
         for item_id, name in cur.execute("SELECT it.item_id, t.name FROM item_tags it JOIN tags t ON t.id = it.tag_id "
                                          "WHERE it.item_id = ANY(%s::bigint[])", (_array(ids),)):
@@ -135,7 +135,7 @@ class TeamReplicaMixin:
         else:
             where, args = "item_id = %s", [op.item_id]
         if op.op in ("tag", "untag"):
-            where += " AND lower(detail) = lower(%s)"
+            where += " AND tag_key(detail) = tag_key(%s)"
             args.append(op.detail)
         row = cur.execute(f"SELECT max(at) FROM changes WHERE {where} AND seq > %s AND what = ANY(%s) AND "
                           "who <> %s AND kept", (*args, op.seen, list(kinds), me)).fetchone()
@@ -146,7 +146,7 @@ class TeamReplicaMixin:
         """Whether the server's state is already what the operation would make it."""
         if op.op in ("tag", "untag"):
             has = cur.execute("SELECT EXISTS (SELECT 1 FROM item_tags it JOIN tags t ON t.id = it.tag_id "
-                              "WHERE it.item_id = %s AND lower(t.name) = lower(%s))", (op.item_id, op.detail)).fetchone()[0]
+                              "WHERE it.item_id = %s AND tag_key(t.name) = tag_key(%s))", (op.item_id, op.detail)).fetchone()[0]
             return has == (op.op == "tag")
         column = {"status": "status", "snooze": "snoozed_until", "assigned": "assigned_to"}.get(op.op)
         if column is None:
@@ -160,6 +160,8 @@ class TeamReplicaMixin:
         return row is not None and (row[0] or "") == op.detail
 
     def _apply_op(self, cur: Any, me: str, op: QueuedOp) -> str:
+        if op.op in SHARED_OPS:  # tags, settings, saved searches and replies (store/team/offline.py)
+            return self._apply_shared_op(cur, op)  # type: ignore[attr-defined]
         if op.item_id is None or cur.execute("SELECT 1 FROM items WHERE id = %s", (op.item_id,)).fetchone() is None:
             return "lost"  # the item is gone from the server (erased): nothing to apply it to
         if op.op == "draft":
@@ -186,12 +188,13 @@ class TeamReplicaMixin:
             cur.execute("UPDATE items SET snoozed_until = %s WHERE id = %s AND snoozed_until IS DISTINCT FROM %s",
                         (op.detail or None, op.item_id, op.detail or None))
         elif op.op == "tag":
-            tag = self.ensure_tag(op.detail)  # type: ignore[attr-defined]
+            known = cur.execute("SELECT 1 FROM tags WHERE tag_key(name) = tag_key(%s)", (op.detail,)).fetchone()
+            tag = self.ensure_tag(op.detail, None if known else op.args.get("colour"))  # type: ignore[attr-defined]
             cur.execute("INSERT INTO item_tags (item_id, tag_id) VALUES (%s, %s) ON CONFLICT DO NOTHING",
                         (op.item_id, tag.id))
         elif op.op == "untag":
             cur.execute("DELETE FROM item_tags WHERE item_id = %s AND tag_id IN "
-                        "(SELECT id FROM tags WHERE lower(name) = lower(%s))", (op.item_id, op.detail))
+                        "(SELECT id FROM tags WHERE tag_key(name) = tag_key(%s))", (op.item_id, op.detail))
         elif op.op == "assigned":
             try:
                 self.assign([op.item_id], op.detail or None)  # type: ignore[attr-defined]

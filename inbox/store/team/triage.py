@@ -13,6 +13,7 @@ from typing import Any
 
 from inbox.domain import Status, Tag, format_time, utcnow
 from inbox.store.errors import StoreError
+from inbox.store.team.queries import MEMBER_STATUS
 from inbox.store.triage import DEFAULT_TAG_COLOURS, TriageSnapshot, _check_colour
 
 
@@ -21,25 +22,47 @@ class TeamTriageMixin:
     def transaction(self) -> Any: ...  # TeamStore
 
     def snapshot_triage(self, ids: Sequence[int]) -> TriageSnapshot:
+        """Each item's status as this member sees it (read and unread are their own), and snooze."""
         with self.cursor() as cur:
             return [tuple(r) for r in cur.execute(
-                "SELECT id, status, snoozed_until FROM items WHERE id = ANY(%s) ORDER BY id", (list(ids),))]
+                f"SELECT i.id, {MEMBER_STATUS}, i.snoozed_until FROM items i WHERE i.id = ANY(%s) ORDER BY i.id",
+                (list(ids),))]
 
     def restore_triage(self, snapshot: TriageSnapshot) -> None:
         with self.transaction(), self.cursor() as cur:
-            cur.executemany("UPDATE items SET status = %s, snoozed_until = %s WHERE id = %s",
-                            [(s, u, i) for i, s, u in sorted(snapshot)])
+            for status in ("done", "read", "unread"):
+                rows = sorted((i, u) for i, s, u in snapshot if s == status)
+                if rows:
+                    self._write_status(cur, [i for i, _ in rows], status)
+            cur.executemany("UPDATE items SET snoozed_until = %s WHERE id = %s AND snoozed_until IS DISTINCT FROM %s",
+                            [(u, i, u) for i, _s, u in sorted(snapshot)])
 
     def set_status(self, ids: Sequence[int], status: str) -> TriageSnapshot:
-        """Mark items unread/read/done; done or unread ends a snooze. The previous state, for undo."""
+        """Mark items unread/read/done; done or unread ends a snooze. The previous state, for
+        undo. Read and unread are this member's own (`member_reads`: what they see as read);
+        the shared status follows too, as before, so the team's maintained counts, history
+        and other apps' idea of done stay as they were (docs/team.md)."""
         status = Status(status).value
         with self.transaction(), self.cursor() as cur:
+            ids = sorted(ids)
             before = [tuple(r) for r in cur.execute(  # locked, so the snapshot is what this changes
-                "SELECT id, status, snoozed_until FROM items WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
-                (list(ids),))]
-            cur.execute("UPDATE items SET status = %s, snoozed_until = CASE WHEN %s = 'read' THEN snoozed_until END "
-                        "WHERE id = ANY(%s)", (status, status, list(ids)))
+                f"SELECT i.id, {MEMBER_STATUS}, i.snoozed_until FROM items i WHERE i.id = ANY(%s) ORDER BY i.id "
+                "FOR UPDATE OF i", (ids,))]
+            self._write_status(cur, ids, status)
+            if status != "read":
+                cur.execute("UPDATE items SET snoozed_until = NULL WHERE id = ANY(%s) AND snoozed_until IS NOT NULL",
+                            (ids,))
         return before
+
+    @staticmethod
+    def _write_status(cur: Any, ids: list[int], status: str) -> None:
+        if status == "done":
+            cur.execute("UPDATE items SET status = 'done' WHERE id = ANY(%s) AND status <> 'done'", (ids,))
+            return
+        cur.execute("INSERT INTO member_reads (member, item_id, status) SELECT session_user, id, %s FROM items "
+                    "WHERE id = ANY(%s) AND NOT is_owner_reply ORDER BY id ON CONFLICT (member, item_id) "
+                    "DO UPDATE SET status = excluded.status", (status, ids))
+        cur.execute("UPDATE items SET status = %s WHERE id = ANY(%s) AND status <> %s", (status, ids, status))
 
     def snooze(self, ids: Sequence[int], until: datetime) -> TriageSnapshot:
         with self.transaction(), self.cursor() as cur:
@@ -120,7 +143,7 @@ class TeamTriageMixin:
             n = cur.execute("SELECT count(*) FROM tags").fetchone()[0]
             cur.execute("INSERT INTO tags (name, colour) VALUES (%s, %s) ON CONFLICT DO NOTHING",
                         (name, colour or DEFAULT_TAG_COLOURS[n % len(DEFAULT_TAG_COLOURS)]))
-            row = cur.execute("SELECT id, name, colour FROM tags WHERE lower(name) = lower(%s)", (name,)).fetchone()
+            row = cur.execute("SELECT id, name, colour FROM tags WHERE tag_key(name) = tag_key(%s)", (name,)).fetchone()
             if colour and colour != row[2]:
                 cur.execute("UPDATE tags SET colour = %s WHERE id = %s", (colour, row[0]))
                 row = (row[0], row[1], colour)
@@ -148,5 +171,5 @@ class TeamTriageMixin:
         """Remove a tag; returns the ids that had it (for undo)."""
         with self.cursor() as cur:
             return sorted(r[0] for r in cur.execute(
-                "DELETE FROM item_tags WHERE tag_id = (SELECT id FROM tags WHERE lower(name) = lower(%s)) "
+                "DELETE FROM item_tags WHERE tag_id = (SELECT id FROM tags WHERE tag_key(name) = tag_key(%s)) "
                 "AND item_id = ANY(%s) RETURNING item_id", (tag_name, list(ids))))

@@ -37,6 +37,7 @@ from inbox.ui.team_words import (
     link_state,
     member_name,
     presence_line,
+    replies_sent_words,
     synced_words,
 )
 
@@ -48,6 +49,7 @@ MINE_KEY = sidebar_keys.make("team", "mine")
 PRESENCE_TTL_S = 45.0      # a presence not repeated for this long has gone (an app that died)
 ANNOUNCE_EVERY_S = 20.0    # while you stay in a conversation, say so again this often
 REPLYING_AGAIN_S = 10.0    # typing says "replying" at most this often
+REPLIES_EVERY_MS = 10_000  # the team's due replies are posted this often while online (undo: 5 s)
 PUSH_DELAY_MS = 300        # triage in quick succession goes to the server in one push
 RETRY_MS = (5_000, 15_000, 30_000, 60_000)  # offline: try the server again after these
 LISTEN_BACKOFF_S = (1.0, 2.0, 5.0, 10.0, 30.0)
@@ -138,6 +140,11 @@ class TeamController(QObject):
         self.retry_timer = QTimer(self)
         self.retry_timer.setSingleShot(True)
         self.retry_timer.timeout.connect(self.reconnect)
+        # the team's replies leave when their time to take back is over, not only on Sync now
+        self.replies_timer = QTimer(self)
+        self.replies_timer.setInterval(REPLIES_EVERY_MS)
+        self.replies_timer.timeout.connect(self.send_replies)
+        self._sending = False
         self.presence_timer = QTimer(self)
         self.presence_timer.setInterval(2_000)
         self.presence_timer.timeout.connect(self._presence_tick)
@@ -159,6 +166,7 @@ class TeamController(QObject):
         self.calls.submit(lambda: self._link("presence").reach() and None, None, lambda exc: None,
                           lane="presence")
         self.presence_timer.start()
+        self.replies_timer.start()
         self.count_mine()
         self.rows_changed()
         item = self.window.current_item()
@@ -170,6 +178,7 @@ class TeamController(QObject):
         self.push_timer.stop()
         self.retry_timer.stop()
         self.presence_timer.stop()
+        self.replies_timer.stop()
         announced = self._announced if self.online else None
         cleanup = {lane: lambda lane=lane: self._close_link(lane) for lane in NetworkCalls.LANES}
 
@@ -580,6 +589,26 @@ class TeamController(QObject):
             else:
                 self.window.status_message(words)
         self.catch_up()  # the server's notice does too; this one is for a listener still connecting
+
+    def send_replies(self) -> None:
+        """Post the replies due in the team's outbox on the server (on the sync lane, so
+        never at the same time as Sync now's). Offline, or while a sync runs, nothing."""
+        if self._sending or self.syncing or self.online is False:
+            return
+        self._sending = True
+        self.calls.submit(lambda: self._link("sync").send_due(), self._replies_sent, self._replies_failed,
+                          lane="sync")
+
+    def _replies_sent(self, results: Any) -> None:
+        self._sending = False
+        sent = sum(r.state == "sent" for r in results)
+        if sent:
+            self.window.status_message(replies_sent_words(sent))
+            self.catch_up()
+
+    def _replies_failed(self, exc: Exception) -> None:
+        self._sending = False
+        log.warning("sending the team's replies failed: %s", exc)
 
     def _sync_failed(self, exc: Exception) -> None:
         self.syncing = False

@@ -24,8 +24,10 @@ def test_upgrading_keeps_what_each_member_had_read_and_lets_them_keep_their_own(
             source = owner.add_source("google", "Shop")
             owner.save_page(source.id, [Item(f"r{k}", "review", text=f"Visit {k}", author=Author(f"g{k}", "Guest"),
                                              created_at=parse_time("2026-02-01T09:00:00Z")) for k in range(3)])
-            ids = sorted(r.id for r in owner.iter_items())
-            owner.set_status(ids[:1], "read")
+        # what that app wrote when ana read the first (today's reads need member_reads)
+        with psycopg.connect(urls[ana][0], password=urls[ana][1], autocommit=True) as conn:
+            ids = [r[0] for r in conn.execute("SELECT id FROM items ORDER BY id")]
+            conn.execute("UPDATE items SET status = 'read' WHERE id = %s", (ids[0],))
     with TeamStore(urls[ana][0], password=urls[ana][1]) as owner:  # the owner's app migrates it
         assert owner.schema_version == schema.SCHEMA_VERSION
         assert [it["status"] for it in owner.replica_rows(ids).items] == ["read", "unread", "unread"]
