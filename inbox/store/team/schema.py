@@ -458,8 +458,15 @@ BEGIN
 END $$;
 """
 
+# The server's parts that were missing (issue 20): the analysis pass finds the items a big
+# sync left without sentiment through a partial index (it costs what is pending, not what is
+# stored), as the local `items_pending_analysis`.
+M011_SERVER_PARTS = """
+CREATE INDEX items_pending_analysis ON items (id) WHERE sentiment_label IS NULL AND NOT is_owner_reply;
+"""
+
 MIGRATIONS: list[str] = [M001_CORE, M002_SEARCH, M003_CHANGES, M004_ASSIGNMENT, M005_REPLY_CHANGES, M006_COUNTS + M006_LIGHTER_INGEST,
-                         M007_ACTIVITY, M008_MEMBER_READS]
+                         M007_ACTIVITY, M008_MEMBER_READS, M011_SERVER_PARTS]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # Relations outside the system schemas: in an empty database there are none.
