@@ -168,11 +168,26 @@ def register(group: click.Group) -> None:
         with open_team_store(ctx, url) as store:
             found = store.members()
         if as_json:
-            echo_json([{"role": m.role, "owner": m.owner, "administrator": m.superuser} for m in found])
+            echo_json([{"role": m.role, "name": m.name, "owner": m.owner, "administrator": m.superuser}
+                       for m in found])
             return
         for m in found:
             what = "owner" if m.owner else ("server administrator" if m.superuser else "member")
-            click.echo(f"{m.role:<24} {what}")
+            click.echo(f"{m.role:<24} {m.name or '-':<28} {what}")
+
+    @team_group.command("name")
+    @click.argument("url")
+    @click.argument("name")
+    @click.option("--member", metavar="ROLE", help="Name another member (the inbox's owner only).")
+    @click.pass_context
+    def name(ctx: click.Context, url: str, name: str, member: str | None) -> None:
+        """Set how the team sees you (NAME, e.g. "Ana López") in the team inbox at URL: in
+        assignment, presence and history. An empty NAME goes back to the user name."""
+        with open_team_store(ctx, url) as store:
+            _store_errors(lambda: store.set_display_name(name, member))
+            who = member or store.me()
+        shown = " ".join(name.split())
+        click.echo(f"{who} is now shown as {shown}." if shown else f"{who} is shown by their user name again.")
 
     @team_group.command("grant")
     @click.argument("url")

@@ -458,11 +458,32 @@ BEGIN
 END $$;
 """
 
-# The server's parts that were missing (issue 20): the analysis pass finds the items a big
-# sync left without sentiment through a partial index (it costs what is pending, not what is
-# stored), as the local `items_pending_analysis`.
+# The server's parts that were missing (issue 20):
+# - the analysis pass finds the items a big sync left without sentiment through a partial
+#   index (it costs what is pending, not what is stored), as the local `items_pending_analysis`;
+# - members' display names ("Ana López" for the role `ana`): everyone reads them, each member
+#   writes only their own (row-level security), the owner anyone's (the table's owner is not
+#   held by its policies); members let in before this upgrade get the rights at once.
 M011_SERVER_PARTS = """
 CREATE INDEX items_pending_analysis ON items (id) WHERE sentiment_label IS NULL AND NOT is_owner_reply;
+CREATE TABLE member_names (
+    member TEXT PRIMARY KEY DEFAULT session_user,
+    display_name TEXT NOT NULL CHECK (length(display_name) BETWEEN 1 AND 60)
+);
+ALTER TABLE member_names ENABLE ROW LEVEL SECURITY;
+CREATE POLICY member_names_read ON member_names FOR SELECT USING (TRUE);
+CREATE POLICY member_names_add ON member_names FOR INSERT WITH CHECK (member = session_user);
+CREATE POLICY member_names_change ON member_names FOR UPDATE USING (member = session_user)
+    WITH CHECK (member = session_user);
+CREATE POLICY member_names_remove ON member_names FOR DELETE USING (member = session_user);
+DO $$
+DECLARE member TEXT;
+BEGIN
+    FOR member IN SELECT rolname FROM pg_roles WHERE rolcanlogin AND NOT rolsuper AND rolname <> current_user
+                  AND has_table_privilege(oid, 'public.items', 'UPDATE') LOOP
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON member_names TO %I', member);
+    END LOOP;
+END $$;
 """
 
 MIGRATIONS: list[str] = [M001_CORE, M002_SEARCH, M003_CHANGES, M004_ASSIGNMENT, M005_REPLY_CHANGES, M006_COUNTS + M006_LIGHTER_INGEST,
