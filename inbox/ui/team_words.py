@@ -19,11 +19,25 @@ ACTIVITY_WORDS = {"replying": "is replying…", "viewing": "is reading this"}
 STATUS_WORDS = {"done": "marked it done"}
 
 
+# The team's display names ({role: name}), set by the window's team controller: one team
+# inbox per window, and every sentence about a member goes through `member_name`.
+_names: dict[str, str] = {}
+
+
+def set_member_names(names: Mapping[str, str]) -> None:
+    """The display names members chose (`inbox team name`, File ▸ Your name in the team…)."""
+    _names.clear()
+    _names.update({k: v for k, v in names.items() if v and v.strip()})
+
+
 def member_name(role: str, me: str | None = None) -> str:
-    """A member as people say them: "You" for yourself, "Ana" for the role `ana`; a role
-    with capitals, digits or dots (`ana.smith`, `Ben2`) as it is written."""
+    """A member as people say them: "You" for yourself; the name they chose ("Ana López");
+    else "Ana" for the role `ana`, and a role with capitals, digits or dots (`ana.smith`,
+    `Ben2`) as it is written."""
     if me is not None and role == me:
         return "You"
+    if role in _names:
+        return _names[role]
     return role.capitalize() if role.isalpha() and role.islower() else role
 
 
@@ -166,4 +180,4 @@ def synced_words(new: int, sent: int, not_sent: int, outbox_unreachable: bool = 
 
 
 __all__ = ["answered_warning", "assignee_of", "history_line", "history_lines", "history_text", "link_state",
-           "member_name", "presence_line", "synced_words"]
+           "member_name", "presence_line", "set_member_names", "synced_words"]
