@@ -24,7 +24,7 @@ from inbox.domain import InboxFilter, ItemRow, View
 from inbox.domain.team import Change, TeamLinkInfo
 from inbox.domain.wording import plural
 from inbox.secrets import Secrets
-from inbox.services import team_names
+from inbox.services import team_names, team_recent
 from inbox.services.operations import ChangeSet
 from inbox.store import Store, StoreError
 from inbox.store.views import ItemView
@@ -155,6 +155,10 @@ class TeamController(QObject):
         if self.started:
             return
         self.started = True
+        try:
+            team_recent.mark_opened(self.store)  # File ▸ Open Recent Team Inbox lists it first
+        except StoreError as exc:
+            log.warning("noting when the team inbox was opened failed: %s", exc)
         self.catch_up()
         self.push()
         self.calls.submit(lambda: self._link("calls").members(), self._got_members, self._offline)
