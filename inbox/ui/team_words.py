@@ -41,6 +41,13 @@ def member_name(role: str, me: str | None = None) -> str:
     return role.capitalize() if role.isalpha() and role.islower() else role
 
 
+def short_member_name(role: str, me: str | None = None) -> str:
+    """A member on a list row, where room is short: the first word of their name ("Ana"
+    for "Ana López"), "You" for yourself."""
+    name = member_name(role, me)
+    return name.split()[0] if role in _names and name != "You" and name.split() else name
+
+
 def _pending(change: Any) -> bool:
     return bool(getattr(change, "pending", False)) or getattr(change, "seq", 1) == 0
 
@@ -180,4 +187,4 @@ def synced_words(new: int, sent: int, not_sent: int, outbox_unreachable: bool = 
 
 
 __all__ = ["answered_warning", "assignee_of", "history_line", "history_lines", "history_text", "link_state",
-           "member_name", "presence_line", "set_member_names", "synced_words"]
+           "member_name", "presence_line", "set_member_names", "short_member_name", "synced_words"]

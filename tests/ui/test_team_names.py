@@ -31,6 +31,7 @@ def test_sentences_use_the_names_members_chose() -> None:
     assert team_words.member_name("ana") == "Ana López"
     assert team_words.member_name("ana", me="ana") == "You"
     assert team_words.member_name("ben") == "Ben"  # no name chosen: the user name, capitalised
+    assert team_words.short_member_name("ana") == "Ana" and team_words.short_member_name("ana", "ana") == "You"
     assert team_words.history_text(change, "sam", now) == "Ana López assigned it to Ben"
     assert team_words.presence_line({"ana": "replying"}) == "Ana López is replying…"
 
@@ -46,7 +47,7 @@ def test_names_set_on_the_server_show_in_bens_window_and_he_names_himself(bens_w
     item = window.current_item()
     controller.assign(ana, [item.id])
     qtbot.waitUntil(lambda: controller.strip.assignee.text() == "Assigned to Ana López", timeout=5000)
-    qtbot.waitUntil(lambda: controller.row_assignee(item) == "Ana López", timeout=5000)
+    qtbot.waitUntil(lambda: controller.row_assignee(item) == "Ana", timeout=5000)  # a row: the first name
     chooser = controller.assign_dialog()
     labels = [chooser.list.item(i).text() for i in range(chooser.list.count())]
     assert any(label.startswith("Ana López") for label in labels)

@@ -39,6 +39,7 @@ from inbox.ui.team_words import (
     member_name,
     presence_line,
     set_member_names,
+    short_member_name,
     synced_words,
 )
 
@@ -426,7 +427,7 @@ class TeamController(QObject):
     def row_assignee(self, item: ItemRow) -> str | None:
         """What a list row shows of its assignee ("You", "Ben"), None when nobody."""
         member = self.assignees.get(item.id)
-        return member_name(member, self.me) if member else None
+        return short_member_name(member, self.me) if member else None
 
     def count_mine(self) -> None:
         flt, now = self.mine_filter(), self.window.list_ctl.now_text()
