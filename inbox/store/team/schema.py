@@ -458,14 +458,13 @@ BEGIN
 END $$;
 """
 
-# The server's parts that were missing (issue 20):
-# - the analysis pass finds the items a big sync left without sentiment through a partial
-#   index (it costs what is pending, not what is stored), as the local `items_pending_analysis`;
-# - members' display names ("Ana López" for the role `ana`): everyone reads them, each member
-#   writes only their own (row-level security), the owner anyone's (the table's owner is not
-#   held by its policies); members let in before this upgrade get the rights at once.
-M011_SERVER_PARTS = """
-CREATE INDEX items_pending_analysis ON items (id) WHERE sentiment_label IS NULL AND NOT is_owner_reply;
+# Members' display names ("Ana López" for the role `ana`, issue 20): everyone reads them,
+# each member writes only their own (row-level security), the owner anyone's (the table's
+# owner is not held by its policies); members let in before this upgrade get the rights at
+# once. (No index for the analysis pass, unlike the local inbox: it would cost every item a
+# big sync writes, and the pass finds what a sync deferred, the newest ids, at the top of the
+# primary key.)
+M011_MEMBER_NAMES = """
 CREATE TABLE member_names (
     member TEXT PRIMARY KEY DEFAULT session_user,
     display_name TEXT NOT NULL CHECK (length(display_name) BETWEEN 1 AND 60)
@@ -487,7 +486,7 @@ END $$;
 """
 
 MIGRATIONS: list[str] = [M001_CORE, M002_SEARCH, M003_CHANGES, M004_ASSIGNMENT, M005_REPLY_CHANGES, M006_COUNTS + M006_LIGHTER_INGEST,
-                         M007_ACTIVITY, M008_MEMBER_READS, M011_SERVER_PARTS]
+                         M007_ACTIVITY, M008_MEMBER_READS, M011_MEMBER_NAMES]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # Relations outside the system schemas: in an empty database there are none.
