@@ -144,6 +144,8 @@ def backfill_all(store: Store, batch: int = BATCH) -> int:
     total = 0
     while n := backfill(store, batch):
         total += n
+        if n < batch:  # that was the last of them: no need to look again
+            break
     return total
 
 

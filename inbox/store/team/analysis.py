@@ -31,9 +31,7 @@ class TeamAnalysisMixin:
 
     def unanalysed_ids(self, limit: int) -> list[int]:
         """The customers' items stored last without a sentiment yet (a big sync left them to
-        the analysis pass): read backwards along the primary key, where a sync's deferred
-        items, the newest, come first (no index of their own: it would cost every item a
-        big sync writes)."""
+        the analysis pass), through the partial index `items_pending_analysis` (M011)."""
         with self.cursor() as cur:
             return [r[0] for r in cur.execute(
                 "SELECT id FROM items WHERE sentiment_label IS NULL AND NOT is_owner_reply ORDER BY id DESC LIMIT %s",

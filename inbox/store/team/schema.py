@@ -458,13 +458,15 @@ BEGIN
 END $$;
 """
 
-# Members' display names ("Ana López" for the role `ana`, issue 20): everyone reads them,
-# each member writes only their own (row-level security), the owner anyone's (the table's
-# owner is not held by its policies); members let in before this upgrade get the rights at
-# once. (No index for the analysis pass, unlike the local inbox: it would cost every item a
-# big sync writes, and the pass finds what a sync deferred, the newest ids, at the top of the
-# primary key.)
-M011_MEMBER_NAMES = """
+# The server's parts that were missing (issue 20):
+# - members' display names ("Ana López" for the role `ana`): everyone reads them, each
+#   member writes only their own (row-level security), the owner anyone's (the table's
+#   owner is not held by its policies); members let in before this upgrade get the rights;
+# - the analysis pass finds what a big sync left without sentiment through a partial index,
+#   as the local `items_pending_analysis`: without it, every sync's pass read the whole
+#   table to learn that nothing waits (63 ms at 20,000 items; docs/team.md).
+M011_NAMES_AND_ANALYSIS = """
+CREATE INDEX items_pending_analysis ON items (id) WHERE sentiment_label IS NULL AND NOT is_owner_reply;
 CREATE TABLE member_names (
     member TEXT PRIMARY KEY DEFAULT session_user,
     display_name TEXT NOT NULL CHECK (length(display_name) BETWEEN 1 AND 60)
@@ -486,7 +488,7 @@ END $$;
 """
 
 MIGRATIONS: list[str] = [M001_CORE, M002_SEARCH, M003_CHANGES, M004_ASSIGNMENT, M005_REPLY_CHANGES, M006_COUNTS + M006_LIGHTER_INGEST,
-                         M007_ACTIVITY, M008_MEMBER_READS, M011_MEMBER_NAMES]
+                         M007_ACTIVITY, M008_MEMBER_READS, M011_NAMES_AND_ANALYSIS]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # Relations outside the system schemas: in an empty database there are none.
