@@ -81,6 +81,8 @@ def main(out: Path, size: tuple[int, int], dark: bool, offline: bool) -> int:
     for member in ("sam", "ana"):
         stores["maria"].grant_member(member)
         stores[member] = TeamStore(urls[member], password=passwords[member])
+    stores["sam"].set_display_name("Sam Brennan")  # each member's own name (inbox team name)
+    stores["ana"].set_display_name("Ana López")
     # the morning's assignments, made by the owner on the server
     rows = stores["maria"].list_items(InboxFilter(view=View.INBOX), limit=12)[0]
     for row, member in zip(rows, ["sam", "maria", "ana", "maria", "sam", "ana"], strict=False):

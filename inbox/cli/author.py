@@ -62,6 +62,10 @@ def register(group: click.Group) -> None:
     def erase_cmd(ctx: click.Context, author_id: int, yes: bool, db_path: str | None) -> None:
         """Erase one author for good; the next sync will not bring them back."""
         with open_store(ctx, db_path) as store:
+            if store.team_link_info() is not None:  # a team inbox's copy: erasing is not sent to the server
+                fail("erasing a customer from a team inbox is not possible yet: it would leave them on the "
+                     "server and on the other members' computers (docs/team.md). Export their data with "
+                     f"`inbox author export {author_id} -o FILE`.")
             try:
                 plan = erase_plan(store, author_id)
             except NotFound:

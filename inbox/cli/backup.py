@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
-from inbox.cli.common import db_option, echo_json, fail, resolve_db
+from inbox.cli.common import db_option, echo_json, fail, open_secrets, resolve_db
 from inbox.services import backup as backups
 from inbox.services.erasure import describe_reapplied
+from inbox.store.team.connection import is_team_url
 
 
 def _human_size(n: int) -> str:
@@ -31,6 +32,10 @@ def register(group: click.Group) -> None:
         ctx.ensure_object(dict)
         ctx.obj["backup_db"] = db_path
         if ctx.invoked_subcommand is not None:
+            return
+        chosen = db_path or (ctx.find_root().obj or {}).get("db_path")
+        if is_team_url(chosen):
+            _team_backup(ctx, str(chosen), list_only, as_json)
             return
         path = resolve_db(ctx, db_path)
         if list_only:
@@ -60,6 +65,12 @@ def register(group: click.Group) -> None:
 
         Close the app first: a window left open keeps showing the old data until it reloads.
         """
+        chosen = db_path or (ctx.obj or {}).get("backup_db") or (ctx.find_root().obj or {}).get("db_path")
+        if is_team_url(chosen):  # replacing what the whole team works on: the owner does it by hand
+            from inbox.services.team_backup import restore_by_hand
+
+            fail("a team inbox is restored with PostgreSQL's pg_restore, by its owner, while the team's "
+                 f"apps are closed:\n    {restore_by_hand(str(chosen), file)}\n(docs/team.md, \"Backups\")")
         path = resolve_db(ctx, db_path or (ctx.obj or {}).get("backup_db"))
         if not file.exists():
             fail(f"no such file: {file}")
@@ -81,3 +92,29 @@ def register(group: click.Group) -> None:
                        f"it was moved aside, unchanged, to {result.moved_aside}")
         if result.reapplied:
             click.echo(describe_reapplied(list(result.reapplied)))
+
+
+def _team_backup(ctx: click.Context, url: str, list_only: bool, as_json: bool) -> None:
+    """A team inbox is backed up by PostgreSQL's pg_dump, run here when installed (else the
+    command to run is said); the dumps go to this computer's backups folder."""
+    from inbox.services import team_backup
+    from inbox.store.team.connection import where
+
+    if list_only:
+        found = team_backup.list_dumps(url)
+        if as_json:
+            echo_json([{"path": str(b.path), "created": b.created.strftime("%Y-%m-%dT%H:%M:%SZ"), "size": b.size}
+                       for b in found])
+        elif not found:
+            click.echo(f"no backups of the team inbox {where(url)} on this computer yet "
+                       f"(they go to {team_backup.folder_for(url)})")
+        else:
+            for b in found:
+                click.echo(f"{b.created.astimezone():%Y-%m-%d %H:%M}  {_human_size(b.size):>9}  {b.path}")
+        return
+    try:
+        target = team_backup.dump(url, open_secrets(ctx))
+    except team_backup.TeamBackupError as exc:
+        fail(str(exc))
+    click.echo(f"backed up the team inbox {where(url)} to {target}\n"
+               f"restore it with: {team_backup.restore_by_hand(url, target)}")

@@ -97,13 +97,15 @@ def _analyse_a_few(store: Any) -> int:
     from inbox.services import sentiment
     from inbox.store import DiskFull, ReadOnlyDatabase, classify
 
-    if getattr(store, "is_team", False):  # a team inbox has no analysis pass yet (docs/team.md)
+    if getattr(store, "is_team", False):  # no window runs the pass on a server: all of it now
+        from inbox.services.team_sync import analyse_pending
+
+        analyse_pending(store)  # (not counted first: a count reads every row on a server)
         return 0
     waiting = sentiment.pending(store)
     if 0 < waiting <= ANALYSE_NOW_AT_MOST:
         try:
-            while sentiment.backfill(store):
-                pass
+            sentiment.backfill_all(store)
         except Exception as exc:
             if not isinstance(classify(exc), DiskFull | ReadOnlyDatabase):
                 raise

@@ -39,8 +39,12 @@ def _store_errors(run):
         fail(str(exc))
 
 
-# The commands that work on a team inbox so far (docs/team.md); the others say so.
-TEAM_COMMANDS = ("stats", "search", "sources", "sync", "export", "team", "outbox")
+# The commands that work on a team inbox (docs/team.md); the others say so. Most read and
+# write the server itself; those in ON_THE_COPY read this computer's copy of it (the window's
+# replica), caught up from the server first: what they compute (the dashboard's figures and
+# themes, one customer's data) is derived on each laptop, as the window does.
+TEAM_COMMANDS = ("stats", "search", "sources", "sync", "export", "team", "outbox", "settings", "backup")
+ON_THE_COPY = ("insights", "author")
 
 
 def open_team_store(ctx: click.Context, url: str):
@@ -48,10 +52,33 @@ def open_team_store(ctx: click.Context, url: str):
     from inbox.services import team
 
     command = ctx.find_root().invoked_subcommand
+    if command in ON_THE_COPY:
+        return open_team_copy(ctx, url)
     if command not in TEAM_COMMANDS:
         fail(f"`inbox {command}` does not work on a team inbox yet; these do: "
-             f"{', '.join(c for c in TEAM_COMMANDS if c != 'team')} (see docs/team.md).")
+             f"{', '.join(c for c in (*TEAM_COMMANDS, *ON_THE_COPY) if c != 'team')} (see docs/team.md).")
     return _store_errors(lambda: team.open_team(url, open_secrets(ctx)))
+
+
+def open_team_copy(ctx: click.Context, url: str):
+    """This computer's copy of the team inbox at `url` (made on first use), caught up from
+    the server, with what waited on this computer sent first; offline, the copy as it is,
+    said on stderr. Its analysis pass runs here (the copy analyses its own items)."""
+    from inbox.paths import data_dir
+    from inbox.services import sentiment, workspace
+    from inbox.services.team_link import TeamLink, connect_replica
+    from inbox.store.team import where
+
+    secrets = open_secrets(ctx)
+    path = _store_errors(lambda: connect_replica(url, secrets, data_dir(), offline_ok=True))
+    store = workspace.open_store(path)
+    with TeamLink(store, url, secrets) as link:
+        link.sync()
+        if not link.online:
+            click.echo(f"inbox: the team inbox at {where(url)} is not answering; this computer's copy is "
+                       "read as it was last caught up.", err=True)
+    sentiment.backfill_all(store)
+    return store
 
 
 def register(group: click.Group) -> None:
@@ -141,11 +168,26 @@ def register(group: click.Group) -> None:
         with open_team_store(ctx, url) as store:
             found = store.members()
         if as_json:
-            echo_json([{"role": m.role, "owner": m.owner, "administrator": m.superuser} for m in found])
+            echo_json([{"role": m.role, "name": m.name, "owner": m.owner, "administrator": m.superuser}
+                       for m in found])
             return
         for m in found:
             what = "owner" if m.owner else ("server administrator" if m.superuser else "member")
-            click.echo(f"{m.role:<24} {what}")
+            click.echo(f"{m.role:<24} {m.name or '-':<28} {what}")
+
+    @team_group.command("name")
+    @click.argument("url")
+    @click.argument("name")
+    @click.option("--member", metavar="ROLE", help="Name another member (the inbox's owner only).")
+    @click.pass_context
+    def name(ctx: click.Context, url: str, name: str, member: str | None) -> None:
+        """Set how the team sees you (NAME, e.g. "Ana López") in the team inbox at URL: in
+        assignment, presence and history. An empty NAME goes back to the user name."""
+        with open_team_store(ctx, url) as store:
+            _store_errors(lambda: store.set_display_name(name, member))
+            who = member or store.me()
+        shown = " ".join(name.split())
+        click.echo(f"{who} is now shown as {shown}." if shown else f"{who} is shown by their user name again.")
 
     @team_group.command("grant")
     @click.argument("url")

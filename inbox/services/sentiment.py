@@ -137,6 +137,18 @@ def backfill(store: Store, batch: int = BATCH) -> int:
     return len(scored)
 
 
+def backfill_all(store: Store, batch: int = BATCH) -> int:
+    """The whole analysis pass, batch by batch (each its own transaction: a killed pass
+    resumes where it stopped); returns how many items it analysed. A team inbox runs it
+    after each sync, since no window runs the pass on the server."""
+    total = 0
+    while n := backfill(store, batch):
+        total += n
+        if n < batch:  # that was the last of them: no need to look again
+            break
+    return total
+
+
 def pending(store: Store) -> int:
     """How many items wait for the analysis pass (a big sync or import leaves them to it)."""
     return data.pending_analysis_count(store)

@@ -45,9 +45,25 @@ class TeamSync:
 
 def sync_team(url: str, secrets: Secrets | None, *, http_options: dict[str, Any] | None = None) -> list[RunSummary]:
     """Sync every enabled source of the team inbox at `url` (blocking: run it on a worker
-    thread). Raises the store's errors (the server did not answer, a sync already running)."""
+    thread), then analyse what it left without sentiment. Raises the store's errors (the
+    server did not answer, a sync already running)."""
     with open_team(url, secrets) as team:
-        return asyncio.run(sync(team, secrets=secrets, http_options=http_options))  # type: ignore[arg-type]
+        summaries = asyncio.run(sync(team, secrets=secrets, http_options=http_options))  # type: ignore[arg-type]
+        analyse_pending(team)
+        return summaries
+
+
+def analyse_pending(team: Any) -> int:
+    """The analysis pass on the server, for what a big sync left without sentiment (the
+    services' one pass, `sentiment.backfill`: batch by batch, resumable, each item once even
+    with two members' apps at it). A failure leaves the rest for the next sync."""
+    from inbox.services import sentiment
+
+    try:
+        return sentiment.backfill_all(team)
+    except Exception as exc:
+        log.warning("the team inbox's analysis pass stopped: %s", exc)
+        return 0
 
 
 def sync_and_send(url: str, secrets: Secrets | None, *, http_options: dict[str, Any] | None = None) -> TeamSync:
@@ -56,6 +72,7 @@ def sync_and_send(url: str, secrets: Secrets | None, *, http_options: dict[str, 
     failure to reach the outbox afterwards is reported in `replies_error`, not raised."""
     with open_team(url, secrets) as team:
         summaries = asyncio.run(sync(team, secrets=secrets, http_options=http_options))  # type: ignore[arg-type]
+        analyse_pending(team)
         if secrets is None:  # no keyring: no platform sign-in to post with; the replies wait
             return TeamSync(summaries, replies_error="no keyring on this computer")
         try:

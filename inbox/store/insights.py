@@ -30,9 +30,18 @@ AnalysisRow = tuple[int, str, str, int | None, str]  # id, title, text, rating, 
 
 # -- sentiment and phrases ----------------------------------------------------------------
 
+def _team(store: Any) -> bool:
+    """A team inbox (inbox/store/team/analysis.py) keeps the same data on its server: the
+    services' analysis pass is one, whichever the backend."""
+    return getattr(store, "is_team", False)
+
+
 def items_to_analyse(store: Store, ids: Sequence[int]) -> Iterator[AnalysisRow]:
     """(id, title, text, rating, language) of the customers' items among `ids` (owner
     replies carry no sentiment)."""
+    if _team(store):
+        yield from store.analysis_rows(ids)  # type: ignore[attr-defined]
+        return
     for start in range(0, len(ids), BATCH):
         chunk = json.dumps([int(i) for i in ids[start:start + BATCH]])
         yield from store.conn.execute(
@@ -44,6 +53,8 @@ def unanalysed_ids(store: Store, limit: int) -> list[int]:
     """The customers' items stored last without a sentiment yet (written before sentiment
     existed, or by a big sync that left it to the analysis pass), through the partial index
     `items_pending_analysis`."""
+    if _team(store):
+        return store.unanalysed_ids(limit)  # type: ignore[attr-defined]
     return [r[0] for r in store.conn.execute(
         "SELECT id FROM items WHERE sentiment_label IS NULL AND is_owner_reply = 0 "
         "ORDER BY id DESC LIMIT ?", (limit,))]
@@ -52,6 +63,8 @@ def unanalysed_ids(store: Store, limit: int) -> list[int]:
 def pending_analysis_count(store: Store) -> int:
     """How many customers' items wait for their analysis (through the partial index
     `items_pending_analysis`, so it costs what is pending, not what is stored)."""
+    if _team(store):
+        return store.pending_analysis_count()  # type: ignore[attr-defined]
     return store.conn.execute(
         "SELECT count(*) FROM items WHERE sentiment_label IS NULL AND is_owner_reply = 0").fetchone()[0]
 
@@ -62,6 +75,8 @@ def write_pending_analyses(store: Store, scored: list[list[Any]], found: list[li
     so no item's analysis is ever stored twice. Returns how many were written."""
     if not scored:
         return 0
+    if _team(store):
+        return store.write_analyses(scored, found, pending_only=True)  # type: ignore[attr-defined]
     with write_transaction(store.conn):
         ids = json.dumps([s[0] for s in scored])
         still = {r[0] for r in store.conn.execute(
@@ -76,6 +91,9 @@ def write_analyses(store: Store, scored: list[list[Any]], found: list[list[Any]]
     """Store scores ([id, score, label]...) and phrases ([id, phrase]...), replacing the
     items' earlier phrases: three statements whatever the number of items."""
     if not scored:
+        return
+    if _team(store):
+        store.write_analyses(scored, found)  # type: ignore[attr-defined]
         return
     conn = store.conn
     ids = json.dumps([s[0] for s in scored])
@@ -92,6 +110,8 @@ def write_analyses(store: Store, scored: list[list[Any]], found: list[list[Any]]
 
 def backfill_pending(store: Store) -> bool:
     """Whether migration 5 left items to score (see BACKFILL_MARK)."""
+    if _team(store):
+        return False  # a team inbox began after sentiment existed
     row = store.conn.execute("SELECT 1 FROM settings WHERE key = ?", (BACKFILL_MARK,)).fetchone()
     return row is not None
 

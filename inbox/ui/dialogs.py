@@ -36,6 +36,7 @@ from inbox.domain.snooze import snooze_presets
 from inbox.store.triage import DEFAULT_TAG_COLOURS
 from inbox.ui import local_time
 from inbox.ui.commands import Command, CommandTable
+from inbox.ui.filtered_chooser import FilteredChooser
 from inbox.ui.sidebar import dot_icon
 
 
@@ -118,34 +119,22 @@ class DateRangeDialog(QDialog):
         self.on_chosen(since.toString("yyyy-MM-dd"), until.toString("yyyy-MM-dd"))
 
 
-class TagPicker(QDialog):
+class TagPicker(FilteredChooser):
     """A filterable list of tags; typing a new name offers to create it with a colour."""
 
     def __init__(self, tags: list[Tag], on_chosen: Callable[[str, str | None], None],
                  parent: QWidget | None = None, applied: set[str] | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Tag")
-        self.on_chosen = on_chosen
         self.tags = tags
         self.applied = applied or set()
         self.new_colour = DEFAULT_TAG_COLOURS[len(tags) % len(DEFAULT_TAG_COLOURS)]
-        layout = QVBoxLayout(self)
-        self.filter = QLineEdit()
-        self.filter.setPlaceholderText("Filter or type a new tag…")
-        self.filter.setAccessibleName("Tag name")
-        self.filter.textChanged.connect(self.refilter)
-        self.filter.returnPressed.connect(self.accept_current)
-        layout.addWidget(self.filter)
-        self.list = QListWidget()
-        self.list.setAccessibleName("Tags")
-        self.list.itemActivated.connect(lambda _: self.accept_current())
-        layout.addWidget(self.list)
+        self.swatches: list[QToolButton] = []
+        super().__init__("Tag", "Filter or type a new tag…", "Tag name", "Tags", parent)
+        self.on_chosen = on_chosen
         # A new tag's colour: one click on a swatch; any other colour behind "More…"
         swatches = QHBoxLayout()
         swatches.setSpacing(4)
         self.swatch_label = QLabel("Colour:")
         swatches.addWidget(self.swatch_label)
-        self.swatches: list[QToolButton] = []
         for colour in DEFAULT_TAG_COLOURS:
             swatch = QToolButton()
             swatch.setObjectName(f"swatch_{colour}")
@@ -165,25 +154,9 @@ class TagPicker(QDialog):
         self.colour_button.clicked.connect(self.pick_colour)
         swatches.addWidget(self.colour_button)
         swatches.addStretch(1)
-        layout.addLayout(swatches)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        box.accepted.connect(self.accept_current)
-        box.rejected.connect(self.reject)
-        row.addWidget(box)
-        layout.addLayout(row)
+        self.main_layout.addLayout(swatches)
+        self.add_buttons()
         self.refilter("")
-        self.filter.installEventFilter(self)
-
-    def eventFilter(self, obj, event) -> bool:  # arrows in the field move through the list
-        from PySide6.QtCore import QEvent
-        if obj is self.filter and event.type() == QEvent.Type.KeyPress and event.key() in (
-                Qt.Key.Key_Down, Qt.Key.Key_Up):
-            row = self.list.currentRow() + (1 if event.key() == Qt.Key.Key_Down else -1)
-            self.list.setCurrentRow(max(0, min(self.list.count() - 1, row)))
-            return True
-        return super().eventFilter(obj, event)
 
     def refilter(self, text: str) -> None:
         self.list.clear()
@@ -217,12 +190,8 @@ class TagPicker(QDialog):
         self.new_colour = colour.name()
         self.refilter(self.filter.text())
 
-    def accept_current(self) -> None:
-        it = self.list.currentItem()
-        if it is None or not self.isVisible():  # Return reaches the field and the OK button
-            return
-        name, new = it.data(Qt.ItemDataRole.UserRole)
-        self.accept()
+    def choose(self, data: tuple[str, str | None]) -> None:
+        name, new = data
         self.on_chosen(name, self.new_colour if new else None)
 
 

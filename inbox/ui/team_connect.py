@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -35,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from inbox.domain.plain_errors import PlainError
 from inbox.secrets import Secrets, from_environment
+from inbox.services.team_recent import RecentTeam, recent_teams
 from inbox.store.errors import NewerSchema, StoreError
 from inbox.store.team.connection import PasswordRefused, conninfo, is_team_url, where
 from inbox.ui.plain import plain
@@ -84,6 +88,14 @@ class TeamAddress:
         return cls(host=str(info.get("host") or ""), database=str(info.get("dbname") or ""),
                    user=str(info.get("user") or ""), port=int(port),
                    verify_tls=info.get("sslmode") == VERIFY_FULL, ca_file="" if root == "system" else root)
+
+
+def local_time_text(when: Any) -> str:
+    """When a copy was last used, in this computer's time ("today 14:02")."""
+    from inbox.domain import utcnow
+    from inbox.ui import local_time
+
+    return local_time.when(when, utcnow())
 
 
 def _host_part(host: str) -> str:
@@ -170,6 +182,17 @@ class ConnectTeamDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
+        # the team inboxes this computer connected to before: choosing one fills the form
+        self.recent = QComboBox()
+        self.recent.setObjectName("recent")
+        self.recent.setAccessibleName("Recent team inboxes")
+        self.recents = recent_teams(self.data_dir)
+        self.recent.addItem("Choose one…" if self.recents else "None yet", None)
+        for r in self.recents:
+            self.recent.addItem(r.label, r.url)
+        self.recent.setEnabled(bool(self.recents))
+        self.recent.activated.connect(self._recent_chosen)
+        form.addRow("Recent", self.recent)
         self.host = self._field("host", "shop-server or db.example.com", "Server")
         self.port = QSpinBox()
         self.port.setObjectName("port")
@@ -244,6 +267,19 @@ class ConnectTeamDialog(QDialog):
         field.setPlaceholderText(placeholder)
         field.setAccessibleName(accessible)
         return field
+
+    def _recent_chosen(self, index: int) -> None:
+        url = self.recent.itemData(index)
+        if not url:
+            return
+        from inbox.services.team import password_for
+
+        self.fill(TeamAddress.from_url(url))
+        self.password.clear()
+        kept = password_for(url, self.secrets) is not None
+        self.has_password = kept
+        self.password.setPlaceholderText("kept on this computer" if kept else "")
+        (self.connect_button if kept else self.password).setFocus()
 
     def _tls_changed(self, on: bool) -> None:
         for w in (self.ca_file, self.ca_label, self.browse):
@@ -401,6 +437,49 @@ class TeamConnect:
         dialog.host.setFocus()
         return dialog
 
+    def add_recent_menu(self, after: QAction) -> QMenu:
+        """File ▸ Open Recent Team Inbox, after Connect…: this computer's copies, newest
+        first, each opened at once (offline too; the window catches up when it can)."""
+        file_menu = self.window.menus["File"]
+        menu = QMenu("Open Recent Team Inbox", file_menu)
+        menu.setObjectName("recentTeams")
+        menu.aboutToShow.connect(self.fill_recent_menu)
+        actions = file_menu.actions()
+        at = actions.index(after) + 1 if after in actions else len(actions)
+        if at < len(actions):
+            file_menu.insertMenu(actions[at], menu)
+        else:
+            file_menu.addMenu(menu)
+        self.recent_menu = menu
+        return menu
+
+    def fill_recent_menu(self) -> None:
+        from inbox.paths import data_dir
+
+        menu = self.recent_menu
+        menu.clear()
+        current = Path(self.window.db_path).resolve() if getattr(self.window, "db_path", None) else None
+        found = recent_teams(self.data_dir or data_dir())
+        for recent in found:
+            action = menu.addAction(f"{recent.label}  ·  {local_time_text(recent.used)}")
+            action.setToolTip(f"This computer's copy: {recent.path}")
+            here = current is not None and recent.path.resolve() == current
+            action.setCheckable(here)
+            action.setChecked(here)
+            action.triggered.connect(lambda _=False, r=recent: self.open_recent(r))
+        if not found:
+            menu.addAction("No team inboxes yet").setEnabled(False)
+        menu.addSeparator()
+        menu.addAction("Connect to a team inbox…", self.show)
+
+    def open_recent(self, recent: RecentTeam) -> MainWindow | None:
+        """Open a team inbox this computer has a copy of (the password is in the keyring)."""
+        current = getattr(self.window, "db_path", None)
+        if current is not None and Path(current).resolve() == recent.path.resolve():
+            self.window.status_message("This team inbox is already open.")
+            return None
+        return self.open_replica(recent.path)
+
     def open_replica(self, path: Path) -> MainWindow:
         """Switch the window to the team inbox's copy on this computer."""
         from inbox.services.workspace import Workspace
@@ -414,7 +493,8 @@ class TeamConnect:
 
 def install_connect(window: MainWindow) -> TeamConnect:
     feature = window.extensions.add(TeamConnect(window))
-    window.register_command("team.connect", "Connect to a team inbox…", feature.show, menu="File")
+    action = window.register_command("team.connect", "Connect to a team inbox…", feature.show, menu="File")
+    feature.add_recent_menu(action)
     return feature
 
 

@@ -14,12 +14,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QListWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from inbox.ui.filtered_chooser import FilteredChooser
 from inbox.ui.plain import plain
 from inbox.ui.reading_pane import muted_colour
 from inbox.ui.team_words import member_name
@@ -28,47 +28,21 @@ NOBODY = "Nobody"
 HISTORY_SHOWN = 3  # the latest lines; the rest one click away
 
 
-class AssignChooser(QDialog):
+class AssignChooser(FilteredChooser):
     """Members of the team inbox to give the conversation to, "Nobody" first, you next;
-    typing filters, Enter chooses."""
+    typing filters (by name or user name), Enter chooses."""
 
     def __init__(self, members: list[str], me: str, on_chosen: Callable[[str | None], None],
                  parent: QWidget | None = None, current: str | None = None, count: int = 1) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Assign")
+        super().__init__("Assign", "Type a name…", "Member", "Members", parent)
         self.on_chosen = on_chosen
         self.me = me
         self.current = current
         self.members = [me, *sorted(m for m in set(members) if m != me)]
-        layout = QVBoxLayout(self)
         what = "this conversation" if count == 1 else f"{count} conversations"
-        layout.addWidget(QLabel(f"Who answers {what}?"))
-        self.filter = QLineEdit()
-        self.filter.setPlaceholderText("Type a name…")
-        self.filter.setAccessibleName("Member")
-        self.filter.textChanged.connect(self.refilter)
-        self.filter.returnPressed.connect(self.accept_current)
-        layout.addWidget(self.filter)
-        self.list = QListWidget()
-        self.list.setAccessibleName("Members")
-        self.list.itemActivated.connect(lambda _: self.accept_current())
-        layout.addWidget(self.list)
-        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        box.accepted.connect(self.accept_current)
-        box.rejected.connect(self.reject)
-        layout.addWidget(box)
-        self.filter.installEventFilter(self)
+        self.main_layout.insertWidget(0, QLabel(f"Who answers {what}?"))
+        self.add_buttons()
         self.refilter("")
-
-    def eventFilter(self, obj, event) -> bool:  # arrows in the field move through the list
-        from PySide6.QtCore import QEvent
-
-        if obj is self.filter and event.type() == QEvent.Type.KeyPress and event.key() in (
-                Qt.Key.Key_Down, Qt.Key.Key_Up):
-            row = self.list.currentRow() + (1 if event.key() == Qt.Key.Key_Down else -1)
-            self.list.setCurrentRow(max(0, min(self.list.count() - 1, row)))
-            return True
-        return super().eventFilter(obj, event)
 
     def set_members(self, members: list[str]) -> None:
         """The members arrived from the server (the chooser opened with the ones known)."""
@@ -80,7 +54,7 @@ class AssignChooser(QDialog):
         text = text.strip().lower()
         choices: list[tuple[str, str | None]] = [(NOBODY, None)]
         for m in self.members:
-            choices.append((f"Me ({m})" if m == self.me else member_name(m), m))
+            choices.append((f"Me ({member_name(m)})" if m == self.me else member_name(m), m))
         for label, member in choices:
             if text and text not in label.lower() and text not in (member or "").lower():
                 continue
@@ -91,16 +65,42 @@ class AssignChooser(QDialog):
             # typing picks the first match; otherwise start on yourself (the usual choice)
             self.list.setCurrentRow(0 if text or self.list.count() == 1 else 1)
 
-    def shown(self) -> list[str | None]:
-        return [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())]
-
-    def accept_current(self) -> None:
-        it = self.list.currentItem()
-        if it is None or not self.isVisible():
-            return
-        member = it.data(Qt.ItemDataRole.UserRole)
-        self.accept()
+    def choose(self, member: str | None) -> None:
         self.on_chosen(member)
+
+
+class NameDialog(QDialog):
+    """How the team sees you: a name ("Ana López") shown in assignment, presence and the
+    history on every member's computer; empty goes back to your user name."""
+
+    def __init__(self, current: str, me: str, on_chosen: Callable[[str], None],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Your name in the team")
+        self.on_chosen = on_chosen
+        layout = QVBoxLayout(self)
+        hint = QLabel(f"How the others see you (you sign in as “{me}”). Leave it empty to be shown by "
+                      "your user name.")
+        hint.setWordWrap(True)
+        hint.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(hint)
+        self.field = QLineEdit(current)
+        self.field.setMaxLength(60)
+        self.field.setPlaceholderText(member_name(me))
+        self.field.setAccessibleName("Your name")
+        self.field.returnPressed.connect(self.accept_name)
+        layout.addWidget(self.field)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        box.accepted.connect(self.accept_name)
+        box.rejected.connect(self.reject)
+        layout.addWidget(box)
+        self.setMinimumWidth(380)
+
+    def accept_name(self) -> None:
+        if not self.isVisible():
+            return
+        self.accept()
+        self.on_chosen(" ".join(self.field.text().split()))
 
 
 class TeamStrip(QWidget):

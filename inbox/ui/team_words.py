@@ -19,12 +19,33 @@ ACTIVITY_WORDS = {"replying": "is replying…", "viewing": "is reading this"}
 STATUS_WORDS = {"done": "marked it done"}
 
 
+# The team's display names ({role: name}), set by the window's team controller: one team
+# inbox per window, and every sentence about a member goes through `member_name`.
+_names: dict[str, str] = {}
+
+
+def set_member_names(names: Mapping[str, str]) -> None:
+    """The display names members chose (`inbox team name`, File ▸ Your name in the team…)."""
+    _names.clear()
+    _names.update({k: v for k, v in names.items() if v and v.strip()})
+
+
 def member_name(role: str, me: str | None = None) -> str:
-    """A member as people say them: "You" for yourself, "Ana" for the role `ana`; a role
-    with capitals, digits or dots (`ana.smith`, `Ben2`) as it is written."""
+    """A member as people say them: "You" for yourself; the name they chose ("Ana López");
+    else "Ana" for the role `ana`, and a role with capitals, digits or dots (`ana.smith`,
+    `Ben2`) as it is written."""
     if me is not None and role == me:
         return "You"
+    if role in _names:
+        return _names[role]
     return role.capitalize() if role.isalpha() and role.islower() else role
+
+
+def short_member_name(role: str, me: str | None = None) -> str:
+    """A member on a list row, where room is short: the first word of their name ("Ana"
+    for "Ana López"), "You" for yourself."""
+    name = member_name(role, me)
+    return name.split()[0] if role in _names and name != "You" and name.split() else name
 
 
 def _pending(change: Any) -> bool:
@@ -174,4 +195,6 @@ def replies_sent_words(sent: int) -> str:
 
 
 __all__ = ["answered_warning", "assignee_of", "history_line", "history_lines", "history_text", "link_state",
-           "member_name", "presence_line", "replies_sent_words", "synced_words"]
+__all__ = ["answered_warning", "assignee_of", "history_line", "history_lines", "history_text", "link_state",
+           "member_name", "presence_line", "replies_sent_words", "set_member_names", "short_member_name",
+           "synced_words"]

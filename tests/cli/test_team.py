@@ -102,7 +102,7 @@ def test_sources_are_added_and_synced_once_for_the_team(run, pg_server, team_url
 def test_what_does_not_work_on_a_team_inbox_yet_says_so_and_creates_nothing(run, pg_server, team_url, tmp_path):
     assert run("team", "init", team_url, "--password-stdin", stdin=pg_server.password + "\n").returncode == 0
     # (`--db URL` alone opens the window on a copy: tests/ui/test_team_server.py)
-    for args in (("--db", team_url, "insights"), ("--db", team_url, "backup"), ("--db", team_url, "about")):
+    for args in (("--db", team_url, "about"), ("--db", team_url, "demo")):
         done = run(*args)
         assert done.returncode == 2, done.stderr
         assert "team inbox yet" in done.stderr and "Traceback" not in done.stderr

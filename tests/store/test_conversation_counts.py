@@ -16,6 +16,7 @@ from inbox.services.operations import Operations
 from inbox.services.pipeline import default_pipeline
 from inbox.store import Store
 from inbox.store.conversations import head_of
+from tests.store.backend import sql
 from tests.store.test_derived_property import arrivals
 
 T0 = parse_time("2026-01-05T09:00:00Z")
@@ -141,11 +142,11 @@ def test_a_thread_is_one_row_with_its_figures_and_a_new_message_reopens_it(store
 
     ops = Operations(store)
     ops.mark_done([rows[1].id])
-    statuses = dict(store.conn.execute("SELECT external_id, status FROM items"))
+    statuses = dict(sql(store, "SELECT external_id, status FROM items"))
     assert {statuses[e] for e in ("m1", "m2", "m3", "m4")} == {"done"}
     assert store.counts(NOW)["views"][View.INBOX] == 1
     ops.undo()
-    assert dict(store.conn.execute("SELECT external_id, status FROM items")) == {
+    assert dict(sql(store, "SELECT external_id, status FROM items")) == {
         **statuses, "m1": "unread", "m2": "unread", "m3": "read", "m4": "unread"}
 
     ops.mark_done([rows[1].id])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -10,6 +9,7 @@ import pytest
 from inbox.domain import Author, Item, parse_time
 from inbox.store import Store
 from inbox.store.erasure_schema import digest
+from tests.store.backend import elsewhere, sql
 
 T0 = parse_time("2026-03-02T08:41:17.512340Z")
 
@@ -27,9 +27,9 @@ def src(store: Store):
 def test_same_page_twice_changes_nothing(store, src):
     page = [review("r1"), review("r2", "Queue too long", 2)]
     first = store.save_page(src.id, page, {"watermark": "x"})
-    before = store.conn.execute("SELECT * FROM items ORDER BY id").fetchall()
+    before = sql(store, "SELECT * FROM items ORDER BY id")
     second = store.save_page(src.id, page, {"watermark": "x"})
-    after = store.conn.execute("SELECT * FROM items ORDER BY id").fetchall()
+    after = sql(store, "SELECT * FROM items ORDER BY id")
     assert (first.new, second.new, second.updated, second.unchanged) == (2, 0, 0, 2)
     assert [tuple(r) for r in before] == [tuple(r) for r in after]
     assert store.stats()["items"] == 2 and store.stats()["threads"] == 2
@@ -58,7 +58,7 @@ def test_reply_chain_arriving_backwards_is_threaded_when_parents_arrive(store):
     store.save_page(src.id, [Item("b", "reply", text="second", parent_external_id="a")])
     assert store.stats()["threads"] == 1  # c joined b's conversation, which waits for a
     store.save_page(src.id, [Item("a", "mention", text="first", created_at=T0)])
-    threads = store.conn.execute("SELECT DISTINCT thread_id FROM items").fetchall()
+    threads = sql(store, "SELECT DISTINCT thread_id FROM items")
     assert len(threads) == 1
     thread = store.get_thread(threads[0][0])
     assert thread.items[0].text == "first"
@@ -79,7 +79,7 @@ def test_owner_reply_joins_the_review_thread_and_stays_out_of_the_list(store, sr
 
 def test_deleted_remote_item_is_marked_not_dropped(store, src):
     store.save_page(src.id, [review("r1"), review("r2")])
-    r1 = store.conn.execute("SELECT id FROM items WHERE external_id = 'r1'").fetchone()[0]
+    [(r1,)] = sql(store, "SELECT id FROM items WHERE external_id = 'r1'")
     store.tag_items([r1], "keep")
     assert store.mark_deleted(src.id, ["r1"]) == 1
     assert [r.external_id for r in store.list_items()[0]] == ["r2"]
@@ -123,10 +123,10 @@ def test_author_rename_reaches_search(store, src):
 
 def test_edits_and_deletes_by_another_writer_stay_searchable(store, src):
     store.save_page(src.id, [review("r1", "flat white"), review("r2", "cold scone")])
-    store.conn.execute("UPDATE items SET text = 'typed in another SQLite tool' WHERE external_id = 'r1'")
+    sql(store, "UPDATE items SET text = 'typed in another SQLite tool' WHERE external_id = 'r1'")
     assert [r.external_id for r in store.search("another tool")] == ["r1"]
     assert store.search('"flat white"') == []
-    store.conn.execute("DELETE FROM items WHERE external_id = 'r2'")
+    sql(store, "DELETE FROM items WHERE external_id = 'r2'")
     assert store.search("scone") == []
 
 
@@ -136,8 +136,8 @@ def test_a_rolled_back_page_or_a_deleted_author_does_not_poison_later_pages(stor
         store.save_page(src.id, page)
         raise RuntimeError("a hook failed")
     assert store.save_page(src.id, page).new == 1  # the author written in the rollback is gone
-    store.conn.execute("DELETE FROM items")
-    store.conn.execute("DELETE FROM authors")
+    sql(store, "DELETE FROM items")
+    sql(store, "DELETE FROM authors")
     assert store.save_page(src.id, page).new == 1
     assert store.get_item(store.list_items()[0][0].id).author_name == "Person r1"
 
@@ -148,7 +148,7 @@ def by_author(ext: str, author: str) -> Item:
 
 
 def author_of(store: Store, ext: str) -> str:
-    item_id = store.conn.execute("SELECT id FROM items WHERE external_id = ?", (ext,)).fetchone()[0]
+    [(item_id,)] = sql(store, "SELECT id FROM items WHERE external_id = ?", (ext,))
     return store.get_item(item_id).author_name
 
 
@@ -166,10 +166,9 @@ def test_an_author_rolled_back_is_not_mistaken_for_the_author_that_takes_their_i
 
 def test_authors_replaced_by_another_connection_are_not_taken_from_memory(store, src):
     store.save_page(src.id, [by_author("r1", "ana")])
-    other = sqlite3.connect(store.path, isolation_level=None)  # another tool, or another sync
-    other.executescript("PRAGMA foreign_keys = ON; BEGIN; DELETE FROM items; DELETE FROM authors; "
-                        "INSERT INTO authors (id, platform, external_id, display_name) "
-                        "VALUES (1, 'google', 'a-ben', 'Person ben'); COMMIT;")
-    other.close()
+    with elsewhere(store) as run:  # another tool, or another sync
+        run("DELETE FROM items")
+        run("DELETE FROM authors")
+        run("INSERT INTO authors (id, platform, external_id, display_name) VALUES (1, 'google', 'a-ben', 'Person ben')")
     store.save_page(src.id, [by_author("r2", "ana")])
     assert author_of(store, "r2") == "Person ana"

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from inbox.domain import Author, InboxFilter, Item, PageCursor, View, parse_time
 from inbox.store import BadQuery, Store
+from tests.store.backend import sql
 
 T0 = parse_time("2026-01-01T12:00:00Z")
 TEXTS = ["The almond croissant was warm", "Queue at the drive-thru was slow", "Café crème parfait",
@@ -163,8 +164,8 @@ def test_search_walks_the_index_in_time_order_without_sorting(filled):
 
 def test_edits_that_move_an_item_in_time_keep_search_in_step(filled):
     item = filled.search("cardamom")[0]
-    filled.conn.execute("UPDATE items SET created_at = '2020-05-05T00:00:00Z', text = 'pistachio buns' "
-                        "WHERE id = ?", (item.id,))
+    sql(filled, "UPDATE items SET created_at = '2020-05-05T00:00:00Z', text = 'pistachio buns' WHERE id = ?",
+        (item.id,))
     assert item.id not in [r.id for r in filled.search("cardamom", limit=100)]
     assert [r.id for r in filled.search("pistachio")] == [item.id]
 

@@ -8,6 +8,7 @@ import pytest
 from inbox.domain import Author, InboxFilter, Item, View
 from inbox.domain.rules import Actions, Conditions, Rule
 from inbox.store import BadQuery, NotFound, StoreError
+from tests.store.backend import sql
 
 T = "2026-03-01T10:00:00Z"
 LATER = "2026-03-01T10:05:00Z"
@@ -76,7 +77,7 @@ def test_what_the_reply_editor_reads(store, item_id):
     store.save_page(item.source_id, [Item("r1:reply", text="Thanks", is_owner_reply=True, parent_external_id="r1",
                                           author=Author(external_id="owner", display_name="Café"))])
     assert store.thread_has_owner_reply(item.thread_id)
-    store.conn.execute("UPDATE items SET sentiment = -0.5 WHERE id = ?", (item_id,))
+    sql(store, "UPDATE items SET sentiment = -0.5 WHERE id = ?", (item_id,))
     assert store.item_sentiment_score(item_id) == -0.5
 
 
@@ -117,7 +118,7 @@ def test_saved_replies_and_views(store):
     data = InboxFilter(view=View.ALL, query="soup").to_dict()
     view_id = store.put_saved_view("Soup", data)
     assert store.put_saved_view("Soup", {**data, "query": "cold"}) == view_id  # overwrites by name
-    store.conn.execute("INSERT INTO saved_views (name, filter, created_at) VALUES ('Broken', '{', ?)", (T,))
+    sql(store, "INSERT INTO saved_views (name, filter, created_at) VALUES ('Broken', '{', ?)", (T,))
     assert [(v.name, v.filter.query) for v in store.list_saved_views()] == [("Soup", "cold")]
     store.delete_saved_view(view_id)
     assert store.list_saved_views() == []

@@ -6,6 +6,7 @@ import sqlite3
 
 from inbox.store import RunCounts, Store
 from inbox.store.migrations import migrate
+from tests.store.backend import sql
 
 
 def test_a_run_is_started_finished_and_listed_newest_first(store: Store) -> None:
@@ -30,7 +31,7 @@ def test_a_run_of_a_removed_source_gets_no_row_and_finishing_it_is_harmless(stor
     run_id = store.start_sync_run(src.id, "2026-03-01T10:00:00Z")
     assert run_id is None
     store.finish_sync_run(run_id, RunCounts("2026-03-01T10:00:01Z", 0, 0, 0, 0, "removed", "removed"))
-    assert store.conn.execute("SELECT count(*) FROM sync_runs").fetchone()[0] == 0
+    assert sql(store, "SELECT count(*) FROM sync_runs") == [(0,)]
 
 
 def test_runs_go_with_their_source(store: Store) -> None:

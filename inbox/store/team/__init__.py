@@ -16,6 +16,7 @@ from typing import Any
 
 from inbox.store.errors import CannotOpen
 from inbox.store.team import schema
+from inbox.store.team.analysis import TeamAnalysisMixin
 from inbox.store.team.changes import Change, Listener, Notice, TeamChangesMixin
 from inbox.store.team.connection import connect, connect_kwargs, is_team_url, secret_name, where
 from inbox.store.team.counts import TeamCountsMixin
@@ -25,6 +26,7 @@ from inbox.store.team.offline import TeamOfflineMixin
 from inbox.store.team.outbox import TeamOutboxMixin
 from inbox.store.team.queries import TeamQueryMixin
 from inbox.store.team.replica import TeamReplicaMixin
+from inbox.store.team.rules import TeamRulesMixin
 from inbox.store.team.saved import TeamSavedMixin
 from inbox.store.team.sources import TeamSourcesMixin
 from inbox.store.team.triage import TeamTriageMixin
@@ -51,7 +53,7 @@ class _NoBulk:
 
 class TeamStore(TeamSourcesMixin, TeamIngestMixin, TeamQueryMixin, TeamMembersMixin, TeamOutboxMixin,
                 TeamTriageMixin, TeamChangesMixin, TeamSavedMixin, TeamCountsMixin, TeamReplicaMixin,
-                TeamOfflineMixin):
+                TeamOfflineMixin, TeamRulesMixin, TeamAnalysisMixin):
     """A team inbox on PostgreSQL. Opening checks that the database is one (`inbox team
     init` makes one) at this version or older, migrating it up; anything else is refused
     before a single write."""

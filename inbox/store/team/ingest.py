@@ -86,9 +86,9 @@ class TeamIngestMixin:
 
     def save_page(self, source_id: int, items: Sequence[Item], cursor: dict[str, Any] | None = None, *,
                   pipeline: IngestPipeline | None = None) -> IngestResult:
-        """Upsert a page and (optionally) the source's cursor in one transaction. Of the
-        pipeline, the row steps run (sentiment of new rows); its page steps (rules) do not
-        run on a team inbox yet (docs/team.md)."""
+        """Upsert a page and (optionally) the source's cursor in one transaction, with the
+        pipeline's row steps (sentiment of new rows) and page steps (scores of changed rows,
+        then the owner's rules), as locally."""
         from psycopg.types.json import Jsonb
 
         with self.transaction():
@@ -173,7 +173,9 @@ class TeamIngestMixin:
             if touched:
                 cur.execute(REFRESH_HEADS, (sorted(touched),))
                 cur.execute(REFRESH_ACTIVITY, (sorted(touched),))
-            if reopening:
+            if pipeline is not None:  # in the page's transaction: a rule's tag lands with its items
+                pipeline.after_page(self, source_id, result)  # type: ignore[arg-type]
+            if reopening:  # a customer's new message still unread after the rules reopens, as locally
                 cur.execute(REOPEN, (sorted(reopening),))
         return result
 

@@ -17,11 +17,13 @@ class Member:
     role: str
     owner: bool      # owns the inbox's tables (set it up)
     superuser: bool  # a server administrator: sees everything anyway
+    name: str = ""   # the display name they chose ("Ana López"), or ""
 
 
 MEMBERS = """
 SELECT r.rolname, r.rolname = (SELECT tableowner FROM pg_tables WHERE schemaname = 'public'
-                               AND tablename = 'items'), r.rolsuper
+                               AND tablename = 'items'), r.rolsuper,
+       coalesce((SELECT n.display_name FROM member_names n WHERE n.member = r.rolname), '')
 FROM pg_roles r
 WHERE r.rolcanlogin AND has_database_privilege(r.oid, current_database(), 'CONNECT')
   AND (r.rolsuper OR has_table_privilege(r.oid, 'public.items', 'SELECT'))
@@ -52,6 +54,42 @@ class TeamMembersMixin:
         """Roles that can log in and read the inbox: the owner first."""
         with self.cursor() as cur:
             return [Member(*r) for r in cur.execute(MEMBERS).fetchall()]
+
+    def display_names(self) -> dict[str, str]:
+        """Each member's chosen display name, by role (members who chose none are absent)."""
+        with self.cursor() as cur:
+            return dict(cur.execute("SELECT member, display_name FROM member_names ORDER BY member").fetchall())
+
+    def set_display_name(self, name: str | None, member: str | None = None) -> None:
+        """Set (or with None/empty clear) the display name of `member` (default: oneself).
+        A member names only themselves; the inbox's owner anyone. StoreError otherwise."""
+        from psycopg import errors
+
+        name = " ".join((name or "").split())
+        if len(name) > 60:
+            raise StoreError("A display name can be at most 60 characters.")
+        with self.cursor() as cur:
+            me = cur.execute("SELECT session_user").fetchone()[0]
+            member = member or me
+            if member != me and member not in {m.role for m in self.members()}:
+                raise NotFound(f"{member!r} is not a member of this team inbox.")
+            try:
+                if name:
+                    cur.execute("INSERT INTO member_names (member, display_name) VALUES (%s, %s) "
+                                "ON CONFLICT (member) DO UPDATE SET display_name = excluded.display_name",
+                                (member, name))
+                else:
+                    cur.execute("DELETE FROM member_names WHERE member = %s", (member,))
+                    if member != me and cur.rowcount == 0 and not self._owns_inbox(cur):
+                        raise errors.InsufficientPrivilege()
+            except errors.InsufficientPrivilege:
+                raise StoreError("Only the team inbox's owner can name another member; each member can "
+                                 "set their own name.") from None
+
+    @staticmethod
+    def _owns_inbox(cur: Any) -> bool:
+        return cur.execute("SELECT pg_has_role(current_user, (SELECT relowner FROM pg_class "
+                           "WHERE oid = 'public.member_names'::regclass), 'USAGE')").fetchone()[0]
 
     def grant_member(self, role: str) -> None:
         """Let an existing role use the inbox (run by the owner). Raises NotFound for a role

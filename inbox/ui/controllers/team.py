@@ -24,13 +24,14 @@ from inbox.domain import InboxFilter, ItemRow, View
 from inbox.domain.team import Change, TeamLinkInfo
 from inbox.domain.wording import plural
 from inbox.secrets import Secrets
+from inbox.services import team_names, team_recent
 from inbox.services.operations import ChangeSet
 from inbox.store import Store, StoreError
 from inbox.store.views import ItemView
 from inbox.ui import sidebar_keys
 from inbox.ui.plain import plain_tooltip
 from inbox.ui.team_calls import NetworkCalls
-from inbox.ui.team_widgets import AssignChooser, TeamStrip
+from inbox.ui.team_widgets import AssignChooser, NameDialog, TeamStrip
 from inbox.ui.team_words import (
     answered_warning,
     history_lines,
@@ -38,6 +39,8 @@ from inbox.ui.team_words import (
     member_name,
     presence_line,
     replies_sent_words,
+    set_member_names,
+    short_member_name,
     synced_words,
 )
 
@@ -119,6 +122,8 @@ class TeamController(QObject):
         self._move_mine_up()
         window.register_command("item.assign", "Assign to…", self.assign_dialog, menu="Item")
         window.register_command("view.mine", "Go to Mine", self.show_mine, menu="View")
+        window.register_command("team.name", "Your Name in the Team…", self.name_dialog, menu="File")
+        set_member_names(team_names.saved_names(self.store))  # as last heard: offline too
         delegate = window.list_view.itemDelegate()
         delegate.assignee_of = self.row_assignee  # type: ignore[attr-defined]
 
@@ -158,9 +163,14 @@ class TeamController(QObject):
         if self.started:
             return
         self.started = True
+        try:
+            team_recent.mark_opened(self.store)  # File ▸ Open Recent Team Inbox lists it first
+        except StoreError as exc:
+            log.warning("noting when the team inbox was opened failed: %s", exc)
         self.catch_up()
         self.push()
         self.calls.submit(lambda: self._link("calls").members(), self._got_members, self._offline)
+        self.refresh_names()
         self.calls.start_loop("team-listen", self._listen)
         # presence's link made now, so the first "Ben is reading this" leaves at once
         self.calls.submit(lambda: self._link("presence").reach() and None, None, lambda exc: None,
@@ -303,6 +313,48 @@ class TeamController(QObject):
         if isinstance(self.window.active_dialog, AssignChooser):
             self.window.active_dialog.set_members(self.members)
 
+    def refresh_names(self) -> None:
+        """Ask the server for the team's display names (at start and on reconnecting; on a
+        lane of its own, so a slow answer holds up no catch-up)."""
+        self.calls.submit(lambda: team_names.fetch_names(self.url, self.secrets), self._got_names,
+                          lambda exc: log.info("the team's names were not read: %s", exc), lane="sync")
+
+    def _got_names(self, names: dict[str, str]) -> None:
+        """The team's display names (from the server): remembered in the copy, and every
+        place that names a member drawn again."""
+        try:
+            team_names.keep_names(self.store, names)
+        except StoreError as exc:
+            log.warning("keeping the team's names failed: %s", exc)
+        set_member_names(names)
+        self.window.list_view.viewport().update()
+        self.show_presence()
+        self.load_history()
+        if isinstance(self.window.active_dialog, AssignChooser):
+            self.window.active_dialog.set_members(self.members)
+
+    def name_dialog(self) -> NameDialog:
+        """File ▸ Your Name in the Team…: how the others see you (kept on the server)."""
+        dialog = NameDialog(team_names.saved_names(self.store).get(self.me, ""), self.me, self.set_my_name,
+                            self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.window.present(dialog)
+        return dialog
+
+    def set_my_name(self, name: str) -> None:
+        def failed(exc: Exception) -> None:
+            log.info("setting the team name failed: %s", exc)
+            self.window.status_message(
+                "Your name was not changed: the team inbox is not answering. Try again when it is online."
+                if not isinstance(exc, StoreError) or "not answering" in str(exc) or "reach" in str(exc)
+                else f"Your name was not changed: {exc}", 10_000)
+
+        def done(names: dict[str, str]) -> None:
+            self._got_names(names)
+            self.window.status_message(f"The team now sees you as {member_name(self.me)}." if names.get(self.me)
+                                       else "The team now sees you by your user name.")
+        self.calls.submit(lambda: team_names.set_my_name(self.url, self.secrets, name), done, failed)
+
     def _offline(self, exc: Exception | None = None) -> None:
         if exc is not None:
             log.info("the team inbox did not answer: %s", exc)
@@ -317,6 +369,7 @@ class TeamController(QObject):
             if was is False:  # back: send what waited, and catch up what others did
                 self.catch_up()
                 self.push()
+                self.refresh_names()
         elif not self.retry_timer.isActive():
             self.retry_timer.start(RETRY_MS[min(self._retry, len(RETRY_MS) - 1)])
             self._retry += 1
@@ -383,7 +436,7 @@ class TeamController(QObject):
     def row_assignee(self, item: ItemRow) -> str | None:
         """What a list row shows of its assignee ("You", "Ben"), None when nobody."""
         member = self.assignees.get(item.id)
-        return member_name(member, self.me) if member else None
+        return short_member_name(member, self.me) if member else None
 
     def count_mine(self) -> None:
         flt, now = self.mine_filter(), self.window.list_ctl.now_text()
