@@ -2,7 +2,8 @@
 replies due in the team's outbox every few seconds while online, on the lane "Sync now"
 uses (so never at the same time), says what it sent, and asks nothing of the server
 offline. The posting itself (once across laptops) is tested against the real server in
-tests/services/test_team_outbox.py."""
+tests/services/test_team_outbox.py. Also: a saved search made on another laptop shows in
+the sidebar after the catch-up that brings it."""
 
 from __future__ import annotations
 
@@ -50,3 +51,19 @@ def test_the_teams_due_replies_leave_on_a_timer_while_online(team_window, qtbot)
     assert link.calls == 1
     controller.shutdown()
     assert not controller.replies_timer.isActive()
+
+
+def test_a_saved_search_from_another_laptop_shows_in_the_sidebar_after_a_catch_up(team_window) -> None:  # noqa: F811
+    from inbox.domain import InboxFilter, View
+    from inbox.domain.team import ReplicaBatch
+
+    window, controller = team_window
+    # the server's saved searches, as a catch-up writes them (another laptop's, sent there)
+    window.store.apply_team_shared(ReplicaBatch(saved_views=[
+        {"name": "Angry", "filter": '{"view": "unread", "rating_max": 2}', "created_at": "2026-02-01T09:00:00Z"}],
+        shared=True))
+    assert "Angry" not in [v.name for v in window.sidebar_ctl.saved_views.values()]
+    controller._caught((1, False))  # what the catch-up's result does on the window's thread
+    assert [v.name for v in window.sidebar_ctl.saved_views.values()] == ["Angry"]
+    assert next(iter(window.sidebar_ctl.saved_views.values())).filter == InboxFilter(view=View.UNREAD, rating_max=2)
+    assert [op for op in window.store.queued_ops() if op.op == "view"] == []  # the server's, not sent back

@@ -261,6 +261,7 @@ class TeamController(QObject):
         self.refresh_info()
         if applied:
             self.window.data_changed(ChangeSet.all())  # lists and counts, from the notice
+            self.window.sidebar_ctl.refresh_saved_views()  # a saved search made on another laptop
             self.window.list_ctl.count_current()
             self.window.reading_ctl.reopen()  # the open conversation as the team left it
             self.refresh_current()
