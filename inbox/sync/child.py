@@ -82,12 +82,13 @@ class Worker:
     def pid(self) -> int | None:
         return self.proc.pid if self.proc is not None else None
 
-    async def start(self, job: dict[str, Any]) -> None:
+    def start(self, job: dict[str, Any]) -> None:
         self._loop = asyncio.get_running_loop()
         self._ended = self._loop.create_future()
-        self.proc = await asyncio.to_thread(
-            subprocess.Popen, worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            env=_environment(), creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
+        # Here, not on a thread: a cancel while it starts would leave a worker nobody stops
+        # (spawning takes a few milliseconds).
+        self.proc = subprocess.Popen(worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     env=_environment(), creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
         self.send({**job, "log_folder": _log_folder()})
         threading.Thread(target=self._read, name="inbox-sync-worker-pipe", daemon=True).start()
 
@@ -163,6 +164,7 @@ class Worker:
             else:
                 self._post(self._deliver, message)
         code = self.proc.wait()
+        self.proc.stdout.close()
         with self._lock, contextlib.suppress(OSError, ValueError):
             self.proc.stdin.close()  # type: ignore[union-attr]
         if code:
@@ -244,7 +246,7 @@ async def sync_in_child(store: Any, *, secrets: Secrets, sources: Sequence[str] 
             if on_progress is not None:
                 on_progress(p)
     worker = Worker(secrets, message)
-    await worker.start({"job": "sync", "db": str(store.path), "sources": list(sources) if sources else None,
+    worker.start({"job": "sync", "db": str(store.path), "sources": list(sources) if sources else None,
                         "http_options": http_options, "new_ids": new_ids})
     if on_started is not None:
         on_started(worker)
@@ -266,7 +268,7 @@ async def analyse_in_child(db_path: str | Path, *, on_progress: Callable[[int], 
         if "analysed" in m and on_progress is not None:
             on_progress(int(m["analysed"]))
     worker = Worker(None, message)
-    await worker.start({"job": "analyse", "db": str(db_path), "batch": batch})
+    worker.start({"job": "analyse", "db": str(db_path), "batch": batch})
     await worker.wait()
     if worker.result is not None and "done" in worker.result:
         return int(worker.result["done"])
