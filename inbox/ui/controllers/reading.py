@@ -11,8 +11,9 @@ from PySide6.QtGui import QDesktopServices
 
 from inbox.domain import InboxFilter, ItemRow, Thread, View
 from inbox.services import settings
-from inbox.store import Busy, Store, StoreError, classify
+from inbox.store import Store, StoreError
 from inbox.store.views import ItemView, item_view
+from inbox.ui.no_wait import refused, without_waiting
 from inbox.ui.reading_pane import ReadingPane
 from inbox.ui.sanitize import is_openable
 
@@ -88,11 +89,11 @@ class ReadingController(QObject):
             return
         ids = sorted(self.read_later)
         try:
-            with self.store.without_waiting():
+            with without_waiting(self.store):
                 for item_id in ids:
                     self.window.ops.mark_read_on_open(item_id)
         except Exception as exc:
-            if not isinstance(classify(exc), Busy):
+            if not refused(exc):
                 raise
             self._read_retry.start()
             return
