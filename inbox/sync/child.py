@@ -87,8 +87,13 @@ class Worker:
         self._ended = self._loop.create_future()
         # Here, not on a thread: a cancel while it starts would leave a worker nobody stops
         # (spawning takes a few milliseconds).
-        self.proc = subprocess.Popen(worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     env=_environment(), creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
+        try:
+            self.proc = subprocess.Popen(worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         env=_environment(), creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
+        except OSError as exc:
+            log.error("cannot start the sync worker %s", worker_command(), exc_info=exc)
+            raise SyncFailed("the sync could not start (the details are in the log); "
+                             "nothing was changed") from exc
         self.send({**job, "log_folder": _log_folder()})
         threading.Thread(target=self._read, name="inbox-sync-worker-pipe", daemon=True).start()
 
