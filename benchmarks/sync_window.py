@@ -135,6 +135,11 @@ def main() -> int:
     print(f"ticks: {len(gaps):,}; over {BUDGET_MS:.0f} ms: {len(over)}; the largest: " + ", ".join(
         f"{g:.0f} ms (GUI thread CPU {c:.1f} ms, whole process {pc:.0f} ms) at {t:.1f} s in {p}"
         for g, c, t, p, pc in over[::-1][:5]))
+    busiest = max(gaps, key=lambda g: g[1], default=None)
+    if busiest is not None:  # our own code's longest turn, whatever the load did to wall time
+        print(f"most GUI-thread CPU inside one gap: {busiest[1]:.1f} ms (gap {busiest[0]:.0f} ms wall) "
+              f"at {busiest[2]:.1f} s in {busiest[3]}; gaps with over {BUDGET_MS:.0f} ms of it: "
+              f"{sum(g[1] > BUDGET_MS for g in gaps)}")
     if "analysis_s" in out:
         print(f"analysis pass after the sync: {out['analysis_s']:.1f} s")
     window.shutdown()
