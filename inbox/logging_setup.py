@@ -117,6 +117,11 @@ def setup_logging(folder: Path | None = None, level: int = logging.INFO) -> Path
     return path
 
 
+def active_log_folder() -> Path | None:
+    """The folder the log file is in, once `setup_logging` ran (a sync worker logs there too)."""
+    return Path(_handler.baseFilename).parent if _handler is not None else None
+
+
 def shutdown_logging() -> None:
     global _handler
     if _handler is not None:

@@ -1,9 +1,14 @@
 """Entry point of the frozen app: the same click group as `inbox` (no command opens the window)."""
 
 import multiprocessing
+import sys
 
-from inbox.cli import main
+from inbox.sync import worker
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()  # should any library spawn a helper process in the bundle
+    if sys.argv[1:2] == [worker.FLAG]:  # the window's sync, in a process of its own (inbox/sync/child.py)
+        sys.exit(worker.main())
+    from inbox.cli import main
+
     main()

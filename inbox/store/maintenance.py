@@ -54,6 +54,18 @@ class MaintenanceMixin:
         items and stayed (docs/benchmarks.md, Memory). A bulk load still takes its own."""
         self.conn.execute(f"PRAGMA cache_size = -{READER_CACHE_KIB}")
 
+    @contextlib.contextmanager
+    def without_waiting(self) -> Iterator[None]:
+        """Writes in the block fail at once (`Busy`) rather than wait for another writer:
+        a sync's writer holds the write lock for seconds at a stretch, and the window's
+        thread must not wait that out (up to the 5 s busy timeout) for a write that can be
+        tried again later."""
+        self.conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
     def checkpoint(self) -> None:
         """A passive checkpoint of this store's file, safe from any thread (see `checkpoint`)."""
         if self.checkpoints_apply:

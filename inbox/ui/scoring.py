@@ -1,11 +1,15 @@
 """The analysis pass in the window: items a big sync wrote without their sentiment and
-phrases, and items that predate sentiment, scored in the background: the slow part (VADER, phrases)
-on a worker with a reader connection, the short write on the GUI thread's writer, a
-small batch at a time so the window never waits."""
+phrases, and items that predate sentiment, scored in the background. It runs in a worker
+process (`inbox.sync.child.analyse_in_child`), so its Python never takes the GIL from the
+painting; where the store is no file of its own (a test's, a team's) the slow part runs on
+a reader thread and the short write on the GUI thread, a small batch at a time."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from inbox.services import sentiment
@@ -16,11 +20,14 @@ if TYPE_CHECKING:
 # Small batches: each batch's write runs on the GUI thread, and 500 items' write (with the
 # per-day figures' triggers) took 20-35 ms of it; 100 stay within a frame.
 BATCH = 100
+log = logging.getLogger("inbox.ui")
 
 
 class Backfill:
     """One background run at a time per window; `on_progress(scored so far)` after each
     batch and `on_done(total)` at the end."""
+
+    separate_process = True  # False: on this process's reader thread and GUI thread (tests)
 
     def __init__(self, host: MainWindow) -> None:
         self.host = host
@@ -35,7 +42,33 @@ class Backfill:
             return
         self.running = True
         self.scored = 0
-        self._next()
+        path = getattr(self.host.store, "path", None)
+        if self.separate_process and path is not None and Path(path).is_file():
+            self.host.run_in_worker(sentiment.pending, self._counted, self._stop)
+        else:
+            self._next()
+
+    def _counted(self, pending: int) -> None:
+        if pending:
+            self.host.run_task(self._in_child(), name="analysis")
+        else:
+            self._stop(None)
+
+    async def _in_child(self) -> None:
+        from inbox.sync.child import SyncFailed, analyse_in_child
+
+        def progress(n: int) -> None:
+            self.scored = n
+            for on_progress, _ in list(self.listeners):
+                on_progress(n)
+        try:
+            await analyse_in_child(self.host.store.path, on_progress=progress)
+        except SyncFailed as exc:  # the next start resumes it: what was written stays
+            log.warning("the analysis pass stopped: %s", exc)
+        except asyncio.CancelledError:  # the window is closing
+            self.running = False
+            raise
+        self._stop(None)
 
     def _next(self) -> None:
         self.host.run_in_worker(lambda reader: sentiment.prepare_backfill(reader, BATCH), self._write, self._stop)

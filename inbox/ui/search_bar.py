@@ -168,6 +168,7 @@ class SearchBar(QWidget):
         self.field.returnPressed.connect(self.submit)
         self._sources: list[Source] = []
         self._tags: list[Tag] = []
+        self._menus_for: tuple | None = None  # what the chips' menus were last built from
         self._shown_query = ""
 
     # -- the field -------------------------------------------------------------------
@@ -236,6 +237,12 @@ class SearchBar(QWidget):
         return action
 
     def _build_menus(self, flt: InboxFilter) -> None:
+        # Rebuilt only when what they offer changed: the sidebar's counts, which come often
+        # during a sync, show the same filter and choices (about 8 ms of the window's thread).
+        key = (repr(flt), [(s.id, s.name) for s in self._sources], [t.name for t in self._tags], self._since(1))
+        if key == self._menus_for:
+            return
+        self._menus_for = key
         m = self.chips["scope"].menu_
         m.clear()
         for view, label in VIEW_LABELS.items():

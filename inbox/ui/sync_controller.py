@@ -1,8 +1,9 @@
 """Sync from the window: Sync now (F5 / Ctrl+R), the automatic interval, progress in the
 status bar, per-source state in the sidebar, the offline banner and new-item notices.
 
-The engine (`inbox.sync.engine.sync`) runs on an event loop of its own in a worker thread
-(`sync_in_thread`: the connectors' parsing never holds up the window); this module only turns its progress and summaries into what the user sees. When every source that was
+The engine (`inbox.sync.engine.sync`) runs in a process of its own (`inbox.sync.child`:
+the connectors' parsing, the writer and the analysis pass never take the GIL from the
+window's painting); this module only turns its progress and summaries into what the user sees. When every source that was
 tried failed for network reasons the window says "Offline — showing what was synced"
 until a sync succeeds again; everything synced stays readable meanwhile.
 """
@@ -98,6 +99,10 @@ class SyncController(QObject):
         self.notice_ids: list[int] = []
         self.http_options: dict[str, Any] | None = None  # passed to the engine's HttpClient
         self.secrets: Secrets = from_environment()  # the OS keyring; tests put MemorySecrets here
+        # The sync runs in a worker process, which asks this window for the credentials;
+        # False runs it on a thread of this process (tests that replace the engine in-process).
+        self.separate_process = True
+        self.worker_pid: int | None = None  # the last sync's worker process
         self.progress_label = QLabel()
         self.progress_label.setObjectName("syncProgress")
         self.banner = QLabel(OFFLINE_TEXT)
@@ -187,16 +192,11 @@ class SyncController(QObject):
     # -- the run --------------------------------------------------------------------------
 
     async def run(self, chosen: Sequence[Source], *, background: bool = False) -> list[Any]:
-        from inbox.sync.engine import sync_in_thread
-
         store = self.window.store
         first_time = {s.id for s in chosen if not s.last_synced_at}
         self.progress = {}
         try:
-            # on a loop of its own: the connectors' parsing never holds up the window
-            summaries = await sync_in_thread(store, secrets=self.secrets, sources=[s.name for s in chosen],
-                                             on_progress=self._on_progress, cancel=self.cancel_event,
-                                             http_options=self.http_options)
+            summaries = await self._sync(store, [s.name for s in chosen], background)
         except asyncio.CancelledError:
             try:
                 self._finish_sidebar(chosen, [])
@@ -220,6 +220,20 @@ class SyncController(QObject):
         if any(s.new for s in summaries):
             self.analyse_pending()
         return summaries
+
+    async def _sync(self, store: Store, names: list[str], background: bool) -> list[Any]:
+        if not self.separate_process:
+            from inbox.sync.engine import sync_in_thread
+
+            return await sync_in_thread(store, secrets=self.secrets, sources=names, on_progress=self._on_progress,
+                                        cancel=self.cancel_event, http_options=self.http_options)
+        from inbox.sync.child import sync_in_child
+
+        def started(worker: Any) -> None:
+            self.worker_pid = worker.pid
+        return await sync_in_child(store, secrets=self.secrets, sources=names, on_progress=self._on_progress,
+                                   cancel=self.cancel_event, http_options=self.http_options,
+                                   new_ids=background, on_started=started)
 
     def analyse_pending(self) -> None:
         """A big sync writes its items without their sentiment and themes: the background

@@ -114,11 +114,14 @@ class Workers:
         self.pools[lane].submit(work)
 
     def _drain(self) -> None:
-        while True:
-            try:
-                outcome = self.results.get_nowait()
-            except queue.Empty:
-                break
+        # One result a turn of the event loop: a list page, the sidebar's counts and the
+        # opened item arriving together were one long stall of the window (up to 40 ms
+        # during a sync); one at a time, painting and input run in between.
+        try:
+            outcome = self.results.get_nowait()
+        except queue.Empty:
+            outcome = None
+        if outcome is not None:
             self.pending -= 1
             self._deliver(outcome)
         if self.pending <= 0 and self.timer.isActive():

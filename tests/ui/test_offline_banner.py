@@ -20,6 +20,7 @@ def _summary(source, error: str | None, kind: SyncErrorKind | None) -> RunSummar
 def controller(window, monkeypatch):  # noqa: F811
     c = sync_controller.install(window)
     c.startup_timer.stop()
+    c.separate_process = False  # the engine is replaced in this process (the app runs it in a worker process)
     return c
 
 

@@ -6,18 +6,22 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 
 from inbox.domain import InboxFilter, ItemRow, Thread, View
 from inbox.services import settings
 from inbox.store import Store, StoreError
 from inbox.store.views import ItemView, item_view
+from inbox.ui.no_wait import refused, without_waiting
 from inbox.ui.reading_pane import ReadingPane
 from inbox.ui.sanitize import is_openable
 
 if TYPE_CHECKING:
     from inbox.ui.main_window import MainWindow
+
+READ_RETRY_MS = 300
+
 
 class ReadingController(QObject):
     """Which item is open. `current` changes at once (triage and commands act on it); the
@@ -35,6 +39,13 @@ class ReadingController(QObject):
         self.pane = ReadingPane(window.clock)
         self.pane.browser.link_requested.connect(self.open_link)
         self.pane.browser.internal_link.connect(self._internal_link)
+        # Read marks the file's write lock refused (a sync was writing): tried again shortly.
+        self.read_later: set[int] = set()
+        self._read_retry = QTimer(self)
+        self._read_retry.setSingleShot(True)
+        self._read_retry.setInterval(READ_RETRY_MS)
+        self._read_retry.timeout.connect(self._write_read_marks)
+        window.data_changed_signal.connect(self._triaged)
 
     @property
     def mark_read_on_open(self) -> bool:
@@ -55,10 +66,10 @@ class ReadingController(QObject):
                 w.current_item_changed.emit(None)
             return
         if mark_read and self.mark_read_on_open and item.status == "unread" and not item.deleted:
-            w.ops.mark_read_on_open(item.id)
+            self.read_later.add(item.id)
+            self._write_read_marks()
             item = dataclasses.replace(item, status="read")
             w.model.replace_item(item)  # the row we hold, redrawn: no query
-            w.sidebar_ctl.schedule_counts()
         changed = self.current is None or self.current.id != item.id
         self.current = item
         gen, item_id = self._gen, item.id
@@ -70,6 +81,30 @@ class ReadingController(QObject):
                          lane="reading")
         if changed:
             w.current_item_changed.emit(item)
+
+    def _write_read_marks(self) -> None:
+        """Opening reads: written without waiting for a sync's write lock (the window would
+        freeze for as long); refused, it is tried again a moment later."""
+        if not self.read_later:
+            return
+        ids = sorted(self.read_later)
+        try:
+            with without_waiting(self.store):
+                for item_id in ids:
+                    self.window.ops.mark_read_on_open(item_id)
+        except Exception as exc:
+            if not refused(exc):
+                raise
+            self._read_retry.start()
+            return
+        self.read_later.difference_update(ids)
+        self.window.sidebar_ctl.schedule_counts()
+
+    def _triaged(self, changes: object) -> None:
+        """The user's own triage of an item wins over its read mark still to be written."""
+        items = getattr(changes, "items", None)
+        if self.read_later and items and not getattr(changes, "everything", False):
+            self.read_later.difference_update(items)
 
     def _show(self, gen: int, item: ItemRow, view: ItemView | None) -> None:
         if view is None or gen != self._gen:

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from inbox.services.operations import ChangeSet
 from inbox.store import StoreError
 from inbox.ui.dialogs import SnoozeDialog, TagPicker
+from inbox.ui.no_wait import refused, without_waiting
 
 if TYPE_CHECKING:
     from inbox.ui.main_window import MainWindow
@@ -147,9 +148,13 @@ class TriageController(QObject):
     def wake_due(self, initial: bool = False) -> list[int]:
         """Snoozed items whose time has come return to the inbox (unread)."""
         try:
-            changes = self.ops.wake_due(self.window.clock())
-        except StoreError as exc:
-            log.warning("waking snoozed items failed: %s", exc)
+            with without_waiting(self.window.store):  # a sync is writing: the next tick wakes them
+                changes = self.ops.wake_due(self.window.clock())
+        except Exception as exc:
+            if not isinstance(exc, StoreError) and not refused(exc):
+                raise
+            if not refused(exc):
+                log.warning("waking snoozed items failed: %s", exc)
             return []
         ids = sorted(changes.items)
         if ids and not initial:
