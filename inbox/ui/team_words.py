@@ -195,6 +195,5 @@ def replies_sent_words(sent: int) -> str:
 
 
 __all__ = ["answered_warning", "assignee_of", "history_line", "history_lines", "history_text", "link_state",
-__all__ = ["answered_warning", "assignee_of", "history_line", "history_lines", "history_text", "link_state",
            "member_name", "presence_line", "replies_sent_words", "set_member_names", "short_member_name",
            "synced_words"]
