@@ -11,18 +11,19 @@ import json
 from typing import TYPE_CHECKING
 
 from inbox.secrets import Secrets
+from inbox.services import settings
 from inbox.services.team import open_team
 
 if TYPE_CHECKING:
     from inbox.store import Store
 
-KEY = "team.display_names"  # in the copy's settings: {role: name}
+KEY = "team.display_names"  # in the copy's settings (services/settings.py): {role: name} as JSON
 
 
 def saved_names(replica: Store) -> dict[str, str]:
     """The names this computer last heard from the server ({} before the first time)."""
     try:
-        names = json.loads(replica.get_setting(KEY) or "{}")
+        names = json.loads(settings.get(KEY, replica) or "{}")
     except ValueError:
         return {}
     return {str(k): str(v) for k, v in names.items()} if isinstance(names, dict) else {}
@@ -31,7 +32,7 @@ def saved_names(replica: Store) -> dict[str, str]:
 def keep_names(replica: Store, names: dict[str, str]) -> None:
     """Remember the team's names in the copy (for the window offline)."""
     if names != saved_names(replica):
-        replica.set_setting(KEY, json.dumps(names, ensure_ascii=False, sort_keys=True))
+        settings.set(KEY, json.dumps(names, ensure_ascii=False, sort_keys=True), replica)
 
 
 def fetch_names(url: str, secrets: Secrets | None) -> dict[str, str]:

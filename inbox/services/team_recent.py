@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from inbox.domain import format_time, parse_time, utcnow
+from inbox.services import settings
 from inbox.store import Store
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ def recent_teams(data_dir: Path, limit: int = SHOWN) -> list[RecentTeam]:
         try:
             with Store.open_reader(path) as store:
                 info = store.team_link_info()
-                opened = parse_time(store.get_setting(OPENED) or "")
+                opened = parse_time(settings.get(OPENED, store) or "")
         except Exception as exc:  # a damaged or foreign file: not a recent team inbox
             log.info("not a team inbox's copy: %s (%s)", path, exc)
             continue
@@ -53,4 +54,4 @@ def recent_teams(data_dir: Path, limit: int = SHOWN) -> list[RecentTeam]:
 
 def mark_opened(replica: Store) -> None:
     """A window opened this copy now (what "recent" orders by)."""
-    replica.set_setting(OPENED, format_time(utcnow()))
+    settings.set(OPENED, format_time(utcnow()), replica)

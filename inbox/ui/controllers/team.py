@@ -311,8 +311,17 @@ class TeamController(QObject):
     def _got_members(self, members: Any) -> None:
         self.members = sorted({*(str(getattr(m, "role", m)) for m in members), self.me})
         self._set_online(True)
-        if isinstance(self.window.active_dialog, AssignChooser):
-            self.window.active_dialog.set_members(self.members)
+        chooser = self._open_chooser()
+        if chooser is not None:
+            chooser.set_members(self.members)
+
+    def _open_chooser(self) -> AssignChooser | None:
+        """The Assign chooser if it is open (a closed one may still be the last dialog shown,
+        deleted under its Python wrapper)."""
+        from shiboken6 import isValid
+
+        dialog = self.window.active_dialog
+        return dialog if isinstance(dialog, AssignChooser) and isValid(dialog) and dialog.isVisible() else None
 
     def refresh_names(self) -> None:
         """Ask the server for the team's display names (at start and on reconnecting; on a
@@ -331,8 +340,9 @@ class TeamController(QObject):
         self.window.list_view.viewport().update()
         self.show_presence()
         self.load_history()
-        if isinstance(self.window.active_dialog, AssignChooser):
-            self.window.active_dialog.set_members(self.members)
+        chooser = self._open_chooser()
+        if chooser is not None:
+            chooser.set_members(self.members)
 
     def name_dialog(self) -> NameDialog:
         """File ▸ Your Name in the Team…: how the others see you (kept on the server)."""
