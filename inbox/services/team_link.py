@@ -24,7 +24,7 @@ from inbox.domain.team import Change
 from inbox.secrets import Secrets
 from inbox.store import CannotOpen, Store, StoreError
 from inbox.store.team import Notice, TeamStore
-from inbox.store.team.connection import where
+from inbox.store.team.connection import where, without_password
 
 if TYPE_CHECKING:
     from inbox.services.outbox import SendResult
@@ -85,7 +85,7 @@ def connect_replica(url: str, secrets: Secrets | None, data_dir: Path, *, progre
         members = team_members(team)
         path.parent.mkdir(parents=True, exist_ok=True)
         with Store(path) as store:
-            store.link_team(where(url), member, identity)
+            store.link_team(without_password(url), member, identity)
             store.set_team_members(members)
             link = TeamLink(store, url, secrets, team=team)
             link.push()
@@ -117,7 +117,7 @@ class TeamLink:
         self.copy_page = copy_page or COPY_PAGE
         info = self.store.team_link_info()
         problem = (f"{self.store.path} is not a team inbox's copy" if info is None else
-                   f"{self.store.path} is the copy of {info.url}, not of {where(url)}" if info.url != where(url)
+                   f"{self.store.path} is the copy of {where(info.url)}, not of {where(url)}" if where(info.url) != where(url)
                    else None)
         if problem is not None:
             if self._own_store:

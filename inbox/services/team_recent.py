@@ -15,6 +15,7 @@ from pathlib import Path
 from inbox.domain import format_time, parse_time, utcnow
 from inbox.services import settings
 from inbox.store import Store
+from inbox.store.team.connection import where
 
 log = logging.getLogger(__name__)
 SHOWN = 8
@@ -23,7 +24,7 @@ OPENED = "team.last_opened"  # in the copy's settings: when a window last opened
 
 @dataclass(frozen=True, slots=True)
 class RecentTeam:
-    url: str          # postgresql://user@host[:port]/database, as `where()` shows it
+    url: str          # postgresql://user@host[:port]/database[?options], no password
     member: str       # who this computer connects as
     path: Path        # this computer's copy
     used: datetime    # when a window last opened the copy (else when the file last changed), UTC
@@ -31,7 +32,7 @@ class RecentTeam:
     @property
     def label(self) -> str:
         """"ana@shop-server/inbox": how the menu names it."""
-        return self.url.removeprefix("postgresql://")
+        return where(self.url).removeprefix("postgresql://")
 
 
 def recent_teams(data_dir: Path, limit: int = SHOWN) -> list[RecentTeam]:

@@ -462,3 +462,26 @@ def test_listen_reports_changes_and_presence_and_reconnects(shop, tmp_path, pg_s
     finally:
         stop.set()
         proxy.stop()
+
+
+def test_the_copy_keeps_the_connection_options_but_never_the_password(shop, tmp_path):
+    """A certificate check asked for once (sslmode=verify-full) must hold for every later
+    connection the window and Open Recent make from the copy's address."""
+    from inbox.services.team_recent import recent_teams
+
+    _owner, _ana_url, ben_url, _ana, ben = shop
+    password = ben_url.split(":", 2)[2].split("@", 1)[0]
+    url = f"{ben_url}?sslmode=disable&connect_timeout=7"
+    path = connect_replica(url, None, tmp_path)
+    with Store(path) as store:
+        kept = store.team_link_info().url
+    assert "sslmode=disable" in kept and "connect_timeout=7" in kept
+    assert password not in kept and password.encode() not in path.read_bytes()
+    link = TeamLink(path, kept.replace("@", f":{password}@", 1), None)  # as the window reopens it
+    try:
+        link.catch_up()
+        assert link.online
+    finally:
+        link.close()
+    [recent] = recent_teams(tmp_path)
+    assert recent.label == kept.removeprefix("postgresql://").split("?")[0] and ben in recent.label

@@ -39,6 +39,19 @@ def where(url: str) -> str:
     return f"postgresql://{user}{info.get('host', 'localhost')}{port}/{info.get('dbname', '')}"
 
 
+# What the address names; every other parameter (sslmode, sslrootcert, …) is an option.
+_ADDRESS = ("user", "password", "host", "port", "dbname")
+
+
+def without_password(url: str) -> str:
+    """The URL a laptop keeps to reach the server again: `where()` plus its options, so a
+    `sslmode=verify-full` given once is kept for every later connection."""
+    from urllib.parse import urlencode
+
+    options = {k: v for k, v in conninfo(url).items() if k not in _ADDRESS}
+    return where(url) + (f"?{urlencode(sorted(options.items()))}" if options else "")
+
+
 def secret_name(url: str) -> str:
     """The keyring entry of a team inbox's password: one per user, server and database."""
     return "team:" + where(url).removeprefix("postgresql://")
