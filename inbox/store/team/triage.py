@@ -71,6 +71,10 @@ class TeamTriageMixin:
                 (list(ids),))]
             cur.execute("UPDATE items SET snoozed_until = %s, status = CASE WHEN status = 'done' THEN 'read' "
                         "ELSE status END WHERE id = ANY(%s)", (format_time(until), list(ids)))
+            # a done item snoozed is read by whoever snoozed it, as the shared status says
+            done = sorted(i for i, status, _ in before if status == "done")
+            if done:
+                self._write_status(cur, done, "read")
         return before
 
     def thread_ids_of(self, ids: Sequence[int]) -> set[int]:
@@ -91,11 +95,15 @@ class TeamTriageMixin:
                 (list(ids), list(ids)))]
 
     def wake_due(self, now: datetime | None = None) -> list[int]:
-        """Snoozes that are due end: the items come back to the inbox as unread."""
-        with self.cursor() as cur:
-            return sorted(r[0] for r in cur.execute(
+        """Snoozes that are due end: the items come back to the inbox as unread (this
+        member's read marks of them go too)."""
+        with self.transaction(), self.cursor() as cur:
+            woken = sorted(r[0] for r in cur.execute(
                 "UPDATE items SET snoozed_until = NULL, status = 'unread' WHERE snoozed_until IS NOT NULL "
                 "AND snoozed_until <= %s RETURNING id", (format_time(now or utcnow()),)))
+            if woken:
+                cur.execute("DELETE FROM member_reads WHERE member = session_user AND item_id = ANY(%s)", (woken,))
+            return woken
 
     # -- assignment ------------------------------------------------------------------
 

@@ -175,3 +175,19 @@ def test_a_customer_message_reopens_its_done_conversation_and_the_owner_reply_do
     assert [(r.external_id, r.status, r.messages) for r in rows] == [("m1", "unread", 3)]
     assert rows[0].last_activity_at == format_time(T0 + timedelta(hours=2))
     assert team.counts(NOW) == team.recounted(NOW)
+
+
+def test_a_done_item_snoozed_and_woken_is_counted_as_it_is_listed(team) -> None:
+    """Found by the property test: the list is the member's own read state, the counts the
+    shared status; snoozing a done item and its waking must move both."""
+    _empty(team)
+    source = team.add_source("mastodon", "Mastodon")
+    team.save_page(source.id, [Item("s1", "review", text="Lovely flat white", author=Author("u1", "Guest"),
+                                    created_at=T0)], {"page": 1})
+    [item] = team.list_items(InboxFilter(), limit=10, now=NOW)[0]
+    team.set_status([item.id], "done")
+    team.snooze([item.id], T0)  # a snooze already due: the item is back in the lists, read
+    for view in (View.UNREAD, View.INBOX):
+        assert team.counts(NOW)["views"][view] == listed(team, view)
+    assert team.wake_due(parse_time(NOW)) == [item.id]
+    assert team.counts(NOW)["views"][View.UNREAD] == listed(team, View.UNREAD) == 1
