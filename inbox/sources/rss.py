@@ -98,7 +98,9 @@ class RssConnector(Connector):
         yield Page(last, new_cursor, skipped=skipped)
 
     def _read(self, body: bytes, headers: dict[str, str]) -> tuple[list[Item], int]:
-        feed = feedparser.parse(body, response_headers=headers)
+        # No feedparser sanitising: every field is cleaned by our own allow-list (sanitize.py)
+        # anyway, and feedparser's pass took a quarter of the time of a feed's parse.
+        feed = feedparser.parse(body, response_headers=headers, sanitize_html=False)
         if not feed.get("version") and not feed.entries:
             if feed.get("bozo"):
                 raise BadPayload("the address did not give an RSS or Atom feed (not readable as XML)")

@@ -22,6 +22,12 @@ WAL_SIZE_LIMIT = 256 * 1024 * 1024
 WRITER_CACHE_KIB = 32000
 READER_CACHE_KIB = 8000
 
+# None binds as NULL either way. Without an adapter of its own, Python's sqlite3 looks for
+# one by failing two attribute lookups (each building an AttributeError) for every None it
+# binds; with this one (None for anything, in C) it finds it in its registry: 5% of the
+# instructions of writing a page of new items, which bind about ten Nones a row.
+sqlite3.register_adapter(type(None), {}.get)
+
 
 def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
     """A connection in autocommit mode: transactions are always explicit (BEGIN IMMEDIATE),

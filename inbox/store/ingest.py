@@ -16,11 +16,11 @@ from itertools import chain
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Protocol
 
-from inbox.domain import Author, Item, format_time, utcnow
-from inbox.domain.item_checks import raw_json, unstorable
+from inbox.domain import Item, format_time, utcnow
 from inbox.store import insights_schema
 from inbox.store.connection import write_transaction
 from inbox.store.errors import NotFound
+from inbox.store.ingest_prep import AuthorKey, AuthorValues, PreparedItems, author_key, prepare_items, row_for
 from inbox.store.migrations import time_key_sql
 
 if TYPE_CHECKING:
@@ -162,24 +162,21 @@ class IngestMixin:
             if source is None:  # removed meanwhile, by another window or `inbox sources remove`
                 raise NotFound(f"source {source_id} no longer exists")
             platform = source[0]
-            batch: dict[str, Item] = {}
-            for position, item in enumerate(items, start=1):
-                problem = unstorable(item, deep=False)
-                if problem is not None:
-                    result.skipped += 1
-                    if problem not in ("no id", "no text and no rating"):  # the usual, not worth a note
-                        result.notes.append(f"entry {position} ({str(item.external_id)[:40]}): {problem}")
-                    continue
-                batch[str(item.external_id)] = item  # the later copy of a duplicate wins
-            batch = self._drop_erased(platform, batch, result)
+            prepared = items if isinstance(items, PreparedItems) and items.fits(source_id, platform) \
+                else prepare_items(source_id, platform, items)
+            prepared.used = True  # its rows are filled in below: a second write prepares afresh
+            result.skipped += prepared.skipped
+            result.notes += prepared.notes
+            batch = self._drop_erased(platform, prepared.entries, result)
             if not batch:
                 return result
-            now = format_time(utcnow())
-            author_of = self._author_ids(platform, batch)
+            author_of = self._author_ids(batch, prepared.authors)
             existing = self._existing(source_id, list(batch))
             new_rows: list[dict[str, Any]] = []
-            for ext_id, item in batch.items():
-                row = self._row_for(source_id, item, author_of[ext_id], now)
+            rows = prepared.rows
+            for ext_id in batch:
+                row = rows[ext_id]
+                row["author_id"] = author_of[ext_id]
                 old = existing.get(ext_id)
                 if old is None:
                     new_rows.append(row)
@@ -219,15 +216,13 @@ class IngestMixin:
                 found[r["external_id"]] = r
         return found
 
-    @staticmethod
-    def _author_key(platform: str, author: Author | None) -> tuple[str, str] | None:
-        if author is None or not (author.external_id or author.display_name):
-            return None
-        return (author.platform or platform, str(author.external_id or author.display_name))
+    _author_key = staticmethod(author_key)  # the team store's ingest shares these two
+    _row_for = staticmethod(row_for)
 
-    def _author_ids(self, platform: str, batch: dict[str, Item]) -> dict[str, int | None]:
+    def _author_ids(self, batch: dict[str, Item],
+                    authors: dict[str, tuple[AuthorKey, AuthorValues] | None]) -> dict[str, int | None]:
         """The author id of each item of a page (by external id), upserting in one
-        statement the authors new or changed.
+        statement the authors new or changed (`authors`: each item's key and values).
 
         Ids cached from earlier pages save that statement. A cached id is wrong once its row
         is gone: rolled back, deleted, or replaced by another connection, and then perhaps
@@ -241,12 +236,8 @@ class IngestMixin:
             "SELECT coalesce((SELECT max(id) FROM authors), 0), data_version FROM pragma_data_version").fetchone()
         if len(cache) > AUTHOR_CACHE_SIZE or (top, version) != self._author_state:
             cache.clear()
-        keys = {ext_id: self._author_key(platform, item.author) for ext_id, item in batch.items()}
-        wanted: dict[tuple[str, str], tuple[str, str, str]] = {}
-        for key, item in zip(keys.values(), batch.values(), strict=True):
-            if key is not None:
-                author = item.author
-                wanted[key] = (author.handle or "", author.display_name or "", author.profile_url or "")
+        keys = {ext_id: (authors[ext_id] or (None,))[0] for ext_id in batch}
+        wanted: dict[tuple[str, str], tuple[str, str, str]] = dict(filter(None, (authors[e] for e in batch)))
         ids: dict[tuple[str, str], int] = {}
         for key, values in wanted.items():
             packed = cache.get(f"{key[0]}\0{key[1]}")
@@ -276,39 +267,6 @@ class IngestMixin:
                         cache[f"{plat}\0{ext}"] = author_id << 64 | hash(todo[(plat, ext)]) & _DIGEST
         self._author_state = (top, version)
         return {ext_id: ids[key] if key else None for ext_id, key in keys.items()}
-
-    @staticmethod
-    def _row_for(source_id: int, item: Item, author_id: int | None, now: str) -> dict[str, Any]:
-        created = format_time(item.created_at) or format_time(item.updated_at) or now
-        return {
-            "source_id": source_id,
-            "external_id": str(item.external_id),
-            "kind": str(item.kind),
-            "url": item.url or "",
-            "author_id": author_id,
-            "rating": item.rating if item.rating in (1, 2, 3, 4, 5) else None,
-            "title": item.title or "",
-            "text": item.text or "",
-            "html": item.html,
-            "language": item.language or "",
-            "created_at": created,
-            "updated_at": format_time(item.updated_at),
-            "is_owner_reply": int(bool(item.is_owner_reply)),
-            "parent_external_id": str(item.parent_external_id) if item.parent_external_id else None,
-            "root_external_id": str(item.root_external_id) if item.root_external_id else None,
-            "deleted": int(bool(item.deleted)),
-            "deleted_at": now if item.deleted else None,
-            "fetched_at": now,
-            "raw": raw_json(item.raw) if item.raw is not None else None,
-            "status": "read" if item.is_owner_reply else "unread",
-            "sentiment": None,
-            "sentiment_label": None,
-            "is_head": 0,  # worked out with the row's thread (_insert_and_thread)
-            # its conversation's latest activity once threaded (refresh_heads); written now, at
-            # its final width, so that later changes overwrite the row in place instead of
-            # leaving an old copy of it in the file (an erasure must leave no text behind)
-            "active_at": created,
-        }
 
     def _update(self, item_id: int, row: dict[str, Any]) -> None:
         self.conn.execute(

@@ -39,6 +39,7 @@ from inbox.store import (
     StoreError,
     classify,
 )
+from inbox.store.ingest_prep import prepare_items
 from inbox.sync.checkpoint import background_checkpoints
 from inbox.sync.errors import error_kind
 from inbox.sync.http import HttpClient, scrub
@@ -60,6 +61,9 @@ MAX_HAND_OVER = 5_000
 # 100 µs an item of pure Python, more than the write itself); the background pass
 # (`sentiment.backfill`) adds it later. Smaller ones, the usual sync, are analysed at once.
 DEFER_ANALYSIS_AT = 200
+# A hand-over of this many items has ingest's database-free work (checks, rows) done on a
+# worker thread before it reaches the writer, whose thread is a big sync's critical path.
+PREPARE_AT = 200
 
 
 @dataclass
@@ -409,8 +413,10 @@ class SourceRun:
             await self._written()
 
     async def _write_pages(self, pages: list[Page]) -> IngestResult:
-        items = [item for page in pages for item in page.items]
+        items: list[Item] = [item for page in pages for item in page.items]
         batch = self.pipeline.deferred() if len(items) >= DEFER_ANALYSIS_AT else self.pipeline
+        if len(items) >= PREPARE_AT and not getattr(self.writer.store, "is_team", False):
+            items = await asyncio.to_thread(_prepared, self.source, items)
         return await self.writer.submit(lambda store: self._write(store, pages, items, batch), size=len(items))
 
     async def _written(self) -> None:
@@ -479,6 +485,15 @@ class SourceRun:
         self.progress.error = s.error
         self.progress.error_kind = s.error_kind
         self.emit(replace(self.progress))
+
+
+def _prepared(source: Source, items: list[Item]) -> list[Item]:
+    """The items with ingest's checks and rows made ahead (`PreparedItems`), or as they are
+    when one of them cannot be stored: the writer then finds which and notes it."""
+    try:
+        return prepare_items(source.id, source.kind, items)
+    except Exception:
+        return items
 
 
 async def _settled(awaitable: Awaitable[T]) -> T:
