@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from psycopg.errors import UniqueViolation
+
 from inbox.domain import Item, format_time, utcnow
 from inbox.domain.item_checks import unstorable
 from inbox.store.erasures import ErasuresMixin
@@ -34,6 +36,15 @@ STAGING = """CREATE TEMP TABLE IF NOT EXISTS page_items (
     parent_external_id TEXT, root_external_id TEXT, thread_id BIGINT, status TEXT, deleted_at TEXT,
     fetched_at TEXT, raw TEXT, sentiment REAL, sentiment_label TEXT, is_head BOOLEAN, active_at TEXT,
     author_text TEXT) ON COMMIT DELETE ROWS"""
+_COLUMNS = ", ".join(_INSERTED)
+# From the staging table into items, in the unique index's key order, with the search vector.
+_INSERT_STAGED = (f"INSERT INTO items ({_COLUMNS}, search) SELECT {_COLUMNS}, "
+                  "items_search_vector(items_search_config(language), title, text, author_text) FROM page_items "
+                  'ORDER BY external_id COLLATE "C" {conflict} RETURNING id')
+# New items' ids, taken before their rows are written (their threads name them). The
+# sequence's name is looked up once (MATERIALIZED): inlined, it was looked up for each row.
+NEXT_IDS = """WITH q AS MATERIALIZED (SELECT pg_get_serial_sequence('items', 'id')::regclass AS seq)
+SELECT nextval(q.seq) FROM q, generate_series(1, %s)"""
 _COMPARED = ("kind", "url", "author_id", "rating", "title", "text", "html", "language",
              "created_at", "updated_at", "is_owner_reply", "parent_external_id", "deleted")
 _BOOLEAN = ("is_owner_reply", "deleted")
@@ -247,10 +258,7 @@ class TeamIngestMixin:
                 return "", stored_parent_thread[parent]
             return parent, None
 
-        ids = [r[0] for r in cur.execute(
-            "SELECT nextval(q.seq) FROM (SELECT pg_get_serial_sequence('items', 'id')::regclass AS seq) q, "
-            "generate_series(1, %s)",
-            (len(rows),)).fetchall()]
+        ids = [r[0] for r in cur.execute(NEXT_IDS, (len(rows),)).fetchall()]
         keys = [root_key(r) for r in rows]
         activity: dict[str, str] = {}
         root_of: dict[str, int] = {}
@@ -298,11 +306,15 @@ class TeamIngestMixin:
             copy.set_types(_STAGED_TYPES)
             for r in rows:
                 copy.write_row([r.get(c) if c not in _FLAGS else bool(r[c]) for c in _STAGED])
-        columns = ", ".join(_INSERTED)
-        inserted = sorted(r[0] for r in cur.execute(
-            f"INSERT INTO items ({columns}, search) SELECT {columns}, "
-            "items_search_vector(items_search_config(language), title, text, author_text) FROM page_items "
-            'ORDER BY external_id COLLATE "C" ON CONFLICT (source_id, external_id) DO NOTHING RETURNING id').fetchall())
+        try:
+            # The page's rows were not there when it was read: a plain insert (in a savepoint),
+            # which spares each row the upsert's probe of the unique index. Another app that
+            # stored some of them meanwhile makes it fail; then they are skipped row by row.
+            with cur.connection.transaction():
+                inserted = sorted(r[0] for r in cur.execute(_INSERT_STAGED.format(conflict="")).fetchall())
+        except UniqueViolation:
+            inserted = sorted(r[0] for r in cur.execute(_INSERT_STAGED.format(
+                conflict="ON CONFLICT (source_id, external_id) DO NOTHING")).fetchall())
         cur.execute("DELETE FROM page_items")  # a transaction may hold several pages
         done = set(inserted)
         # Replies that arrived before this row were threaded under its id, waiting for it:

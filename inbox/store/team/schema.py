@@ -20,6 +20,7 @@ import psycopg
 from inbox.store.errors import ForeignDatabase, NewerSchema, StoreError
 from inbox.store.team.activity import M007_ACTIVITY
 from inbox.store.team.counts import M006_COUNTS
+from inbox.store.team.ingest_checks import M009_INGEST_CHECKS
 
 APPLICATION = "feedback-inbox-team"
 # One advisory lock key for migrations: two apps opening a new database at once take turns.
@@ -459,7 +460,7 @@ END $$;
 """
 
 MIGRATIONS: list[str] = [M001_CORE, M002_SEARCH, M003_CHANGES, M004_ASSIGNMENT, M005_REPLY_CHANGES, M006_COUNTS + M006_LIGHTER_INGEST,
-                         M007_ACTIVITY, M008_MEMBER_READS]
+                         M007_ACTIVITY, M008_MEMBER_READS, M009_INGEST_CHECKS]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # Relations outside the system schemas: in an empty database there are none.
