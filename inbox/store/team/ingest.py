@@ -1,14 +1,16 @@
 """The team store's ingest: a page of items upserted in one transaction with the source's
 cursor, as `inbox.store.ingest` does for SQLite.
 
-Why it is safe for two members' apps to sync the same page at once: items are inserted with
-`ON CONFLICT (source_id, external_id) DO NOTHING` (the second insert waits for the first
-transaction and then stands aside), authors and threads are upserted on their unique keys,
+Why it is safe for two members' apps to sync the same page at once: a page's new items are
+inserted in a savepoint, and when another app stored some of them meanwhile (the insert
+waits for its transaction, then fails on the unique key) again with `ON CONFLICT
+(source_id, external_id) DO NOTHING`, which stands aside; authors and threads are upserted on their unique keys,
 and rows are written in key order so that two pages never lock each other in a cycle."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any
 
 from psycopg.errors import UniqueViolation
@@ -28,7 +30,7 @@ _STAGED = (*_INSERTED, "author_text")
 _STAGED_TYPES = ("int8", "int8", "text", "text", "text", "int8", "int2", "text", "text", "text", "text", "text",
                  "text", "bool", "text", "text", "int8", "text", "text", "text", "text", "float4", "text", "bool",
                  "text", "text")
-_FLAGS = ("is_owner_reply", "is_head")
+_STAGED_VALUES = itemgetter(*_STAGED)  # a row's values in COPY's order (every key is set)
 # A page's new rows on their way into items (the session's own; emptied at each commit).
 STAGING = """CREATE TEMP TABLE IF NOT EXISTS page_items (
     id BIGINT, source_id BIGINT, external_id TEXT, kind TEXT, url TEXT, author_id BIGINT, rating SMALLINT,
@@ -305,7 +307,8 @@ class TeamIngestMixin:
         with cur.copy(f"COPY page_items ({', '.join(_STAGED)}) FROM STDIN (FORMAT BINARY)") as copy:
             copy.set_types(_STAGED_TYPES)
             for r in rows:
-                copy.write_row([r.get(c) if c not in _FLAGS else bool(r[c]) for c in _STAGED])
+                r["is_owner_reply"], r["is_head"] = bool(r["is_owner_reply"]), bool(r["is_head"])
+                copy.write_row(_STAGED_VALUES(r))
         try:
             # The page's rows were not there when it was read: a plain insert (in a savepoint),
             # which spares each row the upsert's probe of the unique index. Another app that
