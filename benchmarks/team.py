@@ -127,7 +127,7 @@ def main() -> None:
             # what a page waits for: the app, then its server session (the server's other
             # processes, autovacuum and the WAL writer, run beside them on another core)
             print(f"  of which the writing session {bcpu:.1f} s: client + session {args.items / (cpu + bcpu):,.0f} "
-                  "items per CPU second")
+                  f"items per CPU second ({cpu / args.items * 1e6:.1f} + {bcpu / args.items * 1e6:.1f} µs per item)")
             for q in QUERIES:
                 print(f"search {q!r:22} p95 {p95(timed(lambda q=q: team.search(q, limit=50), 100)):7.1f} ms")
             every = [s for q in QUERIES for s in timed(lambda q=q: team.search(q, limit=50), 25)]

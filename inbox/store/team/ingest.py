@@ -1,15 +1,19 @@
 """The team store's ingest: a page of items upserted in one transaction with the source's
 cursor, as `inbox.store.ingest` does for SQLite.
 
-Why it is safe for two members' apps to sync the same page at once: items are inserted with
-`ON CONFLICT (source_id, external_id) DO NOTHING` (the second insert waits for the first
-transaction and then stands aside), authors and threads are upserted on their unique keys,
+Why it is safe for two members' apps to sync the same page at once: a page's new items are
+inserted in a savepoint, and when another app stored some of them meanwhile (the insert
+waits for its transaction, then fails on the unique key) again with `ON CONFLICT
+(source_id, external_id) DO NOTHING`, which stands aside; authors and threads are upserted on their unique keys,
 and rows are written in key order so that two pages never lock each other in a cycle."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any
+
+from psycopg.errors import UniqueViolation
 
 from inbox.domain import Item, format_time, utcnow
 from inbox.domain.item_checks import unstorable
@@ -26,7 +30,7 @@ _STAGED = (*_INSERTED, "author_text")
 _STAGED_TYPES = ("int8", "int8", "text", "text", "text", "int8", "int2", "text", "text", "text", "text", "text",
                  "text", "bool", "text", "text", "int8", "text", "text", "text", "text", "float4", "text", "bool",
                  "text", "text")
-_FLAGS = ("is_owner_reply", "is_head")
+_STAGED_VALUES = itemgetter(*_STAGED)  # a row's values in COPY's order (every key is set)
 # A page's new rows on their way into items (the session's own; emptied at each commit).
 STAGING = """CREATE TEMP TABLE IF NOT EXISTS page_items (
     id BIGINT, source_id BIGINT, external_id TEXT, kind TEXT, url TEXT, author_id BIGINT, rating SMALLINT,
@@ -34,6 +38,15 @@ STAGING = """CREATE TEMP TABLE IF NOT EXISTS page_items (
     parent_external_id TEXT, root_external_id TEXT, thread_id BIGINT, status TEXT, deleted_at TEXT,
     fetched_at TEXT, raw TEXT, sentiment REAL, sentiment_label TEXT, is_head BOOLEAN, active_at TEXT,
     author_text TEXT) ON COMMIT DELETE ROWS"""
+_COLUMNS = ", ".join(_INSERTED)
+# From the staging table into items, in the unique index's key order, with the search vector.
+_INSERT_STAGED = (f"INSERT INTO items ({_COLUMNS}, search) SELECT {_COLUMNS}, "
+                  "items_search_vector(items_search_config(language), title, text, author_text) FROM page_items "
+                  'ORDER BY external_id COLLATE "C" {conflict} RETURNING id')
+# New items' ids, taken before their rows are written (their threads name them). The
+# sequence's name is looked up once (MATERIALIZED): inlined, it was looked up for each row.
+NEXT_IDS = """WITH q AS MATERIALIZED (SELECT pg_get_serial_sequence('items', 'id')::regclass AS seq)
+SELECT nextval(q.seq) FROM q, generate_series(1, %s)"""
 _COMPARED = ("kind", "url", "author_id", "rating", "title", "text", "html", "language",
              "created_at", "updated_at", "is_owner_reply", "parent_external_id", "deleted")
 _BOOLEAN = ("is_owner_reply", "deleted")
@@ -249,10 +262,7 @@ class TeamIngestMixin:
                 return "", stored_parent_thread[parent]
             return parent, None
 
-        ids = [r[0] for r in cur.execute(
-            "SELECT nextval(q.seq) FROM (SELECT pg_get_serial_sequence('items', 'id')::regclass AS seq) q, "
-            "generate_series(1, %s)",
-            (len(rows),)).fetchall()]
+        ids = [r[0] for r in cur.execute(NEXT_IDS, (len(rows),)).fetchall()]
         keys = [root_key(r) for r in rows]
         activity: dict[str, str] = {}
         root_of: dict[str, int] = {}
@@ -299,12 +309,17 @@ class TeamIngestMixin:
         with cur.copy(f"COPY page_items ({', '.join(_STAGED)}) FROM STDIN (FORMAT BINARY)") as copy:
             copy.set_types(_STAGED_TYPES)
             for r in rows:
-                copy.write_row([r.get(c) if c not in _FLAGS else bool(r[c]) for c in _STAGED])
-        columns = ", ".join(_INSERTED)
-        inserted = sorted(r[0] for r in cur.execute(
-            f"INSERT INTO items ({columns}, search) SELECT {columns}, "
-            "items_search_vector(items_search_config(language), title, text, author_text) FROM page_items "
-            'ORDER BY external_id COLLATE "C" ON CONFLICT (source_id, external_id) DO NOTHING RETURNING id').fetchall())
+                r["is_owner_reply"], r["is_head"] = bool(r["is_owner_reply"]), bool(r["is_head"])
+                copy.write_row(_STAGED_VALUES(r))
+        try:
+            # The page's rows were not there when it was read: a plain insert (in a savepoint),
+            # which spares each row the upsert's probe of the unique index. Another app that
+            # stored some of them meanwhile makes it fail; then they are skipped row by row.
+            with cur.connection.transaction():
+                inserted = sorted(r[0] for r in cur.execute(_INSERT_STAGED.format(conflict="")).fetchall())
+        except UniqueViolation:
+            inserted = sorted(r[0] for r in cur.execute(_INSERT_STAGED.format(
+                conflict="ON CONFLICT (source_id, external_id) DO NOTHING")).fetchall())
         cur.execute("DELETE FROM page_items")  # a transaction may hold several pages
         done = set(inserted)
         # Replies that arrived before this row were threaded under its id, waiting for it:
