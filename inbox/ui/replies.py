@@ -113,6 +113,7 @@ class RepliesController(QObject):
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self.tick)
         self.timer.start()
+        window.on_shutdown.append(self.shutdown)
         self.refresh_sidebar()
         self.item_changed(window.current_item())
 
@@ -121,6 +122,13 @@ class RepliesController(QObject):
             self.undo_seconds = float(value)  # type: ignore[arg-type]
 
     # -- the draft -----------------------------------------------------------------------
+
+    def shutdown(self) -> None:
+        """The window is done with its store: the draft being typed is saved now, and no
+        timer of ours fires afterwards (a late save would meet a closed store)."""
+        self.editor.save_now()
+        self.editor.tone_timer.stop()
+        self.timer.stop()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if obj is self.window and event.type() == QEvent.Type.Close:
