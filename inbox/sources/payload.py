@@ -18,6 +18,16 @@ def where(url: str) -> str:
     return f"{parts.netloc}{parts.path}"
 
 
+def web_link(url: str) -> str:
+    """`url` when it is a web page's address (http or https), else "": a feed's link is the
+    item's "Open in browser" and its export hyperlink, never a script or a local file."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return ""
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
+
+
 def looks_like_html(body: bytes, content_type: str = "") -> bool:
     head = body[:512].lstrip().lower()
     return "html" in content_type.lower() or head.startswith((b"<!doctype", b"<html", b"<head", b"<body"))

@@ -19,6 +19,7 @@ import feedparser
 
 from inbox.domain import Author, Item, ItemKind
 from inbox.sources.base import BadPayload, Connector, Page, Setting, SourceError
+from inbox.sources.payload import web_link
 from inbox.sources.sanitize import sanitize_html, to_text
 
 
@@ -115,7 +116,7 @@ class RssConnector(Connector):
         return items, skipped
 
     def _item(self, entry: Any) -> Item | None:
-        link = unwrap_google_link(str(entry.get("link") or ""))
+        link = web_link(unwrap_google_link(str(entry.get("link") or "")))
         title = to_text(_as_html(entry, "title"))
         content_html = ""
         if entry.get("content"):

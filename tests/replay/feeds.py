@@ -8,9 +8,9 @@ from html import escape
 from tests.replay.server import ReplayServer, Reply, Request
 
 
-def alerts_entry(i: int, title: str | None = None, content: str | None = None) -> str:
+def alerts_entry(i: int, title: str | None = None, content: str | None = None, link: str | None = None) -> str:
     real = f"https://www.coastal-news.example/food/story-{i}%3Fref%3Drss"
-    link = f"https://www.google.com/url?rct=j&sa=t&url={real}&ct=ga&usg=AOvVaw{i}"
+    link = link if link is not None else f"https://www.google.com/url?rct=j&sa=t&url={real}&ct=ga&usg=AOvVaw{i}"
     title = title if title is not None else f"Story {i}: <b>Harbour Street Café</b> makes the list"
     content = content if content is not None else f"... the cinnamon buns at <b>Harbour Street Café</b> sell out&nbsp;{i} ..."
     return (f"<entry><id>tag:google.com,2013:googlealerts/feed:{9000 + i}</id>"

@@ -15,12 +15,17 @@ from tests.sync_helpers import add_source, forget_test_secrets, item_count, run_
 
 def test_google_alerts_feed_unwrapped_sanitised_and_etag(store, replay):
     feed = FakeFeed(n=12).install(replay)
+    feed.entries.append(alerts_entry(97, link="javascript:alert(1)"))
+    feed.entries.append(alerts_entry(98, link="https://www.google.com/url?url=javascript:alert(2)"))
     feed.entries.append(alerts_entry(99, title="<script>alert(1)</script>Evil <b>title</b>",
                                      content='<a href="javascript:alert(1)">x</a> ok <img src="/home/me">'
                                              '<p onclick="steal()">p</p><iframe src="https://e.example/"></iframe>'))
     src = add_source(store, "rss", "alerts", {"url": replay.base_url + feed.path})
     [s] = run_sync(store)
-    assert s.ok and s.new == 13
+    assert s.ok and s.new == 15
+    # only a web page is kept as an item's link, however the feed wraps it
+    urls = {r[0] for r in store.conn.execute("SELECT url FROM items")}
+    assert "" in urls and all(u == "" or u.startswith("https://") for u in urls), urls
     row = store.conn.execute("SELECT * FROM items WHERE external_id = ?",
                              ("tag:google.com,2013:googlealerts/feed:9000",)).fetchone()
     assert row["url"] == "https://www.coastal-news.example/food/story-0?ref=rss"  # redirect unwrapped
