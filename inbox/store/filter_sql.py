@@ -8,11 +8,12 @@ clause is the backend's own (FTS5 or tsvector) and is added by the caller."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from inbox.domain import InboxFilter, View
+from inbox.domain.rules import Conditions
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,13 @@ class Dialect:
         if self.sqlite:
             return f"{column} IN (SELECT value FROM json_each(?))", ["[" + ",".join(str(int(x)) for x in ids) + "]"]
         return f"{column} = ANY(%s)", [[int(x) for x in ids]]
+
+    def contains(self, text_sql: str, needle: str) -> tuple[str, list[Any]]:
+        """`needle` is in `text_sql`, case aside (SQLite: Python's casefold, a function the
+        store registers on its connection)."""
+        if self.sqlite:
+            return f"instr(inbox_casefold({text_sql}), ?) > 0", [needle.casefold()]
+        return f"strpos(lower({text_sql}), lower(%s)) > 0", [needle]
 
 
 SQLITE = Dialect(param="?", sqlite=True)
@@ -111,3 +119,39 @@ def filter_where(d: Dialect, flt: InboxFilter, now: str) -> tuple[list[str], lis
                      f"WHERE h.assigned_to = {p}))")
         args += [flt.assignee, flt.assignee]
     return where, args
+
+
+def rule_where(d: Dialect, c: Conditions,
+               match: Callable[[str], tuple[str, list[Any]] | None]) -> tuple[str, list[Any]]:
+    """A rule's conditions as a WHERE clause over `items i` and its parameters. `match` is
+    the backend's full-text clause for a keyword (None: nothing to match); it raises
+    BadQuery for one that cannot run. Owner replies and items deleted at the source never
+    match: rules are about what customers say."""
+    p = d.param
+    where = ["i.deleted_at IS NULL", d.flag("i.is_owner_reply", False)]
+    args: list[Any] = []
+    if c.source_ids:
+        clause, more = d.many_ids_in("i.source_id", c.source_ids)
+        where.append(clause)
+        args += more
+    if c.whose:
+        where.append(f"i.source_id IN (SELECT id FROM sources WHERE whose = {p})")
+        args.append(c.whose)
+    if c.rating_min:
+        where.append(f"i.rating >= {p}")
+        args.append(int(c.rating_min))
+    if c.rating_max:
+        where.append(f"i.rating <= {p}")
+        args.append(int(c.rating_max))
+    keyword = c.keyword.strip()
+    found = match(keyword) if keyword and c.keyword_mode == "fts" else \
+        d.contains("i.title || ' ' || i.text", keyword) if keyword else None
+    if found:
+        where.append(found[0])
+        args += found[1]
+    author = c.author.strip()
+    if author:
+        clause, more = d.contains("a.display_name || ' ' || a.handle", author)
+        where.append(f"EXISTS (SELECT 1 FROM authors a WHERE a.id = i.author_id AND {clause})")
+        args += more
+    return " AND ".join(where), args

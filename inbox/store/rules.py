@@ -17,6 +17,7 @@ from inbox.domain import ItemRow, format_time, utcnow
 from inbox.domain.rules import Actions, Conditions, Rule
 from inbox.store.connection import write_transaction
 from inbox.store.errors import NotFound
+from inbox.store.filter_sql import SQLITE, rule_where
 from inbox.store.queries import MATCHING_IDS, ROW_SELECT, check_query, row_to_item
 
 
@@ -88,37 +89,13 @@ class RulesMixin:
         keyword that cannot run. Owner replies and items deleted at the source never match:
         rules are about what customers say."""
         self.conn.create_function("inbox_casefold", 1, _casefold, deterministic=True)
-        where = ["i.deleted_at IS NULL", "i.is_owner_reply = 0"]
-        args: list[Any] = []
-        if c.source_ids:
-            where.append("i.source_id IN (SELECT value FROM json_each(?))")
-            args.append(json.dumps([int(s) for s in c.source_ids]))
-        if c.whose:
-            where.append("i.source_id IN (SELECT id FROM sources WHERE whose = ?)")
-            args.append(c.whose)
-        if c.rating_min:
-            where.append("i.rating >= ?")
-            args.append(int(c.rating_min))
-        if c.rating_max:
-            where.append("i.rating <= ?")
-            args.append(int(c.rating_max))
-        keyword = c.keyword.strip()
-        if keyword and c.keyword_mode == "fts":
-            expr = check_query(self.conn, keyword)
-            if expr:
-                # Reading the match list beats one index seek per item of a page
-                # (docs/benchmarks-rules.md).
-                where.append(f"i.id IN ({MATCHING_IDS})")
-                args.append(expr)
-        elif keyword:
-            where.append("instr(inbox_casefold(i.title || ' ' || i.text), ?) > 0")
-            args.append(keyword.casefold())
-        author = c.author.strip()
-        if author:
-            where.append("EXISTS (SELECT 1 FROM authors a WHERE a.id = i.author_id AND "
-                         "instr(inbox_casefold(a.display_name || ' ' || a.handle), ?) > 0)")
-            args.append(author.casefold())
-        return " AND ".join(where), args
+        return rule_where(SQLITE, c, self._rule_match)
+
+    def _rule_match(self, keyword: str) -> tuple[str, list[Any]] | None:
+        expr = check_query(self.conn, keyword)
+        # Reading the match list beats one index seek per item of a page
+        # (docs/benchmarks-rules.md).
+        return (f"i.id IN ({MATCHING_IDS})", [expr]) if expr else None
 
     def check_rule_conditions(self, c: Conditions) -> None:
         """Raise BadQuery (with a clear message) when the conditions cannot run."""

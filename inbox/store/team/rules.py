@@ -15,6 +15,8 @@ from typing import Any
 from inbox.domain import ItemRow, format_time, utcnow
 from inbox.domain.rules import Actions, Conditions, Rule
 from inbox.store.errors import NotFound
+from inbox.store.filter_sql import POSTGRES
+from inbox.store.filter_sql import rule_where as shared_rule_where
 from inbox.store.team.queries import MATCHES, ROW_SELECT, row_to_item
 from inbox.store.team.search import tsquery_text
 
@@ -36,37 +38,13 @@ def _values(rule: Rule) -> dict[str, Any]:
 
 
 def rule_where(c: Conditions) -> tuple[str, list[Any]]:
-    """WHERE clause over `items i` and its parameters; raises BadQuery for a full-text
-    keyword that cannot run. Owner replies and deleted items never match, as locally."""
-    where = ["i.deleted_at IS NULL", "NOT i.is_owner_reply"]
-    args: list[Any] = []
-    if c.source_ids:
-        where.append("i.source_id = ANY(%s)")
-        args.append([int(s) for s in c.source_ids])
-    if c.whose:
-        where.append("i.source_id IN (SELECT id FROM sources WHERE whose = %s)")
-        args.append(c.whose)
-    if c.rating_min:
-        where.append("i.rating >= %s")
-        args.append(int(c.rating_min))
-    if c.rating_max:
-        where.append("i.rating <= %s")
-        args.append(int(c.rating_max))
-    keyword = c.keyword.strip()
-    if keyword and c.keyword_mode == "fts":
-        expr = tsquery_text(keyword)
-        if expr:
-            where.append(MATCHES)
-            args += [expr, expr]
-    elif keyword:
-        where.append("strpos(lower(i.title || ' ' || i.text), lower(%s)) > 0")
-        args.append(keyword)
-    author = c.author.strip()
-    if author:
-        where.append("EXISTS (SELECT 1 FROM authors a WHERE a.id = i.author_id AND "
-                     "strpos(lower(a.display_name || ' ' || a.handle), lower(%s)) > 0)")
-        args.append(author)
-    return " AND ".join(where), args
+    """WHERE clause over `items i` and its parameters, as locally (`filter_sql.rule_where`)."""
+    return shared_rule_where(POSTGRES, c, _match)
+
+
+def _match(keyword: str) -> tuple[str, list[Any]] | None:
+    expr = tsquery_text(keyword)
+    return (MATCHES, [expr, expr]) if expr else None
 
 
 class TeamRulesMixin:
