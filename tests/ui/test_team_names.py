@@ -67,3 +67,10 @@ def test_names_set_on_the_server_show_in_bens_window_and_he_names_himself(bens_w
     owner.assign([item.id], ben)
     history = [c for c in owner.conversation_history(item.thread_id) if c.what == "assigned"]
     assert team_words.history_text(history[-1], ana, datetime.now()) == "You assigned it to Ben Ortiz"
+
+
+def test_a_name_changed_elsewhere_reaches_the_open_window(bens_window, qtbot) -> None:  # noqa: F811
+    window, controller, owner, ana, _ben = bens_window
+    owner.set_display_name("Ana Live")  # on her own laptop, while Ben's window is open
+    qtbot.waitUntil(lambda: team_words.member_name(ana) == "Ana Live", timeout=5000)
+    assert team_names.saved_names(window.store)[ana] == "Ana Live"

@@ -489,8 +489,16 @@ BEGIN
 END $$;
 """
 
+# A member's new display name reaches the other windows at once (M010's shared notice), not
+# only when they start or reconnect.
+M012_NAMES_NOTICE = """
+CREATE TRIGGER member_names_notify AFTER INSERT OR UPDATE OR DELETE ON member_names
+    FOR EACH ROW EXECUTE FUNCTION shared_notify();
+"""
+
 MIGRATIONS: list[str] = [M001_CORE, M002_SEARCH, M003_CHANGES, M004_ASSIGNMENT, M005_REPLY_CHANGES, M006_COUNTS + M006_LIGHTER_INGEST,
-                         M007_ACTIVITY, M008_MEMBER_READS, M009_INGEST_CHECKS, M010_OFFLINE, M011_NAMES_AND_ANALYSIS]
+                         M007_ACTIVITY, M008_MEMBER_READS, M009_INGEST_CHECKS, M010_OFFLINE, M011_NAMES_AND_ANALYSIS,
+                         M012_NAMES_NOTICE]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # Relations outside the system schemas: in an empty database there are none.

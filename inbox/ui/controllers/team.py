@@ -236,6 +236,8 @@ class TeamController(QObject):
         if notice.kind == "changes":
             if notice.seq > self.info.last_seq or not notice.seq:
                 self.catch_up()
+            if not notice.seq:  # the shared sets changed, members' names among them
+                self.refresh_names()
         elif notice.kind == "presence" and notice.who and notice.who != self.me and notice.item_id is not None:
             people = self.presence.setdefault(notice.item_id, {})
             if notice.activity == "left":
