@@ -70,7 +70,7 @@ def test_names_set_on_the_server_show_in_bens_window_and_he_names_himself(bens_w
 
 
 def test_a_name_changed_elsewhere_reaches_the_open_window(bens_window, qtbot) -> None:  # noqa: F811
-    window, controller, owner, ana, _ben = bens_window
+    window, _controller, owner, ana, _ben = bens_window
     owner.set_display_name("Ana Live")  # on her own laptop, while Ben's window is open
     qtbot.waitUntil(lambda: team_words.member_name(ana) == "Ana Live", timeout=5000)
     assert team_names.saved_names(window.store)[ana] == "Ana Live"
