@@ -9,6 +9,7 @@ import pytest
 
 from inbox.store import NotFound, StoreError
 from inbox.store.team import TeamStore, init_team
+from inbox.store.team.schema import M011_NAMES_AND_ANALYSIS, MIGRATIONS
 
 
 def test_each_member_names_themselves_and_the_owner_names_anyone(pg_server, roles):
@@ -45,7 +46,7 @@ def test_a_member_let_in_before_the_upgrade_can_name_themselves(pg_server, roles
         # as if Ben had been let in by the app before M011: the table is new to him
         conn.execute("DROP TABLE member_names")
         conn.execute("DROP INDEX items_pending_analysis")
-        conn.execute("UPDATE team_schema SET version = version - 1")
+        conn.execute("UPDATE team_schema SET version = %s", (MIGRATIONS.index(M011_NAMES_AND_ANALYSIS),))
     init_team(*urls[ana])  # the upgrade, after Ben's grant
     with TeamStore(urls[ben][0], password=urls[ben][1]) as member:
         member.set_display_name("Ben")
