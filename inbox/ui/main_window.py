@@ -89,7 +89,7 @@ class MainWindow(QMainWindow):
         self.ops = Operations(store, self.undo_stack)
         self.extensions = Registry()
         self.active_dialog: QDialog | None = None
-        self.on_shutdown: list[Callable[[], None]] = []  # features that hold threads (the team link)
+        self.on_shutdown: list[Callable[[], None]] = []  # features that hold threads or timers
         self._menu_entries: dict[str, list[tuple[str, bool]]] = {}  # menu -> (command id, destructive)
         self._default_panes = False  # set when no saved pane widths: see showEvent
         self.banner = QLabel()

@@ -45,6 +45,7 @@ class ReadingController(QObject):
         self._read_retry.setSingleShot(True)
         self._read_retry.setInterval(READ_RETRY_MS)
         self._read_retry.timeout.connect(self._write_read_marks)
+        window.on_shutdown.append(self._read_retry.stop)  # the store may close after it
         window.data_changed_signal.connect(self._triaged)
 
     @property
