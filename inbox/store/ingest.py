@@ -20,7 +20,7 @@ from inbox.domain import Item, format_time, utcnow
 from inbox.store import insights_schema
 from inbox.store.connection import write_transaction
 from inbox.store.errors import NotFound
-from inbox.store.ingest_prep import AuthorKey, AuthorValues, PreparedItems, author_key, prepare_items, row_for
+from inbox.store.ingest_prep import AuthorKey, AuthorValues, PreparedItems, prepare_items
 from inbox.store.migrations import time_key_sql
 
 if TYPE_CHECKING:
@@ -215,9 +215,6 @@ class IngestMixin:
                     f"WHERE source_id = ? AND external_id IN ({q})", (source_id, *chunk)):
                 found[r["external_id"]] = r
         return found
-
-    _author_key = staticmethod(author_key)  # the team store's ingest shares these two
-    _row_for = staticmethod(row_for)
 
     def _author_ids(self, batch: dict[str, Item],
                     authors: dict[str, tuple[AuthorKey, AuthorValues] | None]) -> dict[str, int | None]:

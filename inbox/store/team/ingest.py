@@ -19,7 +19,8 @@ from inbox.domain import Item, format_time, utcnow
 from inbox.domain.item_checks import unstorable
 from inbox.store.erasures import ErasuresMixin
 from inbox.store.errors import NotFound
-from inbox.store.ingest import IngestMixin, IngestPipeline, IngestResult
+from inbox.store.ingest import IngestPipeline, IngestResult
+from inbox.store.ingest_prep import author_key, row_for
 from inbox.store.team.activity import REFRESH_ACTIVITY
 
 _INSERTED = ("id", "source_id", "external_id", "kind", "url", "author_id", "rating", "title", "text",
@@ -152,7 +153,7 @@ class TeamIngestMixin:
                 (source_id, list(batch))).fetchall()}
             new_rows: list[dict[str, Any]] = []
             for ext_id, item in sorted(batch.items()):  # key order: concurrent pages never deadlock
-                row = IngestMixin._row_for(source_id, item, author_of[ext_id], now)
+                row = row_for(source_id, item, author_of[ext_id], now)
                 author = item.author  # its names as just upserted: what the search vector holds
                 row["author_text"] = (f"{author.display_name or ''} {author.handle or ''}"
                                       if author_of[ext_id] is not None and author is not None else None)
@@ -196,7 +197,7 @@ class TeamIngestMixin:
         """The author id of each item of a page: the known authors read in one statement;
         the new or changed ones upserted in a second (in key order), which returns their
         ids, also of an author another app stored meanwhile (most pages need only the read)."""
-        keys = {ext_id: IngestMixin._author_key(platform, item.author) for ext_id, item in batch.items()}
+        keys = {ext_id: author_key(platform, item.author) for ext_id, item in batch.items()}
         wanted: dict[tuple[str, str], tuple[str, str, str]] = {}
         for key, item in zip(keys.values(), batch.values(), strict=True):
             if key is not None:
