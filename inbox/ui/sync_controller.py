@@ -127,6 +127,7 @@ class SyncController(QObject):
         self.startup_timer.timeout.connect(self.sync_if_due)
         if self.timer.isActive():
             self.startup_timer.start()
+        window.on_shutdown.append(self.stop)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.stop)

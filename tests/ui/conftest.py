@@ -149,5 +149,6 @@ def window(workspace_store, make_window):
 
 
 def settle(qtbot, window) -> None:
-    """Wait until pages and background queries have all arrived."""
-    qtbot.waitUntil(lambda: not window.model.loading and window.workers.pending == 0, timeout=5000)
+    """Wait until pages and background queries have all arrived (a loaded machine may take
+    seconds to load the aspects' lexicon on a worker)."""
+    qtbot.waitUntil(lambda: not window.model.loading and window.workers.pending == 0, timeout=20_000)

@@ -306,6 +306,15 @@ def test_startup_catches_up_on_sources_not_synced_for_an_interval(qtbot, window,
     assert controller.last_notice == "2 new items from Stale"  # not its first sync: announced
 
 
+def test_closing_the_window_stops_the_automatic_syncs(qtbot, window, store):  # noqa: F811
+    """Neither the start-up catch-up nor the interval timer may fire on a closed inbox."""
+    store.add_source("appstore", "Order-ahead app", settings={"app_id": "1"})
+    controller = sync_controller.install(window)
+    assert controller.startup_timer.isActive() and controller.timer.isActive()
+    window.shutdown()
+    assert not controller.startup_timer.isActive() and not controller.timer.isActive()
+
+
 def test_an_empty_list_says_why_the_only_source_failed_never_inbox_zero(qtbot, window, aloop, store):  # noqa: F811
     source = store.add_source("appstore", "Order-ahead app", settings={
         "app_id": "1611223344", "country": "gb", "base_url": f"http://127.0.0.1:{closed_port()}"})
