@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 
@@ -144,6 +145,41 @@ def row_summary(item: ItemRow) -> str:
     return " · ".join(p for p in (item.author_name, item.source_name, when) if p)
 
 
+ROWS_KEPT = 64  # a few screens of rows: ~15 MB at 1,000 px wide, more on a high-DPI screen
+
+
+class RowPixmaps:
+    """Rows already painted, by everything their picture depends on. A reload during a sync
+    repaints the whole list with mostly the same rows; copying their pixmaps instead of
+    laying out their text again keeps that repaint within a frame."""
+
+    def __init__(self, limit: int = ROWS_KEPT) -> None:
+        self.limit = limit
+        self.pixmaps: OrderedDict[tuple, QPixmap] = OrderedDict()
+
+    @staticmethod
+    def key(item: ItemRow, age: str, assignee: str | None, width: int, height: int,
+            option: QStyleOptionViewItem, ratio: float) -> tuple:
+        return (item.id, item.author_name, item.rating, item.status, item.source_kind, item.source_name,
+                item.whose, item.title, item.text, tuple(item.tags[:3]), item.messages, item.replied, age,
+                assignee, width, height, option.state.value, option.palette.cacheKey(), option.font.key(),
+                ratio)
+
+    def get(self, key: tuple) -> QPixmap | None:
+        pix = self.pixmaps.get(key)
+        if pix is not None:
+            self.pixmaps.move_to_end(key)
+        return pix
+
+    def put(self, key: tuple, pix: QPixmap) -> None:
+        self.pixmaps[key] = pix
+        while len(self.pixmaps) > self.limit:
+            self.pixmaps.popitem(last=False)
+
+    def clear(self) -> None:
+        self.pixmaps.clear()
+
+
 class ItemDelegate(QStyledItemDelegate):
     """Paints an `ItemRow` in two lines; unread rows bold with a dot."""
 
@@ -152,6 +188,8 @@ class ItemDelegate(QStyledItemDelegate):
         self.now = now  # callable returning an aware datetime, for ages
         # a team inbox: who the row's conversation is assigned to ("You", "Ben"), or None
         self.assignee_of: Callable[[ItemRow], str | None] | None = None
+        self.rows = RowPixmaps()
+        self._ages: dict[tuple, str] = {}
 
     def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
         return QSize(320, row_height(option.font))
@@ -161,6 +199,30 @@ class ItemDelegate(QStyledItemDelegate):
         item: ItemRow | None = index.data(ItemRole)
         if item is None:
             return super().paint(painter, option, index)
+        age = self._age(item)
+        assignee = self.assignee_of(item) if self.assignee_of is not None else None
+        rect: QRect = option.rect
+        widget = option.widget
+        ratio = widget.devicePixelRatioF() if widget is not None else 1.0
+        key = self.rows.key(item, age, assignee, rect.width(), rect.height(), option, ratio)
+        pix = self.rows.get(key)
+        if pix is None:  # drawn once into a pixmap; a repaint of the same row only copies it
+            pix = QPixmap(max(1, round(rect.width() * ratio)), max(1, round(rect.height() * ratio)))
+            pix.setDevicePixelRatio(ratio)
+            pix.fill(option.palette.color(QPalette.ColorRole.Base))
+            opt = QStyleOptionViewItem(option)
+            opt.rect = QRect(0, 0, rect.width(), rect.height())
+            p = QPainter(pix)
+            try:
+                self._paint_row(p, opt, index, item, age, assignee)
+            finally:
+                p.end()
+            self.rows.put(key, pix)
+        painter.drawPixmap(rect.topLeft(), pix)
+
+    def _paint_row(self, painter: QPainter, option: QStyleOptionViewItem,
+                   index: QModelIndex | QPersistentModelIndex, item: ItemRow, age: str,
+                   assignee: str | None) -> None:
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         style = option.widget.style() if option.widget else QApplication.style()
@@ -207,7 +269,6 @@ class ItemDelegate(QStyledItemDelegate):
         small = QFont(base)
         small.setPointSizeF(max(7.0, base.pointSizeF() * 0.9))
         painter.setFont(small)
-        age = self._age(item)
         age_w = QFontMetrics(small).horizontalAdvance(age)
         painter.setPen(text_colour if unread else soft)
         painter.drawText(QRect(right - age_w, line1.top(), age_w, line1.height()),
@@ -230,7 +291,6 @@ class ItemDelegate(QStyledItemDelegate):
                                  Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, s)
                 x += sw + 8
         x = self._conversation_marks(painter, item, small, soft, line1, x, left + avail)
-        assignee = self.assignee_of(item) if self.assignee_of is not None else None
         if assignee:
             x = self._assignee_mark(painter, assignee, small, pal, selected, line1, x, left + avail)
         painter.setFont(small)
@@ -327,8 +387,19 @@ class ItemDelegate(QStyledItemDelegate):
         return True
 
     def _age(self, item: ItemRow) -> str:
-        """The item's age; for a snoozed item, when it comes back."""
+        """The item's age; for a snoozed item, when it comes back. Remembered for the minute:
+        parsing two stored times a row was a tenth of painting it."""
         now: datetime | None = self.now() if self.now else None
+        minute = (now or utcnow()).replace(second=0, microsecond=0)
+        key = (item.snoozed_until, item.last_activity_at or item.created_at, minute, local_time.zone())
+        text = self._ages.get(key)
+        if text is None:
+            if len(self._ages) > 2048:
+                self._ages.clear()
+            text = self._ages[key] = self._age_now(item, now)
+        return text
+
+    def _age_now(self, item: ItemRow, now: datetime | None) -> str:
         until = from_db(item.snoozed_until)
         if until is not None and until > (now or until):
             return "⏰ " + local_time.when(until, now or utcnow())
