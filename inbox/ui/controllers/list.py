@@ -80,6 +80,7 @@ class ListController(QObject):
         super().__init__(window)
         self.window = window
         self.store = window.store
+        self.background_pages = background_pages
         self.flt = InboxFilter(view=View.INBOX)
         self.view_before_search: str | None = None  # a search looks in All; clearing it goes back
         # Esc in the list asks these first (Insights: back from a chart's items); True = handled
@@ -309,7 +310,7 @@ class ListController(QObject):
         reading = self.window.reading_ctl
         if restore is None:
             if self.model.rows and not self.list_view.currentIndex().isValid():
-                self.select_row(0)
+                self._open_first()
             elif not self.model.rows:
                 reading.open(None)
             return
@@ -327,6 +328,20 @@ class ListController(QObject):
             self.select_row(min(max(old_row, 0), len(self.model.rows) - 1))
         else:
             reading.open(None)
+
+    def _open_first(self) -> None:
+        """Select the first row of a list just shown. With pages from a worker, on the next
+        turn: the new rows' first paint and opening the item (the reading pane, the reply
+        box, the author's panel) were one frame-long stall when a sync's first rows came in."""
+        if not self.background_pages:
+            self.select_row(0)
+            return
+        generation = self.model.generation
+
+        def select() -> None:
+            if generation == self.model.generation and self.model.rows and not self.list_view.currentIndex().isValid():
+                self.select_row(0)
+        self.window.workers.next_turn(select)
 
     def update_empty(self) -> None:
         empty = not self.model.rows and not self.model.loading
