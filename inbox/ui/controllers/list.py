@@ -46,6 +46,7 @@ LIST_MENU = ("item.done", "item.snooze", "item.tag", "item.assign", "item.unread
 
 
 _PLAIN = InboxFilter()
+FRAME_MS = 16
 
 
 def _still_within(flt: InboxFilter, base: InboxFilter) -> bool:
@@ -325,23 +326,24 @@ class ListController(QObject):
                                QItemSelectionModel.SelectionFlag.NoUpdate
                                if selected else QItemSelectionModel.SelectionFlag.ClearAndSelect)
         elif self.model.rows:
-            self.select_row(min(max(old_row, 0), len(self.model.rows) - 1))
+            self._open_first(min(max(old_row, 0), len(self.model.rows) - 1))
         else:
             reading.open(None)
 
-    def _open_first(self) -> None:
-        """Select the first row of a list just shown. With pages from a worker, on the next
-        turn: the new rows' first paint and opening the item (the reading pane, the reply
-        box, the author's panel) were one frame-long stall when a sync's first rows came in."""
+    def _open_first(self, row: int = 0) -> None:
+        """Select a row of a list just (re)loaded that has none current. With pages from a
+        worker, on the next turn: the new rows' first paint and opening the item (the reading
+        pane, the reply box, the author's panel) were one frame-long stall when a sync's
+        first rows came in."""
         if not self.background_pages:
-            self.select_row(0)
+            self.select_row(row)
             return
         generation = self.model.generation
 
         def select() -> None:
             if generation == self.model.generation and self.model.rows and not self.list_view.currentIndex().isValid():
-                self.select_row(0)
-        self.window.workers.next_turn(select)
+                self.select_row(min(row, len(self.model.rows) - 1))
+        self.window.workers.next_turn(select, FRAME_MS)  # after the rows' paint has had its frame
 
     def update_empty(self) -> None:
         empty = not self.model.rows and not self.model.loading
