@@ -2,14 +2,16 @@
 100,000 items from the 5 local fake sources (benchmarks/sync.py's), then while the analysis
 pass adds their sentiment in the background.
 
-    python benchmarks/sync_window.py [--scale 1.0] [--no-analysis]
+    python benchmarks/sync_window.py [--scale 1.0] [--no-analysis] [--profile-turns MS]
 
 The window runs as in the app (offscreen Qt, the qasync loop, garbage collection on the GUI
 thread, every extension installed) and syncs through its sync controller, which runs the
 sync (and then the analysis pass) in a worker process of its own (inbox/sync/child.py). A 10 ms QTimer on
 the GUI thread records how late each tick is; the GUI thread's own CPU time inside the worst
 gap says how much of it was our code rather than the OS giving the core to another process.
-Budget: 16 ms (one frame).
+Budget: 16 ms (one frame). `--profile-turns MS` runs cProfile (thread CPU time) on the GUI
+thread and prints what ran in each gap that held more than MS ms of it (slower, for finding
+the long turns, not for the figures).
 """
 
 from __future__ import annotations
