@@ -2,22 +2,26 @@
 100,000 items from the 5 local fake sources (benchmarks/sync.py's), then while the analysis
 pass adds their sentiment in the background.
 
-    python benchmarks/sync_window.py [--scale 1.0] [--no-analysis]
+    python benchmarks/sync_window.py [--scale 1.0] [--no-analysis] [--profile-turns MS]
 
 The window runs as in the app (offscreen Qt, the qasync loop, garbage collection on the GUI
 thread, every extension installed) and syncs through its sync controller, which runs the
 sync (and then the analysis pass) in a worker process of its own (inbox/sync/child.py). A 10 ms QTimer on
 the GUI thread records how late each tick is; the GUI thread's own CPU time inside the worst
 gap says how much of it was our code rather than the OS giving the core to another process.
-Budget: 16 ms (one frame).
+Budget: 16 ms (one frame). `--profile-turns MS` runs cProfile (thread CPU time) on the GUI
+thread and prints what ran in each gap that held more than MS ms of it (slower, for finding
+the long turns, not for the figures).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import json
 import os
+import pstats
 import subprocess
 import sys
 import tempfile
@@ -41,6 +45,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--no-analysis", action="store_true", help="stop after the sync")
+    ap.add_argument("--profile-turns", type=float, metavar="MS", default=0.0,
+                    help="cProfile the GUI thread and print what ran in each gap with over MS ms of its CPU")
     args = ap.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import qasync
@@ -54,6 +60,7 @@ def main() -> int:
     from inbox.ui.application import EXTENSIONS, install_extensions
     from inbox.ui.gc_guard import collect_on_gui_thread
     from inbox.ui.main_window import MainWindow
+    from inbox.ui.prewarm import prewarm
     from inbox.ui.scoring import backfill_for
     from inbox.ui.sync_controller import SyncController
 
@@ -63,6 +70,7 @@ def main() -> int:
     info = json.loads(server.stdout.readline())
     tmp = Path(tempfile.mkdtemp())
     app = QApplication([])
+    prewarm()  # as the app does (inbox/ui/application.py): no connector is first imported mid-sync
     collect_on_gui_thread(app)
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     store = Store(tmp / "bench.db")
@@ -86,8 +94,16 @@ def main() -> int:
     gaps: list[tuple[float, float, float, str, float]] = []  # (gap ms, GUI CPU ms, s in, phase, process CPU ms)
     began = time.perf_counter()
 
+    profiled: list[tuple[float, float, cProfile.Profile]] = []  # (GUI CPU ms, s in, profile)
+    prof = {"p": cProfile.Profile(time.thread_time) if args.profile_turns else None}
+
     def tick() -> None:
         wall, cpu, proc = time.perf_counter(), time.thread_time(), time.process_time()
+        if prof["p"] is not None:  # one profile per gap: kept when the gap held much GUI work
+            prof["p"].disable()
+            if (cpu - last["cpu"]) * 1000 > args.profile_turns:
+                profiled.append(((cpu - last["cpu"]) * 1000, last["wall"] - began, prof["p"]))
+            prof["p"] = cProfile.Profile(time.thread_time)
         gap = (wall - last["wall"]) * 1000 - 10
         gaps.append((gap, (cpu - last["cpu"]) * 1000, last["wall"] - began, phase["name"],
                      (proc - last["proc"]) * 1000))
@@ -95,6 +111,9 @@ def main() -> int:
         if gap > worst.get(phase["name"], (0.0, 0.0))[0]:
             worst[phase["name"]] = (gap, (cpu - last["cpu"]) * 1000)
         last["wall"], last["cpu"] = wall, cpu
+        if prof["p"] is not None:
+            prof["p"].enable()
+            last["cpu"] = time.thread_time()  # the profiler's own start is not the window's work
 
     heartbeat = QTimer()
     heartbeat.setInterval(10)
@@ -140,6 +159,12 @@ def main() -> int:
         print(f"most GUI-thread CPU inside one gap: {busiest[1]:.1f} ms (gap {busiest[0]:.0f} ms wall) "
               f"at {busiest[2]:.1f} s in {busiest[3]}; gaps with over {BUDGET_MS:.0f} ms of it: "
               f"{sum(g[1] > BUDGET_MS for g in gaps)}")
+    for ms, at, p in profiled:
+        print(f"\n--- gap at {at:.1f} s: {ms:.1f} ms of GUI-thread CPU (under cProfile) ---")
+        try:
+            pstats.Stats(p).sort_stats("cumulative").print_stats(25)
+        except TypeError:  # no Python ran: all of it inside Qt
+            print("(no Python code recorded)")
     if "analysis_s" in out:
         print(f"analysis pass after the sync: {out['analysis_s']:.1f} s")
     window.shutdown()

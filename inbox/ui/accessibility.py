@@ -59,9 +59,12 @@ def name_fields(root: QWidget) -> None:
                 field.setAccessibleName(text)
 
 
+_SHOW = QEvent.Type.Show  # looked up once: the filter sees every event of the application
+
+
 class FieldNamer(QObject):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() != QEvent.Type.Show or not isinstance(obj, QWidget):
+        if event.type() != _SHOW or not isinstance(obj, QWidget):
             return False
         if obj.isWindow() or (isinstance(obj, FIELDS) and not obj.accessibleName()):
             name_fields(obj)  # a dialog as it opens; a field a dialog adds later (a source's settings)

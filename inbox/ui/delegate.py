@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 
@@ -80,17 +81,17 @@ def row_height(font: QFont) -> int:
     return max(ROW_HEIGHT, 8 + line + 5 + line + 12)
 AVATAR_COLOURS = ("#5b8def", "#e5484d", "#46a758", "#f76b15", "#8e4ec6", "#12a594", "#d6409f", "#0090ff",
                   "#a18072", "#6e56cf")
-_avatar_cache: dict[str, QPixmap] = {}
+_avatar_cache: dict[tuple[str, int], QPixmap] = {}
 
 
 def avatar_pixmap(name: str, size: int = ICON) -> QPixmap:
     """A circle with the author's initials, its colour fixed by the name (drawn here, no
     picture is ever fetched)."""
-    letters = initials(name)
-    colour = AVATAR_COLOURS[zlib.crc32(name.casefold().encode()) % len(AVATAR_COLOURS)]
-    key = f"{letters}|{colour}|{size}"
+    key = (name, size)  # the name itself: working out its initials was half the lookup
     if key in _avatar_cache:
         return _avatar_cache[key]
+    letters = initials(name)
+    colour = AVATAR_COLOURS[zlib.crc32(name.casefold().encode()) % len(AVATAR_COLOURS)]
     ratio = QApplication.instance().devicePixelRatio() if QApplication.instance() else 1.0
     pix = QPixmap(int(size * ratio), int(size * ratio))
     pix.setDevicePixelRatio(ratio)
@@ -144,6 +145,78 @@ def row_summary(item: ItemRow) -> str:
     return " · ".join(p for p in (item.author_name, item.source_name, when) if p)
 
 
+LEFT_MIDDLE = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter  # combined once, not per row
+RIGHT_MIDDLE = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+class RowFonts:
+    """The fonts a row uses and their metrics, made once per list font (each row made six)."""
+
+    def __init__(self, font: QFont) -> None:
+        self.base = QFont(font)
+        self.bold = QFont(font)
+        self.bold.setBold(True)
+        self.regular = QFont(font)
+        self.regular.setBold(False)
+        self.small = QFont(font)
+        self.small.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
+        self.chip = QFont(font)
+        self.chip.setPointSizeF(max(7.0, font.pointSizeF() * 0.82))
+        self.fm_base, self.fm_bold = QFontMetrics(self.base), QFontMetrics(self.bold)
+        self.fm_regular = QFontMetrics(self.regular)
+        self.fm_small, self.fm_chip = QFontMetrics(self.small), QFontMetrics(self.chip)
+        self.face = avatar_size(font)
+        self.badge = max(BADGE, round(self.face * BADGE / ICON))
+
+
+_fonts: dict[str, RowFonts] = {}
+
+
+def row_fonts(font: QFont) -> RowFonts:
+    key = font.key()
+    fonts = _fonts.get(key)
+    if fonts is None:
+        if len(_fonts) > 8:
+            _fonts.clear()
+        fonts = _fonts[key] = RowFonts(font)
+    return fonts
+
+
+ROWS_KEPT = 64  # a few screens of rows: ~15 MB at 1,000 px wide, more on a high-DPI screen
+
+
+class RowPixmaps:
+    """Rows already painted, by everything their picture depends on. A reload during a sync
+    repaints the whole list with mostly the same rows; copying their pixmaps instead of
+    laying out their text again keeps that repaint within a frame."""
+
+    def __init__(self, limit: int = ROWS_KEPT) -> None:
+        self.limit = limit
+        self.pixmaps: OrderedDict[tuple, QPixmap] = OrderedDict()
+
+    @staticmethod
+    def key(item: ItemRow, age: str, assignee: str | None, width: int, height: int,
+            option: QStyleOptionViewItem, ratio: float) -> tuple:
+        return (item.id, item.author_name, item.rating, item.status, item.source_kind, item.source_name,
+                item.whose, item.title, item.text, tuple(item.tags[:3]), item.messages, item.replied, age,
+                assignee, width, height, option.state.value, option.palette.cacheKey(), option.font.key(),
+                ratio)
+
+    def get(self, key: tuple) -> QPixmap | None:
+        pix = self.pixmaps.get(key)
+        if pix is not None:
+            self.pixmaps.move_to_end(key)
+        return pix
+
+    def put(self, key: tuple, pix: QPixmap) -> None:
+        self.pixmaps[key] = pix
+        while len(self.pixmaps) > self.limit:
+            self.pixmaps.popitem(last=False)
+
+    def clear(self) -> None:
+        self.pixmaps.clear()
+
+
 class ItemDelegate(QStyledItemDelegate):
     """Paints an `ItemRow` in two lines; unread rows bold with a dot."""
 
@@ -152,6 +225,8 @@ class ItemDelegate(QStyledItemDelegate):
         self.now = now  # callable returning an aware datetime, for ages
         # a team inbox: who the row's conversation is assigned to ("You", "Ben"), or None
         self.assignee_of: Callable[[ItemRow], str | None] | None = None
+        self.rows = RowPixmaps()
+        self._ages: dict[tuple, str] = {}
 
     def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
         return QSize(320, row_height(option.font))
@@ -161,13 +236,35 @@ class ItemDelegate(QStyledItemDelegate):
         item: ItemRow | None = index.data(ItemRole)
         if item is None:
             return super().paint(painter, option, index)
+        age = self._age(item)
+        assignee = self.assignee_of(item) if self.assignee_of is not None else None
+        rect: QRect = option.rect
+        widget = option.widget
+        ratio = widget.devicePixelRatioF() if widget is not None else 1.0
+        key = self.rows.key(item, age, assignee, rect.width(), rect.height(), option, ratio)
+        pix = self.rows.get(key)
+        if pix is None:  # drawn once into a pixmap; a repaint of the same row only copies it
+            pix = QPixmap(max(1, round(rect.width() * ratio)), max(1, round(rect.height() * ratio)))
+            pix.setDevicePixelRatio(ratio)
+            pix.fill(option.palette.color(QPalette.ColorRole.Base))
+            opt = QStyleOptionViewItem(option)
+            opt.rect = QRect(0, 0, rect.width(), rect.height())
+            p = QPainter(pix)
+            try:
+                self._paint_row(p, opt, index, item, age, assignee)
+            finally:
+                p.end()
+            self.rows.put(key, pix)
+        painter.drawPixmap(rect.topLeft(), pix)
+
+    def _paint_row(self, painter: QPainter, option: QStyleOptionViewItem,
+                   index: QModelIndex | QPersistentModelIndex, item: ItemRow, age: str,
+                   assignee: str | None) -> None:
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         style = option.widget.style() if option.widget else QApplication.style()
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, option.widget)
+        # the panel (selection, hover) needs only the view's state, not the model's roles
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         pal = option.palette
         text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
@@ -175,9 +272,9 @@ class ItemDelegate(QStyledItemDelegate):
         soft = muted(pal, text_role)
         rect: QRect = option.rect
         unread = item.status == "unread"
+        f = row_fonts(option.font)
 
-        face = avatar_size(option.font)
-        badge = max(BADGE, round(face * BADGE / ICON))
+        face, badge = f.face, f.badge
         left = rect.left() + 12 + face + 10
         # separator line
         sep = QColor(pal.color(QPalette.ColorRole.Text))
@@ -196,54 +293,44 @@ class ItemDelegate(QStyledItemDelegate):
                            source_pixmap(item.source_kind, badge))
 
         right = rect.right() - 10
-        base = QFont(option.font)
-        top_font = QFont(base)
-        top_font.setBold(unread)
-        fm_top = QFontMetrics(top_font)
+        base = f.base
+        top_font, fm_top = (f.bold, f.fm_bold) if unread else (f.regular, f.fm_regular)
         line1 = QRect(left, rect.top() + 8, right - left, fm_top.height())
-        line2 = QRect(left, line1.bottom() + 5, right - left, QFontMetrics(base).height())
+        line2 = QRect(left, line1.bottom() + 5, right - left, f.fm_base.height())
 
         # age, right
-        small = QFont(base)
-        small.setPointSizeF(max(7.0, base.pointSizeF() * 0.9))
+        small = f.small
         painter.setFont(small)
-        age = self._age(item)
-        age_w = QFontMetrics(small).horizontalAdvance(age)
+        age_w = f.fm_small.horizontalAdvance(age)
         painter.setPen(text_colour if unread else soft)
-        painter.drawText(QRect(right - age_w, line1.top(), age_w, line1.height()),
-                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, age)
+        painter.drawText(QRect(right - age_w, line1.top(), age_w, line1.height()), RIGHT_MIDDLE, age)
         avail = right - age_w - 12 - left
 
         # author (bold if unread), then stars, then the source name
         painter.setFont(top_font)
         painter.setPen(text_colour)
         author = fm_top.elidedText(item.author_name, Qt.TextElideMode.ElideRight, min(avail, 260))
-        painter.drawText(line1, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, author)
+        painter.drawText(line1, LEFT_MIDDLE, author)
         x = left + fm_top.horizontalAdvance(author) + 8
         if item.rating:
             painter.setFont(base)
             painter.setPen(text_colour if selected else STAR_COLOUR)
             s = stars(item.rating)
-            sw = QFontMetrics(base).horizontalAdvance(s)
+            sw = f.fm_base.horizontalAdvance(s)
             if x + sw < left + avail:
-                painter.drawText(QRect(x, line1.top(), sw, line1.height()),
-                                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, s)
+                painter.drawText(QRect(x, line1.top(), sw, line1.height()), LEFT_MIDDLE, s)
                 x += sw + 8
         x = self._conversation_marks(painter, item, small, soft, line1, x, left + avail)
-        assignee = self.assignee_of(item) if self.assignee_of is not None else None
         if assignee:
             x = self._assignee_mark(painter, assignee, small, pal, selected, line1, x, left + avail)
         painter.setFont(small)
         painter.setPen(soft)
         where = item.source_name + (" · competitor" if item.whose == "competitor" else "")
-        where = QFontMetrics(small).elidedText(where, Qt.TextElideMode.ElideRight, max(0, left + avail - x))
-        painter.drawText(QRect(x, line1.top(), max(0, left + avail - x), line1.height()),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, where)
+        where = f.fm_small.elidedText(where, Qt.TextElideMode.ElideRight, max(0, left + avail - x))
+        painter.drawText(QRect(x, line1.top(), max(0, left + avail - x), line1.height()), LEFT_MIDDLE, where)
 
         # tag chips, right of line 2
-        chip_font = QFont(base)
-        chip_font.setPointSizeF(max(7.0, base.pointSizeF() * 0.82))
-        cfm = QFontMetrics(chip_font)
+        chip_font, cfm = f.chip, f.fm_chip
         chip_x = right
         painter.setFont(chip_font)
         for name, colour in reversed(item.tags[:3]):
@@ -264,9 +351,8 @@ class ItemDelegate(QStyledItemDelegate):
         painter.setFont(base)
         painter.setPen(text_colour if unread else soft)
         text_w = chip_x - left - 6
-        body = QFontMetrics(base).elidedText(item.first_line or "(no text)", Qt.TextElideMode.ElideRight, text_w)
-        painter.drawText(QRect(left, line2.top(), text_w, line2.height()),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, body)
+        body = f.fm_base.elidedText(item.first_line or "(no text)", Qt.TextElideMode.ElideRight, text_w)
+        painter.drawText(QRect(left, line2.top(), text_w, line2.height()), LEFT_MIDDLE, body)
         painter.restore()
 
     @staticmethod
@@ -327,8 +413,19 @@ class ItemDelegate(QStyledItemDelegate):
         return True
 
     def _age(self, item: ItemRow) -> str:
-        """The item's age; for a snoozed item, when it comes back."""
+        """The item's age; for a snoozed item, when it comes back. Remembered for the minute:
+        parsing two stored times a row was a tenth of painting it."""
         now: datetime | None = self.now() if self.now else None
+        minute = (now or utcnow()).replace(second=0, microsecond=0)
+        key = (item.snoozed_until, item.last_activity_at or item.created_at, minute, local_time.zone())
+        text = self._ages.get(key)
+        if text is None:
+            if len(self._ages) > 2048:
+                self._ages.clear()
+            text = self._ages[key] = self._age_now(item, now)
+        return text
+
+    def _age_now(self, item: ItemRow, now: datetime | None) -> str:
         until = from_db(item.snoozed_until)
         if until is not None and until > (now or until):
             return "⏰ " + local_time.when(until, now or utcnow())

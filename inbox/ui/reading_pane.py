@@ -261,6 +261,7 @@ class ReadingPane(QWidget):
         self.thread: Thread | None = None
         self.other_counts: dict[int, int] = {}
         self.empty_text = ""
+        self.shown_html: str | None = None  # the conversation's HTML on screen
         self.show_empty()
 
     def _room_below(self) -> int:
@@ -280,6 +281,7 @@ class ReadingPane(QWidget):
         self.header.setText("")
         self.header.hide()
         muted = muted_colour(self.palette())
+        self.shown_html = None
         self.browser.setHtml(f'<p align="center" style="color:{muted}"><br><br>{escape(text)}</p>')
 
     def changeEvent(self, event) -> None:
@@ -303,6 +305,9 @@ class ReadingPane(QWidget):
         self.header.setText(f"{kind} by {root.author_name}" + (f" · {n} messages" if n > 1 else ""))
         self.header.show()
         html = thread_html(thread, item.id, self.palette(), self.now(), other_counts)
+        if html == self.shown_html:
+            return  # the same conversation read again (a reload): no relayout, the reader's place kept
+        self.shown_html = html
         self.browser.setHtml(html)
         if thread.items and item.id != thread.items[0].id:
             self.browser.scrollToAnchor(f"m{item.id}")  # a reply found by search: show it

@@ -62,7 +62,7 @@ class Chip(QToolButton):
         self.setMenu(self.menu_)
         self.full_text = name
         self._shown: tuple[str | None, str | None] = (None, None)
-        self.show_value(None)
+        self.show_value(None, again=True)
 
     def max_width(self) -> int:
         """CHIP_MAX_WIDTH at the usual font sizes; wider in proportion with a larger font,
@@ -72,11 +72,14 @@ class Chip(QToolButton):
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
-            self.show_value(*self._shown)
+            self.show_value(*self._shown, again=True)
 
-    def show_value(self, value: str | None, detail: str | None = None) -> None:
+    def show_value(self, value: str | None, detail: str | None = None, *, again: bool = False) -> None:
         """`value` on the chip, cut at the end to its maximum width; the whole of it (or
-        `detail`, e.g. every source's name) in the tooltip."""
+        `detail`, e.g. every source's name) in the tooltip. The same value again changes
+        nothing (the sidebar's counts show the filter again after every sync's write)."""
+        if (value, detail) == self._shown and self.isChecked() == bool(value) and not again:
+            return
         self._shown = (value, detail)
         full = f"{self.name}: {value}" if value else self.name
         self.full_text = full

@@ -46,6 +46,7 @@ class Entry:
     count: int | None = None
     state: str = ""
     tooltip: str = ""
+    shown: tuple | None = None  # what update_entry last put on screen
 
 
 class Sidebar(QTreeWidget):
@@ -176,6 +177,10 @@ class Sidebar(QTreeWidget):
             entry.state = state
         if icon is not None:
             entry.item.setIcon(0, icon)
+        shown = (entry.label, entry.count, entry.tooltip, entry.state, self.palette().cacheKey())
+        if shown == entry.shown and icon is None:
+            return  # counts arrive after every write of a sync, mostly unchanged
+        entry.shown = shown
         suffix = {"syncing": "  ⟳", "error": "  ⚠"}.get(entry.state, "")
         entry.item.setText(0, entry.label + suffix)
         entry.item.setText(1, "" if not entry.count else f"{entry.count:,}")

@@ -113,6 +113,21 @@ class Workers:
 
         self.pools[lane].submit(work)
 
+    def next_turn(self, fn: Callable[[], None], delay_ms: int = 0) -> None:
+        """Run `fn` on the GUI thread a turn (and at least `delay_ms`) later, in line with
+        the results: work split off a long turn, counted as pending so that whoever waits
+        for the window to settle waits for it too."""
+        if self.closed:
+            return
+        self.pending += 1
+        outcome = (lambda _none: fn(), None, None)
+        if delay_ms > 0:
+            QTimer.singleShot(delay_ms, self.timer, lambda: self.results.put(outcome))
+        else:
+            self.results.put(outcome)
+        if not self.timer.isActive():
+            self.timer.start()
+
     def _drain(self) -> None:
         # One result a turn of the event loop: a list page, the sidebar's counts and the
         # opened item arriving together were one long stall of the window (up to 40 ms

@@ -46,6 +46,7 @@ LIST_MENU = ("item.done", "item.snooze", "item.tag", "item.assign", "item.unread
 
 
 _PLAIN = InboxFilter()
+FRAME_MS = 16
 
 
 def _still_within(flt: InboxFilter, base: InboxFilter) -> bool:
@@ -80,6 +81,7 @@ class ListController(QObject):
         super().__init__(window)
         self.window = window
         self.store = window.store
+        self.background_pages = background_pages
         self.flt = InboxFilter(view=View.INBOX)
         self.view_before_search: str | None = None  # a search looks in All; clearing it goes back
         # Esc in the list asks these first (Insights: back from a chart's items); True = handled
@@ -309,7 +311,7 @@ class ListController(QObject):
         reading = self.window.reading_ctl
         if restore is None:
             if self.model.rows and not self.list_view.currentIndex().isValid():
-                self.select_row(0)
+                self._open_first()
             elif not self.model.rows:
                 reading.open(None)
             return
@@ -324,9 +326,24 @@ class ListController(QObject):
                                QItemSelectionModel.SelectionFlag.NoUpdate
                                if selected else QItemSelectionModel.SelectionFlag.ClearAndSelect)
         elif self.model.rows:
-            self.select_row(min(max(old_row, 0), len(self.model.rows) - 1))
+            self._open_first(min(max(old_row, 0), len(self.model.rows) - 1))
         else:
             reading.open(None)
+
+    def _open_first(self, row: int = 0) -> None:
+        """Select a row of a list just (re)loaded that has none current. With pages from a
+        worker, on the next turn: the new rows' first paint and opening the item (the reading
+        pane, the reply box, the author's panel) were one frame-long stall when a sync's
+        first rows came in."""
+        if not self.background_pages:
+            self.select_row(row)
+            return
+        generation = self.model.generation
+
+        def select() -> None:
+            if generation == self.model.generation and self.model.rows and not self.list_view.currentIndex().isValid():
+                self.select_row(min(row, len(self.model.rows) - 1))
+        self.window.workers.next_turn(select, FRAME_MS)  # after the rows' paint has had its frame
 
     def update_empty(self) -> None:
         empty = not self.model.rows and not self.model.loading
