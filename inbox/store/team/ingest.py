@@ -22,6 +22,7 @@ from inbox.store.errors import NotFound
 from inbox.store.ingest import IngestPipeline, IngestResult
 from inbox.store.ingest_prep import author_key, row_for
 from inbox.store.team.activity import REFRESH_ACTIVITY
+from inbox.store.team.params import BIGINTS, TEXTS, json_list
 
 _INSERTED = ("id", "source_id", "external_id", "kind", "url", "author_id", "rating", "title", "text",
              "html", "language", "created_at", "updated_at", "is_owner_reply", "parent_external_id",
@@ -149,8 +150,8 @@ class TeamIngestMixin:
             author_of = self._team_author_ids(cur, platform, batch)
             existing = {r[1]: r for r in cur.execute(
                 f"SELECT id, external_id, {', '.join(c for c in _COMPARED if c != 'deleted')}, "
-                "deleted_at IS NOT NULL FROM items WHERE source_id = %s AND external_id = ANY(%s)",
-                (source_id, list(batch))).fetchall()}
+                f"deleted_at IS NOT NULL FROM items WHERE source_id = %s AND external_id = ANY({TEXTS})",
+                (source_id, json_list(batch))).fetchall()}
             new_rows: list[dict[str, Any]] = []
             for ext_id, item in sorted(batch.items()):  # key order: concurrent pages never deadlock
                 row = row_for(source_id, item, author_of[ext_id], now)
@@ -208,19 +209,20 @@ class TeamIngestMixin:
             ordered = sorted(wanted)
             for plat, ext, author_id, *names in cur.execute(
                     "SELECT a.platform, a.external_id, a.id, a.handle, a.display_name, a.profile_url FROM authors a "
-                    "JOIN unnest(%b::text[], %b::text[]) AS k(p, e) ON a.platform = k.p AND a.external_id = k.e",
-                    ([k[0] for k in ordered], [k[1] for k in ordered])):
+                    f"JOIN unnest({TEXTS}, {TEXTS}) AS k(p, e) ON a.platform = k.p AND a.external_id = k.e",
+                    (json_list([k[0] for k in ordered]), json_list([k[1] for k in ordered]))).fetchall():
                 if tuple(names) == wanted[(plat, ext)]:
                     ids[(plat, ext)] = author_id
             todo = [k for k in ordered if k not in ids]
             if todo:
                 for plat, ext, author_id in cur.execute(
                         "INSERT INTO authors (platform, external_id, handle, display_name, profile_url) "
-                        "SELECT * FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[], %b::text[]) "
+                        f"SELECT * FROM unnest({TEXTS}, {TEXTS}, {TEXTS}, {TEXTS}, {TEXTS}) "
                         "ON CONFLICT (platform, external_id) DO UPDATE SET handle = excluded.handle, "
                         "display_name = excluded.display_name, profile_url = excluded.profile_url "
                         "RETURNING platform, external_id, id",
-                        [[k[0] for k in todo], [k[1] for k in todo], *([wanted[k][n] for k in todo] for n in range(3))]):
+                        [json_list([k[0] for k in todo]), json_list([k[1] for k in todo]),
+                         *(json_list([wanted[k][n] for k in todo]) for n in range(3))]).fetchall():
                     ids[(plat, ext)] = author_id
         return {ext_id: ids[key] if key else None for ext_id, key in keys.items()}
 
@@ -282,11 +284,12 @@ class TeamIngestMixin:
             ordered = sorted(activity)  # key order: two apps' pages lock threads alike
             for tid, key, created in cur.execute(
                     "INSERT INTO threads (source_id, root_external_id, last_activity_at, root_item_id) "
-                    "SELECT %s, k, a, r FROM unnest(%b::text[], %b::text[], %b::bigint[]) AS u(k, a, r) "
+                    f"SELECT %s, k, a, r FROM unnest({TEXTS}, {TEXTS}, {BIGINTS}) AS u(k, a, r) "
                     "ON CONFLICT (source_id, root_external_id) DO UPDATE SET last_activity_at = "
                     "greatest(coalesce(threads.last_activity_at, ''), excluded.last_activity_at) "
                     "RETURNING id, root_external_id, xmax = 0",
-                    (source_id, ordered, [activity[k] for k in ordered], [root_of.get(k) for k in ordered])):
+                    (source_id, json_list(ordered), json_list([activity[k] for k in ordered]),
+                     json_list([root_of.get(k) for k in ordered]))).fetchall():
                 for row in members[key]:
                     row["thread_id"] = tid
                 if not created:
