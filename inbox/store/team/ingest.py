@@ -16,11 +16,10 @@ from typing import Any
 from psycopg.errors import UniqueViolation
 
 from inbox.domain import Item, format_time, utcnow
-from inbox.domain.item_checks import unstorable
 from inbox.store.erasures import ErasuresMixin
 from inbox.store.errors import NotFound
 from inbox.store.ingest import IngestPipeline, IngestResult
-from inbox.store.ingest_prep import author_key, row_for
+from inbox.store.ingest_prep import AuthorKey, AuthorValues, PreparedItems, prepare_items
 from inbox.store.team.activity import REFRESH_ACTIVITY
 from inbox.store.team.params import BIGINTS, TEXTS, json_list
 
@@ -131,30 +130,29 @@ class TeamIngestMixin:
             if source is None:
                 raise NotFound(f"source {source_id} no longer exists")
             platform = source[0]
-            batch: dict[str, Item] = {}
-            for position, item in enumerate(items, start=1):
-                problem = unstorable(item, deep=False)
-                if problem is not None:
-                    result.skipped += 1
-                    if problem not in ("no id", "no text and no rating"):
-                        result.notes.append(f"entry {position} ({str(item.external_id)[:40]}): {problem}")
-                    continue
-                batch[str(item.external_id)] = item
+            # the checks and rows made ahead (on another thread, beside the previous page's
+            # write: `prepare_page`), or now
+            prepared = items if isinstance(items, PreparedItems) and items.fits(source_id, platform) \
+                else prepare_items(source_id, platform, items)
+            prepared.used = True  # its rows are filled in below: a second write prepares afresh
+            result.skipped += prepared.skipped
+            result.notes += prepared.notes
+            batch = prepared.entries
             dropped = ErasuresMixin.erasure_drops(self, platform, list(batch.values()))  # type: ignore[arg-type]
             if dropped:
                 result.skipped += len(dropped & set(batch))
                 batch = {k: v for k, v in batch.items() if k not in dropped}
             if not batch:
                 return result
-            now = format_time(utcnow())
-            author_of = self._team_author_ids(cur, platform, batch)
+            author_of = self._team_author_ids(cur, {ext: prepared.authors[ext] for ext in batch})
             existing = {r[1]: r for r in cur.execute(
                 f"SELECT id, external_id, {', '.join(c for c in _COMPARED if c != 'deleted')}, "
                 f"deleted_at IS NOT NULL FROM items WHERE source_id = %s AND external_id = ANY({TEXTS})",
                 (source_id, json_list(batch))).fetchall()}
             new_rows: list[dict[str, Any]] = []
             for ext_id, item in sorted(batch.items()):  # key order: concurrent pages never deadlock
-                row = row_for(source_id, item, author_of[ext_id], now)
+                row = prepared.rows[ext_id]
+                row["author_id"] = author_of[ext_id]
                 author = item.author  # its names as just upserted: what the search vector holds
                 row["author_text"] = (f"{author.display_name or ''} {author.handle or ''}"
                                       if author_of[ext_id] is not None and author is not None else None)
@@ -194,16 +192,14 @@ class TeamIngestMixin:
                 cur.execute(REOPEN, (sorted(reopening),))
         return result
 
-    def _team_author_ids(self, cur: Any, platform: str, batch: dict[str, Item]) -> dict[str, int | None]:
-        """The author id of each item of a page: the known authors read in one statement;
+    def _team_author_ids(self, cur: Any, authors: dict[str, tuple[AuthorKey, AuthorValues] | None]
+                         ) -> dict[str, int | None]:
+        """The author id of each item of a page (`authors`: each item's author key and
+        values, from `prepare_items`): the known authors read in one statement;
         the new or changed ones upserted in a second (in key order), which returns their
         ids, also of an author another app stored meanwhile (most pages need only the read)."""
-        keys = {ext_id: author_key(platform, item.author) for ext_id, item in batch.items()}
-        wanted: dict[tuple[str, str], tuple[str, str, str]] = {}
-        for key, item in zip(keys.values(), batch.values(), strict=True):
-            if key is not None:
-                a = item.author
-                wanted[key] = (a.handle or "", a.display_name or "", a.profile_url or "")
+        keys = {ext_id: a[0] if a else None for ext_id, a in authors.items()}
+        wanted: dict[AuthorKey, AuthorValues] = {a[0]: a[1] for a in authors.values() if a}
         ids: dict[tuple[str, str], int] = {}
         if wanted:
             ordered = sorted(wanted)
