@@ -271,7 +271,9 @@ class TeamIngestMixin:
             if tid is not None:
                 row["thread_id"] = tid
                 continue
-            activity[key] = max(activity.get(key, ""), row["updated_at"] or row["created_at"])
+            at = row["updated_at"] or row["created_at"]
+            if at > activity.get(key, ""):
+                activity[key] = at
             members.setdefault(key, []).append(row)
             if row["external_id"] == key and row["parent_external_id"] in (None, key):
                 root_of[key] = item_id
@@ -290,6 +292,14 @@ class TeamIngestMixin:
                     row["thread_id"] = tid
                 if not created:
                     existing_threads.add(tid)
+                    continue
+                group = members[key]
+                if len(group) == 1:  # the usual new conversation: one message, its head if a customer's
+                    r = group[0]
+                    if not r["is_owner_reply"]:
+                        r["is_head"] = True
+                        latest = "" if r["deleted"] else r["updated_at"] or r["created_at"]
+                        r["active_at"] = latest if latest > r["created_at"] else None
                     continue
                 customers = [r for r in members[key] if not r["is_owner_reply"]]
                 root = next((r for r in customers if r["id"] == root_of.get(key)), None)
