@@ -131,7 +131,7 @@ class TeamIngestMixin:
                 raise NotFound(f"source {source_id} no longer exists")
             platform = source[0]
             # the checks and rows made ahead (on another thread, beside the previous page's
-            # write: `prepare_page`), or now
+            # write: `prepare_items`), or now
             prepared = items if isinstance(items, PreparedItems) and items.fits(source_id, platform) \
                 else prepare_items(source_id, platform, items)
             prepared.used = True  # its rows are filled in below: a second write prepares afresh
