@@ -415,7 +415,7 @@ class SourceRun:
     async def _write_pages(self, pages: list[Page]) -> IngestResult:
         items: list[Item] = [item for page in pages for item in page.items]
         batch = self.pipeline.deferred() if len(items) >= DEFER_ANALYSIS_AT else self.pipeline
-        if len(items) >= PREPARE_AT and not getattr(self.writer.store, "is_team", False):
+        if len(items) >= PREPARE_AT:  # the team store takes them too
             items = await asyncio.to_thread(_prepared, self.source, items)
         return await self.writer.submit(lambda store: self._write(store, pages, items, batch), size=len(items))
 

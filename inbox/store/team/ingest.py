@@ -16,12 +16,12 @@ from typing import Any
 from psycopg.errors import UniqueViolation
 
 from inbox.domain import Item, format_time, utcnow
-from inbox.domain.item_checks import unstorable
 from inbox.store.erasures import ErasuresMixin
 from inbox.store.errors import NotFound
 from inbox.store.ingest import IngestPipeline, IngestResult
-from inbox.store.ingest_prep import author_key, row_for
+from inbox.store.ingest_prep import AuthorKey, AuthorValues, PreparedItems, prepare_items
 from inbox.store.team.activity import REFRESH_ACTIVITY
+from inbox.store.team.params import BIGINTS, TEXTS, json_list
 
 _INSERTED = ("id", "source_id", "external_id", "kind", "url", "author_id", "rating", "title", "text",
              "html", "language", "created_at", "updated_at", "is_owner_reply", "parent_external_id",
@@ -130,30 +130,29 @@ class TeamIngestMixin:
             if source is None:
                 raise NotFound(f"source {source_id} no longer exists")
             platform = source[0]
-            batch: dict[str, Item] = {}
-            for position, item in enumerate(items, start=1):
-                problem = unstorable(item, deep=False)
-                if problem is not None:
-                    result.skipped += 1
-                    if problem not in ("no id", "no text and no rating"):
-                        result.notes.append(f"entry {position} ({str(item.external_id)[:40]}): {problem}")
-                    continue
-                batch[str(item.external_id)] = item
+            # the checks and rows made ahead (on another thread, beside the previous page's
+            # write: `prepare_items`), or now
+            prepared = items if isinstance(items, PreparedItems) and items.fits(source_id, platform) \
+                else prepare_items(source_id, platform, items)
+            prepared.used = True  # its rows are filled in below: a second write prepares afresh
+            result.skipped += prepared.skipped
+            result.notes += prepared.notes
+            batch = prepared.entries
             dropped = ErasuresMixin.erasure_drops(self, platform, list(batch.values()))  # type: ignore[arg-type]
             if dropped:
                 result.skipped += len(dropped & set(batch))
                 batch = {k: v for k, v in batch.items() if k not in dropped}
             if not batch:
                 return result
-            now = format_time(utcnow())
-            author_of = self._team_author_ids(cur, platform, batch)
+            author_of = self._team_author_ids(cur, {ext: prepared.authors[ext] for ext in batch})
             existing = {r[1]: r for r in cur.execute(
                 f"SELECT id, external_id, {', '.join(c for c in _COMPARED if c != 'deleted')}, "
-                "deleted_at IS NOT NULL FROM items WHERE source_id = %s AND external_id = ANY(%s)",
-                (source_id, list(batch))).fetchall()}
+                f"deleted_at IS NOT NULL FROM items WHERE source_id = %s AND external_id = ANY({TEXTS})",
+                (source_id, json_list(batch))).fetchall()}
             new_rows: list[dict[str, Any]] = []
             for ext_id, item in sorted(batch.items()):  # key order: concurrent pages never deadlock
-                row = row_for(source_id, item, author_of[ext_id], now)
+                row = prepared.rows[ext_id]
+                row["author_id"] = author_of[ext_id]
                 author = item.author  # its names as just upserted: what the search vector holds
                 row["author_text"] = (f"{author.display_name or ''} {author.handle or ''}"
                                       if author_of[ext_id] is not None and author is not None else None)
@@ -193,34 +192,33 @@ class TeamIngestMixin:
                 cur.execute(REOPEN, (sorted(reopening),))
         return result
 
-    def _team_author_ids(self, cur: Any, platform: str, batch: dict[str, Item]) -> dict[str, int | None]:
-        """The author id of each item of a page: the known authors read in one statement;
+    def _team_author_ids(self, cur: Any, authors: dict[str, tuple[AuthorKey, AuthorValues] | None]
+                         ) -> dict[str, int | None]:
+        """The author id of each item of a page (`authors`: each item's author key and
+        values, from `prepare_items`): the known authors read in one statement;
         the new or changed ones upserted in a second (in key order), which returns their
         ids, also of an author another app stored meanwhile (most pages need only the read)."""
-        keys = {ext_id: author_key(platform, item.author) for ext_id, item in batch.items()}
-        wanted: dict[tuple[str, str], tuple[str, str, str]] = {}
-        for key, item in zip(keys.values(), batch.values(), strict=True):
-            if key is not None:
-                a = item.author
-                wanted[key] = (a.handle or "", a.display_name or "", a.profile_url or "")
+        keys = {ext_id: a[0] if a else None for ext_id, a in authors.items()}
+        wanted: dict[AuthorKey, AuthorValues] = {a[0]: a[1] for a in authors.values() if a}
         ids: dict[tuple[str, str], int] = {}
         if wanted:
             ordered = sorted(wanted)
             for plat, ext, author_id, *names in cur.execute(
                     "SELECT a.platform, a.external_id, a.id, a.handle, a.display_name, a.profile_url FROM authors a "
-                    "JOIN unnest(%b::text[], %b::text[]) AS k(p, e) ON a.platform = k.p AND a.external_id = k.e",
-                    ([k[0] for k in ordered], [k[1] for k in ordered])):
+                    f"JOIN unnest({TEXTS}, {TEXTS}) AS k(p, e) ON a.platform = k.p AND a.external_id = k.e",
+                    (json_list([k[0] for k in ordered]), json_list([k[1] for k in ordered]))).fetchall():
                 if tuple(names) == wanted[(plat, ext)]:
                     ids[(plat, ext)] = author_id
             todo = [k for k in ordered if k not in ids]
             if todo:
                 for plat, ext, author_id in cur.execute(
                         "INSERT INTO authors (platform, external_id, handle, display_name, profile_url) "
-                        "SELECT * FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[], %b::text[]) "
+                        f"SELECT * FROM unnest({TEXTS}, {TEXTS}, {TEXTS}, {TEXTS}, {TEXTS}) "
                         "ON CONFLICT (platform, external_id) DO UPDATE SET handle = excluded.handle, "
                         "display_name = excluded.display_name, profile_url = excluded.profile_url "
                         "RETURNING platform, external_id, id",
-                        [[k[0] for k in todo], [k[1] for k in todo], *([wanted[k][n] for k in todo] for n in range(3))]):
+                        [json_list([k[0] for k in todo]), json_list([k[1] for k in todo]),
+                         *(json_list([wanted[k][n] for k in todo]) for n in range(3))]).fetchall():
                     ids[(plat, ext)] = author_id
         return {ext_id: ids[key] if key else None for ext_id, key in keys.items()}
 
@@ -273,7 +271,9 @@ class TeamIngestMixin:
             if tid is not None:
                 row["thread_id"] = tid
                 continue
-            activity[key] = max(activity.get(key, ""), row["updated_at"] or row["created_at"])
+            at = row["updated_at"] or row["created_at"]
+            if at > activity.get(key, ""):
+                activity[key] = at
             members.setdefault(key, []).append(row)
             if row["external_id"] == key and row["parent_external_id"] in (None, key):
                 root_of[key] = item_id
@@ -282,15 +282,24 @@ class TeamIngestMixin:
             ordered = sorted(activity)  # key order: two apps' pages lock threads alike
             for tid, key, created in cur.execute(
                     "INSERT INTO threads (source_id, root_external_id, last_activity_at, root_item_id) "
-                    "SELECT %s, k, a, r FROM unnest(%b::text[], %b::text[], %b::bigint[]) AS u(k, a, r) "
+                    f"SELECT %s, k, a, r FROM unnest({TEXTS}, {TEXTS}, {BIGINTS}) AS u(k, a, r) "
                     "ON CONFLICT (source_id, root_external_id) DO UPDATE SET last_activity_at = "
                     "greatest(coalesce(threads.last_activity_at, ''), excluded.last_activity_at) "
                     "RETURNING id, root_external_id, xmax = 0",
-                    (source_id, ordered, [activity[k] for k in ordered], [root_of.get(k) for k in ordered])):
+                    (source_id, json_list(ordered), json_list([activity[k] for k in ordered]),
+                     json_list([root_of.get(k) for k in ordered]))).fetchall():
                 for row in members[key]:
                     row["thread_id"] = tid
                 if not created:
                     existing_threads.add(tid)
+                    continue
+                group = members[key]
+                if len(group) == 1:  # the usual new conversation: one message, its head if a customer's
+                    r = group[0]
+                    if not r["is_owner_reply"]:
+                        r["is_head"] = True
+                        latest = "" if r["deleted"] else r["updated_at"] or r["created_at"]
+                        r["active_at"] = latest if latest > r["created_at"] else None
                     continue
                 customers = [r for r in members[key] if not r["is_owner_reply"]]
                 root = next((r for r in customers if r["id"] == root_of.get(key)), None)

@@ -120,3 +120,33 @@ def test_one_sync_at_a_time_across_apps(team):
             pass
     finally:
         other.close()
+
+
+def test_a_page_prepared_ahead_on_another_thread_is_stored_like_the_plain_page(team):
+    """A big sync prepares a page's checks and rows on a worker thread while the previous
+    page is written (`prepare_items`); the team store takes them as they are."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from inbox.store.ingest_prep import prepare_items
+
+    plain, ahead = team.add_source("google", "Plain"), team.add_source("google", "Ahead")
+    page = [review(n) for n in range(20)] + [Item("", "review", text="no id"),
+                                             Item("x1", "review", text="fine", rating="five")]  # type: ignore[arg-type]
+    with ThreadPoolExecutor(1) as worker:
+        prepared = worker.submit(prepare_items, ahead.id, "google", page).result()
+    a = team.save_page(plain.id, page)
+    b = team.save_page(ahead.id, prepared)
+    assert (b.new, b.skipped) == (a.new, a.skipped) == (20, 2)
+    assert b.notes == a.notes and "rating" in b.notes[0]
+
+    def rows(source_id: int) -> list[tuple]:
+        return sorted((r.external_id, r.author_name, r.rating, r.text, r.created_at, r.status, r.messages)
+                      for r in team.list_items(InboxFilter(source_ids=[source_id]))[0])
+    assert rows(ahead.id) == rows(plain.id) and len(rows(ahead.id)) == 20
+    assert {r.source_id for r in team.search("number 7")} == {plain.id, ahead.id}
+    # written once, it is prepared afresh: the same page again changes nothing
+    assert team.save_page(ahead.id, prepared).unchanged == 20
+    # made for another source, it is not taken as it is: its rows would name that source
+    other = team.add_source("google", "Other")
+    assert team.save_page(other.id, prepare_items(ahead.id, "google", page)).new == 20
+    assert len(rows(other.id)) == 20 and len(rows(ahead.id)) == 20
