@@ -401,12 +401,21 @@ def m020_team_shared(conn: sqlite3.Connection) -> None:
     team_replica_shared.migrate(conn)
 
 
+def m021_no_ingest_guard(conn: sqlite3.Connection) -> None:
+    """An ordinary inbox loses the team replica's per-row insert trigger (issue 19: it
+    cost every imported row a query); a replica keeps it (`team_replica.link_team`)."""
+    from inbox.store import team_replica
+
+    team_replica.drop_unlinked_guard(conn)
+
+
 MIGRATIONS: list[Migration] = [M001_CORE, M002_SEARCH, M003_WORKFLOW, M004_FEEDBACK_VIEW, m005_insights,
                                M006_NO_INSERT_TRIGGERS, M007_NO_PARENT_INDEX, M008_SYNC_ERROR_KIND,
                                M009_STEMMED_SEARCH, m010_conversations,
                                M011_APPLICATION_ID, M012_ASPECTS, m013_erasure_records,
                                M015_PENDING_ANALYSIS, m016_conversation_activity, M018_REREAD_ASPECTS,
-                               M019_REREAD_ASPECTS, m017_team_replica, m020_team_shared]
+                               M019_REREAD_ASPECTS, m017_team_replica, m020_team_shared,
+                               m021_no_ingest_guard]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

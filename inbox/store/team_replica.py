@@ -75,11 +75,6 @@ SCHEMA = [
         kept INTEGER NOT NULL DEFAULT 1
     )""",
     "CREATE INDEX IF NOT EXISTS team_history_by_thread ON team_history (thread_id, seq)",
-    # A replica's items are the server's, with its ids: a source synced here would write rows
-    # whose ids the server gives to others. The team syncs its sources once, on the server.
-    f"""CREATE TRIGGER IF NOT EXISTS team_replica_no_ingest BEFORE INSERT ON items WHEN {_LINKED} BEGIN
-        SELECT RAISE(ABORT, 'this inbox is a copy of a team inbox: its sources are synced on the team''s server');
-    END""",
     f"""CREATE TRIGGER IF NOT EXISTS team_queue_status AFTER UPDATE OF status ON items
     WHEN old.status IS NOT new.status AND {_LINKED} BEGIN
         {_queue('status', 'new.id', 'new.thread_id', 'new.status')}
@@ -131,6 +126,23 @@ SCHEMA = [
             (SELECT thread_id FROM items WHERE id = old.item_id), json_object('text', NULL));
     END""",
 ]
+
+# A replica's items are the server's, with its ids: a source synced here would write rows
+# whose ids the server gives to others. The team syncs its sources once, on the server.
+# Made by `link_team`, not by the migration: a trigger on every inserted item costs an
+# ordinary inbox's import a query per row for nothing (issue 19).
+NO_INGEST = f"""CREATE TRIGGER IF NOT EXISTS team_replica_no_ingest BEFORE INSERT ON items WHEN {_LINKED} BEGIN
+        SELECT RAISE(ABORT, 'this inbox is a copy of a team inbox: its sources are synced on the team''s server');
+    END"""
+
+
+def drop_unlinked_guard(conn: sqlite3.Connection) -> None:
+    """M021: an ordinary inbox (no team link) loses the replica's insert trigger that M017
+    gave every inbox; a replica keeps it."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "team_link" in tables and conn.execute("SELECT 1 FROM team_link").fetchone() is not None:
+        return
+    conn.execute("DROP TRIGGER IF EXISTS team_replica_no_ingest")
 
 
 def migrate(conn: sqlite3.Connection) -> None:
@@ -188,11 +200,13 @@ class TeamReplicaMixin:
                 if row[0] != replica_of:
                     raise StoreError("This file is the copy of another team inbox; it was left unchanged.")
                 self.conn.execute("UPDATE team_link SET url = ?, member = ?", (url, member))
+                self.conn.execute(NO_INGEST)  # (a replica linked before M021 has it already)
                 return
             if self.conn.execute("SELECT 1 FROM items LIMIT 1").fetchone() is not None:
                 raise StoreError("This inbox holds items of its own: it cannot become a team inbox's copy.")
             self.conn.execute("INSERT INTO team_link (only_row, url, member, replica_of) VALUES (1, ?, ?, ?)",
                               (url, member, replica_of))
+            self.conn.execute(NO_INGEST)
 
     def set_team_members(self, members: Sequence[str]) -> None:
         """The team's members, kept for Assign to… offline."""

@@ -178,6 +178,35 @@ def test_a_replica_does_not_sync_sources_itself(replica: Store) -> None:
     assert [it.id for it in replica.search("croissant")] == [104, 103, 101]
 
 
+def _insert_triggers(store: Store) -> set[str]:
+    return {r[0] for r in store.conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'items' AND sql LIKE '%INSERT ON items%'")}
+
+
+def test_an_ordinary_inbox_has_no_insert_trigger_on_items_and_a_replica_keeps_its_own(tmp_path) -> None:
+    """Issue 19: the replica's guard ran a query for every row an ordinary inbox imported.
+    An inbox made before M021 loses it unless it is a replica."""
+    from inbox.store import migrations, team_replica
+
+    ordinary, linked = Store(tmp_path / "a.db"), Store(tmp_path / "b.db")
+    assert _insert_triggers(ordinary) == set()
+    linked.link_team("postgresql://ben@shop/inbox", "ben", "db-1")
+    assert _insert_triggers(linked) == {"team_replica_no_ingest"}
+    for store in (ordinary, linked):  # as M017 left both files before M021
+        with store.transaction():
+            store.conn.execute(team_replica.NO_INGEST)
+            store.conn.execute(f"PRAGMA user_version = {migrations.MIGRATIONS.index(migrations.m021_no_ingest_guard)}")
+        store.close()
+    ordinary, linked = Store(tmp_path / "a.db"), Store(tmp_path / "b.db")
+    assert _insert_triggers(ordinary) == set()
+    assert _insert_triggers(linked) == {"team_replica_no_ingest"}
+    with pytest.raises(Exception, match="synced on the team's server"):
+        linked.conn.execute("INSERT INTO items (source_id, external_id, kind, created_at, fetched_at) "
+                            "VALUES (7, 'x', 'review', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')")
+    ordinary.close()
+    linked.close()
+
+
 def test_the_migration_run_again_changes_nothing(replica: Store) -> None:
     from inbox.store import team_replica
 
