@@ -34,6 +34,7 @@ from inbox.store.locks import LocksMixin, SyncRunning
 from inbox.store.maintenance import MaintenanceMixin, engine_version
 from inbox.store.migrations import SCHEMA_VERSION
 from inbox.store.outbox import OutboxMixin
+from inbox.store.tag_admin import TagAdminMixin
 from inbox.store.people import PeopleMixin
 from inbox.store.queries import QueryMixin
 from inbox.store.rules import RulesMixin
@@ -75,7 +76,7 @@ __all__ = [
 class Store(SourcesMixin, IngestMixin, QueryMixin, TriageMixin, AuthorsMixin, PeopleMixin,
             OutboxMixin, RulesMixin, SavedRepliesMixin, SavedViewsMixin, SyncRunsMixin,
             MaintenanceMixin, BackupMixin, ItemLookupsMixin, ConversationsMixin, LocksMixin,
-            ErasuresMixin, DatabaseIdMixin, TeamReplicaMixin, TeamReplicaSharedMixin):
+            ErasuresMixin, DatabaseIdMixin, TeamReplicaMixin, TeamReplicaSharedMixin, TagAdminMixin):
     """The database of one workspace."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
