@@ -12,8 +12,15 @@ from inbox.cli.common import db_option, echo_json, fail, open_store
 
 def register(group: click.Group) -> None:
     from inbox.services.operations import Operations
-    from inbox.services.tags import (TagAdmin, TagError, conversations, delete_question, find_tag,
-                                     merge_question, plan_rename)
+    from inbox.services.tags import (
+        TagAdmin,
+        TagError,
+        conversations,
+        delete_question,
+        find_tag,
+        merge_question,
+        plan_rename,
+    )
 
     def _find(store, name: str):
         try:

@@ -34,7 +34,6 @@ from inbox.store.locks import LocksMixin, SyncRunning
 from inbox.store.maintenance import MaintenanceMixin, engine_version
 from inbox.store.migrations import SCHEMA_VERSION
 from inbox.store.outbox import OutboxMixin
-from inbox.store.tag_admin import TagAdminMixin
 from inbox.store.people import PeopleMixin
 from inbox.store.queries import QueryMixin
 from inbox.store.rules import RulesMixin
@@ -42,6 +41,7 @@ from inbox.store.saved_replies import SavedRepliesMixin
 from inbox.store.saved_views import SavedViewsMixin
 from inbox.store.sources import SourcesMixin
 from inbox.store.sync_runs import RunCounts, SyncRunsMixin
+from inbox.store.tag_admin import TagAdminMixin
 from inbox.store.team_replica import TeamReplicaMixin
 from inbox.store.team_replica_shared import TeamReplicaSharedMixin
 from inbox.store.triage import TriageMixin

@@ -28,8 +28,8 @@ from inbox.store.team.queries import TeamQueryMixin
 from inbox.store.team.replica import TeamReplicaMixin
 from inbox.store.team.rules import TeamRulesMixin
 from inbox.store.team.saved import TeamSavedMixin
-from inbox.store.team.tag_admin import TeamTagAdminMixin
 from inbox.store.team.sources import TeamSourcesMixin
+from inbox.store.team.tag_admin import TeamTagAdminMixin
 from inbox.store.team.triage import TeamTriageMixin
 
 __all__ = ["SCHEMA_VERSION", "Change", "Listener", "Member", "Notice", "TeamStore", "init_team", "is_team_url",
