@@ -41,17 +41,18 @@ _FOLD_IF_MANY = f"""
     END IF;"""
 
 M014_MEMBER_COUNTS = f"""
-CREATE TABLE member_read_counts (
+CREATE TABLE IF NOT EXISTS member_read_counts (
     member TEXT NOT NULL,
     source_id BIGINT NOT NULL,
     status TEXT NOT NULL,
     snoozed BOOLEAN NOT NULL,
     n BIGINT NOT NULL
 );
-CREATE INDEX member_read_counts_by_member ON member_read_counts (member);
+CREATE INDEX IF NOT EXISTS member_read_counts_by_member ON member_read_counts (member);
 ALTER TABLE member_read_counts ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS member_read_counts_own ON member_read_counts;
 CREATE POLICY member_read_counts_own ON member_read_counts FOR SELECT USING (member = session_user);
-CREATE FUNCTION fold_member_counts() RETURNS void LANGUAGE plpgsql
+CREATE OR REPLACE FUNCTION fold_member_counts() RETURNS void LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
     IF pg_try_advisory_xact_lock({FOLD_LOCK}) THEN
@@ -60,31 +61,34 @@ BEGIN
         SELECT member, source_id, status, snoozed, sum(n) FROM d GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0;
     END IF;
 END $$;
-CREATE FUNCTION member_counts_reads_new() RETURNS trigger LANGUAGE plpgsql
+CREATE OR REPLACE FUNCTION member_counts_reads_new() RETURNS trigger LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN{_reads_changed("new_rows", "")}{_FOLD_IF_MANY}
     RETURN NULL;
 END $$;
+DROP TRIGGER IF EXISTS member_counts_reads_insert ON member_reads;
 CREATE TRIGGER member_counts_reads_insert AFTER INSERT ON member_reads REFERENCING NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION member_counts_reads_new();
-CREATE FUNCTION member_counts_reads_gone() RETURNS trigger LANGUAGE plpgsql
+CREATE OR REPLACE FUNCTION member_counts_reads_gone() RETURNS trigger LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN{_reads_changed("old_rows", "-")}
     RETURN NULL;
 END $$;
+DROP TRIGGER IF EXISTS member_counts_reads_delete ON member_reads;
 CREATE TRIGGER member_counts_reads_delete AFTER DELETE ON member_reads REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION member_counts_reads_gone();
-CREATE FUNCTION member_counts_reads_changed() RETURNS trigger LANGUAGE plpgsql
+CREATE OR REPLACE FUNCTION member_counts_reads_changed() RETURNS trigger LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN{_reads_changed("old_rows", "-")}{_reads_changed("new_rows", "")}{_FOLD_IF_MANY}
     RETURN NULL;
 END $$;
+DROP TRIGGER IF EXISTS member_counts_reads_update ON member_reads;
 CREATE TRIGGER member_counts_reads_update AFTER UPDATE ON member_reads
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION member_counts_reads_changed();
 -- An item that changes its place in the counts moves its readers' marks with it (only the
 -- rows whose place changed are looked up in member_reads).
-CREATE FUNCTION member_counts_items_changed() RETURNS trigger LANGUAGE plpgsql
+CREATE OR REPLACE FUNCTION member_counts_items_changed() RETURNS trigger LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
     INSERT INTO member_read_counts (member, source_id, status, snoozed, n)
@@ -102,13 +106,14 @@ BEGIN
     WHERE k.d <> 0 GROUP BY 1, 2, 3, 4 HAVING sum(k.d) <> 0;
     RETURN NULL;
 END $$;
+DROP TRIGGER IF EXISTS member_counts_items_update ON items;
 CREATE TRIGGER member_counts_items_update AFTER UPDATE ON items
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION member_counts_items_changed();
 -- Deleted items take their read marks with them by a foreign-key cascade, before a trigger
 -- could see which item they counted in: the deleted items' sources are counted again, as a
 -- difference (deleting items is rare: a source removed, a customer erased).
-CREATE FUNCTION member_counts_items_gone() RETURNS trigger LANGUAGE plpgsql
+CREATE OR REPLACE FUNCTION member_counts_items_gone() RETURNS trigger LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM old_rows o WHERE {_O}) THEN
@@ -125,8 +130,11 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$;
+DROP TRIGGER IF EXISTS member_counts_items_delete ON items;
 CREATE TRIGGER member_counts_items_delete AFTER DELETE ON items REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION member_counts_items_gone();
+-- counted afresh (so the migration is safe to run twice)
+DELETE FROM member_read_counts;
 INSERT INTO member_read_counts (member, source_id, status, snoozed, n)
 SELECT m.member, i.source_id, i.status, i.snoozed_until IS NOT NULL, count(*) FROM member_reads m
 JOIN items i ON i.id = m.item_id WHERE m.status = 'read' AND {_I} GROUP BY 1, 2, 3, 4;

@@ -41,9 +41,12 @@ def grant_statements(role: str, database: str) -> list[Any]:
         sql.SQL("GRANT CONNECT, TEMPORARY ON DATABASE {} TO {}").format(sql.Identifier(database), r),
         sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(r),
         sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}").format(r),
-        sql.SQL("REVOKE INSERT, UPDATE, DELETE ON team_schema, changes, conversation_counts, tag_conversations, "
-                "member_read_counts FROM {}").format(r),
+        sql.SQL("REVOKE INSERT, UPDATE, DELETE ON team_schema, changes, conversation_counts, tag_conversations "
+                "FROM {}").format(r),
         sql.SQL("GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {}").format(r),
+        # M014's counters, written by the server's triggers only (absent from an older schema)
+        sql.SQL("DO $$ BEGIN IF to_regclass('public.member_read_counts') IS NOT NULL THEN "
+                "REVOKE INSERT, UPDATE, DELETE ON member_read_counts FROM {}; END IF; END $$").format(r),
     ]
 
 
