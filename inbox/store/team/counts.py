@@ -168,7 +168,8 @@ class TeamCountsMixin:
         app may still be running while its owner upgrades."""
         from inbox.store.team.schema import M014_MEMBER_COUNTS, MIGRATIONS
 
-        return self.schema_version > MIGRATIONS.index(M014_MEMBER_COUNTS)  # type: ignore[attr-defined]
+        at = next(n for n, m in enumerate(MIGRATIONS) if m.startswith(M014_MEMBER_COUNTS))
+        return self.schema_version > at  # type: ignore[attr-defined]
 
     def _tag_counts(self, cur: Any) -> dict[int, int]:
         return {tag_id: int(n) for tag_id, n in cur.execute(
