@@ -118,6 +118,26 @@ def timed(fn, runs: int = 200) -> list[float]:
     return out
 
 
+def member_counts(team: TeamStore, conversations: int = 100_000, chunk: int = 5_000) -> None:
+    """Each member's Unread count (M014): read `conversations` of the Inbox as this member,
+    then time the sidebar's counts and the Unread view's count (both from maintained rows)."""
+    ids = []
+    cursor = None
+    while len(ids) < conversations:
+        rows, cursor = team.list_items(InboxFilter(view=View.INBOX), after=cursor, limit=chunk)
+        ids += [r.id for r in rows]
+        if cursor is None:
+            break
+    wall = time.perf_counter()
+    for k in range(0, len(ids), chunk):
+        team.set_status(ids[k:k + chunk], "read")
+    wall = time.perf_counter() - wall
+    print(f"marked {len(ids):,} conversations read in {wall:.1f} s ({wall / len(ids) * 1e6:.0f} µs each, "
+          f"pages of {chunk:,})")
+    print(f"counts (sidebar, this member's Unread) p95 {p95(timed(lambda: team.counts(), 50)):.1f} ms; "
+          f"count (Unread) p95 {p95(timed(lambda: team.count_items(InboxFilter(view=View.UNREAD)), 50)):.1f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=100_000)
@@ -155,6 +175,7 @@ def main() -> None:
             print(f"search (all queries) p95 {p95(every):.1f} ms")
             print(f"first page (Inbox, 100 rows) p95 {p95(timed(lambda: team.list_items(InboxFilter(view=View.INBOX), limit=100))):.1f} ms")
             print(f"count (Inbox) p95 {p95(timed(lambda: team.count_items(InboxFilter(view=View.INBOX)), 50)):.1f} ms")
+            member_counts(team)
             ids = [r.id for r in team.list_items(InboxFilter(), limit=10_000)[0]]
             for k in range(0, len(ids), 500):  # 10,000 changes a replica has not seen
                 team.set_status(ids[k:k + 500], "done")

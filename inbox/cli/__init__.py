@@ -14,7 +14,7 @@ from inbox.cli.guard import GuardedGroup
 # `register(group)`), imported only when its command runs (or `--help` lists them): a command
 # pays for its own imports only. The order is the order of `inbox --help`.
 COMMAND_MODULES = ("demo", "stats", "search", "sources", "sync", "export", "author", "outbox", "backup",
-                   "insights", "settings", "about", "team")
+                   "insights", "settings", "about", "team", "tag")
 
 
 class LazyGroup(GuardedGroup):

@@ -43,7 +43,7 @@ def _store_errors(run):
 # write the server itself; those in ON_THE_COPY read this computer's copy of it (the window's
 # replica), caught up from the server first: what they compute (the dashboard's figures and
 # themes, one customer's data) is derived on each laptop, as the window does.
-TEAM_COMMANDS = ("stats", "search", "sources", "sync", "export", "team", "outbox", "settings", "backup")
+TEAM_COMMANDS = ("stats", "search", "sources", "sync", "export", "team", "outbox", "settings", "backup", "tag")
 ON_THE_COPY = ("insights", "author")
 
 

@@ -89,13 +89,14 @@ class ReplicaBatch:
     saved_views: list[dict[str, Any]] = field(default_factory=list)
     saved_replies: list[dict[str, Any]] = field(default_factory=list)
     shared: bool = False
+    rules: list[dict[str, Any]] = field(default_factory=list)  # with `shared`: by their `uid`
 
 
 # Workspace settings that belong to the team (one value for everyone, sent from a replica);
 # the others (your name, marking read on open, ...) stay each laptop's own.
 TEAM_SETTINGS = ("business_name", "replies.undo_seconds", "sync.interval_minutes")
 # Operations on what the team shares that are not about one item.
-SHARED_OPS = ("tag_edit", "tag_delete", "setting", "view", "saved_reply", "erase")
+SHARED_OPS = ("tag_edit", "tag_delete", "setting", "view", "saved_reply", "erase", "rule")
 
 _ASCII_FOLD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 

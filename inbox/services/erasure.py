@@ -19,8 +19,14 @@ log = logging.getLogger(__name__)
 
 
 def records_of(store: Store) -> ErasureRecords:
-    """What to carry over: every erasure of `store` (empty when it has none)."""
-    return store.erasure_records()
+    """What to carry over: every erasure of `store` (empty when it has none, or when the
+    open inbox is damaged where they are: its damaged copy, kept, still has them, as for
+    `records_in_file`)."""
+    try:
+        return store.erasure_records()
+    except Exception as exc:  # sqlite3's own error: the store does not wrap this read
+        log.warning("could not read the erasures of the open inbox before the restore: %s", exc)
+        return ErasureRecords()
 
 
 def records_in_file(db_path: Path) -> ErasureRecords:

@@ -41,7 +41,9 @@ from inbox.store.saved_replies import SavedRepliesMixin
 from inbox.store.saved_views import SavedViewsMixin
 from inbox.store.sources import SourcesMixin
 from inbox.store.sync_runs import RunCounts, SyncRunsMixin
+from inbox.store.tag_admin import TagAdminMixin
 from inbox.store.team_replica import TeamReplicaMixin
+from inbox.store.team_replica_rules import TeamReplicaRulesMixin
 from inbox.store.team_replica_shared import TeamReplicaSharedMixin
 from inbox.store.triage import TriageMixin
 
@@ -75,7 +77,8 @@ __all__ = [
 class Store(SourcesMixin, IngestMixin, QueryMixin, TriageMixin, AuthorsMixin, PeopleMixin,
             OutboxMixin, RulesMixin, SavedRepliesMixin, SavedViewsMixin, SyncRunsMixin,
             MaintenanceMixin, BackupMixin, ItemLookupsMixin, ConversationsMixin, LocksMixin,
-            ErasuresMixin, DatabaseIdMixin, TeamReplicaMixin, TeamReplicaSharedMixin):
+            ErasuresMixin, DatabaseIdMixin, TeamReplicaMixin, TeamReplicaSharedMixin, TagAdminMixin,
+            TeamReplicaRulesMixin):
     """The database of one workspace."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:

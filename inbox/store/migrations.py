@@ -409,13 +409,21 @@ def m021_no_ingest_guard(conn: sqlite3.Connection) -> None:
     team_replica.drop_unlinked_guard(conn)
 
 
+def m022_team_rules(conn: sqlite3.Connection) -> None:
+    """Rules made on a team inbox's copy are sent to the server, by an identity of their
+    own (inbox/store/team_replica_rules.py)."""
+    from inbox.store import team_replica_rules
+
+    team_replica_rules.migrate(conn)
+
+
 MIGRATIONS: list[Migration] = [M001_CORE, M002_SEARCH, M003_WORKFLOW, M004_FEEDBACK_VIEW, m005_insights,
                                M006_NO_INSERT_TRIGGERS, M007_NO_PARENT_INDEX, M008_SYNC_ERROR_KIND,
                                M009_STEMMED_SEARCH, m010_conversations,
                                M011_APPLICATION_ID, M012_ASPECTS, m013_erasure_records,
                                M015_PENDING_ANALYSIS, m016_conversation_activity, M018_REREAD_ASPECTS,
                                M019_REREAD_ASPECTS, m017_team_replica, m020_team_shared,
-                               m021_no_ingest_guard]
+                               m021_no_ingest_guard, m022_team_rules]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -172,6 +172,7 @@ class TeamReplicaSharedMixin:
                 before = c.total_changes
                 self.merge_team_tags(batch.tags, complete=True)
                 self._shared_rows(batch)
+                self.merge_team_rules(batch.rules)  # type: ignore[attr-defined]  # team_replica_rules.py
                 return c.total_changes - before
             finally:
                 c.execute("UPDATE team_link SET applying = 0")

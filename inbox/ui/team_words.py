@@ -6,6 +6,7 @@ Pure functions of the store's records (no Qt), so each sentence is tested on its
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
@@ -78,6 +79,14 @@ def history_text(change: Any, me: str | None, now: datetime, *, reopened: bool =
         return f"{who} tagged it “{detail}”"
     if what == "untag":
         return f"{who} removed the tag “{detail}”"
+    if what == "tag_renamed":  # detail: ["old name", "new name"]
+        try:
+            before, after = json.loads(detail)
+        except (ValueError, TypeError):
+            return f"{who} renamed a tag"
+        return f"{who} renamed the tag “{before}” to “{after}”"
+    if what == "tag_deleted":
+        return f"{who} deleted the tag “{detail}”"
     if what == "assigned":
         if not detail:
             return f"{who} unassigned it"

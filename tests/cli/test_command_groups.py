@@ -13,7 +13,7 @@ import inbox.cli as cli
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = {"demo", "stats", "search", "sources", "sync", "export", "author", "outbox", "backup",
-            "insights", "settings", "about", "team"}
+            "insights", "settings", "about", "team", "tag"}
 
 
 def test_every_command_module_registers_its_commands():

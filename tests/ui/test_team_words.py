@@ -96,3 +96,12 @@ def test_sync_now_says_what_it_posted_and_what_waits_without_the_sites_error() -
     assert "500" not in waits and "429" not in waits
     assert "they stay" in synced_words(1, 0, 2)
     assert "could not be reached" in synced_words(0, 0, 0, outbox_unreachable=True)
+
+
+def test_a_tag_renamed_or_deleted_is_said_in_the_conversations_history() -> None:
+    lines = history_lines([change(1, "ana", "tag", "late"),
+                           change(2, "ben", "tag_renamed", '["late", "Running late"]'),
+                           change(3, "ana", "tag_deleted", "Running late")], "ana", NOW)
+    assert lines == ["You tagged it “late” · today 15:02",
+                     "Ben renamed the tag “late” to “Running late” · today 15:02",
+                     "You deleted the tag “Running late” · today 15:02"]

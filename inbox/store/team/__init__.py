@@ -27,8 +27,10 @@ from inbox.store.team.outbox import TeamOutboxMixin
 from inbox.store.team.queries import TeamQueryMixin
 from inbox.store.team.replica import TeamReplicaMixin
 from inbox.store.team.rules import TeamRulesMixin
+from inbox.store.team.rules_shared import TeamRulesSharedMixin
 from inbox.store.team.saved import TeamSavedMixin
 from inbox.store.team.sources import TeamSourcesMixin
+from inbox.store.team.tag_admin import TeamTagAdminMixin
 from inbox.store.team.triage import TeamTriageMixin
 
 __all__ = ["SCHEMA_VERSION", "Change", "Listener", "Member", "Notice", "TeamStore", "init_team", "is_team_url",
@@ -53,7 +55,8 @@ class _NoBulk:
 
 class TeamStore(TeamSourcesMixin, TeamIngestMixin, TeamQueryMixin, TeamMembersMixin, TeamOutboxMixin,
                 TeamTriageMixin, TeamChangesMixin, TeamSavedMixin, TeamCountsMixin, TeamReplicaMixin,
-                TeamOfflineMixin, TeamRulesMixin, TeamAnalysisMixin):
+                TeamOfflineMixin, TeamRulesMixin, TeamAnalysisMixin, TeamTagAdminMixin,
+                TeamRulesSharedMixin):
     """A team inbox on PostgreSQL. Opening checks that the database is one (`inbox team
     init` makes one) at this version or older, migrating it up; anything else is refused
     before a single write."""

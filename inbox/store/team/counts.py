@@ -144,6 +144,8 @@ class TeamCountsMixin:
         """Replace the counters' rows by their sums (skipped while another app folds)."""
         with self.cursor() as cur:
             cur.execute("SELECT fold_counts()")
+            if self._member_counts():
+                cur.execute("SELECT fold_member_counts()")
 
     def _count_rows(self, cur: Any, now: str) -> list[tuple[int, str, bool, int]]:
         """(source id, status, snoozed now, conversations) from the counters. A snooze whose
@@ -155,7 +157,19 @@ class TeamCountsMixin:
                 "SELECT source_id, status, count(*) FROM items i WHERE snoozed_until IS NOT NULL "
                 f"AND snoozed_until <= %s AND {_I} GROUP BY 1, 2", (now,)).fetchall():
             rows += [(source_id, status, True, -n), (source_id, status, False, n)]
+        if self._member_counts():  # read and unread are this member's own (M014)
+            from inbox.store.team.member_counts import member_rows
+
+            return member_rows(cur, rows, now)  # type: ignore[arg-type]
         return rows  # type: ignore[return-value]
+
+    def _member_counts(self) -> bool:
+        """Whether the server keeps each member's read counts (M014): an older schema's
+        app may still be running while its owner upgrades."""
+        from inbox.store.team.schema import M014_MEMBER_COUNTS, MIGRATIONS
+
+        at = next(n for n, m in enumerate(MIGRATIONS) if m.startswith(M014_MEMBER_COUNTS))
+        return self.schema_version > at  # type: ignore[attr-defined]
 
     def _tag_counts(self, cur: Any) -> dict[int, int]:
         return {tag_id: int(n) for tag_id, n in cur.execute(
@@ -196,8 +210,11 @@ class TeamCountsMixin:
         """The same figures as `counts`, counted from the items (slow: tests and checks)."""
         now = now or format_time(utcnow())
         with self.cursor() as cur:
+            from inbox.store.team.member_counts import RECOUNT_STATUS
+
+            status = RECOUNT_STATUS if self._member_counts() else "status"
             rows = cur.execute(
-                "SELECT source_id, status, coalesce(snoozed_until > %s, FALSE), count(*) FROM items i "
+                f"SELECT source_id, {status}, coalesce(snoozed_until > %s, FALSE), count(*) FROM items i "
                 f"WHERE {_I} GROUP BY 1, 2, 3", (now,)).fetchall()
             sources_whose = cur.execute("SELECT id, whose FROM sources").fetchall()
             tags = dict(cur.execute(

@@ -44,6 +44,9 @@ def grant_statements(role: str, database: str) -> list[Any]:
         sql.SQL("REVOKE INSERT, UPDATE, DELETE ON team_schema, changes, conversation_counts, tag_conversations "
                 "FROM {}").format(r),
         sql.SQL("GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {}").format(r),
+        # M014's counters, written by the server's triggers only (absent from an older schema)
+        sql.SQL("DO $$ BEGIN IF to_regclass('public.member_read_counts') IS NOT NULL THEN "
+                "REVOKE INSERT, UPDATE, DELETE ON member_read_counts FROM {}; END IF; END $$").format(r),
     ]
 
 

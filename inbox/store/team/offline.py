@@ -82,7 +82,7 @@ class TeamOfflineMixin:
     # -- what a replica reads ------------------------------------------------------------
 
     def replica_shared(self) -> ReplicaBatch:
-        """Every tag (with its id), the team's settings, saved searches and saved replies."""
+        """Every tag (with its id), the team's settings, saved searches, saved replies and rules."""
         with self.read_snapshot(), self.cursor() as cur:
             tags = [{"id": r[0], "name": r[1], "colour": r[2]}
                     for r in cur.execute("SELECT id, name, colour FROM tags ORDER BY id")]
@@ -92,7 +92,9 @@ class TeamOfflineMixin:
                 "SELECT name, filter, created_at FROM saved_views ORDER BY id")]
             replies = [{"name": r[0], "body": r[1], "created_at": r[2], "updated_at": r[3]} for r in cur.execute(
                 "SELECT name, body, created_at, updated_at FROM saved_replies ORDER BY id")]
-        return ReplicaBatch(tags=tags, settings=settings, saved_views=views, saved_replies=replies, shared=True)
+            rules = self.replica_rules()  # type: ignore[attr-defined]
+        return ReplicaBatch(tags=tags, settings=settings, saved_views=views, saved_replies=replies, shared=True,
+                            rules=rules)
 
     def reads_last_seq(self) -> int:
         """The newest change of this member's read state (a replica's first copy starts after it)."""
@@ -141,6 +143,8 @@ class TeamOfflineMixin:
             return self._apply_saved_reply(cur, op)
         if op.op == "erase":
             return self._apply_erase(cur, op)
+        if op.op == "rule":  # store/team/rules_shared.py
+            return self._apply_rule(cur, op)  # type: ignore[attr-defined]
         return "lost"
 
     @staticmethod

@@ -98,7 +98,7 @@ class TeamQueryMixin:
         own/competitor, and a tag's own list are read from the maintained counts (M006);
         anything narrower is counted."""
         flt = flt or InboxFilter()
-        if plain_view(flt) and flt.view != View.UNREAD:  # unread is each member's: counted
+        if plain_view(flt) and (flt.view != View.UNREAD or self._member_counts()):  # type: ignore[attr-defined]
             return self.count_view(flt.view, flt.source_ids, flt.whose, now)  # type: ignore[attr-defined]
         if flt == InboxFilter(view=View.ALL, tags=flt.tags) and len(flt.tags) == 1:
             return self.count_tag(flt.tags[0])  # type: ignore[attr-defined]

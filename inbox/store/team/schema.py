@@ -21,7 +21,10 @@ from inbox.store.errors import ForeignDatabase, NewerSchema, StoreError
 from inbox.store.team.activity import M007_ACTIVITY
 from inbox.store.team.counts import M006_COUNTS
 from inbox.store.team.ingest_checks import M009_INGEST_CHECKS
+from inbox.store.team.member_counts import M014_MEMBER_COUNTS
 from inbox.store.team.offline import M010_OFFLINE
+from inbox.store.team.rules_shared import M014_RULES
+from inbox.store.team.tag_history import M014_TAG_HISTORY
 
 APPLICATION = "feedback-inbox-team"
 # One advisory lock key for migrations: two apps opening a new database at once take turns.
@@ -498,7 +501,7 @@ CREATE TRIGGER member_names_notify AFTER INSERT OR UPDATE OR DELETE ON member_na
 
 MIGRATIONS: list[str] = [M001_CORE, M002_SEARCH, M003_CHANGES, M004_ASSIGNMENT, M005_REPLY_CHANGES, M006_COUNTS + M006_LIGHTER_INGEST,
                          M007_ACTIVITY, M008_MEMBER_READS, M009_INGEST_CHECKS, M010_OFFLINE, M011_NAMES_AND_ANALYSIS,
-                         M012_NAMES_NOTICE]
+                         M012_NAMES_NOTICE, M014_MEMBER_COUNTS + M014_RULES + M014_TAG_HISTORY]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # Relations outside the system schemas: in an empty database there are none.

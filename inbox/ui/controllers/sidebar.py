@@ -192,7 +192,8 @@ class SidebarController(QObject):
                 self.add_entry("Tags", key, t.name,
                                lambda name=t.name: self.window.list_ctl.show(
                                    InboxFilter(view=View.ALL, tags=[name]), f"Tag: {name}", sidebar_keys.tag(name)),
-                               icon=dot_icon(t.colour), tooltip=f"Items tagged “{t.name}”")
+                               icon=dot_icon(t.colour),
+                               tooltip=f"Items tagged “{t.name}” (right-click to rename, recolour or delete)")
             self.sidebar.update_entry(key, count=counts.get(t.id, t.count), icon=dot_icon(t.colour))
         self.sidebar.select_key(self.window.list_ctl.highlighted_key())
 
@@ -247,6 +248,14 @@ class SidebarController(QObject):
         if item is None:
             return
         key = item.data(0, Qt.ItemDataRole.UserRole + 10) or ""
+        family, value = sidebar_keys.parse(key)
+        if family == sidebar_keys.TAG:
+            from inbox.ui import tag_menu
+
+            menu = QMenu(self.window)
+            tag_menu.add_actions(menu, self.window, value)
+            menu.popup(self.sidebar.viewport().mapToGlobal(pos))
+            return
         view_id = sidebar_keys.saved_id(key)
         if view_id is not None:
             menu = QMenu(self.window)

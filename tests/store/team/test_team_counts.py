@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,13 +20,34 @@ NOW = format_time(T0 + timedelta(days=200))
 
 OPS = st.lists(st.tuples(st.sampled_from(["page", "done", "read", "unread", "snooze", "wake", "tag", "untag",
                                           "undo", "delete_tag", "remove_source", "refetch", "gone"]),
-                         st.integers(0, 1000)), max_size=14)
+                         st.integers(0, 1000), st.booleans()), max_size=14)
+TRIAGE = {"done", "read", "unread", "snooze", "wake", "tag", "untag", "undo"}
 
 
 def _empty(team) -> None:
     with team.cursor() as cur:
         cur.execute("TRUNCATE sources, authors, threads, items, tags, item_tags, changes, conversation_counts, "
-                    "tag_conversations CASCADE")
+                    "tag_conversations, member_reads, member_read_counts CASCADE")
+
+
+@pytest.fixture
+def ben(team, team_url, team_db, pg_server):
+    """A second member of `team`'s inbox, with an app of his own (his own read state)."""
+    import secrets
+
+    from inbox.store.team import TeamStore
+
+    role, password = f"ben_{secrets.token_hex(3)}", secrets.token_urlsafe(12)
+    with pg_server.connect() as conn:
+        conn.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'")
+    team.grant_member(role)
+    store = TeamStore(pg_server.url(team_db, user=role), password=password)
+    yield store
+    store.close()
+    with pg_server.connect(team_db) as conn:
+        conn.execute(f"DROP OWNED BY {role}")
+    with pg_server.connect() as conn:
+        conn.execute(f"DROP ROLE {role}")
 
 
 def activity_is_right(team) -> None:
@@ -54,14 +76,17 @@ def listed(team, view: str) -> int:
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(pages=arrivals(), ops=OPS)
-def test_counts_equal_a_recount_after_any_operations(team, pages, ops) -> None:
+def test_counts_equal_a_recount_after_any_operations(team, ben, pages, ops) -> None:
+    """Two members, each reading their own items (the owner and Ben): each one's counts
+    are what their own lists hold."""
     _empty(team)
     sources = [team.add_source("mastodon", "Mastodon"), team.add_source("google", "Rival", whose="competitor")]
-    operations = Operations(team)
+    apps = {False: Operations(team), True: Operations(ben)}
     pages = list(pages)
-    ops = [("page", 0)] + list(ops) + [("page", 0)] * len(pages)
+    ops = [("page", 0, False)] + list(ops) + [("page", 0, False)] * len(pages)
     sent: list[tuple[int, list[Item]]] = []
-    for op, n in ops:
+    for op, n, bens in ops:
+        operations = apps[bens and op in TRIAGE]
         ids = [r.id for r in team.list_items(InboxFilter(), limit=10_000, now=NOW)[0]]
         pick = [ids[n % len(ids)], ids[(n * 7 + 3) % len(ids)]] if ids else []
         if op == "page" and pages:
@@ -100,17 +125,20 @@ def test_counts_equal_a_recount_after_any_operations(team, pages, ops) -> None:
             if sources[k] is not None:
                 team.remove_source(sources[k].id)
                 sources[k] = None
-                operations.undo_stack.entries.clear()
-        assert team.counts(NOW) == team.recounted(NOW), op
+                for app in apps.values():
+                    app.undo_stack.entries.clear()
+        for store in (team, ben):
+            assert store.counts(NOW) == store.recounted(NOW), op
     activity_is_right(team)
-    counts = team.counts(NOW)
-    for view in View.ALL_VIEWS:
-        assert counts["views"][view] == listed(team, view) == team.count_items(InboxFilter(view=view), NOW)
-    for tag in team.list_tags():
-        assert tag.count == counts["tags"][tag.id] == len(
-            team.list_items(InboxFilter(tags=[tag.name]), limit=10_000, now=NOW)[0])
-    team.fold_counts()
-    assert team.counts(NOW) == counts
+    for store in (team, ben):
+        counts = store.counts(NOW)
+        for view in View.ALL_VIEWS:
+            assert counts["views"][view] == listed(store, view) == store.count_items(InboxFilter(view=view), NOW)
+        for tag in store.list_tags():
+            assert tag.count == counts["tags"][tag.id] == len(
+                store.list_items(InboxFilter(tags=[tag.name]), limit=10_000, now=NOW)[0])
+        store.fold_counts()
+        assert store.counts(NOW) == counts
 
 
 def test_counts_stay_exact_when_two_members_triage_and_a_sync_runs_at_once(team, team_url, pg_server) -> None:
@@ -191,3 +219,32 @@ def test_a_done_item_snoozed_and_woken_is_counted_as_it_is_listed(team) -> None:
         assert team.counts(NOW)["views"][view] == listed(team, view)
     assert team.wake_due(parse_time(NOW)) == [item.id]
     assert team.counts(NOW)["views"][View.UNREAD] == listed(team, View.UNREAD) == 1
+
+
+def test_each_members_unread_count_is_what_their_own_unread_list_holds(team, ben) -> None:
+    """The owner reads two conversations, Ben one other: each one's Unread figure (the
+    sidebar's, `count_items` and the command line's) is the rows their own Unread list shows."""
+    _empty(team)
+    source = team.add_source("google", "Shop")
+    team.save_page(source.id, [Item(f"r{k}", "review", text=f"Visit {k}", author=Author(f"g{k}", "Guest"),
+                                    created_at=T0 + timedelta(minutes=k)) for k in range(4)])
+    ids = sorted(r.id for r in team.list_items(InboxFilter(), now=NOW)[0])
+    team.set_status(ids[:2], "read")
+    ben.set_status(ids[3:], "read")
+    for store, unread in ((team, 2), (ben, 3)):
+        assert store.counts(NOW)["views"][View.UNREAD] == unread
+        assert store.count_items(InboxFilter(view=View.UNREAD), NOW) == unread == listed(store, View.UNREAD)
+        assert store.count_view(View.UNREAD, now=NOW) == unread
+        assert store.counts(NOW)["views"][View.INBOX] == 4
+    ben.set_status(ids[2:3], "done")  # done is shared: out of both Unread lists
+    assert [s.counts(NOW)["views"][View.UNREAD] for s in (team, ben)] == [1, 2]
+    # an inbox upgraded with reads already made: the migration counts them (and may run twice)
+    from inbox.store.team.member_counts import M014_MEMBER_COUNTS
+
+    with team.transaction(), team.cursor() as cur:
+        cur.execute("DELETE FROM member_read_counts")
+        cur.execute(M014_MEMBER_COUNTS)
+        cur.execute(M014_MEMBER_COUNTS)
+    for store in (team, ben):
+        assert store.counts(NOW) == store.recounted(NOW)
+    assert [s.counts(NOW)["views"][View.UNREAD] for s in (team, ben)] == [1, 2]
