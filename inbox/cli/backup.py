@@ -8,7 +8,7 @@ import click
 
 from inbox.cli.common import db_option, echo_json, fail, open_secrets, resolve_db
 from inbox.services import backup as backups
-from inbox.services.erasure import describe_reapplied
+from inbox.services.erasure import UNREAD, describe_reapplied
 from inbox.store.team.connection import is_team_url
 
 
@@ -92,6 +92,8 @@ def register(group: click.Group) -> None:
                        f"it was moved aside, unchanged, to {result.moved_aside}")
         if result.reapplied:
             click.echo(describe_reapplied(list(result.reapplied)))
+        if result.erasures_unread:
+            click.echo(UNREAD)
 
 
 def _team_backup(ctx: click.Context, url: str, list_only: bool, as_json: bool) -> None:

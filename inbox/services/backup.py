@@ -193,18 +193,20 @@ def backup_if_due(db_path: Path, folder: Path | None = None, *, now: datetime | 
         return None
 
 
-def restore_into(store: Store, backup_file: Path) -> list[Reapplied]:
+def restore_into(store: Store, backup_file: Path) -> RestoreResult:
     """Replace the content of the open `store` with `backup_file` (checked first), then
     bring it up to this version's schema. Other connections see the restored data on
     their next read, so an open window can simply reload. Erasures made since the backup
-    are applied again (`services.erasure`); returns those."""
+    are applied again (`services.erasure`); the result says which, or that they could not
+    be read."""
     check_database(backup_file)
     records = erasure.records_of(store)
     try:
         store.restore_from(backup_file)
     except DatabaseError as exc:
         raise BackupError(f"restore failed, the current database is unchanged: {exc}") from None
-    return erasure.reapply_after_restore(store, records)
+    return RestoreResult(reapplied=tuple(erasure.reapply_after_restore(store, records)),
+                         erasures_unread=records.unread)
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +217,7 @@ class RestoreResult:
     moved_aside: Path | None = None  # it could not be backed up (damaged, not ours): renamed, kept
     reason: str = ""                 # why it was moved aside
     reapplied: tuple[Reapplied, ...] = ()  # erasures made since the backup, applied again
+    erasures_unread: bool = False    # the inbox replaced was too damaged to read its erasures
 
 
 def move_aside(db_path: Path, *, now: datetime | None = None) -> Path:
@@ -267,4 +270,4 @@ def restore(backup_file: Path, db_path: Path, folder: Path | None = None) -> Res
     log.info("restored %s from %s (previous database: %s)", db_path, backup_file, result)
     with Store(db_path) as store:
         reapplied = erasure.reapply_after_restore(store, records)
-    return dataclasses.replace(result, reapplied=tuple(reapplied))
+    return dataclasses.replace(result, reapplied=tuple(reapplied), erasures_unread=records.unread)

@@ -13,37 +13,36 @@ import logging
 from pathlib import Path
 
 from inbox.domain.times import from_db
-from inbox.store import ErasureRecords, Reapplied, Store, StoreError
+from inbox.store import ErasureRecords, NotADatabase, Reapplied, Store, StoreError
 
 log = logging.getLogger(__name__)
 
 
 def records_of(store: Store) -> ErasureRecords:
-    """What to carry over: every erasure of `store` (empty when it has none, or when the
-    open inbox is damaged where they are: its damaged copy, kept, still has them, as for
-    `records_in_file`)."""
+    """What to carry over: every erasure of `store` (none when it has none; `unread` when the
+    open inbox is damaged where they are, as for `records_in_file`)."""
     try:
         return store.erasure_records()
     except Exception as exc:  # sqlite3's own error: the store does not wrap this read
         log.warning("could not read the erasures of the open inbox before the restore: %s", exc)
-        return ErasureRecords()
+        return ErasureRecords(unread=True)
 
 
 def records_in_file(db_path: Path) -> ErasureRecords:
     """The erasures of the database file at `db_path`, read before it is replaced; empty
-    when the file is missing or unreadable (its before-restore copy still has them)."""
+    when the file is missing, and `unread` when it is damaged (its kept copy still has them)."""
     if not Path(db_path).exists():
         return ErasureRecords()
     try:
         store = Store.open_reader(db_path)
     except StoreError as exc:
         log.warning("could not read the erasures of %s before the restore: %s", db_path, exc)
-        return ErasureRecords()
+        return ErasureRecords(unread=not isinstance(exc, NotADatabase))  # not an inbox: none to read
     try:
         return store.erasure_records()
-    except Exception as exc:  # an old or damaged file: nothing to carry over
+    except Exception as exc:  # an old file (before erasure records) or a damaged one
         log.warning("could not read the erasures of %s before the restore: %s", db_path, exc)
-        return ErasureRecords()
+        return ErasureRecords(unread="no such table" not in str(exc))
     finally:
         store.close()
 
@@ -60,6 +59,10 @@ def reapply_after_restore(store: Store, records: ErasureRecords) -> list[Reappli
 def _local(text: str) -> str:
     when = from_db(text)
     return when.astimezone().strftime("%-d %b %Y, %H:%M") if when else text
+
+
+UNREAD = ("The inbox it replaced was too damaged to tell whether anyone was erased after this "
+          "backup was made: if you erased a customer since, erase them again (Item ▸ Erase Author…).")
 
 
 def describe_reapplied(done: list[Reapplied]) -> str:

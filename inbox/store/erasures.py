@@ -52,6 +52,7 @@ class ErasureRecords:
 
     erasures: list[dict[str, Any]] = field(default_factory=list)   # id, erased_at, counts
     digests: list[tuple[str, str, str, int]] = field(default_factory=list)  # digest, kind, salt, erasure id
+    unread: bool = False  # the database was too damaged to read them: the owner must be told
 
 
 @dataclass(slots=True)

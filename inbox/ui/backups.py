@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from inbox.services import backup as backups
+from inbox.services import erasure as erasure_words
 from inbox.services.erasure import describe_reapplied
 from inbox.ui import local_time
 from inbox.ui.plain import plain_warning
@@ -60,15 +61,18 @@ def restore_backup(window: MainWindow, file: Path | None = None) -> bool:
         except backups.BackupError as exc:  # damaged: a copy of it as it is, then the restore
             log.warning("the inbox cannot be backed up before the restore (%s); keeping a copy", exc)
             safety = backups.keep_damaged_copy(window.db_path)
-        reapplied = backups.restore_into(window.store, file)
+        result = backups.restore_into(window.store, file)
     except (backups.BackupError, OSError) as exc:
         log.error("restore of %s failed: %s", file, exc)
         plain_warning(window, "Restore failed", f"{exc}")
         return False
     log.info("restored %s from %s; previous state saved as %s", window.db_path, file, safety)
     window.data_changed()
-    window.status_message(f"Restored the backup from {_when(file)}. The previous state is saved as {safety.name}."
-                          + (f" {describe_reapplied(reapplied)}" if reapplied else ""), 15_000)
+    done = f"Restored the backup from {_when(file)}. The previous state is saved as {safety.name}."
+    window.status_message(done + (f" {describe_reapplied(list(result.reapplied))}" if result.reapplied else ""),
+                          15_000)
+    if result.erasures_unread:  # a customer may be back: the owner must read this, not miss it
+        plain_warning(window, "Erased customers may be back", f"{done}\n\n{erasure_words.UNREAD}")
     return True
 
 

@@ -84,6 +84,7 @@ def test_restore_works_when_the_inbox_is_damaged(tmp_path: Path) -> None:
     result = run_inbox("backup", "restore", str(good), "--yes", "--db", str(db))
     assert result.returncode == 0, result.stderr
     assert "moved aside" in result.stdout and "Traceback" not in result.stderr
+    assert "erase them again" in result.stdout  # its erasures could not be read: the owner is told
     assert count_items(db) == 400
     aside = next(tmp_path.glob("inbox-damaged-*.db"))
     assert aside.name in result.stdout and aside.read_bytes() == damaged_bytes  # kept as it was

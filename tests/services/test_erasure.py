@@ -122,7 +122,9 @@ def test_restoring_a_backup_made_before_the_erasure_reapplies_it(store, tmp_path
     fill(store)
     old = _backup(store, tmp_path)
     erase_author(store, jane(store))
-    reapplied = backups.restore_into(store, old)
+    result = backups.restore_into(store, old)
+    reapplied = list(result.reapplied)
+    assert not result.erasures_unread  # read from the open inbox: nothing for the owner to redo
     assert len(reapplied) == 1 and reapplied[0].report.items == 2 and reapplied[0].report.owner_replies == 1
     assert store.conn.execute("SELECT count(*) FROM authors WHERE external_id = 'jane' "
                               "AND platform = 'google'").fetchone()[0] == 0
@@ -130,10 +132,10 @@ def test_restoring_a_backup_made_before_the_erasure_reapplies_it(store, tmp_path
     assert "re-applied the erasure of" in describe_reapplied(reapplied)
     # the record is in the restored copy: her next sync stays out, and restoring again is a no-op
     assert store.conn.execute("SELECT count(*) FROM erasures").fetchone()[0] == 1
-    assert backups.restore_into(store, old)[0].report.items == 2   # the old copy still has her...
+    assert backups.restore_into(store, old).reapplied[0].report.items == 2   # the old copy still has her...
     later = tmp_path / "later"
     later.mkdir()
-    assert backups.restore_into(store, _backup(store, later)) == []  # ...a copy made after does not
+    assert backups.restore_into(store, _backup(store, later)).reapplied == ()  # ...a copy made after does not
     assert_no_readable_identity(store, *JANE_WORDS)
 
 
@@ -272,7 +274,7 @@ def test_a_backup_older_than_the_erasure_records_gets_the_erasure_too(tmp_path):
     current.write_bytes(old.read_bytes())
     with Store(current) as store:
         erase_author(store, store.conn.execute("SELECT id FROM authors WHERE external_id = 'zoe'").fetchone()[0])
-        reapplied = backups.restore_into(store, old)
+        reapplied = backups.restore_into(store, old).reapplied
         assert [r.report.items for r in reapplied] == [2]
         assert store.conn.execute("SELECT count(*) FROM items").fetchone()[0] == 0
         salts = {r[0] for r in store.conn.execute("SELECT salt FROM erasure_digests")}

@@ -63,6 +63,8 @@ def test_restore_from_the_window_works_when_the_open_inbox_is_damaged(window, qt
     damaged_bytes = window.db_path.read_bytes()
     answers.confirm = True
     assert backup_ui.restore_backup(window, good) is True
+    # its erasures could not be read: the owner is told to check, not left to find a customer back
+    assert any(title == "Erased customers may be back" and "erase them again" in text for title, text in answers.asked)
     settle(qtbot, window)
     assert window.store.count_items() == before and integrity(window.db_path) == "ok"
     kept = list(window.db_path.parent.glob(f"{window.db_path.stem}-damaged-*{window.db_path.suffix}"))
