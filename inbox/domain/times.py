@@ -85,6 +85,11 @@ def from_db(text: str | None) -> datetime | None:
     """Inverse of format_time."""
     if not text:
         return None
+    if len(text) == 20 and text[10] == "T" and text[19] == "Z":  # the store's own form
+        try:  # fromisoformat: a tenth of strptime's cost (`inbox search` reads 200 of these)
+            return datetime.fromisoformat(text)
+        except ValueError:
+            pass
     return datetime.strptime(text, DB_FORMAT).replace(tzinfo=UTC)
 
 
