@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DB_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 _FRACTION = re.compile(r"(\.\d{1,6})\d*")  # fromisoformat in 3.11 takes at most 6 digits
@@ -114,6 +113,8 @@ def zone_named(name: str | None) -> tzinfo:
     name = (name or "").strip()
     if not name:
         return system_zone()
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # with sysconfig: not for a quick command
+
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
