@@ -77,6 +77,13 @@ def test_search_finds_the_item_without_loading_what_other_commands_need(db: Path
     assert "inbox.store" in modules  # the check above did watch a real search
 
 
+def test_stats_counts_without_sqlite_utils(db: Path, tmp_path: Path) -> None:
+    done, modules = run_and_list_modules(tmp_path, "stats", "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    assert "Items            1" in done.stdout and "Harbour Café" in done.stdout
+    assert loaded(modules, (*NOT_FOR_SEARCH, "numpy")) == [], done.stderr
+
+
 def test_version_loads_neither_click_nor_the_store(tmp_path: Path) -> None:
     done, modules = run_and_list_modules(tmp_path, "--version")
     assert done.returncode == 0 and "version" in done.stdout
