@@ -88,3 +88,18 @@ def test_version_loads_neither_click_nor_the_store(tmp_path: Path) -> None:
     done, modules = run_and_list_modules(tmp_path, "--version")
     assert done.returncode == 0 and "version" in done.stdout
     assert loaded(modules, ("click", "inbox.store", "inbox.domain", "sqlite3", "logging")) == []
+
+
+def test_a_file_sync_never_loads_the_keyring(tmp_path: Path) -> None:
+    """A file source has no secrets: its sync must not pay for the keyring (nor need one)."""
+    rows = tmp_path / "reviews.csv"
+    rows.write_text("Review ID,Date,Name,Stars,Comment\n"
+                    "R1,2026-11-01 12:00:00,Ana,5,The almond croissant was still warm\n", encoding="utf-8")
+    path = tmp_path / "inbox.db"
+    with Store(path) as store:
+        store.add_source("file", "Reviews export", settings={"path": str(rows)})
+    done, modules = run_and_list_modules(tmp_path, "sync", "--db", str(path))
+    assert done.returncode == 0, done.stderr
+    with Store(path) as store:
+        assert [r.text for r in store.search("croissant")] == ["The almond croissant was still warm"]
+    assert loaded(modules, ("keyring", "secretstorage", "jeepney", "PySide6", "sqlite_utils")) == []
