@@ -24,10 +24,8 @@ import os
 import threading
 import time
 from pathlib import Path
+from types import ModuleType
 from typing import Protocol
-
-import keyring
-import keyring.errors
 
 from inbox.domain import Source
 from inbox.logging_setup import register_secret
@@ -57,9 +55,18 @@ def _unsafe(backend: object) -> bool:
     return any(bad in name for bad in _UNSAFE_BACKENDS)
 
 
+def _keyring() -> ModuleType:
+    """keyring, imported on the first keyring call: it costs a command more than the rest
+    of its start, and a sync of sources without secrets (a file) never calls it."""
+    import keyring
+    import keyring.errors
+
+    return keyring
+
+
 def _backend_ok() -> None:
     """Refuse the fail, null and plaintext backends: they would lose or leak secrets."""
-    backend = keyring.get_keyring()
+    backend = _keyring().get_keyring()
     chained = getattr(backend, "backends", None)  # keyring's ChainerBackend
     candidates = list(chained) if chained is not None else [backend]
     if not [b for b in candidates if not _unsafe(b)]:
@@ -108,6 +115,7 @@ def _call(fn, *args):
     error = box.get("error")
     if error is None:
         return box.get("value")
+    keyring = _keyring()
     if isinstance(error, keyring.errors.NoKeyringError):
         raise NoKeyring()
     if isinstance(error, keyring.errors.KeyringLocked):
@@ -156,7 +164,7 @@ class KeyringSecrets:
         return True
 
     def get(self, source_name: str) -> dict[str, str]:
-        raw = _call(keyring.get_password, SERVICE, _entry(source_name))
+        raw = _call(_keyring().get_password, SERVICE, _entry(source_name))
         if not raw:
             return {}
         try:
@@ -172,11 +180,11 @@ class KeyringSecrets:
         current = self.get(source_name) if merge else {}
         current.update({k: v for k, v in values.items() if v is not None})
         register_secret(*current.values())
-        _call(keyring.set_password, SERVICE, _entry(source_name), json.dumps(current))
+        _call(_keyring().set_password, SERVICE, _entry(source_name), json.dumps(current))
 
     def delete(self, source_name: str) -> None:
         try:
-            _call(keyring.delete_password, SERVICE, _entry(source_name))
+            _call(_keyring().delete_password, SERVICE, _entry(source_name))
         except SecretsError as exc:
             if "PasswordDeleteError" not in str(exc):
                 raise

@@ -111,3 +111,31 @@ def test_setup_twice_keeps_one_handler(logfile: Path) -> None:
     setup_logging(logfile.parent)
     logging.getLogger("inbox").warning("once")
     assert _read(logfile).count("once") == 1
+
+
+def test_a_command_makes_its_log_file_on_the_first_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands set the log up lazily (issue 19: a quick command must not pay for it):
+    nothing is made until a line is logged; then the line is in the file once, scrubbed,
+    and a handler beside it (a test's capture, say) still gets it too."""
+    folder = tmp_path / "logs"
+    monkeypatch.setattr(logging_setup, "log_dir", lambda: folder)
+    beside = None
+    try:
+        logging_setup.setup_logging_on_first_record()
+        logging_setup.setup_logging_on_first_record()  # twice: still one
+        assert not folder.exists()
+        import logging.handlers
+
+        beside = logging.handlers.MemoryHandler(capacity=100)
+        logging.getLogger().addHandler(beside)
+        logging.getLogger("inbox.cli").error("first line, token=%s", TOKEN)
+        logging.getLogger("inbox.cli").error("second line")
+        text = _read(folder / logging_setup.LOG_FILE)
+        assert text.count("first line, token=[redacted]") == 1 and text.count("second line") == 1
+        assert TOKEN not in text
+        assert [r.getMessage() for r in beside.buffer][-2:] == ["first line, token=[redacted]", "second line"]
+    finally:
+        if beside is not None:
+            logging.getLogger().removeHandler(beside)
+        shutdown_logging()
+    assert not any(isinstance(h, logging_setup._OnFirstRecord) for h in logging.getLogger().handlers)

@@ -114,12 +114,11 @@ def _quiet_stdout(out: Any) -> None:
 
 
 def _setup_logging() -> None:
-    from inbox.logging_setup import setup_logging
+    """The log file, made when the first record comes (most commands log nothing); with no
+    log folder (read-only home) the command still runs."""
+    from inbox.logging_setup import setup_logging_on_first_record
 
-    try:
-        setup_logging()
-    except OSError:  # no log folder (read-only home): the command still runs
-        pass
+    setup_logging_on_first_record()
 
 
 def _fail(exc: BaseException, ctx: click.Context) -> None:

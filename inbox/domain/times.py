@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DB_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 _FRACTION = re.compile(r"(\.\d{1,6})\d*")  # fromisoformat in 3.11 takes at most 6 digits
@@ -85,8 +84,11 @@ def from_db(text: str | None) -> datetime | None:
     """Inverse of format_time."""
     if not text:
         return None
-    if len(text) == 20 and text[10] == "T" and text[19] == "Z":  # the stored form: 150x faster than strptime
-        return datetime.fromisoformat(text)
+    if len(text) == 20 and text[10] == "T" and text[19] == "Z":  # the store's own form
+        try:  # fromisoformat: a tenth of strptime's cost (`inbox search` reads 200 of these)
+            return datetime.fromisoformat(text)
+        except ValueError:
+            pass
     return datetime.strptime(text, DB_FORMAT).replace(tzinfo=UTC)
 
 
@@ -111,6 +113,8 @@ def zone_named(name: str | None) -> tzinfo:
     name = (name or "").strip()
     if not name:
         return system_zone()
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # with sysconfig: not for a quick command
+
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:

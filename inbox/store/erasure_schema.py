@@ -11,10 +11,10 @@ match.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 import sqlite3
+
+# hashlib/hmac (OpenSSL) and secrets (random) are imported where used: a command that
+# erases and ingests nothing (`inbox search`) does not load them
 
 AUTHOR = "author"
 ITEM = "item"
@@ -22,11 +22,16 @@ ITEM = "item"
 
 def digest(salt: str, kind: str, platform: str, external_id: str) -> str:
     """The record of one identity (`kind` author) or one item id on a platform."""
+    import hashlib
+    import hmac
+
     message = f"{kind}\0{platform}\0{external_id}".encode()
     return hmac.new(bytes.fromhex(salt), message, hashlib.sha256).hexdigest()
 
 
 def new_salt() -> str:
+    import secrets
+
     return secrets.token_hex(32)
 
 
