@@ -22,6 +22,7 @@ from typing import Any
 
 from inbox.domain import View, format_time, utcnow
 from inbox.domain.counts import tally
+from inbox.store.team.members import grant_to_members
 
 # A message that the list shows and the counts count (a conversation's head).
 COUNTED = "{r}.is_head AND {r}.deleted_at IS NULL AND NOT {r}.is_owner_reply"
@@ -125,16 +126,7 @@ SELECT it.tag_id, count(*) FROM item_tags it JOIN items i ON i.id = it.item_id W
 -- The list's rows are counted from the counters now: the index that counted them goes.
 DROP INDEX items_listed;
 -- Members let in before this migration read the counters too (only the triggers write them).
-DO $$
-DECLARE member TEXT;
-BEGIN
-    FOR member IN SELECT DISTINCT grantee FROM information_schema.role_table_grants
-                  WHERE table_schema = 'public' AND table_name = 'items' AND privilege_type = 'SELECT'
-                    AND grantee NOT IN ('PUBLIC', current_user) LOOP
-        EXECUTE format('GRANT SELECT ON conversation_counts, tag_conversations TO %I', member);
-    END LOOP;
-END $$;
-"""
+""" + grant_to_members("conversation_counts, tag_conversations")
 
 
 class TeamCountsMixin:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from inbox.store.team.counts import COUNTED
+from inbox.store.team.members import grant_to_members
 
 FOLD_LOCK = 0x46424958_000E  # advisory lock: one fold of these at a time
 FOLD_AT = 400  # rows of differences before a statement folds them into their sums
@@ -139,16 +140,7 @@ INSERT INTO member_read_counts (member, source_id, status, snoozed, n)
 SELECT m.member, i.source_id, i.status, i.snoozed_until IS NOT NULL, count(*) FROM member_reads m
 JOIN items i ON i.id = m.item_id WHERE m.status = 'read' AND {_I} GROUP BY 1, 2, 3, 4;
 -- Members let in before this migration read their own rows too (only the triggers write).
-DO $$
-DECLARE member TEXT;
-BEGIN
-    FOR member IN SELECT DISTINCT grantee FROM information_schema.role_table_grants
-                  WHERE table_schema = 'public' AND table_name = 'items' AND privilege_type = 'SELECT'
-                    AND grantee NOT IN ('PUBLIC', current_user) LOOP
-        EXECUTE format('GRANT SELECT ON member_read_counts TO %I', member);
-    END LOOP;
-END $$;
-"""
+""" + grant_to_members("member_read_counts")
 
 
 def member_rows(cur: Any, shared: list[tuple[int, str, bool, int]], now: str) -> list[tuple[int, str, bool, int]]:

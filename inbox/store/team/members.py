@@ -31,6 +31,21 @@ ORDER BY 2 DESC, 1
 """
 
 
+def grant_to_members(tables: str) -> str:
+    """A migration's statement letting every member already let in (who can read `items`)
+    read the new `tables` too: `grant_statements` covers only members added later."""
+    return f"""DO $$
+DECLARE member TEXT;
+BEGIN
+    FOR member IN SELECT DISTINCT grantee FROM information_schema.role_table_grants
+                  WHERE table_schema = 'public' AND table_name = 'items' AND privilege_type = 'SELECT'
+                    AND grantee NOT IN ('PUBLIC', current_user) LOOP
+        EXECUTE format('GRANT SELECT ON {tables} TO %I', member);
+    END LOOP;
+END $$;
+"""
+
+
 def grant_statements(role: str, database: str) -> list[Any]:
     """What the owner runs to let `role` use the inbox (names quoted as identifiers)."""
     from psycopg import sql
