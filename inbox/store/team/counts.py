@@ -142,12 +142,13 @@ class TeamCountsMixin:
     def _count_rows(self, cur: Any, now: str) -> list[tuple[int, str, bool, int]]:
         """(source id, status, snoozed now, conversations) from the counters. A snooze whose
         time has come but that has not been woken yet counts as not snoozed (those few are
-        found on the snooze index)."""
+        found on the snooze index). Those are never prepared: after psycopg's fifth run the
+        server's generic plan for "due by a parameter" scanned the items (0.4 s, not 2 ms)."""
         rows = [tuple(r) for r in cur.execute(
             "SELECT source_id, status, snoozed, sum(n) FROM conversation_counts GROUP BY 1, 2, 3 HAVING sum(n) <> 0")]
         for source_id, status, n in cur.execute(
                 "SELECT source_id, status, count(*) FROM items i WHERE snoozed_until IS NOT NULL "
-                f"AND snoozed_until <= %s AND {_I} GROUP BY 1, 2", (now,)).fetchall():
+                f"AND snoozed_until <= %s AND {_I} GROUP BY 1, 2", (now,), prepare=False).fetchall():
             rows += [(source_id, status, True, -n), (source_id, status, False, n)]
         if self._member_counts():  # read and unread are this member's own (M014)
             from inbox.store.team.member_counts import member_rows

@@ -156,7 +156,7 @@ def member_rows(cur: Any, shared: list[tuple[int, str, bool, int]], now: str) ->
     for source_id, status, n in cur.execute(
             "SELECT i.source_id, i.status, count(*) FROM items i WHERE i.snoozed_until IS NOT NULL "
             f"AND i.snoozed_until <= %s AND {_I} AND EXISTS (SELECT 1 FROM member_reads m WHERE "
-            "m.member = session_user AND m.item_id = i.id AND m.status = 'read') GROUP BY 1, 2", (now,)).fetchall():
+            "m.member = session_user AND m.item_id = i.id AND m.status = 'read') GROUP BY 1, 2", (now,), prepare=False).fetchall():
         read[(source_id, status, True)] = read.get((source_id, status, True), 0) - n
         read[(source_id, status, False)] = read.get((source_id, status, False), 0) + n
     rows: list[tuple[int, str, bool, int]] = []
