@@ -35,8 +35,9 @@ class Rename:
 
 def find_tag(tags: list[Tag], name: str) -> Tag:
     """The tag of this name (A-Z without case), or TagError naming the tags there are."""
+    key = tag_key(" ".join(name.split()))
     for tag in tags:
-        if tag_key(tag.name) == tag_key(" ".join(name.split())):
+        if tag_key(tag.name) == key:
             return tag
     have = ", ".join(f"“{t.name}”" for t in tags) or "none yet"
     raise TagError(f"There is no tag named “{name}” (tags: {have}).")

@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from inbox.services import backup as backups
-from inbox.services import erasure as erasure_words
-from inbox.services.erasure import describe_reapplied
+from inbox.services.erasure import UNREAD, describe_reapplied
 from inbox.ui import local_time
 from inbox.ui.plain import plain_warning
 
@@ -72,7 +71,7 @@ def restore_backup(window: MainWindow, file: Path | None = None) -> bool:
     window.status_message(done + (f" {describe_reapplied(list(result.reapplied))}" if result.reapplied else ""),
                           15_000)
     if result.erasures_unread:  # a customer may be back: the owner must read this, not miss it
-        plain_warning(window, "Erased customers may be back", f"{done}\n\n{erasure_words.UNREAD}")
+        plain_warning(window, "Erased customers may be back", f"{done}\n\n{UNREAD}")
     return True
 
 
