@@ -4,7 +4,10 @@
 
 The fake APIs run in a separate process (so their Python threads do not share our GIL).
 Reports items/s and the longest stall of a 10 ms asyncio heartbeat during the run.
-Budgets: >= 5,000 items/s; longest stall <= 100 ms. Secrets are kept in memory (MemorySecrets).
+Budgets: >= 15,000 items/s (issue 19: the wall-clock figure, items stored / elapsed seconds,
+on an idle machine); longest stall <= 100 ms. Also printed, to compare runs on a loaded
+machine: items per client CPU-second (this process, all threads; the fake APIs excluded).
+Secrets are kept in memory (MemorySecrets).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from inbox.store import Store  # noqa: E402
 from inbox.sync.engine import sync, sync_in_thread  # noqa: E402
 from tests.replay.google import FakeGoogle  # noqa: E402
 
+BUDGET_ITEMS_PER_S = 15_000  # issue 19, compared with the wall figure
 MIX = {"mastodon": 49_000, "google": 20_000, "bluesky": 20_000, "rss": 5_000, "reddit": 1_000}
 
 
@@ -121,10 +125,12 @@ def main() -> int:
     rate = total / elapsed
     lines = [f"items: {total:,} (expected {expected:,}) from {len(summaries)} sources; stored per item "
              f"(characters): raw payload {sizes[0] or 0:,.0f}, html {sizes[1] or 0:,.0f}, text {sizes[2] or 0:,.0f}",
-             f"time: {elapsed:.2f} s  ->  {rate:,.0f} items/s (budget >= 5,000)",
+             f"time: {elapsed:.2f} s  ->  {rate:,.0f} items/s wall (budget >= {BUDGET_ITEMS_PER_S:,} items/s, "
+             f"compared with this wall figure on an idle machine: "
+             f"{'met' if rate >= BUDGET_ITEMS_PER_S else 'NOT met'})",
              f"longest heartbeat stall: {stall * 1000:.1f} ms wall (budget <= 100 ms); "
              f"event-loop CPU inside the worst stall: {m['stall_cpu'] * 1000:.1f} ms",
-             f"client CPU: {m['cpu']:.1f} s = {total / m['cpu']:,.0f} items per CPU-second; "
+             f"client CPU: {m['cpu']:.1f} s = {total / m['cpu']:,.0f} items per client CPU-second (for A/B on a loaded machine; not the budget's figure); "
              f"a busy process got {share:.0%} of a core at the start (load {os.getloadavg()[0]:.1f} "
              f"on {os.cpu_count()} cores)",
              f"fake API server CPU: {server_cpu:.1f} s; with one core each, the run would take about "
@@ -141,7 +147,7 @@ def main() -> int:
             "connectors, parsing, sanitising, ingest with FTS and threading, sync_runs).\n\n"
             "```\n" + "\n".join(lines) + "\n```\n\n"
             "Machine: 2 cores shared with other engineers' work at the time (figures are pessimistic).\n")
-    ok = not failed and total == expected and rate >= 5000 and stall <= 0.100
+    ok = not failed and total == expected and rate >= BUDGET_ITEMS_PER_S and stall <= 0.100
     return 0 if ok else 1
 
 

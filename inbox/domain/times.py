@@ -76,8 +76,9 @@ def format_time(dt: datetime | None) -> str | None:
     if dt.tzinfo is not UTC:
         dt = dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
     # isoformat, not strftime: twice as fast (ingest formats every item's times), and it
-    # pads years below 1000 to four digits, which keeps the text sortable.
-    return dt.isoformat(timespec="seconds")[:19] + "Z"
+    # pads years below 1000 to four digits, which keeps the text sortable. No `timespec=`:
+    # the first 19 characters are the same without it, and the keyword cost a third.
+    return dt.isoformat()[:19] + "Z"
 
 
 def from_db(text: str | None) -> datetime | None:

@@ -18,6 +18,7 @@ URL_SCHEMES = {"http", "https", "mailto"}
 _DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template",
                          "textarea", "select", "svg", "math"}
 _ABSOLUTE = re.compile(r"^(https?://[^\s/]|mailto:)", re.IGNORECASE)
+_SURROGATE = re.compile("[\ud800-\udfff]")  # half a character: nh3 (Rust) cannot take it
 _BREAKS = re.compile(r"<\s*br\s*/?\s*>|</\s*(p|div|li|blockquote|pre|h[1-6]|tr)\s*>", re.IGNORECASE)
 
 
@@ -34,11 +35,20 @@ _SAFE = nh3.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_scheme
 _BARE = nh3.Cleaner(tags=set(), clean_content_tags=_DROPPED_WITH_CONTENT, strip_comments=True)
 
 
+def _clean(cleaner: nh3.Cleaner, html: str) -> str:
+    """`cleaner.clean(html)`; a lone surrogate (a JSON `\\ud83d` escape without its pair, half
+    an emoji) becomes U+FFFD first: nh3 refused the whole text, and the connector's page with it."""
+    try:
+        return cleaner.clean(html)
+    except UnicodeEncodeError:
+        return cleaner.clean(_SURROGATE.sub("\ufffd", html))
+
+
 def sanitize_html(html: str | None) -> str:
     """Safe HTML to display: the allow-list above, links absolute and `rel`-guarded."""
     if not html:
         return ""
-    return _SAFE.clean(html)
+    return _clean(_SAFE, html)
 
 
 def to_text(html: str | None) -> str:
@@ -49,7 +59,7 @@ def to_text(html: str | None) -> str:
     if "<" not in html and "&" not in html:
         text = html
     else:
-        text = htmllib.unescape(_BARE.clean(_BREAKS.sub("\n", html))).replace("\xa0", " ")
+        text = htmllib.unescape(_clean(_BARE, _BREAKS.sub("\n", html))).replace("\xa0", " ")
     lines = [" ".join(line.split()) for line in text.splitlines()]
     out: list[str] = []
     for line in lines:

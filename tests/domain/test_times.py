@@ -27,3 +27,12 @@ def test_the_text_sorts_as_the_times_do_and_reads_back(a, b):
     assert len(ta) == 20 and ta.endswith("Z")
     assert (ta < tb) == (a.replace(microsecond=0) < b.replace(microsecond=0))
     assert from_db(ta) == a.astimezone(UTC).replace(microsecond=0)
+
+
+@given(st.datetimes(min_value=datetime(2, 1, 1), max_value=datetime(9998, 12, 31)),
+       st.sampled_from([None, UTC, timezone(timedelta(hours=-7)), timezone(timedelta(hours=5, minutes=30))]))
+def test_format_time_is_the_stores_form_in_utc_to_the_second(dt, zone):
+    """Any time, with a fraction or not, naive (read as UTC) or in any zone: UTC, seconds, Z."""
+    dt = dt.replace(tzinfo=zone)
+    utc = dt.replace(tzinfo=UTC) if zone is None else dt.astimezone(UTC)
+    assert format_time(dt) == utc.strftime("%Y-%m-%dT%H:%M:%SZ").rjust(20, "0")

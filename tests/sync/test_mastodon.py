@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.replay.mastodon import FakeMastodon
+from tests.replay.mastodon import TEXTS, FakeMastodon
 from tests.sync_helpers import add_source, forget_test_secrets, item_count, run_sync, runs  # noqa: F401
 
 
@@ -87,3 +87,19 @@ def test_entries_without_id_or_text_are_skipped_and_counted(store, replay):
     assert s.ok and (s.new, s.skipped) == (2, 3)
     assert item_count(store, src.id) == 2
     assert runs(store, src.id)[-1]["skipped"] == 3
+
+
+def test_a_page_with_half_an_emoji_nan_or_infinity_still_gives_every_entry(store, replay):
+    """JSON that strict readers refuse but `json` takes: a lone surrogate escape (`\\ud83d`,
+    half an emoji cut by a buggy client), NaN, Infinity. Every entry of such a page is stored.
+    The half emoji used to fail the whole source ("unexpected error in the mastodon
+    connector": nh3 refused the text); it is now shown as U+FFFD."""
+    fake = FakeMastodon(n=4, token="tok-odd-1").install(replay)
+    fake.notes[1]["status"]["content"] = "<p>half an emoji \ud83d</p>"  # sent as the escape \ud83d
+    fake.notes[2]["status"]["surprise_number"] = float("nan")            # sent as NaN
+    fake.notes[3]["status"]["surprise_number"] = float("inf")            # sent as Infinity
+    src = add_source(store, "mastodon", "m", {"base_url": replay.base_url}, {"token": "tok-odd-1"})
+    [s] = run_sync(store)
+    assert s.ok and (s.new, s.skipped) == (4, 0), s.error
+    texts = {r[0] for r in store.conn.execute("SELECT text FROM items WHERE source_id = ?", (src.id,))}
+    assert texts == {f"{TEXTS[0]} #0", "half an emoji \ufffd", f"{TEXTS[2]} #2", f"{TEXTS[3]} #3"}
