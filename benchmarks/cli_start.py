@@ -3,7 +3,7 @@
     python benchmarks/cli_start.py --db PATH [--runs 20] [--query croissant]
 
 The database should hold 100,000 items (e.g. the one `benchmarks/peer.py --keep DIR` leaves).
-Prints, per command, the median and best wall time and the median CPU time (user + system
+Prints, per command (and `inbox stats`, which has no budget), the median and best wall time and the median CPU time (user + system
 of the process, from rusage), beside a bare `python -c pass` for what the interpreter alone
 costs. Budgets: --version <= 80 ms, search <= 120 ms.
 
@@ -54,7 +54,8 @@ def main() -> int:
     py = sys.executable
     cases = {"python -c pass": [py, "-c", "pass"],
              "inbox --version": [py, "-m", "inbox", "--version"],
-             f"inbox search {args.query} --limit 200": [py, "-m", "inbox", "search", args.query, "--limit", "200"]}
+             f"inbox search {args.query} --limit 200": [py, "-m", "inbox", "search", args.query, "--limit", "200"],
+             "inbox stats": [py, "-m", "inbox", "stats"]}
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     for name, cmd in cases.items():
         run(cmd, env)  # warm the file cache

@@ -8,56 +8,17 @@ through `SafeStream`, so text from sources cannot drive the terminal."""
 from __future__ import annotations
 
 import contextlib
-import io
 import logging
-import os
-import signal
 import sys
-import threading
 from typing import Any
 
 import click
 
-from inbox.domain.plain_text import terminal_safe
+from inbox.quick.terminal import SafeStream, exit_cleanly_on_sigterm, quiet_stdout
+
+__all__ = ["GuardedGroup", "SafeStream", "exit_cleanly_on_sigterm", "log_path_text"]
 
 log = logging.getLogger("inbox.cli")
-
-
-class SafeStream(io.TextIOBase):
-    """A text stream that shows control and bidi characters escaped (see `terminal_safe`)
-    and passes everything else to the stream it wraps."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-
-    @property
-    def encoding(self) -> str:  # type: ignore[override]
-        return getattr(self.inner, "encoding", None) or "utf-8"
-
-    @property
-    def errors(self) -> str | None:  # type: ignore[override]
-        return getattr(self.inner, "errors", None) or "strict"
-
-    def write(self, text: str) -> int:  # type: ignore[override]
-        if not isinstance(text, str):  # click probes with bytes: not a binary stream
-            raise TypeError("SafeStream takes text")
-        self.inner.write(terminal_safe(text))
-        return len(text)
-
-    def flush(self) -> None:
-        # also called when this wrapper is collected: the stream it wraps (a test runner's
-        # capture, a closed pipe) may be closed by then
-        if not getattr(self.inner, "closed", False):
-            self.inner.flush()
-
-    def isatty(self) -> bool:
-        return bool(getattr(self.inner, "isatty", lambda: False)())
-
-    def writable(self) -> bool:
-        return True
-
-    def fileno(self) -> int:
-        return self.inner.fileno()
 
 
 def log_path_text() -> str:
@@ -82,7 +43,7 @@ class GuardedGroup(click.Group):
                 KeyboardInterrupt):
             raise
         except BrokenPipeError:  # `inbox ... | head`: the reader has what it wanted
-            _quiet_stdout(out)
+            quiet_stdout(out)
             ctx.exit(1)
         except Exception as exc:  # the one place that words any failure
             _fail(exc, ctx)
@@ -90,27 +51,6 @@ class GuardedGroup(click.Group):
             with contextlib.suppress(OSError, ValueError):
                 sys.stdout.flush()
             sys.stdout, sys.stderr = out, err
-
-
-def exit_cleanly_on_sigterm() -> None:
-    """SIGTERM (a shutdown, `kill`) becomes SystemExit, so that every `finally` runs: an
-    export removes its unfinished file, a transaction rolls back, locks are released.
-    For commands only (called when they open the store), not the window's event loop."""
-    if threading.current_thread() is not threading.main_thread():
-        return
-
-    def stop(signum: int, _frame: Any) -> None:
-        raise SystemExit(128 + signum)
-
-    with contextlib.suppress(ValueError, OSError):
-        signal.signal(signal.SIGTERM, stop)
-
-
-def _quiet_stdout(out: Any) -> None:
-    """Point stdout at /dev/null so that the flush at exit does not complain again."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, out.fileno())
 
 
 def _setup_logging() -> None:

@@ -7,6 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from inbox.domain.plain_text import first_line
+
 
 class SourceKind(StrEnum):
     GOOGLE = "google"
@@ -152,8 +154,7 @@ class ItemRow:
 
     @property
     def first_line(self) -> str:
-        body = (self.title + " — " + self.text) if self.title and self.text else (self.title or self.text)
-        return " ".join(body.split())[:200]
+        return first_line(self.title, self.text)
 
 
 @dataclass(slots=True)

@@ -18,3 +18,9 @@ _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202
 def terminal_safe(text: str) -> str:
     """`text` with every control, bidi or separator character shown as `\\uXXXX`."""
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def first_line(title: str, text: str) -> str:
+    """An item's title and text as one line, for lists (`ItemRow.first_line`, `inbox search`)."""
+    body = (title + " — " + text) if title and text else (title or text)
+    return " ".join(body.split())[:200]

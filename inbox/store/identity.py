@@ -9,7 +9,7 @@ unchanged."""
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from collections import namedtuple
 from pathlib import Path
 
 from inbox.store.errors import DamagedDatabase, ForeignDatabase, NewerSchema
@@ -23,11 +23,15 @@ CORE_TABLES = frozenset({"sources", "authors", "threads", "items", "tags", "item
                          "sync_runs", "settings"})
 
 
-@dataclass(frozen=True, slots=True)
-class Identity:
-    """What the file's header and schema say, read without changing it."""
+# A named tuple, not a dataclass: `migrations` imports this module for APPLICATION_ID, and
+# `inbox search` must not pay for importing dataclasses (docs/benchmarks.md, issue 19).
+class Identity(namedtuple("Identity", "exists application_id user_version tables")):
+    """What the file's header and schema say, read without changing it: `exists` (a file
+    with content; an empty or missing file is a new database), `application_id`,
+    `user_version`, `tables` (a frozenset of names)."""
 
-    exists: bool          # a file with content (an empty or missing file is a new database)
+    __slots__ = ()
+    exists: bool
     application_id: int
     user_version: int
     tables: frozenset[str]

@@ -77,6 +77,24 @@ def test_search_finds_the_item_without_loading_what_other_commands_need(db: Path
     assert "inbox.store" in modules  # the check above did watch a real search
 
 
+# What the quick search (answered before click, on `inbox.store.reader`) leaves out too:
+# click, the full store with its mixins, the domain's dataclasses, typing, logging (json is the
+# listing's own).
+NOT_FOR_QUICK_SEARCH = (
+    "click", "inbox.cli", "inbox.store.store", "inbox.store.queries", "inbox.store.connection",
+    "inbox.domain.models", "inbox.domain.filters", "inbox.domain.team", "inbox.services",
+    "dataclasses", "inspect", "typing", "logging",
+)
+
+
+def test_a_plain_search_answers_before_click_and_the_full_store(db: Path, tmp_path: Path) -> None:
+    done, modules = run_and_list_modules(tmp_path, "search", "croissant", "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    assert "almond croissant" in done.stdout
+    assert loaded(modules, NOT_FOR_QUICK_SEARCH) == [], done.stderr
+    assert "inbox.store.reader" in modules
+
+
 def test_stats_counts_without_sqlite_utils(db: Path, tmp_path: Path) -> None:
     done, modules = run_and_list_modules(tmp_path, "stats", "--db", str(db))
     assert done.returncode == 0, done.stderr
