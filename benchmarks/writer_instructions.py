@@ -5,7 +5,8 @@ the write phase only (load-independent, unlike CPU time on a shared machine):
     N=10000 CSV=reviews.csv valgrind --tool=callgrind --callgrind-out-file=/dev/null \
         --instr-atstart=no python benchmarks/writer_instructions.py   # "Collected" / N
 
-PREP=1 prepares the pages first as the engine does (`ingest_prep.prepare_items`)."""
+PREP=1 prepares the pages first as the engine does (`ingest_prep.prepare_items`); OLDEST=1 reads
+the file oldest first, as a big import now does (`file_child`)."""
 import os
 import subprocess
 import sys
@@ -23,7 +24,7 @@ tmp = Path(tempfile.mkdtemp())
 store = Store(tmp / "x.db")
 src = store.add_source("file", "export", settings={"path": str(csv)})
 conn = FileConnector(store.get_source(src.id), {}, None)  # type: ignore[arg-type]
-items = [i for b in conn.read(csv.read_bytes()) for i in b[0]][:N]
+items = [i for b in conn.read(csv.read_bytes(), oldest_first=bool(os.environ.get("OLDEST"))) for i in b[0]][:N]
 groups = [items[i:i + 5000] for i in range(0, len(items), 5000)]
 pipe = default_pipeline().deferred()
 if os.environ.get("PREP"):

@@ -37,3 +37,15 @@ def resources_dir() -> Path:
         if candidate.is_dir():
             return candidate
     return here.parent / "resources"
+
+
+def child_environment() -> dict[str, str] | None:
+    """The environment for a worker process of ours (`python -m inbox.…`): it imports the
+    same `inbox` as this process (a checkout run from its folder, a test's worktree), not
+    whichever one is installed. None for a frozen app, whose workers are itself."""
+    if getattr(sys, "frozen", False):
+        return None
+    here = str(Path(__file__).resolve().parent.parent)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH")) if p)
+    return env

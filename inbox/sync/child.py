@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 import subprocess
 import sys
 import threading
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from inbox.domain.sync_errors import SyncErrorKind
+from inbox.paths import child_environment
 from inbox.secrets import NoKeyring, Secrets, SecretsError
 from inbox.sync.engine import CANCELLED, Progress, RunSummary
 from inbox.sync.worker import FLAG
@@ -43,17 +43,6 @@ def worker_command() -> list[str]:
     if getattr(sys, "frozen", False):
         return [sys.executable, FLAG]
     return [sys.executable, "-m", "inbox.sync.worker"]
-
-
-def _environment() -> dict[str, str] | None:
-    """The worker imports the same `inbox` as the window (a checkout run from its folder,
-    a test's worktree), not whichever one is installed."""
-    if getattr(sys, "frozen", False):
-        return None
-    here = str(Path(__file__).resolve().parents[2])
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH")) if p)
-    return env
 
 
 def _log_folder() -> str | None:
@@ -89,7 +78,7 @@ class Worker:
         # (spawning takes a few milliseconds).
         try:
             self.proc = subprocess.Popen(worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         env=_environment(), creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
+                                         env=child_environment(), creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
         except OSError as exc:
             log.error("cannot start the sync worker %s", worker_command(), exc_info=exc)
             raise SyncFailed("the sync could not start (the details are in the log); "
