@@ -4,15 +4,25 @@ light and dark themes both read well; only tag and source colours are fixed."""
 
 from __future__ import annotations
 
+import dataclasses
 import html
+import time
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+import shiboken6
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPalette, QPixmap
-from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QToolTip
+from PySide6.QtWidgets import (
+    QApplication,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolTip,
+    QWidget,
+)
 
 from inbox.domain import ItemRow
 from inbox.domain.models import SOURCE_LABELS
@@ -217,6 +227,64 @@ class RowPixmaps:
         self.pixmaps.clear()
 
 
+FRESH_BUDGET_S = 0.003  # rows drawn anew in one paint (~1 ms a row idle): with the reset, a turn within ~10 ms
+LATER_MS = 4  # the rows put off are drawn this much later: input and a frame run in between
+
+
+class FreshBudget:
+    """How long the first paint of rows just loaded may spend drawing rows never drawn
+    before. A sync's first rows took 20-30 ms to draw in one turn (the first time a process
+    draws these fonts and avatars); a row beyond the budget is drawn plainly (its author on
+    the background) and drawn in full a few ms later, a few rows a turn. Armed when the list
+    loads rows (`arm`), so that a picture taken of the view (`grab`) is whole."""
+
+    def __init__(self, budget_s: float = FRESH_BUDGET_S) -> None:
+        self.budget_s = budget_s
+        self.armed = False
+        self.spent = 0.0
+        self.open = False
+        self.later: dict[int, tuple[QWidget, QRect]] = {}
+        # runs fn(delay_ms) later; the window's is `Workers.next_turn`, which tests wait for
+        self.schedule: Callable[[Callable[[], None], int], None] = lambda fn, ms: QTimer.singleShot(ms, fn)
+
+    def arm(self, *_args: object) -> None:
+        self.armed = True
+
+    def allows(self) -> bool:
+        """Whether another row may be drawn in full in this paint (the first always is)."""
+        if not self.armed:
+            return True
+        if not self.open:  # a new paint: its budget ends once the event loop turns
+            self.open = True
+            QTimer.singleShot(0, self._close)
+        return self.spent < self.budget_s
+
+    def charge(self, seconds: float) -> None:
+        if self.open:
+            self.spent += seconds
+
+    def put_off(self, viewport, rect: QRect) -> None:
+        """Draw this area again shortly (the row in full, within that paint's budget)."""
+        if viewport is None:
+            return
+        first = not self.later
+        held = self.later.get(id(viewport))
+        self.later[id(viewport)] = (viewport, QRect(rect) if held is None else held[1].united(rect))
+        if first:
+            self.schedule(self._repaint, LATER_MS)
+
+    def _close(self) -> None:
+        self.open, self.spent = False, 0.0
+        if not self.later:  # every row of the new page drawn in full
+            self.armed = False
+
+    def _repaint(self) -> None:
+        later, self.later = self.later, {}
+        for viewport, rect in later.values():
+            if shiboken6.isValid(viewport):  # not deleted meanwhile; painted now, in a turn of its own
+                viewport.repaint(rect)
+
+
 class ItemDelegate(QStyledItemDelegate):
     """Paints an `ItemRow` in two lines; unread rows bold with a dot."""
 
@@ -226,6 +294,7 @@ class ItemDelegate(QStyledItemDelegate):
         # a team inbox: who the row's conversation is assigned to ("You", "Ben"), or None
         self.assignee_of: Callable[[ItemRow], str | None] | None = None
         self.rows = RowPixmaps()
+        self.fresh = FreshBudget()
         self._ages: dict[tuple, str] = {}
 
     def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
@@ -243,7 +312,12 @@ class ItemDelegate(QStyledItemDelegate):
         ratio = widget.devicePixelRatioF() if widget is not None else 1.0
         key = self.rows.key(item, age, assignee, rect.width(), rect.height(), option, ratio)
         pix = self.rows.get(key)
+        if pix is None and not self.fresh.allows():
+            self._draw_plainly(painter, option, item)
+            self.fresh.put_off(widget.viewport() if widget is not None else None, QRect(rect))
+            return
         if pix is None:  # drawn once into a pixmap; a repaint of the same row only copies it
+            began = time.thread_time()
             pix = QPixmap(max(1, round(rect.width() * ratio)), max(1, round(rect.height() * ratio)))
             pix.setDevicePixelRatio(ratio)
             pix.fill(option.palette.color(QPalette.ColorRole.Base))
@@ -255,7 +329,62 @@ class ItemDelegate(QStyledItemDelegate):
             finally:
                 p.end()
             self.rows.put(key, pix)
+            self.fresh.charge(time.thread_time() - began)
         painter.drawPixmap(rect.topLeft(), pix)
+
+    def warm_up(self, view) -> None:
+        """Draw sample rows once, off screen. The first rows a process draws cost 15-20 ms
+        more than later ones (PySide creates the enum types a call's overloads name at the
+        call's first use; each font's glyphs are cached the first time); a sync into an empty
+        inbox paid that in the turn its first rows arrived."""
+        letters = "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789 .,:;!?'’\"()&@#%+-—…·"
+        sample = ItemRow(id=0, source_id=0, source_name=letters, source_kind="file", whose="competitor",
+                         kind="review", external_id="", author_id=None, author_name=letters, author_handle="",
+                         rating=3, title="", text=letters, html=None, url="", language="", created_at="",
+                         updated_at=None, status="unread", snoozed_until=None, thread_id=None,
+                         is_owner_reply=False, deleted=False, tags=[(letters[:12], "#6b7280")], messages=3,
+                         replied=True)
+        opt = QStyleOptionViewItem()
+        opt.initFrom(view.viewport())
+        opt.widget = view
+        opt.font = view.font()
+        opt.rect = QRect(0, 0, max(320, view.viewport().width()), row_height(view.font()))
+        pix = QPixmap(opt.rect.size())
+        for status, selected in (("unread", False), ("read", False), ("read", True)):
+            opt.state = QStyle.StateFlag.State_Enabled | (QStyle.StateFlag.State_Selected if selected
+                                                           else QStyle.StateFlag.State_None)
+            p = QPainter(pix)
+            try:
+                row = dataclasses.replace(sample, status=status)
+                self._paint_row(p, opt, QModelIndex(), row, "12:34 " + letters[:26], None)
+                self._draw_plainly(p, opt, row)  # PySide makes an enum type at its first use: ~5 ms
+            finally:
+                p.end()
+
+    @staticmethod
+    def warm_up_badges(view) -> None:
+        """Every source's badge at the list's size, made once before any row needs it (an
+        SVG drawn the first time is 1-2 ms, a fifth of a frame)."""
+        badge = row_fonts(view.font()).badge
+        for kind in SOURCE_COLOURS:
+            source_pixmap(kind, badge)
+
+    @staticmethod
+    def _draw_plainly(painter: QPainter, option: QStyleOptionViewItem, item: ItemRow) -> None:
+        """A row put off to a later paint: its background and its author, in the list's
+        font (already drawn elsewhere), so that the row is never blank."""
+        rect: QRect = option.rect
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        pal = option.palette
+        painter.fillRect(rect, pal.color(QPalette.ColorRole.Highlight if selected else QPalette.ColorRole.Base))
+        f = row_fonts(option.font)
+        left = rect.left() + 12 + f.face + 10
+        painter.save()
+        painter.setFont(f.base)
+        painter.setPen(muted(pal, QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text))
+        painter.drawText(QRect(left, rect.top() + 8, rect.right() - 10 - left, f.fm_base.height()),
+                         LEFT_MIDDLE, item.author_name)
+        painter.restore()
 
     def _paint_row(self, painter: QPainter, option: QStyleOptionViewItem,
                    index: QModelIndex | QPersistentModelIndex, item: ItemRow, age: str,

@@ -53,3 +53,24 @@ def test_a_reload_keeps_the_open_conversation_where_the_reader_left_it(window, q
     assert reading.current is not None and reading.current.id == window.model.rows[longest].id
     assert browser.toHtml() == shown
     assert bar.value() == where
+
+
+def test_rows_put_off_by_a_paint_budget_are_drawn_in_full_soon_after(window, qtbot) -> None:
+    """A sync's first rows are drawn a few a turn (delegate.FreshBudget): the rows beyond a
+    paint's budget show their author only for a moment, then the whole row."""
+    settle(qtbot, window)
+    view = window.list_view
+    delegate = view.itemDelegate()
+    row = 4
+    full = _row_image(window, row)
+    delegate.rows.clear()
+    delegate.fresh.budget_s = 1e-9  # every row after a paint's first is put off
+    put_off = []
+    original = delegate.fresh.put_off
+    delegate.fresh.put_off = lambda viewport, rect: (put_off.append(rect), original(viewport, rect))
+    window.list_ctl.reload()
+    qtbot.waitUntil(lambda: bool(put_off), timeout=5000)  # painted plainly first
+    qtbot.waitUntil(lambda: not delegate.fresh.later and not delegate.fresh.armed, timeout=5000)
+    settle(qtbot, window)
+    assert len(delegate.rows.pixmaps) >= row + 1  # each visible row drawn in full by now
+    assert _row_image(window, row) == full

@@ -88,6 +88,24 @@ def test_offline_the_status_bar_says_so_and_counts_what_waits(team_window, qtbot
     after = window.store.team_link_info().waiting
     assert after > before
     assert controller.status.text() == f"Offline · {plural(after, 'change')} waiting to be sent"
+
+
+def test_the_members_list_read_from_the_copy_does_not_say_online(team_window, qtbot) -> None:
+    """The members come from this computer's copy: when that answer lands after the server
+    was found offline (a slow start), the status bar still says offline."""
+    window, controller = team_window
+    said = controller.status.text()
+    assert said.startswith("Offline")
+    shown: list[tuple[bool | None, str]] = []
+
+    def got(members) -> None:
+        controller._got_members(members)
+        shown.append((controller.online, controller.status.text()))
+    controller.calls.submit(lambda: controller._link("calls").members(), got, controller._offline)
+    qtbot.waitUntil(lambda: bool(shown), timeout=5000)
+    assert controller.members == ["ana", "ben"]
+    assert shown == [(False, said)]
+    settle(qtbot, window)
     assert controller.status.isVisible()
 
 

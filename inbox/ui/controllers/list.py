@@ -82,6 +82,8 @@ class ListController(QObject):
         self.window = window
         self.store = window.store
         self.background_pages = background_pages
+        self._warmed = False  # the rows' fonts drawn once (an empty inbox's first load)
+        self._panels_later = False  # the row being selected is opened by the list, not the user
         self.flt = InboxFilter(view=View.INBOX)
         self.view_before_search: str | None = None  # a search looks in All; clearing it goes back
         # Esc in the list asks these first (Insights: back from a chart's items); True = handled
@@ -155,7 +157,12 @@ class ListController(QObject):
         view.setModel(self.model)
         # after the view's own reset handler (which clears the selection) has run
         self.model.modelReset.connect(self._after_reset)
-        view.setItemDelegate(ItemDelegate(w.clock, view))
+        delegate = ItemDelegate(w.clock, view)
+        view.setItemDelegate(delegate)
+        # the first paint of rows just loaded is spread over a few turns (delegate.FreshBudget)
+        self.model.modelReset.connect(delegate.fresh.arm)
+        self.model.rowsInserted.connect(delegate.fresh.arm)
+        delegate.fresh.schedule = w.workers.next_turn
         view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -314,6 +321,7 @@ class ListController(QObject):
                 self._open_first()
             elif not self.model.rows:
                 reading.open(None)
+                self._warm_up()
             return
         current, selected, old_row = restore
         sm = self.list_view.selectionModel()
@@ -330,6 +338,16 @@ class ListController(QObject):
         else:
             reading.open(None)
 
+    def _warm_up(self) -> None:
+        """An empty list: its rows' fonts are drawn once now, in a turn of their own, rather
+        than in the turn a sync's first rows arrive (ItemDelegate.warm_up)."""
+        if self._warmed:
+            return
+        self._warmed = True
+        delegate = self.list_view.itemDelegate()
+        self.window.workers.next_turn(lambda: delegate.warm_up(self.list_view))
+        self.window.workers.next_turn(lambda: delegate.warm_up_badges(self.list_view))
+
     def _open_first(self, row: int = 0) -> None:
         """Select a row of a list just (re)loaded that has none current. With pages from a
         worker, on the next turn: the new rows' first paint and opening the item (the reading
@@ -342,7 +360,11 @@ class ListController(QObject):
 
         def select() -> None:
             if generation == self.model.generation and self.model.rows and not self.list_view.currentIndex().isValid():
-                self.select_row(min(row, len(self.model.rows) - 1))
+                self._panels_later = True
+                try:
+                    self.select_row(min(row, len(self.model.rows) - 1))
+                finally:
+                    self._panels_later = False
         self.window.workers.next_turn(select, FRAME_MS)  # after the rows' paint has had its frame
 
     def update_empty(self) -> None:
@@ -417,7 +439,8 @@ class ListController(QObject):
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self.quiet:
             return
-        self.window.reading_ctl.open(self.model.item_at(current.row()) if current.isValid() else None)
+        self.window.reading_ctl.open(self.model.item_at(current.row()) if current.isValid() else None,
+                                     panels_later=self._panels_later)
 
     def _selection_changed(self) -> None:
         n = len(self.list_view.selectionModel().selectedRows())

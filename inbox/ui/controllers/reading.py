@@ -55,8 +55,11 @@ class ReadingController(QObject):
     def set_mark_read_on_open(self, value: bool) -> None:
         settings.set("reading.mark_read_on_open", value, local=self.window.settings)
 
-    def open(self, item: ItemRow | None, mark_read: bool = True) -> None:
-        """Show an item (None: nothing); opening an unread item reads it (a setting)."""
+    def open(self, item: ItemRow | None, mark_read: bool = True, *, panels_later: bool = False) -> None:
+        """Show an item (None: nothing); opening an unread item reads it (a setting).
+        `panels_later`: the reply box and the author's panel hear of it a turn later (a list
+        just loaded opening its first row: their first show was ~10 ms, and with the row's
+        selection and the read mark one turn of ~25 ms when a sync's first rows came in)."""
         w = self.window
         self._gen += 1
         if item is None:
@@ -80,8 +83,15 @@ class ReadingController(QObject):
 
         w.workers.submit(query, lambda view: self._show(gen, item, view), lambda exc: self._failed(gen, item),
                          lane="reading")
-        if changed:
+        if changed and panels_later:
+            w.workers.next_turn(lambda: self._announce(item.id))
+        elif changed:
             w.current_item_changed.emit(item)
+
+    def _announce(self, item_id: int) -> None:
+        """Tell the panels of the item opened a turn ago, if it is still the one open."""
+        if self.current is not None and self.current.id == item_id:
+            self.window.current_item_changed.emit(self.current)
 
     def _write_read_marks(self) -> None:
         """Opening reads: written without waiting for a sync's write lock (the window would

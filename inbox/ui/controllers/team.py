@@ -311,8 +311,8 @@ class TeamController(QObject):
         self._offline(exc)
 
     def _got_members(self, members: Any) -> None:
+        # the copy's list, as last heard: it says nothing of whether the server answers now
         self.members = sorted({*(str(getattr(m, "role", m)) for m in members), self.me})
-        self._set_online(True)
         chooser = self._open_chooser()
         if chooser is not None:
             chooser.set_members(self.members)
