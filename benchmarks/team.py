@@ -51,11 +51,17 @@ def items(start: int, n: int, rng: random.Random) -> list[Item]:
 
 
 
-def ingest(team: TeamStore, source_id: int, pages: list[list[Item]], *, overlap: bool = True) -> None:
+def ingest(team: TeamStore, source_id: int, pages: list[list[Item]], *, overlap: bool = True,
+           sessions: int = 2) -> None:
     """Save the pages in order. With `overlap`, each page's database-free work (checks,
     rows, author keys: `prepare_items`, as the sync engine does on a worker thread) is done
     on a thread while the previous page is written: the app waits for its server session
-    with the GIL released, so the two run on both cores instead of taking turns."""
+    with the GIL released, so the two run on both cores instead of taking turns. With
+    `sessions` 2 (the default) the pages go through `TeamStore.save_pages`: two server
+    sessions write two pages at once, committed in order."""
+    if sessions > 1:
+        team.save_pages(source_id, [(page, {"at": page[-1].external_id}) for page in pages])
+        return
     if not overlap:
         for page in pages:
             team.save_page(source_id, page, {"at": page[-1].external_id})
@@ -105,6 +111,16 @@ def server_cpu(root_pid: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def sessions(team: TeamStore) -> list[int]:
+    """The server processes of the pool's connections, opened now (all of them held at
+    once, so the pool grows to its size and keeps them), so that their CPU can be read."""
+    import contextlib
+
+    with contextlib.ExitStack() as stack:
+        conns = [stack.enter_context(team.pool.connection()) for _ in range(team.pool.max_size)]
+        return [c.execute("SELECT pg_backend_pid()").fetchone()[0] for c in conns]
+
+
 def p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=20)[18] * 1000
 
@@ -142,7 +158,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--page", type=int, default=500)
-    parser.add_argument("--serial", action="store_true", help="no page prepared beside the previous write")
+    parser.add_argument("--serial", action="store_true", help="one session, no page prepared beside the previous write")
+    parser.add_argument("--one-session", action="store_true",
+                        help="one server session (the page prepared ahead on a thread), as before save_pages")
     args = parser.parse_args()
     # durable (fsync on); a WAL budget for a bulk load, as docs/team.md recommends
     server = start_server(settings=("shared_buffers=256MB", "max_connections=20", "max_wal_size=4GB"))
@@ -153,13 +171,12 @@ def main() -> None:
             rng = random.Random(7)
             source = team.add_source("google", "Bench")
             pages = [items(k, min(args.page, args.items - k), rng) for k in range(0, args.items, args.page)]
-            with team.cursor() as cur:  # the session that writes (the pool holds one while idle)
-                backend = cur.execute("SELECT pg_backend_pid()").fetchone()[0]
+            backends = sessions(team)  # the sessions that write (the pool keeps them open)
             wall, cpu, scpu = time.perf_counter(), time.process_time(), server_cpu(server.process.pid)
-            bcpu = process_cpu(backend)
-            ingest(team, source.id, pages, overlap=not args.serial)
+            bcpu = sum(process_cpu(b) for b in backends)
+            ingest(team, source.id, pages, overlap=not args.serial, sessions=1 if args.serial or args.one_session else 2)
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-            scpu, bcpu = server_cpu(server.process.pid) - scpu, process_cpu(backend) - bcpu
+            scpu, bcpu = server_cpu(server.process.pid) - scpu, sum(process_cpu(b) for b in backends) - bcpu
             with team.cursor() as cur:
                 cur.execute("ANALYZE")
             print(f"ingest: {args.items:,} items in {wall:.1f} s = {args.items / wall:,.0f} items/s "
@@ -167,7 +184,7 @@ def main() -> None:
                   f"CPU second), pages of {args.page}")
             # what a page waits for: the app, then its server session (the server's other
             # processes, autovacuum and the WAL writer, run beside them on another core)
-            print(f"  of which the writing session {bcpu:.1f} s: client + session {args.items / (cpu + bcpu):,.0f} "
+            print(f"  of which the writing sessions {bcpu:.1f} s: client + session {args.items / (cpu + bcpu):,.0f} "
                   f"items per CPU second ({cpu / args.items * 1e6:.1f} + {bcpu / args.items * 1e6:.1f} µs per item)")
             for q in QUERIES:
                 print(f"search {q!r:22} p95 {p95(timed(lambda q=q: team.search(q, limit=50), 100)):7.1f} ms")

@@ -21,6 +21,7 @@ from inbox.store.team.changes import Change, Listener, Notice, TeamChangesMixin
 from inbox.store.team.connection import connect, connect_kwargs, is_team_url, secret_name, where
 from inbox.store.team.counts import TeamCountsMixin
 from inbox.store.team.ingest import TeamIngestMixin
+from inbox.store.team.ingest_pipeline import TeamPipelineMixin
 from inbox.store.team.members import Member, TeamMembersMixin
 from inbox.store.team.offline import TeamOfflineMixin
 from inbox.store.team.outbox import TeamOutboxMixin
@@ -56,7 +57,7 @@ class _NoBulk:
 class TeamStore(TeamSourcesMixin, TeamIngestMixin, TeamQueryMixin, TeamMembersMixin, TeamOutboxMixin,
                 TeamTriageMixin, TeamChangesMixin, TeamSavedMixin, TeamCountsMixin, TeamReplicaMixin,
                 TeamOfflineMixin, TeamRulesMixin, TeamAnalysisMixin, TeamTagAdminMixin,
-                TeamRulesSharedMixin):
+                TeamRulesSharedMixin, TeamPipelineMixin):
     """A team inbox on PostgreSQL. Opening checks that the database is one (`inbox team
     init` makes one) at this version or older, migrating it up; anything else is refused
     before a single write."""

@@ -21,6 +21,7 @@ from inbox.store.errors import NotFound
 from inbox.store.ingest import IngestPipeline, IngestResult
 from inbox.store.ingest_prep import AuthorKey, AuthorValues, PreparedItems, prepare_items
 from inbox.store.team.activity import REFRESH_ACTIVITY
+from inbox.store.team.ingest_pipeline import authors_wait, authors_written, await_previous, page_locked
 from inbox.store.team.params import BIGINTS, TEXTS, json_list
 
 _INSERTED = ("id", "source_id", "external_id", "kind", "url", "author_id", "rating", "title", "text",
@@ -51,6 +52,13 @@ SELECT nextval(q.seq) FROM q, generate_series(1, %s)"""
 _COMPARED = ("kind", "url", "author_id", "rating", "title", "text", "html", "language",
              "created_at", "updated_at", "is_owner_reply", "parent_external_id", "deleted")
 _BOOLEAN = ("is_owner_reply", "deleted")
+# A page's items already stored, on the unique index. Never prepared: psycopg prepares a
+# statement after its fifth run, and the server's generic plan, made while the table was
+# small, kept only `source_id` as the index condition and compared every stored item of the
+# source with the page's 500 keys (0.9 s a page at 20,000 items, ~40% of the session's CPU
+# in a profile); a plan made for each page estimates from the table's current size.
+EXISTING = (f"SELECT id, external_id, {', '.join(c for c in _COMPARED if c != 'deleted')}, "
+            f"deleted_at IS NOT NULL FROM items WHERE source_id = %s AND external_id = ANY({TEXTS})")
 
 # Each touched thread's head: its root if a customer wrote it, else its earliest customer
 # message; only rows whose flag changes are written.
@@ -145,10 +153,7 @@ class TeamIngestMixin:
             if not batch:
                 return result
             author_of = self._team_author_ids(cur, {ext: prepared.authors[ext] for ext in batch})
-            existing = {r[1]: r for r in cur.execute(
-                f"SELECT id, external_id, {', '.join(c for c in _COMPARED if c != 'deleted')}, "
-                f"deleted_at IS NOT NULL FROM items WHERE source_id = %s AND external_id = ANY({TEXTS})",
-                (source_id, json_list(batch))).fetchall()}
+            existing = {r[1]: r for r in cur.execute(EXISTING, (source_id, json_list(batch)), prepare=False).fetchall()}
             new_rows: list[dict[str, Any]] = []
             for ext_id, item in sorted(batch.items()):  # key order: concurrent pages never deadlock
                 row = prepared.rows[ext_id]
@@ -201,7 +206,9 @@ class TeamIngestMixin:
         keys = {ext_id: a[0] if a else None for ext_id, a in authors.items()}
         wanted: dict[AuthorKey, AuthorValues] = {a[0]: a[1] for a in authors.values() if a}
         ids: dict[tuple[str, str], int] = {}
+        renamed = False
         if wanted:
+            authors_wait(self, set(wanted))  # in a run of pages: after a page writing one of them
             ordered = sorted(wanted)
             for plat, ext, author_id, *names in cur.execute(
                     "SELECT a.platform, a.external_id, a.id, a.handle, a.display_name, a.profile_url FROM authors a "
@@ -209,8 +216,13 @@ class TeamIngestMixin:
                     (json_list([k[0] for k in ordered]), json_list([k[1] for k in ordered]))).fetchall():
                 if tuple(names) == wanted[(plat, ext)]:
                     ids[(plat, ext)] = author_id
+                else:
+                    renamed = True
             todo = [k for k in ordered if k not in ids]
+            if renamed:  # in a run of pages: the rename must see the previous page's rows
+                await_previous(self)
             if todo:
+                authors_written(self, todo)
                 for plat, ext, author_id in cur.execute(
                         "INSERT INTO authors (platform, external_id, handle, display_name, profile_url) "
                         f"SELECT * FROM unnest({TEXTS}, {TEXTS}, {TEXTS}, {TEXTS}, {TEXTS}) "
@@ -245,9 +257,9 @@ class TeamIngestMixin:
         wrote it, else its earliest customer message)."""
         by_ext = {r["external_id"]: r for r in rows}
         parents = sorted({r["parent_external_id"] for r in rows if r["parent_external_id"]} - set(by_ext))
-        stored_parent_thread = {ext: tid for ext, tid in cur.execute(
-            "SELECT external_id, thread_id FROM items WHERE source_id = %s AND external_id = ANY(%s) "
-            "AND thread_id IS NOT NULL", (source_id, parents))} if parents else {}
+        stored_parent_thread = {ext: tid for ext, tid in cur.execute(  # never prepared: see EXISTING
+            f"SELECT external_id, thread_id FROM items WHERE source_id = %s AND external_id = ANY({TEXTS}) "
+            "AND thread_id IS NOT NULL", (source_id, json_list(parents)), prepare=False).fetchall()} if parents else {}
 
         def root_key(row: dict[str, Any], depth: int = 0) -> tuple[str, int | None]:
             if row["root_external_id"]:
@@ -310,6 +322,7 @@ class TeamIngestMixin:
                     latest = max((r["updated_at"] or r["created_at"] for r in members[key] if not r["deleted"]),
                                  default="")
                     head["active_at"] = latest if latest > head["created_at"] else None
+        page_locked(self)  # in a run of pages, the next page may start beside this one
         if pipeline is not None:
             pipeline.fill_new_rows(rows)
         # The page goes to a staging table by binary COPY (the rows' values encoded by
