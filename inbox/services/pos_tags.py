@@ -8,10 +8,9 @@ once, where analysis first runs; the command line never pays for it.
 
 from __future__ import annotations
 
-import gc
 import importlib.util
+import io
 import sys
-import warnings
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -30,19 +29,15 @@ def _parser() -> Any:
     text = importlib.util.module_from_spec(loader_spec)
     sys.modules[MODULE] = text
     loader_spec.loader.exec_module(text)
+    text._read = _closing_reader(text._read)
     en = root / "en"
     lexicon = text.Lexicon(path=str(en / "en-lexicon.txt"), morphology=str(en / "en-morphology.txt"),
                            context=str(en / "en-context.txt"), entities=str(en / "en-entities.txt"),
                            language="en")
     parser = text.Parser(lexicon=lexicon, default=("NN", "NNP", "CD"), language="en")
-    # Pattern reads its files lazily through generators that leave them to the garbage
-    # collector; load everything now and close what it left open, once.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        parser.find_tags(["The", "first", "Sentence", "runs", "."], tokenize=False)
-        for part in (lexicon, lexicon.morphology, lexicon.context, lexicon.entities):
-            part.load() if hasattr(part, "load") else None
-        gc.collect()
+    parser.find_tags(["The", "first", "Sentence", "runs", "."], tokenize=False)
+    for part in (lexicon, lexicon.morphology, lexicon.context, lexicon.entities):
+        part.load() if hasattr(part, "load") else None
     return parser
 
 
@@ -71,8 +66,17 @@ def spelling() -> Any:
     _parser()
     root = Path(importlib.util.find_spec("textblob").submodule_search_locations[0])  # type: ignore[union-attr]
     words = sys.modules[MODULE].Spelling(path=str(root / "en" / "en-spelling.txt"))
-    with warnings.catch_warnings():   # Pattern leaves its file to the garbage collector
-        warnings.simplefilter("ignore", ResourceWarning)
-        words.load()
-        gc.collect()
+    words.load()
     return words
+
+
+def _closing_reader(read: Any) -> Any:
+    """Pattern's line reader, given each file's text instead of its path. Pattern opens
+    its files in a generator and leaves them to the garbage collector (a ResourceWarning
+    wherever that happens); silencing it would change the process's warning filters, which
+    are not the thread's own."""
+    def read_closed(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(path, str) and Path(path).is_file():
+            path = io.StringIO(Path(path).read_text(encoding="utf-8"))
+        return read(path, *args, **kwargs)
+    return read_closed
