@@ -227,7 +227,7 @@ class RowPixmaps:
         self.pixmaps.clear()
 
 
-FRESH_BUDGET_S = 0.003  # rows drawn anew in one paint (~1 ms a row idle): with the reset, a turn within ~10 ms
+FRESH_BUDGET_S = 0.001  # rows drawn anew in one paint (0.3-0.5 ms a row idle, the first ~1.5): with the reset, a turn of ~5 ms
 LATER_MS = 4  # the rows put off are drawn this much later: input and a frame run in between
 
 

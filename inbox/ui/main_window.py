@@ -90,6 +90,9 @@ class MainWindow(QMainWindow):
         self.extensions = Registry()
         self.active_dialog: QDialog | None = None
         self.on_shutdown: list[Callable[[], None]] = []  # features that hold threads or timers
+        # Work a feature does once, ahead, while the list is empty (its widgets' first layout
+        # and draw): each run in a turn of its own rather than in the turn a sync's first rows open
+        self.warm_ups: list[Callable[[], None]] = []
         self._menu_entries: dict[str, list[tuple[str, bool]]] = {}  # menu -> (command id, destructive)
         self._default_panes = False  # set when no saved pane widths: see showEvent
         self.banner = QLabel()

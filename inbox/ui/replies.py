@@ -76,6 +76,7 @@ class RepliesController(QObject):
         self.editor = ReplyEditor(self.save_draft)
         self.editor.phrases = tone_phrases.load_phrases()
         window.add_reading_pane_widget(self.editor)
+        window.warm_ups.append(self.editor.warm_up)
         window.current_item_changed.connect(self.item_changed)
         window.reading_ctl.view_ready.connect(self.view_ready)
         self.editor.send_requested.connect(self.send)

@@ -378,3 +378,50 @@ def test_send_is_in_sight_with_tone_flags_on_a_small_screen(window, replies, qtb
     editor.run_tone_check()
     qtbot.wait(50)
     assert _fully_visible(editor.send_button, window)
+
+
+def test_the_reply_box_drawn_ahead_in_an_empty_inbox_opens_the_first_item_as_usual(qtbot, qloop, tmp_path,
+                                                                                    clock) -> None:
+    """An empty inbox draws the hidden reply box once off screen (its first show was a
+    frame's share of the turn a sync's first rows open); nothing of it shows until an item
+    is open, and the first item then gets its own title and controls."""
+    from datetime import timedelta
+
+    from PySide6.QtCore import QSettings
+
+    from inbox.domain import Author, Item, ItemKind
+    from inbox.store import Store
+    from inbox.ui.main_window import MainWindow
+    from inbox.ui.replies import install
+
+    store = Store(tmp_path / "empty.db")
+    window = MainWindow(store, clock=clock, settings=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    editor = install(window).editor
+    drawn = []
+    grab = editor.grab
+    editor.grab = lambda *args: (drawn.append(editor.isVisible()), grab(*args))[1]
+    window.resize(1280, 800)
+    window.show()
+    try:
+        settle(qtbot, window)
+        assert drawn == [False]  # once, while hidden
+        assert editor.item is None and not editor.isVisible()
+        assert all(w.isHidden() for w in editor.controls)  # as show_item(None) left them
+
+        source = store.add_source("google", "Café · Google")
+        store.save_page(source.id, [
+            Item(external_id=f"g{n}", kind=ItemKind.REVIEW, rating=4, text=f"Lovely coffee number {n}",
+                 author=Author(external_id=f"a{n}", display_name=f"Guest {n}"),
+                 created_at=clock() - timedelta(minutes=n + 1))
+            for n in range(3)])
+        window.data_changed()  # what a sync does as a source finishes
+        qtbot.waitUntil(lambda: editor.item is not None, timeout=5000)
+        settle(qtbot, window)
+        assert editor.item.id == window.model.rows[0].id == window.reading_ctl.current.id
+        assert editor.isVisible() and editor.title.text() == "Reply to Guest 0 on Google"
+        assert editor.editor.isVisible() and editor.saved_button.isVisible()
+        assert editor.copy_button.isVisible() != editor.send_button.isVisible()  # one way to answer
+    finally:
+        window.shutdown()
+        store.close()

@@ -340,13 +340,16 @@ class ListController(QObject):
 
     def _warm_up(self) -> None:
         """An empty list: its rows' fonts are drawn once now, in a turn of their own, rather
-        than in the turn a sync's first rows arrive (ItemDelegate.warm_up)."""
+        than in the turn a sync's first rows arrive (ItemDelegate.warm_up); so are the
+        reading panels' (`window.warm_ups`)."""
         if self._warmed:
             return
         self._warmed = True
         delegate = self.list_view.itemDelegate()
         self.window.workers.next_turn(lambda: delegate.warm_up(self.list_view))
         self.window.workers.next_turn(lambda: delegate.warm_up_badges(self.list_view))
+        for warm_up in self.window.warm_ups:
+            self.window.workers.next_turn(warm_up)
 
     def _open_first(self, row: int = 0) -> None:
         """Select a row of a list just (re)loaded that has none current. With pages from a
