@@ -8,7 +8,7 @@ import dataclasses
 import html
 import time
 import zlib
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 
@@ -203,6 +203,7 @@ class RowPixmaps:
     def __init__(self, limit: int = ROWS_KEPT) -> None:
         self.limit = limit
         self.pixmaps: OrderedDict[tuple, QPixmap] = OrderedDict()
+        self.ids: Counter[int] = Counter()  # item ids with a picture: a row with none is new
 
     @staticmethod
     def key(item: ItemRow, age: str, assignee: str | None, width: int, height: int,
@@ -219,12 +220,18 @@ class RowPixmaps:
         return pix
 
     def put(self, key: tuple, pix: QPixmap) -> None:
+        if key not in self.pixmaps:
+            self.ids[key[0]] += 1
         self.pixmaps[key] = pix
         while len(self.pixmaps) > self.limit:
-            self.pixmaps.popitem(last=False)
+            old, _ = self.pixmaps.popitem(last=False)
+            self.ids[old[0]] -= 1
+            if not self.ids[old[0]]:
+                del self.ids[old[0]]
 
     def clear(self) -> None:
         self.pixmaps.clear()
+        self.ids.clear()
 
 
 FRESH_BUDGET_S = 0.001  # rows drawn anew in one paint (0.3-0.5 ms a row idle, the first ~1.5): with the reset, a turn of ~5 ms
@@ -305,10 +312,15 @@ class ItemDelegate(QStyledItemDelegate):
         item: ItemRow | None = index.data(ItemRole)
         if item is None:
             return super().paint(painter, option, index)
+        widget = option.widget
+        if self.fresh.armed and item.id not in self.rows.ids and not self.fresh.allows():
+            # never drawn: no picture of it to copy, so its age and key are not needed yet
+            self._draw_plainly(painter, option, item)
+            self.fresh.put_off(widget.viewport() if widget is not None else None, QRect(option.rect))
+            return
         age = self._age(item)
         assignee = self.assignee_of(item) if self.assignee_of is not None else None
         rect: QRect = option.rect
-        widget = option.widget
         ratio = widget.devicePixelRatioF() if widget is not None else 1.0
         key = self.rows.key(item, age, assignee, rect.width(), rect.height(), option, ratio)
         pix = self.rows.get(key)
@@ -332,11 +344,12 @@ class ItemDelegate(QStyledItemDelegate):
             self.fresh.charge(time.thread_time() - began)
         painter.drawPixmap(rect.topLeft(), pix)
 
-    def warm_up(self, view) -> None:
-        """Draw sample rows once, off screen. The first rows a process draws cost 15-20 ms
-        more than later ones (PySide creates the enum types a call's overloads name at the
-        call's first use; each font's glyphs are cached the first time); a sync into an empty
-        inbox paid that in the turn its first rows arrived."""
+    def warm_up(self, view) -> list[Callable[[], None]]:
+        """Steps that draw sample rows once, off screen, each meant for a turn of its own
+        (all in one turn was ~6 ms). The first rows a process draws cost 15-20 ms more than
+        later ones (PySide creates the enum types a call's overloads name at the call's first
+        use; each font's glyphs are cached the first time); a sync into an empty inbox paid
+        that in the turn its first rows arrived."""
         letters = "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789 .,:;!?'’\"()&@#%+-—…·"
         sample = ItemRow(id=0, source_id=0, source_name=letters, source_kind="file", whose="competitor",
                          kind="review", external_id="", author_id=None, author_name=letters, author_handle="",
@@ -344,22 +357,30 @@ class ItemDelegate(QStyledItemDelegate):
                          updated_at=None, status="unread", snoozed_until=None, thread_id=None,
                          is_owner_reply=False, deleted=False, tags=[(letters[:12], "#6b7280")], messages=3,
                          replied=True)
-        opt = QStyleOptionViewItem()
-        opt.initFrom(view.viewport())
-        opt.widget = view
-        opt.font = view.font()
-        opt.rect = QRect(0, 0, max(320, view.viewport().width()), row_height(view.font()))
-        pix = QPixmap(opt.rect.size())
-        for status, selected in (("unread", False), ("read", False), ("read", True)):
+
+        def draw(status: str, selected: bool, plainly: bool) -> None:
+            if not shiboken6.isValid(view):
+                return
+            opt = QStyleOptionViewItem()
+            opt.initFrom(view.viewport())
+            opt.widget = view
+            opt.font = view.font()
+            opt.rect = QRect(0, 0, max(320, view.viewport().width()), row_height(view.font()))
             opt.state = QStyle.StateFlag.State_Enabled | (QStyle.StateFlag.State_Selected if selected
                                                            else QStyle.StateFlag.State_None)
+            pix = QPixmap(opt.rect.size())
             p = QPainter(pix)
             try:
                 row = dataclasses.replace(sample, status=status)
-                self._paint_row(p, opt, QModelIndex(), row, "12:34 " + letters[:26], None)
-                self._draw_plainly(p, opt, row)  # PySide makes an enum type at its first use: ~5 ms
+                if plainly:  # PySide makes an enum type at its first use: ~5 ms
+                    self._draw_plainly(p, opt, row)
+                else:
+                    self._paint_row(p, opt, QModelIndex(), row, "12:34 " + letters[:26], None)
             finally:
                 p.end()
+
+        states = (("unread", False), ("read", False), ("read", True))
+        return [lambda st=st, sel=sel, pl=pl: draw(st, sel, pl) for st, sel in states for pl in (False, True)]
 
     @staticmethod
     def warm_up_badges(view) -> None:

@@ -352,16 +352,36 @@ class InsightsBar(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
         layout.addWidget(self.rows)
-        self.show_item(None)
+        self._arrange_later = False
+        self.item = None
+        self._arrange()
 
     def show_item(self, item: ItemRow | None) -> None:
+        """The item now open; the sentiment arrives with its view (show_view), read on a
+        worker. Showing or hiding the bar's parts waits a turn: with the reply box appearing
+        too, the reading panels' first show was one ~10 ms turn when a sync's first rows
+        opened an item. `item` is set at once, so that its view is never missed."""
         self.item = item
-        customer = item is not None and not item.is_owner_reply
+        if self._parts() != self._shown() and not self._arrange_later:
+            self._arrange_later = True
+            self.host.workers.next_turn(self._arrange)
+
+    def _parts(self) -> tuple[bool, bool]:
+        """Whether the sentiment and the profile button are for the item open."""
+        customer = self.item is not None and not self.item.is_owner_reply
+        return customer, customer and self.item.author_id is not None
+
+    def _shown(self) -> tuple[bool, bool]:
+        return not self.label.isHidden(), not self.profile_button.isHidden()
+
+    def _arrange(self) -> None:
+        """Show the parts the item open now has (whichever item that is by then)."""
+        self._arrange_later = False
+        customer, profile = self._parts()
         for w in (self.label, self.correct_label, self.choice):
             w.setVisible(customer)
-        self.profile_button.setVisible(customer and item.author_id is not None)
+        self.profile_button.setVisible(profile)
         self.rows.rearrange()
-        # the sentiment arrives with the opened item's view (show_view), read on a worker
 
     def show_view(self, view: ItemView) -> None:
         if self.item is not None and view.item.id == self.item.id and not self.item.is_owner_reply:

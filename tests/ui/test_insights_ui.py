@@ -234,3 +234,48 @@ def test_older_items_are_scored_in_the_background_at_start(qtbot, make_window, c
 
     qtbot.waitUntil(lambda: unscored() == 0, timeout=5000)
     assert cafe_store.count_items(InboxFilter(sentiment="unknown")) == 1  # the French item without stars
+
+
+def test_reading_pane_bar_shows_the_item_open_after_its_parts_are_arranged_a_turn_later(
+        qtbot, make_window, cafe_store: Store) -> None:
+    """The bar shows or hides its parts a turn after an item opens (out of the reply box's
+    turn): the sentiment of a view arriving first is still shown, an owner's reply hides
+    them, and the item open last wins."""
+    from inbox.store.views import ItemView
+
+    window = make_window(cafe_store)
+    profile.install(window)
+    bar = window.extensions.require(profile.InsightsBar)
+    settle(qtbot, window)
+    row = {ext: cafe_store.get_item(id_of(cafe_store, ext)) for ext in ("g1", "g1r", "g2", "g3")}
+    parts = (bar.label, bar.correct_label, bar.choice, bar.profile_button)
+
+    window.open_item(row["g1r"].id)  # an owner's reply: nothing to correct
+    settle(qtbot, window)
+    assert bar.item.id == row["g1r"].id and all(w.isHidden() for w in parts)
+
+    window.open_item(row["g2"].id)
+    assert bar.item.id == row["g2"].id  # at once: its view, when it comes, is for this item
+    assert all(w.isHidden() for w in parts)  # shown a turn later
+    settle(qtbot, window)
+    assert not any(w.isHidden() for w in parts)
+    assert "negative" in bar.label.text()
+
+    bar.show_item(row["g1r"])
+    settle(qtbot, window)
+    assert all(w.isHidden() for w in parts)
+    # the view arrives before the parts' turn: its sentiment is shown with them
+    bar.show_item(row["g1"])
+    bar.show_view(ItemView(item=row["g1"], thread=window.reading_ctl.view.thread, sentiment="positive"))
+    assert all(w.isHidden() for w in parts)
+    settle(qtbot, window)
+    assert not any(w.isHidden() for w in parts) and "positive" in bar.label.text()
+    # the parts change twice before their turn: the item open last decides
+    bar.show_item(row["g1r"])
+    bar.show_item(row["g3"])
+    settle(qtbot, window)
+    assert bar.item.id == row["g3"].id and not any(w.isHidden() for w in parts)
+    bar.show_item(row["g3"])
+    bar.show_item(row["g1r"])
+    settle(qtbot, window)
+    assert all(w.isHidden() for w in parts)

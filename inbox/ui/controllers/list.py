@@ -346,7 +346,8 @@ class ListController(QObject):
             return
         self._warmed = True
         delegate = self.list_view.itemDelegate()
-        self.window.workers.next_turn(lambda: delegate.warm_up(self.list_view))
+        for step in delegate.warm_up(self.list_view):
+            self.window.workers.next_turn(step)
         self.window.workers.next_turn(lambda: delegate.warm_up_badges(self.list_view))
         for warm_up in self.window.warm_ups:
             self.window.workers.next_turn(warm_up)
