@@ -2,7 +2,7 @@
 100,000 items from the 5 local fake sources (benchmarks/sync.py's), then while the analysis
 pass adds their sentiment in the background.
 
-    python benchmarks/sync_window.py [--scale 1.0] [--no-analysis] [--profile-turns MS]
+    python benchmarks/sync_window.py [--scale 1.0] [--no-analysis] [--profile-turns MS] [--turns]
 
 The window runs as in the app (offscreen Qt, the qasync loop, garbage collection on the GUI
 thread, every extension installed) and syncs through its sync controller, which runs the
@@ -11,7 +11,9 @@ the GUI thread records how late each tick is; the GUI thread's own CPU time insi
 gap says how much of it was our code rather than the OS giving the core to another process.
 Budget: 16 ms (one frame). `--profile-turns MS` runs cProfile (thread CPU time) on the GUI
 thread and prints what ran in each gap that held more than MS ms of it (slower, for finding
-the long turns, not for the figures).
+the long turns, not for the figures). `--turns` also times each turn of the event loop
+(a 0 ms timer: the GUI thread then never sleeps, so its wall figures are not the idle ones)
+and prints the longest turns' GUI-thread CPU: a gap's CPU may be several short turns.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ def main() -> int:
     ap.add_argument("--no-analysis", action="store_true", help="stop after the sync")
     ap.add_argument("--profile-turns", type=float, metavar="MS", default=0.0,
                     help="cProfile the GUI thread and print what ran in each gap with over MS ms of its CPU")
+    ap.add_argument("--turns", action="store_true",
+                    help="time every turn of the event loop (busy) and print the longest turns' GUI-thread CPU")
     args = ap.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import qasync
@@ -119,10 +123,28 @@ def main() -> int:
     heartbeat.setInterval(10)
     heartbeat.timeout.connect(tick)
 
+    long_turns: list[tuple[float, float, str]] = []  # (GUI CPU ms, s in, phase) of turns over 3 ms
+    turn_count = [0]
+    turn_last = [time.thread_time()]
+
+    def turn() -> None:
+        cpu = time.thread_time()
+        turn_count[0] += 1
+        if (cpu - turn_last[0]) * 1000 > 3:
+            long_turns.append(((cpu - turn_last[0]) * 1000, time.perf_counter() - began, phase["name"]))
+        turn_last[0] = time.thread_time()
+
+    turns_timer = QTimer()
+    turns_timer.setInterval(0)
+    turns_timer.timeout.connect(turn)
+
     async def run() -> dict:
         await asyncio.sleep(0.5)  # the window's first paint and layout are not part of the sync
         last["wall"], last["cpu"], last["proc"] = time.perf_counter(), time.thread_time(), time.process_time()
         heartbeat.start()
+        if args.turns:
+            turn_last[0] = time.thread_time()
+            turns_timer.start()
         start, cpu0, kids0 = time.perf_counter(), time.process_time(), children_cpu()
         summaries = await controller.run(store.list_sources())
         synced, cpu = time.perf_counter() - start, time.process_time() - cpu0
@@ -134,6 +156,7 @@ def main() -> int:
                 await asyncio.sleep(0.05)
             out["analysis_s"] = time.perf_counter() - start - synced
         heartbeat.stop()
+        turns_timer.stop()
         return out
 
     try:
@@ -159,6 +182,11 @@ def main() -> int:
         print(f"most GUI-thread CPU inside one gap: {busiest[1]:.1f} ms (gap {busiest[0]:.0f} ms wall) "
               f"at {busiest[2]:.1f} s in {busiest[3]}; gaps with over {BUDGET_MS:.0f} ms of it: "
               f"{sum(g[1] > BUDGET_MS for g in gaps)}")
+    if args.turns:
+        top = sorted(long_turns, reverse=True)
+        print(f"turns of the loop: {turn_count[0]:,}; over 3 / 8 / 16 ms of GUI-thread CPU: {len(top)} / "
+              f"{sum(c > 8 for c, _, _ in top)} / {sum(c > 16 for c, _, _ in top)}; the longest: " + ", ".join(
+                  f"{c:.1f} ms at {t:.1f} s in {p}" for c, t, p in top[:6]))
     for ms, at, p in profiled:
         print(f"\n--- gap at {at:.1f} s: {ms:.1f} ms of GUI-thread CPU (under cProfile) ---")
         try:
