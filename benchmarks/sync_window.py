@@ -142,6 +142,8 @@ def main() -> int:
         await asyncio.sleep(0.5)  # the window's first paint and layout are not part of the sync
         last["wall"], last["cpu"], last["proc"] = time.perf_counter(), time.thread_time(), time.process_time()
         heartbeat.start()
+        if prof["p"] is not None:  # the first gap too (the sync's start)
+            prof["p"].enable()
         if args.turns:
             turn_last[0] = time.thread_time()
             turns_timer.start()
