@@ -62,7 +62,7 @@ def main() -> int:
     from inbox.store import Store
     from inbox.sync.engine import SWITCH_INTERVAL_S
     from inbox.ui.application import EXTENSIONS, install_extensions
-    from inbox.ui.gc_guard import collect_on_gui_thread
+    from inbox.ui.gc_guard import collect_on_gui_thread, freeze_startup
     from inbox.ui.main_window import MainWindow
     from inbox.ui.prewarm import prewarm
     from inbox.ui.scoring import backfill_for
@@ -83,6 +83,7 @@ def main() -> int:
     window = MainWindow(store, db_path=store.path, is_demo=False,
                         settings=QSettings(str(tmp / "ui.ini"), QSettings.Format.IniFormat))
     install_extensions(window, [n for n in EXTENSIONS if n != "inbox.ui.first_run"])
+    freeze_startup()  # as the app does
     window.resize(1280, 800)
     window.show()
     controller = window.extensions.get(SyncController)

@@ -36,3 +36,22 @@ def test_workers_allocating_never_collect_and_the_gui_thread_does(qapp):
         collector.timer.stop()
         collector.deleteLater()
         gc.disable()
+
+
+def test_what_the_start_made_is_left_out_of_later_collections(qapp):
+    """The window's start freezes its objects (modules, widgets): a collection during a
+    sync then walks only what came after, and still frees the garbage made since."""
+    from inbox.ui.gc_guard import freeze_startup
+
+    started = [Node() for _ in range(1000)]  # live objects of the start
+    frozen_before = gc.get_freeze_count()
+    try:
+        freeze_startup()
+        assert gc.get_freeze_count() >= frozen_before + len(started)
+        assert not any(gc.is_tracked(n) and n in gc.get_objects(generation=2) for n in started[:3])
+        doomed = Node()
+        gone = weakref.ref(doomed)
+        del doomed
+        assert gc.collect(2) > 0 and gone() is None
+    finally:
+        gc.unfreeze()
