@@ -353,7 +353,6 @@ class InsightsBar(QWidget):
         layout.setContentsMargins(4, 2, 4, 2)
         layout.addWidget(self.rows)
         self._arrange_later = False
-        self.item = None
         self._arrange()
 
     def show_item(self, item: ItemRow | None) -> None:
