@@ -40,7 +40,7 @@ from inbox.store import (
     StoreError,
     classify,
 )
-from inbox.store.ingest_prep import prepare_items
+from inbox.store.ingest_prep import PreparedItems, joined, prepare_items
 from inbox.sync.checkpoint import background_checkpoints
 from inbox.sync.errors import error_kind
 from inbox.sync.http import HttpClient, scrub
@@ -422,9 +422,10 @@ class SourceRun:
         """Prepare the pages (beside the `previous` hand-over's write), then have them written
         once that one is: None, writing nothing, when it failed (its error is what the run
         reports, and these pages' cursor must not pass over its pages)."""
-        items: list[Item] = [item for page in pages for item in page.items]
+        items = joined([page.items for page in pages], self.source.id, self.source.kind)
         batch = self.pipeline.deferred() if len(items) >= DEFER_ANALYSIS_AT else self.pipeline
-        if len(items) >= PREPARE_AT:  # the team store takes them too
+        # the team store takes them too; a big file's reader process prepared them already
+        if len(items) >= PREPARE_AT and not isinstance(items, PreparedItems):
             items = await asyncio.to_thread(_prepared, self.source, items)
         if previous is not None:
             await asyncio.wait([previous])
