@@ -57,10 +57,10 @@ def ingest(team: TeamStore, source_id: int, pages: list[list[Item]], *, overlap:
     rows, author keys: `prepare_items`, as the sync engine does on a worker thread) is done
     on a thread while the previous page is written: the app waits for its server session
     with the GIL released, so the two run on both cores instead of taking turns. With
-    `sessions` 2 (the default) the pages go through `TeamStore.save_pages`: two server
-    sessions write two pages at once, committed in order."""
+    `sessions` 2 (the default) or more the pages go through `TeamStore.save_pages`: that many
+    server sessions write pages at once, committed in order."""
     if sessions > 1:
-        team.save_pages(source_id, [(page, {"at": page[-1].external_id}) for page in pages])
+        team.save_pages(source_id, [(page, {"at": page[-1].external_id}) for page in pages], sessions=sessions)
         return
     if not overlap:
         for page in pages:
@@ -161,6 +161,7 @@ def main() -> None:
     parser.add_argument("--serial", action="store_true", help="one session, no page prepared beside the previous write")
     parser.add_argument("--one-session", action="store_true",
                         help="one server session (the page prepared ahead on a thread), as before save_pages")
+    parser.add_argument("--sessions", type=int, default=2, help="server sessions writing pages at once (save_pages)")
     args = parser.parse_args()
     # durable (fsync on); a WAL budget for a bulk load, as docs/team.md recommends
     server = start_server(settings=("shared_buffers=256MB", "max_connections=20", "max_wal_size=4GB"))
@@ -174,7 +175,7 @@ def main() -> None:
             backends = sessions(team)  # the sessions that write (the pool keeps them open)
             wall, cpu, scpu = time.perf_counter(), time.process_time(), server_cpu(server.process.pid)
             bcpu = sum(process_cpu(b) for b in backends)
-            ingest(team, source.id, pages, overlap=not args.serial, sessions=1 if args.serial or args.one_session else 2)
+            ingest(team, source.id, pages, overlap=not args.serial, sessions=1 if args.serial or args.one_session else args.sessions)
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
             scpu, bcpu = server_cpu(server.process.pid) - scpu, sum(process_cpu(b) for b in backends) - bcpu
             with team.cursor() as cur:

@@ -371,7 +371,8 @@ class FileConnector(Connector):
 
     def _batches(self, data: bytes, undated: datetime) -> Iterator[tuple[list[Item], int, list[str]]]:
         if len(data) >= file_child.CHILD_AT_BYTES:
-            found = file_child.batches_in_child(dict(self.source.settings), data, undated)
+            found = file_child.batches_in_child(dict(self.source.settings), data, undated,
+                                                (self.source.id, self.source.kind))
             if found is not None:
                 return found
         return self.read(data, undated)

@@ -11,6 +11,10 @@ packaging/entry.py). It gets the job (the source, the file's bytes, the undated 
 pickle on stdin and writes length-prefixed pickles of `(items, skipped, problems)` batches,
 then `None`, on stdout; an error it meets is sent as the exception itself and raised again
 here. If the child cannot be started the rows are read in this process, as before.
+
+Its entry is `inbox.sync.file_reader` (the sync layer), which also makes each batch ready for
+ingest (`prepare_items`, in the store) before sending it: the sync's process then only writes.
+This module, in the sources, knows nothing of the store and takes that step as `prepare`.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import pickle
 import struct
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import IO, Any
 
@@ -33,12 +37,15 @@ FLAG = "--file-parse-worker"  # the frozen app's hidden flag for this module
 CHILD_AT_BYTES = 2 * 1024 * 1024  # ~10,000 rows: below that, starting a process costs more than it saves
 _LENGTH = struct.Struct("<Q")
 Batch = tuple[list[Any], int, list[str]]
+READER_MODULE = "inbox.sync.file_reader"  # the child's entry: reads, then prepares for ingest
+# prepare(source id, source kind, items) -> the same items made ready to write
+Prepare = Callable[[int, str, Sequence[Any]], list[Any]]
 
 
 def child_command() -> list[str]:
     if getattr(sys, "frozen", False):
         return [sys.executable, FLAG]
-    return [sys.executable, "-m", "inbox.sources.file_child"]
+    return [sys.executable, "-m", READER_MODULE]
 
 
 def _read_exactly(stream: IO[bytes], n: int) -> bytes:
@@ -48,16 +55,19 @@ def _read_exactly(stream: IO[bytes], n: int) -> bytes:
     return data
 
 
-def batches_in_child(settings: dict[str, Any], data: bytes, undated: datetime | None) -> ChildBatches | None:
-    """The batches `FileConnector.read` would give, read by a child process; None when no
-    child could be started (the caller then reads them itself)."""
+def batches_in_child(settings: dict[str, Any], data: bytes, undated: datetime | None,
+                     source: tuple[int, str] | None = None) -> ChildBatches | None:
+    """The batches `FileConnector.read` would give, read by a child process (and made ready
+    for ingest as the `source`, id and kind, when given); None when no child could be started
+    (the caller then reads them itself)."""
     try:
         proc = subprocess.Popen(child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 env=child_environment())
     except OSError as exc:
         log.warning("cannot start the file reader process (%s): reading in this one", exc)
         return None
-    return ChildBatches(proc, pickle.dumps((settings, data, undated), pickle.HIGHEST_PROTOCOL))
+    job = (settings, data, undated) if source is None else (settings, data, undated, source)
+    return ChildBatches(proc, pickle.dumps(job, pickle.HIGHEST_PROTOCOL))
 
 
 class ChildBatches(Iterator[Batch]):
@@ -111,11 +121,12 @@ class ChildBatches(Iterator[Batch]):
                     pipe.close()
 
 
-def _serve(inp: IO[bytes], out: IO[bytes]) -> None:
+def _serve(inp: IO[bytes], out: IO[bytes], prepare: Prepare | None = None) -> None:
     from inbox.domain import Source
     from inbox.sources.file import FileConnector
 
-    settings, data, undated = pickle.loads(inp.read())
+    settings, data, undated, *rest = pickle.loads(inp.read())
+    source: tuple[int, str] | None = rest[0] if rest else None
 
     def send(message: Any) -> None:
         blob = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
@@ -125,8 +136,13 @@ def _serve(inp: IO[bytes], out: IO[bytes]) -> None:
 
     connector = FileConnector(Source(id=0, kind="file", name="file", settings=settings), {}, None)  # type: ignore[arg-type]
     try:
-        for batch in connector.read(data, undated, oldest_first=True):
-            send(batch)
+        for items, skipped, problems in connector.read(data, undated, oldest_first=True):
+            if prepare is not None and source is not None:
+                try:
+                    items = prepare(*source, items)
+                except Exception:  # an entry it cannot take: the sync finds which, as unprepared
+                    pass
+            send((items, skipped, problems))
     except Exception as exc:  # the same error the import would raise in one process
         try:
             send(exc)
@@ -136,9 +152,9 @@ def _serve(inp: IO[bytes], out: IO[bytes]) -> None:
     send(None)
 
 
-def main() -> int:
+def main(prepare: Prepare | None = None) -> int:
     try:
-        _serve(sys.stdin.buffer, sys.stdout.buffer)
+        _serve(sys.stdin.buffer, sys.stdout.buffer, prepare)
     except BrokenPipeError:  # the sync stopped reading (cancelled, or ended): nothing to say
         return 0
     return 0

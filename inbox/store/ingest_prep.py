@@ -103,3 +103,25 @@ def prepare_items(source_id: int, platform: str, items: Sequence[Item]) -> Prepa
             authors[ext_id] = (key, (a.handle or "", a.display_name or "", a.profile_url or ""))
     prepared.entries, prepared.rows, prepared.authors = entries, rows, authors
     return prepared
+
+
+def joined(parts: Sequence[Sequence[Item]], source_id: int, platform: str) -> list[Item]:
+    """The items of consecutive pages as one list, kept prepared when every page came
+    prepared for this source (a big file's reader process prepares its batches): as if
+    prepared together, the later copy of a duplicate winning. Else a plain list."""
+    if not parts or not all(isinstance(p, PreparedItems) and p.fits(source_id, platform) for p in parts):
+        return [item for part in parts for item in part]
+    if len(parts) == 1:
+        return parts[0]  # type: ignore[return-value]
+    prepared = PreparedItems(item for part in parts for item in part)
+    prepared.source_id, prepared.platform, prepared.used = source_id, platform, False
+    prepared.skipped, prepared.notes = 0, []
+    prepared.entries, prepared.rows, prepared.authors = {}, {}, {}
+    for part in parts:
+        assert isinstance(part, PreparedItems)
+        prepared.skipped += part.skipped
+        prepared.notes += part.notes
+        prepared.entries.update(part.entries)
+        prepared.rows.update(part.rows)
+        prepared.authors.update(part.authors)
+    return prepared

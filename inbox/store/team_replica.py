@@ -267,13 +267,19 @@ class TeamReplicaMixin:
 
     def conversation_history(self, thread_id: int) -> list[Change]:
         """What happened to a conversation, oldest first: the server's history as last
-        caught up, then what was done here and is not sent yet (`pending`)."""
+        caught up, then what was done here and is not sent yet (`pending`), a tag of the
+        conversation renamed here among them (the server records it on each conversation)."""
         rows = self.conn.execute(
-            f"SELECT {_HISTORY}, 0, kept FROM team_history WHERE thread_id = ? "
+            f"SELECT {_HISTORY}, 0, kept FROM team_history WHERE thread_id = :t "
             "UNION ALL SELECT 0, q.at, l.member, q.item_id, q.thread_id, q.op, q.detail, 1, 1 "
-            "FROM team_queue q JOIN team_link l WHERE q.thread_id = ? AND q.state = 'waiting' "
+            "FROM team_queue q JOIN team_link l WHERE q.thread_id = :t AND q.state = 'waiting' "
             "AND q.op NOT IN ('draft', 'cancel_reply') "
-            "ORDER BY 8, 1, 2", (thread_id, thread_id)).fetchall()
+            "UNION ALL SELECT 0, q.at, l.member, NULL, :t, 'tag_renamed', "
+            "json_array(q.detail, q.args ->> 'name'), 1, 1 FROM team_queue q JOIN team_link l "
+            "WHERE q.state = 'waiting' AND q.op = 'tag_edit' AND q.args ->> 'name' IS NOT q.detail "
+            "AND EXISTS (SELECT 1 FROM items i JOIN item_tags it ON it.item_id = i.id JOIN tags t "
+            "ON t.id = it.tag_id WHERE i.thread_id = :t AND lower(t.name) = lower(q.args ->> 'name')) "
+            "ORDER BY 8, 1, 2", {"t": thread_id}).fetchall()
         return [Change(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), bool(r[8])) for r in rows]
 
     # -- the queue ------------------------------------------------------------------------

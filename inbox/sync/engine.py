@@ -12,6 +12,7 @@ transaction.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import gc
 import logging
@@ -39,7 +40,7 @@ from inbox.store import (
     StoreError,
     classify,
 )
-from inbox.store.ingest_prep import prepare_items
+from inbox.store.ingest_prep import PreparedItems, joined, prepare_items
 from inbox.sync.checkpoint import background_checkpoints
 from inbox.sync.errors import error_kind
 from inbox.sync.http import HttpClient, scrub
@@ -306,7 +307,9 @@ class SourceRun:
         self.saved = 0  # entries of committed pages (stored, unchanged or skipped on purpose)
         self._buffer: list[Page] = []
         self._buffered_since = 0.0
-        self._writing: asyncio.Future | None = None  # the pages the writer has not saved yet
+        # hand-overs not yet counted, oldest first: one being written and at most one more
+        # being prepared beside it
+        self._writing: collections.deque[asyncio.Future[IngestResult | None]] = collections.deque()
 
     async def _record_start(self) -> None:
         self.summary.started_at = _now()
@@ -378,7 +381,7 @@ class SourceRun:
                 if len(self._buffer) == 1:
                     self._buffered_since = now
                 due = waiting >= FLUSH_ITEMS or now - self._buffered_since >= FLUSH_SECONDS
-                busy = self._writing is not None and not self._writing.done()
+                busy = any(not f.done() for f in self._writing)
                 if due and not (busy and waiting < MAX_HAND_OVER):
                     await self._hand_over()
                 else:  # while the writer is still at the previous hand-over, gather a bigger one
@@ -401,29 +404,43 @@ class SourceRun:
             log.warning("could not keep the session of %s: %s", self.source.name, exc)
 
     async def _hand_over(self, last: bool = False) -> None:
-        """Give the buffered pages to be written, and fetch on meanwhile: wait
-        only for the previous hand-over (one in flight per source keeps the pages in order
-        and bounds memory), or for this one too when it is the `last`."""
-        await self._written()
+        """Give the buffered pages to be written, and fetch on meanwhile: wait only until
+        at most one earlier hand-over is in flight (pages stay in order and memory bounded),
+        or for all of them when this is the `last`. A hand-over is prepared while the one
+        before it is written, so that the writer's thread is not idle meanwhile."""
+        await self._written(keep=1)
         if self._buffer:
             pages, self._buffer = self._buffer, []
             self.summary.skipped += sum(page.skipped for page in pages)
-            self._writing = asyncio.ensure_future(self._write_pages(pages))
+            previous = self._writing[-1] if self._writing else None
+            self._writing.append(asyncio.ensure_future(self._write_pages(pages, previous)))
         if last:
             await self._written()
 
-    async def _write_pages(self, pages: list[Page]) -> IngestResult:
-        items: list[Item] = [item for page in pages for item in page.items]
+    async def _write_pages(self, pages: list[Page],
+                           previous: asyncio.Future[IngestResult | None] | None) -> IngestResult | None:
+        """Prepare the pages (beside the `previous` hand-over's write), then have them written
+        once that one is: None, writing nothing, when it failed (its error is what the run
+        reports, and these pages' cursor must not pass over its pages)."""
+        items = joined([page.items for page in pages], self.source.id, self.source.kind)
         batch = self.pipeline.deferred() if len(items) >= DEFER_ANALYSIS_AT else self.pipeline
-        if len(items) >= PREPARE_AT:  # the team store takes them too
+        # the team store takes them too; a big file's reader process prepared them already
+        if len(items) >= PREPARE_AT and not isinstance(items, PreparedItems):
             items = await asyncio.to_thread(_prepared, self.source, items)
+        if previous is not None:
+            await asyncio.wait([previous])
+            if previous.cancelled() or previous.exception() is not None or previous.result() is None:
+                return None
         return await self.writer.submit(lambda store: self._write(store, pages, items, batch), size=len(items))
 
-    async def _written(self) -> None:
-        if self._writing is not None:
-            result = await asyncio.shield(self._writing)  # a cancelled wait leaves the write going
-            self._writing = None
-            self._count(result)
+    async def _written(self, keep: int = 0) -> None:
+        """Count the hand-overs written, oldest first, until at most `keep` are in flight;
+        a failed one raises its error (again at each call)."""
+        while len(self._writing) > keep:
+            result = await asyncio.shield(self._writing[0])  # a cancelled wait leaves the write going
+            self._writing.popleft()
+            if result is not None:
+                self._count(result)
 
     def _write(self, store: Store, pages: list[Page], items: list[Item], pipeline: Pipeline) -> IngestResult:
         """On the writer thread: the pages' items (through the pipeline), the newest cursor

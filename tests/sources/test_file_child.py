@@ -1,6 +1,7 @@
 """A big file's rows read by a process of its own (`inbox.sources.file_child`): the same
-rows as reading them here, oldest first when the file lists them newest first, the same
-errors, and no reader process left behind by a sync that stops or is killed."""
+rows as reading them here, oldest first when the file lists them newest first, made ready
+for ingest there, the same errors, and no reader process left behind by a sync that stops
+or is killed."""
 
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ def children_of(pid: int) -> list[int]:
 
 def _is_reader(cmdline: Path) -> bool:
     args = cmdline.read_bytes().split(b"\0")
-    return b"inbox.sources.file_child" in args or file_child.FLAG.encode() in args
+    return file_child.READER_MODULE.encode() in args or file_child.FLAG.encode() in args
 
 
 async def test_a_big_file_read_by_the_child_gives_the_rows_read_here_oldest_first(store, big_csv):
@@ -85,6 +86,26 @@ async def test_an_import_numbers_its_items_in_time_order_and_indexes_them_all(st
     assert store.conn.execute("SELECT count(*) FROM items_fts").fetchone()[0] == 12_000
     assert store.conn.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH 'number AND 777'"
                               ).fetchone()[0] == 1
+
+
+async def test_the_childs_batches_come_ready_for_ingest_and_are_stored_as_rows_read_here(store, big_csv, tmp_path):
+    from inbox.store.ingest_prep import PreparedItems
+
+    src = add_source(store, "file", {"path": str(big_csv)}, name="export")
+    pages = [p async for p in connector(store, src.id, {}, None).pages({})]  # type: ignore[arg-type]
+    assert all(isinstance(p.items, PreparedItems) and p.items.fits(src.id, "file") for p in pages)
+    for page in pages:
+        store.save_page(src.id, page.items, page.cursor)
+    with Store(tmp_path / "here.db") as here:  # the same rows read in this process, unprepared
+        other = add_source(here, "file", {"path": str(big_csv)}, name="export")
+        read = FileConnector(here.get_source(other.id), {}, None)  # type: ignore[arg-type]
+        for items, _, _ in read.read(big_csv.read_bytes(), None, oldest_first=True):
+            here.save_page(other.id, list(items))
+        columns = ("id, external_id, kind, title, text, rating, created_at, author_id, thread_id, is_head, "
+                   "status, active_at, raw")
+        rows = f"SELECT {columns} FROM items ORDER BY id"
+        assert store.conn.execute(rows).fetchall() == here.conn.execute(rows).fetchall()
+        assert here.conn.execute("SELECT count(*) FROM items_fts").fetchone()[0] == 12_000
 
 
 def test_a_file_listed_oldest_first_or_undated_keeps_its_order(tmp_path):
@@ -186,3 +207,20 @@ def test_the_frozen_apps_entry_runs_the_reader_with_its_flag(tmp_path):
     items, skipped, problems = pickle.loads(out[8:8 + size])
     assert [i.external_id for i in items] == ["a", "b"] and (skipped, problems) == (0, [])
     assert pickle.loads(out[16 + size:]) is None  # then the end
+
+
+def test_the_frozen_apps_reader_prepares_the_batches_for_the_source_it_is_given(tmp_path):
+    import pickle
+
+    from inbox.store.ingest_prep import PreparedItems
+
+    path = tmp_path / "few.csv"
+    path.write_text("id,text\r\na,first\r\nb,second\r\n", encoding="utf-8")
+    job = pickle.dumps(({"path": str(path)}, path.read_bytes(), None, (7, "file")))
+    done = subprocess.run([sys.executable, str(ROOT / "packaging" / "entry.py"), file_child.FLAG], input=job,
+                          capture_output=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    size = file_child._LENGTH.unpack(done.stdout[:8])[0]
+    items, _, _ = pickle.loads(done.stdout[8:8 + size])
+    assert isinstance(items, PreparedItems) and items.fits(7, "file") and not items.fits(8, "file")
+    assert [items.rows[e]["text"] for e in ("a", "b")] == ["first", "second"]

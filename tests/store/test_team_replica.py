@@ -120,6 +120,17 @@ def test_the_history_shows_the_servers_changes_then_what_is_not_sent_yet(replica
     assert history[-1].seq == 0
 
 
+def test_a_tag_renamed_here_is_in_its_conversations_history_until_sent(replica: Store) -> None:
+    pastry = next(t for t in replica.list_tags() if t.name == "Pastry")
+    replica.rename_tag(pastry.id, "Pastries")
+    replica.rename_tag(pastry.id, "Pastries", "#30a46c")  # a new colour only: no second line
+    [renamed] = [c for c in replica.conversation_history(101) if c.what == "tag_renamed"]
+    assert (renamed.who, renamed.detail, renamed.pending) == ("ben", '["Pastry","Pastries"]', True)
+    assert not [c for c in replica.conversation_history(104) if c.what == "tag_renamed"]  # not tagged
+    replica.ops_sent([op.id for op in replica.queued_ops()])
+    assert not [c for c in replica.conversation_history(101) if c.what == "tag_renamed"]
+
+
 def test_a_draft_typed_here_waits_as_its_latest_text(replica: Store) -> None:
     replica.save_draft(104, "Thank")
     replica.save_draft(104, "Thank you, see you soon")
