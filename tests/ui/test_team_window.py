@@ -88,6 +88,7 @@ def test_offline_the_status_bar_says_so_and_counts_what_waits(team_window, qtbot
     after = window.store.team_link_info().waiting
     assert after > before
     assert controller.status.text() == f"Offline · {plural(after, 'change')} waiting to be sent"
+    assert controller.status.isVisible()
 
 
 def test_the_members_list_read_from_the_copy_does_not_say_online(team_window, qtbot) -> None:
@@ -106,7 +107,6 @@ def test_the_members_list_read_from_the_copy_does_not_say_online(team_window, qt
     assert controller.members == ["ana", "ben"]
     assert shown == [(False, said)]
     settle(qtbot, window)
-    assert controller.status.isVisible()
 
 
 def test_assign_with_shift_a_shows_on_the_row_the_pane_and_mine_and_undoes(team_window, qtbot) -> None:
