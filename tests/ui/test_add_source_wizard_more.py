@@ -8,13 +8,13 @@ from __future__ import annotations
 import json
 import socket
 import time
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QWizard
 
 from inbox.ui.add_source_wizard import CHECK, CONNECT, NEEDS
+from tests.db_files import db_bytes
 from tests.qt_async import aloop, run_until, window  # noqa: F401 (fixtures)
 from tests.replay.bluesky import FakeBluesky
 from tests.replay.sign_in import FakeMastodonSignIn, FakePlaySignIn, FakeRedditSignIn
@@ -52,11 +52,6 @@ def shoot(wizard, name: str, dress: dict | None = None) -> None:
     for w, text in kept.items():
         w.setText(text)
         w.blockSignals(False)
-
-
-def db_bytes(store) -> bytes:
-    path = Path(store.path)
-    return b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
 
 
 def free_port() -> int:
@@ -108,7 +103,7 @@ def test_mastodon_signs_in_through_the_browser(qtbot, window, aloop, store, mem,
     source = store.get_source("@harbourcafe@127.0.0.1")
     assert source.settings == {"base_url": replay.base_url}
     assert mem.entries == {source.secret_key: {"token": fake.token}}
-    assert fake.token.encode() not in db_bytes(store)
+    assert fake.token.encode() not in db_bytes(store.path)
     run_until(aloop, lambda: len(window.model.rows) == 30, what="the mentions in the list, no restart")
 
 
@@ -163,7 +158,7 @@ def test_bluesky_with_a_handle_and_an_app_password(qtbot, window, aloop, store, 
     source = store.get_source("@harbourcafe.bsky.social")
     assert source.settings == {"base_url": replay.base_url, "handle": "harbourcafe.bsky.social"}
     assert mem.entries[source.secret_key]["app_password"] == fake.app_password
-    assert fake.app_password.encode() not in db_bytes(store)
+    assert fake.app_password.encode() not in db_bytes(store.path)
     run_until(aloop, lambda: len(window.model.rows) == 12, what="the posts in the list, no restart")
 
 
@@ -201,7 +196,7 @@ def test_reddit_signs_in_with_the_owners_installed_app(qtbot, window, aloop, sto
     assert source.settings["query"] == '"Harbour Street Cafe"'
     assert mem.entries == {source.secret_key: {"client_id": fake.client_id, "refresh_token": fake.refresh,
                                                "username": "harbourcafe"}}
-    assert fake.refresh.encode() not in db_bytes(store)
+    assert fake.refresh.encode() not in db_bytes(store.path)
     run_until(aloop, lambda: len(window.model.rows) >= 40, what="the posts in the list, no restart")
 
 
@@ -258,7 +253,7 @@ def test_google_play_with_a_google_sign_in(qtbot, window, aloop, store, mem, rep
     assert source.settings["package_name"] == play.PACKAGE
     assert mem.entries == {source.secret_key: {"client_id": fake.CLIENT_ID, "client_secret": fake.CLIENT_SECRET,
                                                "refresh_token": fake.REFRESH}}
-    assert fake.REFRESH.encode() not in db_bytes(store) and fake.CLIENT_SECRET.encode() not in db_bytes(store)
+    assert fake.REFRESH.encode() not in db_bytes(store.path) and fake.CLIENT_SECRET.encode() not in db_bytes(store.path)
     run_until(aloop, lambda: len(window.model.rows) == 2, what="the app's reviews in the list, no restart")
 
 

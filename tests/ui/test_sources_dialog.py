@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QLabel, QPushButton
 from inbox.secrets import KeyringSecrets, MemorySecrets, Secrets
 from inbox.ui import sources_dialog
 from inbox.ui.sources_dialog import SourcesDialog
+from tests.db_files import db_bytes
 from tests.qt_async import aloop, run_until, window  # noqa: F401 (fixtures)
 from tests.replay import Reply
 
@@ -72,10 +73,6 @@ def fill_yelp(qtbot, dialog: SourcesDialog, name: str, api_key: str = "", base_u
         qtbot.keyClicks(form.secret_edits["api_key"], api_key)
     if competitor:
         form.competitor.setChecked(True)
-
-
-def db_bytes(path: Path) -> bytes:
-    return b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
 
 
 def test_form_is_generated_from_the_connector(qtbot, window, aloop):  # noqa: F811
