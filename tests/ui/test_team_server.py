@@ -156,6 +156,8 @@ def test_the_list_and_counts_follow_the_servers_notices(bens_window, qtbot) -> N
     settle(qtbot, window)
     window.open_item(target)
     qtbot.waitUntil(lambda: controller.strip.assignee.text() == "Assigned to you", timeout=5000)
+    # the history is read on a worker after the pane shows the assignee
+    qtbot.waitUntil(lambda: f"{ana} assigned it to you · " in controller.strip.history_text(), timeout=5000)
     assert controller.strip.history_text().endswith(f"{ana} assigned it to you · " + controller.strip.history_text()
                                                     .rsplit(" · ", 1)[-1])
 
