@@ -50,6 +50,7 @@ class Proxy:
             self.port = s.getsockname()[1]
         self._conns: list[socket.socket] = []
         self._server: socket.socket | None = None
+        self._lock = threading.Lock()  # a pair accepted while stop() runs is closed, never leaked
 
     def start(self) -> None:
         server = socket.socket()
@@ -65,8 +66,16 @@ class Proxy:
                 client, _ = server.accept()
             except OSError:
                 return
-            upstream = socket.create_connection(self.target)
-            self._conns += [client, upstream]
+            try:
+                upstream = socket.create_connection(self.target)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                if self._server is not server:  # stopped meanwhile
+                    _close(client, upstream)
+                    return
+                self._conns += [client, upstream]
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
 
@@ -85,20 +94,25 @@ class Proxy:
                     pass
 
     def stop(self) -> None:
-        if self._server is not None:
+        with self._lock:
+            server, self._server = self._server, None
+            conns, self._conns = self._conns, []
+        if server is not None:
             try:  # wakes the thread blocked in accept(), which otherwise keeps the port
-                self._server.shutdown(socket.SHUT_RDWR)
+                server.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
-            self._server.close()
-            self._server = None
-        for c in self._conns:
-            try:
-                c.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            c.close()
-        self._conns.clear()
+            server.close()
+        _close(*conns)
+
+
+def _close(*sockets: socket.socket) -> None:
+    for s in sockets:
+        try:
+            s.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        s.close()
 
 
 @pytest.fixture
