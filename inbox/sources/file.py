@@ -119,17 +119,19 @@ def resolve_mapping(explicit: dict[str, str], columns: list[str]) -> dict[str, s
 Rows = Iterator[tuple[int, Any]]
 
 
-def read_rows(data: bytes, suffix: str) -> tuple[list[str], Rows, str]:
-    """(column names, (number, row) pairs, "line" or "row" as what the numbers count)
-    from a CSV, JSON or JSON Lines file."""
+def read_rows(data: bytes, suffix: str) -> tuple[list[str], Rows, str, bool]:
+    """(column names, (number, row) pairs, "line" or "row" as what the numbers count, and
+    whether the rows are CSV records) from a CSV, JSON or JSON Lines file. A CSV row is its
+    list of cells (`as_dict` makes it a dict, as JSON's are), so that rows held before use
+    cost no dict each."""
     # UTF-8 (with or without BOM), or UTF-16 with its BOM (Play Console's review reports);
     # a row with bytes that are not UTF-8 is skipped, not the file (file_rows.decode)
     content = file_rows.decode(data)
     if suffix in (".jsonl", ".ndjson"):
-        return (*_json_lines(content), "line")
+        return (*_json_lines(content), "line", False)
     if suffix == ".json" or _JSON_START.match(content):
-        return (*_json(content), "row")
-    return (*_csv(content), "line")
+        return (*_json(content), "row", False)
+    return (*_csv(content), "line", True)
 
 
 def _csv(content: str) -> tuple[list[str], Rows]:
@@ -138,7 +140,7 @@ def _csv(content: str) -> tuple[list[str], Rows]:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    return file_rows.csv_rows(content, dialect)  # a broken row costs that row only
+    return file_rows.csv_records(content, dialect)  # a broken row costs that row only
 
 
 def _json(content: str) -> tuple[list[str], Rows]:
@@ -176,6 +178,11 @@ def _json_lines(content: str) -> tuple[list[str], Rows]:
             if k not in columns:
                 columns.append(k)
     return columns, iter(rows)
+
+
+def as_dict(row: Any, columns: list[str]) -> Any:
+    """A CSV record of `read_rows` as a dict, the column names its keys (a BadRow as it is)."""
+    return dict(zip(columns, row, strict=False)) if type(row) is list else row
 
 
 def cell(row: dict[str, Any], column: str | None) -> str:
@@ -256,7 +263,8 @@ def row_items(row: dict[str, Any], mapping: dict[str, str], undated: datetime | 
                          is_owner_reply=True, parent_external_id=rid, created_at=replied)]
 
 
-def _oldest_first(rows: list[tuple[int, Any]], column: str | None) -> list[tuple[int, Any]]:
+def _oldest_first(rows: list[tuple[int, Any]], columns: list[str] | None, column: str | None
+                  ) -> list[tuple[int, Any]]:
     """The rows oldest first when the file lists them newest first, as exports do (judged
     by the first and the last dated row). Why: the store writes items in time order into
     half its indexes, and appending to their ends costs a third less than inserting at their
@@ -266,6 +274,8 @@ def _oldest_first(rows: list[tuple[int, Any]], column: str | None) -> list[tuple
 
     def when(candidates: Iterator[tuple[int, Any]]) -> datetime | None:
         for _, row in itertools.islice(candidates, 50):
+            if columns is not None:
+                row = as_dict(row, columns)
             value = row.get(column) if isinstance(row, dict) else None
             try:
                 found = parse_date(value.strip()) if isinstance(value, str) and value.strip() else None
@@ -322,16 +332,18 @@ class FileConnector(Connector):
              ) -> Iterator[tuple[list[Item], int, list[str]]]:
         """Batches of (items, skipped, problems) from the file's bytes. `oldest_first` reads
         a file that lists its rows newest first from its end (all its rows in memory)."""
-        columns, rows, unit = read_rows(data, self.path.suffix.lower())
+        columns, rows, unit, records = read_rows(data, self.path.suffix.lower())
         preset = preset_named(self.setting("preset")) or detect(columns)  # see file_presets.py
         given = self.setting("mapping") or (mapping_for(preset, columns) if preset else "")
         mapping = resolve_mapping(parse_mapping(given), columns)
         if oldest_first:
-            rows = _oldest_first(list(rows), mapping.get("created_at"))
+            rows = _oldest_first(list(rows), columns if records else None, mapping.get("created_at"))
         items: list[Item] = []
         problems: list[str] = []
         skipped = 0
         for number, row in rows:
+            if records:
+                row = as_dict(row, columns)
             try:
                 problem = file_rows.row_problem(row)
                 if problem is None:

@@ -83,29 +83,32 @@ def _csv_error(exc: csv.Error) -> str:
     return "a line the CSV reader cannot split into cells"
 
 
-def csv_rows(content: str, dialect: Any) -> tuple[list[str], Iterator[tuple[int, Any]]]:
-    """(header, (line, row dict or BadRow)) from CSV text. On a broken row the reading
-    starts again on the line after the one it began on."""
-    lines = list(io.StringIO(content, newline=""))
+def csv_records(content: str, dialect: Any) -> tuple[list[str], Iterator[tuple[int, list[str] | BadRow]]]:
+    """(header, (line, row as a list of cells, or BadRow)) from CSV text. On a broken row
+    the reading starts again on the line after the one it began on.
+
+    Why lists, and one reader over the text: a file read oldest first is held whole before
+    its first batch; a dict per row and a list of its lines made the reader process's first
+    batch wait ~0.2 s for 100,000 rows while the writer idled (docs/benchmarks.md, h19csv4).
+    The lines are split only when a row is broken, to start again after it."""
+    reader = csv.reader(io.StringIO(content, newline=""), dialect, strict=True)
     try:
-        head_reader = csv.reader(iter(lines), dialect, strict=True)
-        header = next(head_reader, [])
+        header = next(reader, [])
     except csv.Error as exc:
         raise BadPayload(f"the first line (the column names) cannot be read: {_csv_error(exc)}") from None
     columns = [c for c in header]
-    start = head_reader.line_num  # the header may span lines (a quoted newline)
 
-    def rows() -> Iterator[tuple[int, Any]]:
-        pos, bad = start, 0
-        while pos < len(lines):
-            reader = csv.reader(itertools.islice(lines, pos, None), dialect, strict=True)
-            before = 0
+    def records() -> Iterator[tuple[int, list[str] | BadRow]]:
+        pos, bad, lines = 0, 0, None
+        current = reader  # the whole text until a row breaks, then the lines from `pos`
+        while True:
+            before = current.line_num
             try:
-                for record in reader:
+                for record in current:
                     line = pos + before + 1
-                    before = reader.line_num
+                    before = current.line_num
                     if record:
-                        yield line, dict(zip(columns, record, strict=False))
+                        yield line, record
                 return
             except csv.Error as exc:
                 bad += 1
@@ -114,5 +117,11 @@ def csv_rows(content: str, dialect: Any) -> tuple[list[str], Iterator[tuple[int,
                                      "look like a CSV file") from None
                 line = pos + before + 1
                 yield line, BadRow(_csv_error(exc))
+                if lines is None:
+                    lines = list(io.StringIO(content, newline=""))
                 pos = line  # the next physical line after the one the broken row began on
-    return columns, rows()
+                if pos >= len(lines):
+                    return
+                current = csv.reader(itertools.islice(lines, pos, None), dialect, strict=True)
+    return columns, records()
+

@@ -224,3 +224,24 @@ def test_the_frozen_apps_reader_prepares_the_batches_for_the_source_it_is_given(
     items, _, _ = pickle.loads(done.stdout[8:8 + size])
     assert isinstance(items, PreparedItems) and items.fits(7, "file") and not items.fits(8, "file")
     assert [items.rows[e]["text"] for e in ("a", "b")] == ["first", "second"]
+
+
+
+
+async def test_broken_rows_of_a_big_file_are_named_by_their_lines_through_the_child(store, tmp_path):
+    lines = newest_first_csv(12_000).split("\r\n")
+    huge = "x" * 140_000  # past the CSV reader's limit for a cell
+    lines[100] = f'Rq,2025-01-01 00:00:00,Bob,5,"a quote that never closes {huge}'  # line 101
+    lines[5000] = f"Rh,2025-01-01 00:00:00,Bob,5,{huge}"  # line 5001
+    lines[9000] = 'Rn,2025-01-01 00:00:00,"Ann\r\nOn two lines",4,"Fine"'  # one row, lines 9001-9002
+    lines[9001] = f"Rh2,2025-01-01 00:00:00,Bob,5,{huge}"  # line 9003
+    path = tmp_path / "export.csv"
+    path.write_text("\r\n".join(lines), encoding="utf-8")
+    src = add_source(store, "file", {"path": str(path)}, name="export")
+    pages = [p async for p in connector(store, src.id, {}, None).pages({})]  # type: ignore[arg-type]
+    ids = [i.external_id for p in pages for i in p.items]
+    assert len(ids) == len(set(ids)) == 11_997 and "Rn" in ids
+    assert [n.split(":")[0] for n in pages[-1].cursor["notes"]] == ["line 9003", "line 5001", "line 101"]
+    assert all("a cell longer than" in n for n in pages[-1].cursor["notes"])
+    here = FileConnector(store.get_source(src.id), {}, None).read(path.read_bytes(), None)  # type: ignore[arg-type]
+    assert [i.external_id for items, _, _ in here for i in items] == ids[::-1]
