@@ -9,6 +9,7 @@ issue 19, h19csv3). The sources may not import the store; this layer may use bot
 
 from __future__ import annotations
 
+import functools
 import sys
 
 from inbox.sources import file_child
@@ -16,7 +17,8 @@ from inbox.store.ingest_prep import prepare_items
 
 
 def main() -> int:
-    return file_child.main(prepare_items)
+    # the reader's items passed `unstorable` already (FileConnector.read checks every row)
+    return file_child.main(functools.partial(prepare_items, checked=True))
 
 
 if __name__ == "__main__":

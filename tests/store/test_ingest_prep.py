@@ -46,3 +46,13 @@ def test_pages_not_all_prepared_for_this_source_are_joined_as_a_plain_list(store
         assert not isinstance(both, PreparedItems) and [i.external_id for i in both] == [
             i.external_id for part in parts for i in part]
     assert joined([prepared], src.id, "file") is prepared
+
+
+def test_items_checked_already_are_prepared_as_the_same_rows_the_later_duplicate_winning():
+    items = [_item("r1", "first", 1), _item("r2", "second", 2), _item("r1", "first, edited", 3)]
+    checked, plain = prepare_items(7, "file", items, checked=True), prepare_items(7, "file", items)
+    assert list(checked.entries) == list(plain.entries) == ["r1", "r2"]
+    assert checked.entries["r1"].text == "first, edited"
+    without_time = [{k: v for k, v in row.items() if k != "fetched_at"} for row in (*checked.rows.values(), *plain.rows.values())]
+    assert without_time[:2] == without_time[2:] and checked.authors == plain.authors
+    assert checked.skipped == plain.skipped == 0
