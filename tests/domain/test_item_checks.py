@@ -33,3 +33,20 @@ def test_the_usual_item_passes_and_each_fault_is_named(kw, problem) -> None:
 
 def test_a_shallow_check_leaves_the_record_to_the_store() -> None:
     assert unstorable(item(raw={"Branch": "Hove \udc80"}), deep=False) is None
+
+
+def test_an_item_goes_through_pickle_whole_as_a_big_files_reader_sends_it():
+    import pickle
+    from datetime import UTC, datetime
+
+    from inbox.domain import ItemKind
+
+    item = Item(external_id="r1", kind=ItemKind.REPLY, text="Thanks!", title="t", url="https://x.example/r1",
+                author=Author(external_id="a1", display_name="Ana", handle="@ana", profile_url="https://x.example/a",
+                              platform="trustpilot", id=7),
+                rating=4, html="<p>Thanks!</p>", language="en", created_at=datetime(2025, 3, 1, 10, 5, tzinfo=UTC),
+                updated_at=datetime(2025, 3, 2, tzinfo=UTC), is_owner_reply=True, parent_external_id="r0",
+                root_external_id="r0", deleted=True, raw={"Branch": "Leeds", "n": [1, 2]})
+    again = pickle.loads(pickle.dumps([item, item], pickle.HIGHEST_PROTOCOL))
+    assert again[0] == item and again[0] is again[1]
+    assert type(again[0].kind) is ItemKind and again[0].author == item.author
