@@ -35,10 +35,16 @@ from inbox.store import Store
 from inbox.ui.main_window import MainWindow
 from inbox.ui.application import EXTENSIONS, install_extensions
 
+from inbox.ui.gc_guard import freeze_startup
+from inbox.ui.prewarm import forget_sources, prewarm
+
 app = QApplication([])
+prewarm()  # the start as inbox/ui/application.py's run() makes it
 store = Store(sys.argv[1])
 window = MainWindow(store, settings=QSettings(sys.argv[3], QSettings.Format.IniFormat))
 install_extensions(window, [n for n in EXTENSIONS if n != "inbox.ui.first_run"])
+forget_sources()
+freeze_startup()
 window.resize(1280, 800)
 window.show()
 model = window.model

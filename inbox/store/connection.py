@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from inbox.store.bulk import restore_indexes
-from inbox.store.identity import check_identity, read_only_uri
+from inbox.store.identity import check_identity, hold, read_only_uri
 from inbox.store.migrations import SCHEMA_VERSION, migrate
 
 BUSY_TIMEOUT_MS = 5000
@@ -61,6 +61,7 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
     except BaseException:  # not a database, too new, a failed migration: never left open
         conn.close()
         raise
+    hold(path)
     return conn
 
 

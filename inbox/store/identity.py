@@ -48,6 +48,27 @@ class Identity(namedtuple("Identity", "exists application_id user_version tables
             self.application_id == 0 and self.user_version > 0 and self.tables >= CORE_TABLES)
 
 
+# The files this process has opened through SQLite, by (device, inode). POSIX drops every
+# lock a process holds on a file when it closes any descriptor of that file, so a plain
+# open() and close() of an inbox the process holds would let another process's last close
+# take the file as unused: checkpoint, and delete the WAL under us. Their header is read
+# through SQLite only (which shares its descriptors between its connections).
+_HELD: set[tuple[int, int]] = set()
+
+
+def _key(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_dev, st.st_ino
+
+
+def hold(path: str | Path) -> None:
+    """Note that this process opened `path` through SQLite (see `_HELD`)."""
+    try:
+        _HELD.add(_key(Path(path)))
+    except OSError:  # gone already: nothing of it is held
+        pass
+
+
 def read_only_uri(path: Path) -> str:
     return f"{Path(path).resolve().as_uri()}?mode=ro"
 
@@ -63,25 +84,27 @@ def read_identity(path: str | Path) -> Identity:
     path = Path(path)
     if not path.exists() or path.stat().st_size == 0:
         return Identity(False, 0, 0, frozenset())
-    with path.open("rb") as fh:
-        if fh.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
-            raise ForeignDatabase(f"This file is not a Feedback Inbox database: {path}")
+    held = _key(path) in _HELD
+    if not held:
+        with path.open("rb") as fh:
+            if fh.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+                raise ForeignDatabase(f"This file is not a Feedback Inbox database: {path}")
     wal = path.with_name(path.name + "-wal")
     try:
-        found = _read(path, immutable=True)
+        found = _read(path, immutable=True, held=held)
     except DamagedDatabase:
         if not wal.exists():
             raise
         # read while our own app checkpoints into it: read again, with the usual locks
-        return _read(path, immutable=False)
+        return _read(path, immutable=False, held=held)
     if found.is_new and wal.exists() and wal.stat().st_size > 0:
         # everything may still be in another program's WAL: read it too (its -shm may appear
         # beside it, the file itself is still only read)
-        found = _read(path, immutable=False)
+        found = _read(path, immutable=False, held=held)
     return found
 
 
-def _read(path: Path, *, immutable: bool) -> Identity:
+def _read(path: Path, *, immutable: bool, held: bool) -> Identity:
     # immutable: no locks, no -wal or -shm created beside another program's file
     uri = read_only_uri(path) + ("&immutable=1" if immutable else "")
     try:
@@ -94,7 +117,8 @@ def _read(path: Path, *, immutable: bool) -> Identity:
         tables = frozenset(r[0] for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table'"))
     except sqlite3.Error as exc:
-        if app_id_from_header(path) not in (0, APPLICATION_ID) or not is_corrupt(exc):
+        foreign = not held and app_id_from_header(path) not in (0, APPLICATION_ID)
+        if foreign or not is_corrupt(exc):
             raise ForeignDatabase(f"This file is not a Feedback Inbox database: {path}") from exc
         raise DamagedDatabase(f"The inbox file is damaged: {path}") from exc
     finally:

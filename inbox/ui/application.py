@@ -48,7 +48,7 @@ from inbox.ui.crash import install_crash_handler, report_startup_error
 from inbox.ui.first_run import maybe_show_first_run
 from inbox.ui.gc_guard import collect_on_gui_thread, freeze_startup
 from inbox.ui.main_window import SETTINGS_APP, SETTINGS_ORG, MainWindow
-from inbox.ui.prewarm import prewarm
+from inbox.ui.prewarm import forget_sources, prewarm
 from inbox.ui.shutdown_signal import close_on_sigterm
 
 log = logging.getLogger(__name__)
@@ -151,6 +151,7 @@ def run(db_path: Path | None = None, smoke_test: bool = False, team_url: str | N
     if guard is not None:
         guard.activate_requested.connect(lambda: single_instance.raise_window(window))
     install_extensions(window)
+    forget_sources()
     freeze_startup()  # the collections during a sync then walk only what came after
     restore_sigterm = close_on_sigterm(app)
     window.show()

@@ -9,6 +9,7 @@ to import.
 from __future__ import annotations
 
 import importlib
+import linecache
 
 from inbox.sources.registry import CONNECTOR_MODULES
 from inbox.sources.replies import REPLY_MODULES
@@ -40,3 +41,12 @@ def prewarm() -> None:
         keyring.get_keyring()  # loads the backend plugins, which import more modules
     except Exception:
         pass
+
+
+def forget_sources() -> None:
+    """Drop the source lines shiboken's import hook has read: it reads each module imported
+    after PySide6 (`inspect.getsource`, to look for "PySide6" in it) and linecache keeps
+    them all, ~8 MB of strings once the window is built (16 MB of the peak with 100,000
+    rows: docs/benchmarks.md, Memory). Only tracebacks read that cache; they read the file
+    again when its lines are gone. Call once the start's imports are done."""
+    linecache.clearcache()
