@@ -98,6 +98,11 @@ def connect_replica(url: str, secrets: Secrets | None, data_dir: Path, *, progre
     return path
 
 
+def _server_lost(exc: BaseException) -> bool:
+    """An error that means the server did not answer (offline), not a bug to raise."""
+    return isinstance(exc, StoreError) or type(exc).__module__.startswith(("psycopg", "psycopg_pool"))
+
+
 class TeamLink:
     """One replica's link to its team inbox. Not thread-safe: one worker thread calls
     `catch_up`/`push`; `listen` runs on a thread of its own (it opens its own connection)."""
@@ -137,7 +142,9 @@ class TeamLink:
                 self._team.close()
                 self._team = None
                 raise StoreError(f"The team inbox at {where(self.url)} is not the one this copy was made from.")
-        except StoreError as exc:
+        except Exception as exc:  # a connection lost while opening is psycopg's error, not the store's
+            if not _server_lost(exc):
+                raise
             self._offline(exc)
             return None
         self.online, self.last_error = True, ""
@@ -162,7 +169,7 @@ class TeamLink:
         try:
             result = work(team)
         except Exception as exc:  # psycopg's errors and the store's: the server went away
-            if isinstance(exc, StoreError) or type(exc).__module__.startswith(("psycopg", "psycopg_pool")):
+            if _server_lost(exc):
                 self._offline(exc)
                 return default
             raise

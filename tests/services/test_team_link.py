@@ -437,6 +437,26 @@ def test_a_replica_of_another_database_is_refused(shop, tmp_path, pg_server, rol
         TeamLink(path, ana_url, None)
 
 
+def test_a_server_lost_while_the_link_opens_it_is_offline_not_an_error(shop, tmp_path, monkeypatch):
+    """The connection can drop between connecting and the link's first question (psycopg's
+    own error, not the store's): the link says offline, as for any call; closing a window
+    says "left" this way, then closes its copy."""
+    import psycopg
+
+    _owner, _ana_url, ben_url, _ana, _ben = shop
+    path = connect_replica(ben_url, None, tmp_path)
+
+    def lost(self):
+        raise psycopg.OperationalError("consuming input failed: server closed the connection unexpectedly")
+    monkeypatch.setattr(TeamStore, "database_id", lost)
+    with Store(path) as replica, TeamLink(replica, ben_url, None) as link:
+        assert link.announce(1, "left") is None and not link.online
+        assert link.catch_up() == 0 and not link.reach()
+        assert "connection was lost" in link.last_error
+        monkeypatch.undo()
+        assert link.reach() and link.online  # back: the next call opens it again
+
+
 def _wait_for(condition, timeout: float = 10.0) -> bool:
     deadline = time.monotonic() + timeout
     while not condition() and time.monotonic() < deadline:

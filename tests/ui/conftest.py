@@ -17,21 +17,6 @@ import pytest
 
 from tests.ui.workspace import build_small_workspace
 
-# Python 3.13 warns when the collector frees an open SQLite connection. In the window tests
-# the collections run at each window's teardown, on the GUI thread, and a team window's
-# link, closed late on its own thread, was freed in the next test's (CI, 3.13 only; not
-# reproduced locally): there, not in the store's or services' tests, the warning is ignored
-# (docs/engineering-notes.md, "Newer Pythons").
-_UNCLOSED = pytest.mark.filterwarnings("ignore:unclosed database:ResourceWarning")
-
-
-def pytest_collection_modifyitems(items) -> None:
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(item.path).parents:
-            item.add_marker(_UNCLOSED)
-
-
 _CLOSED_LOOPS: list = []
 
 

@@ -202,3 +202,31 @@ def test_sync_now_says_which_team_replies_it_posted_and_which_wait(team_window) 
     said = window.statusBar().currentMessage()
     assert said.startswith("Synced: nothing new. 1 reply sent. 1 reply could not be sent yet")
     assert "500" not in said and not controller.syncing
+
+
+def test_closing_the_window_closes_the_copy_even_when_saying_goodbye_fails(team_window, qtbot) -> None:
+    """The "left" said as the window closes can fail (the server lost mid-call): the
+    presence link's connection to this computer's copy is closed all the same, on its own
+    thread, rather than left to the garbage collector (3.13: an "unclosed database" error)."""
+    import sqlite3
+    import time
+
+    window, controller = team_window
+    qtbot.waitUntil(lambda: "presence" in controller._links, timeout=5000)
+    link = controller._links["presence"]
+    said: list[tuple[int, str]] = []
+
+    def announce(item_id: int, activity: str) -> None:
+        said.append((item_id, activity))
+        raise RuntimeError("the server went away while we said goodbye")
+    link.announce = announce
+    window.list_ctl.select_row(0)
+    item = window.current_item()
+    controller.online = True  # it answered a moment ago
+    controller._announced = (item.id, "viewing", time.monotonic())
+    window.shutdown()
+    controller.calls.pools["presence"].shutdown(wait=True)
+    assert said == [(item.id, "left")]
+    assert "presence" not in controller._links
+    with pytest.raises(sqlite3.ProgrammingError, match="closed database"):
+        link.store.conn.execute("SELECT 1")

@@ -194,9 +194,11 @@ class TeamController(QObject):
 
         def leave() -> None:  # on the presence thread, after what it was doing
             link = self._links.get("presence")
-            if announced is not None and link is not None:
-                link.announce(announced[0], "left")
-            self._close_link("presence")
+            try:
+                if announced is not None and link is not None:
+                    link.announce(announced[0], "left")
+            finally:  # a server lost while saying so must not keep the copy's file open
+                self._close_link("presence")
         cleanup["presence"] = leave
         self.calls.close(cleanup)
 
