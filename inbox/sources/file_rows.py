@@ -124,4 +124,3 @@ def csv_records(content: str, dialect: Any) -> tuple[list[str], Iterator[tuple[i
                     return
                 current = csv.reader(itertools.islice(lines, pos, None), dialect, strict=True)
     return columns, records()
-
