@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from inbox.store.bulk import restore_indexes
-from inbox.store.identity import check_identity, hold, read_only_uri
+from inbox.store.identity import HeldConnection, check_identity, read_only_uri
 from inbox.store.migrations import SCHEMA_VERSION, migrate
 
 BUSY_TIMEOUT_MS = 5000
@@ -34,14 +34,14 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
     because a deferred BEGIN can fail with "database is locked" despite the busy timeout."""
     path = Path(path)
     if readonly:
-        conn = sqlite3.connect(read_only_uri(path), uri=True,
+        conn = sqlite3.connect(read_only_uri(path), uri=True, factory=HeldConnection,
                                isolation_level=None, check_same_thread=False)
     else:
         # Before the first write (the WAL switch): another program's file, or a newer
         # schema, is refused and left byte-for-byte unchanged.
         check_identity(path, SCHEMA_VERSION)
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(path, factory=HeldConnection, isolation_level=None, check_same_thread=False)
     try:
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -61,7 +61,7 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
     except BaseException:  # not a database, too new, a failed migration: never left open
         conn.close()
         raise
-    hold(path)
+    conn.hold(path)
     return conn
 
 

@@ -48,12 +48,13 @@ class Identity(namedtuple("Identity", "exists application_id user_version tables
             self.application_id == 0 and self.user_version > 0 and self.tables >= CORE_TABLES)
 
 
-# The files this process has opened through SQLite, by (device, inode). POSIX drops every
-# lock a process holds on a file when it closes any descriptor of that file, so a plain
-# open() and close() of an inbox the process holds would let another process's last close
-# take the file as unused: checkpoint, and delete the WAL under us. Their header is read
-# through SQLite only (which shares its descriptors between its connections).
-_HELD: set[tuple[int, int]] = set()
+# The files this process has open through SQLite, by (device, inode): each one's open
+# connections. POSIX drops every lock a process holds on a file when it closes any
+# descriptor of that file, so a plain open() and close() of an inbox the process holds would
+# let another process's last close take the file as unused: checkpoint, and delete the WAL
+# under us. Their header is read through SQLite only (which shares its descriptors between
+# its connections). Only while they are open: a closed file's inode may be reused.
+_HELD: dict[tuple[int, int], set[int]] = {}
 
 
 def _key(path: Path) -> tuple[int, int]:
@@ -61,12 +62,36 @@ def _key(path: Path) -> tuple[int, int]:
     return st.st_dev, st.st_ino
 
 
-def hold(path: str | Path) -> None:
-    """Note that this process opened `path` through SQLite (see `_HELD`)."""
-    try:
-        _HELD.add(_key(Path(path)))
-    except OSError:  # gone already: nothing of it is held
-        pass
+def _held(path: Path) -> bool:
+    return bool(_HELD.get(_key(path)))
+
+
+class HeldConnection(sqlite3.Connection):
+    """A connection that marks its file as held (see `_HELD`) from `hold` until it is
+    closed or freed. (Set operations only: a lock here could deadlock in `__del__`.)"""
+
+    _held_key: tuple[int, int] | None = None
+
+    def hold(self, path: str | Path) -> None:
+        try:
+            self._held_key = _key(Path(path))
+        except OSError:  # gone already: nothing of it is held
+            return
+        _HELD.setdefault(self._held_key, set()).add(id(self))
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._release()
+
+    def __del__(self) -> None:
+        self._release()
+
+    def _release(self) -> None:
+        key, self._held_key = self._held_key, None
+        if key is not None:
+            _HELD.get(key, set()).discard(id(self))
 
 
 def read_only_uri(path: Path) -> str:
@@ -84,7 +109,7 @@ def read_identity(path: str | Path) -> Identity:
     path = Path(path)
     if not path.exists() or path.stat().st_size == 0:
         return Identity(False, 0, 0, frozenset())
-    held = _key(path) in _HELD
+    held = _held(path)
     if not held:
         with path.open("rb") as fh:
             if fh.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:

@@ -44,6 +44,21 @@ def test_opening_a_held_inbox_again_keeps_what_this_process_writes_seen_by_other
     assert other_process_count(path) == 2
 
 
+def test_an_inbox_closed_and_overwritten_in_place_is_checked_again(tmp_path: Path) -> None:
+    """Held only while open: once closed, its inode may hold anything (here, the same
+    file written over with text), and it is checked in full."""
+    path = tmp_path / "inbox.db"
+    Store(path).close()
+    for side in ("-wal", "-shm"):
+        path.with_name(path.name + side).unlink(missing_ok=True)
+    inode = path.stat().st_ino
+    with path.open("r+b") as fh:
+        fh.write(b"shopping list: flour, butter\n" * 100)
+    assert path.stat().st_ino == inode
+    with pytest.raises(ForeignDatabase):
+        Store(path)
+
+
 def test_a_file_put_in_place_of_an_inbox_once_held_is_checked_again(tmp_path: Path) -> None:
     path = tmp_path / "inbox.db"
     Store(path).close()
