@@ -74,13 +74,18 @@ def test_json_output_is_exact(nasty_db: Path) -> None:
 
 def test_an_unexpected_error_is_one_line_and_the_details_are_logged(nasty_db: Path, monkeypatch) -> None:
     from inbox import cli
+    from inbox.logging_setup import shutdown_logging
     from inbox.paths import log_dir
 
     def boom(self, *args, **kwargs):
         raise RuntimeError("something nobody expected")
 
     monkeypatch.setattr(Store, "search", boom)
-    result = CliRunner().invoke(cli.main, ["search", "coffee", "--db", str(nasty_db)])
+    shutdown_logging()  # a log an earlier test set up in this process would keep the records
+    try:
+        result = CliRunner().invoke(cli.main, ["search", "coffee", "--db", str(nasty_db)])
+    finally:
+        shutdown_logging()
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and "details are in" in lines[0] and "Traceback" not in result.output
