@@ -14,6 +14,9 @@ import dataclasses
 import logging
 import os
 import shutil
+import signal
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -32,7 +35,7 @@ from inbox.store import (
     classify,
 )
 from inbox.store import backup as store_backup
-from inbox.store.identity import check_identity
+from inbox.store.identity import check_identity, is_held
 
 log = logging.getLogger(__name__)
 
@@ -238,14 +241,50 @@ def move_aside(db_path: Path, *, now: datetime | None = None) -> Path:
 
 def keep_damaged_copy(db_path: Path, *, now: datetime | None = None) -> Path:
     """A byte copy of a database that cannot be backed up (damaged), and of its `-wal`,
-    named `<stem>-damaged-<time>` beside it, for when it stays open (the window's restore)."""
+    named `<stem>-damaged-<time>` beside it, for when it stays open (the window's restore).
+    Raises BackupError (or OSError) when it cannot be made; no partial copy is left."""
     stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime(_STAMP)
-    target = db_path.with_name(f"{db_path.stem}-damaged-{stamp}{db_path.suffix}")
-    shutil.copy2(db_path, target)
-    wal = db_path.with_name(db_path.name + "-wal")
-    if wal.exists():
-        shutil.copy2(wal, target.with_name(target.name + "-wal"))
+    target, n = db_path.with_name(f"{db_path.stem}-damaged-{stamp}{db_path.suffix}"), 1
+    while target.exists():  # two restores in a second: the first one's copy is kept too
+        n += 1
+        target = db_path.with_name(f"{db_path.stem}-damaged-{stamp}-{n}{db_path.suffix}")
+    wal, target_wal = db_path.with_name(db_path.name + "-wal"), target.with_name(target.name + "-wal")
+    # Held open here (the window): POSIX drops all of this process's locks on a file when it
+    # closes any descriptor of it (identity.HeldConnection), so a child process copies it;
+    # its close does not touch our locks. Windows has no such locks.
+    copy = _copy_in_child if os.name == "posix" and is_held(db_path) else shutil.copy2
+    try:
+        copy(db_path, target)
+        if wal.exists():
+            copy(wal, target_wal)
+    except BaseException:
+        for made in (target, target_wal):
+            with contextlib.suppress(OSError):
+                made.unlink(missing_ok=True)
+        raise
     return target
+
+
+def _copy_in_child(source: Path, target: Path) -> None:
+    """`shutil.copy2` in another process: `cp -p`, or this Python when there is no `cp`
+    (not in the packaged app, whose executable is the app itself)."""
+    if cp := shutil.which("cp"):
+        command = [cp, "-p", "--", str(source), str(target)]
+    elif not getattr(sys, "frozen", False) and sys.executable:
+        command = [sys.executable, "-I", "-c", "import shutil, sys; shutil.copy2(sys.argv[1], sys.argv[2])",
+                   str(source), str(target)]
+    else:
+        raise BackupError(f"cannot keep a copy of {source.name} while it is open: no `cp` command was found")
+    done = subprocess.run(command, capture_output=True, text=True, errors="replace", check=False)
+    if done.returncode != 0:
+        said = done.stderr.strip().splitlines()  # cp's own sentence, or Python's last line
+        if said:
+            reason = said[-1]
+        elif done.returncode < 0:  # killed, e.g. by the file-size limit
+            reason = signal.strsignal(-done.returncode) or f"signal {-done.returncode}"
+        else:
+            reason = f"exit status {done.returncode}"
+        raise BackupError(f"cannot keep a copy of {source.name}: {reason}")
 
 
 def restore(backup_file: Path, db_path: Path, folder: Path | None = None) -> RestoreResult:

@@ -66,6 +66,15 @@ def _held(path: Path) -> bool:
     return bool(_HELD.get(_key(path)))
 
 
+def is_held(path: str | Path) -> bool:
+    """Whether this process has the file open through SQLite now: then it must not be
+    opened and closed with a plain open() here (see `_HELD`); a child process may."""
+    try:
+        return _held(Path(path))
+    except OSError:  # not there: nothing of it is held
+        return False
+
+
 class HeldConnection(sqlite3.Connection):
     """A connection that marks its file as held (see `_HELD`) from `hold` until it is
     closed or freed. (Set operations only: a lock here could deadlock in `__del__`.)"""

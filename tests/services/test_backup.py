@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -193,3 +195,94 @@ def test_restore_refuses_a_backup_from_a_newer_version(db: Path, tmp_path: Path)
     with pytest.raises(backups.BackupError, match="newer Feedback Inbox"):
         backups.restore(newer, db, tmp_path / "b")
     assert _count(db) == 3
+
+
+_OTHER_PROCESS = """
+import hashlib, sqlite3, sys
+from pathlib import Path
+digests = [hashlib.sha256(Path(name).read_bytes()).hexdigest() for name in sys.argv[2:]]
+conn = sqlite3.connect(sys.argv[1])
+print(conn.execute("SELECT count(*) FROM sources").fetchone()[0], *digests)
+conn.close()
+"""
+
+
+def _other_process(path: Path, *hashed: Path) -> tuple[int, list[str]]:
+    """The sha256 of `hashed` as another process reads them (reading them here would drop
+    this process's locks), then the sources it sees; it opens and closes a connection as a
+    sync's process does (the last one to close checkpoints and deletes the WAL)."""
+    done = subprocess.run([sys.executable, "-c", _OTHER_PROCESS, str(path), *map(str, hashed)],
+                          capture_output=True, text=True, check=True, timeout=60)
+    count, *digests = done.stdout.split()
+    return int(count), digests
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("cp_on_path", [True, False], ids=["cp", "no-cp"])
+def test_keeping_a_copy_of_an_open_inbox_keeps_what_it_writes_seen_by_others(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cp_on_path: bool) -> None:
+    """The window's restore copies its open (damaged) inbox aside: a plain open() and close()
+    of it here would drop the window's locks, and another process closing last would then
+    checkpoint and delete the WAL under the window."""
+    if not cp_on_path:  # no `cp`: the copy is made by a python child instead
+        monkeypatch.setenv("PATH", str(tmp_path / "no-tools"))
+    path = tmp_path / "inbox.db"
+    window = Store(path)
+    try:
+        window.add_source("rss", "Café feed", settings={"url": "https://example.org/feed"})
+        wal = path.with_name("inbox.db-wal")
+        assert wal.stat().st_size > 0
+        kept = backups.keep_damaged_copy(path, now=datetime(2026, 12, 4, 21, 0, tzinfo=UTC))
+        assert kept.name == "inbox-damaged-20261204-210000.db"
+        count, digests = _other_process(path, path, wal)
+        assert count == 1
+        assert wal.exists()  # the other process did not take the file as unused
+        # byte copies of the file and its WAL as they were (nothing written since)
+        assert [_sha256(kept), _sha256(kept.with_name(kept.name + "-wal"))] == digests
+        window.add_source("rss", "Bakery feed", settings={"url": "https://example.org/bakery"})
+        assert _other_process(path)[0] == 2
+    finally:
+        window.close()
+    assert _other_process(path)[0] == 2
+    conn = sqlite3.connect(kept)  # the copy with its WAL: what the window had written
+    try:
+        assert [r[0] for r in conn.execute("SELECT name FROM sources")] == ["Café feed"]
+    finally:
+        conn.close()
+
+
+def test_keeping_a_copy_of_a_closed_inbox_copies_its_bytes_and_keeps_an_earlier_copy(db: Path) -> None:
+    now = datetime(2026, 12, 4, 21, 0, tzinfo=UTC)
+    kept = backups.keep_damaged_copy(db, now=now)
+    assert kept.read_bytes() == db.read_bytes()
+    assert kept.stat().st_mtime == db.stat().st_mtime  # as `shutil.copy2` and `cp -p` keep it
+    assert not kept.with_name(kept.name + "-wal").exists()  # a cleanly closed inbox has none
+    kept.write_bytes(b"the first restore's copy")
+    again = backups.keep_damaged_copy(db, now=now)  # a second restore in the same second
+    assert again.name == "inbox-damaged-20261204-210000-2.db"
+    assert kept.read_bytes() == b"the first restore's copy"
+
+
+def test_a_copy_of_an_open_inbox_that_cannot_be_written_is_a_clear_error_and_leaves_nothing(tmp_path: Path) -> None:
+    """A file-size limit (a full disk, as tests/cli/test_disk_faults.py) stops the copy: the
+    restore is told why (it then stops before touching the inbox), no half copy stays, and
+    the window's inbox keeps its WAL and locks."""
+    path = tmp_path / "inbox.db"
+    window = Store(path)
+    try:
+        window.add_source("rss", "Café feed", settings={"url": "https://example.org/feed"})
+        soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (path.stat().st_size // 2, hard))
+        try:
+            with pytest.raises(backups.BackupError, match=r"cannot keep a copy of inbox\.db: "):
+                backups.keep_damaged_copy(path)
+        finally:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        assert not list(tmp_path.glob("*damaged*"))
+        assert _other_process(path)[0] == 1
+        assert path.with_name("inbox.db-wal").exists()
+    finally:
+        window.close()
