@@ -120,7 +120,12 @@ class TeamLink:
         self.last_error = ""  # why the server was last not reached, in words (the detail of "Offline")
         self.changes_page = changes_page or CHANGES_PAGE
         self.copy_page = copy_page or COPY_PAGE
-        info = self.store.team_link_info()
+        try:
+            info = self.store.team_link_info()
+        except BaseException:  # a damaged or busy replica: the Store opened here is not left open
+            if self._own_store:
+                self.store.close()
+            raise
         problem = (f"{self.store.path} is not a team inbox's copy" if info is None else
                    f"{self.store.path} is the copy of {where(info.url)}, not of {where(url)}" if where(info.url) != where(url)
                    else None)

@@ -7,13 +7,16 @@ member's own."""
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,6 +25,7 @@ import pytest
 from inbox.domain import Author, InboxFilter, Item, View, parse_time
 from inbox.services.team_link import TeamLink, connect_replica, replica_path
 from inbox.store import CannotOpen, Store, StoreError
+from inbox.store.identity import is_held
 from inbox.store.team import TeamStore, init_team
 from tests.store.team.conftest import roles  # noqa: F401 - the ana/ben fixture
 
@@ -519,3 +523,25 @@ def test_the_copy_keeps_the_connection_options_but_never_the_password(shop, tmp_
         link.close()
     [recent] = recent_teams(tmp_path)
     assert recent.label == kept.removeprefix("postgresql://").split("?")[0] and ben in recent.label
+
+
+def test_a_replica_whose_link_cannot_be_read_is_an_error_and_its_file_is_closed(tmp_path):
+    """A damaged replica: the link's own Store is closed, not left open (unclosed, it kept
+    the file held and, on Python 3.13, warned "unclosed database" when freed)."""
+    url = "postgresql://ben@db.example.org:5432/shop"
+    path = tmp_path / "replica.db"
+    with Store(path) as replica:
+        replica.link_team(url, "ben", "a-team-inbox")
+        page = replica.conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'team_link'").fetchone()[0]
+        page_size = replica.conn.execute("PRAGMA page_size").fetchone()[0]
+        replica.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with path.open("r+b") as fh:  # a bad sector on the link's page
+        fh.seek((page - 1) * page_size)
+        fh.write(b"\xa5" * page_size)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ResourceWarning)
+        with pytest.raises(sqlite3.DatabaseError, match="malformed") as raised:
+            TeamLink(path, url, None)
+        assert not is_held(path)  # closed at once, not when the traceback is freed
+        del raised
+        gc.collect()
