@@ -17,6 +17,7 @@ from inbox.store.errors import DamagedDatabase, ForeignDatabase, NewerSchema
 # "FBIX": Feedback Inbox, in the header's application id field (offset 68).
 APPLICATION_ID = 0x46424958
 SQLITE_MAGIC = b"SQLite format 3\x00"
+HEADER_SIZE = 100  # SQLite's file header: the magic at 0, the application id at 68
 # The tables of the first migration: a file with all of them and no application id is one of
 # ours made before the id existed.
 CORE_TABLES = frozenset({"sources", "authors", "threads", "items", "tags", "item_tags", "drafts",
@@ -118,27 +119,28 @@ def read_identity(path: str | Path) -> Identity:
     path = Path(path)
     if not path.exists() or path.stat().st_size == 0:
         return Identity(False, 0, 0, frozenset())
-    held = _held(path)
-    if not held:
+    header = None  # a held file's is not read with open() (see `_HELD`)
+    if not _held(path):
         with path.open("rb") as fh:
-            if fh.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
-                raise ForeignDatabase(f"This file is not a Feedback Inbox database: {path}")
+            header = fh.read(HEADER_SIZE)
+        if not header.startswith(SQLITE_MAGIC):
+            raise ForeignDatabase(f"This file is not a Feedback Inbox database: {path}")
     wal = path.with_name(path.name + "-wal")
     try:
-        found = _read(path, immutable=True, held=held)
+        found = _read(path, immutable=True, header=header)
     except DamagedDatabase:
         if not wal.exists():
             raise
         # read while our own app checkpoints into it: read again, with the usual locks
-        return _read(path, immutable=False, held=held)
+        return _read(path, immutable=False, header=header)
     if found.is_new and wal.exists() and wal.stat().st_size > 0:
         # everything may still be in another program's WAL: read it too (its -shm may appear
         # beside it, the file itself is still only read)
-        found = _read(path, immutable=False, held=held)
+        found = _read(path, immutable=False, header=header)
     return found
 
 
-def _read(path: Path, *, immutable: bool, held: bool) -> Identity:
+def _read(path: Path, *, immutable: bool, header: bytes | None) -> Identity:
     # immutable: no locks, no -wal or -shm created beside another program's file
     uri = read_only_uri(path) + ("&immutable=1" if immutable else "")
     try:
@@ -151,7 +153,7 @@ def _read(path: Path, *, immutable: bool, held: bool) -> Identity:
         tables = frozenset(r[0] for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table'"))
     except sqlite3.Error as exc:
-        foreign = not held and app_id_from_header(path) not in (0, APPLICATION_ID)
+        foreign = header is not None and app_id_from_header(header) not in (0, APPLICATION_ID)
         if foreign or not is_corrupt(exc):
             raise ForeignDatabase(f"This file is not a Feedback Inbox database: {path}") from exc
         raise DamagedDatabase(f"The inbox file is damaged: {path}") from exc
@@ -160,11 +162,9 @@ def _read(path: Path, *, immutable: bool, held: bool) -> Identity:
     return Identity(True, app_id, version, tables)
 
 
-def app_id_from_header(path: Path) -> int:
+def app_id_from_header(header: bytes) -> int:
     """The application id as the file's header has it (when SQLite cannot read the schema)."""
-    with path.open("rb") as fh:
-        head = fh.read(72)
-    return int.from_bytes(head[68:72], "big") if len(head) >= 72 else 0
+    return int.from_bytes(header[68:72], "big") if len(header) >= 72 else 0
 
 
 def check_identity(path: str | Path, schema_version: int) -> Identity:

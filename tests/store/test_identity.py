@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from inbox.store import ForeignDatabase, Store
+from inbox.store import DamagedDatabase, ForeignDatabase, Store
+from inbox.store.identity import APPLICATION_ID, read_identity
 
 _OTHER_PROCESS = """
 import sqlite3, sys
@@ -68,3 +70,47 @@ def test_a_file_put_in_place_of_an_inbox_once_held_is_checked_again(tmp_path: Pa
     with pytest.raises(ForeignDatabase):
         Store(path)
     assert path.read_text().startswith("shopping list")
+
+
+_opens: list[str] | None = None  # while a test records: the paths Python code opens
+
+
+def _record_open(event: str, args: tuple) -> None:
+    if event == "open" and _opens is not None and isinstance(args[0], str | bytes | os.PathLike):
+        _opens.append(os.fsdecode(args[0]))
+
+
+@pytest.fixture
+def python_opens() -> list[str]:
+    """The files opened by Python code (builtin, io and os open: not SQLite's own) during
+    the test. The audit hook stays for the session (they cannot be removed); it is idle
+    outside such a test."""
+    global _opens
+    if not getattr(sys, "_inbox_open_hook", False):
+        sys.addaudithook(_record_open)
+        sys._inbox_open_hook = True  # type: ignore[attr-defined]
+    _opens = []
+    try:
+        yield _opens
+    finally:
+        _opens = None
+
+
+@pytest.mark.parametrize(("app_id", "refused"), [(APPLICATION_ID, DamagedDatabase), (1234, ForeignDatabase)])
+def test_a_file_whose_schema_cannot_be_read_has_its_header_read_once(
+        tmp_path: Path, python_opens: list[str], app_id: int, refused: type[Exception]) -> None:
+    """Its header (magic, application id) tells ours, damaged, from another program's file:
+    one read of its first 100 bytes, not one for the magic and another for the id."""
+    path = tmp_path / "inbox.db"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA application_id = {app_id}")
+    conn.execute("CREATE TABLE notes (body TEXT)")
+    conn.commit()
+    page = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    data = path.read_bytes()
+    path.write_bytes(data[:100] + b"\xa5" * (page - 100) + data[page:])  # the schema's page garbled
+    python_opens.clear()
+    with pytest.raises(refused):
+        read_identity(path)
+    assert [p for p in python_opens if p == str(path)] == [str(path)]
