@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,7 +85,8 @@ def restore_connection(conn: sqlite3.Connection, backup_file: str | Path) -> Non
     fails. Other connections see the restored data on their next read."""
     src = _read_only(Path(backup_file))
     try:
-        src.backup(conn)
+        with _sized_for(conn, src) as copy:
+            copy.backup(conn)
     except sqlite3.Error as exc:
         raise DatabaseError(str(exc)) from None
     finally:
@@ -91,6 +94,27 @@ def restore_connection(conn: sqlite3.Connection, backup_file: str | Path) -> Non
     with contextlib.suppress(sqlite3.Error):
         conn.execute("PRAGMA journal_mode = WAL")
     migrate(conn)
+
+
+@contextlib.contextmanager
+def _sized_for(conn: sqlite3.Connection, src: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """`src`, or a copy of it in `conn`'s page size: SQLite's backup cannot change the page
+    size of a database in WAL mode, and inboxes and backups made before 16 KB pages have 4 KB
+    ones (connection.PAGE_SIZE). The copy is made beside the inbox, and removed."""
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    if src.execute("PRAGMA page_size").fetchone()[0] == size:
+        yield src
+        return
+    where = conn.execute("PRAGMA database_list").fetchone()[2]  # the main file ("" in memory)
+    with tempfile.TemporaryDirectory(prefix=".restore-", dir=Path(where).parent if where else None) as tmp:
+        copy = sqlite3.connect(Path(tmp) / "resized.db", isolation_level=None)
+        try:
+            src.backup(copy)
+            copy.execute(f"PRAGMA page_size = {size}")
+            copy.execute("VACUUM")  # rewrites it in the new page size
+            yield copy
+        finally:
+            copy.close()
 
 
 def restore_file(backup_file: str | Path, db_path: str | Path) -> None:

@@ -286,3 +286,44 @@ def test_a_copy_of_an_open_inbox_that_cannot_be_written_is_a_clear_error_and_lea
         assert path.with_name("inbox.db-wal").exists()
     finally:
         window.close()
+
+
+def _with_page_size(path: Path, size: int) -> None:
+    """Rewrite the inbox at `path` with pages of `size` bytes, as other versions made them."""
+    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute(f"PRAGMA page_size = {size}")
+        conn.execute("VACUUM")
+        assert conn.execute("PRAGMA page_size").fetchone()[0] == size
+
+
+def _page_size(path: Path) -> int:
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        return conn.execute("PRAGMA page_size").fetchone()[0]
+
+
+@pytest.mark.parametrize("backup_pages, inbox_pages", [(4096, 16384), (16384, 4096)])
+def test_a_backup_with_other_page_size_restores_into_the_open_inbox(
+        db: Path, tmp_path: Path, backup_pages: int, inbox_pages: int) -> None:
+    # Backups made before new inboxes got 16 KB pages have 4 KB ones, and an inbox made then
+    # keeps them: SQLite alone refuses such a restore into a database in WAL mode.
+    good = backups.create_backup(db, tmp_path / "b")
+    _with_page_size(good, backup_pages)
+    _with_page_size(db, inbox_pages)
+    with Store(db) as store:
+        store.conn.execute("DELETE FROM items")
+        backups.restore_into(store, good)
+        assert store.count_items() == 3
+        store.set_status([1], "done")  # still writable
+        assert store.conn.execute("PRAGMA page_size").fetchone()[0] == inbox_pages
+    assert not list(db.parent.glob(".restore-*"))  # the resized copy is removed
+
+
+def test_a_backup_with_other_page_size_restores_from_the_command_line(db: Path, tmp_path: Path) -> None:
+    good = backups.create_backup(db, tmp_path / "b")
+    _with_page_size(good, 4096)
+    with Store(db) as store:
+        store.conn.execute("DELETE FROM items")
+    backups.restore(good, db, tmp_path / "b")
+    assert _count(db) == 3 and _page_size(db) == 16384
+
