@@ -8,7 +8,7 @@ import asyncio
 import pytest
 
 from inbox.store import Store
-from inbox.store.connection import WAL_AUTOCHECKPOINT_PAGES
+from inbox.store.connection import WAL_AUTOCHECKPOINT_BYTES
 from inbox.sync.engine import sync
 from tests.replay import Reply
 from tests.replay.feeds import FakeFeed
@@ -182,7 +182,7 @@ def test_the_wal_stays_small_during_a_long_sync_and_is_checkpointed_after(store,
 
     from inbox.store import connection
 
-    monkeypatch.setattr(connection, "WAL_AUTOCHECKPOINT_PAGES", 50)  # 200 KB, for the sync's writer
+    monkeypatch.setattr(connection, "WAL_AUTOCHECKPOINT_BYTES", 200_000)  # for the sync's writer
     feed = FakeFeed(n=4000).install(replay)
     add_source(store, "rss", "alerts", {"url": replay.base_url + feed.path})
     wal = store.path.with_name(store.path.name + "-wal")
@@ -202,7 +202,8 @@ def test_the_wal_stays_small_during_a_long_sync_and_is_checkpointed_after(store,
     assert s.ok and s.new == 4000
     # at most about one transaction's pages (a hand-over of up to MAX_HAND_OVER items, ~4 MB here)
     assert max(sizes) < 8_000_000, f"the WAL grew to {max(sizes):,} bytes"
-    assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == WAL_AUTOCHECKPOINT_PAGES
+    page = store.conn.execute("PRAGMA page_size").fetchone()[0]
+    assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == WAL_AUTOCHECKPOINT_BYTES // page
     assert not wal.exists() or store.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[0] == 0
 
 
