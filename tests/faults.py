@@ -55,17 +55,22 @@ def make_foreign(path: Path, *, wal: bool = False) -> Path:
     return path
 
 
-def damage(path: Path) -> None:
+def damage(path: Path, *tables: str) -> None:
     """Overwrite the middle of the file (every page but the schema's stays readable) with
-    garbage: what a bad disk sector does."""
+    garbage: what a bad disk sector does. The root pages of `tables` are overwritten too
+    (where a table lies in the file depends on the page size)."""
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     page_size = conn.execute("PRAGMA page_size").fetchone()[0]
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    roots = [conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (t,)).fetchone()[0] for t in tables]
     conn.close()
     with path.open("r+b") as fh:
         fh.seek(max(2, pages // 4) * page_size)
         fh.write(b"\xa5" * page_size * max(1, pages // 2))
+        for root in roots:
+            fh.seek((root - 1) * page_size)
+            fh.write(b"\xa5" * page_size)
 
 
 def count_items(path: Path) -> int:

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from inbox.store.bulk import restore_indexes
+from inbox.store.erasure_schema import SECURE_DELETE
 from inbox.store.identity import HeldConnection, check_identity, read_only_uri
 from inbox.store.migrations import SCHEMA_VERSION, migrate
 
@@ -54,6 +55,7 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
             conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # before the first write: new files only
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute(f"PRAGMA secure_delete = {SECURE_DELETE}")
             page = conn.execute("PRAGMA page_size").fetchone()[0]
             conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_BYTES // page}")
             conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")

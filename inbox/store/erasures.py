@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from inbox.domain import format_time, utcnow
 from inbox.domain.authors import ErasureReport
 from inbox.store.connection import write_transaction
-from inbox.store.erasure_schema import AUTHOR, ITEM, digest
+from inbox.store.erasure_schema import AUTHOR, ITEM, SECURE_DELETE, digest
 
 if TYPE_CHECKING:
     from inbox.domain import Item
@@ -230,7 +230,7 @@ class ErasuresMixin:
                 # Deleted search entries stay in old index segments until merged away.
                 conn.execute("INSERT INTO items_fts (items_fts) VALUES ('optimize')")
         finally:
-            conn.execute("PRAGMA secure_delete = OFF")
+            conn.execute(f"PRAGMA secure_delete = {SECURE_DELETE}")
         # Old copies of the pages may sit in the WAL; move them out if no reader holds it.
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return report

@@ -58,7 +58,7 @@ def test_restore_from_the_window_works_when_the_open_inbox_is_damaged(window, qt
     backup_ui.install(window)
     before = window.store.count_items()
     good = window.run_command("file.backup_now")
-    damage(window.db_path)
+    damage(window.db_path, "erasures", "erasure_digests")
     assert integrity(window.db_path) != "ok"
     damaged_bytes = window.db_path.read_bytes()
     answers.confirm = True
