@@ -156,7 +156,7 @@ def test_erase_author_empties_search_keeps_others_threads_and_blocks_resync(fill
     result = filled.save_page(2, [Item("p1", kind="mention", title="Quixotic quokka latte", text="Ann's post",
                                        author=Author("ann_r", "Ann Archer"), created_at=at(10))])
     assert (result.new, result.skipped) == (0, 1)
-    assert filled.conn.execute("PRAGMA secure_delete").fetchone()[0] == 0   # back to the default
+    assert filled.conn.execute("PRAGMA secure_delete").fetchone()[0] == 2   # back to FAST, every writer's
 
 
 def test_erase_author_of_no_author_changes_nothing(filled: Store) -> None:
