@@ -99,7 +99,7 @@ def restore_connection(conn: sqlite3.Connection, backup_file: str | Path) -> Non
 @contextlib.contextmanager
 def _sized_for(conn: sqlite3.Connection, src: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """`src`, or a copy of it in `conn`'s page size: SQLite's backup cannot change the page
-    size of a database in WAL mode, and inboxes and backups made before 16 KB pages have 4 KB
+    size of a database in WAL mode, and inboxes and backups made before 8 KB pages have 4 KB
     ones (connection.PAGE_SIZE). The copy is made beside the inbox, and removed."""
     size = conn.execute("PRAGMA page_size").fetchone()[0]
     if src.execute("PRAGMA page_size").fetchone()[0] == size:

@@ -13,10 +13,11 @@ from inbox.store.identity import HeldConnection, check_identity, read_only_uri
 from inbox.store.migrations import SCHEMA_VERSION, migrate
 
 BUSY_TIMEOUT_MS = 5000
-# The page size of a new file (a file keeps the size it was made with). 16 KB, not SQLite's
-# 4 KB: an item's row and its dozen index entries then split and rewrite fewer pages, and
-# the writer of an import spends ~12% less CPU (docs/benchmarks.md, issue 19, h19page).
-PAGE_SIZE = 16384
+# The page size of a new file (a file keeps the size it was made with). 8 KB, not SQLite's
+# 4 KB: an item's row and its dozen index entries split and rewrite fewer pages, so an
+# import's writer spends ~10% less CPU; 16 KB gained no more there and cost small
+# transactions (a sync's pages) more bytes per page (docs/benchmarks.md, issue 19, h19page).
+PAGE_SIZE = 8192
 # A commit that takes the WAL past this (128 MB) checkpoints it: large enough that the index
 # pages every page of items rewrites are copied once per checkpoint, not per commit.
 # Figures: docs/engineering-notes.md.

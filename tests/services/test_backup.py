@@ -17,6 +17,7 @@ import pytest
 from inbox.domain import Author, Item
 from inbox.services import backup as backups
 from inbox.store import Store
+from inbox.store.connection import PAGE_SIZE
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -302,10 +303,10 @@ def _page_size(path: Path) -> int:
         return conn.execute("PRAGMA page_size").fetchone()[0]
 
 
-@pytest.mark.parametrize("backup_pages, inbox_pages", [(4096, 16384), (16384, 4096)])
+@pytest.mark.parametrize("backup_pages, inbox_pages", [(4096, PAGE_SIZE), (PAGE_SIZE, 4096)])
 def test_a_backup_with_other_page_size_restores_into_the_open_inbox(
         db: Path, tmp_path: Path, backup_pages: int, inbox_pages: int) -> None:
-    # Backups made before new inboxes got 16 KB pages have 4 KB ones, and an inbox made then
+    # Backups made before new inboxes got larger pages have 4 KB ones, and an inbox made then
     # keeps them: SQLite alone refuses such a restore into a database in WAL mode.
     good = backups.create_backup(db, tmp_path / "b")
     _with_page_size(good, backup_pages)
@@ -325,5 +326,5 @@ def test_a_backup_with_other_page_size_restores_from_the_command_line(db: Path, 
     with Store(db) as store:
         store.conn.execute("DELETE FROM items")
     backups.restore(good, db, tmp_path / "b")
-    assert _count(db) == 3 and _page_size(db) == 16384
+    assert _count(db) == 3 and _page_size(db) == PAGE_SIZE
 
