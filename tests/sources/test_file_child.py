@@ -245,3 +245,17 @@ async def test_broken_rows_of_a_big_file_are_named_by_their_lines_through_the_ch
     assert all("a cell longer than" in n for n in pages[-1].cursor["notes"])
     here = FileConnector(store.get_source(src.id), {}, None).read(path.read_bytes(), None)  # type: ignore[arg-type]
     assert [i.external_id for items, _, _ in here for i in items] == ids[::-1]
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="POSIX priorities")
+def test_the_reader_runs_behind_the_sync_that_waits_for_it(big_csv):
+    # On two cores the reader's turns came out of the writer's: it need only stay a batch ahead.
+    batches = file_child.batches_in_child({"path": str(big_csv)}, big_csv.read_bytes(), None)
+    assert batches is not None
+    try:
+        items, _, _ = next(batches)  # the child is at work once its first batch is here
+        assert items
+        ours = os.getpriority(os.PRIO_PROCESS, 0)
+        assert os.getpriority(os.PRIO_PROCESS, batches.proc.pid) == min(ours + file_child.NICENESS, 19)
+    finally:
+        batches.close()
