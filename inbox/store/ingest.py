@@ -46,7 +46,8 @@ _INSERTED = ("id", "source_id", "external_id", "kind", "url", "author_id", "rati
              "html", "language", "created_at", "updated_at", "is_owner_reply", "parent_external_id",
              "root_external_id", "thread_id", "status", "deleted_at", "fetched_at", "raw", "sentiment",
              "sentiment_label", "is_head", "active_at")
-_INSERTED_VALUES = itemgetter(*_INSERTED)  # a row's values in _INSERTED's order, in C
+_INSERTED_VALUES = itemgetter(*_INSERTED)
+_TIME_ORDER = itemgetter("created_at")  # a row's values in _INSERTED's order, in C
 ROWS_PER_INSERT = 100
 # Authors whose id and names ingest remembers, so that a page of known authors writes none.
 # One entry is ~130 bytes: a string key and one integer (the id, and a 64-bit digest of the
@@ -281,6 +282,11 @@ class IngestMixin:
     def _insert_and_thread(self, source_id: int, rows: list[dict[str, Any]],
                            pipeline: IngestPipeline | None) -> list[int]:
         """Insert new rows with their thread ids; adopt replies that arrived earlier."""
+        # Ids in time order (a page's order where times are equal). Sources send the newest
+        # first; in time order each new row goes after the one before it in the time-ordered
+        # indexes, where in page order each went before it: the page's insert costs half the
+        # CPU (docs/benchmarks.md, issue 19, h19order).
+        rows.sort(key=_TIME_ORDER)
         by_ext = {r["external_id"]: r for r in rows}
         # Where is each parent? In this page, or already stored, or not yet seen.
         parents = sorted({r["parent_external_id"] for r in rows if r["parent_external_id"]} - set(by_ext))

@@ -35,6 +35,22 @@ def test_same_page_twice_changes_nothing(store, src):
     assert store.stats()["items"] == 2 and store.stats()["threads"] == 2
 
 
+def test_a_page_sent_newest_first_is_numbered_oldest_first_and_threaded_as_sent(store, src):
+    # APIs send the newest first; stored in time order, each row lands after the one before
+    # it in the time-ordered indexes (half the insert's cost), with equal times kept in order.
+    page = [review(f"r{n}", created_at=T0 - timedelta(hours=n // 2)) for n in range(8)]
+    page.append(Item("c1", "reply", text="Thanks!", parent_external_id="r7", is_owner_reply=True,
+                     created_at=T0 + timedelta(hours=1)))
+    result = store.save_page(src.id, page)
+    rows = sql(store, "SELECT id, external_id, created_at, thread_id FROM items ORDER BY id")
+    assert [r[1] for r in rows] == ["r6", "r7", "r4", "r5", "r2", "r3", "r0", "r1", "c1"]
+    assert [r[2] for r in rows] == sorted(r[2] for r in rows)
+    assert sorted(result.new_ids) == [r[0] for r in rows]
+    by_ext = {r[1]: r for r in rows}
+    assert by_ext["c1"][3] == by_ext["r7"][3]  # the reply is in its review's conversation
+    assert store.get_thread(by_ext["r7"][3]).items[0].external_id == "r7"
+
+
 def test_edited_review_updates_in_place_and_keeps_triage_tags_and_draft(store, src):
     store.save_page(src.id, [review("r1", "Coffee was cold", 2)])
     item_id = store.list_items()[0][0].id

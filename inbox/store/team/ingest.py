@@ -178,8 +178,9 @@ class TeamIngestMixin:
                     "SELECT DISTINCT thread_id FROM items WHERE id = ANY(%s) AND thread_id IS NOT NULL",
                     (result.updated_ids,))}
             if new_rows:
-                order = {ext: n for n, ext in enumerate(batch)}  # ids in the page's order, as locally
-                new_rows.sort(key=lambda r: order[r["external_id"]])
+                # ids in time order, then the page's, as locally (IngestMixin._insert_and_thread)
+                order = {ext: n for n, ext in enumerate(batch)}
+                new_rows.sort(key=lambda r: (r["created_at"], order[r["external_id"]]))
                 result.new_ids, threads = self._team_insert(cur, source_id, new_rows, pipeline)
                 result.unchanged += len(new_rows) - len(result.new_ids)  # another app stored them first
                 touched |= threads
