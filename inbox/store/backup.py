@@ -102,8 +102,9 @@ def _sized_for(conn: sqlite3.Connection, src: sqlite3.Connection) -> Iterator[sq
     size of a database in WAL mode, and inboxes and backups made before 8 KB pages have 4 KB
     ones (connection.PAGE_SIZE). The copy is made beside the inbox, and removed."""
     size = conn.execute("PRAGMA page_size").fetchone()[0]
-    if src.execute("PRAGMA page_size").fetchone()[0] == size:
-        yield src
+    wal = conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    if not wal or src.execute("PRAGMA page_size").fetchone()[0] == size:
+        yield src  # (a file not in WAL mode, a new one, takes the backup's page size)
         return
     where = conn.execute("PRAGMA database_list").fetchone()[2]  # the main file ("" in memory)
     with tempfile.TemporaryDirectory(prefix=".restore-", dir=Path(where).parent if where else None) as tmp:

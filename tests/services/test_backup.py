@@ -328,3 +328,15 @@ def test_a_backup_with_other_page_size_restores_from_the_command_line(db: Path, 
     backups.restore(good, db, tmp_path / "b")
     assert _count(db) == 3 and _page_size(db) == PAGE_SIZE
 
+
+
+def test_a_backup_restored_where_there_is_no_inbox_keeps_its_own_page_size(tmp_path: Path) -> None:
+    made = tmp_path / "made.db"
+    with Store(made) as store:
+        store.add_source("google", "Café")
+    good = backups.create_backup(made, tmp_path / "b")
+    fresh = tmp_path / "new" / "inbox.db"
+    backups.restore(good, fresh, tmp_path / "b")
+    assert _page_size(good) == _page_size(fresh) == PAGE_SIZE  # copied as it is, not rewritten
+    with Store(fresh) as store:
+        assert [s.name for s in store.list_sources()] == ["Café"]
