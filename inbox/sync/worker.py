@@ -35,6 +35,10 @@ from typing import Any, TextIO
 
 FLAG = "--sync-worker"  # the frozen app's hidden flag for this module
 PROGRESS_EVERY_S = 0.1  # a source's running counts at most this often; state changes at once
+# The worker runs below the window's priority: on two busy cores the window's thread then
+# gets a core the moment it wakes, and an otherwise idle machine still gives the sync all of
+# its time (docs/benchmarks.md, issue 19, ninth session).
+NICENESS = 10
 log = logging.getLogger("inbox.sync.worker")
 
 
@@ -246,6 +250,8 @@ def _protocol_streams() -> tuple[TextIO, TextIO]:
 
 
 def main() -> int:
+    if hasattr(os, "nice"):  # POSIX; on Windows the worker keeps the window's priority
+        os.nice(NICENESS)
     out, inp = _protocol_streams()
     channel = Channel(out, inp)
     first = inp.readline()

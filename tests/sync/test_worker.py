@@ -10,8 +10,12 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import pytest
+
+from inbox.paths import child_environment
 from inbox.secrets import key_of
 from inbox.store import Store
 from inbox.sync import child, worker
@@ -80,3 +84,22 @@ def test_the_frozen_app_runs_the_worker_by_its_flag_and_stdout_carries_only_mess
     assert [json.loads(line) for line in done.stdout.splitlines()] == [{"done": 0}]
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     assert child.worker_command() == [sys.executable, worker.FLAG]
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="no niceness on Windows")
+def test_the_worker_runs_below_the_windows_priority():
+    """A sync that keeps both cores busy must not take the window's turns (the window's
+    stalls over one frame were the OS running the sync instead)."""
+    proc = subprocess.Popen(child.worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            env=child_environment())
+    try:
+        wanted = min(os.getpriority(os.PRIO_PROCESS, 0) + worker.NICENESS, 19)
+        deadline = time.monotonic() + 20
+        while os.getpriority(os.PRIO_PROCESS, proc.pid) != wanted and time.monotonic() < deadline:
+            time.sleep(0.02)  # it lowers its priority first thing, then waits for its job
+        assert os.getpriority(os.PRIO_PROCESS, proc.pid) == wanted
+    finally:
+        proc.stdin.close()  # no job: it ends at once
+        proc.wait(timeout=30)
+        proc.stdout.close()
+    assert proc.returncode == 0
