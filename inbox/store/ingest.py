@@ -46,8 +46,8 @@ _INSERTED = ("id", "source_id", "external_id", "kind", "url", "author_id", "rati
              "html", "language", "created_at", "updated_at", "is_owner_reply", "parent_external_id",
              "root_external_id", "thread_id", "status", "deleted_at", "fetched_at", "raw", "sentiment",
              "sentiment_label", "is_head", "active_at")
-_INSERTED_VALUES = itemgetter(*_INSERTED)
-_TIME_ORDER = itemgetter("created_at")  # a row's values in _INSERTED's order, in C
+_INSERTED_VALUES = itemgetter(*_INSERTED)  # a row's values in _INSERTED's order, in C
+_TIME_ORDER = itemgetter("created_at")  # the key new rows are numbered by (_insert_and_thread)
 ROWS_PER_INSERT = 100
 # Authors whose id and names ingest remembers, so that a page of known authors writes none.
 # One entry is ~130 bytes: a string key and one integer (the id, and a 64-bit digest of the
