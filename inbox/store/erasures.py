@@ -21,9 +21,6 @@ from inbox.domain.authors import ErasureReport
 from inbox.store.connection import write_transaction
 from inbox.store.erasure_schema import AUTHOR, ITEM, SECURE_DELETE, digest
 
-if TYPE_CHECKING:
-    from inbox.domain import Item
-
 CHUNK = 500
 
 # The owner's replies to the authors in :a (a JSON list): answering one of their items
@@ -93,37 +90,36 @@ class ErasuresMixin:
                 f"SELECT digest FROM erasure_digests WHERE digest IN ({q})", tuple(chunk)))
         return found
 
-    def erasure_drops(self, platform: str, items: Sequence[Item]) -> set[str]:
-        """External ids of the page's items that an erasure keeps out: written by an erased
-        identity, an erased item itself, or an owner reply to an erased item (directly, in
-        its thread, or to such a reply in the same page). Empty at once when nothing was
-        ever erased."""
+    def erasure_drops(self, platform: str, rows: dict[str, dict[str, Any]],
+                      authors: dict[str, tuple[tuple[str, str], Any] | None]) -> set[str]:
+        """External ids of a page's entries (`PreparedItems.rows` and `.authors`) that an
+        erasure keeps out: written by an erased identity, an erased item itself, or an owner
+        reply to an erased item (directly, in its thread, or to such a reply in the same
+        page). Empty at once when nothing was ever erased."""
         salts = self._salts()
         if not salts:
             return set()
         keys: dict[str, list[str]] = {}     # external id -> its own and its author's digests
         answers: dict[str, list[str]] = {}  # owner reply's external id -> digests of what it answers
-        for item in items:
-            ext = str(item.external_id)
+        for ext, row in rows.items():
             mine = []
+            author = authors.get(ext)
             for salt in salts:
                 mine.append(digest(salt, ITEM, platform, ext))
-                author = item.author
-                if author is not None and (author.external_id or author.display_name):
-                    mine.append(digest(salt, AUTHOR, author.platform or platform,
-                                       str(author.external_id or author.display_name)))
-                if item.is_owner_reply:
+                if author is not None:
+                    mine.append(digest(salt, AUTHOR, *author[0]))
+                if row["is_owner_reply"]:
                     answers.setdefault(ext, []).extend(
-                        digest(salt, ITEM, platform, str(x))
-                        for x in (item.parent_external_id, item.root_external_id) if x)
+                        digest(salt, ITEM, platform, x)
+                        for x in (row["parent_external_id"], row["root_external_id"]) if x)
             keys[ext] = mine
         known = self._known([d for ds in (*keys.values(), *answers.values()) for d in ds])
         if not known:
             return set()
         dropped = {ext for ext, ds in keys.items() if known.intersection(ds)}
         dropped |= {ext for ext, ds in answers.items() if known.intersection(ds)}
-        parents = {str(i.external_id): str(i.parent_external_id) for i in items
-                   if i.is_owner_reply and i.parent_external_id}
+        parents = {ext: row["parent_external_id"] for ext, row in rows.items()
+                   if row["is_owner_reply"] and row["parent_external_id"]}
         grew = True
         while grew:  # a reply to a reply that goes, in this page
             more = {ext for ext, parent in parents.items() if parent in dropped} - dropped

@@ -168,7 +168,7 @@ class IngestMixin:
             prepared.used = True  # its rows are filled in below: a second write prepares afresh
             result.skipped += prepared.skipped
             result.notes += prepared.notes
-            batch = self._drop_erased(platform, prepared.entries, result)
+            batch = self._drop_erased(platform, prepared, result)
             if not batch:
                 return result
             author_of = self._author_ids(batch, prepared.authors)
@@ -198,13 +198,15 @@ class IngestMixin:
 
     # -- pieces -------------------------------------------------------------------------
 
-    def _drop_erased(self, platform: str, batch: dict[str, Item], result: IngestResult) -> dict[str, Item]:
-        """Leave out what an erasure keeps out (`ErasuresMixin.erasure_drops`)."""
-        dropped = self.erasure_drops(platform, list(batch.values()))  # type: ignore[attr-defined]
+    def _drop_erased(self, platform: str, prepared: PreparedItems,
+                     result: IngestResult) -> dict[str, dict[str, Any]]:
+        """The page's rows (by external id) less what an erasure keeps out
+        (`ErasuresMixin.erasure_drops`)."""
+        dropped = self.erasure_drops(platform, prepared.rows, prepared.authors)  # type: ignore[attr-defined]
         if not dropped:
-            return batch
-        result.skipped += len(dropped & set(batch))
-        return {k: v for k, v in batch.items() if k not in dropped}
+            return prepared.rows
+        result.skipped += len(dropped & prepared.rows.keys())
+        return {k: v for k, v in prepared.rows.items() if k not in dropped}
 
     def _existing(self, source_id: int, ext_ids: list[str]) -> dict[str, sqlite3.Row]:
         found: dict[str, sqlite3.Row] = {}
@@ -217,7 +219,7 @@ class IngestMixin:
                 found[r["external_id"]] = r
         return found
 
-    def _author_ids(self, batch: dict[str, Item],
+    def _author_ids(self, batch: dict[str, dict[str, Any]],
                     authors: dict[str, tuple[AuthorKey, AuthorValues] | None]) -> dict[str, int | None]:
         """The author id of each item of a page (by external id), upserting in one
         statement the authors new or changed (`authors`: each item's key and values).

@@ -9,10 +9,11 @@ of items (a plain list to any store that does not know it) and re-checks nothing
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from inbox.domain import Author, Item, format_time, utcnow
+from inbox.domain import Author, Item, format_time, parse_time, utcnow
 from inbox.domain.item_checks import raw_json, unstorable
 
 # what a note never mentions: entries without an id or content are usual, not worth one
@@ -23,23 +24,88 @@ AuthorValues = tuple[str, str, str]
 
 class PreparedItems(list):  # type: ignore[type-arg]  # a list[Item], as save_page takes
     """The items of a page (the list itself) with ingest's database-free work done:
-    `entries` (external id -> item, checked, duplicates resolved), `rows` (each entry's
-    row for the items table, without its author id), `authors` (each entry's author key
-    and values, or None), and the `skipped` count and `notes` of the entries left out."""
+    `rows` (external id -> its row for the items table, without its author id: the
+    entries, checked, duplicates resolved, in order), `authors` (each entry's author key
+    and values, or None), and the `skipped` count and `notes` of the entries left out.
 
-    __slots__ = ("authors", "entries", "notes", "platform", "rows", "skipped", "source_id", "used")
+    Pickled (a big file's reader process sends its batches so), it takes its rows and
+    authors and leaves its items behind: ingest reads only the rows, and loading the
+    items cost the sync's process two thirds of a batch's load, GIL held beside the
+    writer's thread (docs/benchmarks.md, issue 19, "the reader's batches as rows"). The
+    copy that arrives rebuilds its items from its rows when it is read as a list."""
+
+    __slots__ = ("authors", "notes", "platform", "rows", "skipped", "source_id", "used")
 
     def __init__(self, items: Iterable[Item], source_id: int, platform: str) -> None:
         super().__init__(items)
         self.source_id, self.platform, self.used = source_id, platform, False
         self.skipped, self.notes = 0, []
-        self.entries: dict[str, Item] = {}
         self.rows: dict[str, dict[str, Any]] = {}
         self.authors: dict[str, tuple[AuthorKey, AuthorValues] | None] = {}
 
     def fits(self, source_id: int, platform: str) -> bool:
         """True when made for this source and not written yet (a write fills in its rows)."""
         return not self.used and self.source_id == source_id and self.platform == platform
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_arrived, (self.source_id, self.platform, self.rows, self.authors, self.skipped,
+                           self.notes, len(self)))
+
+
+class _Arrived(PreparedItems):
+    """A PreparedItems from another process: its items are rebuilt from its rows (`item_of`)
+    the first time they are read; until then its length is that of the list it was."""
+
+    __slots__ = ("_size",)
+
+    def _load(self) -> None:
+        if self._size is not None:
+            self._size = None
+            list.extend(self, [item_of(row, self.authors[ext], self.platform) for ext, row in self.rows.items()])
+
+    def __len__(self) -> int:
+        return list.__len__(self) if self._size is None else self._size
+
+    def __iter__(self) -> Iterator[Item]:
+        self._load()
+        return list.__iter__(self)
+
+    def __reversed__(self) -> Iterator[Item]:
+        self._load()
+        return list.__reversed__(self)
+
+    def __getitem__(self, index: Any) -> Any:
+        self._load()
+        return list.__getitem__(self, index)
+
+    def __contains__(self, value: object) -> bool:
+        self._load()
+        return list.__contains__(self, value)
+
+
+def _arrived(source_id: int, platform: str, rows: dict[str, dict[str, Any]],
+             authors: dict[str, tuple[AuthorKey, AuthorValues] | None], skipped: int, notes: list[str],
+             size: int) -> _Arrived:
+    prepared = _Arrived((), source_id, platform)
+    prepared.rows, prepared.authors, prepared.skipped, prepared.notes = rows, authors, skipped, notes
+    prepared._size = size
+    return prepared
+
+
+def item_of(row: dict[str, Any], author: tuple[AuthorKey, AuthorValues] | None, platform: str) -> Item:
+    """The item a row of `platform`'s was made from, as far as ingest can tell: `row_for`
+    makes the same row of it, and `author_key` the same key."""
+    raw = row["raw"]
+    return Item(
+        external_id=row["external_id"], kind=row["kind"], text=row["text"], title=row["title"],
+        url=row["url"], rating=row["rating"], html=row["html"], language=row["language"],
+        author=None if author is None else Author(
+            external_id=author[0][1], platform="" if author[0][0] == platform else author[0][0], handle=author[1][0],
+            display_name=author[1][1], profile_url=author[1][2]),
+        created_at=parse_time(row["created_at"]), updated_at=parse_time(row["updated_at"]),
+        is_owner_reply=bool(row["is_owner_reply"]), parent_external_id=row["parent_external_id"],
+        root_external_id=row["root_external_id"], deleted=bool(row["deleted"]),
+        raw=None if raw is None else json.loads(raw))
 
 
 def author_key(platform: str, author: Author | None) -> AuthorKey | None:
@@ -90,7 +156,7 @@ def prepare_items(source_id: int, platform: str, items: Sequence[Item], *, check
     name it by its line), so only duplicates are looked for: the check again was a sixth
     of the reader process's CPU (h19csv4)."""
     prepared = PreparedItems(items, source_id, platform)
-    entries = prepared.entries
+    entries: dict[str, Item] = {}
     for position, item in enumerate(items, start=1):
         problem = None if checked else unstorable(item, deep=False)
         if problem is not None:
@@ -121,12 +187,14 @@ def joined(parts: Sequence[Sequence[Item]], source_id: int, platform: str) -> li
         return [item for part in parts for item in part]
     if len(parts) == 1:
         return parts[0]  # type: ignore[return-value]
-    prepared = PreparedItems((item for part in parts for item in part), source_id, platform)
+    if any(isinstance(p, _Arrived) for p in parts):  # their items stay unread
+        prepared: PreparedItems = _arrived(source_id, platform, {}, {}, 0, [], sum(map(len, parts)))
+    else:
+        prepared = PreparedItems((item for part in parts for item in part), source_id, platform)
     for part in parts:
         assert isinstance(part, PreparedItems)
         prepared.skipped += part.skipped
         prepared.notes += part.notes
-        prepared.entries.update(part.entries)
         prepared.rows.update(part.rows)
         prepared.authors.update(part.authors)
     return prepared

@@ -145,21 +145,20 @@ class TeamIngestMixin:
             prepared.used = True  # its rows are filled in below: a second write prepares afresh
             result.skipped += prepared.skipped
             result.notes += prepared.notes
-            batch = prepared.entries
-            dropped = ErasuresMixin.erasure_drops(self, platform, list(batch.values()))  # type: ignore[arg-type]
+            batch = prepared.rows
+            dropped = ErasuresMixin.erasure_drops(self, platform, batch, prepared.authors)  # type: ignore[arg-type]
             if dropped:
-                result.skipped += len(dropped & set(batch))
+                result.skipped += len(dropped & batch.keys())
                 batch = {k: v for k, v in batch.items() if k not in dropped}
             if not batch:
                 return result
             author_of = self._team_author_ids(cur, {ext: prepared.authors[ext] for ext in batch})
             existing = {r[1]: r for r in cur.execute(EXISTING, (source_id, json_list(batch)), prepare=False).fetchall()}
             new_rows: list[dict[str, Any]] = []
-            for ext_id, item in sorted(batch.items()):  # key order: concurrent pages never deadlock
-                row = prepared.rows[ext_id]
+            for ext_id, row in sorted(batch.items()):  # key order: concurrent pages never deadlock
                 row["author_id"] = author_of[ext_id]
-                author = item.author  # its names as just upserted: what the search vector holds
-                row["author_text"] = (f"{author.display_name or ''} {author.handle or ''}"
+                author = prepared.authors[ext_id]  # its names as just upserted: what the search vector holds
+                row["author_text"] = (f"{author[1][1]} {author[1][0]}"
                                       if author_of[ext_id] is not None and author is not None else None)
                 old = existing.get(ext_id)
                 if old is None:
