@@ -145,8 +145,7 @@ async def sync(store: Store, *, secrets: Secrets, sources: list[str] | None = No
 async def _sync_locked(store: Store, chosen: list[Source], emit: Callable[[Progress], None],
                        gate: asyncio.Semaphore, cancel: asyncio.Event | None, secrets: Secrets,
                        pipeline: Pipeline, http_options: dict | None) -> list[RunSummary]:
-    # Building the client loads the TLS certificates (~0.1 s): not on the event loop.
-    http = await asyncio.to_thread(HttpClient, **(http_options or {}))
+    http = HttpClient(**(http_options or {}))  # its connections are made by the first request
     async with http, Writer(store) as writer, background_checkpoints(writer.store), responsive_gil(), \
             collector_spared():
         tasks = [asyncio.create_task(_guarded(SourceRun(writer, src, http, emit, secrets, pipeline),

@@ -21,6 +21,8 @@ Tests inject `sleep` (or small `backoff_base`/`max_wait`) so that retries cost n
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import json as jsonlib
 import logging
 import random
@@ -137,11 +139,15 @@ class HttpClient:
         self._sleep = sleep or asyncio.sleep
         self.secrets: set[str] = set()
         self._not_before: dict[str, float] = {}  # host -> monotonic time its limit resets
-        self._client = httpx.AsyncClient(
-            timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
+        # Built by the first request, on a worker thread: building it loads the TLS
+        # certificates (40-100 ms), which a sync of files alone never needs.
+        self._make = functools.partial(
+            httpx.AsyncClient, timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
             headers={"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"},
             follow_redirects=True, transport=transport,
             limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections))
+        self._client: httpx.AsyncClient | None = None
+        self._building: asyncio.Future[httpx.AsyncClient] | None = None
 
     async def __aenter__(self) -> HttpClient:
         return self
@@ -150,7 +156,19 @@ class HttpClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        if self._client is None and self._building is not None:
+            with contextlib.suppress(Exception):  # a build that failed has nothing to close
+                self._client = await self._building
+        if self._client is not None:
+            await self._client.aclose()
+
+    async def _ready(self) -> httpx.AsyncClient:
+        """The client, built once however many requests ask at first."""
+        if self._client is None:
+            if self._building is None:
+                self._building = asyncio.ensure_future(asyncio.to_thread(self._make))
+            self._client = await asyncio.shield(self._building)
+        return self._client
 
     def add_secrets(self, values: dict[str, str] | list[str]) -> None:
         """Values never to show in a message (the engine registers each source's secrets)."""
@@ -228,8 +246,9 @@ class HttpClient:
 
     async def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         """One request, body streamed and capped at max_bytes."""
-        request = self._client.build_request(method, url, **kwargs)
-        response = await self._client.send(request, stream=True)
+        client = self._client or await self._ready()
+        request = client.build_request(method, url, **kwargs)
+        response = await client.send(request, stream=True)
         try:
             declared = response.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > self.max_bytes:

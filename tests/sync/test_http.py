@@ -3,6 +3,7 @@ size, bad payloads, and no secret in any message."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from email.utils import formatdate
 
@@ -202,3 +203,25 @@ async def test_503_with_retry_after_waits_as_told(replay, sleeps):
     async with client(sleeps) as http:
         assert await http.get_json(replay.base_url + "/feed") == []
     assert sleeps.waits == [4.0]
+
+
+async def test_the_connections_are_made_by_the_first_requests_once_and_never_for_a_sync_of_files(
+        replay, sleeps, monkeypatch):
+    built: list[httpx.AsyncClient] = []
+    real = httpx.AsyncClient
+
+    def counted(*args, **kwargs) -> httpx.AsyncClient:
+        built.append(real(*args, **kwargs))
+        return built[-1]
+
+    monkeypatch.setattr(httpx, "AsyncClient", counted)
+    async with client(sleeps):  # a sync with nothing to fetch over the network
+        pass
+    assert built == []
+    replay.add("GET", r"/one", Reply(json=[1]))
+    replay.add("GET", r"/two", Reply(json=[2]))
+    async with client(sleeps) as http:
+        assert await asyncio.gather(http.get_json(replay.base_url + "/one"),
+                                    http.get_json(replay.base_url + "/two")) == [[1], [2]]
+        assert await http.get_json(replay.base_url + "/one") == [1]
+    assert len(built) == 1 and built[0].is_closed
