@@ -3,6 +3,7 @@ apps writing the same page at the same moment without a duplicate."""
 
 from __future__ import annotations
 
+import pickle
 import threading
 from datetime import timedelta
 
@@ -146,6 +147,12 @@ def test_a_page_prepared_ahead_on_another_thread_is_stored_like_the_plain_page(t
     assert {r.source_id for r in team.search("number 7")} == {plain.id, ahead.id}
     # written once, it is prepared afresh: the same page again changes nothing
     assert team.save_page(ahead.id, prepared).unchanged == 20
+    # sent from another process (a big file's reader), it arrives as its rows alone
+    sent = team.add_source("google", "Sent")
+    arrived = pickle.loads(pickle.dumps(prepare_items(sent.id, "google", page)))
+    assert team.save_page(sent.id, arrived).new == 20 and rows(sent.id) == rows(plain.id)
+    assert {r.source_id for r in team.search(page[7].author.display_name)} >= {plain.id, sent.id}
+    assert team.save_page(sent.id, arrived).unchanged == 20  # its items rebuilt from its rows
     # made for another source, it is not taken as it is: its rows would name that source
     other = team.add_source("google", "Other")
     assert team.save_page(other.id, prepare_items(ahead.id, "google", page)).new == 20
