@@ -174,9 +174,7 @@ class IngestMixin:
             author_of = self._author_ids(batch, prepared.authors)
             existing = self._existing(source_id, list(batch))
             new_rows: list[dict[str, Any]] = []
-            rows = prepared.rows
-            for ext_id in batch:
-                row = rows[ext_id]
+            for ext_id, row in batch.items():
                 row["author_id"] = author_of[ext_id]
                 old = existing.get(ext_id)
                 if old is None:

@@ -31,8 +31,8 @@ class PreparedItems(list):  # type: ignore[type-arg]  # a list[Item], as save_pa
     Pickled (a big file's reader process sends its batches so), it takes its rows and
     authors and leaves its items behind: ingest reads only the rows, and loading the
     items cost the sync's process two thirds of a batch's load, GIL held beside the
-    writer's thread (docs/benchmarks.md, issue 19, "the reader's batches as rows"). The
-    copy that arrives rebuilds its items from its rows when it is read as a list."""
+    writer's thread (docs/benchmarks.md, issue 19, tenth session). The copy that arrives
+    rebuilds its items from its rows when it is read as a list."""
 
     __slots__ = ("authors", "notes", "platform", "rows", "skipped", "source_id", "used")
 
