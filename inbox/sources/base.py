@@ -82,6 +82,9 @@ class Page:
     cursor: dict[str, Any]
     skipped: int = 0          # entries dropped as unusable (no id, no text, bad shape)
     deleted: list[str] = field(default_factory=list)  # external ids the source no longer has
+    # On a sync's first page, when the source can tell: about how many items the whole sync
+    # brings (a file's lines). A hint: a big load is then written as a bulk load at once.
+    expected: int = 0
 
 
 class Http(Protocol):

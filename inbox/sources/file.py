@@ -375,7 +375,7 @@ class FileConnector(Connector):
         # thread; only two batches of the file in memory as items.
         batches = await asyncio.to_thread(self._batches, data, undated)
         try:
-            async for page in self._pages(batches, cursor, current, undated):
+            async for page in self._pages(batches, cursor, current, undated, data.count(b"\n")):
                 yield page
         finally:  # a cancelled or failed sync ends the reader process (a killed one dies quickly)
             if isinstance(batches, file_child.ChildBatches):
@@ -390,7 +390,7 @@ class FileConnector(Connector):
         return self.read(data, undated)
 
     async def _pages(self, batches: Iterator[tuple[list[Item], int, list[str]]], cursor: dict[str, Any],
-                     current: dict[str, Any], undated: datetime) -> AsyncIterator[Page]:
+                     current: dict[str, Any], undated: datetime, lines: int) -> AsyncIterator[Page]:
         following = await asyncio.to_thread(next, batches, None)
         notes: list[str] = []
         total_skipped = 0
@@ -406,7 +406,8 @@ class FileConnector(Connector):
             if following is None:
                 page_cursor = {"file": current, "undated_at": format_time(undated),
                                "skipped": total_skipped, "notes": notes}
-            yield Page(items=items, cursor=page_cursor, skipped=skipped)
+            yield Page(items=items, cursor=page_cursor, skipped=skipped, expected=lines)
+            lines = 0  # said once, with the first page
 
     async def test(self) -> str:
         _, data = await asyncio.to_thread(fingerprint, self.path)

@@ -47,13 +47,24 @@ class BulkLoad:
             log.warning("bulk load: not counting (%s)", exc)
             self.threshold = float("inf")
         self.written = 0
+        self.expected = 0
         self.active = False
         self._cache_size = 0
 
     def wrote(self, new_items: int) -> None:
         """Count committed new items; past the threshold, drop the author index."""
         self.written += new_items
-        if self.active or self.written < self.threshold or self.conn.in_transaction:
+        self._turn()
+
+    def expect(self, new_items: int) -> None:
+        """The new items the load's sources said are coming in all (a file counts its
+        rows before the first is written): past the threshold the load turns bulk before
+        its first page, instead of paying for the index on its first 50,000 items."""
+        self.expected = max(self.expected, new_items)
+        self._turn()
+
+    def _turn(self) -> None:
+        if self.active or max(self.written, self.expected) < self.threshold or self.conn.in_transaction:
             return
         try:
             self.conn.execute("DROP INDEX IF EXISTS items_by_author")

@@ -371,6 +371,8 @@ class SourceRun:
         pages = connector.pages(dict(self.source.cursor))
         try:
             async for page in pages:
+                if page.expected:
+                    self.writer.expect(page.expected)
                 self._buffer.append(page)
                 self.summary.fetched += len(page.items)
                 self.progress.pages += 1

@@ -52,6 +52,7 @@ class Writer:
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._expected = 0  # new items the sources said are coming, in all
 
     async def __aenter__(self) -> Writer:
         self._loop = asyncio.get_running_loop()
@@ -73,6 +74,11 @@ class Writer:
         future: asyncio.Future[T] = self._loop.create_future()
         self._queue.put(_Job(fn, size, future))
         return future
+
+    def expect(self, new_items: int) -> None:
+        """Say that about `new_items` more new items are coming (a hint, from any thread):
+        a big load is then written as a bulk load from its first transaction."""
+        self._expected += new_items
 
     # -- the thread -----------------------------------------------------------------------
 
@@ -98,6 +104,7 @@ class Writer:
                     break
                 batch.append(job)
                 items += job.size
+            bulk.expect(self._expected)
             bulk.wrote(self._write(batch))
 
     def _write(self, batch: list[_Job]) -> int:

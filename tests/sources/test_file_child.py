@@ -74,6 +74,8 @@ async def test_a_big_file_read_by_the_child_gives_the_rows_read_here_oldest_firs
     by_id = {i.external_id: i for i in here}
     assert all(i == by_id[i.external_id] for i in from_child[:: 97])
     assert "file" in pages[-1].cursor and "file" not in pages[0].cursor
+    # the first page says how big the import is (its lines): the writer loads it as a bulk load
+    assert pages[0].expected == 12_001 and not any(p.expected for p in pages[1:])
 
 
 async def test_an_import_numbers_its_items_in_time_order_and_indexes_them_all(store, big_csv):

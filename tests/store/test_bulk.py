@@ -42,12 +42,13 @@ def author_texts(store: Store) -> dict[str, list[str]]:
     return out
 
 
-def load(store: Store, pages: list[list[Item]]) -> list[bool]:
-    """Write the pages through the sync's writer; whether the author index was there as
-    each page was written."""
+def load(store: Store, pages: list[list[Item]], expected: int = 0) -> list[bool]:
+    """Write the pages through the sync's writer (told first that `expected` new items are
+    coming, if any); whether the author index was there as each page was written."""
     async def run() -> list[bool]:
         seen = []
         async with Writer(store) as writer:
+            writer.expect(expected)
             src = store.get_source("Google")
             for items in pages:
                 def job(s: Store, items=items):
@@ -74,6 +75,18 @@ def test_a_big_load_drops_the_author_index_and_builds_it_again(tmp_path, small_b
         assert "items_by_author" in str([tuple(r) for r in plan])
         regular = author_texts(store)["Regular 3"]
         assert regular[:2] == ["visit 395", "visit 388"] and len(regular) == 57
+
+
+def test_a_load_said_to_be_big_is_bulk_from_its_first_page(tmp_path, small_bulk):
+    with Store(tmp_path / "bulk.db") as store:
+        store.add_source("google", "Google")
+        seen = load(store, [page(i, 40) for i in range(0, 200, 40)], expected=200)  # a file of 200 lines
+        assert seen == [False] * 5 and has_author_index(store)
+        assert author_texts(store)["Regular 3"][:2] == ["visit 199", "visit 192"]
+        # said to be big, but small against what is stored (160 < 20% of 1,000): the index stays
+        store.save_page(store.get_source("Google").id, page(200, 800))
+        seen = load(store, [page(i, 40) for i in range(1000, 1160, 40)], expected=160)
+        assert seen == [True] * 4
 
 
 def test_a_load_small_against_the_workspace_keeps_the_index(tmp_path, small_bulk):

@@ -53,6 +53,9 @@ class _NoBulk:
     def wrote(self, new_items: int) -> None:
         """Nothing to count: a server keeps its indexes up to date as rows arrive."""
 
+    def expect(self, new_items: int) -> None:
+        """Nothing to prepare for (as `wrote`)."""
+
 
 class TeamStore(TeamSourcesMixin, TeamIngestMixin, TeamQueryMixin, TeamMembersMixin, TeamOutboxMixin,
                 TeamTriageMixin, TeamChangesMixin, TeamSavedMixin, TeamCountsMixin, TeamReplicaMixin,
