@@ -4,7 +4,8 @@ Why: authors recur at random, so every new item lands on a random page of the in
 `items_by_author`, and every commit writes each page it touched to the WAL: at 1M items
 that index cost about as much as the items themselves. Built at the end in one sorted pass,
 the same index takes 0.8 s for 1M items. A load turns bulk only once it is big, both in
-items and against the table it adds to, so that the rebuild pays for itself.
+items and against the table it adds to, so that the rebuild pays for itself; a load its
+sources say will be big (a file's lines, `expect`) turns bulk before its first page.
 
 While the index is away, listing one author's items scans the table (correct, just slower).
 A process killed meanwhile gets the index back the next time the database is opened for
