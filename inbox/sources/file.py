@@ -370,12 +370,13 @@ class FileConnector(Connector):
         if isinstance(seen, dict) and seen.get("sha256") == current["sha256"]:
             return  # unchanged content: nothing to do
         undated = parse_time(cursor.get("undated_at")) or utcnow()
+        lines = await asyncio.to_thread(data.count, b"\n")  # the import's size, for the writer
         # Batches are parsed one ahead while the sync writes the earlier ones: a big file
         # in a process of its own (file_child: two cores at work), a small one on a worker
         # thread; only two batches of the file in memory as items.
         batches = await asyncio.to_thread(self._batches, data, undated)
         try:
-            async for page in self._pages(batches, cursor, current, undated, data.count(b"\n")):
+            async for page in self._pages(batches, cursor, current, undated, lines):
                 yield page
         finally:  # a cancelled or failed sync ends the reader process (a killed one dies quickly)
             if isinstance(batches, file_child.ChildBatches):
