@@ -20,6 +20,7 @@ from inbox.domain import format_time, utcnow
 from inbox.domain.authors import ErasureReport
 from inbox.store.connection import write_transaction
 from inbox.store.erasure_schema import AUTHOR, ITEM, SECURE_DELETE, digest
+from inbox.store.ingest_prep import AuthorKey, AuthorValues
 
 CHUNK = 500
 
@@ -91,7 +92,7 @@ class ErasuresMixin:
         return found
 
     def erasure_drops(self, platform: str, rows: dict[str, dict[str, Any]],
-                      authors: dict[str, tuple[tuple[str, str], Any] | None]) -> set[str]:
+                      authors: dict[str, tuple[AuthorKey, AuthorValues] | None]) -> set[str]:
         """External ids of a page's entries (`PreparedItems.rows` and `.authors`) that an
         erasure keeps out: written by an erased identity, an erased item itself, or an owner
         reply to an erased item (directly, in its thread, or to such a reply in the same
