@@ -43,7 +43,7 @@ async def run_source(store: Store, secrets: MemorySecrets, name: str) -> tuple[i
         connector = cls(source, values, http)
         count, cpu0 = 0, time.process_time()
         async for page in connector.pages(dict(source.cursor)):
-            count += len(prepare_items(source.id, source.kind, page.items).entries)
+            count += len(prepare_items(source.id, source.kind, page.items).rows)
         return count, time.process_time() - cpu0
 
 
