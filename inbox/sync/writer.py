@@ -10,7 +10,9 @@ Writes that queue up while one runs are taken together into the next transaction
 group commit, up to GROUP_ITEMS items): a busy sync pays for fewer, larger commits, while
 a quiet one still commits each page at once. Each job runs in its own savepoint, so a
 failing page rolls back alone and the others in its group are kept. Jobs run in the order
-they were submitted, so a source's pages and cursors are written in order.
+they were submitted, so a source's pages and cursors are written in order. Should the
+thread's own work fail outside any job, every write in hand and every later one fails with
+that error, so that a sync ends with it instead of waiting forever.
 
 A sync that brings many new items (a first sync of a big account, an import) is written
 as a bulk load (`inbox.store.bulk`): the author index is built again once it ends.
@@ -19,6 +21,8 @@ as a bulk load (`inbox.store.bulk`): the author index is built again once it end
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import queue
 import threading
 from collections.abc import Callable
@@ -28,6 +32,7 @@ from typing import Any, TypeVar
 from inbox.store import IngestResult, Store
 from inbox.store.bulk import BulkLoad
 
+log = logging.getLogger("inbox.sync")
 T = TypeVar("T")
 GROUP_ITEMS = 5_000  # items per transaction at most, when writes queue up
 
@@ -53,6 +58,8 @@ class Writer:
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._expected = 0  # new items the sources said are coming, in all
+        self._batch: list[_Job] = []  # the jobs of the transaction in hand
+        self._closing = False  # the end-of-writes marker was taken from the queue
 
     async def __aenter__(self) -> Writer:
         self._loop = asyncio.get_running_loop()
@@ -84,28 +91,46 @@ class Writer:
 
     def _run(self) -> None:
         assert self.store is not None
-        with self.store.bulk_load() as bulk:
-            self._serve(bulk)
+        try:
+            with self.store.bulk_load() as bulk:
+                self._serve(bulk)
+        except Exception as exc:
+            log.exception("the sync's writer stopped")
+            self._refuse(exc)
 
     def _serve(self, bulk: BulkLoad) -> None:
-        stop = False
-        while not stop:
+        while not self._closing:
             first = self._queue.get()
             if first is None:
                 return
-            batch, items = [first], first.size
+            self._batch, items = [first], first.size
             while items < GROUP_ITEMS:
                 try:
                     job = self._queue.get_nowait()
                 except queue.Empty:
                     break
                 if job is None:
-                    stop = True
+                    self._closing = True
                     break
-                batch.append(job)
+                self._batch.append(job)
                 items += job.size
             bulk.expect(self._expected)
-            bulk.wrote(self._write(batch))
+            bulk.wrote(self._write(self._batch))
+            self._batch = []
+
+    def _refuse(self, error: Exception) -> None:
+        """Fail the jobs in hand and every later one with `error` until the writer closes
+        (those already settled keep their outcome: `_settle` leaves a done future alone)."""
+        jobs = self._batch
+        while True:
+            for job in jobs:
+                self._settle_soon(job, None, error)
+            if self._closing:
+                return
+            job = self._queue.get()
+            if job is None:
+                return
+            jobs = [job]
 
     def _write(self, batch: list[_Job]) -> int:
         """Run the jobs in one transaction; the number of new items it committed."""
@@ -122,17 +147,18 @@ class Writer:
                         outcomes.append((job, None, exc))
         except Exception as exc:  # the commit itself failed (a full disk): nothing was kept
             outcomes = [(job, None, exc) for job in batch]
-        assert self._loop is not None
         for job, value, error in outcomes:
-            try:
-                self._loop.call_soon_threadsafe(_settle, job.future, value, error)
-            except RuntimeError:  # the loop is closed: nobody waits any more
-                break
+            self._settle_soon(job, value, error)
         return sum(value.new for _, value, error in outcomes if error is None and isinstance(value, IngestResult))
+
+    def _settle_soon(self, job: _Job, value: Any, error: BaseException | None) -> None:
+        assert self._loop is not None
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits any more
+            self._loop.call_soon_threadsafe(_settle, job.future, value, error)
 
 
 def _settle(future: asyncio.Future, value: Any, error: BaseException | None) -> None:
-    if future.done():  # its awaiter was cancelled; the write itself stands
+    if future.done():  # cancelled by its awaiter (the write itself stands), or settled already
         return
     if error is not None:
         future.set_exception(error)
