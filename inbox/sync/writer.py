@@ -121,16 +121,10 @@ class Writer:
     def _refuse(self, error: Exception) -> None:
         """Fail the jobs in hand and every later one with `error` until the writer closes
         (those already settled keep their outcome: `_settle` leaves a done future alone)."""
-        jobs = self._batch
-        while True:
-            for job in jobs:
-                self._settle_soon(job, None, error)
-            if self._closing:
-                return
-            job = self._queue.get()
-            if job is None:
-                return
-            jobs = [job]
+        for job in self._batch:
+            self._settle_soon(job, None, error)
+        while not self._closing and (job := self._queue.get()) is not None:
+            self._settle_soon(job, None, error)
 
     def _write(self, batch: list[_Job]) -> int:
         """Run the jobs in one transaction; the number of new items it committed."""
